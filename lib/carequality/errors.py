@@ -1,0 +1,38 @@
+"""Errors a user can act on. Each names the file, and where it can the row, column and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Exit code for bad input or bad params.
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class InputError(Exception):
+    """Bad input: a file, optionally a row (1-based, as a spreadsheet shows it) and column, and what was expected."""
+
+    file: str | Path | None
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class ParamsError(Exception):
+    """Params that do not validate. The message lists every problem, one a line."""
+
+    def __init__(self, file: str | Path, problems: list[str]):
+        self.file = str(file)
+        self.problems = problems
+        super().__init__(self.file + ":\n" + "\n".join(f"  - {p}" for p in problems))

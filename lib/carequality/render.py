@@ -1,0 +1,232 @@
+"""Render one params file: papermill in-process → executed notebook → HTML (own template), CSV tables, manifest.
+
+Outputs go to <out>/<council-slug>/<period-slug>/ and are written atomically: everything is built in a
+temporary folder beside the target and swapped in only when the whole render succeeded. A failed run
+leaves the previous outputs untouched and keeps the failed executed notebook at
+<out>/<council-slug>/<period-slug>.failed.ipynb.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import version as dist_version
+from pathlib import Path
+
+import nbformat
+
+from . import __version__
+from .errors import InputError
+from .params import ReportParams, load_params, params_for_manifest
+from .tables import TABLE_MIME, table_json_to_csv
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parents[1]
+NOTEBOOK = REPO_DIR / "notebooks" / "annual_report.ipynb"
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+LIBRARIES = ("carequality", "pandas", "papermill", "nbconvert", "matplotlib", "pydantic", "python-calamine", "ipykernel")
+
+
+class RenderError(Exception):
+    """The notebook failed. `message` is the failing cell's error, `notebook` where the failed run was kept."""
+
+    def __init__(self, message: str, notebook: Path | None, *, bad_input: bool = False):
+        super().__init__(message)
+        self.notebook = notebook
+        self.bad_input = bad_input
+
+
+@dataclass
+class RenderResult:
+    out_dir: Path
+    html: Path
+    tables: list[Path]
+    manifest: Path
+    seconds: float
+
+
+def output_dir(params: ReportParams, out_root: Path) -> Path:
+    council, period = params.output_slug
+    return Path(out_root) / council / period
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(REPO_DIR), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_DIR), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=5,
+        ).stdout.strip()
+        return out.stdout.strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _relative(path: Path, base: Path) -> str:
+    return os.path.relpath(path, base)
+
+
+def execute(params_path: Path, executed: Path, *, progress: bool = False) -> nbformat.NotebookNode:
+    """Run the notebook with papermill in this process; the kernel runs in the params file's folder."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        return papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(executed),
+            parameters={"params_file": params_path.name},
+            cwd=str(params_path.parent),
+            kernel_name="python3",
+            progress_bar=progress,
+            log_output=False,
+            report_mode=True,
+        )
+    except PapermillExecutionError as e:
+        bad_input = e.ename in ("InputError", "ParamsError")
+        raise RenderError(f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input) from None
+
+
+def collect_tables(nb: nbformat.NotebookNode) -> list[dict]:
+    tables = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if TABLE_MIME in data:
+                tables.append(data[TABLE_MIME])
+    ids = [t["id"] for t in tables]
+    dups = sorted({i for i in ids if ids.count(i) > 1})
+    if dups:
+        raise RenderError(f"table ids shown more than once: {', '.join(dups)}", None)
+    return tables
+
+
+def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        template_name="carequality",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"carequality": context})
+    return body
+
+
+def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
+    inputs = {}
+    for name, path in params.input_paths().items():
+        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": _sha256(path), "bytes": path.stat().st_size}
+    libs = {}
+    for lib in LIBRARIES:
+        try:
+            libs[lib] = dist_version(lib)
+        except Exception:
+            libs[lib] = "not installed"
+    return {
+        "carequality_version": __version__,
+        "git_commit": commit,
+        "params_file": params_path.name,
+        "params_sha256": _sha256(params_path),
+        "params": params_for_manifest(params),
+        "inputs": inputs,
+        "tables": sorted(f"tables/{t['id']}.csv" for t in tables),
+        "libraries": libs,
+    }
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Replace `final` with `tmp` so that at every moment one complete version exists."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, old)
+    os.replace(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def render(params_path: str | Path, out_root: str | Path = "outputs", *, progress: bool = False,
+           now: dt.datetime | None = None) -> RenderResult:
+    """Validate params, execute the notebook, write HTML, CSV tables and the manifest atomically."""
+    started = dt.datetime.now(dt.timezone.utc)
+    params_path = Path(params_path).resolve()
+    params = load_params(params_path)  # raises ParamsError before anything runs
+    final = output_dir(params, Path(out_root)).resolve()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    failed_nb = final.with_name(final.name + ".failed.ipynb")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    try:
+        executed = tmp / "annual_report.ipynb"
+        try:
+            nb = execute(params_path, executed, progress=progress)
+        except RenderError as e:
+            if executed.exists():
+                shutil.copyfile(executed, failed_nb)
+                e.notebook = failed_nb
+            raise
+        tables = collect_tables(nb)
+        for t in tables:
+            _write(tmp / "tables" / f"{t['id']}.csv", table_json_to_csv(t))
+        commit = git_commit()
+        manifest = build_manifest(params, params_path, tables, commit)
+        generated = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+        context = {
+            "title": f"{params.title}: {params.council.name}",
+            "council": params.council.name,
+            "version": __version__,
+            "commit": commit,
+            "generated": generated,
+            "inputs": [{"name": k, **v} for k, v in manifest["inputs"].items()],
+            "params_file": manifest["params_file"],
+            "params_sha256": manifest["params_sha256"],
+            "marking": params.options.protective_marking,
+        }
+        _write(tmp / "report.html", to_html(nb, context))
+        _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        _swap_in(tmp, final)
+        if failed_nb.exists():
+            failed_nb.unlink()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
+    return RenderResult(
+        out_dir=final,
+        html=final / "report.html",
+        tables=sorted((final / "tables").glob("*.csv")),
+        manifest=final / "manifest.json",
+        seconds=seconds,
+    )
+
+
+def check(params_path: str | Path) -> tuple[ReportParams, object]:
+    """Validate params and load every input (the model), running nothing else."""
+    from .model import build_model
+
+    params = load_params(params_path)
+    return params, build_model(params)
+
+
+__all__ = ["render", "check", "RenderError", "RenderResult", "InputError"]

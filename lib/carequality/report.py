@@ -1,0 +1,116 @@
+"""What the notebook calls: open a report from its params file, then show sections one cell at a time.
+
+Each shown table is displayed as accessible HTML and, beside it, as JSON under TABLE_MIME, so the
+renderer can write every table's CSV from the executed notebook alone. Headings carry metadata that the
+HTML template turns into the contents list.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from IPython.display import display
+
+from . import __version__
+from .model import Model, build_model
+from .params import ReportParams, load_params
+from .sections import Section
+from .tables import TABLE_MIME, Table
+from .text import long_date
+
+HEADING_META = "carequality"
+
+
+@dataclass
+class Report:
+    params: ReportParams
+    model: Model
+    tables_shown: int = 0
+    figures_shown: int = 0
+    shown: list[str] = field(default_factory=list)
+
+    # -- blocks ----------------------------------------------------------------------------
+    def title_block(self) -> None:
+        p = self.params
+        parts = [
+            f'<p class="cq-marking">{html.escape(p.options.protective_marking)}</p>',
+            f'<h1 id="top">{html.escape(p.title)}: {html.escape(p.council.name)}</h1>',
+            f'<p class="cq-period">Reporting period {html.escape(long_date(p.period.start))} to '
+            f"{html.escape(long_date(p.period.end))}. CQC data as of {html.escape(long_date(self.model.as_of))}.</p>",
+        ]
+        if p.options.example_data:
+            parts.append(
+                '<p class="cq-notice" role="note"><strong>Example data.</strong> This report was built from generated '
+                "example data in CQC's published format. It does not describe real services.</p>"
+            )
+        display({"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"}, raw=True)
+
+    def show(self, section_fn: Callable[[Model, ReportParams], Section]) -> Section | None:
+        """Build a section if params include it, and display its heading, sentences, tables and figures."""
+        name = section_fn.__name__
+        if not self.params.wants(name):
+            return None
+        section = section_fn(self.model, self.params)
+        self.display_section(section)
+        return section
+
+    def display_section(self, section: Section) -> None:
+        self.shown.append(section.id)
+        heading = f'<h2 id="section-{html.escape(section.id)}">{html.escape(section.title)}</h2>'
+        display(
+            {"text/html": heading, "text/plain": section.title},
+            metadata={HEADING_META: {"heading": section.title, "anchor": f"section-{section.id}"}},
+            raw=True,
+        )
+        for p in section.paragraphs:
+            display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, raw=True)
+        for t in section.tables:
+            self.display_table(t)
+
+    def display_table(self, table: Table) -> None:
+        self.tables_shown += 1
+        n = self.tables_shown
+        display(
+            {"text/html": table.to_html(number=n), "text/plain": table.to_text(), TABLE_MIME: table.to_json()},
+            raw=True,
+        )
+
+    def data_quality(self) -> None:
+        """List rows the report could not use as they are; say so plainly when there are none."""
+        dq = self.model.data_quality
+        excluded = self.model.excluded_by_location_type
+        paras = []
+        if len(excluded):
+            kinds = "; ".join(f"{r.location_type}: {r.locations:,} locations" for r in excluded.itertuples())
+            paras.append(
+                "The CQC file also lists services that are not adult social care; they are outside this report "
+                f"({kinds})."
+            )
+        tables = []
+        if len(dq):
+            frame = dq.rename(columns={"file": "File", "row": "Row", "location_id": "CQC location ID", "issue": "Issue"})
+            tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
+            paras.append(f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect.")
+        else:
+            paras.append("Every row of the input for this council was used; no data-quality issues were found.")
+        self.display_section(Section("data_quality", "Data quality", paras, tables))
+
+    def method_note(self) -> None:
+        inputs = "; ".join(
+            f"{i.path.name} (as of {i.as_of or 'unknown'}; {i.note})" for i in self.model.inputs
+        )
+        paras = [
+            f"Built with carequality {__version__} from: {inputs}.",
+            "Locations counted are those CQC lists as adult social care ('Social Care Org') in the council area, "
+            "named by CQC's 'Location Local Authority'. Each location is counted once.",
+        ]
+        self.display_section(Section("method", "Method and sources", paras))
+
+
+def open_report(params_file: str | Path) -> Report:
+    """Validate params, load the model, and return the Report the notebook's cells use."""
+    params = load_params(params_file)
+    return Report(params=params, model=build_model(params))

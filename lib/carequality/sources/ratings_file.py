@@ -1,0 +1,244 @@
+"""CQC's "Care directory with ratings" (Locations sheet), in its published long format.
+
+One row per location × service/population group × domain (key question). Read from CSV, XLSX or ODS.
+Both header eras are accepted: `Domain` (recent files) and `Key Question` (older files).
+
+The result is a `RatingsFile`: tidy frames named by their grain, plus what the loader noticed
+about the data (rows excluded by location type, locations without a location-level rating).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import vocab
+from ..errors import InputError
+from .dates import parse_date_column
+from .tabular import read_sheet
+
+SOCIAL_CARE = "Social Care Org"
+
+#: Our column name ← the CQC header(s) it may arrive under.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "location_id": ("Location ID",),
+    "location_name": ("Location Name",),
+    "care_home": ("Care Home?", "Care home?"),
+    "location_type": ("Location Type", "Location Type/Sector"),
+    "category": ("Location Primary Inspection Category",),
+    "street": ("Location Street Address",),
+    "city": ("Location City",),
+    "postcode": ("Location Post Code",),
+    "local_authority": ("Location Local Authority",),
+    "region": ("Location Region",),
+    "service_group": ("Service / Population Group", "Service/Population Group"),
+    "domain": ("Domain", "Key Question"),
+    "rating": ("Latest Rating",),
+    "publication_date": ("Publication Date",),
+    "report_type": ("Report Type",),
+    "inherited": ("Inherited Rating (Y/N)",),
+    "url": ("URL",),
+    "provider_id": ("Provider ID",),
+    "provider_name": ("Provider Name",),
+    "brand_name": ("Brand Name",),
+}
+REQUIRED = (
+    "location_id",
+    "location_name",
+    "location_type",
+    "category",
+    "local_authority",
+    "service_group",
+    "domain",
+    "rating",
+    "publication_date",
+)
+LOCATION_COLUMNS = (
+    "location_id",
+    "location_name",
+    "provider_id",
+    "provider_name",
+    "brand_name",
+    "location_type",
+    "category",
+    "care_home",
+    "street",
+    "city",
+    "postcode",
+    "local_authority",
+    "region",
+    "url",
+)
+
+
+@dataclass
+class RatingsFile:
+    """What one ratings file says, as tidy frames.
+
+    - ``locations``: one row per location (attributes, overall rating, its date, inherited flag).
+    - ``ratings_by_location_key_question``: one row per location × domain (Safe … Well-led, Overall),
+      from the location-level ("Overall" service group) rows.
+    - ``ratings_by_location_service_group_key_question``: every rating row, tidy.
+    - ``service_groups_by_location``: one row per location × service group it is rated for.
+    - ``excluded_by_location_type``: rows per location type that the loader left out (not adult social care).
+    - ``data_quality``: rows the report lists because they could not be used as they are.
+    """
+
+    path: Path
+    sha256: str
+    header_era: str
+    date_format: str
+    locations: pd.DataFrame
+    ratings_by_location_key_question: pd.DataFrame
+    ratings_by_location_service_group_key_question: pd.DataFrame
+    service_groups_by_location: pd.DataFrame
+    excluded_by_location_type: pd.DataFrame
+    data_quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "row", "location_id", "issue"]))
+
+    @property
+    def as_of(self) -> pd.Timestamp | None:
+        d = self.ratings_by_location_key_question["publication_date"].max()
+        return None if pd.isna(d) else d
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:
+    """Load and validate a CQC ratings file. Raise InputError naming file, row and column on bad input."""
+    path = Path(path)
+    sheet = read_sheet(path, header_contains="Location ID", sheet="Locations")
+    raw = sheet.frame
+    present = set(raw.columns)
+    rename: dict[str, str] = {}
+    for ours, theirs in COLUMNS.items():
+        for h in theirs:
+            if h in present:
+                rename[h] = ours
+                break
+    missing = [COLUMNS[c][0] for c in REQUIRED if c not in rename.values()]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        if "Domain" in missing:
+            names = names.replace("'Domain'", "'Domain' (or 'Key Question' in older files)")
+        raise InputError(path, f"missing column(s) {names}; is this CQC's 'Care directory with ratings' Locations sheet?")
+    header_era = "Domain" if "Domain" in present else "Key Question"
+    df = raw.rename(columns=rename)[list(dict.fromkeys(rename.values()))].copy()
+    for c in COLUMNS:
+        if c not in df.columns:
+            df[c] = ""
+    df["row"] = range(sheet.first_row, sheet.first_row + len(df))
+    if df.empty:
+        raise InputError(path, "the file has a header but no data rows")
+
+    blank_id = df["location_id"].eq("")
+    if blank_id.any():
+        r = int(df.loc[blank_id, "row"].iloc[0])
+        raise InputError(path, "blank location id; expected a CQC location id such as 1-117886088", row=r, column="Location ID")
+
+    keep = df["location_type"].isin(location_types)
+    excluded = (
+        df.loc[~keep]
+        .groupby("location_type", sort=True)
+        .agg(rows=("row", "size"), locations=("location_id", "nunique"))
+        .reset_index()
+    )
+    df = df.loc[keep].reset_index(drop=True)
+
+    # Vocabulary: map each distinct word once.
+    df["domain"] = _normalise(df, "domain", vocab.normalise_domain, path, "Domain" if header_era == "Domain" else "Key Question")
+    df["rating"] = _normalise(df, "rating", vocab.normalise_rating, path, "Latest Rating")
+    df["rating"] = df["rating"].fillna("No published rating").astype(vocab.RATING_DTYPE)
+    df["publication_date"], date_format = _dates(df, path)
+    df["inherited"] = df["inherited"].astype(str).str.upper().eq("Y")
+    df["care_home"] = df["care_home"].astype(str).str.upper().eq("Y")
+
+    dup = df.duplicated(["location_id", "service_group", "domain"], keep=False)
+    if dup.any():
+        d = df.loc[dup].sort_values("row")
+        first = d.iloc[0]
+        other = d[(d.location_id == first.location_id) & (d.service_group == first.service_group) & (d.domain == first.domain)]
+        raise InputError(
+            path,
+            f"location {first.location_id} has {len(other)} rows for service group {first.service_group!r} and "
+            f"{first.domain!r} (rows {', '.join(str(r) for r in other['row'])}); expected one",
+            row=int(other["row"].iloc[1]),
+            column="Domain",
+        )
+
+    tidy = df[["location_id", "service_group", "domain", "rating", "publication_date", "inherited", "row"]].rename(
+        columns={"domain": "key_question"}
+    )
+    tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
+
+    level = tidy[tidy["service_group"].str.casefold() == "overall"].drop(columns="service_group")
+    locations = df.drop_duplicates("location_id")[list(LOCATION_COLUMNS)].sort_values("location_id").reset_index(drop=True)
+
+    dq = []
+    without = sorted(set(locations["location_id"]) - set(level["location_id"]))
+    if without:
+        # A location rated only for a service group: use that group's ratings when there is exactly one group.
+        sub = tidy[tidy["location_id"].isin(without)]
+        groups = sub.groupby("location_id")["service_group"].nunique()
+        single = groups[groups == 1].index
+        level = pd.concat([level, sub[sub["location_id"].isin(single)].drop(columns="service_group")])
+        for loc in sorted(set(without) - set(single)):
+            rows = sub.loc[sub["location_id"] == loc, "row"]
+            dq.append({"file": path.name, "row": int(rows.min()), "location_id": loc,
+                       "issue": "no location-level ('Overall') rows and several service groups: overall rating not known"})
+    level = level.sort_values(["location_id", "key_question"], kind="stable").reset_index(drop=True)
+
+    overall = level[level["key_question"] == "Overall"].set_index("location_id")
+    locations["overall_rating"] = locations["location_id"].map(overall["rating"]).astype(vocab.RATING_DTYPE)
+    locations["overall_rating"] = locations["overall_rating"].fillna("No published rating")
+    locations["publication_date"] = locations["location_id"].map(overall["publication_date"])
+    locations["inherited"] = locations["location_id"].map(overall["inherited"]).fillna(False).astype(bool)
+
+    groups = (
+        tidy.loc[tidy["service_group"].str.casefold() != "overall", ["location_id", "service_group"]]
+        .drop_duplicates()
+        .sort_values(["location_id", "service_group"])
+        .reset_index(drop=True)
+    )
+    return RatingsFile(
+        path=path,
+        sha256=sha256_of(path),
+        header_era=header_era,
+        date_format=date_format,
+        locations=locations,
+        ratings_by_location_key_question=level,
+        ratings_by_location_service_group_key_question=tidy,
+        service_groups_by_location=groups,
+        excluded_by_location_type=excluded,
+        data_quality=pd.DataFrame(dq, columns=["file", "row", "location_id", "issue"]),
+    )
+
+
+def _normalise(df: pd.DataFrame, column: str, fn, path: Path, header: str) -> pd.Series:
+    mapping = {}
+    for word in pd.unique(df[column]):
+        try:
+            mapping[word] = fn(word)
+        except vocab.UnknownWord as e:
+            r = int(df.loc[df[column] == word, "row"].iloc[0])
+            raise InputError(path, str(e), row=r, column=header) from None
+    return df[column].map(mapping)
+
+
+def _dates(df: pd.DataFrame, path: Path) -> tuple[pd.Series, str]:
+    # Rows keep their spreadsheet numbers in df["row"]; parse_date_column reports positions, so map back.
+    values = df["publication_date"].reset_index(drop=True)
+    try:
+        return parse_date_column(values, file=path, column="Publication Date", first_row=0)
+    except InputError as e:
+        if e.row is not None:
+            e.row = int(df["row"].iloc[e.row])
+        raise

@@ -1,0 +1,158 @@
+"""A report table: an id, a caption, a frame whose columns are named as displayed, footnotes and formats.
+
+Tables are data first. The same object gives the accessible HTML shown in the report, the CSV written
+beside it, and the JSON the renderer collects from the executed notebook (mime type TABLE_MIME).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+TABLE_MIME = "application/vnd.carequality.table+json"
+Format = Literal["text", "int", "percent", "date", "link"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    id: str
+    caption: str
+    frame: pd.DataFrame
+    footnotes: list[str] = field(default_factory=list)
+    formats: dict[str, Format] = field(default_factory=dict)
+    #: Columns whose cells are row headers (th scope=row). Defaults to the first column.
+    row_header: int = 1
+    #: For "link" columns: the column holding each cell's URL.
+    links: dict[str, str] = field(default_factory=dict)
+
+    def fmt(self, column: str) -> Format:
+        if column in self.formats:
+            return self.formats[column]
+        dtype = self.frame[column].dtype
+        if pd.api.types.is_integer_dtype(dtype):
+            return "int"
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            return "date"
+        return "text"
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c not in set(self.links.values())]
+
+    # ---- data -------------------------------------------------------------------------
+    def records(self) -> list[list[object]]:
+        """Rows as JSON-ready values: numbers stay numbers, dates become ISO text, blanks None."""
+        out = []
+        for row in self.frame[self.columns].itertuples(index=False):
+            out.append([_json_value(v) for v in row])
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "caption": self.caption,
+            "columns": self.columns,
+            "formats": {c: self.fmt(c) for c in self.columns},
+            "rows": self.records(),
+            "footnotes": list(self.footnotes),
+        }
+
+    def to_csv(self) -> str:
+        return table_json_to_csv(self.to_json())
+
+    # ---- display ----------------------------------------------------------------------
+    def to_html(self, number: int | None = None) -> str:
+        label = f"Table {number}: " if number is not None else ""
+        out = [f'<table class="cq-table" id="table-{html.escape(self.id)}">']
+        out.append(f"<caption>{html.escape(label + self.caption)}</caption>")
+        out.append("<thead><tr>")
+        for c in self.columns:
+            cls = "num" if self.fmt(c) in ("int", "percent") else "txt"
+            out.append(f'<th scope="col" class="{cls}">{html.escape(str(c))}</th>')
+        out.append("</tr></thead><tbody>")
+        frame = self.frame.reset_index(drop=True)
+        for i in range(len(frame)):
+            out.append("<tr>")
+            for j, c in enumerate(self.columns):
+                f = self.fmt(c)
+                text = format_cell(frame.at[i, c], f)
+                cls = "num" if f in ("int", "percent") else "txt"
+                if f == "link" and c in self.links and isinstance(frame.at[i, self.links[c]], str) and frame.at[i, self.links[c]]:
+                    url = frame.at[i, self.links[c]]
+                    cell = f'<a href="{html.escape(_safe_url(url))}">{html.escape(text)}</a>'
+                else:
+                    cell = html.escape(text)
+                if j < self.row_header:
+                    out.append(f'<th scope="row" class="{cls}">{cell}</th>')
+                else:
+                    out.append(f'<td class="{cls}">{cell}</td>')
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        if self.footnotes:
+            out.append('<ul class="cq-footnotes">')
+            out.extend(f"<li>{html.escape(n)}</li>" for n in self.footnotes)
+            out.append("</ul>")
+        return "".join(out)
+
+    def to_text(self) -> str:
+        frame = self.frame[self.columns].copy()
+        for c in frame.columns:
+            frame[c] = [format_cell(v, self.fmt(c)) for v in frame[c]]
+        return f"{self.caption}\n{frame.to_string(index=False)}"
+
+
+def _safe_url(url: str) -> str:
+    return url if url.startswith(("https://", "http://")) else "#"
+
+
+def _json_value(v: object) -> object:
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
+        return None
+    if isinstance(v, (pd.Timestamp, dt.datetime)):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return v if isinstance(v, (int, float, bool)) else str(v)
+
+
+def format_cell(v: object, f: Format) -> str:
+    v = _json_value(v)
+    if v is None:
+        return "–" if f in ("int", "percent") else ""
+    if f == "percent":
+        return f"{v:.0f}%" if float(v).is_integer() else f"{v:.1f}%"
+    if f == "int":
+        return f"{int(v):,}"
+    if f == "date" and isinstance(v, str) and len(v) == 10:
+        return dt.date.fromisoformat(v).strftime("%-d %b %Y")
+    return str(v)
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_json_to_csv(table: dict) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([neutralise(c) for c in table["columns"]])
+    for row in table["rows"]:
+        w.writerow(["" if v is None else neutralise(v) for v in row])
+    return buf.getvalue()

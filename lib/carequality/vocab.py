@@ -1,0 +1,103 @@
+"""The words of CQC ratings, defined once: ordered ratings, key questions, categories and palette."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Every rating word CQC publishes, in report order: the four graded ratings
+#: first (best to worst), then the words that say a location has no graded rating.
+RATINGS: tuple[str, ...] = (
+    "Outstanding",
+    "Good",
+    "Requires improvement",
+    "Inadequate",
+    "Regulations met",
+    "Inspected but not rated",
+    "Insufficient evidence to rate",
+    "Not Rated",
+    "Not applicable",
+    "No published rating",
+)
+GRADED: tuple[str, ...] = RATINGS[:4]
+GOOD_OR_OUTSTANDING: frozenset[str] = frozenset({"Outstanding", "Good"})
+RI_OR_INADEQUATE: frozenset[str] = frozenset({"Requires improvement", "Inadequate"})
+
+#: Ordered categorical dtype for rating columns.
+RATING_DTYPE = pd.CategoricalDtype(categories=list(RATINGS), ordered=True)
+
+#: Spellings seen in CQC files and the API, folded to lower case, mapped to the one word we use.
+_ALIASES: dict[str, str] = {r.lower(): r for r in RATINGS}
+_ALIASES.update(
+    {
+        "requires improvement": "Requires improvement",
+        "requires-improvement": "Requires improvement",
+        "not rated": "Not Rated",
+        "not yet rated": "Not Rated",
+        "no rating": "Not Rated",
+        "insufficient evidence": "Insufficient evidence to rate",
+        "n/a": "Not applicable",
+    }
+)
+
+KEY_QUESTIONS: tuple[str, ...] = ("Safe", "Effective", "Caring", "Responsive", "Well-led")
+#: Key questions and the overall rating beside them, in the order reports use.
+DOMAINS: tuple[str, ...] = KEY_QUESTIONS + ("Overall",)
+_DOMAIN_ALIASES = {d.lower(): d for d in DOMAINS} | {"well led": "Well-led", "wellled": "Well-led"}
+
+RESIDENTIAL = "Residential social care"
+COMMUNITY = "Community based adult social care services"
+#: CQC's primary inspection categories for adult social care.
+CATEGORIES: tuple[str, ...] = (RESIDENTIAL, COMMUNITY)
+CATEGORY_LABELS = {RESIDENTIAL: "Residential social care", COMMUNITY: "Community based adult social care services"}
+
+#: CQC's rating colours (from CQC's published style), one per rating word.
+#: Charts always label values too, so colour never carries meaning alone.
+PALETTE: dict[str, str] = {
+    "Outstanding": "#1f7a4d",
+    "Good": "#5ba55b",
+    "Requires improvement": "#f2a900",
+    "Inadequate": "#c8102e",
+    "Regulations met": "#7d8fa0",
+    "Inspected but not rated": "#a5b2bf",
+    "Insufficient evidence to rate": "#b9c4ce",
+    "Not Rated": "#d5dbe1",
+    "Not applicable": "#e6eaee",
+    "No published rating": "#eef1f4",
+}
+#: Hatches so that greyscale print still tells the ratings apart.
+HATCHES: dict[str, str] = {
+    "Outstanding": "",
+    "Good": "//",
+    "Requires improvement": "..",
+    "Inadequate": "xx",
+}
+
+
+class UnknownWord(ValueError):
+    """A word that is not in the vocabulary."""
+
+
+def normalise_rating(word: object) -> str | None:
+    """Return the vocabulary's spelling of a rating word, None for a blank, or raise UnknownWord."""
+    if word is None or (isinstance(word, float) and pd.isna(word)):
+        return None
+    text = " ".join(str(word).split())
+    if not text:
+        return None
+    try:
+        return _ALIASES[text.lower()]
+    except KeyError:
+        raise UnknownWord(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
+
+
+def normalise_domain(word: object) -> str:
+    """Return the vocabulary's spelling of a key question (or Overall), or raise UnknownWord."""
+    text = " ".join(str(word).split())
+    try:
+        return _DOMAIN_ALIASES[text.lower()]
+    except KeyError:
+        raise UnknownWord(f"{text!r} is not a key question; expected one of: {', '.join(DOMAINS)}") from None
+
+
+def is_good_or_outstanding(rating: str | None) -> bool:
+    return rating in GOOD_OR_OUTSTANDING
