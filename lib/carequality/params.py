@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -16,19 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .councils import Council, council_by_code, slugify
 from .errors import ParamsError
 
-#: Report sections in report order. A params file lists the ones it wants; the default is all.
-SECTIONS: tuple[str, ...] = (
-    "market_overview",
-    "ratings_overview",
-    "key_question_ratings",
-    "location_ratings_appendix",
-)
-Section = Literal[
-    "market_overview",
-    "ratings_overview",
-    "key_question_ratings",
-    "location_ratings_appendix",
-]
+#: Report sections in report order, each with the inputs (fields of `Inputs`) it needs.
+#: A params file lists the sections it wants; by default, every section whose inputs are given.
+SECTION_INPUTS: dict[str, tuple[str, ...]] = {
+    "market_overview": ("cqc_ratings",),
+    "ratings_overview": ("cqc_ratings",),
+    "key_question_ratings": ("cqc_ratings",),
+    "location_ratings_appendix": ("cqc_ratings",),
+}
+SECTIONS: tuple[str, ...] = tuple(SECTION_INPUTS)
 
 
 class _Strict(BaseModel):
@@ -106,18 +102,41 @@ class ReportParams(_Strict):
     period: Period
     title: str = "Quality of adult social care providers"
     inputs: Inputs
-    sections: tuple[Section, ...] = SECTIONS
+    sections: tuple[str, ...] | None = Field(
+        default=None, description="Sections to include, in any order; default: every section whose inputs are given"
+    )
     options: Options = Options()
     #: Where the params file lives; input paths are relative to it. Set by load_params, not by the YAML.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("sections")
     @classmethod
-    def _unique(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+    def _known_sections(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is None:
+            return v
+        unknown = [s for s in v if s not in SECTION_INPUTS]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))} not a section; expected some of {', '.join(SECTIONS)}")
         dups = sorted({s for s in v if v.count(s) > 1})
         if dups:
             raise ValueError(f"listed more than once: {', '.join(dups)}")
         return v
+
+    @model_validator(mode="after")
+    def _sections_have_inputs(self) -> ReportParams:
+        given = {name for name, p in self.inputs if p is not None}
+        if self.sections is None:
+            chosen = tuple(s for s, needs in SECTION_INPUTS.items() if set(needs) <= given)
+            object.__setattr__(self, "sections", chosen)
+            return self
+        problems = [
+            f"section {s!r} needs inputs.{', inputs.'.join(sorted(set(SECTION_INPUTS[s]) - given))}"
+            for s in self.sections
+            if not set(SECTION_INPUTS[s]) <= given
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def path(self, relative: Path) -> Path:
         """An input path resolved against the params file's folder."""
@@ -142,8 +161,6 @@ def _describe(err: dict) -> str:
         return f"{where}: unknown key; check the spelling (allowed keys are in docs/params.md)"
     if kind == "missing":
         return f"{where}: required, but missing"
-    if kind == "literal_error":
-        return f"{where}: {err['input']!r} is not a section; expected one of {', '.join(SECTIONS)}"
     if kind.startswith("date"):
         return f"{where}: {err.get('input')!r} is not a date; expected YYYY-MM-DD"
     msg = msg.removeprefix("Value error, ")
