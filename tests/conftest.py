@@ -36,3 +36,12 @@ def write_csv(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def example_render(tmp_path_factory):
+    """The default report rendered once per test session (HTML, tables, manifest)."""
+    from carequality.render import render
+
+    out = tmp_path_factory.mktemp("example-out")
+    return render(EXAMPLE_PARAMS, out)

@@ -1,0 +1,127 @@
+"""Params: every problem gets one clear message naming the field; nothing runs on bad params."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from carequality.errors import ParamsError
+from carequality.params import SECTIONS, load_params
+from conftest import EXAMPLE_PARAMS
+
+
+def write(tmp_path: Path, data: dict, name: str = "p.yaml") -> Path:
+    (tmp_path / "cqc.csv").write_text("Location ID\n1\n")
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def good() -> dict:
+    return {
+        "council": {"code": "E06000014", "name": "York"},
+        "period": {"start": "2025-04-01", "end": "2026-03-31"},
+        "inputs": {"cqc_ratings": "cqc.csv"},
+    }
+
+
+def problems(tmp_path, data) -> list[str]:
+    with pytest.raises(ParamsError) as e:
+        load_params(write(tmp_path, data))
+    return e.value.problems
+
+
+def test_example_params_are_valid():
+    p = load_params(EXAMPLE_PARAMS)
+    assert p.council.code == "E06000014"
+    assert p.period.start == dt.date(2025, 4, 1)
+    assert p.path(p.inputs.cqc_ratings).is_file()
+    assert p.output_slug == ("york", "2025-04-01_to_2026-03-31")
+
+
+def test_paths_are_relative_to_the_params_file(tmp_path):
+    p = load_params(write(tmp_path, good()))
+    assert p.path(p.inputs.cqc_ratings) == (tmp_path / "cqc.csv").resolve()
+
+
+def test_default_sections_are_those_whose_inputs_are_given(tmp_path):
+    p = load_params(write(tmp_path, good()))
+    assert set(p.sections) <= set(SECTIONS)
+    assert "ratings_overview" in p.sections
+
+
+def test_unknown_key(tmp_path):
+    data = good() | {"colour": "blue"}
+    assert problems(tmp_path, data) == ["colour: unknown key; check the spelling (allowed keys are in docs/params.md)"]
+
+
+def test_unknown_nested_key(tmp_path):
+    data = good()
+    data["period"]["middle"] = "2025-10-01"
+    assert problems(tmp_path, data)[0].startswith("period.middle: unknown key")
+
+
+def test_missing_file(tmp_path):
+    data = good()
+    data["inputs"]["cqc_ratings"] = "nowhere.csv"
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith("inputs.cqc_ratings: file not found:") and msg.endswith("nowhere.csv")
+
+
+def test_end_before_start(tmp_path):
+    data = good()
+    data["period"] = {"start": "2026-03-31", "end": "2025-04-01"}
+    [msg] = problems(tmp_path, data)
+    assert msg == "period: end 2025-04-01 is before start 2026-03-31; expected end on or after start"
+
+
+def test_unknown_ons_code(tmp_path):
+    data = good()
+    data["council"]["code"] = "E07000001"
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith("council.code: 'E07000001' is not the ONS code of one of the 153 English councils")
+
+
+def test_name_must_match_code(tmp_path):
+    data = good()
+    data["council"]["name"] = "Leeds"
+    [msg] = problems(tmp_path, data)
+    assert "name 'Leeds' does not match ONS code E06000014 (York)" in msg
+
+
+def test_bad_date(tmp_path):
+    data = good()
+    data["period"]["start"] = "first of April"
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith("period.start: 'first of April' is not a date")
+
+
+def test_unknown_section(tmp_path):
+    data = good() | {"sections": ["ratings_overview", "horoscope"]}
+    [msg] = problems(tmp_path, data)
+    assert "'horoscope' not a section" in msg
+
+
+def test_every_problem_is_listed(tmp_path):
+    data = {"council": {"code": "X", "name": "Y"}, "period": {"start": "2026-01-01"}, "inputs": {}}
+    found = problems(tmp_path, data)
+    assert any(p.startswith("council.code") for p in found)
+    assert any(p == "period.end: required, but missing" for p in found)
+    assert any(p == "inputs.cqc_ratings: required, but missing" for p in found)
+
+
+def test_not_a_mapping(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("- just\n- a list\n")
+    with pytest.raises(ParamsError, match="expected a mapping"):
+        load_params(path)
+
+
+def test_previous_period_has_the_same_length():
+    p = load_params(EXAMPLE_PARAMS)
+    prev = p.period.previous
+    assert prev.end == dt.date(2025, 3, 31)
+    assert (prev.end - prev.start) == (p.period.end - p.period.start)

@@ -1,0 +1,51 @@
+import pytest
+
+from carequality import vocab
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("Good", "Good"),
+        ("  requires  Improvement ", "Requires improvement"),
+        ("Not Rated", "Not Rated"),
+        ("not yet rated", "Not Rated"),
+        ("Insufficient evidence to rate", "Insufficient evidence to rate"),
+        ("Regulations met", "Regulations met"),
+        ("Inspected but not rated", "Inspected but not rated"),
+        ("No published rating", "No published rating"),
+        ("Not applicable", "Not applicable"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalise_rating(word, expected):
+    assert vocab.normalise_rating(word) == expected
+
+
+def test_unknown_rating_word_names_the_word_and_the_vocabulary():
+    with pytest.raises(vocab.UnknownWord) as e:
+        vocab.normalise_rating("Excellent")
+    assert "'Excellent' is not a CQC rating" in str(e.value)
+    assert "Requires improvement" in str(e.value)
+
+
+def test_ratings_are_ordered_best_first_and_graded_first():
+    assert vocab.RATINGS[:4] == ("Outstanding", "Good", "Requires improvement", "Inadequate")
+    assert vocab.RATING_DTYPE.ordered
+    assert list(vocab.RATING_DTYPE.categories) == list(vocab.RATINGS)
+
+
+def test_every_rating_has_one_colour():
+    assert set(vocab.PALETTE) == set(vocab.RATINGS)
+    assert len(set(vocab.PALETTE.values())) == len(vocab.RATINGS)
+
+
+@pytest.mark.parametrize("word, expected", [("Safe", "Safe"), ("well-led", "Well-led"), ("Well led", "Well-led"), ("OVERALL", "Overall")])
+def test_normalise_domain(word, expected):
+    assert vocab.normalise_domain(word) == expected
+
+
+def test_unknown_domain():
+    with pytest.raises(vocab.UnknownWord, match="not a key question"):
+        vocab.normalise_domain("Kind")
