@@ -1,0 +1,350 @@
+"""`carequality fetch` against a real HTTP server on 127.0.0.1 serving the recorded Oldham API responses.
+
+The server pages the list endpoints (at most PAGE_CAP entries a page, whatever perPage asks), checks the
+subscription key header, and injects 429s, 5xx, dropped connections and hangs on chosen requests.
+No test touches the internet.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from carequality.cli import main
+from carequality.fetch import (
+    KEY_HEADER,
+    CqcApi,
+    FetchError,
+    Retry,
+    Secret,
+    parse_retry_after,
+    provider_json,
+    read_key,
+    write_atomic,
+)
+from carequality.errors import InputError
+from conftest import OLDHAM_API
+
+PAGE_CAP = 8  # 451 locations → 57 pages; 20 providers → 3 pages
+KEY = "test-key-" + secrets.token_hex(12)
+# The files a fetch produces: the recorded folder without location_details.json, a separate sample.
+FETCHED = ("locations.json", "providers.json", "location_details", "provider_details")
+
+
+class FakeCqcApi:
+    """CQC's public API on 127.0.0.1, answering from the recorded files, with faults on chosen requests."""
+
+    def __init__(self, recorded: Path, key: str = KEY):
+        self.key = key
+        self.listings = {kind: json.loads((recorded / f"{kind}.json").read_bytes()) for kind in ("locations", "providers")}
+        self.details = {
+            "locations": {p.stem.removeprefix("location_"): p for p in (recorded / "location_details").glob("*.json")},
+            "providers": {p.stem.removeprefix("provider_"): p for p in (recorded / "provider_details").glob("*.json")},
+        }
+        self.faults: dict[str, list[str]] = {}  # request URI below /public/v1 → faults for its next requests
+        self.fail_details_after: int | None = None  # answer 500 to every detail request after this many
+        self.requests: list[str] = []
+        self.bad_keys = 0
+        self.served_details = 0
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.server.api = self
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/public/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> FakeCqcApi:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+    def requested(self, prefix: str) -> list[str]:
+        return [r for r in self.requests if r.startswith(prefix)]
+
+    def page(self, kind: str, query: dict[str, list[str]]) -> dict:
+        recorded = self.listings[kind]
+        name = query.get("localAuthority", [""])[0]
+        entries = recorded[kind] if name == "Oldham" else []
+        per_page = min(int(query.get("perPage", ["1000"])[0]), PAGE_CAP)
+        number = int(query.get("page", ["1"])[0])
+        last = max(1, math.ceil(len(entries) / per_page))
+
+        def uri(n: int) -> str:
+            return f"/{kind}?page={n}&perPage={per_page}&localAuthority={quote(name)}"
+
+        body = dict(recorded)  # the recorded key order
+        body.update(total=len(entries), firstPageUri=uri(1), page=number, lastPageUri=uri(last),
+                    previousPageUri=uri(number - 1) if number > 1 else None,
+                    nextPageUri=uri(number + 1) if number < last else None, perPage=per_page, totalPages=last)
+        body[kind] = entries[(number - 1) * per_page: number * per_page]
+        return body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        api: FakeCqcApi = self.server.api
+        uri = self.path.removeprefix("/public/v1")
+        with api.lock:
+            api.requests.append(uri)
+            queue = api.faults.get(uri)
+            fault = queue.pop(0) if queue else None
+        if self.headers.get(KEY_HEADER) != api.key:
+            with api.lock:
+                api.bad_keys += 1
+            return self._send(401, b'{"statusCode": 401, "message": "Access denied due to invalid subscription key."}')
+        if fault == "drop":  # close the socket without a response
+            return
+        if fault == "hang":  # answer nothing until the test ends
+            api.release.wait()
+            return
+        if fault == "429":
+            return self._send(429, b'{"message": "Rate limit is exceeded."}', {"Retry-After": "0"})
+        if fault is not None:
+            return self._send(int(fault), b'{"message": "injected failure"}')
+        parts = urlsplit(uri)
+        kind, _, id_ = parts.path.strip("/").partition("/")
+        if kind not in api.details or not self.path.startswith("/public/v1/"):
+            return self._send(404, b'{"message": "Resource not found"}')
+        if not id_:
+            return self._send(200, json.dumps(api.page(kind, parse_qs(parts.query))).encode())
+        with api.lock:
+            failing = api.fail_details_after is not None and api.served_details >= api.fail_details_after
+            api.served_details += not failing
+        if failing:
+            return self._send(500, b'{"message": "down"}')
+        if id_ not in api.details[kind]:
+            return self._send(404, b'{"message": "Resource not found"}')
+        # Served compact and unescaped, as the API does: the fetcher must restore the recorded style.
+        detail = json.loads(api.details[kind][id_].read_bytes())
+        self._send(200, json.dumps(detail, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+@pytest.fixture
+def cqc(shared_data, monkeypatch):
+    monkeypatch.setenv("CQC_SUBSCRIPTION_KEY", KEY)
+    monkeypatch.delenv("CQC_API_BASE_URL", raising=False)
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeCqcApi(OLDHAM_API) as api:
+        yield api
+
+
+def _fetch(api: FakeCqcApi, out: Path, *extra: str, council: str = "E08000004") -> int:
+    return main(["fetch", "--local-authority", council, "--out", str(out), "--base-url", api.base_url,
+                 "--backoff", "0", "--timeout", "30", *extra])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _recorded() -> dict[str, bytes]:
+    return {name: data for name, data in _files(OLDHAM_API).items() if name.split("/")[0] in FETCHED}
+
+
+def _assert_key_nowhere(out: Path, *texts: str) -> None:
+    for text in texts:
+        assert KEY not in text
+    for name, data in _files(out).items():
+        assert KEY.encode() not in data, name
+
+
+def test_fetch_survives_faults_and_reproduces_the_recorded_files(cqc, tmp_path, capsys):
+    cqc.faults = {
+        "/locations?page=1&perPage=1000&localAuthority=Oldham": ["drop"],
+        "/locations?page=2&perPage=8&localAuthority=Oldham": ["429", "500"],
+        "/locations/1-117886088": ["drop"],
+        "/locations/RY210": ["503", "429", "drop"],
+        "/providers?page=3&perPage=8&localAuthority=Oldham": ["502"],
+        "/providers/1-101611810": ["500", "drop"],
+    }
+    out = tmp_path / "oldham"
+
+    assert _fetch(cqc, out) == 0
+
+    captured = capsys.readouterr()
+    assert all(queue == [] for queue in cqc.faults.values())  # every fault was served
+    assert cqc.bad_keys == 0 and len(cqc.requests) == 57 + 451 + 3 + 20 + 10
+    assert len(cqc.requested("/locations/RY210")) == 4
+    produced, recorded = _files(out), _recorded()
+    assert sorted(produced) == sorted(recorded)  # no temporary files left behind
+    assert [name for name in recorded if produced[name] != recorded[name]] == []
+    assert "HTTP 429 on GET /locations?page=2&perPage=8&localAuthority=Oldham; retry 1 of 5" in captured.err
+    assert "a dropped connection on GET /locations/1-117886088" in captured.err
+    assert "location details: 451 of 451 fetched" in captured.err
+    assert "473 files fetched, 0 already present" in captured.out
+    _assert_key_nowhere(out, captured.out, captured.err)
+
+
+def test_an_interrupted_fetch_resumes_without_refetching_finished_files(cqc, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("CQC_SUBSCRIPTION_KEY")
+    monkeypatch.setenv("OTHER_CQC_KEY", KEY)
+    out = tmp_path / "oldham"
+    cqc.fail_details_after = 40
+
+    assert _fetch(cqc, out, "--key-env", "OTHER_CQC_KEY", "--retries", "2") == 1
+
+    err = capsys.readouterr().err
+    listed = [e["locationId"] for e in json.loads((out / "locations.json").read_bytes())["locations"]]
+    assert f"gave up on GET /locations/{listed[40]} after 3 attempts; the last failed with HTTP 500" in err
+    assert "run the same command again to resume" in err
+    _assert_key_nowhere(out, err)
+    finished = sorted(p.name for p in (out / "location_details").iterdir())
+    assert finished == sorted(f"location_{i}.json" for i in listed[:40])  # and no temporary files
+    assert not (out / "providers.json").exists()
+    damaged = out / "location_details" / f"location_{listed[7]}.json"
+    damaged.write_bytes(damaged.read_bytes()[:100])  # as if cut short: it does not parse, so it is not done
+
+    cqc.fail_details_after = None
+    cqc.requests.clear()
+    monkeypatch.setenv("CQC_API_BASE_URL", cqc.base_url)
+    args = ["fetch", "--local-authority", "Oldham", "--out", str(out), "--key-env", "OTHER_CQC_KEY", "--backoff", "0"]
+    assert main(args) == 0
+
+    captured = capsys.readouterr()
+    assert cqc.requested("/locations?") == []  # the finished list is not fetched again
+    assert sorted(cqc.requested("/locations/")) == sorted(f"/locations/{i}" for i in [listed[7], *listed[40:]])
+    assert len(cqc.requested("/providers")) == 3 + 20
+    assert "location details: 412 to fetch, 39 already present" in captured.err
+    assert _files(out) == _recorded()
+    _assert_key_nowhere(out, captured.out, captured.err)
+
+    cqc.requests.clear()
+    assert main(args) == 0
+    assert cqc.requests == []
+    assert "0 files fetched, 473 already present" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("key_env", [None, "MY_CQC_KEY"])
+def test_a_missing_key_is_bad_input(cqc, tmp_path, capsys, monkeypatch, key_env):
+    monkeypatch.delenv("CQC_SUBSCRIPTION_KEY")
+    out = tmp_path / "oldham"
+
+    assert _fetch(cqc, out, *(["--key-env", key_env] if key_env else [])) == 2
+
+    err = capsys.readouterr().err
+    assert f"set the environment variable {key_env or 'CQC_SUBSCRIPTION_KEY'} to your key" in err
+    assert "Traceback" not in err
+    assert cqc.requests == [] and not out.exists()
+
+
+def test_a_refused_key_is_bad_input_and_not_echoed(cqc, tmp_path, capsys):
+    cqc.key = "the-key-the-server-expects"
+
+    assert _fetch(cqc, tmp_path / "oldham") == 2
+
+    captured = capsys.readouterr()
+    assert "the CQC API refused the subscription key (HTTP 401) on GET /locations?page=1" in captured.err
+    assert len(cqc.requests) == 1  # a refused key is not retried
+    _assert_key_nowhere(tmp_path, captured.out, captured.err)
+
+
+def test_an_unknown_council_is_bad_input(cqc, tmp_path, capsys):
+    assert _fetch(cqc, tmp_path / "x", council="Atlantis") == 2
+    assert "unknown council 'Atlantis'" in capsys.readouterr().err
+    assert cqc.requests == []
+
+
+def test_a_folder_for_another_council_is_refused(cqc, tmp_path, capsys):
+    out = tmp_path / "oldham"
+    (out).mkdir()
+    listing = {"firstPageUri": "/locations?page=1&perPage=1000&localAuthority=Rochdale", "locations": []}
+    (out / "locations.json").write_text(json.dumps(listing))
+
+    assert _fetch(cqc, out) == 2
+    assert "is a download for Rochdale, not Oldham" in capsys.readouterr().err
+    assert cqc.requests == []
+
+
+def test_retries_wait_as_retry_after_says_else_back_off_exponentially(cqc):
+    cqc.faults = {"/locations/RY210": ["429", "500", "drop", "503"]}
+    waits: list[float] = []
+    api = CqcApi(cqc.base_url, Secret(KEY), Retry(retries=4, backoff=0.25), sleep=waits.append, log=lambda m: None)
+
+    assert api.get("/locations/RY210")["locationId"] == "RY210"
+    assert waits == [0, 0.5, 1.0, 2.0]  # Retry-After: 0, then 0.25 × 2, × 4, × 8
+
+
+def test_a_timeout_is_retried(cqc):
+    cqc.faults = {"/providers/1-101611810": ["hang"]}
+    api = CqcApi(cqc.base_url, Secret(KEY), Retry(retries=1, backoff=0, timeout=0.5), log=lambda m: None)
+
+    assert api.get("/providers/1-101611810")["providerId"] == "1-101611810"
+    assert len(cqc.requests) == 2
+
+
+def test_the_retry_limit_ends_with_the_path_not_the_key(cqc):
+    cqc.faults = {"/locations/RY210": ["500"] * 3}
+    messages: list[str] = []
+    api = CqcApi(cqc.base_url, Secret(KEY), Retry(retries=2, backoff=0), log=messages.append)
+
+    with pytest.raises(FetchError) as raised:
+        api.get("/locations/RY210")
+
+    assert str(raised.value) == "gave up on GET /locations/RY210 after 3 attempts; the last failed with HTTP 500"
+    assert messages == ["  HTTP 500 on GET /locations/RY210; retry 1 of 2 in 0 s",
+                        "  HTTP 500 on GET /locations/RY210; retry 2 of 2 in 0 s"]
+    assert KEY not in repr(api) and KEY not in repr(Secret(KEY)) and KEY not in str(Secret(KEY))
+
+
+def test_read_key_rejects_a_key_that_cannot_be_a_header_without_echoing_it():
+    with pytest.raises(InputError) as raised:
+        read_key("K", {"K": "abc\ndef-secret"})
+    assert "K holds spaces or non-ASCII characters" in str(raised.value)
+    assert "secret" not in str(raised.value)
+    assert read_key("K", {"K": " abc "}).reveal() == "abc"
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    (None, None), ("", None), ("7", 7.0), ("-3", 0.0), ("soon", None),
+    ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+])
+def test_parse_retry_after(header, seconds):
+    from datetime import datetime, timezone
+
+    now = datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc)
+    assert parse_retry_after(header, now) == seconds
+
+
+def test_provider_style_puts_what_fits_in_80_columns_on_one_line():
+    value = {"ids": ["a", "b"], "long": ["x" * 40, "y" * 40], "empty": [], "o": {"k": 1}}
+    assert provider_json(value) == (
+        '{\n    "ids": ["a", "b"],\n    "long": [\n        "' + "x" * 40 + '",\n        "' + "y" * 40
+        + '"\n    ],\n    "empty": [],\n    "o": { "k": 1 }\n}\n'
+    )
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    path = tmp_path / "location_details" / "location_1.json"
+    write_atomic(path, "{}")
+
+    with pytest.raises(UnicodeEncodeError):
+        write_atomic(path, '{"name": "' + "x" * 100_000 + '\udc80"}')  # fails part way through
+
+    assert [p.name for p in path.parent.iterdir()] == ["location_1.json"]
+    assert path.read_text() == "{}"
