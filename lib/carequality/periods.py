@@ -1,0 +1,236 @@
+"""What happened in a period, from a ratings History: inspections, rating changes, openings, closures, and
+ratings at chosen dates. Pure functions of a History and dates; dates are inclusive.
+
+An *inspection* here is a published inspection outcome: a location × report (publication) date with at
+least one rating, as CQC's reports give them. Ratings inherited from a previous provider are not
+inspections of the location that inherited them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import vocab
+from .history import NON_REPLACING, History, active_at, outcomes_by_location_date, ratings_at
+
+#: How the report names CQC's primary inspection categories (Haringey's Table 4 rows).
+CATEGORY_LABELS = {vocab.COMMUNITY: "Community based", vocab.RESIDENTIAL: "Care homes"}
+#: A location's main service type: the first of these (CQC service type names) it is registered for.
+SERVICE_TYPE_PRIORITY = (
+    "Nursing homes", "Residential homes", "Homecare agencies", "Supported living", "Shared lives",
+    "Extra Care housing services", "Supported housing",
+)
+NOT_KNOWN = "Not known"
+DIRECTIONS = ("Improved", "Declined", "Unchanged", "First rating")
+
+
+def _ts(value: object) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category or NOT_KNOWN)
+
+
+def category_order(labels: object) -> list[str]:
+    """Labels in report order: Community based, Care homes, then any others alphabetically."""
+    present = list(dict.fromkeys(labels))
+    known = [lab for lab in CATEGORY_LABELS.values() if lab in present]
+    return known + sorted(lab for lab in present if lab not in known)
+
+
+def main_service_type(service_types: str) -> str:
+    """The main CQC service type of a location from its "; "-joined service types (see SERVICE_TYPE_PRIORITY)."""
+    types = [t.strip() for t in (service_types or "").split(";") if t.strip()]
+    if not types:
+        return NOT_KNOWN
+    folded = {t.casefold(): t for t in types}
+    for p in SERVICE_TYPE_PRIORITY:
+        if p.casefold() in folded:
+            return folded[p.casefold()]
+    return types[0]
+
+
+def _with_location(frame: pd.DataFrame, history: History) -> pd.DataFrame:
+    loc = history.locations_all[["location_id", "location_name", "category", "care_home"]]
+    out = frame.merge(loc, on="location_id", how="left", validate="many_to_one")
+    out["category"] = out["category"].fillna("").astype(str)
+    return out
+
+
+def _overall_before(history: History, keys: pd.DataFrame, *, strictly: bool) -> pd.Series:
+    """Each (location_id, report_date) row's Overall rating carried forward to that date (or just before it)."""
+    o = history.outcomes_by_location_date_key_question
+    strong = o[(o["key_question"] == "Overall") & ~o["rating"].astype(str).isin(NON_REPLACING)]
+    right = strong[["location_id", "report_date", "rating"]].sort_values("report_date", kind="stable")
+    left = keys[["location_id", "report_date"]].reset_index().sort_values("report_date", kind="stable")
+    if left.empty:
+        return pd.Series([], dtype=object)
+    m = pd.merge_asof(left, right.astype({"rating": str}), on="report_date", by="location_id",
+                      allow_exact_matches=not strictly, direction="backward")
+    return m.set_index("index")["rating"].reindex(keys.index)
+
+
+def inspections_in_period(history: History, start: object, end: object) -> pd.DataFrame:
+    """Published inspection outcomes with a report date from `start` to `end`, one row each.
+
+    Columns: location_id, location_name, category, care_home, report_date, rating (the Overall rating published
+    that day; when the report rated only key questions, the Overall rating the location then held),
+    key_questions (those the report rated), source.
+    """
+    per = outcomes_by_location_date(history)
+    per = per[(per["report_date"] >= _ts(start)) & (per["report_date"] <= _ts(end)) & ~per["inherited"]]
+    per = per.reset_index(drop=True)
+    carried = _overall_before(history, per, strictly=False)
+    rating = per["overall"].astype(object).where(per["overall"].notna(), carried)
+    per["rating"] = pd.Series(rating, index=per.index).fillna("No published rating").astype(str).astype(vocab.RATING_DTYPE)
+    out = _with_location(per.drop(columns=["overall", "inherited"]), history)
+    cols = ["location_id", "location_name", "category", "care_home", "report_date", "rating", "key_questions", "source"]
+    return out[cols].sort_values(["report_date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
+
+
+def inspection_counts(inspections: pd.DataFrame) -> pd.DataFrame:
+    """Haringey's Table 4: inspections by category (Community based, Care homes, …, Total) × rating.
+
+    Columns: Category, the four graded ratings, any other rating words present, Total.
+    """
+    present = set(inspections["rating"].astype(str))
+    words = list(vocab.GRADED) + [w for w in vocab.RATINGS[4:] if w in present]
+    labels = inspections["category"].map(category_label)
+    rows = category_order(list(CATEGORY_LABELS.values()) + list(labels))
+    out = []
+    for lab in rows + ["Total"]:
+        sub = inspections if lab == "Total" else inspections[labels == lab]
+        counts = sub["rating"].astype(str).value_counts()
+        out.append({"Category": lab, **{w: int(counts.get(w, 0)) for w in words}, "Total": int(len(sub))})
+    return pd.DataFrame(out)
+
+
+def rating_changes(history: History, start: object, end: object) -> pd.DataFrame:
+    """Each graded Overall rating published from `start` to `end` against the location's rating before it.
+
+    Columns: location_id, location_name, category, report_date, from_rating (the latest Overall rating before
+    the report; blank when there was none), to_rating, direction (Improved, Declined, Unchanged, First rating).
+    Reports whose Overall rating is not graded (for example Inspected but not rated) are not rating changes.
+    """
+    o = history.outcomes_by_location_date_key_question
+    new = o[(o["key_question"] == "Overall") & o["rating"].astype(str).isin(vocab.GRADED) & ~o["inherited"]
+            & (o["report_date"] >= _ts(start)) & (o["report_date"] <= _ts(end))]
+    new = new[["location_id", "report_date", "rating"]].rename(columns={"rating": "to_rating"}).reset_index(drop=True)
+    before = _overall_before(history, new, strictly=True)
+    new["from_rating"] = pd.Series([b if b in vocab.GRADED else "" for b in before], index=new.index, dtype=str)
+    rank = {w: i for i, w in enumerate(vocab.GRADED)}
+
+    def direction(was: str, now: str) -> str:
+        if not was:
+            return "First rating"
+        return "Improved" if rank[now] < rank[was] else "Declined" if rank[now] > rank[was] else "Unchanged"
+
+    new["direction"] = pd.Series([direction(a, str(b)) for a, b in zip(new["from_rating"], new["to_rating"])],
+                                 index=new.index, dtype=str)
+    new["to_rating"] = new["to_rating"].astype(str)
+    out = _with_location(new, history)
+    cols = ["location_id", "location_name", "category", "report_date", "from_rating", "to_rating", "direction"]
+    return out[cols].sort_values(["report_date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
+
+
+def _dated(history: History, column: str, start: object, end: object) -> pd.DataFrame:
+    loc = history.locations_all
+    hit = loc[(loc[column] >= _ts(start)) & (loc[column] <= _ts(end))].copy()
+    hit["main_service_type"] = hit["service_types"].map(main_service_type)
+    return hit.sort_values([column, "location_name", "location_id"], kind="stable").reset_index(drop=True)
+
+
+def registrations_in_period(history: History, start: object, end: object) -> pd.DataFrame:
+    """Locations registered from `start` to `end` (locations_all rows plus main_service_type)."""
+    return _dated(history, "registration_date", start, end)
+
+
+def deregistrations_in_period(history: History, start: object, end: object) -> pd.DataFrame:
+    """Locations deregistered from `start` to `end` (locations_all rows plus main_service_type)."""
+    return _dated(history, "deregistration_date", start, end)
+
+
+def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Locations by category and main service type in two periods, with a total row.
+
+    Columns: Category, Service type, This period, Previous period. Every location counts once.
+    """
+    def key(frame: pd.DataFrame) -> pd.Series:
+        return frame["category"].map(category_label) + "\0" + frame["main_service_type"]
+
+    now, before = key(current).value_counts(), key(previous).value_counts()
+    keys = sorted(set(now.index) | set(before.index))
+    cats = category_order([k.split("\0")[0] for k in keys])
+    rows = []
+    for c in cats:
+        for k in sorted((k for k in keys if k.split("\0")[0] == c), key=lambda k: k.split("\0")[1]):
+            rows.append({"Category": c, "Service type": k.split("\0")[1],
+                         "This period": int(now.get(k, 0)), "Previous period": int(before.get(k, 0))})
+    rows.append({"Category": "Total", "Service type": "", "This period": int(len(current)),
+                 "Previous period": int(len(previous))})
+    return pd.DataFrame(rows, columns=["Category", "Service type", "This period", "Previous period"])
+
+
+def not_inspected_since(history: History, before: object, at: object) -> pd.DataFrame:
+    """Locations active on `at` whose latest inspection (report date, up to `at`) is before `before`, or that
+    have never been inspected.
+
+    Columns: location_id, location_name, category, registration_date, last_report_date (NaT when never),
+    overall_rating (held on `at`; blank when none), status ("Not inspected since" or "Never inspected").
+    """
+    active = active_at(history, at)
+    per = outcomes_by_location_date(history)
+    per = per[(per["report_date"] <= _ts(at)) & ~per["inherited"]]
+    last = per.groupby("location_id")["report_date"].max()
+    out = active[["location_id", "location_name", "category", "registration_date"]].copy()
+    out["last_report_date"] = out["location_id"].map(last).astype("datetime64[ns]")
+    out = out[out["last_report_date"].isna() | (out["last_report_date"] < _ts(before))].copy()
+    now = ratings_at(history, at)
+    overall = now[now["key_question"] == "Overall"].set_index("location_id")["rating"].astype(str)
+    out["overall_rating"] = out["location_id"].map(overall).fillna("").astype(str)
+    out["status"] = out["last_report_date"].isna().map({True: "Never inspected", False: "Not inspected since"})
+    out = out.assign(_never=out["last_report_date"].isna())
+    out = out.sort_values(["_never", "last_report_date", "location_name", "location_id"], kind="stable")
+    return out.drop(columns="_never").reset_index(drop=True)
+
+
+def key_question_ratings_at_dates(history: History, first: object, second: object) -> pd.DataFrame:
+    """Rutland's before/after view: for the locations active on `second`, each key question's rating on
+    `first` and on `second`.
+
+    One row per location × date × key question (Safe … Well-led): location_id, location_name, category,
+    at (the date), key_question, rating (blank when the location had no rating then), report_date.
+    """
+    active = active_at(history, second)[["location_id", "location_name", "category"]]
+    parts = []
+    for when in (_ts(first), _ts(second)):
+        r = ratings_at(history, when)
+        r = r[r["key_question"].isin(vocab.KEY_QUESTIONS)]
+        grid = active.merge(pd.DataFrame({"key_question": list(vocab.KEY_QUESTIONS)}), how="cross")
+        g = grid.merge(r, on=["location_id", "key_question"], how="left")
+        g["rating"] = g["rating"].astype(object).where(g["rating"].notna(), "").astype(str)
+        g["at"] = when
+        parts.append(g)
+    out = pd.concat(parts, ignore_index=True)
+    kq = out["key_question"].map({q: i for i, q in enumerate(vocab.KEY_QUESTIONS)})
+    out = out.assign(_kq=kq).sort_values(["location_name", "location_id", "at", "_kq"], kind="stable")
+    cols = ["location_id", "location_name", "category", "at", "key_question", "rating", "report_date"]
+    return out[cols].reset_index(drop=True)
+
+
+def rating_level_counts(ratings_at_dates: pd.DataFrame) -> pd.DataFrame:
+    """For each date in a key_question_ratings_at_dates frame and each rating level: the number of key-question
+    ratings at that level and the number of locations with at least one. Rows: the graded ratings, then other
+    words present, then "No rating". Columns: rating, at, ratings, locations."""
+    f = ratings_at_dates.assign(rating=ratings_at_dates["rating"].replace("", "No rating"))
+    present = set(f["rating"])
+    words = list(vocab.GRADED) + [w for w in vocab.RATINGS[4:] if w in present] + (["No rating"] if "No rating" in present else [])
+    rows = []
+    for when in sorted(f["at"].unique()):
+        sub = f[f["at"] == when]
+        for w in words:
+            hit = sub[sub["rating"] == w]
+            rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": int(len(hit)),
+                         "locations": int(hit["location_id"].nunique())})
+    return pd.DataFrame(rows, columns=["rating", "at", "ratings", "locations"])

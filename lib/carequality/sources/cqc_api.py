@@ -1,0 +1,442 @@
+"""CQC public API responses saved in a folder (the layout `carequality fetch` writes):
+
+    <folder>/locations.json                      list response(s) of GET /locations (optional; any locations*.json)
+    <folder>/location_details/location_<id>.json one GET /locations/{id} response per location
+    <folder>/location_details.json               optional: one more single-location response
+    <folder>/provider_details/provider_<id>.json optional: GET /providers/{id}, for provider names
+
+The result is an `ApiFolder`: the ratings `History` (every published outcome, from `currentRatings`,
+`historicRatings` and Single Assessment Framework `assessment` blocks; a rating dated before the location's
+registration is its predecessor's, so it is marked inherited) and, for registered locations, the
+same tidy latest-ratings frames as the ratings-file loader (`RatingsFile`), so every section works from
+either source. The API omits empty keys: absence is never an error. Bad input is handled as docs/history.md
+says: broken files stop with an InputError naming file and field; doubtful values become data-quality rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import vocab
+from ..errors import InputError
+from ..history import (
+    ASSESSMENT_COLUMNS, DATA_QUALITY_COLUMNS, QUALITY_STATEMENT_COLUMNS, History, normalise_locations,
+    normalise_outcomes, ratings_at,
+)
+from .ratings_file import LOCATION_COLUMNS as RATINGS_LOCATION_COLUMNS
+from .ratings_file import SOCIAL_CARE, RatingsFile
+
+LOCATION_DIR = "location_details"
+PROVIDER_DIR = "provider_details"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?Z?$")
+_FILE_ID = re.compile(r"^location_(.+)\.json$")
+
+
+@dataclass
+class ApiFolder:
+    """What a folder of API responses says: the history and the latest-ratings view of registered locations."""
+
+    path: Path
+    sha256: str
+    history: History
+    ratings: RatingsFile
+    files: int  # distinct locations with a response
+
+    @property
+    def as_of(self) -> pd.Timestamp | None:
+        return self.history.as_of
+
+
+def sha256_of_folder(path: Path) -> str:
+    """A digest of every file under `path` (names relative to it, and contents), in sorted order."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+        h.update(f.relative_to(path).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def read_json(path: Path) -> object:
+    """Parse one JSON file or raise InputError naming the file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"not UTF-8 text ({e.reason} at byte {e.start}); expected a JSON response from the CQC API") from None
+    if not text.strip():
+        raise InputError(path, "the file is empty; expected a JSON response from the CQC API")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+
+
+class _Parser:
+    """Turns one location response into rows; remembers data-quality findings."""
+
+    def __init__(self, folder: Path, today: dt.date):
+        self.folder = folder
+        self.today = today
+        self.dq: list[dict] = []
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def note(self, path: Path, where: str, loc: str, issue: str) -> None:
+        self.dq.append({"file": self.rel(path), "row": where, "location_id": loc, "issue": issue})
+
+    def date(self, path: Path, loc: str, where: str, value: object) -> pd.Timestamp | None:
+        """A date field: None when absent; InputError when it is not a date; NaT and a note when in the future."""
+        if value is None or value == "":
+            return None
+        m = _ISO_DATE.match(str(value)) if isinstance(value, str) else None
+        if m is None:
+            raise InputError(path, f"{value!r} is not a date; expected YYYY-MM-DD", column=where)
+        try:
+            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise InputError(path, f"{value!r} is not a date; expected YYYY-MM-DD", column=where) from None
+        if d > self.today:
+            self.note(path, where, loc, f"date {d.isoformat()} is in the future (after the day of this run); not used")
+            return pd.NaT  # not None: the note is made, nothing dated by it is used
+        return pd.Timestamp(d)
+
+    def rating(self, path: Path, loc: str, where: str, value: object) -> str | None:
+        try:
+            return vocab.normalise_rating(value if isinstance(value, str) else None if value is None else str(value))
+        except vocab.UnknownWord as e:
+            self.note(path, where, loc, f"{e}; this rating is left out")
+            return None
+
+    def domain(self, path: Path, loc: str, where: str, value: object) -> str | None:
+        try:
+            return vocab.normalise_domain(value)
+        except vocab.UnknownWord as e:
+            self.note(path, where, loc, f"{e}; this rating is left out")
+            return None
+
+    # ---- one response ------------------------------------------------------------------------
+    def location(self, path: Path, d: dict) -> tuple[dict, list[dict], list[dict], list[dict], list[dict]]:
+        loc = d["locationId"]
+        primary = [c.get("name", "") for c in d.get("inspectionCategories") or [] if str(c.get("primary")).lower() == "true"]
+        care_home = str(d.get("careHome", "")).upper() == "Y"
+        category = primary[0] if primary else ""
+        if not category and d.get("type") == SOCIAL_CARE:
+            # Deregistered social care locations often lack inspectionCategories; careHome says which.
+            category = vocab.RESIDENTIAL if care_home else vocab.COMMUNITY
+        row = {
+            "location_id": loc,
+            "location_name": d.get("name", ""),
+            "provider_id": d.get("providerId", ""),
+            "category": category,
+            "care_home": care_home,
+            "local_authority": d.get("localAuthority", ""),
+            "region": d.get("region", ""),
+            "registration_date": self.date(path, loc, "registrationDate", d.get("registrationDate")),
+            "deregistration_date": self.date(path, loc, "deregistrationDate", d.get("deregistrationDate")),
+            "registration_status": d.get("registrationStatus", ""),
+            "dormancy": d.get("dormancy", ""),
+            "beds": d.get("numberOfBeds"),
+            "service_types": "; ".join(g.get("name", "") for g in d.get("gacServiceTypes") or []),
+            "inspection_directorate": d.get("inspectionDirectorate", ""),
+            "location_type": d.get("type", ""),
+            "postcode": d.get("postalCode", ""),
+            "registered_manager_absent_date": self.date(path, loc, "registeredManagerAbsentDate",
+                                                        d.get("registeredManagerAbsentDate")),
+            "dates_source": "api",
+            # For the latest-ratings view (ratings-file columns):
+            "brand_name": d.get("brandName", ""),
+            "street": d.get("postalAddressLine1", ""),
+            "city": d.get("postalAddressTownCity", ""),
+            "url": f"https://www.cqc.org.uk/location/{loc}",
+        }
+        if row["beds"] is not None and not isinstance(row["beds"], int):
+            raise InputError(path, f"{row['beds']!r} is not a number of beds; expected a whole number", column="numberOfBeds")
+        if row["registration_status"] == "Deregistered" and row["deregistration_date"] is None and not d.get("deregistrationDate"):
+            self.note(path, "deregistrationDate", loc, "deregistered, but no deregistration date: not counted as active at any date")
+
+        outcomes: list[dict] = []  # location_id, report_date, key_question, rating, where (priority order)
+        groups: list[dict] = []
+
+        def add(where: str, kq_value: object, rating_value: object, date: pd.Timestamp | None, kq_where: str) -> None:
+            rating = self.rating(path, loc, where, rating_value)
+            if rating is None:
+                return
+            kq = self.domain(path, loc, kq_where, kq_value)
+            if kq is None:
+                return
+            if date is pd.NaT:  # a future date, already noted
+                return
+            if date is None:
+                if rating != "No published rating":
+                    self.note(path, where, loc, f"rating {rating!r} has no report date; left out of the history")
+                return
+            outcomes.append({"location_id": loc, "report_date": date, "key_question": kq, "rating": rating, "where": where})
+
+        cr = d.get("currentRatings") or {}
+        overall = cr.get("overall") or {}
+        cr_date = self.date(path, loc, "currentRatings.overall.reportDate", overall.get("reportDate") or cr.get("reportDate"))
+        add("currentRatings.overall.rating", "Overall", overall.get("rating"), cr_date, "currentRatings.overall")
+        for i, k in enumerate(overall.get("keyQuestionRatings") or []):
+            base = f"currentRatings.overall.keyQuestionRatings[{i}]"
+            kd = self.date(path, loc, f"{base}.reportDate", k.get("reportDate")) if k.get("reportDate") else cr_date
+            add(f"{base}.rating", k.get("name"), k.get("rating"), kd, f"{base}.name")
+        for i, s in enumerate(cr.get("serviceRatings") or []):
+            sd = self.date(path, loc, f"currentRatings.serviceRatings[{i}].reportDate", s.get("reportDate")) or cr_date
+            r = self.rating(path, loc, f"currentRatings.serviceRatings[{i}].rating", s.get("rating"))
+            if s.get("name") and r is not None:
+                groups.append({"location_id": loc, "service_group": s["name"], "key_question": "Overall", "rating": r,
+                               "publication_date": sd})
+        for i, h in enumerate(d.get("historicRatings") or []):
+            base = f"historicRatings[{i}]"
+            hd = self.date(path, loc, f"{base}.reportDate", h.get("reportDate"))
+            ho = h.get("overall") or {}
+            add(f"{base}.overall.rating", "Overall", ho.get("rating"), hd, f"{base}.overall")
+            for j, k in enumerate(ho.get("keyQuestionRatings") or []):
+                add(f"{base}.overall.keyQuestionRatings[{j}].rating", k.get("name"), k.get("rating"), hd,
+                    f"{base}.overall.keyQuestionRatings[{j}].name")
+
+        assessments, statements = [], []
+        for i, a in enumerate(d.get("assessment") or []):
+            base = f"assessment[{i}]"
+            published = self.date(path, loc, f"{base}.assessmentPlanPublishedDateTime", a.get("assessmentPlanPublishedDateTime"))
+            asgs = (a.get("ratings") or {}).get("asgRatings") or []
+            for j, g in enumerate(asgs):
+                gb = f"{base}.ratings.asgRatings[{j}]"
+                g_rating = self.rating(path, loc, f"{gb}.rating", g.get("rating"))
+                assessments.append({
+                    "location_id": loc, "published": published, "assessment_plan_id": g.get("assessmentPlanId", ""),
+                    "service_group": g.get("name", ""), "rating": g_rating,
+                    "assessment_date": self.date(path, loc, f"{gb}.assessmentDate", g.get("assessmentDate")),
+                    "status": g.get("status", ""),
+                })
+                if g.get("name"):
+                    groups.append({"location_id": loc, "service_group": g["name"], "key_question": "Overall",
+                                   "rating": g_rating, "publication_date": published})
+                for m, k in enumerate(g.get("keyQuestionRatings") or []):
+                    kb = f"{gb}.keyQuestionRatings[{m}]"
+                    for t in k.get("topicareas") or []:
+                        score_text = t.get("qualityStatementscore", "")
+                        lead = re.match(r"^\s*(\d)\b", score_text or "")
+                        statements.append({
+                            "location_id": loc, "assessment_plan_id": g.get("assessmentPlanId", ""),
+                            "service_group": g.get("name", ""), "key_question": k.get("name", ""),
+                            "key_question_score_percent": _int_or_none(k.get("percentageScore")),
+                            "quality_statement_id": str(t.get("qualityStatementId", "")),
+                            "quality_statement": t.get("name", ""),
+                            "score": int(lead[1]) if lead else None, "score_text": score_text or "",
+                            "status": t.get("status", ""),
+                        })
+                    if len(asgs) == 1:
+                        add(f"{kb}.rating", k.get("name"), k.get("rating"), published, f"{kb}.name")
+                if len(asgs) == 1:
+                    add(f"{gb}.rating", "Overall", g.get("rating"), published, f"{gb}.name")
+            if len(asgs) > 1:
+                self.note(path, f"{base}.ratings.asgRatings", loc,
+                          "assessment rates several service groups: its location-level ratings are not known")
+        return row, self._dedupe(path, loc, outcomes), groups, assessments, statements
+
+    def _dedupe(self, path: Path, loc: str, outcomes: list[dict]) -> list[dict]:
+        """One rating per report date and key question: identical repeats are one outcome; disagreements noted."""
+        seen: dict[tuple, dict] = {}
+        for o in outcomes:
+            key = (o["report_date"], o["key_question"])
+            if key not in seen:
+                seen[key] = o
+            elif seen[key]["rating"] != o["rating"]:
+                first = seen[key]
+                self.note(path, o["where"], loc,
+                          f"{o['key_question']} on {key[0].date().isoformat()} is {o['rating']!r} here but "
+                          f"{first['rating']!r} at {first['where']}; {first['where']} used")
+        return [{k: v for k, v in o.items() if k != "where"} | {"source": "api"} for o in seen.values()]
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _location_files(folder: Path) -> list[Path]:
+    details = folder / LOCATION_DIR
+    files = sorted(details.glob("*.json")) if details.is_dir() else []
+    single = folder / "location_details.json"
+    if single.is_file():
+        files.append(single)
+    return files
+
+
+def _provider_names(folder: Path) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for lst in sorted(folder.glob("providers*.json")):
+        data = read_json(lst)
+        for p in (data.get("providers") or []) if isinstance(data, dict) else []:
+            if isinstance(p, dict) and p.get("providerId") and p.get("providerName"):
+                names[p["providerId"]] = p["providerName"]
+    pdir = folder / PROVIDER_DIR
+    for f in sorted(pdir.glob("*.json")) if pdir.is_dir() else []:
+        data = read_json(f)
+        if not isinstance(data, dict) or "providerId" not in data:
+            raise InputError(f, "expected a CQC provider response (a JSON object with 'providerId')", column="providerId")
+        if data.get("name"):
+            names[data["providerId"]] = data["name"]
+    return names
+
+
+def _listed(folder: Path) -> tuple[set[str], list[tuple[Path, int]]]:
+    """Location ids named by list responses (locations*.json), and each list's `total`."""
+    ids: set[str] = set()
+    totals = []
+    for f in sorted(folder.glob("locations*.json")):
+        data = read_json(f)
+        if not isinstance(data, dict) or not isinstance(data.get("locations"), list):
+            raise InputError(f, "expected a CQC list response (a JSON object with a 'locations' list)", column="locations")
+        for i, item in enumerate(data["locations"]):
+            if not isinstance(item, dict) or not item.get("locationId"):
+                raise InputError(f, "expected an object with a 'locationId'", column=f"locations[{i}]")
+            ids.add(item["locationId"])
+        if isinstance(data.get("total"), int):
+            totals.append((f, data["total"]))
+    return ids, totals
+
+
+def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
+                    today: dt.date | None = None) -> ApiFolder:
+    """Load a folder of CQC API responses. Raise InputError naming file and field on broken input."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(folder, "folder not found; expected a folder of CQC API responses (location_details/…)")
+    files = _location_files(folder)
+    if not files:
+        raise InputError(folder, f"no location responses; expected {LOCATION_DIR}/location_<id>.json files")
+    parser = _Parser(folder, today or dt.date.today())
+    providers = _provider_names(folder)
+    by_id: dict[str, tuple[Path, dict]] = {}
+    rows, outcomes, groups, assessments, statements = [], [], [], [], []
+    for f in files:
+        data = read_json(f)
+        if not isinstance(data, dict) or not isinstance(data.get("locationId"), str) or not data["locationId"]:
+            raise InputError(f, "expected a CQC location response (a JSON object with a 'locationId')", column="locationId")
+        loc = data["locationId"]
+        m = _FILE_ID.match(f.name)
+        if f.parent.name == LOCATION_DIR and (m is None or m[1] != loc):
+            named = m[1] if m else f.name
+            raise InputError(f, f"the file name says location {named} but its locationId is {loc}; "
+                                "expected location_<locationId>.json (re-fetch this location)", column="locationId")
+        if loc in by_id:
+            other, before = by_id[loc]
+            if before == data:
+                continue
+            diff = sorted(k for k in set(before) | set(data) if before.get(k) != data.get(k))
+            raise InputError(f, f"location {loc} is also in {parser.rel(other)} with different content "
+                                f"(field(s) {', '.join(diff[:5])}); expected one response per location",
+                             column=diff[0] if diff else None)
+        by_id[loc] = (f, data)
+        try:
+            row, o, g, a, s = parser.location(f, data)
+        except (AttributeError, TypeError, KeyError, IndexError) as e:
+            # A value of the wrong kind (a list where the API gives an object, and so on).
+            raise InputError(f, f"unexpected structure ({type(e).__name__}: {e}); expected a CQC location response "
+                                "as described in ../shared/data/cqc/API_STRUCTURE.md") from None
+        row["provider_name"] = providers.get(row["provider_id"], "")
+        rows.append(row)
+        outcomes += o
+        groups += g
+        assessments += a
+        statements += s
+
+    listed, totals = _listed(folder)
+    for loc in sorted(listed - set(by_id)):
+        parser.dq.append({"file": "locations.json", "row": "locations", "location_id": loc,
+                          "issue": f"listed, but {LOCATION_DIR}/location_{loc}.json is missing: not in the report"})
+    for f, total in totals:
+        if total > len(listed):
+            parser.dq.append({"file": parser.rel(f), "row": "total", "location_id": "",
+                              "issue": f"the API said {total:,} locations but the list responses name {len(listed):,}; "
+                                       "a page may be missing"})
+
+    all_locations = pd.DataFrame(rows)
+    keep = all_locations["location_type"].isin(location_types)
+    excluded = (
+        all_locations.loc[~keep].groupby("location_type", sort=True)
+        .agg(rows=("location_id", "size"), locations=("location_id", "nunique")).reset_index()
+    )
+    kept_ids = set(all_locations.loc[keep, "location_id"])
+    locations = normalise_locations(all_locations.loc[keep])
+    outcome_frame = pd.DataFrame(outcomes, columns=["location_id", "report_date", "key_question", "rating", "source"])
+    outcome_frame = outcome_frame[outcome_frame["location_id"].isin(kept_ids)]
+    # The API lists a predecessor's ratings under the location that took the service over (they are dated
+    # before its registration): they are inherited, not inspections of this location.
+    registered = outcome_frame["location_id"].map(locations.set_index("location_id")["registration_date"])
+    outcome_frame = outcome_frame.assign(inherited=outcome_frame["report_date"] < registered)
+    outcome_frame = normalise_outcomes(outcome_frame)
+    dq = pd.DataFrame(parser.dq, columns=list(DATA_QUALITY_COLUMNS))
+    dq = dq[dq["location_id"].isin(kept_ids) | ~dq["location_id"].isin(set(by_id))].reset_index(drop=True)
+
+    def frame(records: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
+        out = pd.DataFrame(records, columns=list(columns))
+        return out[out["location_id"].isin(kept_ids)].reset_index(drop=True)
+
+    history = History(
+        outcomes_by_location_date_key_question=outcome_frame,
+        locations_all=locations,
+        data_quality=dq,
+        assessments_by_location_service_group=frame(assessments, ASSESSMENT_COLUMNS),
+        quality_statements_by_location_assessment=frame(statements, QUALITY_STATEMENT_COLUMNS).astype(
+            {"score": "Int64", "key_question_score_percent": "Int64"}),
+    )
+    digest = sha256_of_folder(folder)
+    ratings = latest_ratings_view(folder, history, pd.DataFrame(groups), excluded, sha256=digest)
+    return ApiFolder(path=folder, sha256=digest, history=history, ratings=ratings, files=len(by_id))
+
+
+def latest_ratings_view(folder: Path, history: History, groups: pd.DataFrame, excluded: pd.DataFrame, *,
+                        sha256: str = "") -> RatingsFile:
+    """Registered locations and their latest ratings, as the ratings-file loader's tidy frames."""
+    locs = history.locations_all
+    locs = locs[locs["registration_status"].eq("Registered")].copy()
+    ids = set(locs["location_id"])
+    at = history.as_of
+    level = ratings_at(history, at) if at is not None else ratings_at(history, "1900-01-01")
+    level = level[level["location_id"].isin(ids)].rename(columns={"report_date": "publication_date"})
+    o = history.outcomes_by_location_date_key_question[["location_id", "key_question", "report_date", "inherited"]]
+    level = level.merge(o.rename(columns={"report_date": "publication_date"}), how="left",
+                        on=["location_id", "key_question", "publication_date"], validate="one_to_one")
+    level["inherited"] = level["inherited"].fillna(False).astype(bool)
+    level = level.assign(row=pd.array([pd.NA] * len(level), dtype="Int64")).reset_index(drop=True)
+    out = pd.DataFrame({c: locs[c] if c in locs.columns else "" for c in RATINGS_LOCATION_COLUMNS})
+    out = out.reset_index(drop=True)
+    overall = level[level["key_question"] == "Overall"].set_index("location_id")
+    ids_order = out["location_id"]
+    out["overall_rating"] = pd.Series(overall["rating"].reindex(ids_order).to_numpy(), dtype=vocab.RATING_DTYPE)
+    out["overall_rating"] = out["overall_rating"].fillna("No published rating")
+    out["publication_date"] = pd.Series(overall["publication_date"].reindex(ids_order).to_numpy(), dtype="datetime64[ns]")
+    out["inherited"] = pd.Series(overall["inherited"].reindex(ids_order).to_numpy()).fillna(False).astype(bool)
+    if groups.empty:
+        groups = pd.DataFrame(columns=["location_id", "service_group", "key_question", "rating", "publication_date"])
+    groups = groups[groups["location_id"].isin(ids)]
+    by_group = groups[["location_id", "service_group"]].drop_duplicates().sort_values(["location_id", "service_group"])
+    tidy = pd.concat([level.assign(service_group="Overall"),
+                      groups.dropna(subset=["rating"]).assign(inherited=False)], ignore_index=True)
+    tidy["rating"] = tidy["rating"].astype(str).astype(vocab.RATING_DTYPE)
+    tidy = tidy[["location_id", "service_group", "key_question", "rating", "publication_date", "inherited", "row"]]
+    tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
+    return RatingsFile(
+        path=folder,
+        sha256=sha256,
+        header_era="API",
+        date_format="ISO",
+        locations=out.sort_values("location_id", kind="stable").reset_index(drop=True),
+        ratings_by_location_key_question=level,
+        ratings_by_location_service_group_key_question=tidy,
+        service_groups_by_location=by_group.reset_index(drop=True),
+        excluded_by_location_type=excluded,
+        data_quality=history.data_quality[list(DATA_QUALITY_COLUMNS)],
+    )
