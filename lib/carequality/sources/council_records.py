@@ -1,0 +1,457 @@
+"""The council's own quality-assurance records: five small tables an analyst keeps in Excel.
+
+- commissioned services: one row per CQC location the council funds people at (``commissioned_by_location``)
+- risk register: one row per case per spell at a risk level (``risk_by_case_opened``)
+- QA visits: one row per visit (``visits_by_location_date``)
+- inspection themes: one row per issue found in a CQC inspection report (``issues_by_location_report``)
+- theme offers: one row per theme, the support offered for it (``offers_by_theme``)
+
+Each is read from CSV or XLSX (or ODS) with exactly the column names of its `RecordFormat` below (the
+blank templates in templates/inputs/ have them). Surrounding spaces and trailing blank rows are ignored;
+anything else that is not as described (a missing or unknown column, a blank row inside the data, a cell
+that is not what its column expects, a duplicate) raises InputError naming the file, row and column.
+A location id that CQC's data does not know is *not* an error here: the model lists it in the report's
+data-quality table (qa.unknown_location_rows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .dates import parse_date_column
+from .tabular import read_sheet
+
+#: A CQC location id of an adult social care service: "1-" and digits, e.g. 1-117886088.
+LOCATION_ID = re.compile(r"^1-\d{4,14}$")
+VISIT_TYPES: tuple[str, ...] = ("announced", "unannounced", "contract monitoring", "welfare check")
+RISK_LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+_YES = {"y", "yes", "true"}
+_NO = {"n", "no", "false"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a council file: its name, what its cells must be, and whether it may be left out or blank."""
+
+    name: str
+    kind: str  # location_id | text | count | money | date | risk_level | yes_no | choice
+    description: str
+    example: str
+    optional: bool = False  # the column may be left out of the file
+    blank_ok: bool = False  # cells may be blank
+    choices: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str:
+        return {
+            "location_id": "a CQC location id such as 1-117886088",
+            "text": "text",
+            "count": "a whole number, 0 or more",
+            "money": "an amount in pounds, 0 or more, such as 125000 or £125,000.50",
+            "date": "a date (a spreadsheet date, YYYY-MM-DD or DD/MM/YYYY)",
+            "risk_level": "a risk level: 1, 2, 3 or 4",
+            "yes_no": "Y or N",
+            "choice": "one of: " + ", ".join(self.choices),
+        }[self.kind] + ("" if self.blank_ok else " (required)")
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    """A council file's layout: a name (also the template's file and sheet name) and its columns in order."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def header_key(self) -> str:
+        """The column whose name marks the header row."""
+        return self.columns[0].name
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+COMMISSIONED_SERVICES = RecordFormat(
+    "commissioned_services",
+    "Commissioned services",
+    "One row per CQC-registered location where the council funds people, as at the end of the period.",
+    (
+        Column("location_id", "location_id", "CQC location id of the service", "1-117886088"),
+        Column("service_type", "text", "The council's own service type, spelt the same way on every row",
+               "Care home (older people)"),
+        Column("funded_clients", "count", "People the council funds at the location at the end of the period", "12"),
+        Column("contract_type", "text", "How the council buys the service (framework, block, spot …)", "Framework",
+               optional=True, blank_ok=True),
+        Column("annual_spend", "money", "The council's spend at the location in the period, in pounds", "350000",
+               optional=True, blank_ok=True),
+    ),
+)
+
+RISK_REGISTER = RecordFormat(
+    "risk_register",
+    "Risk register",
+    "One row per case per spell at a risk level. When a case moves to another level, close its row on that date "
+    "and add a row with the same case_ref, the new level and that date as opened.",
+    (
+        Column("case_ref", "text", "The council's reference for the case; the same on every row of one case", "QA-2025-014"),
+        Column("location_id", "location_id", "CQC location id of the service the case is about", "1-117886088"),
+        Column("risk_level", "risk_level", "Level of concern, 1 (lowest) to 4 (highest), as in Coventry's Table One", "3"),
+        Column("opened", "date", "Date the case reached this level", "2025-06-02"),
+        Column("closed", "date", "Date the case left this level (blank while it is at this level)", "", blank_ok=True),
+        Column("lead_authority", "text",
+               "Council leading the intervention; blank means the council of the location's area", "Leeds",
+               blank_ok=True),
+        Column("funded_residents", "count", "People the council funds at the service", "6", blank_ok=True),
+        Column("concerns", "text", "Summary of the risk, written for the report", "Rated Requires improvement in Safe",
+               blank_ok=True),
+        Column("actions", "text", "Actions taken and outcome, written for the report", "Improvement plan agreed",
+               blank_ok=True),
+        Column("placements_suspended", "yes_no", "Y while new placements are suspended, otherwise N", "Y"),
+    ),
+)
+
+QA_VISITS = RecordFormat(
+    "qa_visits",
+    "Quality assurance visits",
+    "One row per visit by the council's quality assurance team.",
+    (
+        Column("location_id", "location_id", "CQC location id of the service visited", "1-117886088"),
+        Column("visit_date", "date", "Date of the visit", "2025-09-15"),
+        Column("visit_type", "choice", "Kind of visit", "unannounced", choices=VISIT_TYPES),
+        Column("outcome", "text", "Outcome of the visit, in a few words used the same way on every row",
+               "Improvement plan requested", blank_ok=True),
+    ),
+)
+
+INSPECTION_THEMES = RecordFormat(
+    "inspection_themes",
+    "Inspection themes",
+    "One row per issue found in a CQC inspection report, grouped under a theme.",
+    (
+        Column("location_id", "location_id", "CQC location id of the inspected service", "1-117886088"),
+        Column("report_date", "date", "Publication date of the CQC report", "2025-03-12"),
+        Column("theme", "text", "Theme the issue belongs to, spelt the same way on every row", "Medication"),
+        Column("issue", "text", "The issue, in a few words", "PRN protocols missing"),
+    ),
+)
+
+THEME_OFFERS = RecordFormat(
+    "theme_offers",
+    "Support offer by theme",
+    "One row per theme: the training or support available to providers for it.",
+    (
+        Column("theme", "text", "A theme as spelt in the inspection themes file", "Medication"),
+        Column("offer", "text", "Training or support on offer; blank if none yet", "Medicines optimisation team",
+               blank_ok=True),
+    ),
+)
+
+FORMATS: dict[str, RecordFormat] = {
+    f.name: f for f in (COMMISSIONED_SERVICES, RISK_REGISTER, QA_VISITS, INSPECTION_THEMES, THEME_OFFERS)
+}
+
+
+# ---- reading -------------------------------------------------------------------------------------------
+
+
+def read_records(path: str | Path, fmt: RecordFormat) -> pd.DataFrame:
+    """Read one council file into typed columns plus `row` (the spreadsheet row number), or raise InputError."""
+    path = Path(path)
+    sheet = read_sheet(path, header_contains=fmt.header_key, sheet=fmt.name)
+    raw = sheet.frame
+    names = [c.name for c in fmt.columns]
+    seen = list(raw.columns)
+    dups = sorted({c for c in seen if seen.count(c) > 1})
+    if dups:
+        raise InputError(path, f"column(s) {', '.join(map(repr, dups))} appear more than once; expected each once")
+    unknown = [c for c in seen if c not in names]
+    if unknown:
+        raise InputError(
+            path,
+            f"unknown column(s) {', '.join(map(repr, unknown))}; expected only: {', '.join(names)} "
+            "(names are case-sensitive; keep notes on another sheet)",
+        )
+    missing = [c.name for c in fmt.columns if not c.optional and c.name not in seen]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(map(repr, missing))}; expected: {', '.join(names)}")
+    raw = raw.reset_index(drop=True)
+    rows = pd.Series(range(sheet.first_row, sheet.first_row + len(raw)), dtype="int64")
+    _no_blank_rows(raw, rows, path)
+    out = pd.DataFrame(index=raw.index)
+    for col in fmt.columns:
+        values = raw[col.name] if col.name in raw.columns else pd.Series([""] * len(raw), index=raw.index, dtype=object)
+        out[col.name] = _parse(values, col, path, sheet.first_row)
+    out["row"] = rows
+    return out
+
+
+def _no_blank_rows(raw: pd.DataFrame, rows: pd.Series, path: Path) -> None:
+    blank = raw.apply(lambda r: all(v == "" or v is None for v in r), axis=1) if len(raw) else pd.Series([], dtype=bool)
+    if blank.any():
+        raise InputError(path, "blank row inside the data; delete it (blank rows are only ignored at the end)",
+                         row=int(rows[blank.to_numpy().nonzero()[0][0]]))
+
+
+def _text(v: object) -> str:
+    return "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)).strip()
+
+
+def _fail(values: pd.Series, i: int, col: Column, path: Path, first_row: int, what: str) -> InputError:
+    return InputError(path, f"{what}; expected {col.expected}", row=first_row + i, column=col.name)
+
+
+def _parse(values: pd.Series, col: Column, path: Path, first_row: int) -> pd.Series:
+    if col.kind == "date":
+        return _parse_dates(values, col, path, first_row)
+    texts = [_text(v) for v in values]
+    out: list[object] = []
+    for i, t in enumerate(texts):
+        if t == "":
+            if not col.blank_ok:
+                raise _fail(values, i, col, path, first_row, "blank cell")
+            out.append(None)
+            continue
+        try:
+            out.append(_cell(t, col))
+        except ValueError as e:
+            raise _fail(values, i, col, path, first_row, str(e)) from None
+    if col.kind in ("count", "risk_level"):
+        return pd.Series(out, index=values.index, dtype="Int64")
+    if col.kind == "money":
+        return pd.Series(out, index=values.index, dtype="Float64")
+    if col.kind == "yes_no":
+        return pd.Series(out, index=values.index, dtype="boolean")
+    return pd.Series([o if o is not None else "" for o in out], index=values.index, dtype=object)
+
+
+def _cell(t: str, col: Column) -> object:
+    kind = col.kind
+    if kind == "location_id":
+        if not LOCATION_ID.match(t):
+            raise ValueError(f"{t!r} is not a CQC location id")
+        return t
+    if kind == "text":
+        return t
+    if kind in ("count", "risk_level"):
+        digits = t.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", t) else t
+        if not re.fullmatch(r"\d+", digits):
+            raise ValueError(f"{t!r} is not a whole number")
+        n = int(digits)
+        if kind == "risk_level" and n not in RISK_LEVELS:
+            raise ValueError(f"{t!r} is not a risk level")
+        return n
+    if kind == "money":
+        s = t.replace("£", "").replace(",", "").strip()
+        if not re.fullmatch(r"\d+(\.\d+)?", s):
+            raise ValueError(f"{t!r} is not an amount")
+        return float(s)
+    if kind == "yes_no":
+        if t.casefold() in _YES:
+            return True
+        if t.casefold() in _NO:
+            return False
+        raise ValueError(f"{t!r} is not Y or N")
+    if kind == "choice":
+        folded = {c.casefold(): c for c in col.choices}
+        key = " ".join(t.split()).casefold()
+        if key not in folded:
+            raise ValueError(f"{t!r} is not a known value")
+        return folded[key]
+    raise AssertionError(kind)
+
+
+def _parse_dates(values: pd.Series, col: Column, path: Path, first_row: int) -> pd.Series:
+    cells = values.map(lambda v: v.strip() if isinstance(v, str) else ("" if v is None else v))
+    if not col.blank_ok:
+        blank = cells.map(lambda v: v == "")
+        if blank.any():
+            raise _fail(values, int(blank.to_numpy().nonzero()[0][0]), col, path, first_row, "blank cell")
+    parsed, _ = parse_date_column(cells.reset_index(drop=True), file=path, column=col.name, first_row=first_row)
+    parsed.index = values.index
+    return parsed
+
+
+# ---- validators: one rule each, each with its own test -----------------------------------------------
+
+
+def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str) -> None:
+    """No two rows share `keys`."""
+    dup = frame.duplicated(keys, keep="first")
+    if dup.any():
+        second = frame.loc[dup].iloc[0]
+        same = frame
+        for k in keys:
+            same = same[same[k] == second[k]]
+        first = int(same["row"].iloc[0])
+        raise InputError(path, f"same {what} as row {first}; expected one row per {what}",
+                         row=int(second["row"]), column=keys[0])
+
+
+def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
+    """A word used in a column has one spelling: no two values differ only in capitals or spaces."""
+    firsts: dict[str, tuple[str, int]] = {}
+    for value, row in zip(frame[column], frame["row"]):
+        if not value:
+            continue
+        key = " ".join(str(value).split()).casefold()
+        if key in firsts and firsts[key][0] != value:
+            raise InputError(
+                path,
+                f"{value!r} is spelt {firsts[key][0]!r} in row {firsts[key][1]}; expected one spelling",
+                row=int(row), column=column,
+            )
+        firsts.setdefault(key, (value, int(row)))
+
+
+def check_closed_after_opened(frame: pd.DataFrame, path: Path) -> None:
+    """A risk spell closes on or after the day it opened."""
+    bad = frame["closed"].notna() & (frame["closed"] < frame["opened"])
+    if bad.any():
+        r = frame.loc[bad].iloc[0]
+        raise InputError(path, f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or "
+                               "after opened", row=int(r.row), column="closed")
+
+
+def check_case_has_one_location(frame: pd.DataFrame, path: Path) -> None:
+    """Every row of a case is about the same location."""
+    for case, rows in frame.groupby("case_ref", sort=True):
+        ids = list(dict.fromkeys(rows.sort_values("row")["location_id"]))
+        if len(ids) > 1:
+            bad = rows[rows["location_id"] == ids[1]].sort_values("row").iloc[0]
+            first = int(rows.sort_values("row")["row"].iloc[0])
+            raise InputError(path, f"case {case!r} is about {ids[0]} in row {first} but {ids[1]} here; "
+                                   "expected one location per case", row=int(bad.row), column="location_id")
+
+
+def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
+    """A case is at one level at a time: each spell opens on or after the previous one closed."""
+    for case, rows in frame.groupby("case_ref", sort=True):
+        rows = rows.sort_values(["opened", "row"], kind="stable")
+        prev = None
+        for r in rows.itertuples():
+            if prev is not None and (pd.isna(prev.closed) or r.opened < prev.closed):
+                until = "is still open" if pd.isna(prev.closed) else f"runs to {prev.closed.date()}"
+                raise InputError(
+                    path,
+                    f"case {case!r} opens at level {r.risk_level} on {r.opened.date()} while its row {prev.row} "
+                    f"(level {prev.risk_level}) {until}; expected one level at a time: close the earlier row on "
+                    "the day the level changed",
+                    row=int(r.row), column="opened",
+                )
+            prev = r
+
+
+# ---- loaders -------------------------------------------------------------------------------------------
+
+
+def load_commissioned_services(path: str | Path) -> pd.DataFrame:
+    """commissioned_by_location: location_id, service_type, funded_clients, contract_type, annual_spend, row."""
+    path = Path(path)
+    frame = read_records(path, COMMISSIONED_SERVICES)
+    check_unique(frame, ["location_id"], path, "location")
+    check_one_spelling(frame, "service_type", path)
+    check_one_spelling(frame, "contract_type", path)
+    return frame.sort_values(["location_id"], kind="stable").reset_index(drop=True)
+
+
+def load_risk_register(path: str | Path) -> pd.DataFrame:
+    """risk_by_case_opened: one row per case × spell at a level."""
+    path = Path(path)
+    frame = read_records(path, RISK_REGISTER)
+    check_closed_after_opened(frame, path)
+    check_case_has_one_location(frame, path)
+    check_spells_do_not_overlap(frame, path)
+    return frame.sort_values(["case_ref", "opened", "row"], kind="stable").reset_index(drop=True)
+
+
+def load_qa_visits(path: str | Path) -> pd.DataFrame:
+    """visits_by_location_date: location_id, visit_date, visit_type, outcome, row."""
+    path = Path(path)
+    frame = read_records(path, QA_VISITS)
+    check_unique(frame, ["location_id", "visit_date", "visit_type"], path, "location, date and visit type")
+    check_one_spelling(frame, "outcome", path)
+    return frame.sort_values(["visit_date", "location_id", "visit_type"], kind="stable").reset_index(drop=True)
+
+
+def load_inspection_themes(path: str | Path) -> pd.DataFrame:
+    """issues_by_location_report: location_id, report_date, theme, issue, row (one row per issue)."""
+    path = Path(path)
+    frame = read_records(path, INSPECTION_THEMES)
+    check_one_spelling(frame, "theme", path)
+    check_unique(frame, ["location_id", "report_date", "theme", "issue"], path, "issue in one report")
+    return frame.sort_values(["location_id", "report_date", "theme", "row"], kind="stable").reset_index(drop=True)
+
+
+def load_theme_offers(path: str | Path) -> pd.DataFrame:
+    """offers_by_theme: theme, offer, row."""
+    path = Path(path)
+    frame = read_records(path, THEME_OFFERS)
+    frame = frame.assign(theme_key=frame["theme"].map(theme_key))
+    check_unique(frame, ["theme_key"], path, "theme")
+    return frame.drop(columns="theme_key").sort_values("theme", kind="stable").reset_index(drop=True)
+
+
+def theme_key(theme: str) -> str:
+    """Themes match across files ignoring capitals and spaces."""
+    return " ".join(str(theme).split()).casefold()
+
+
+@dataclass
+class CouncilRecords:
+    """The council files named in params, loaded; None where a file was not given."""
+
+    commissioned_by_location: pd.DataFrame | None = None
+    commissioned_previous_by_location: pd.DataFrame | None = None
+    risk_by_case_opened: pd.DataFrame | None = None
+    visits_by_location_date: pd.DataFrame | None = None
+    issues_by_location_report: pd.DataFrame | None = None
+    offers_by_theme: pd.DataFrame | None = None
+    #: input name → path, for every file loaded
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+#: Params input name → (CouncilRecords attribute, loader)
+LOADERS = {
+    "commissioned_services": ("commissioned_by_location", load_commissioned_services),
+    "commissioned_services_previous": ("commissioned_previous_by_location", load_commissioned_services),
+    "risk_register": ("risk_by_case_opened", load_risk_register),
+    "qa_visits": ("visits_by_location_date", load_qa_visits),
+    "inspection_themes": ("issues_by_location_report", load_inspection_themes),
+    "theme_offers": ("offers_by_theme", load_theme_offers),
+}
+
+
+def load_council_records(paths: dict[str, Path]) -> CouncilRecords:
+    """Load every council file in `paths` (params input name → resolved path); ignore other inputs."""
+    records = CouncilRecords()
+    for name, (attr, loader) in LOADERS.items():
+        if name in paths:
+            setattr(records, attr, loader(paths[name]))
+            records.files[name] = paths[name]
+    return records
+
+
+def as_of(records: CouncilRecords, name: str, period_end, previous_end) -> str | None:
+    """What date a loaded file describes, for the method note: the period end for commissioned services (as the
+    format defines them), otherwise the latest date in the file; None when it has none."""
+    if name == "commissioned_services":
+        return pd.Timestamp(period_end).date().isoformat()
+    if name == "commissioned_services_previous":
+        return pd.Timestamp(previous_end).date().isoformat()
+    frame = getattr(records, LOADERS[name][0])
+    dates = [frame[c.name] for c in FORMATS[FILE_FORMAT[name]].columns if c.kind == "date"]
+    latest = max((d.max() for d in dates if d.notna().any()), default=None)
+    return None if latest is None else latest.date().isoformat()
+
+
+#: Params input name → the format of its file.
+FILE_FORMAT = {"commissioned_services": "commissioned_services", "commissioned_services_previous": "commissioned_services",
+               "risk_register": "risk_register", "qa_visits": "qa_visits", "inspection_themes": "inspection_themes",
+               "theme_offers": "theme_offers"}
