@@ -1,0 +1,389 @@
+"""How the council compares with its region, England and its peers: the monthly share rated Good or
+Outstanding, the rating distribution now, the change since a baseline, and external (LG Inform) series.
+
+Each function is a report section named as in params.SECTION_INPUTS. benchmarks.py computes every number;
+figures.py draws them; sentences here are built from the tables' numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .. import benchmarks as bm
+from .. import vocab
+from ..figures import SHORT_CATEGORY, change_chart, distribution_chart, external_chart, trend_chart
+from ..model import Model
+from ..params import ReportParams
+from ..tables import Table
+from ..text import format_percent, join_words, long_date, plural
+from . import Section
+
+GO = "% Good or Outstanding"
+_NOUN = {vocab.RESIDENTIAL: "care homes (residential social care)",
+         vocab.COMMUNITY: "community-based adult social care services"}
+
+
+def _pct(v: object) -> str:
+    return "no figure" if v is None or pd.isna(v) else format_percent(float(v))
+
+
+def _points(v: float) -> str:
+    v = float(v)
+    if v == 0:
+        return "no change"
+    return f"{'up' if v > 0 else 'down'} {abs(v):.1f} percentage points"
+
+
+def baseline_month(params: ReportParams) -> str:
+    """The month of the last month end on or before the baseline date (options.baseline_date, or the period start)."""
+    d = pd.Timestamp(params.options.baseline_date or params.period.start)
+    end = d.to_period("M").end_time.normalize()
+    return str((d.to_period("M") if d == end else d.to_period("M") - 1))
+
+
+def benchmark_counts(model: Model, params: ReportParams, months: list[str]) -> pd.DataFrame:
+    """`ratings_by_area_month_category` from every input that gives it, best first: the ratings history
+    (location level, every area it covers), the latest ratings file (the council, on its date), then the
+    counts file (England, regions and councils as prepared over CQC's national files)."""
+    include = params.options.include_inherited_ratings
+    extra = {n: params.council.code for n in params.council.cqc_names}
+    frames = []
+    if model.history is not None:
+        frm, to = bm.history_coverage(model.history)
+        frames.append(bm.counts_from_history(model.history, months, council=params.council.code,
+                                             covered_from=frm, covered_to=to,
+                                             include_inherited=include, extra_names=extra,
+                                             source="CQC ratings history"))
+    if model.as_of is not None and len(model.locations) and str(model.as_of.to_period("M")) in months:
+        frames.append(bm.counts_from_locations(model.locations, council=params.council.council, date=model.as_of,
+                                               include_inherited=include, source="CQC ratings file"))
+    if model.area_counts is not None:
+        frames.append(model.area_counts[model.area_counts["month"].isin(months)])
+    return bm.combine_counts(*frames)
+
+
+def benchmarks(model: Model, params: ReportParams) -> Section:
+    """Trend of the share rated Good or Outstanding, rating distribution now, and change since the baseline,
+    for the council against its region, its peer group and England."""
+    council = params.council.council
+    name = params.council.name
+    peers = model.peer_group
+    months = bm.months_between(params.trend_from, params.period.end)
+    counts = benchmark_counts(model, params, months)
+    extra = {n: params.council.code for n in params.council.cqc_names}
+    last = bm.latest_covered_month(counts, council, months)
+    # "Now" for the distribution and the change: the latest month England is covered too, when there is one.
+    now = bm.latest_covered_month(counts, council, months, with_england=True) or last
+    base = baseline_month(params)
+    title = f"How {name} compares with its region, {'its peers ' if peers is not None else ''}and England"
+    section = Section("benchmarks", title.replace("region, and", "region and"))
+    if last is None:
+        section.paragraphs.append(
+            f"The inputs do not cover {name} in any month from {bm.month_label(months[0])} to "
+            f"{bm.month_label(months[-1])}, so there is no comparison to show.")
+        return section
+    months = months[: months.index(last) + 1]
+    trend = bm.trend_good_outstanding(counts, council=council, peers=peers, months=months)
+    dist = bm.rating_distribution_comparison(counts, council=council, peers=peers, month=now)
+    change = bm.change_since_baseline(counts, council=council, peers=peers, baseline_month=base, month=now)
+
+    if now != last:
+        section.paragraphs.append(
+            f"The inputs cover {name} to {bm.month_label(last)} but England only to {bm.month_label(now)}, so the "
+            f"comparisons below are for {bm.month_label(now)}; the trend runs to {bm.month_label(last)}.")
+    section.paragraphs += _now_sentences(dist, name, now)
+    section.paragraphs += _trend_sentences(trend, name, months)
+    section.paragraphs += _change_sentences(change, dist, counts, council, base, now)
+    section.paragraphs += _coverage_sentences(trend, peers)
+    if model.history is not None:
+        unmapped = bm.unmapped_local_authorities(model.history, extra)
+        if len(unmapped) and counts["area_type"].eq(bm.ENGLAND).any():
+            section.paragraphs.append(
+                f"{plural(int(unmapped['locations'].sum()), 'location')} in the ratings history name a local "
+                f"authority that is not one of the 153 councils ({join_words(list(unmapped['local_authority']))}); "
+                "they count in England only.")
+
+    section.figures += [trend_chart(trend), distribution_chart(dist), change_chart(change)]
+    section.tables += [_trend_table(trend, name), _distribution_table(dist, name, now), _change_table(change, name, base, now)]
+    for t in section.tables:
+        t.footnotes.append(_peer_note(peers))
+    return section
+
+
+def _peer_note(peers: bm.PeerGroup | None) -> str:
+    if peers is None:
+        return "Peer group: none named in the params."
+    return (f"Peer group: {peers.describe()}, from {peers.source}; its figures pool its councils' locations.")
+
+
+# ---- sentences ---------------------------------------------------------------------------------------------
+def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
+    out = []
+    for cat in vocab.CATEGORIES:
+        rows = dist[dist["category"] == cat].set_index("area_type")
+        c = rows.loc[bm.COUNCIL]
+        if pd.isna(c["rated"]) or not c["rated"]:
+            out.append(f"In {bm.month_label(now)} {name} had no rated {_NOUN[cat]}.")
+            continue
+        others = []
+        for area_type in (bm.ENGLAND, bm.REGION, bm.PEERS):
+            if area_type in rows.index and not pd.isna(rows.loc[area_type, "percent_good_or_outstanding"]):
+                label = {"england": "England", "region": rows.loc[area_type, "area"], "peer group": "the peer group"}[area_type]
+                others.append(f"{_pct(rows.loc[area_type, 'percent_good_or_outstanding'])} in {label}")
+        against = f", against {join_words(others)}" if others else ""
+        out.append(
+            f"On {long_date(c['date'])}, {_pct(c['percent_good_or_outstanding'])} of {name}'s rated {_NOUN[cat]} were "
+            f"Good or Outstanding ({int(c['outstanding']) + int(c['good']):,} of {int(c['rated']):,}){against}.")
+    return out
+
+
+def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[str]:
+    out = []
+    council = trend[(trend["area_type"] == bm.COUNCIL)].dropna(subset=["percent"])
+    for cat in vocab.CATEGORIES:
+        s = council[council["category"] == cat]
+        if len(s) < 2:
+            continue
+        a, b = s.iloc[0], s.iloc[-1]
+        low = s.loc[s["percent"].astype(float).idxmin()]
+        change = bm.round1(float(b["percent"]) - float(a["percent"]))
+        out.append(
+            f"{SHORT_CATEGORY[cat]} in {name}: {_pct(a['percent'])} Good or Outstanding in {bm.month_label(a['month'])} "
+            f"and {_pct(b['percent'])} in {bm.month_label(b['month'])} ({_points(change)}); the lowest month was "
+            f"{bm.month_label(low['month'])} at {_pct(low['percent'])}.")
+    return out
+
+
+def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataFrame, council, base: str,
+                      now: str) -> list[str]:
+    """The council's counts by rating at the baseline and now, as Leicester's report gives them."""
+    out = []
+    before = counts[(counts["month"] == base) & (counts["area_code"] == council.ons_code)].set_index("category")
+    after = counts[(counts["month"] == now) & (counts["area_code"] == council.ons_code)].set_index("category")
+    if before.empty:
+        return [f"The inputs do not cover {council.short_name} in {bm.month_label(base)}, the baseline month, so "
+                "the change since the baseline cannot be shown for it."]
+    for cat in vocab.CATEGORIES:
+        if cat not in before.index or cat not in after.index:
+            continue
+        b, a = before.loc[cat], after.loc[cat]
+        parts = [f"{word} {int(b[col]):,}, now {int(a[col]):,}" for word, col in bm.GRADED_COLUMNS.items()]
+        row = change[(change["category"] == cat) & (change["area_type"] == bm.COUNCIL)].iloc[0]
+        tail = ""
+        if not pd.isna(row["change_points"]):
+            tail = (f"; the share Good or Outstanding is unchanged" if row["change_points"] == 0 else
+                    f"; the share Good or Outstanding is {_points(row['change_points'])}")
+        out.append(f"{SHORT_CATEGORY[cat]} on {long_date(b['date'])} (baseline) and {long_date(a['date'])}: "
+                   f"{'; '.join(parts)}{tail}.")
+    return out
+
+
+def _coverage_sentences(trend: pd.DataFrame, peers: bm.PeerGroup | None) -> list[str]:
+    out = []
+    if peers is not None:
+        out.append(f"The peer group is the {peers.describe()}, from {peers.source}."
+                   + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else ""))
+    else:
+        out.append("No peer group is named in the params, so none is shown.")
+    gaps = trend[trend["percent"].isna() & trend["note"].ne("")]
+    if len(gaps):
+        areas = list(dict.fromkeys(gaps["area"]))
+        out.append(f"The inputs do not cover every month for {join_words(areas)}; those months are shown as missing "
+                   "(a gap in the line, a dash in the tables), never as zero.")
+    return out
+
+
+# ---- tables ------------------------------------------------------------------------------------------------
+def _trend_table(trend: pd.DataFrame, name: str) -> Table:
+    frame = pd.DataFrame({
+        "Month": [bm.month_label(m) for m in trend["month"]],
+        "As of": trend["date"],
+        "Area": trend["area"],
+        "Category": trend["category"],
+        "Good or Outstanding": trend["good_or_outstanding"],
+        "Rated locations": trend["rated"],
+        "Active locations": trend["active"],
+        GO: trend["percent"],
+        "Source": trend["source"],
+        "Note": trend["note"],
+    })
+    return Table(
+        "trend_good_outstanding",
+        f"Share of active adult social care locations rated Good or Outstanding by month: {name}, its region, peer "
+        "group and England",
+        frame.reset_index(drop=True),
+        formats={GO: "percent", "As of": "date"},
+        footnotes=[f"{GO} = Good or Outstanding ÷ rated locations (locations with a graded overall rating). Active "
+                   "locations include those not yet rated. A dash means the inputs do not cover that area and month.",
+                   "As of: the day the figure describes (the month end, or the input's last day within the month)."],
+    )
+
+
+def _distribution_table(dist: pd.DataFrame, name: str, now: str) -> Table:
+    frame = pd.DataFrame({"Category": dist["category"], "Area": dist["area"], "As of": dist["date"]})
+    for word, col in bm.GRADED_COLUMNS.items():
+        frame[word] = dist[col]
+    frame["Not yet rated or not graded"] = dist["not_graded"]
+    frame["Active locations"] = dist["active"]
+    for word, col in bm.GRADED_COLUMNS.items():
+        frame[f"% {word}"] = dist[f"percent_{col}"]
+    frame[GO] = dist["percent_good_or_outstanding"]
+    frame["Note"] = dist["note"]
+    return Table(
+        "rating_distribution_comparison",
+        f"Overall CQC ratings in {bm.month_label(now)}: {name} compared with its region, peer group and England",
+        frame.reset_index(drop=True),
+        formats={f"% {w}": "percent" for w in bm.GRADED_COLUMNS} | {GO: "percent", "As of": "date"},
+        footnotes=["Percentages are of locations with a graded overall rating (Outstanding, Good, Requires "
+                   "improvement or Inadequate), so each area's four add up to 100% give or take rounding."],
+    )
+
+
+def _change_table(change: pd.DataFrame, name: str, base: str, now: str) -> Table:
+    frame = pd.DataFrame({
+        "Category": change["category"], "Area": change["area"],
+        "Baseline as of": change["baseline_date"],
+        "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
+        "Rated at baseline": change["baseline_rated"], f"{GO} at baseline": change["baseline_percent"],
+        "Now as of": change["date"], "Good or Outstanding now": change["good_or_outstanding"],
+        "Rated now": change["rated"], f"{GO} now": change["percent"],
+        "Change (percentage points)": change["change_points"], "Note": change["note"],
+    })
+    return Table(
+        "change_since_baseline",
+        f"Change in the share rated Good or Outstanding from {bm.month_label(base)} to {bm.month_label(now)}: {name}, "
+        "its region, peer group and England",
+        frame.reset_index(drop=True),
+        formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date", "Now as of": "date",
+                 "Change (percentage points)": "text"},
+        footnotes=["The change is worked out from the unrounded shares, so it can differ by 0.1 from the difference "
+                   "of the rounded percentages."],
+    )
+
+
+# ---- external series ---------------------------------------------------------------------------------------
+def external_benchmarks(model: Model, params: ReportParams) -> Section:
+    """An LG Inform-style external series for the council, its peers and England, shown as external."""
+    council = params.council.council
+    name = params.council.name
+    ext = model.external_series
+    section = Section("external_benchmarks", "External benchmarks (LG Inform)")
+    frames = []
+    for n, indicator in enumerate(ext.indicators, start=1):
+        comp = bm.external_comparison(ext.frame, indicator=indicator, council=council, peers=model.peer_group)
+        fid = "external_benchmark" if len(ext.indicators) == 1 else f"external_benchmark_{n}"
+        s = ext.frame[ext.frame["indicator"] == indicator]
+        if comp.empty:
+            section.paragraphs.append(f"The external series {indicator!r} has no values for {name}, its region, its "
+                                      "peers or England.")
+            continue
+        section.figures.append(external_chart(comp, indicator=indicator, source="LG Inform", figure_id=fid))
+        frames.append(comp.assign(indicator=indicator, unit=s["unit"].iloc[0], measure=s["measure"].iloc[0]))
+        section.paragraphs += _external_sentences(comp, s, indicator, name)
+    beside = "beside this report's own figures " if params.wants("benchmarks") else ""
+    section.paragraphs.append(
+        f"These figures are LG Inform's, read from {ext.path.name}: computed by others from CQC's data (LG Inform "
+        f"counts care homes on the first day of each month), shown {beside}as an external benchmark and not "
+        "recomputed here.")
+    if model.peer_group is not None:
+        section.paragraphs.append(f"The peer group is the {model.peer_group.describe()}, from "
+                                  f"{model.peer_group.source}; its line is the average of their values.")
+    if ext.missing:
+        section.paragraphs.append(f"The export leaves {plural(ext.missing, 'value')} blank or suppressed; they are "
+                                  "shown as missing, not as zero.")
+    shown = set().union(*[set(f["area_code"]) for f in frames]) if frames else set()
+    others = sorted(set(ext.frame["area_code"]) - shown - {""})
+    if model.peer_group is not None:
+        missing_peers = [c.short_name for c in model.peer_group.councils if c.ons_code not in set(ext.frame["area_code"])]
+        if missing_peers:
+            section.paragraphs.append(f"The external series has no values for {len(missing_peers)} of the peer group's "
+                                      f"councils ({join_words(missing_peers)}), so it gives no peer-group average.")
+        others = [c for c in others if c not in model.peer_group.codes]
+    if others:
+        section.paragraphs.append(f"The export also covers {plural(len(others), 'other area')}, not shown.")
+    if frames:
+        section.tables.append(_external_table(pd.concat(frames, ignore_index=True), name))
+        if model.peer_group is not None:
+            section.tables[-1].footnotes.append(f"Peer group: {model.peer_group.describe()}, from "
+                                                f"{model.peer_group.source}.")
+    return section
+
+
+def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, name: str) -> list[str]:
+    out = []
+    c = comp[(comp["area_type"] == bm.COUNCIL)].dropna(subset=["value"])
+    if c.empty:
+        return [f"The external series {indicator!r} has no value for {name}."]
+    first, last = c.iloc[0], c.iloc[-1]
+    at_last = comp[comp["month"] == last["month"]].set_index("area_type")
+    others = []
+    for area_type, label in ((bm.ENGLAND, "England"), (bm.REGION, None), (bm.PEERS, "the peer group's average")):
+        if area_type in at_last.index and not pd.isna(at_last.loc[area_type, "value"]):
+            lab = label or at_last.loc[area_type, "area"]
+            others.append(f"{_ext(at_last.loc[area_type, 'value'])} for {lab}")
+    against = f", against {join_words(others)}" if others else ""
+    out.append(f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {bm.month_label(last['month'])}"
+               f"{against}; {name} was {_ext(first['value'])} in {bm.month_label(first['month'])}.")
+    return out
+
+
+def _ext(v: object) -> str:
+    return format_percent(round(float(v), 1))
+
+
+def _external_table(frame: pd.DataFrame, name: str) -> Table:
+    out = pd.DataFrame({"Indicator": frame["indicator"], "Month": [bm.month_label(m) for m in frame["month"]],
+                        "Area": frame["area"], "Value": frame["value"], "Unit": frame["unit"], "Note": frame["note"]})
+    return Table("external_benchmark", f"External benchmark series (LG Inform) for {name}, its peers and England",
+                 out.reset_index(drop=True),
+                 footnotes=["External: values as published by LG Inform, not computed by this report. The peer "
+                            "group's value is the unweighted average of its councils' values."])
+
+
+# ---- method note -------------------------------------------------------------------------------------------
+def benchmarks_method(model: Model, params: ReportParams) -> Section:
+    """How the comparison is made: which locations count, the denominator, inherited ratings and each input's date."""
+    o = params.options
+    paras = []
+    if params.wants("benchmarks"):
+        paras += [
+            "Which locations count: every adult social care location CQC lists as registered and not deregistered "
+            "on the day (its primary inspection category residential social care or community based adult social "
+            "care services), in the area CQC's 'Location Local Authority' names. Each location counts once, in its "
+            "primary inspection category, with its latest overall rating on or before that day; a later 'Inspected "
+            "but not rated' does not replace an earlier rating.",
+            "The share rated Good or Outstanding is Good or Outstanding ÷ locations with a graded overall rating "
+            "(Outstanding, Good, Requires improvement or Inadequate); locations not yet rated count as active but "
+            "not in the denominator. Each month's figure describes its last day, or the input's last day when the "
+            "input ends within the month. A peer group's share pools its councils' locations and is given only when "
+            "every peer council is covered; an area or month the inputs do not cover is missing, never zero. A "
+            "ratings history covers only the report's council unless it is national (lists locations in all 153 "
+            "councils); England, region and peer figures otherwise come from the counts file.",
+            ("Ratings inherited from a previous provider are counted, as CQC publishes them (the default; "
+             "options.include_inherited_ratings: false leaves them out)." if o.include_inherited_ratings else
+             "Ratings inherited from a previous provider are left out (options.include_inherited_ratings: false): "
+             "such a location counts as not yet rated until CQC rates it. The default counts them, as CQC "
+             "publishes them."),
+            f"The trend runs from {bm.month_label(str(pd.Timestamp(params.trend_from).to_period('M')))} "
+            f"(options.trend_from, default the start of the previous period); the baseline is the last month end on "
+            f"or before {long_date(o.baseline_date or params.period.start)} (options.baseline_date, default the "
+            "period start).",
+        ]
+        if model.history is not None:
+            frm, to = bm.history_coverage(model.history)
+            paras.append(f"The ratings history is taken to cover {'from ' + long_date(frm) + ' ' if frm is not None else ''}"
+                         f"up to {long_date(to)}, the latest report, registration or closure date it holds.")
+    if params.wants("external_benchmarks"):
+        paras.append("External series are shown as their publisher gives them, labelled as external: this report "
+                     "does not recompute them, and their definitions may differ from its own (LG Inform counts care "
+                     "homes on the first day of each month; this report counts locations at each month end). A peer "
+                     "group's external figure is the unweighted average of its councils' values.")
+    dated = [i for i in model.inputs if i.name in ("cqc_ratings", "cqc_api", "cqc_snapshots", "area_ratings_by_month",
+                                                   "external_benchmark", "peer_group")]
+    if dated:
+        paras.append("Inputs and their as-of dates: " + "; ".join(
+            f"{i.name} {i.path.name} ({'as of ' + long_date(dt.date.fromisoformat(i.as_of)) if i.as_of else 'no date'}; "
+            f"{i.note})" for i in dated) + ".")
+    return Section("benchmarks_method", "How the comparison is made", paras)
