@@ -1,0 +1,159 @@
+"""One measurement in a fresh Python process; prints one JSON line. Run by bench/run.py, not by hand.
+
+    python bench/probe.py parse FILE           our loader, cache off: raw file → validated tidy frames
+    python bench/probe.py calamine FILE        python-calamine alone: open the ODS and walk the sheet's rows
+    python bench/probe.py pandas FILE          pandas.read_excel with its default engine for the file (odf for .ods)
+    python bench/probe.py cached FILE          our loader served from the cache (the entry is made first if missing)
+    python bench/probe.py single PARAMS OUT N  one council's report against the floor, N times each, alternating
+
+Times exclude the interpreter's start and the imports (each probe imports first), except where named.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def parse(path: str) -> dict:
+    import os
+
+    os.environ["CAREQUALITY_CACHE"] = "off"
+    from carequality.sources.ratings_file import load_ratings_file
+
+    started = time.perf_counter()
+    r = load_ratings_file(path)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "locations": len(r.locations),
+            "rows": int(r.ratings_by_location_service_group_key_question.shape[0])}
+
+
+def calamine(path: str) -> dict:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    book = CalamineWorkbook.from_path(path)
+    opened = time.perf_counter()
+    n = sum(1 for _ in book.get_sheet_by_name("Locations").iter_rows())
+    return {"seconds": time.perf_counter() - started, "open_seconds": opened - started, "rows": n, "peak_mb": _peak_mb()}
+
+
+def pandas_default(path: str) -> dict:
+    import pandas as pd
+
+    started = time.perf_counter()
+    df = pd.read_excel(path, sheet_name="Locations")
+    return {"seconds": time.perf_counter() - started, "rows": len(df), "peak_mb": _peak_mb(),
+            "engine": "odf" if path.endswith(".ods") else "default"}
+
+
+def cached(path: str) -> dict:
+    from carequality.cache import cache_dir, load_ratings_cached
+
+    started = time.perf_counter()
+    _, hit = load_ratings_cached(path)
+    first = time.perf_counter() - started
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        _, hit_again = load_ratings_cached(path)
+        runs.append(time.perf_counter() - started)
+        assert hit_again
+    return {"first_seconds": first, "first_was_hit": hit, "seconds": statistics.median(runs), "runs": runs,
+            "cache": str(cache_dir()), "peak_mb": _peak_mb()}
+
+
+def floor_notebook(folder: Path) -> Path:
+    """The floor: a notebook whose one cell is the parameters cell, run through the same driver."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('params_file = ""')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "floor.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def single(params: str, out: str, n: str) -> dict:
+    """render() of the report notebook vs render() of the floor notebook: same params, same driver."""
+    from carequality import render as R
+
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report_nb, floor_nb = R.NOTEBOOK, floor_notebook(out_dir)
+    results: dict[str, dict] = {}
+    for driver in ("fresh", "forked"):
+        kernel_manager = None
+        if driver == "forked":
+            from carequality import kernels
+
+            template = kernels.start_template()
+            kernel_manager = lambda d: kernels.manager_class(R._kernel_manager_class(d), template)  # noqa: E731
+        times: dict[str, list[float]] = {"report": [], "floor": []}
+        for i in range(int(n) + 1):  # the first round warms imports and is not counted
+            for kind, nb in (("floor", floor_nb), ("report", report_nb)):
+                R.NOTEBOOK = nb
+                started = time.perf_counter()
+                R.render(params, out_dir / f"{driver}-{kind}", kernel_manager=kernel_manager)
+                if i:
+                    times[kind].append(time.perf_counter() - started)
+        R.NOTEBOOK = report_nb
+        med = {k: statistics.median(v) for k, v in times.items()}
+        results[driver] = {"report": med["report"], "floor": med["floor"], "ratio": med["report"] / med["floor"],
+                           "runs": times}
+    return {**results, "peak_mb": _peak_mb()}
+
+
+def imports() -> dict:
+    """What a fresh kernel spends importing the report's modules (IPython is already loaded in a kernel)."""
+    import IPython  # noqa: F401
+
+    started = time.perf_counter()
+    import carequality.report  # noqa: F401
+    import carequality.sections.changes  # noqa: F401
+    import carequality.sections.compare  # noqa: F401
+    import carequality.sections.overview  # noqa: F401
+    import carequality.sections.qa  # noqa: F401
+
+    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def kernel_work(params: str) -> dict:
+    """The report notebook's own work: its code cells run here, outside a kernel, with display() a no-op."""
+    import os
+
+    import nbformat
+
+    import carequality.report as report_module
+    from carequality.render import NOTEBOOK
+
+    imports()
+    report_module.display = lambda *a, **k: None
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    os.chdir(Path(params).parent)
+    namespace: dict = {"params_file": Path(params).name}
+    times = []
+    for cell in cells:
+        started = time.perf_counter()
+        exec(compile(cell.source, "<cell>", "exec"), namespace)
+        times.append(time.perf_counter() - started)
+    return {"seconds": sum(times), "first_cell": times[0], "cells": len(cells), "peak_mb": _peak_mb()}
+
+
+PROBES = {"kernel_work": kernel_work,"parse": parse, "calamine": calamine, "pandas": pandas_default, "cached": cached, "single": single,
+          "imports": imports}
+
+if __name__ == "__main__":
+    print(json.dumps(PROBES[sys.argv[1]](*sys.argv[2:])))

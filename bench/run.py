@@ -1,0 +1,469 @@
+"""The benchmark: `make bench` (or `.venv/bin/python bench/run.py [--rows N ...]`), all in one run.
+
+(a) generate a national-size "Care directory with ratings" file (CSV and ODS; bench/national_file.py);
+(b) our loader on the ODS against pandas.read_excel with its default ODS engine (odfpy), on a cut, extrapolated;
+    and the same file served from the Parquet cache;
+(c) one council's report against the floor (a one-cell notebook through the same driver);
+(d) every council with `carequality batch` against the naive loop (papermill CLI then nbconvert CLI per
+    council, sequential), on a subset, extrapolated, with the subset's outputs checked equal;
+then print the figures and write docs/performance.md with the machine's description.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import measure  # noqa: E402
+from bench.national_file import DEFAULT_ROWS, write_csv, write_ods  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TARGETS = {
+    "parse_seconds": 10.0,
+    "parse_vs_pandas": 50.0,
+    "cached_seconds": 1.0,
+    "single_ratio": 1.5,
+    "batch_seconds": 180.0,
+    "naive_ratio": 6.0,
+    "peak_gb": 1.5,
+}
+
+
+def say(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- (a) ----------------------------------------------------------------------------------------------------
+def generate(work: Path, rows: int) -> dict:
+    data = work / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for kind, writer in (("csv", write_csv), ("ods", write_ods)):
+        path = data / f"national_ratings.{kind}"
+        started = time.perf_counter()
+        n = writer(path, rows)
+        out[kind] = {"path": path, "rows": n, "bytes": path.stat().st_size, "seconds": time.perf_counter() - started,
+                     "sha256": sha256(path)}
+        say(f"(a) {path.name}: {n:,} rows, {path.stat().st_size / 1e6:.1f} MB in {out[kind]['seconds']:.1f} s")
+    return out
+
+
+# -- (b) ----------------------------------------------------------------------------------------------------
+def parsing(work: Path, files: dict, rows: int, cuts: list[int], repeats: int) -> dict:
+    ods, csv = str(files["ods"]["path"]), str(files["csv"]["path"])
+    runs = []
+    for i in range(repeats):
+        runs.append(measure.probe("parse", ods))
+        say(f"(b) our loader, national ODS, run {i + 1}: {runs[-1]['seconds']:.2f} s, peak {runs[-1]['peak_mb']:.0f} MB")
+    cal = measure.probe("calamine", ods)
+    say(f"(b) python-calamine alone (open + walk rows): {cal['seconds']:.2f} s (open {cal['open_seconds']:.2f} s)")
+    csv_run = measure.probe("parse", csv)
+    say(f"(b) our loader, national CSV: {csv_run['seconds']:.2f} s")
+    cut_results = []
+    for n in cuts:
+        path = work / "data" / f"cut_{n}.ods"
+        got = write_ods(path, rows, limit=n)
+        ours = measure.probe("parse", str(path))
+        theirs = measure.probe("pandas", str(path))
+        if theirs["rows"] != got:
+            raise RuntimeError(f"pandas read {theirs['rows']} rows of the {got}-row cut")
+        cut_results.append({"rows": got, "ours": ours["seconds"], "pandas": theirs["seconds"],
+                            "pandas_peak_mb": theirs["peak_mb"]})
+        say(f"(b) {got:,}-row cut: pandas default (odf) {theirs['seconds']:.1f} s, ours {ours['seconds']:.2f} s")
+    per_row = cut_results[-1]["pandas"] / cut_results[-1]["rows"]  # the largest cut: least start-up weight
+    pandas_full = per_row * files["ods"]["rows"]
+    cache_dir = work / "cache-probe"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cached = measure.probe("cached", ods, env={"CAREQUALITY_CACHE": str(cache_dir)})
+    say(f"(b) national ODS from the cache: {cached['seconds'] * 1000:.0f} ms (entry made in {cached['first_seconds']:.1f} s)")
+    seconds = [r["seconds"] for r in runs]
+    median = statistics.median(seconds)
+    return {"runs": runs, "median": median, "min": min(seconds), "peak_mb": max(r["peak_mb"] for r in runs),
+            "calamine": cal, "csv": csv_run, "cuts": cut_results, "pandas_full": pandas_full,
+            "vs_pandas": pandas_full / median, "cached": cached}
+
+
+# -- (c) and (d) -------------------------------------------------------------------------------------------
+def scaffold(work: Path, ods: Path, councils: int) -> list[Path]:
+    from carequality.councils import all_councils
+    from carequality.scaffold import new_params
+
+    folder = work / "params"
+    shutil.rmtree(folder, ignore_errors=True)
+    chosen = all_councils()[:councils] if councils < 153 else all_councils()
+    return [new_params(c.ons_code, "2025-04-01:2026-03-31", ods, folder / c.slug / "2025-26.yaml")[0] for c in chosen]
+
+
+def single(work: Path, params: Path, repeats: int, cache: Path) -> dict:
+    out = work / "single"
+    shutil.rmtree(out, ignore_errors=True)
+    r = measure.probe("single", str(params), str(out), str(repeats), env={"CAREQUALITY_CACHE": str(cache)})
+    imports = measure.probe("imports")
+    work = measure.probe("kernel_work", str(params), env={"CAREQUALITY_CACHE": str(cache)})
+    for driver in ("fresh", "forked"):
+        d = r[driver]
+        say(f"(c) {driver} kernels: report {d['report']:.2f} s, floor {d['floor']:.2f} s, ratio {d['ratio']:.2f}")
+    say(f"(c) the notebook's own work outside a kernel: {work['seconds']:.2f} s ({work['first_cell']:.2f} s opening"
+        f" the report); imports {imports['seconds']:.2f} s")
+    return {**r, "imports": imports["seconds"], "work": work}
+
+
+def batch(work: Path, files: list[Path], workers: int, cache: Path) -> dict:
+    out = work / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)  # cold: the one parse of the national file is part of the run
+    cmd = [str(BIN / "carequality"), "batch", *map(str, files), "--workers", str(workers), "--out", str(out), "--quiet"]
+    seconds, proc, mem = measure.run_watched(cmd, env={"CAREQUALITY_CACHE": str(cache)})
+    if proc.returncode != 0:
+        raise RuntimeError(f"carequality batch exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    reports = sorted(out.rglob("report.html"))
+    if len(reports) != len(files):
+        raise RuntimeError(f"carequality batch wrote {len(reports)} reports for {len(files)} params files")
+    say(f"(d) carequality batch, {len(files)} councils, {workers} workers: {seconds:.1f} s "
+        f"({seconds / len(files):.2f} s a report); peak {mem.peak_pss / 2**30:.2f} GB PSS, {mem.peak_rss / 2**30:.2f} GB RSS")
+    return {"seconds": seconds, "reports": len(reports), "peak_pss": mem.peak_pss, "peak_rss": mem.peak_rss,
+            "processes": mem.peak_processes, "out": out, "warm_up_log": proc.stderr.strip().splitlines()[:3]}
+
+
+def naive(work: Path, files: list[Path], k: int) -> dict:
+    """papermill CLI then nbconvert CLI per council, one after another, each parsing the national file itself."""
+    from carequality.render import NOTEBOOK
+
+    out = work / "naive"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    step = max(1, len(files) // k)
+    chosen = files[::step][:k]
+    env = {"CAREQUALITY_CACHE": "off"}
+    times = []
+    for f in chosen:
+        nb = out / f"{f.parent.name}.ipynb"
+        started = time.perf_counter()
+        measure.run_timed([str(BIN / "papermill"), str(NOTEBOOK), str(nb), "-p", "params_file", f.name,
+                           "--cwd", str(f.parent)], env=env)
+        measure.run_timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)], env=env)
+        times.append(time.perf_counter() - started)
+        say(f"(d) naive loop, {f.parent.name}: {times[-1]:.1f} s")
+    return {"councils": [f.parent.name for f in chosen], "times": times, "mean": statistics.mean(times), "out": out,
+            "files": chosen}
+
+
+def same_outputs(naive_run: dict, batch_out: Path) -> dict:
+    """The naive loop's executed notebooks against the batch's: every cell output and every table CSV."""
+    import nbformat
+
+    from carequality.render import collect_tables
+    from carequality.tables import table_json_to_csv
+
+    checked = {"councils": 0, "tables": 0, "outputs": 0, "differences": []}
+    for f in naive_run["files"]:
+        slug = f.parent.name
+        naive_nb = nbformat.read(naive_run["out"] / f"{slug}.ipynb", as_version=4)
+        (batch_dir,) = (batch_out / slug).iterdir()
+        batch_nb = nbformat.read(batch_dir / "annual_report.ipynb", as_version=4)
+        a = [c.get("outputs", []) for c in naive_nb.cells]
+        b = [c.get("outputs", []) for c in batch_nb.cells]
+        if a != b:
+            checked["differences"].append(f"{slug}: cell outputs differ")
+        checked["outputs"] += sum(len(x) for x in a)
+        for t in collect_tables(naive_nb):
+            csv_file = batch_dir / "tables" / f"{t['id']}.csv"
+            if not csv_file.is_file() or csv_file.read_text(encoding="utf-8") != table_json_to_csv(t):
+                checked["differences"].append(f"{slug}: table {t['id']} differs")
+            checked["tables"] += 1
+        if not (naive_run["out"] / f"{slug}.html").is_file():
+            checked["differences"].append(f"{slug}: nbconvert wrote no HTML")
+        checked["councils"] += 1
+    say(f"(d) same outputs: {checked['councils']} councils, {checked['outputs']} cell outputs, {checked['tables']} "
+        f"tables compared; {len(checked['differences'])} differences")
+    return checked
+
+
+# -- report ------------------------------------------------------------------------------------------------
+def verdict(ok: bool, miss: str) -> str:
+    return "met" if ok else f"**missed** ({miss})"
+
+
+def missed_notes(r: dict, batch_153: float, throughput: float, peak_gb: float) -> list[str]:
+    """Why each missed target was missed, from this run's own figures (the single-council target: see (c))."""
+    p, b, n = r["parse"], r["batch"], r["naive"]
+    cal = p["calamine"]
+    notes = []
+    if p["median"] > TARGETS["parse_seconds"] or p["vs_pandas"] < TARGETS["parse_vs_pandas"]:
+        notes.append(
+            f"- **Parse.** python-calamine's own work (open the ODS: inflate and parse every sheet's XML; then walk"
+            f" the Locations rows) took {cal['seconds']:.1f} s of the {p['median']:.1f} s, {cal['open_seconds']:.1f} s of"
+            " it in the open alone, which nothing in Python can shorten; the rest is turning its cells into columns"
+            f" and validating them. The fastest of the {len(p['runs'])} runs took {p['min']:.1f} s; the spread is the"
+            " shared machine's load.")
+    if batch_153 > TARGETS["batch_seconds"] or throughput < TARGETS["naive_ratio"]:
+        notes.append(
+            f"- **Batch.** {b['seconds'] / b['reports']:.2f} s a report with {r['workers']} workers, including the one"
+            f" national parse and starting the workers and their kernel templates; a report's own time is mostly"
+            f" its kernel's notebook (see (c)). The naive loop took {n['mean']:.1f} s a council.")
+    if r["single"]["fresh"]["ratio"] > TARGETS["single_ratio"]:
+        notes.append("- **One council against the floor.** See (c): the floor is almost all a kernel's start, and"
+                     " the report's imports and sections alone take more than half of it.")
+    if peak_gb >= TARGETS["peak_gb"]:
+        notes.append(
+            f"- **Memory.** The national parse peaked at {p['peak_mb'] / 1024:.2f} GB, almost all of it"
+            f" python-calamine's own copy of every cell ({cal['peak_mb'] / 1024:.2f} GB when it only opens the file and"
+            f" walks its rows); the batch's process tree peaked at {b['peak_pss'] / 2**30:.2f} GB.")
+    return (["Where a target is missed, why:", "", *notes, ""]) if notes else []
+
+
+def write_doc(path: Path, r: dict) -> None:
+    m, p, s, b, n = r["machine"], r["parse"], r["single"], r["batch"], r["naive"]
+    councils = b["reports"]
+    per_report = b["seconds"] / councils
+    naive_total = n["mean"] * 153
+    throughput = n["mean"] / per_report
+    batch_153 = per_report * 153
+    peak_gb = max(b["peak_pss"], p["peak_mb"] * 2**20) / 2**30
+    fresh = s["fresh"]
+    cut = p["cuts"][-1]
+    lines = [
+        "# Performance",
+        "",
+        f"Written by `make bench` (bench/run.py) on {r['date']}. Every figure below was measured in that one run;",
+        "nothing is copied from an earlier run. Re-run `make bench` to refresh this page.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']}, {m['cores']} cores available to the run; memory {m['memory_gb']} GB; {m['os']}",
+        f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()),
+        f"- Load average at the start {r['load_start']}, at the end {r['load_end']}. The machine was shared with"
+        " other work during the run, so times carry its noise; parse times are the median of several runs.",
+        "",
+        "## Targets",
+        "",
+        "| Target | Measured | Result |",
+        "|---|---|---|",
+        f"| National ODS parse within {TARGETS['parse_seconds']:.0f} s | {p['median']:.1f} s (median of "
+        f"{len(p['runs'])}; fastest {p['min']:.1f} s) | "
+        + verdict(p["median"] <= TARGETS["parse_seconds"], f"by {p['median'] - TARGETS['parse_seconds']:.1f} s, "
+                  f"{p['median'] / TARGETS['parse_seconds'] - 1:.0%}") + " |",
+        f"| At least {TARGETS['parse_vs_pandas']:.0f}× faster than pandas' default ODS engine | {p['vs_pandas']:.0f}× "
+        f"(pandas extrapolated to {p['pandas_full']:.0f} s from the {cut['rows']:,}-row cut) | "
+        + verdict(p["vs_pandas"] >= TARGETS["parse_vs_pandas"],
+                  f"{p['vs_pandas']:.0f}× is {1 - p['vs_pandas'] / TARGETS['parse_vs_pandas']:.0%} short") + " |",
+        f"| Repeat run served from the cache in under {TARGETS['cached_seconds']:.0f} s | "
+        f"{p['cached']['seconds'] * 1000:.0f} ms | " + verdict(p["cached"]["seconds"] < TARGETS["cached_seconds"], "") + " |",
+        f"| One council's HTML report within {TARGETS['single_ratio']}× the floor | {fresh['ratio']:.2f}× "
+        f"({fresh['report']:.2f} s against {fresh['floor']:.2f} s) | "
+        + verdict(fresh["ratio"] <= TARGETS["single_ratio"],
+                  f"by {fresh['report'] - TARGETS['single_ratio'] * fresh['floor']:.2f} s, "
+                  f"{fresh['ratio'] / TARGETS['single_ratio'] - 1:.0%}") + " |",
+        f"| All 153 councils' HTML reports within {TARGETS['batch_seconds'] / 60:.0f} minutes with 2 workers | "
+        f"{batch_153:.0f} s" + ("" if councils == 153 else f" (extrapolated from {councils} councils)") + " | "
+        + verdict(batch_153 <= TARGETS["batch_seconds"], f"by {batch_153 - TARGETS['batch_seconds']:.0f} s") + " |",
+        f"| At least {TARGETS['naive_ratio']:.0f}× the naive loop's throughput | {throughput:.1f}× | "
+        + verdict(throughput >= TARGETS["naive_ratio"], f"{throughput:.1f}×") + " |",
+        f"| Peak memory under {TARGETS['peak_gb']} GB | {peak_gb:.2f} GB | "
+        + verdict(peak_gb < TARGETS["peak_gb"], f"by {peak_gb - TARGETS['peak_gb']:.2f} GB") + " |",
+        "",
+        *missed_notes(r, batch_153, throughput, peak_gb),
+        "## (a) The national file",
+        "",
+        "No national CQC file can be fetched or redistributed here, so `bench/national_file.py` generates one of the same",
+        "shape, deterministically (fixed seed): CQC's 28 Locations headers in CQC's order, one row per location ×",
+        "service/population group × domain, every one of the 153 councils under its CQC-style 'Location Local Authority'",
+        "name and region, all of CQC's location types (adult social care about half the locations), and a small",
+        "Providers sheet. The ODS is written without odfpy: `content.xml` is streamed row by row into the zip, with one",
+        "pre-rendered XML fragment per location for the cells its rows share, and dates as real ODF date cells.",
+        "",
+        "| File | Rows | Size | Written in | SHA-256 |",
+        "|---|---|---|---|---|",
+    ]
+    for kind in ("csv", "ods"):
+        g = r["generate"][kind]
+        lines.append(f"| national_ratings.{kind} | {g['rows']:,} | {g['bytes'] / 1e6:.1f} MB | {g['seconds']:.1f} s | "
+                     f"`{g['sha256'][:16]}…` |")
+    lines += [
+        "",
+        "## (b) Parsing: our loader against pandas' default ODS engine",
+        "",
+        "Our loader is `load_ratings_file` (raw file → validated tidy frames), in a fresh process with the cache off.",
+        f"python-calamine alone (open the ODS, walk the Locations rows) takes {p['calamine']['seconds']:.1f} s of it"
+        f" ({p['calamine']['open_seconds']:.1f} s to open: it inflates and parses the whole content.xml, every sheet);"
+        f" the rest is turning the {r['generate']['ods']['rows'] * 28 / 1e6:.1f} million cells into Arrow-backed"
+        " columns (tabular.py builds columns in chunks, converts only the columns the loader uses, lets Arrow type"
+        " and copy all-text columns, and pauses the garbage collector meanwhile) and the loader's validation.",
+        "",
+        "| Run | Seconds | Peak memory |",
+        "|---|---|---|",
+    ]
+    for i, run in enumerate(p["runs"], 1):
+        lines.append(f"| our loader, national ODS, run {i} | {run['seconds']:.2f} | {run['peak_mb']:.0f} MB |")
+    lines.append(f"| our loader, national CSV | {p['csv']['seconds']:.2f} | {p['csv']['peak_mb']:.0f} MB |")
+    for c in p["cuts"]:
+        lines.append(f"| pandas.read_excel (default engine: odf), {c['rows']:,}-row cut "
+                     f"({c['pandas'] / c['rows'] * 1000:.2f} ms a row) | {c['pandas']:.1f} | {c['pandas_peak_mb']:.0f} MB |")
+        lines.append(f"| our loader, the same {c['rows']:,}-row cut | {c['ours']:.2f} | |")
+    lines += [
+        "",
+        f"pandas' default engine (odfpy) is too slow for the whole file, so it ran on cuts: the first rows of the same"
+        f" file (whole locations), written the same way. Its time per row on the {cut['rows']:,}-row cut,"
+        f" {cut['pandas'] / cut['rows'] * 1000:.2f} ms, times the national file's {r['generate']['ods']['rows']:,} rows"
+        f" gives the **extrapolated** {p['pandas_full']:.0f} s ({p['pandas_full'] / 60:.1f} minutes), assuming it"
+        " stays linear (compare the per-row times of the cuts above). On the cut itself our loader is"
+        f" {cut['pandas'] / cut['ours']:.0f}× faster.",
+        "",
+        f"Served from the Parquet cache (keyed by the file's SHA-256, the loader's version and its options), the same"
+        f" national ODS loads in {p['cached']['seconds'] * 1000:.0f} ms (median of 5, hashing the file included); making"
+        f" the entry took {p['cached']['first_seconds']:.1f} s.",
+        "",
+        "## (c) One council's report against the floor",
+        "",
+        "Both go through the same driver, `render()`: papermill in-process, our nbconvert template, tables, manifest,"
+        " atomic write. The floor's notebook has one cell (the parameters cell); the report's is the real notebook."
+        f" Council: {r['single_council']}; the national file is already in the cache. Median of {len(fresh['runs']['report'])}"
+        " runs each, alternating, after one unmeasured warm-up of each.",
+        "",
+        "| Kernels | Floor | Report | Ratio |",
+        "|---|---|---|---|",
+        f"| fresh (a new Python per kernel: `carequality render`) | {fresh['floor']:.2f} s | {fresh['report']:.2f} s | "
+        f"{fresh['ratio']:.2f}× |",
+        f"| forked from a warm template (`carequality batch`) | {s['forked']['floor']:.2f} s | {s['forked']['report']:.2f} s"
+        f" | {s['forked']['ratio']:.2f}× |",
+        "",
+    ]
+    if fresh["ratio"] > TARGETS["single_ratio"]:
+        forked, work = s["forked"], s["work"]
+        rest = fresh["report"] - fresh["floor"] - s["imports"] - work["seconds"]
+        lines += [
+            f"Why the target is missed: the floor is fixed cost (start a kernel, run one cell, export HTML, write the"
+            f" manifest), {fresh['floor']:.2f} s, so 1.5× leaves {TARGETS['single_ratio'] * fresh['floor'] - fresh['floor']:.2f} s"
+            f" for everything the report does beyond it. It needs {fresh['report'] - fresh['floor']:.2f} s:"
+            f" {s['imports']:.2f} s importing pandas, pyarrow and carequality in the new kernel (measured alone in a"
+            f" fresh process), which the floor never does; {work['seconds']:.2f} s of the notebook's own work"
+            f" ({work['cells']} cells run outside a kernel with display switched off: {work['first_cell']:.2f} s to"
+            " open the report, that is read the national frames from the Parquet cache and keep the council's rows,"
+            f" and {work['seconds'] - work['first_cell']:.2f} s to build and render the sections); and"
+            f" {max(rest, 0):.2f} s of kernel messages cell by cell and exporting a much larger notebook to HTML."
+            " Of these only the imports can be taken away from a single report, and not below the floor's own."
+            f" With kernels forked from a warm template (as `carequality batch` runs them) the imports are paid once"
+            f" per worker: the report takes {forked['report']:.2f} s against a {forked['floor']:.2f} s floor,"
+            f" {forked['ratio']:.2f}×"
+            + (" (within the target)." if forked["ratio"] <= TARGETS["single_ratio"] else
+               f", still over: the template shrinks the floor too, leaving {forked['report'] - forked['floor']:.2f} s"
+               " of sections, messages and HTML as the difference."),
+            "",
+        ]
+    lines += [
+        "## (d) Every council: `carequality batch` against the naive loop",
+        "",
+        f"`carequality batch` rendered {councils} councils with {r['workers']} workers in {b['seconds']:.1f} s, cold:"
+        " the cache was emptied first, so the one parse of the national file is included. Peak memory of the whole"
+        f" process tree (main process, parse helper, workers, kernel templates and kernels) was {b['peak_pss'] / 2**30:.2f} GB"
+        f" PSS ({b['peak_rss'] / 2**30:.2f} GB if shared pages are counted once per process, as RSS does),"
+        f" sampled every 0.2 s, with up to {b['processes']} processes. The single national parse peaked at"
+        f" {p['peak_mb'] / 1024:.2f} GB (ru_maxrss of its process).",
+        "",
+        f"The naive loop, `papermill` CLI then `jupyter nbconvert --to html` CLI per council, one after another, ran on"
+        f" {len(n['times'])} councils ({', '.join(n['councils'])}): {n['mean']:.1f} s a council on average, so"
+        f" **extrapolated** {naive_total:.0f} s ({naive_total / 60:.0f} minutes) for 153. Each of its runs starts"
+        " Python twice and parses the national file again (the cache is off, as it is for a loop that knows nothing of"
+        " it). It uses our own loader; with pandas' default ODS reader, as such loops usually do, each council would"
+        f" take about {p['pandas_full'] / 60:.0f} minutes more.",
+        "",
+        f"Throughput: {per_report:.2f} s a report in the batch against {n['mean']:.1f} s in the loop, {throughput:.1f}×.",
+        "",
+        f"Same outputs: for the loop's councils every cell output of the executed notebooks and every table as CSV were"
+        f" compared with the batch's: {r['same']['outputs']} cell outputs and {r['same']['tables']} tables,"
+        f" {len(r['same']['differences'])} differences." + ("" if not r["same"]["differences"] else
+                                                             " Differences: " + "; ".join(r["same"]["differences"]))
+        + " (The loop's HTML comes from nbconvert's stock template, so the page around those outputs differs by design.)",
+        "",
+        "## Decisions",
+        "",
+        "- **Parse once, read many.** The batch parses each national file once, in a short-lived helper process, into"
+        " the Parquet cache; every kernel (and every single `carequality render`) reads the cache. A changed file has"
+        " a new SHA-256 and is parsed again; entries are renamed into place whole.",
+        "- **No warm kernel reuse.** Reusing one kernel for several councils would let one council's state reach the"
+        " next. Instead each batch worker keeps a *template* process that has imported ipykernel, pandas, pyarrow,"
+        " matplotlib and carequality and never runs notebook code; each report's kernel is forked from it (kernels.py),"
+        " so every council still gets a fresh process of its own, without paying for the imports again.",
+        "- **Fewer notebook saves.** papermill saved the executed notebook twice per cell; it now saves it once at the"
+        " end and on failure (a kernel that dies mid-run leaves no partial notebook).",
+        "- **ODS reading.** python-calamine reads the file; read_sheet turns its rows into columns in chunks, with"
+        " Arrow doing the per-cell work for text columns, converts only the columns the loader uses, and pauses the"
+        " garbage collector meanwhile (it otherwise rescanned millions of new cells, for nothing). The peak memory"
+        " of a national ODS parse is mostly python-calamine's own copy of every cell.",
+        "- **Kernel imports.** matplotlib is imported when the first chart is drawn, not when a report starts;"
+        " reports without charts no longer pay for it.",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows of the national file (default 300,000)")
+    ap.add_argument("--cuts", default="5000,20000", help="row counts of the cuts pandas reads (default 5000,20000)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of the national parse and of (c) (default 3)")
+    ap.add_argument("--councils", type=int, default=153, help="councils in the batch (default all 153)")
+    ap.add_argument("--naive", type=int, default=4, help="councils in the naive loop (default 4)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--work", type=Path, default=BENCH / "_work")
+    ap.add_argument("--doc", type=Path, default=ROOT / "docs" / "performance.md")
+    args = ap.parse_args()
+
+    r: dict = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": measure.machine(),
+               "load_start": measure.load_average(), "workers": args.workers}
+    say(f"machine: {json.dumps(r['machine'])}")
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    r["generate"] = generate(work, args.rows)
+    r["parse"] = parsing(work, {k: v for k, v in r["generate"].items()}, args.rows,
+                         [int(x) for x in args.cuts.split(",") if x], args.repeats)
+    files = scaffold(work, r["generate"]["ods"]["path"], args.councils)
+    cache = work / "cache"
+    r["batch"] = batch(work, files, args.workers, cache)  # also leaves the national file in `cache` for (c)
+    lincs = next((f for f in files if f.parent.name == "lincolnshire"), files[0])
+    r["single_council"] = lincs.parent.name
+    r["single"] = single(work, lincs, args.repeats, cache)
+    r["naive"] = naive(work, files, args.naive)
+    r["same"] = same_outputs(r["naive"], r["batch"]["out"])
+    r["load_end"] = measure.load_average()
+    write_doc(args.doc, r)
+
+    p, b, n, s = r["parse"], r["batch"], r["naive"], r["single"]
+    per_report = b["seconds"] / b["reports"]
+    print()
+    print(f"national ODS parse        {p['median']:.2f} s (median)   target ≤ {TARGETS['parse_seconds']:.0f} s")
+    print(f"  vs pandas default (odf) {p['vs_pandas']:.0f}×  (pandas extrapolated {p['pandas_full']:.0f} s)   target ≥ 50×")
+    print(f"from the cache            {p['cached']['seconds'] * 1000:.0f} ms   target < 1 s")
+    print(f"one council vs floor      {s['fresh']['ratio']:.2f}× ({s['fresh']['report']:.2f} s / {s['fresh']['floor']:.2f} s)"
+          f"   target ≤ 1.5×   [forked kernels: {s['forked']['ratio']:.2f}×, {s['forked']['report']:.2f} s]")
+    print(f"153 councils, 2 workers   {per_report * 153:.0f} s   target ≤ 180 s")
+    print(f"  vs naive loop           {n['mean'] / per_report:.1f}× throughput   target ≥ 6×")
+    print(f"peak memory               batch {b['peak_pss'] / 2**30:.2f} GB PSS ({b['peak_rss'] / 2**30:.2f} GB RSS), "
+          f"parse {p['peak_mb'] / 1024:.2f} GB   target < 1.5 GB")
+    print(f"same outputs              {len(r['same']['differences'])} differences")
+    print(f"wrote {args.doc}")
+    return 1 if r["same"]["differences"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
