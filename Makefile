@@ -7,8 +7,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= params/york/2025-26-example.yaml
 OUT ?= outputs
+FORMATS ?= html,pdf,xlsx,docx
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AXE := tests/js/node_modules/axe-core/axe.min.js
+# command:Debian package. Chromium prints the PDF, pandoc writes the DOCX (both at run time); poppler-utils
+# checks the PDF and npm installs axe-core (tests only). fonts-liberation is always added when missing.
+REPORT_DEBS := chromium:chromium pandoc:pandoc
+TEST_DEBS := $(REPORT_DEBS) pdfinfo:poppler-utils pdftoppm:poppler-utils npm:npm
 
-.PHONY: report test lab bench example clean venv
+.PHONY: report test lab bench example clean venv sysdeps sysdeps-report
 .DEFAULT_GOAL := report
 
 venv: $(STAMP)
@@ -21,10 +28,33 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-report: $(STAMP)
-	$(BIN)/carequality render $(PARAMS) --out $(OUT)
+# Debian packages, installed only when a command is missing (apt-get needs root: sudo is used otherwise).
+define apt_install
+	@missing=""; for pair in $(1); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing="$$missing fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
+	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
 
-test: $(STAMP)
+sysdeps-report:
+	$(call apt_install,$(REPORT_DEBS))
+
+sysdeps:
+	$(call apt_install,$(TEST_DEBS))
+
+# axe-core from the npm registry, pinned by tests/js/package-lock.json, for the accessibility test.
+$(AXE): tests/js/package.json tests/js/package-lock.json | sysdeps
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	@touch $@
+
+report: $(STAMP) sysdeps-report
+	$(BIN)/carequality render $(PARAMS) --out $(OUT) --to $(FORMATS)
+
+test: $(STAMP) sysdeps $(AXE)
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
@@ -33,5 +63,19 @@ lab: $(STAMP)
 example: $(STAMP)
 	$(BIN)/carequality example --out data/example
 
+# The benchmark (docs/performance.md): heavy, minutes of both cores. The bench extra adds odfpy, pandas'
+# default ODS engine, which the benchmark measures against. BENCH_ARGS, e.g. "--rows 30000 --councils 10", shrinks it.
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_ARGS ?=
+
+# The extra's packages alone (not `-e .[bench]`, which would reinstall carequality itself under running work).
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))" \
+	  | xargs $(BIN)/python -m pip install -q -c constraints.txt
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache tests/_artefacts
+	rm -rf $(VENV) .pytest_cache tests/_artefacts tests/js/node_modules

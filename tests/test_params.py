@@ -110,7 +110,7 @@ def test_every_problem_is_listed(tmp_path):
     found = problems(tmp_path, data)
     assert any(p.startswith("council.code") for p in found)
     assert any(p == "period.end: required, but missing" for p in found)
-    assert any(p == "inputs.cqc_ratings: required, but missing" for p in found)
+    assert any(p.startswith("inputs: cqc_ratings: required, but missing") for p in found)
 
 
 def test_not_a_mapping(tmp_path):
@@ -125,3 +125,19 @@ def test_previous_period_has_the_same_length():
     prev = p.period.previous
     assert prev.end == dt.date(2025, 3, 31)
     assert (prev.end - prev.start) == (p.period.end - p.period.start)
+
+
+@pytest.mark.parametrize(
+    "start, end, prev_start, prev_end",
+    [
+        ("2024-04-01", "2025-03-31", "2023-04-01", "2024-03-31"),  # whole months across a leap year
+        ("2023-12-01", "2024-11-30", "2022-12-01", "2023-11-30"),  # Haringey's Dec–Nov year
+        ("2024-03-01", "2024-03-31", "2024-02-01", "2024-02-29"),  # one month
+        ("2025-01-10", "2025-01-19", "2024-12-31", "2025-01-09"),  # not whole months: same number of days
+    ],
+)
+def test_previous_period(start, end, prev_start, prev_end):
+    from carequality.params import Period
+
+    prev = Period(start=start, end=end).previous
+    assert (prev.start.isoformat(), prev.end.isoformat()) == (prev_start, prev_end)

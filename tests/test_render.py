@@ -142,3 +142,11 @@ def test_console_script_shows_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert re.search(r"council\.code: 'E99999999' is not the ONS code", proc.stderr)
+
+
+def test_long_series_tables_go_to_the_data_appendix(example_render):
+    html = example_render.html.read_text()
+    appendix = html.index('id="section-appendix_data"')
+    assert html.index('id="table-trend_good_outstanding"') > appendix
+    assert html.index('id="table-ratings_overview"') < appendix
+    assert (example_render.out_dir / "tables" / "trend_good_outstanding.csv").is_file()

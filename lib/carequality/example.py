@@ -124,6 +124,12 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
             "Publication Date": (AS_OF - dt.timedelta(days=400 + j)).strftime("%d/%m/%Y"), "Report Type": "Location",
             "Inherited Rating (Y/N)": "N", "URL": f"http://www.cqc.org.uk/location/{loc_id}", "Brand ID": "-", "Brand Name": "-",
         })
+    # More services in neighbouring areas, where the example council also commissions (example_records.py).
+    # Added after every row above so that those rows keep their ids and ratings.
+    for la, kind, n in (("Leeds", "home", 3), ("East Riding of Yorkshire", "home", 2), ("East Riding of Yorkshire", "community", 1)):
+        for _ in range(n):
+            i += 1
+            location(i, la, "Yorkshire and The Humber", kind)
     rows.sort(key=lambda r: (r["Location Name"], r["Location ID"], r["Service / Population Group"], r["Domain"]))
     return rows
 
@@ -143,4 +149,11 @@ def write_example(out: Path) -> list[Path]:
         w = csv.DictWriter(f, fieldnames=HEADERS, lineterminator="\n")
         w.writeheader()
         w.writerows(example_rows())
-    return [path]
+    from .example_api import write_api_example  # the same locations' history in CQC's API layout
+
+    from .example_records import write_example_records  # the council's own QA records (docs/inputs.md)
+
+    from .example_national import write_national_example  # England, region and peer counts (docs/benchmarks.md)
+
+    api = write_api_example(out / "cqc_api", example_rows())
+    return [path, *api, *write_example_records(out), *write_national_example(out)]

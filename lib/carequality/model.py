@@ -5,14 +5,19 @@ Nothing below this module reads files; sections take a Model and params and retu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .councils import council_for_cqc_name
+from .history import History, restrict
 from .params import ReportParams
-from .sources.ratings_file import RatingsFile, load_ratings_file
+from .sources.council_records import LOADERS as RECORD_LOADERS, CouncilRecords, load_council_records
+from .sources.ratings_file import RatingsFile, load_ratings_file, sha256_of
+from .benchmarks import PeerGroup
+from .sources.benchmark_inputs import load_benchmark_inputs, no_ratings
+from .sources.lginform import ExternalSeries
 
 
 @dataclass
@@ -36,6 +41,18 @@ class Model:
     excluded_by_location_type: pd.DataFrame  # location type, rows, locations (whole file)
     inputs: list[InputFile]
     as_of: pd.Timestamp | None
+    #: Every adult social care location in the CQC file, in any area (out-of-area commissioned services are here).
+    cqc_locations_all: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The council's own QA records (docs/inputs.md); a frame is None where its file was not given.
+    records: CouncilRecords = field(default_factory=CouncilRecords)
+    #: Ratings history (docs/history.md) of every location of params' location types in the history inputs,
+    #: in any area (benchmarks need other areas; `council_history` keeps the council's). None without inputs.
+    history: History | None = None
+    #: Benchmarks (docs/benchmarks.md): ratings counts by area and month (benchmarks.COUNT_COLUMNS), an external
+    #: LG Inform-style series, and the peer group; None where params give none.
+    area_counts: pd.DataFrame | None = None
+    external_series: ExternalSeries | None = None
+    peer_group: PeerGroup | None = None
 
 
 def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
@@ -49,8 +66,16 @@ def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
 
 def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Model:
     """Load every input named in params (or take an already-loaded ratings file) and keep the council's rows."""
-    if ratings is None:
-        ratings = load_ratings_file(params.path(params.inputs.cqc_ratings), location_types=params.options.location_types)
+    from .sources.history_inputs import load_history_inputs
+
+    hist = load_history_inputs(params)
+    if ratings is None and params.inputs.cqc_ratings is not None:
+        from .cache import load_ratings  # parsed once per file's bytes, then read from Parquet (cache.py)
+
+        ratings = load_ratings(params.path(params.inputs.cqc_ratings), location_types=params.options.location_types)
+    ratings = ratings if ratings is not None else hist.latest
+    if ratings is None:  # no CQC input: a report of an external benchmark series alone (docs/benchmarks.md)
+        ratings = no_ratings(params.base_dir)
     in_area = area_mask(ratings.locations["local_authority"], params)
     locations = ratings.locations.loc[in_area].reset_index(drop=True)
     ids = set(locations["location_id"])
@@ -58,7 +83,7 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
     groups = ratings.service_groups_by_location
     dq = ratings.data_quality[ratings.data_quality["location_id"].isin(ids)].reset_index(drop=True)
     as_of = ratings.as_of
-    return Model(
+    model = Model(
         council_names=tuple(sorted(set(ratings.locations.loc[in_area, "local_authority"]))),
         locations=locations,
         ratings_by_location_key_question=by_kq[by_kq["location_id"].isin(ids)].reset_index(drop=True),
@@ -73,6 +98,45 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
                 as_of=None if as_of is None else as_of.date().isoformat(),
                 note=f"CQC care directory with ratings; header era '{ratings.header_era}'; dates {ratings.date_format}",
             )
-        ],
+        ] if params.inputs.cqc_ratings is not None else [],
         as_of=as_of,
+        cqc_locations_all=ratings.locations,
+        history=hist.history,
     )
+    model.inputs += [InputFile(i.name, i.path, i.sha256, i.as_of, i.note) for i in hist.inputs]
+    bench = load_benchmark_inputs(params)
+    model.area_counts, model.external_series, model.peer_group = bench.area_counts, bench.external, bench.peer_group
+    model.inputs += [InputFile(i.name, i.path, i.sha256, i.as_of, i.note) for i in bench.inputs]
+    if hist.history is not None:
+        hdq = council_history(model, params).data_quality
+        all_dq, known = hist.history.data_quality, set(hist.history.locations_all["location_id"])
+        hdq = pd.concat([hdq, all_dq[~all_dq["location_id"].isin(known)]])  # about the input, not a location
+        if len(hdq):
+            both = pd.concat([model.data_quality, hdq], ignore_index=True) if len(model.data_quality) else hdq
+            model.data_quality = both.astype({"row": object}).drop_duplicates().reset_index(drop=True)
+    return add_council_records(model, params)
+
+
+def council_history(model: Model, params: ReportParams) -> History:
+    """The model's history restricted to the council's area (deregistered locations included)."""
+    h = model.history
+    return restrict(h, h.locations_all.loc[area_mask(h.locations_all["local_authority"], params), "location_id"])
+
+
+def add_council_records(model: Model, params: ReportParams) -> Model:
+    """Load the council's QA files named in params; list their location ids unknown to CQC's data under data quality."""
+    from .qa import known_location_ids, unknown_location_rows
+    from .sources.council_records import as_of as records_as_of
+
+    paths = {n: p for n, p in params.input_paths().items() if n in RECORD_LOADERS}
+    if not paths:
+        return model
+    model.records = load_council_records(paths)
+    unknown = unknown_location_rows(model.records, known_location_ids(model))
+    if len(unknown):
+        model.data_quality = pd.concat([model.data_quality, unknown], ignore_index=True) if len(model.data_quality) else unknown
+    for name, path in model.records.files.items():
+        as_of = records_as_of(model.records, name, params.period.end, params.period.previous.end)
+        model.inputs.append(InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of,
+                                      note="council record (docs/inputs.md)"))
+    return model

@@ -8,6 +8,7 @@ leaves the previous outputs untouched and keeps the failed executed notebook at
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -15,7 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version as dist_version
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import nbformat
 
 from . import __version__
 from .errors import InputError
+from .exports import check_formats, parse_formats, write_exports
 from .params import ReportParams, load_params, params_for_manifest
 from .tables import TABLE_MIME, table_json_to_csv
 
@@ -49,6 +51,8 @@ class RenderResult:
     tables: list[Path]
     manifest: Path
     seconds: float
+    #: Every report file written, by format: {"html": …, "pdf": …, "xlsx": …, "docx": …}.
+    outputs: dict[str, Path] = field(default_factory=dict)
 
 
 def output_dir(params: ReportParams, out_root: Path) -> Path:
@@ -72,29 +76,59 @@ def git_commit() -> str:
 
 
 def _sha256(path: Path) -> str:
+    if path.is_dir():  # a folder input (cqc_api, cqc_snapshots): a digest of its files' names and contents
+        from .sources.cqc_api import sha256_of_folder
+
+        return sha256_of_folder(path)
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
 
 
 def _relative(path: Path, base: Path) -> str:
     return os.path.relpath(path, base)
 
 
-def execute(params_path: Path, executed: Path, *, progress: bool = False) -> nbformat.NotebookNode:
-    """Run the notebook with papermill in this process; the kernel runs in the params file's folder."""
+def _kernel_manager_class(socket_dir: str):
+    """Kernels talk to us over local Unix sockets (IPC) in `socket_dir`, not TCP: nothing is exposed on the network."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            # Socket files live in a private temporary folder, never in the params or output folders.
+            kwargs.setdefault("ip", str(Path(socket_dir) / "kernel"))
+            super().__init__(*args, **kwargs)
+
+    return LocalKernelManager
+
+
+def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel_manager=None) -> nbformat.NotebookNode:
+    """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
+
+    `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
+    `_kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        return papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(executed),
-            parameters={"params_file": params_path.name},
-            cwd=str(params_path.parent),
-            kernel_name="python3",
-            progress_bar=progress,
-            log_output=False,
-            report_mode=True,
-        )
+        with tempfile.TemporaryDirectory(prefix="cq-kernel-") as sockets:
+            return papermill.execute_notebook(
+                str(NOTEBOOK),
+                str(executed),
+                parameters={"params_file": params_path.name},
+                cwd=str(params_path.parent),
+                kernel_name="python3",
+                progress_bar=progress,
+                log_output=False,
+                report_mode=True,
+                # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
+                request_save_on_cell_execute=False,
+                kernel_manager_class=(kernel_manager or _kernel_manager_class)(sockets),
+            )
     except PapermillExecutionError as e:
         bad_input = e.ename in ("InputError", "ParamsError")
         raise RenderError(f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input) from None
@@ -114,6 +148,23 @@ def collect_tables(nb: nbformat.NotebookNode) -> list[dict]:
     return tables
 
 
+def collect_figures(nb: nbformat.NotebookNode) -> list[tuple[dict, str]]:
+    """Each chart's data (FIGURE_MIME, figures.py) and its base64 PNG, in report order."""
+    from .figures import FIGURE_MIME
+
+    figures = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if FIGURE_MIME in data:
+                figures.append((data[FIGURE_MIME], data.get("image/png", "")))
+    ids = [f["id"] for f, _ in figures]
+    dups = sorted({i for i in ids if ids.count(i) > 1})
+    if dups:
+        raise RenderError(f"figure ids shown more than once: {', '.join(dups)}", None)
+    return figures
+
+
 def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
     from nbconvert import HTMLExporter
 
@@ -131,7 +182,7 @@ def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
 def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
     inputs = {}
     for name, path in params.input_paths().items():
-        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": _sha256(path), "bytes": path.stat().st_size}
+        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": _sha256(path), "bytes": _bytes(path)}
     libs = {}
     for lib in LIBRARIES:
         try:
@@ -168,11 +219,15 @@ def _swap_in(tmp: Path, final: Path) -> None:
 
 
 def render(params_path: str | Path, out_root: str | Path = "outputs", *, progress: bool = False,
-           now: dt.datetime | None = None) -> RenderResult:
-    """Validate params, execute the notebook, write HTML, CSV tables and the manifest atomically."""
+           now: dt.datetime | None = None, formats: str | tuple[str, ...] = ("html",),
+           kernel_manager=None) -> RenderResult:
+    """Validate params, execute the notebook, write HTML, CSV tables, the manifest and any other formats
+    (pdf, xlsx, docx: see exports.py) atomically."""
     started = dt.datetime.now(dt.timezone.utc)
     params_path = Path(params_path).resolve()
     params = load_params(params_path)  # raises ParamsError before anything runs
+    formats = parse_formats(formats)
+    check_formats(formats)  # a missing Chromium or pandoc is named before the notebook runs
     final = output_dir(params, Path(out_root)).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
     failed_nb = final.with_name(final.name + ".failed.ipynb")
@@ -180,7 +235,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
     try:
         executed = tmp / "annual_report.ipynb"
         try:
-            nb = execute(params_path, executed, progress=progress)
+            nb = execute(params_path, executed, progress=progress, kernel_manager=kernel_manager)
         except RenderError as e:
             if executed.exists():
                 shutil.copyfile(executed, failed_nb)
@@ -189,8 +244,13 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         tables = collect_tables(nb)
         for t in tables:
             _write(tmp / "tables" / f"{t['id']}.csv", table_json_to_csv(t))
+        figures = collect_figures(nb)
+        for f, png in figures:  # every chart's data beside its image
+            _write(tmp / "figures" / f"{f['id']}.csv", table_json_to_csv(f))
+            (tmp / "figures" / f"{f['id']}.png").write_bytes(base64.b64decode(png))
         commit = git_commit()
         manifest = build_manifest(params, params_path, tables, commit)
+        manifest["figures"] = sorted(f"figures/{f['id']}.{ext}" for f, _ in figures for ext in ("csv", "png"))
         generated = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
         context = {
             "title": f"{params.title}: {params.council.name}",
@@ -202,8 +262,14 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
             "params_file": manifest["params_file"],
             "params_sha256": manifest["params_sha256"],
             "marking": params.options.protective_marking,
+            "running_header": f"{params.council.name}: {params.title}",
+            "params": manifest["params"],
+            "libraries": manifest["libraries"],
         }
         _write(tmp / "report.html", to_html(nb, context))
+        manifest["outputs"] = [f"report.{f}" for f in formats]
+        outputs = write_exports(tmp, formats, tables, title=context["title"], subject=params.options.protective_marking,
+                                comments=f"carequality {__version__}, params {manifest['params_file']}")
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _swap_in(tmp, final)
         if failed_nb.exists():
@@ -218,6 +284,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         tables=sorted((final / "tables").glob("*.csv")),
         manifest=final / "manifest.json",
         seconds=seconds,
+        outputs={f: final / p.name for f, p in outputs.items()},
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from IPython.display import display
 
 from . import __version__
+from .figures import FIGURE_MIME, Figure
 from .model import Model, build_model
 from .params import ReportParams, load_params
 from .sections import Section
@@ -31,6 +32,8 @@ class Report:
     tables_shown: int = 0
     figures_shown: int = 0
     shown: list[str] = field(default_factory=list)
+    #: Long tables that sections send to the data appendix, shown by appendix_tables() at the end.
+    deferred: list[Table] = field(default_factory=list)
 
     # -- blocks ----------------------------------------------------------------------------
     def title_block(self) -> None:
@@ -39,14 +42,23 @@ class Report:
             f'<p class="cq-marking">{html.escape(p.options.protective_marking)}</p>',
             f'<h1 id="top">{html.escape(p.title)}: {html.escape(p.council.name)}</h1>',
             f'<p class="cq-period">Reporting period {html.escape(long_date(p.period.start))} to '
-            f"{html.escape(long_date(p.period.end))}. CQC data as of {html.escape(long_date(self.model.as_of))}.</p>",
+            f"{html.escape(long_date(p.period.end))}. {html.escape(self._data_as_of())}</p>",
         ]
         if p.options.example_data:
             parts.append(
                 '<p class="cq-notice" role="note"><strong>Example data.</strong> This report was built from generated '
                 "example data in CQC's published format. It does not describe real services.</p>"
             )
-        display({"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"}, raw=True)
+        # role "title": the HTML template lifts this block into the page header, above the contents list.
+        display({"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
+                metadata={HEADING_META: {"role": "title"}}, raw=True)
+
+    def _data_as_of(self) -> str:
+        if self.model.as_of is not None:
+            return f"CQC data as of {long_date(self.model.as_of)}."
+        if all(i.name in ("external_benchmark", "peer_group") for i in self.model.inputs):
+            return "No CQC data: this report shows external benchmarks only."
+        return ""
 
     def show(self, section_fn: Callable[[Model, ReportParams], Section]) -> Section | None:
         """Build a section if params include it, and display its heading, sentences, tables and figures."""
@@ -57,7 +69,7 @@ class Report:
         self.display_section(section)
         return section
 
-    def display_section(self, section: Section) -> None:
+    def display_section(self, section: Section, *, defer: bool = True) -> None:
         self.shown.append(section.id)
         heading = f'<h2 id="section-{html.escape(section.id)}">{html.escape(section.title)}</h2>'
         display(
@@ -67,8 +79,25 @@ class Report:
         )
         for p in section.paragraphs:
             display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, raw=True)
+        for f in section.figures:
+            self.display_figure(f)
         for t in section.tables:
-            self.display_table(t)
+            if t.appendix and defer:
+                self.deferred.append(t)
+            else:
+                self.display_table(t)
+
+    def display_figure(self, figure: Figure) -> None:
+        """A chart as PNG with its alt text and numbered caption; its data rides along under FIGURE_MIME so the
+        renderer writes figures/<id>.csv (and .png)."""
+        self.figures_shown += 1
+        caption = figure.to_text(number=self.figures_shown)
+        display(
+            {"image/png": figure.png_base64(), "text/plain": caption, FIGURE_MIME: figure.to_json()},
+            metadata={"image/png": {"alt": figure.alt, "caption": caption, "width": figure.width,
+                                    "height": figure.height}},
+            raw=True,
+        )
 
     def display_table(self, table: Table) -> None:
         self.tables_shown += 1
@@ -77,6 +106,15 @@ class Report:
             {"text/html": table.to_html(number=n), "text/plain": table.to_text(), TABLE_MIME: table.to_json()},
             raw=True,
         )
+
+    def appendix_tables(self) -> None:
+        """The long reference tables the sections deferred (for example monthly series behind a chart)."""
+        if not self.deferred:
+            return
+        paras = ["These tables hold the full series behind the charts and comparisons above; each is also written "
+                 "as a CSV file beside the report."]
+        tables, self.deferred = self.deferred, []
+        self.display_section(Section("appendix_data", "Appendix: data behind the charts", paras, tables), defer=False)
 
     def data_quality(self) -> None:
         """List rows the report could not use as they are; say so plainly when there are none."""

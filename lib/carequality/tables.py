@@ -32,6 +32,8 @@ class Table:
     row_header: int = 1
     #: For "link" columns: the column holding each cell's URL.
     links: dict[str, str] = field(default_factory=dict)
+    #: Long reference tables (a monthly series, say) go to the report's data appendix, not the section body.
+    appendix: bool = False
 
     def fmt(self, column: str) -> Format:
         if column in self.formats:

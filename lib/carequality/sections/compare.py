@@ -215,6 +215,7 @@ def _trend_table(trend: pd.DataFrame, name: str) -> Table:
         "group and England",
         frame.reset_index(drop=True),
         formats={GO: "percent", "As of": "date"},
+        appendix=True,
         footnotes=[f"{GO} = Good or Outstanding ÷ rated locations (locations with a graded overall rating). Active "
                    "locations include those not yet rated. A dash means the inputs do not cover that area and month.",
                    "As of: the day the figure describes (the month end, or the input's last day within the month)."],
