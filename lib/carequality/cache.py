@@ -26,6 +26,8 @@ from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .sources.provenance import sha256_of
+
 if TYPE_CHECKING:  # pandas and the loader are imported when a file is loaded: checking the cache needs neither
     from .sources.ratings_file import RatingsFile
 
@@ -77,14 +79,6 @@ def entry_key(sha256: str, location_types: tuple[str, ...]) -> str:
 def entry_path(sha256: str, location_types: tuple[str, ...], folder: Path | None = None) -> Path | None:
     folder = folder if folder is not None else cache_dir()
     return None if folder is None else folder / "ratings" / entry_key(sha256, tuple(location_types))
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:

@@ -6,7 +6,6 @@ Nothing below this module reads files; sections take a Model and params and retu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -14,19 +13,11 @@ from .councils import council_for_cqc_name
 from .history import History, restrict
 from .params import ReportParams
 from .sources.council_records import LOADERS as RECORD_LOADERS, CouncilRecords, load_council_records
-from .sources.ratings_file import RatingsFile, load_ratings_file, sha256_of
+from .sources.provenance import InputFile, sha256_of
+from .sources.ratings_file import RatingsFile
 from .benchmarks import PeerGroup
 from .sources.benchmark_inputs import load_benchmark_inputs, no_ratings
 from .sources.lginform import ExternalSeries
-
-
-@dataclass
-class InputFile:
-    name: str
-    path: Path
-    sha256: str
-    as_of: str | None
-    note: str
 
 
 @dataclass
@@ -103,10 +94,10 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
         cqc_locations_all=ratings.locations,
         history=hist.history,
     )
-    model.inputs += [InputFile(i.name, i.path, i.sha256, i.as_of, i.note) for i in hist.inputs]
+    model.inputs += hist.inputs
     bench = load_benchmark_inputs(params)
     model.area_counts, model.external_series, model.peer_group = bench.area_counts, bench.external, bench.peer_group
-    model.inputs += [InputFile(i.name, i.path, i.sha256, i.as_of, i.note) for i in bench.inputs]
+    model.inputs += bench.inputs
     if hist.history is not None:
         hdq = council_history(model, params).data_quality
         all_dq, known = hist.history.data_quality, set(hist.history.locations_all["location_id"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from . import __version__
 from .errors import InputError
 from .exports import check_formats, parse_formats, write_exports
 from .params import ReportParams, load_params, params_for_manifest
+from .sources.provenance import sha256_of_input
 from .tables import TABLE_MIME, table_json_to_csv
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -73,14 +73,6 @@ def git_commit() -> str:
         return out.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-
-
-def _sha256(path: Path) -> str:
-    if path.is_dir():  # a folder input (cqc_api, cqc_snapshots): a digest of its files' names and contents
-        from .sources.cqc_api import sha256_of_folder
-
-        return sha256_of_folder(path)
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _bytes(path: Path) -> int:
@@ -182,7 +174,7 @@ def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
 def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
     inputs = {}
     for name, path in params.input_paths().items():
-        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": _sha256(path), "bytes": _bytes(path)}
+        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path), "bytes": _bytes(path)}
     libs = {}
     for lib in LIBRARIES:
         try:
@@ -193,7 +185,7 @@ def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], 
         "carequality_version": __version__,
         "git_commit": commit,
         "params_file": params_path.name,
-        "params_sha256": _sha256(params_path),
+        "params_sha256": sha256_of_input(params_path),
         "params": params_for_manifest(params),
         "inputs": inputs,
         "tables": sorted(f"tables/{t['id']}.csv" for t in tables),

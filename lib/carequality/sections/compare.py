@@ -173,7 +173,7 @@ def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataF
         row = change[(change["category"] == cat) & (change["area_type"] == bm.COUNCIL)].iloc[0]
         tail = ""
         if not pd.isna(row["change_points"]):
-            tail = (f"; the share Good or Outstanding is unchanged" if row["change_points"] == 0 else
+            tail = ("; the share Good or Outstanding is unchanged" if row["change_points"] == 0 else
                     f"; the share Good or Outstanding is {_points(row['change_points'])}")
         out.append(f"{SHORT_CATEGORY[cat]} on {long_date(b['date'])} (baseline) and {long_date(a['date'])}: "
                    f"{'; '.join(parts)}{tail}.")

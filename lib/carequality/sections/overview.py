@@ -7,7 +7,7 @@ import pandas as pd
 from .. import vocab
 from ..model import Model
 from ..params import ReportParams
-from ..text import join_words, long_date, percent, plural
+from ..text import long_date, percent, plural
 from . import Section
 from ..tables import Table
 

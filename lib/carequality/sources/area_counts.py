@@ -25,7 +25,7 @@ from .. import vocab
 from ..benchmarks import COUNTS, ENGLAND_CODE, ENGLAND_NAME, REGION_NAMES, area_type_of, as_counts_frame
 from ..councils import council_by_code
 from ..errors import InputError
-from .ratings_file import sha256_of
+from .provenance import sha256_of
 from .tabular import read_sheet
 
 REQUIRED = ("date", "area_code", "area_name", "category", *COUNTS)

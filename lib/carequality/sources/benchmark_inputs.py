@@ -17,16 +17,8 @@ from .area_counts import as_of as counts_as_of
 from .area_counts import load_area_counts
 from .lginform import ExternalSeries, load_lginform_csv
 from .neighbours import load_comparator_list
-from .ratings_file import LOCATION_COLUMNS, RatingsFile, sha256_of
-
-
-@dataclass
-class BenchmarkInput:
-    name: str
-    path: Path
-    sha256: str
-    as_of: str | None
-    note: str
+from .provenance import InputFile, sha256_of
+from .ratings_file import LOCATION_COLUMNS, RatingsFile
 
 
 @dataclass
@@ -34,7 +26,7 @@ class BenchmarkInputs:
     area_counts: pd.DataFrame | None = None
     external: ExternalSeries | None = None
     peer_group: PeerGroup | None = None
-    inputs: list[BenchmarkInput] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
 
 
 def _iso(ts) -> str | None:
@@ -48,14 +40,14 @@ def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
         path = params.path(i.area_ratings_by_month)
         out.area_counts = load_area_counts(path)
         months = sorted(set(out.area_counts["month"]))
-        out.inputs.append(BenchmarkInput(
+        out.inputs.append(InputFile(
             "area_ratings_by_month", path, sha256_of(path), _iso(counts_as_of(out.area_counts)),
             f"ratings counts by area and month, {months[0]} to {months[-1]}, "
             f"{out.area_counts['area_code'].nunique():,} areas"))
     if i.external_benchmark is not None:
         out.external = load_lginform_csv(params.path(i.external_benchmark))
         e = out.external
-        out.inputs.append(BenchmarkInput(
+        out.inputs.append(InputFile(
             "external_benchmark", e.path, e.sha256, _iso(e.as_of),
             f"external series (LG Inform-style export): {'; '.join(e.indicators)}"))
     if i.peer_group is not None:
@@ -65,7 +57,7 @@ def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
             out.peer_group = peer_group(o.peer_group_name, codes, council=params.council.code, source=path.name)
         except ValueError as err:
             raise InputError(path, str(err)) from None
-        out.inputs.append(BenchmarkInput("peer_group", path, sha256_of(path), None,
+        out.inputs.append(InputFile("peer_group", path, sha256_of(path), None,
                                          f"comparator list of {len(codes)} councils"))
     elif o.peer_group_codes:
         out.peer_group = peer_group(o.peer_group_name, o.peer_group_codes, council=params.council.code,

@@ -16,7 +16,6 @@ says: broken files stop with an InputError naming file and field; doubtful value
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from ..history import (
     normalise_outcomes, ratings_at,
 )
 from .ratings_file import LOCATION_COLUMNS as RATINGS_LOCATION_COLUMNS
+from .provenance import sha256_of_folder
 from .ratings_file import SOCIAL_CARE, RatingsFile
 
 LOCATION_DIR = "location_details"
@@ -52,15 +52,6 @@ class ApiFolder:
     @property
     def as_of(self) -> pd.Timestamp | None:
         return self.history.as_of
-
-
-def sha256_of_folder(path: Path) -> str:
-    """A digest of every file under `path` (names relative to it, and contents), in sorted order."""
-    h = hashlib.sha256()
-    for f in sorted(p for p in Path(path).rglob("*") if p.is_file()):
-        h.update(f.relative_to(path).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
 
 
 def read_json(path: Path) -> object:

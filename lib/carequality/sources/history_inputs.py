@@ -8,22 +8,13 @@ else from the latest monthly file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..history import History, merge
 from ..params import ReportParams
 from .cqc_api import load_api_folder
 from .ratings_file import RatingsFile
+from .provenance import InputFile
 from .snapshots import load_snapshot_folder
-
-
-@dataclass
-class HistoryInput:
-    name: str
-    path: Path
-    sha256: str
-    as_of: str | None
-    note: str
 
 
 @dataclass
@@ -31,7 +22,7 @@ class HistoryInputs:
     history: History | None = None
     #: Latest ratings from the history inputs, for a model without a ratings file.
     latest: RatingsFile | None = None
-    inputs: list[HistoryInput] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
 
 
 def _iso(ts) -> str | None:
@@ -45,11 +36,11 @@ def load_history_inputs(params: ReportParams) -> HistoryInputs:
     api = snaps = None
     if params.inputs.cqc_api is not None:
         api = load_api_folder(params.path(params.inputs.cqc_api), location_types=types)
-        out.inputs.append(HistoryInput("cqc_api", api.path, api.sha256, _iso(api.as_of),
+        out.inputs.append(InputFile("cqc_api", api.path, api.sha256, _iso(api.as_of),
                                        f"CQC API responses for {api.files:,} locations"))
     if params.inputs.cqc_snapshots is not None:
         snaps = load_snapshot_folder(params.path(params.inputs.cqc_snapshots), location_types=types)
-        out.inputs.append(HistoryInput(
+        out.inputs.append(InputFile(
             "cqc_snapshots", snaps.path, snaps.sha256, _iso(snaps.latest.as_of),
             f"{len(snaps.snapshots):,} CQC care directory files from {_iso(snaps.snapshots[0].as_of)} "
             f"to {_iso(snaps.latest.as_of)}"))

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..councils import council_by_code
 from ..errors import InputError
-from .ratings_file import sha256_of
+from .provenance import sha256_of
 from .tabular import read_sheet
 
 COLUMNS = ("area_code", "area_name", "period", "indicator", "measure", "unit", "value")

@@ -9,7 +9,6 @@ about the data (rows excluded by location type, locations without a location-lev
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 from .. import vocab
 from ..errors import InputError
 from .dates import parse_date_column
+from .provenance import sha256_of
 from .tabular import read_sheet
 
 SOCIAL_CARE = "Social Care Org"
@@ -102,14 +102,6 @@ class RatingsFile:
     def as_of(self) -> pd.Timestamp | None:
         d = self.ratings_by_location_key_question["publication_date"].max()
         return None if pd.isna(d) else d
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:

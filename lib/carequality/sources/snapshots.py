@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..history import DATA_QUALITY_COLUMNS, History, normalise_locations, normalise_outcomes
-from .cqc_api import sha256_of_folder
+from .provenance import sha256_of_folder
 from .ratings_file import SOCIAL_CARE, RatingsFile, load_ratings_file
 
 SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
