@@ -57,6 +57,23 @@ def _cmd_councils(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_counts(args: argparse.Namespace) -> int:
+    from .councils import find_council
+    from .counts_file import build_counts_file
+
+    council = None
+    if args.council:
+        try:
+            council = find_council(args.council).ons_code
+        except KeyError:
+            print(f"carequality counts: --council {args.council!r} is not one of the 153 councils", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    path, rows = build_counts_file(args.out, start=args.start, end=args.end, snapshots=args.snapshots, api=args.api,
+                                   council=council)
+    print(f"{path}: {rows:,} rows (area × month × category)")
+    return 0
+
+
 def _cmd_example(args: argparse.Namespace) -> int:
     from .example import write_example
 
@@ -132,6 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("councils", help="list the 153 councils with their ONS codes")
     p.add_argument("--region")
     p.set_defaults(func=_cmd_councils)
+
+    p = sub.add_parser("counts", help="build the monthly counts file (inputs.area_ratings_by_month) from CQC history")
+    p.add_argument("--snapshots", type=Path, help="folder of monthly 'Care directory with ratings' files (national)")
+    p.add_argument("--api", type=Path, help="folder of CQC API responses (as carequality fetch writes)")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM", help="first month")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM", help="last month")
+    p.add_argument("--council", help="for an input narrower than England: the council it covers (ONS code or name)")
+    p.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    p.set_defaults(func=_cmd_counts)
 
     p = sub.add_parser("example", help="regenerate the example council's data")
     p.add_argument("--out", default="data/example")
