@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import shutil
 import statistics
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import measure  # noqa: E402
 from bench.national_file import DEFAULT_ROWS, write_csv, write_ods  # noqa: E402
+from carequality.sources.provenance import sha256_of  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TARGETS = {
@@ -44,14 +44,6 @@ def say(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # -- (a) ----------------------------------------------------------------------------------------------------
 def generate(work: Path, rows: int) -> dict:
     data = work / "data"
@@ -62,7 +54,7 @@ def generate(work: Path, rows: int) -> dict:
         started = time.perf_counter()
         n = writer(path, rows)
         out[kind] = {"path": path, "rows": n, "bytes": path.stat().st_size, "seconds": time.perf_counter() - started,
-                     "sha256": sha256(path)}
+                     "sha256": sha256_of(path)}
         say(f"(a) {path.name}: {n:,} rows, {path.stat().st_size / 1e6:.1f} MB in {out[kind]['seconds']:.1f} s")
     return out
 

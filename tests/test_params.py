@@ -141,3 +141,18 @@ def test_previous_period(start, end, prev_start, prev_end):
 
     prev = Period(start=start, end=end).previous
     assert (prev.start.isoformat(), prev.end.isoformat()) == (prev_start, prev_end)
+
+
+def test_input_paths_keep_a_symlinked_folder_as_written(tmp_path):
+    real = tmp_path / "elsewhere" / "data"
+    real.mkdir(parents=True)
+    (real / "cqc.csv").write_text("Location ID\n1\n")
+    (tmp_path / "shared").symlink_to(real)
+    base = tmp_path / "repo" / "params"
+    base.mkdir(parents=True)
+    path = base / "p.yaml"
+    data = good()
+    data["inputs"]["cqc_ratings"] = "../../shared/cqc.csv"
+    path.write_text(yaml.safe_dump(data))
+    p = load_params(path)
+    assert p.path(p.inputs.cqc_ratings) == tmp_path / "shared" / "cqc.csv"

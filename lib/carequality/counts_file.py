@@ -9,10 +9,9 @@ council named with `council` (see counts_from_history).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from .atomic import atomic_path
 from .benchmarks import counts_from_history, history_coverage, months_between
 from .errors import InputError
 from .history import merge
@@ -41,13 +40,6 @@ def build_counts_file(out: str | Path, *, start: str, end: str, snapshots: str |
         raise InputError(snapshots or api, f"the history covers no council in full from {start} to {end}; "
                          "national files cover every council, a narrower input needs --council")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         write_area_counts(counts, tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out, len(counts)

@@ -7,6 +7,7 @@ files exist, and raises ParamsError listing every problem with the field it conc
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -338,7 +339,8 @@ class ReportParams(_Strict):
 
     def path(self, relative: Path) -> Path:
         """An input path resolved against the params file's folder."""
-        return (self.base_dir / relative).resolve()
+        # Lexical, not resolve(): a symlinked ../shared keeps the path the params file wrote.
+        return Path(os.path.normpath(self.base_dir / relative))
 
     def input_paths(self) -> dict[str, Path]:
         return {name: self.path(p) for name, p in self.inputs if p is not None}
@@ -394,7 +396,7 @@ def load_params(path: str | Path) -> ReportParams:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise ParamsError(path, [f"not valid YAML: {e}"]) from None
-    return parse_params(data, source=path, base_dir=path.resolve().parent)
+    return parse_params(data, source=path, base_dir=path.absolute().parent)
 
 
 def params_for_manifest(params: ReportParams) -> dict:

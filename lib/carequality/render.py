@@ -216,7 +216,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
     """Validate params, execute the notebook, write HTML, CSV tables, the manifest and any other formats
     (pdf, xlsx, docx: see exports.py) atomically."""
     started = dt.datetime.now(dt.timezone.utc)
-    params_path = Path(params_path).resolve()
+    params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
     formats = parse_formats(formats)
     check_formats(formats)  # a missing Chromium or pandoc is named before the notebook runs

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-import tempfile
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from .atomic import write_atomic
 from .councils import Council, all_councils, find_council
 from .errors import ParamsError
 from .params import Period, ReportParams, parse_params
@@ -100,14 +100,7 @@ def new_params(council: str, period: str, cqc: str | Path, out: str | Path | Non
     relative = Path(os.path.relpath(cqc.resolve(), out.parent.resolve())).as_posix()
     text = params_text(c, p, relative, title=title)
     params = parse_params(yaml.safe_load(text), source=out, base_dir=out.parent.resolve())  # never write an invalid file
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(out, text)
     return out, params
 
 
