@@ -150,3 +150,18 @@ def test_long_series_tables_go_to_the_data_appendix(example_render):
     assert html.index('id="table-trend_good_outstanding"') > appendix
     assert html.index('id="table-ratings_overview"') < appendix
     assert (example_render.out_dir / "tables" / "trend_good_outstanding.csv").is_file()
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
+    import carequality.render
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(carequality.render, "check", broken)
+    assert main(["check", str(EXAMPLE_PARAMS)]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error (ZeroDivisionError: division by zero)" in err and "Traceback" not in err
+    monkeypatch.setenv("CAREQUALITY_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(EXAMPLE_PARAMS)])

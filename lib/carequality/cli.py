@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -212,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("carequality: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug, not bad input: say what failed; the traceback only when asked for
+        if os.environ.get("CAREQUALITY_DEBUG"):
+            raise
+        print(f"carequality: unexpected error ({type(e).__name__}: {e}). This is a bug in carequality, not in your "
+              "input; run again with CAREQUALITY_DEBUG=1 to see the traceback, and report it.", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":
