@@ -150,10 +150,8 @@ def write_example(out: Path) -> list[Path]:
         w.writeheader()
         w.writerows(example_rows())
     from .example_api import write_api_example  # the same locations' history in CQC's API layout
-
-    from .example_records import write_example_records  # the council's own QA records (docs/inputs.md)
-
     from .example_national import write_national_example  # England, region and peer counts (docs/benchmarks.md)
+    from .example_records import write_example_records  # the council's own QA records (docs/inputs.md)
 
     api = write_api_example(out / "cqc_api", example_rows())
     return [path, *api, *write_example_records(out), *write_national_example(out)]
