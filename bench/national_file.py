@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 
 from carequality import vocab
 from carequality.councils import all_councils
-from carequality.example import HEADERS, _COMMUNITY, _FIRST, _HOME, _STREETS, _kq_ratings, _pick, hash_name
+from carequality.examples.ratings import HEADERS, _COMMUNITY, _FIRST, _HOME, _STREETS, _kq_ratings, _pick, hash_name
 
 SEED = 20260601
 AS_OF = dt.date(2026, 5, 29)

@@ -56,7 +56,7 @@ def pandas_default(path: str) -> dict:
 
 
 def cached(path: str) -> dict:
-    from carequality.cache import cache_dir, load_ratings_cached
+    from carequality.sources.cache import cache_dir, load_ratings_cached
 
     started = time.perf_counter()
     _, hit = load_ratings_cached(path)
@@ -87,7 +87,7 @@ def floor_notebook(folder: Path) -> Path:
 
 def single(params: str, out: str, n: str) -> dict:
     """render() of the report notebook vs render() of the floor notebook: same params, same driver."""
-    from carequality import render as R
+    from carequality.run import render as R
 
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -96,7 +96,7 @@ def single(params: str, out: str, n: str) -> dict:
     for driver in ("fresh", "forked"):
         kernel_manager = None
         if driver == "forked":
-            from carequality import kernels
+            from carequality.run import kernels
 
             template = kernels.start_template()
             kernel_manager = lambda d: kernels.manager_class(R._kernel_manager_class(d), template)  # noqa: E731
@@ -136,7 +136,7 @@ def kernel_work(params: str) -> dict:
     import nbformat
 
     import carequality.report as report_module
-    from carequality.render import NOTEBOOK
+    from carequality.run.render import NOTEBOOK
 
     imports()
     report_module.display = lambda *a, **k: None

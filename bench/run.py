@@ -97,7 +97,7 @@ def parsing(work: Path, files: dict, rows: int, cuts: list[int], repeats: int) -
 # -- (c) and (d) -------------------------------------------------------------------------------------------
 def scaffold(work: Path, ods: Path, councils: int) -> list[Path]:
     from carequality.councils import all_councils
-    from carequality.scaffold import new_params
+    from carequality.run.scaffold import new_params
 
     folder = work / "params"
     shutil.rmtree(folder, ignore_errors=True)
@@ -138,7 +138,7 @@ def batch(work: Path, files: list[Path], workers: int, cache: Path) -> dict:
 
 def naive(work: Path, files: list[Path], k: int) -> dict:
     """papermill CLI then nbconvert CLI per council, one after another, each parsing the national file itself."""
-    from carequality.render import NOTEBOOK
+    from carequality.run.render import NOTEBOOK
 
     out = work / "naive"
     shutil.rmtree(out, ignore_errors=True)
@@ -163,8 +163,8 @@ def same_outputs(naive_run: dict, batch_out: Path) -> dict:
     """The naive loop's executed notebooks against the batch's: every cell output and every table CSV."""
     import nbformat
 
-    from carequality.render import collect_tables
-    from carequality.tables import table_json_to_csv
+    from carequality.run.render import collect_tables
+    from carequality.present.tables import table_json_to_csv
 
     checked = {"councils": 0, "tables": 0, "outputs": 0, "differences": []}
     for f in naive_run["files"]:

@@ -41,7 +41,7 @@ def write_csv(tmp_path):
 @pytest.fixture(scope="session")
 def example_render(tmp_path_factory):
     """The default report rendered once per test session (HTML, tables, manifest)."""
-    from carequality.render import render
+    from carequality.run.render import render
 
     out = tmp_path_factory.mktemp("example-out")
     return render(EXAMPLE_PARAMS, out)

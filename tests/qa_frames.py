@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from carequality import vocab
-from carequality.history import History, normalise_locations, normalise_outcomes
-from carequality.model import Model
+from carequality.sources.frames import History, normalise_locations, normalise_outcomes
+from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.sources.council_records import CouncilRecords
 

@@ -16,9 +16,9 @@ import nbformat
 import pytest
 
 from carequality import cli
-from carequality.batch import BAD_INPUT, FAILED, OK, Outcome, exit_code, run_batch, summary_table, warm_cache, plan
-from carequality.render import render
-from carequality.scaffold import new_params
+from carequality.run.batch import BAD_INPUT, FAILED, OK, Outcome, exit_code, run_batch, summary_table, warm_cache, plan
+from carequality.run.render import render
+from carequality.run.scaffold import new_params
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -140,8 +140,8 @@ def test_forked_kernels_share_nothing_between_reports(tmp_path):
     """Each kernel is a new process forked from the template: what one notebook does, the next cannot see."""
     import papermill
 
-    from carequality import kernels
-    from carequality.render import _kernel_manager_class
+    from carequality.run import kernels
+    from carequality.run.render import _kernel_manager_class
 
     def notebook(code: str) -> Path:
         nb = nbformat.v4.new_notebook()

@@ -11,11 +11,13 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from carequality import benchmarks as bm
+from carequality.measures import compare as bm
+from carequality.sources import area_counts
+from carequality import areas
 from carequality import vocab
 from carequality.councils import all_councils, council_by_code
 from carequality.errors import InputError, ParamsError
-from carequality.history import History, normalise_locations, normalise_outcomes
+from carequality.sources.frames import History, normalise_locations, normalise_outcomes
 from carequality.params import parse_params
 from carequality.sources.area_counts import load_area_counts, write_area_counts
 from carequality.sources.neighbours import load_comparator_list
@@ -99,12 +101,12 @@ def test_months_outside_the_inputs_are_missing_and_a_month_cut_short_describes_t
     assert sorted(set(counts["month"])) == ["2024-01", "2024-02"]
     assert row(counts, "2024-02", YORK.ons_code, RES)["date"] == pd.Timestamp("2024-02-20")
     trend = bm.trend_good_outstanding(counts, council=YORK, peers=None, months=["2023-12", "2024-01", "2024-02", "2024-03"])
-    york = trend[(trend["area_type"] == bm.COUNCIL) & (trend["category"] == RES)].set_index("month")
+    york = trend[(trend["area_type"] == areas.COUNCIL) & (trend["category"] == RES)].set_index("month")
     assert york.loc["2024-01", "percent"] == 100.0
     assert pd.isna(york.loc["2023-12", "percent"]) and pd.isna(york.loc["2024-03", "rated"])
     assert york.loc["2024-03", "note"] == bm.NOT_COVERED
     # A covered council without a location of a category: zeros, and no share (not 0%).
-    com = trend[(trend["area_type"] == bm.COUNCIL) & (trend["category"] == COM)].set_index("month")
+    com = trend[(trend["area_type"] == areas.COUNCIL) & (trend["category"] == COM)].set_index("month")
     assert com.loc["2024-01", "active"] == 0 and pd.isna(com.loc["2024-01", "percent"])
 
 
@@ -119,10 +121,10 @@ def test_a_national_history_covers_every_council_region_and_england():
     assert bm.counts_from_history(h, ["2024-01"], council=YORK.ons_code).empty  # the history ends in 2020
     counts = bm.counts_from_history(h, ["2024-01"], council=YORK.ons_code, covered_to="2024-01-31")
     assert counts["area_code"].nunique() == 153 + 9 + 1
-    england = row(counts, "2024-01", bm.ENGLAND_CODE, RES)
+    england = row(counts, "2024-01", areas.ENGLAND_CODE, RES)
     assert england["active"] == 154 and england["outstanding"] == 1  # the unmapped location counts in England only
     assert england["inadequate"] == sum(1 for i in range(153) if i % 4 == 0)
-    yh = row(counts, "2024-01", bm.REGION_CODES["Yorkshire and The Humber"], RES)
+    yh = row(counts, "2024-01", areas.REGION_CODES["Yorkshire and The Humber"], RES)
     assert yh["active"] == sum(1 for c in all_councils() if c.region == "Yorkshire and The Humber")
     assert bm.unmapped_local_authorities(h).to_dict("records") == [{"local_authority": "Nowhere Borough", "locations": 1}]
 
@@ -133,20 +135,20 @@ def counts_frame(rows: list[tuple]) -> pd.DataFrame:
     out_rows = []
     for month, code, cat, o, g, r, i, n in rows:
         out_rows.append({"month": month, "date": pd.Period(month, "M").end_time.normalize(),
-                         "area_type": bm.area_type_of(code), "area_code": code, "area_name": _name(code),
+                         "area_type": areas.area_type_of(code), "area_code": code, "area_name": _name(code),
                          "category": cat,
                          "outstanding": o, "good": g, "requires_improvement": r, "inadequate": i, "not_graded": n,
                          "active": o + g + r + i + n, "source": "test"})
-    return bm.as_counts_frame(out_rows)
+    return area_counts.as_counts_frame(out_rows)
 
 
 def _name(code: str) -> str:
-    if code == bm.ENGLAND_CODE:
-        return bm.ENGLAND_NAME
-    return bm.REGION_NAMES.get(code) or council_by_code(code).short_name
+    if code == areas.ENGLAND_CODE:
+        return areas.ENGLAND_NAME
+    return areas.REGION_NAMES.get(code) or council_by_code(code).short_name
 
 
-PEERS = bm.peer_group("test peers", ["E08000035", "E08000036"], council=YORK.ons_code, source="test")
+PEERS = areas.peer_group("test peers", ["E08000035", "E08000036"], council=YORK.ons_code, source="test")
 
 
 def test_trend_pools_peer_councils_and_is_missing_when_a_peer_is_not_covered():
@@ -156,43 +158,43 @@ def test_trend_pools_peer_councils_and_is_missing_when_a_peer_is_not_covered():
         ("2024-01", "E08000036", RES, 2, 8, 0, 0, 0),
         ("2024-02", YORK.ons_code, RES, 1, 8, 1, 0, 0),
         ("2024-02", "E08000035", RES, 0, 31, 9, 0, 0),
-        ("2024-01", bm.ENGLAND_CODE, RES, 100, 700, 180, 20, 50),
+        ("2024-01", areas.ENGLAND_CODE, RES, 100, 700, 180, 20, 50),
     ])
     trend = bm.trend_good_outstanding(counts, council=YORK, peers=PEERS, months=["2024-01", "2024-02"])
     assert len(trend) == 2 * 4 * 2  # months × (council, region, peers, England) × categories
     get = trend.set_index(["month", "area_type", "category"])
-    york = get.loc[("2024-01", bm.COUNCIL, RES)]
+    york = get.loc[("2024-01", areas.COUNCIL, RES)]
     assert (york["good_or_outstanding"], york["rated"], york["active"], york["percent"]) == (8, 10, 13, 80.0)
-    peers = get.loc[("2024-01", bm.PEERS, RES)]
+    peers = get.loc[("2024-01", areas.PEERS, RES)]
     assert (peers["good_or_outstanding"], peers["rated"], peers["percent"]) == (40, 50, 80.0)
-    feb = get.loc[("2024-02", bm.PEERS, RES)]
+    feb = get.loc[("2024-02", areas.PEERS, RES)]
     assert pd.isna(feb["percent"]) and "1 of 2 peer councils" in feb["note"] and "Wakefield" in feb["note"]
-    assert get.loc[("2024-01", bm.ENGLAND, RES), "percent"] == 80.0
-    assert pd.isna(get.loc[("2024-02", bm.ENGLAND, RES), "percent"])  # missing, never zero
-    assert pd.isna(get.loc[("2024-01", bm.REGION, RES), "rated"])
+    assert get.loc[("2024-01", areas.ENGLAND, RES), "percent"] == 80.0
+    assert pd.isna(get.loc[("2024-02", areas.ENGLAND, RES), "percent"])  # missing, never zero
+    assert pd.isna(get.loc[("2024-01", areas.REGION, RES), "rated"])
 
 
 def test_distribution_and_change_since_baseline():
     counts = counts_frame([
         ("2024-01", YORK.ons_code, RES, 3, 80, 18, 0, 2),
         ("2024-06", YORK.ons_code, RES, 1, 59, 25, 5, 1),
-        ("2024-01", bm.ENGLAND_CODE, COM, 10, 80, 9, 1, 0),
-        ("2024-06", bm.ENGLAND_CODE, COM, 10, 75, 14, 1, 0),
+        ("2024-01", areas.ENGLAND_CODE, COM, 10, 80, 9, 1, 0),
+        ("2024-06", areas.ENGLAND_CODE, COM, 10, 75, 14, 1, 0),
     ])
     dist = bm.rating_distribution_comparison(counts, council=YORK, peers=None, month="2024-06").set_index(
         ["area_type", "category"])
-    york = dist.loc[(bm.COUNCIL, RES)]
+    york = dist.loc[(areas.COUNCIL, RES)]
     assert (york["rated"], york["active"]) == (90, 91)
     assert (york["percent_outstanding"], york["percent_good"], york["percent_requires_improvement"],
             york["percent_inadequate"], york["percent_good_or_outstanding"]) == (1.1, 65.6, 27.8, 5.6, 66.7)
-    assert pd.isna(dist.loc[(bm.ENGLAND, RES), "rated"]) and dist.loc[(bm.ENGLAND, RES), "note"] == bm.NOT_COVERED
+    assert pd.isna(dist.loc[(areas.ENGLAND, RES), "rated"]) and dist.loc[(areas.ENGLAND, RES), "note"] == bm.NOT_COVERED
     change = bm.change_since_baseline(counts, council=YORK, peers=None, baseline_month="2024-01",
                                       month="2024-06").set_index(["area_type", "category"])
-    c = change.loc[(bm.COUNCIL, RES)]
+    c = change.loc[(areas.COUNCIL, RES)]
     assert (c["baseline_percent"], c["percent"]) == (82.2, 66.7)
     assert c["change_points"] == round(100 * (60 / 90 - 83 / 101), 1) == -15.5
-    assert change.loc[(bm.ENGLAND, COM), "change_points"] == -5.0
-    assert pd.isna(change.loc[(bm.COUNCIL, COM), "change_points"])
+    assert change.loc[(areas.ENGLAND, COM), "change_points"] == -5.0
+    assert pd.isna(change.loc[(areas.COUNCIL, COM), "change_points"])
 
 
 def test_combine_counts_keeps_the_first_source_for_a_month_area_and_category():
@@ -210,18 +212,18 @@ def test_external_comparison_averages_peers_only_when_all_have_a_value():
         "value": [80.0, 70.0, 75.0, 78.0, 81.0, 71.0, float("nan")],
     })
     comp = bm.external_comparison(s, indicator="x", council=YORK, peers=PEERS).set_index(["month", "area_type"])
-    assert comp.loc[("2024-01", bm.PEERS), "value"] == 72.5
-    assert pd.isna(comp.loc[("2024-02", bm.PEERS), "value"]) and "Wakefield" in comp.loc[("2024-02", bm.PEERS), "note"]
-    assert comp.loc[("2024-01", bm.ENGLAND), "value"] == 78.0
-    assert pd.isna(comp.loc[("2024-02", bm.ENGLAND), "value"])
-    assert bm.REGION not in set(comp.index.get_level_values("area_type"))  # the series has no region
+    assert comp.loc[("2024-01", areas.PEERS), "value"] == 72.5
+    assert pd.isna(comp.loc[("2024-02", areas.PEERS), "value"]) and "Wakefield" in comp.loc[("2024-02", areas.PEERS), "note"]
+    assert comp.loc[("2024-01", areas.ENGLAND), "value"] == 78.0
+    assert pd.isna(comp.loc[("2024-02", areas.ENGLAND), "value"])
+    assert areas.REGION not in set(comp.index.get_level_values("area_type"))  # the series has no region
 
 
 def test_peer_group_leaves_out_the_council_itself_and_says_so():
-    g = bm.peer_group("p", ["E06000014", "E08000035"], council="E06000014", source="file.csv")
+    g = areas.peer_group("p", ["E06000014", "E08000035"], council="E06000014", source="file.csv")
     assert g.codes == ("E08000035",) and "York itself" in g.notes[0]
     with pytest.raises(ValueError, match="no councils other than"):
-        bm.peer_group("p", ["E06000014"], council="E06000014", source="f")
+        areas.peer_group("p", ["E06000014"], council="E06000014", source="f")
 
 
 # ---- params -------------------------------------------------------------------------------------------------
@@ -275,7 +277,7 @@ def test_a_report_of_an_external_series_alone_needs_no_cqc_input(tmp_path):
 
 
 def test_trafford_params_load_the_real_series_and_peer_group(shared_data):
-    from carequality.model import build_model
+    from carequality.model.build import build_model
     from carequality.params import load_params
 
     p = load_params(ROOT / "params" / "trafford" / "2025-26.yaml")
@@ -315,7 +317,7 @@ HEADER = "date,area_code,area_name,category,outstanding,good,requires_improvemen
 
 
 def test_counts_file_round_trip(tmp_path):
-    counts = counts_frame([("2024-01", YORK.ons_code, RES, 1, 2, 3, 4, 5), ("2024-01", bm.ENGLAND_CODE, COM, 0, 9, 0, 0, 1)])
+    counts = counts_frame([("2024-01", YORK.ons_code, RES, 1, 2, 3, 4, 5), ("2024-01", areas.ENGLAND_CODE, COM, 0, 9, 0, 0, 1)])
     path = write_area_counts(counts, tmp_path / "c.csv")
     back = load_area_counts(path)
     pd.testing.assert_frame_equal(back.drop(columns="source"), counts.sort_values(["month", "area_code", "category"])
@@ -346,8 +348,8 @@ def test_example_counts_file_is_england_regions_and_every_council_for_every_mont
     assert counts.groupby("month")["area_code"].nunique().eq(163).all()
     assert len(set(counts["month"])) == 24
     # England is the sum of the councils (every generated location is in one of them).
-    sums = counts[counts["area_type"] == bm.COUNCIL].groupby(["month", "category"])[list(bm.COUNTS)].sum()
-    england = counts[counts["area_type"] == bm.ENGLAND].set_index(["month", "category"])[list(bm.COUNTS)]
+    sums = counts[counts["area_type"] == areas.COUNCIL].groupby(["month", "category"])[list(area_counts.COUNTS)].sum()
+    england = counts[counts["area_type"] == areas.ENGLAND].set_index(["month", "category"])[list(area_counts.COUNTS)]
     pd.testing.assert_frame_equal(sums.sort_index(), england.sort_index())
     assert (ROOT / "data" / "example" / "area_ratings_by_month_example.csv").stat().st_size < 1_000_000
 
@@ -385,7 +387,7 @@ def test_lincolnshire_counts_equal_an_independent_count_of_the_raw_file(shared_d
     for cat in vocab.CATEGORIES:
         r = row(ours, str(ratings.as_of.to_period("M")), lincs.ons_code, cat)
         assert {k: r[k] for k in expected[cat]} == expected[cat]
-        assert r["not_graded"] == expected[cat]["active"] - sum(expected[cat][k] for k in bm.GRADED_COLUMNS.values())
+        assert r["not_graded"] == expected[cat]["active"] - sum(expected[cat][k] for k in vocab.GRADED_COLUMNS.values())
     assert expected[vocab.RESIDENTIAL]["active"] > 200  # the real file, not an empty match
 
 
@@ -445,19 +447,19 @@ def test_oldham_monthly_series_equals_an_independent_computation_from_the_raw_js
     months = bm.months_between("2021-01-01", "2025-02-28")
     counts = bm.counts_from_history(h, months, council=oldham.ons_code, include_inherited=include_inherited)
     trend = bm.trend_good_outstanding(counts, council=oldham, peers=None, months=months)
-    ours = trend[trend["area_type"] == bm.COUNCIL]
+    ours = trend[trend["area_type"] == areas.COUNCIL]
     ends = [pd.Period(m, "M").end_time.date() for m in months]
     expected = _oldham_independent(ends, include_inherited)
     for r in ours.itertuples():
         end = pd.Period(r.month, "M").end_time.date()
         assert (r.good_or_outstanding, r.rated, r.active) == expected[(end, r.category)], (r.month, r.category)
     assert ours["rated"].min() > 20  # real locations, not an empty match
-    assert trend.loc[trend["area_type"] == bm.ENGLAND, "percent"].isna().all()  # Oldham's fetch says nothing of England
+    assert trend.loc[trend["area_type"] == areas.ENGLAND, "percent"].isna().all()  # Oldham's fetch says nothing of England
 
 
 # ---- the sections -------------------------------------------------------------------------------------------
 def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(tmp_path):
-    from carequality.model import Model
+    from carequality.model.build import Model
     from carequality.sections import compare
 
     p = params(tmp_path, peer_group_name="test peers", peer_group_codes=["E08000035", "E08000036"],
@@ -466,7 +468,7 @@ def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(t
     rows = []
     for m in months:
         rows += [(m, YORK.ons_code, RES, 3, 80, 18, 0, 2), (m, "E08000035", RES, 0, 30, 10, 0, 1),
-                 (m, bm.ENGLAND_CODE, RES, 100, 700, 180, 20, 50)]
+                 (m, areas.ENGLAND_CODE, RES, 100, 700, 180, 20, 50)]
         if m >= "2025-01":
             rows.append((m, "E08000036", RES, 2, 8, 0, 0, 0))
     rows[-4] = ("2026-03", YORK.ons_code, RES, 1, 59, 25, 5, 1)
@@ -474,7 +476,7 @@ def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(t
     model = Model(council_names=("York",), locations=empty, ratings_by_location_key_question=empty,
                   service_groups_by_location=empty, data_quality=empty, excluded_by_location_type=empty, inputs=[],
                   as_of=None, area_counts=counts_frame(rows),
-                  peer_group=bm.peer_group("test peers", ["E08000035", "E08000036"], council=YORK.ons_code,
+                  peer_group=areas.peer_group("test peers", ["E08000035", "E08000036"], council=YORK.ons_code,
                                            source="params (options.peer_group_codes)"))
     s = compare.benchmarks(model, p)
     assert [t.id for t in s.tables] == ["trend_good_outstanding", "rating_distribution_comparison",
@@ -500,14 +502,14 @@ def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(t
 
 
 def test_benchmarks_section_without_coverage_says_so(tmp_path):
-    from carequality.model import Model
+    from carequality.model.build import Model
     from carequality.sections import compare
 
     p = params(tmp_path, inputs={"area_ratings_by_month": "counts.csv"})
     empty = pd.DataFrame()
     model = Model(council_names=(), locations=empty, ratings_by_location_key_question=empty,
                   service_groups_by_location=empty, data_quality=empty, excluded_by_location_type=empty, inputs=[],
-                  as_of=None, area_counts=counts_frame([("2024-05", bm.ENGLAND_CODE, RES, 1, 1, 1, 1, 1)]))
+                  as_of=None, area_counts=counts_frame([("2024-05", areas.ENGLAND_CODE, RES, 1, 1, 1, 1, 1)]))
     s = compare.benchmarks(model, p)
     assert s.tables == [] and s.figures == []
     assert s.paragraphs == ["The inputs do not cover York in any month from Apr 2024 to Mar 2026, so there is no "
@@ -515,7 +517,7 @@ def test_benchmarks_section_without_coverage_says_so(tmp_path):
 
 
 def test_example_counts_file_is_what_the_generator_makes_from_the_example_history():
-    from carequality.example_national import national_counts
+    from carequality.examples.national import national_counts
     from carequality.sources.cqc_api import load_api_folder
 
     york = load_api_folder(ROOT / "data" / "example" / "cqc_api").history
@@ -531,12 +533,12 @@ def test_example_counts_file_is_what_the_generator_makes_from_the_example_histor
 
 
 def test_comparisons_use_the_latest_month_england_is_covered_too(tmp_path):
-    from carequality.model import Model
+    from carequality.model.build import Model
     from carequality.sections import compare
 
     p = params(tmp_path, inputs={"area_ratings_by_month": "counts.csv"})
     empty = pd.DataFrame()
-    rows = [("2026-02", YORK.ons_code, RES, 1, 9, 0, 0, 0), ("2026-02", bm.ENGLAND_CODE, RES, 1, 7, 2, 0, 0),
+    rows = [("2026-02", YORK.ons_code, RES, 1, 9, 0, 0, 0), ("2026-02", areas.ENGLAND_CODE, RES, 1, 7, 2, 0, 0),
             ("2026-03", YORK.ons_code, RES, 1, 8, 1, 0, 0)]  # the council's file is a month newer than England's
     model = Model(council_names=(), locations=empty, ratings_by_location_key_question=empty,
                   service_groups_by_location=empty, data_quality=empty, excluded_by_location_type=empty, inputs=[],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carequality import cache
+from carequality.sources import cache
 from carequality.sources.ratings_file import load_ratings_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,7 +186,7 @@ def test_the_generated_national_file_is_deterministic(tmp_path):
 
 def test_the_generated_national_file_has_cqc_headers_and_every_council(tmp_path):
     from carequality.councils import all_councils, council_for_cqc_name
-    from carequality.example import HEADERS
+    from carequality.examples.ratings import HEADERS
     from carequality.sources.tabular import read_sheet
 
     path = tmp_path / "n.ods"
@@ -206,7 +206,7 @@ def test_checking_the_cache_needs_no_pandas_and_agrees_with_the_loader():
     from carequality.sources.ratings_file import SOCIAL_CARE
 
     assert cache.SOCIAL_CARE == SOCIAL_CARE
-    code = "import sys, carequality.cache; print('pandas' in sys.modules)"
+    code = "import sys, carequality.sources.cache; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from carequality.cli import main as cli_main
 from carequality.errors import InputError
-from carequality.example_records import FILES as EXAMPLE_FILES, UNKNOWN_IDS, example_records
-from carequality.record_files import write_csv, write_xlsx
+from carequality.examples.records import FILES as EXAMPLE_FILES, UNKNOWN_IDS, example_records
+from carequality.examples.files import write_csv, write_xlsx
 from carequality.sources import council_records as cr
 from conftest import EXAMPLE_PARAMS, LINCOLNSHIRE_CSV, ROOT
 from spreadsheets import write_xlsx as raw_xlsx
@@ -53,7 +53,7 @@ def test_templates_are_what_the_script_writes(tmp_path):
 
 
 def test_example_records_are_what_the_generator_writes(tmp_path):
-    from carequality.example_records import write_example_records
+    from carequality.examples.records import write_example_records
 
     for p in write_example_records(tmp_path):
         assert hashlib.sha256(p.read_bytes()).digest() == hashlib.sha256((EXAMPLE / p.name).read_bytes()).digest(), p.name
@@ -70,7 +70,7 @@ def test_example_files_load_with_every_row():
 
 
 def test_example_model_lists_the_unknown_location_ids_under_data_quality():
-    from carequality.model import build_model
+    from carequality.model.build import build_model
     from carequality.params import load_params
 
     m = build_model(load_params(EXAMPLE_PARAMS))
@@ -329,7 +329,7 @@ def test_check_command_reports_a_bad_council_file_and_exits_2(tmp_path, capsys):
 def test_real_lincolnshire_locations_join_and_unknown_ids_are_listed(shared_data, tmp_path):
     import yaml
 
-    from carequality.model import build_model
+    from carequality.model.build import build_model
     from carequality.params import load_params
     from carequality.sections import qa
 

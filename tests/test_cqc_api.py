@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from carequality.model.history import latest_ratings_view
 from carequality import vocab
 from carequality.errors import InputError
-from carequality.history import ratings_at
+from carequality.model.history import ratings_at
 from carequality.sources.cqc_api import load_api_folder, sha256_of_folder
 from carequality.sources.ratings_file import LOCATION_COLUMNS
 from conftest import OLDHAM_API
@@ -43,8 +44,8 @@ def test_oldham_locations_equal_an_independent_count(oldham):
     # Deregistered services often have no inspectionCategories; careHome decides their category.
     assert set(locs["category"]) == {vocab.RESIDENTIAL, vocab.COMMUNITY}
     assert (locs["category"].eq(vocab.RESIDENTIAL) == locs["care_home"]).all()
-    excluded = dict(zip(oldham.ratings.excluded_by_location_type["location_type"],
-                        oldham.ratings.excluded_by_location_type["locations"]))
+    excluded = dict(zip(latest_ratings_view(oldham).excluded_by_location_type["location_type"],
+                        latest_ratings_view(oldham).excluded_by_location_type["locations"]))
     assert excluded == dict(Counter(d["type"] for d in oldham_raw() if d["type"] != "Social Care Org"))
 
 
@@ -97,7 +98,7 @@ def test_oldham_single_assessment_framework_blocks(oldham):
 
 
 def test_oldham_latest_ratings_view_matches_the_ratings_file_shape(oldham):
-    r = oldham.ratings
+    r = latest_ratings_view(oldham)
     assert set(LOCATION_COLUMNS) <= set(r.locations.columns)
     assert list(r.ratings_by_location_key_question.columns) == [
         "location_id", "key_question", "rating", "publication_date", "inherited", "row"]
@@ -154,7 +155,7 @@ def test_small_folder(tmp_path):
     assert len(o) == 6 + 2
     assert list(o["source"].unique()) == ["api"]
     assert got.history.data_quality.empty
-    assert got.ratings.locations.loc[0, "overall_rating"] == "Good"
+    assert latest_ratings_view(got).locations.loc[0, "overall_rating"] == "Good"
 
 
 def test_absent_keys_are_not_errors(tmp_path):
@@ -261,7 +262,7 @@ def test_other_location_types_are_left_out_and_counted(tmp_path):
     gp = loc_json("1-2", type="Primary Medical Services")
     got = load_api_folder(write_folder(tmp_path, {"location_1-1.json": loc_json(), "location_1-2.json": gp}), today=TODAY)
     assert list(got.history.locations_all["location_id"]) == ["1-1"]
-    assert got.ratings.excluded_by_location_type.to_dict("records") == [
+    assert latest_ratings_view(got).excluded_by_location_type.to_dict("records") == [
         {"location_type": "Primary Medical Services", "rows": 1, "locations": 1}]
 
 
@@ -284,9 +285,9 @@ def test_folder_digest_is_stable_and_sees_changes(tmp_path):
 # ---- the example council's generated folder -------------------------------------------------------------
 
 def test_example_folder_is_up_to_date_and_covers_the_cases():
-    from carequality.example import example_rows
-    from carequality.example_api import _text, api_responses
-    from carequality import periods as P
+    from carequality.examples.ratings import example_rows
+    from carequality.examples.api import _text, api_responses
+    from carequality.measures import changes as P
 
     folder = Path(__file__).resolve().parents[1] / "data" / "example" / "cqc_api"
     files = api_responses(example_rows())
@@ -309,7 +310,7 @@ def test_example_folder_is_up_to_date_and_covers_the_cases():
     # Consistent with the example ratings file: the same current overall rating for every York location.
     rows = [r for r in example_rows() if r["Location Local Authority"] == "York" and r["Location Type"] == "Social Care Org"
             and r["Service / Population Group"] == "Overall" and r["Domain"] == "Overall"]
-    current = got.ratings.locations.set_index("location_id")["overall_rating"].astype(str)
+    current = latest_ratings_view(got).locations.set_index("location_id")["overall_rating"].astype(str)
     file_word = {"Not Rated": "No published rating"}
     assert {r["Location ID"]: file_word.get(r["Latest Rating"], r["Latest Rating"]) for r in rows} == current.to_dict()
     total = sum(p.stat().st_size for p in folder.rglob("*.json"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import filecmp
 
-from carequality.example import write_example
+from carequality.examples.ratings import write_example
 from conftest import ROOT
 
 

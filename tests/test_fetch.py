@@ -18,17 +18,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from carequality.cli import main
-from carequality.fetch import (
-    KEY_HEADER,
-    CqcApi,
-    FetchError,
-    Retry,
-    Secret,
-    parse_retry_after,
-    provider_json,
-    read_key,
-    write_atomic,
-)
+from carequality.run.fetch import KEY_HEADER, CqcApi, FetchError, Retry, Secret, parse_retry_after, provider_json, read_key, write_atomic
 from carequality.errors import InputError
 from conftest import OLDHAM_API
 

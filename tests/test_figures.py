@@ -11,8 +11,10 @@ import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
 
-from carequality import benchmarks as bm
-from carequality import figures as fg
+from carequality.measures import compare as bm
+from carequality.sources import area_counts
+from carequality import areas
+from carequality.present import figures as fg
 from carequality import vocab
 from carequality.councils import council_by_code
 
@@ -20,19 +22,19 @@ from conftest import ROOT
 
 RES, COM = vocab.RESIDENTIAL, vocab.COMMUNITY
 YORK = council_by_code("E06000014")
-PEERS = bm.peer_group("test peers", ["E08000035", "E08000036"], council=YORK.ons_code, source="test")
+PEERS = areas.peer_group("test peers", ["E08000035", "E08000036"], council=YORK.ons_code, source="test")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def counts(rows):
     out = []
     for month, code, cat, o, g, r, i, n in rows:
-        name = bm.ENGLAND_NAME if code == bm.ENGLAND_CODE else council_by_code(code).short_name
+        name = areas.ENGLAND_NAME if code == areas.ENGLAND_CODE else council_by_code(code).short_name
         out.append({"month": month, "date": pd.Period(month, "M").end_time.normalize(),
-                    "area_type": bm.area_type_of(code), "area_code": code, "area_name": name, "category": cat,
+                    "area_type": areas.area_type_of(code), "area_code": code, "area_name": name, "category": cat,
                     "outstanding": o, "good": g, "requires_improvement": r, "inadequate": i, "not_graded": n,
                     "active": o + g + r + i + n, "source": "test"})
-    return bm.as_counts_frame(out)
+    return area_counts.as_counts_frame(out)
 
 
 COUNTS = counts([
@@ -41,8 +43,8 @@ COUNTS = counts([
     ("2024-03", YORK.ons_code, RES, 1, 59, 25, 5, 1), ("2024-03", YORK.ons_code, COM, 3, 41, 6, 1, 4),
     ("2024-01", "E08000035", RES, 5, 100, 30, 5, 0), ("2024-01", "E08000036", RES, 2, 50, 10, 1, 0),
     ("2024-03", "E08000035", RES, 4, 98, 33, 6, 0), ("2024-03", "E08000036", RES, 2, 48, 12, 1, 0),
-    ("2024-01", bm.ENGLAND_CODE, RES, 400, 8000, 2000, 150, 600), ("2024-03", bm.ENGLAND_CODE, RES, 390, 7900, 2100, 160, 500),
-    ("2024-01", bm.ENGLAND_CODE, COM, 600, 9000, 1500, 100, 700), ("2024-03", bm.ENGLAND_CODE, COM, 610, 9050, 1480, 95, 690),
+    ("2024-01", areas.ENGLAND_CODE, RES, 400, 8000, 2000, 150, 600), ("2024-03", areas.ENGLAND_CODE, RES, 390, 7900, 2100, 160, 500),
+    ("2024-01", areas.ENGLAND_CODE, COM, 600, 9000, 1500, 100, 700), ("2024-03", areas.ENGLAND_CODE, COM, 610, 9050, 1480, 95, 690),
 ])
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 
@@ -143,8 +145,8 @@ def test_change_chart(change):
 
 
 def test_external_chart_is_labelled_external():
-    series = pd.DataFrame({"month": ["2024-01", "2024-02"] * 2, "area_type": [bm.COUNCIL] * 2 + [bm.ENGLAND] * 2,
-                           "area_code": ["E06000014"] * 2 + [bm.ENGLAND_CODE] * 2,
+    series = pd.DataFrame({"month": ["2024-01", "2024-02"] * 2, "area_type": [areas.COUNCIL] * 2 + [areas.ENGLAND] * 2,
+                           "area_code": ["E06000014"] * 2 + [areas.ENGLAND_CODE] * 2,
                            "area": ["York"] * 2 + ["England"] * 2, "value": [81.0, 80.46, 78.8, float("nan")],
                            "note": ["", "", "", "no value in the external series"]})
     fig = fg.external_chart(series, indicator="Percentage of care homes rated good", source="LG Inform")
@@ -196,7 +198,7 @@ def test_example_report_shows_the_charts_with_alt_text_and_writes_their_data(exa
 
 
 def test_trafford_params_render_the_real_lg_inform_series(shared_data, tmp_path):
-    from carequality.render import render
+    from carequality.run.render import render
 
     result = render(ROOT / "params" / "trafford" / "2025-26.yaml", tmp_path)
     with open(result.out_dir / "figures" / "external_benchmark.csv", encoding="utf-8") as f:

@@ -8,7 +8,8 @@ from statistics import mean
 
 import pytest
 
-from carequality import benchmarks as bm
+from carequality.measures import compare as bm
+from carequality import areas
 from carequality.councils import council_by_code
 from carequality.errors import InputError
 from carequality.sources.lginform import load_lginform_csv, parse_month
@@ -40,18 +41,18 @@ def test_trafford_peer_average_equals_a_plain_average_of_the_raw_values(trafford
     s = load_lginform_csv(trafford)
     codes = load_comparator_list(shared_data / "reference" / "neighbours" / "trafford_nhsennpg.csv")
     trafford_c = council_by_code("E08000009")
-    peers = bm.peer_group("NHS England near neighbours", codes, council=trafford_c.ons_code, source="file")
+    peers = areas.peer_group("NHS England near neighbours", codes, council=trafford_c.ons_code, source="file")
     comp = bm.external_comparison(s.frame, indicator=s.indicators[0], council=trafford_c, peers=peers)
     with open(trafford, encoding="utf-8", newline="") as f:
         raw = list(csv.DictReader(f))
     for period, month in (("Nov 2023", "2023-11"), ("Apr 2026", "2026-04")):
         values = [float(r["value"]) for r in raw if r["period"] == period and r["area_code"] in codes]
         assert len(values) == 15
-        got = comp[(comp["month"] == month) & (comp["area_type"] == bm.PEERS)]["value"].item()
+        got = comp[(comp["month"] == month) & (comp["area_type"] == areas.PEERS)]["value"].item()
         assert got == pytest.approx(mean(values), abs=0.05)
-        own = comp[(comp["month"] == month) & (comp["area_type"] == bm.COUNCIL)]["value"].item()
+        own = comp[(comp["month"] == month) & (comp["area_type"] == areas.COUNCIL)]["value"].item()
         assert own == next(float(r["value"]) for r in raw if r["period"] == period and r["area_name"] == "Trafford")
-    assert set(comp["area_type"]) == {bm.COUNCIL, bm.PEERS, bm.ENGLAND}
+    assert set(comp["area_type"]) == {areas.COUNCIL, areas.PEERS, areas.ENGLAND}
 
 
 @pytest.mark.parametrize("text, month", [("Nov 2023", "2023-11"), ("November 2023", "2023-11"),

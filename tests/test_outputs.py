@@ -24,10 +24,10 @@ import nbformat
 import pytest
 
 from axe_chromium import AXE_JS, run_axe
-from carequality import exports
+from carequality.run import exports
 from carequality.cli import main
-from carequality.render import render, to_html
-from carequality.tables import TABLE_MIME, Table
+from carequality.run.render import render, to_html
+from carequality.present.tables import TABLE_MIME, Table
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "params" / "york" / "2025-26-example.yaml"

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from carequality import periods as P
+from carequality.measures import changes as P
 from carequality import vocab
-from carequality.history import (
-    History, active_at, merge, normalise_locations, normalise_outcomes, outcomes_by_location_date, ratings_at,
-    restrict,
-)
+from carequality.sources.frames import History, normalise_locations, normalise_outcomes
+from carequality.model.history import active_at, merge, outcomes_by_location_date, ratings_at, restrict
 
 RES, COM = vocab.RESIDENTIAL, vocab.COMMUNITY
 

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 import qa_frames as qf
-from carequality import publication as pub
-from carequality import qa
+from carequality.model import records as model_records
+from carequality.present import publication as pub
+from carequality.measures import qa
 from carequality import vocab
 from carequality.errors import ParamsError
 from carequality.params import parse_params
@@ -71,14 +72,14 @@ def test_unknown_location_rows_name_file_and_row(tmp_path):
     records = CouncilRecords(commissioned_by_location=qf.commissioned([("1-1", "Home care", 3), ("1-99", "Home care", 2)]),
                              visits_by_location_date=qf.visits([("1-98", "2025-05-01", "announced", "")]),
                              files={"commissioned_services": tmp_path / "com.csv", "qa_visits": tmp_path / "v.xlsx"})
-    rows = qa.unknown_location_rows(records, {"1-1"})
+    rows = model_records.unknown_location_rows(records, {"1-1"})
     assert rows[["file", "row", "location_id"]].values.tolist() == [["com.csv", 3, "1-99"], ["v.xlsx", 2, "1-98"]]
     assert rows["issue"].str.startswith("location id not found in CQC's data").all()
 
 
 def test_with_cqc_marks_known_and_in_area():
-    lookup = qa.location_lookup(qf.locations_frame([qf.location("1-1", "York"), qf.location("1-2", "Leeds")]))
-    out = qa.with_cqc(qf.commissioned([("1-1", "A", 1), ("1-2", "A", 1), ("1-3", "A", 1)]), lookup, {"1-1"})
+    lookup = model_records.location_lookup(qf.locations_frame([qf.location("1-1", "York"), qf.location("1-2", "Leeds")]))
+    out = model_records.with_cqc(qf.commissioned([("1-1", "A", 1), ("1-2", "A", 1), ("1-3", "A", 1)]), lookup, {"1-1"})
     assert out["known"].tolist() == [True, True, False]
     assert out["in_area"].tolist() == [True, False, False]
     assert out["local_authority"].tolist()[:2] == ["York", "Leeds"]
@@ -88,7 +89,7 @@ def test_location_lookup_adds_closed_locations_from_the_history():
     current = qf.locations_frame([qf.location("1-1", "York")])
     hist = qf.history([("1-2", "2020-01-01", "Overall", "Inadequate")],
                       [qf.history_location("1-1", "York"), qf.history_location("1-2", "York", deregistered="2024-01-01")])
-    lookup = qa.location_lookup(current, hist.locations_all, pd.Series({"1-2": "Inadequate"}))
+    lookup = model_records.location_lookup(current, hist.locations_all, pd.Series({"1-2": "Inadequate"}))
     assert lookup.index.tolist() == ["1-1", "1-2"]
     assert lookup.loc["1-2", "overall_rating"] == "Inadequate"
 
@@ -97,13 +98,13 @@ def test_location_lookup_adds_closed_locations_from_the_history():
 
 
 def commissioned_with_cqc():
-    lookup = qa.location_lookup(qf.locations_frame([
+    lookup = model_records.location_lookup(qf.locations_frame([
         qf.location("1-1", "York", "Good", provider_id="A"), qf.location("1-2", "York", "Inadequate", provider_id="A"),
         qf.location("1-3", "Leeds", "Outstanding", provider_id="B"), qf.location("1-4", "Leeds", "Not Rated", provider_id="C"),
     ]))
     com = qf.commissioned([("1-1", "Care home", 10), ("1-2", "Care home", 4), ("1-3", "Home care", 20),
                            ("1-4", "Home care", 1), ("1-99", "Home care", 5)])
-    return qa.with_cqc(com, lookup, {"1-1", "1-2"})
+    return model_records.with_cqc(com, lookup, {"1-1", "1-2"})
 
 
 def test_market_measures():
@@ -170,8 +171,8 @@ def test_high_risk_at():
 
 
 def test_visits_by_type_and_outcomes():
-    lookup = qa.location_lookup(qf.locations_frame([qf.location("1-1", "York"), qf.location("1-2", "Leeds")]))
-    v = qa.with_cqc(qf.visits([("1-1", "2025-05-01", "announced", "Fine"), ("1-1", "2025-06-01", "welfare check", ""),
+    lookup = model_records.location_lookup(qf.locations_frame([qf.location("1-1", "York"), qf.location("1-2", "Leeds")]))
+    v = model_records.with_cqc(qf.visits([("1-1", "2025-05-01", "announced", "Fine"), ("1-1", "2025-06-01", "welfare check", ""),
                                ("1-2", "2025-06-01", "welfare check", "Fine"), ("1-9", "2025-07-01", "unannounced", "Poor")]),
                     lookup, {"1-1"})
     t = qa.visits_by_type(v).set_index("Visit type")

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from carequality.cli import main
-from carequality.render import render
+from carequality.run.render import render
 from conftest import EXAMPLE_PARAMS, LINCOLNSHIRE_CSV, ROOT
 
 pytestmark = pytest.mark.slow
@@ -153,12 +153,12 @@ def test_long_series_tables_go_to_the_data_appendix(example_render):
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
-    import carequality.render
+    import carequality.run.render
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(carequality.render, "check", broken)
+    monkeypatch.setattr(carequality.run.render, "check", broken)
     assert main(["check", str(EXAMPLE_PARAMS)]) == 1
     err = capsys.readouterr().err
     assert "unexpected error (ZeroDivisionError: division by zero)" in err and "Traceback" not in err

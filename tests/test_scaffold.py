@@ -12,7 +12,7 @@ import yaml
 from carequality import cli
 from carequality.councils import all_councils
 from carequality.params import load_params
-from carequality.scaffold import ScaffoldError, default_path, new_params, period_from_arg, period_label
+from carequality.run.scaffold import ScaffoldError, default_path, new_params, period_from_arg, period_label
 
 
 @pytest.fixture

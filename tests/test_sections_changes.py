@@ -14,8 +14,8 @@ import pytest
 
 from carequality import vocab
 from carequality.errors import ParamsError
-from carequality.history import History, normalise_locations, normalise_outcomes
-from carequality.model import Model, build_model
+from carequality.sources.frames import History, normalise_locations, normalise_outcomes
+from carequality.model.build import Model, build_model
 from carequality.params import SECTION_INPUTS, load_params, parse_params
 from carequality.sections import changes
 from conftest import OLDHAM_API, ROOT
@@ -291,7 +291,7 @@ def test_oldham_renders_without_a_ratings_file(oldham):
 
 @pytest.mark.slow
 def test_oldham_render_end_to_end_equals_independent_counts(shared_data, tmp_path):
-    from carequality.render import render
+    from carequality.run.render import render
 
     result = render(OLDHAM_PARAMS, tmp_path)
     params = load_params(OLDHAM_PARAMS)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carequality import periods as P
+from carequality.measures import changes as P
 from carequality import vocab
 from carequality.errors import InputError
-from carequality.history import merge, ratings_at
+from carequality.model.history import merge, ratings_at
 from carequality.sources.cqc_api import load_api_folder
 from carequality.sources.snapshots import date_from_name, load_snapshot_folder
 from conftest import LINCOLNSHIRE_CSV

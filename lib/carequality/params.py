@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .councils import Council, council_by_code, slugify
-from .errors import ParamsError
+from carequality.councils import Council, council_by_code, slugify
+from carequality.errors import ParamsError
 
 #: Inputs that can each give the latest CQC ratings (any one of them will do).
 CQC_LATEST: tuple[str, ...] = ("cqc_ratings", "cqc_api", "cqc_snapshots")

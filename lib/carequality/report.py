@@ -14,13 +14,13 @@ from pathlib import Path
 
 from IPython.display import display
 
-from . import __version__
-from .figures import FIGURE_MIME, Figure
-from .model import Model, build_model
-from .params import ReportParams, load_params
-from .sections import Section
-from .tables import TABLE_MIME, Table
-from .text import long_date
+from carequality import __version__
+from carequality.present.figures import FIGURE_MIME, Figure
+from carequality.model.build import Model, build_model
+from carequality.params import ReportParams, load_params
+from carequality.sections import Section
+from carequality.present.tables import TABLE_MIME, Table
+from carequality.present.text import long_date
 
 HEADING_META = "carequality"
 

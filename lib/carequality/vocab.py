@@ -42,7 +42,17 @@ _ALIASES.update(
 KEY_QUESTIONS: tuple[str, ...] = ("Safe", "Effective", "Caring", "Responsive", "Well-led")
 #: Key questions and the overall rating beside them, in the order reports use.
 DOMAINS: tuple[str, ...] = KEY_QUESTIONS + ("Overall",)
+#: Position of each key question (and Overall) in report order, for sorting.
+DOMAIN_ORDER: dict[str, int] = {d: i for i, d in enumerate(DOMAINS)}
 _DOMAIN_ALIASES = {d.lower(): d for d in DOMAINS} | {"well led": "Well-led", "wellled": "Well-led"}
+
+#: The graded ratings' count columns (area counts files, comparison tables), in report order.
+GRADED_COLUMNS: dict[str, str] = {
+    "Outstanding": "outstanding",
+    "Good": "good",
+    "Requires improvement": "requires_improvement",
+    "Inadequate": "inadequate",
+}
 
 RESIDENTIAL = "Residential social care"
 COMMUNITY = "Community based adult social care services"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from carequality.record_files import write_csv, write_xlsx
+from carequality.examples.files import write_csv, write_xlsx
 from carequality.sources.council_records import FORMATS
 
 #: Rows below the header that get the XLSX drop-down lists (risk level, Y/N, visit type).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..tables import Table
+from carequality.present.tables import Table
 
 
 @dataclass

@@ -11,13 +11,14 @@ import datetime as dt
 
 import pandas as pd
 
-from .. import periods, vocab
-from ..history import History
-from ..model import Model, council_history
-from ..params import ReportParams
-from ..tables import Table
-from ..text import join_words, long_date, plural
-from . import Section
+from carequality.measures import changes as periods
+from carequality import vocab
+from carequality.sources.frames import History
+from carequality.model.build import Model, council_history
+from carequality.params import ReportParams
+from carequality.present.tables import Table
+from carequality.present.text import join_words, long_date, plural
+from carequality.sections import Section
 
 
 def _history(model: Model, params: ReportParams) -> History:

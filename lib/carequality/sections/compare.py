@@ -11,14 +11,17 @@ import datetime as dt
 
 import pandas as pd
 
-from .. import benchmarks as bm
-from .. import vocab
-from ..figures import SHORT_CATEGORY, change_chart, distribution_chart, external_chart, trend_chart
-from ..model import Model
-from ..params import ReportParams
-from ..tables import Table
-from ..text import format_percent, join_words, long_date, plural
-from . import Section
+from carequality.measures import compare as bm
+from carequality.measures.shares import round1
+from carequality.present.text import month_label
+from carequality import areas
+from carequality import vocab
+from carequality.present.figures import SHORT_CATEGORY, change_chart, distribution_chart, external_chart, trend_chart
+from carequality.model.build import Model
+from carequality.params import ReportParams
+from carequality.present.tables import Table
+from carequality.present.text import format_percent, join_words, long_date, plural
+from carequality.sections import Section
 
 GO = "% Good or Outstanding"
 _NOUN = {vocab.RESIDENTIAL: "care homes (residential social care)",
@@ -81,8 +84,8 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
     section = Section("benchmarks", title.replace("region, and", "region and"))
     if last is None:
         section.paragraphs.append(
-            f"The inputs do not cover {name} in any month from {bm.month_label(months[0])} to "
-            f"{bm.month_label(months[-1])}, so there is no comparison to show.")
+            f"The inputs do not cover {name} in any month from {month_label(months[0])} to "
+            f"{month_label(months[-1])}, so there is no comparison to show.")
         return section
     months = months[: months.index(last) + 1]
     trend = bm.trend_good_outstanding(counts, council=council, peers=peers, months=months)
@@ -91,15 +94,15 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
 
     if now != last:
         section.paragraphs.append(
-            f"The inputs cover {name} to {bm.month_label(last)} but England only to {bm.month_label(now)}, so the "
-            f"comparisons below are for {bm.month_label(now)}; the trend runs to {bm.month_label(last)}.")
+            f"The inputs cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
+            f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}.")
     section.paragraphs += _now_sentences(dist, name, now)
     section.paragraphs += _trend_sentences(trend, name, months)
     section.paragraphs += _change_sentences(change, dist, counts, council, base, now)
     section.paragraphs += _coverage_sentences(trend, peers)
     if model.history is not None:
         unmapped = bm.unmapped_local_authorities(model.history, extra)
-        if len(unmapped) and counts["area_type"].eq(bm.ENGLAND).any():
+        if len(unmapped) and counts["area_type"].eq(areas.ENGLAND).any():
             section.paragraphs.append(
                 f"{plural(int(unmapped['locations'].sum()), 'location')} in the ratings history name a local "
                 f"authority that is not one of the 153 councils ({join_words(list(unmapped['local_authority']))}); "
@@ -112,7 +115,7 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
     return section
 
 
-def _peer_note(peers: bm.PeerGroup | None) -> str:
+def _peer_note(peers: areas.PeerGroup | None) -> str:
     if peers is None:
         return "Peer group: none named in the params."
     return (f"Peer group: {peers.describe()}, from {peers.source}; its figures pool its councils' locations.")
@@ -123,12 +126,12 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
     out = []
     for cat in vocab.CATEGORIES:
         rows = dist[dist["category"] == cat].set_index("area_type")
-        c = rows.loc[bm.COUNCIL]
+        c = rows.loc[areas.COUNCIL]
         if pd.isna(c["rated"]) or not c["rated"]:
-            out.append(f"In {bm.month_label(now)} {name} had no rated {_NOUN[cat]}.")
+            out.append(f"In {month_label(now)} {name} had no rated {_NOUN[cat]}.")
             continue
         others = []
-        for area_type in (bm.ENGLAND, bm.REGION, bm.PEERS):
+        for area_type in (areas.ENGLAND, areas.REGION, areas.PEERS):
             if area_type in rows.index and not pd.isna(rows.loc[area_type, "percent_good_or_outstanding"]):
                 label = {"england": "England", "region": rows.loc[area_type, "area"], "peer group": "the peer group"}[area_type]
                 others.append(f"{_pct(rows.loc[area_type, 'percent_good_or_outstanding'])} in {label}")
@@ -141,18 +144,18 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
 
 def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[str]:
     out = []
-    council = trend[(trend["area_type"] == bm.COUNCIL)].dropna(subset=["percent"])
+    council = trend[(trend["area_type"] == areas.COUNCIL)].dropna(subset=["percent"])
     for cat in vocab.CATEGORIES:
         s = council[council["category"] == cat]
         if len(s) < 2:
             continue
         a, b = s.iloc[0], s.iloc[-1]
         low = s.loc[s["percent"].astype(float).idxmin()]
-        change = bm.round1(float(b["percent"]) - float(a["percent"]))
+        change = round1(float(b["percent"]) - float(a["percent"]))
         out.append(
-            f"{SHORT_CATEGORY[cat]} in {name}: {_pct(a['percent'])} Good or Outstanding in {bm.month_label(a['month'])} "
-            f"and {_pct(b['percent'])} in {bm.month_label(b['month'])} ({_points(change)}); the lowest month was "
-            f"{bm.month_label(low['month'])} at {_pct(low['percent'])}.")
+            f"{SHORT_CATEGORY[cat]} in {name}: {_pct(a['percent'])} Good or Outstanding in {month_label(a['month'])} "
+            f"and {_pct(b['percent'])} in {month_label(b['month'])} ({_points(change)}); the lowest month was "
+            f"{month_label(low['month'])} at {_pct(low['percent'])}.")
     return out
 
 
@@ -163,14 +166,14 @@ def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataF
     before = counts[(counts["month"] == base) & (counts["area_code"] == council.ons_code)].set_index("category")
     after = counts[(counts["month"] == now) & (counts["area_code"] == council.ons_code)].set_index("category")
     if before.empty:
-        return [f"The inputs do not cover {council.short_name} in {bm.month_label(base)}, the baseline month, so "
+        return [f"The inputs do not cover {council.short_name} in {month_label(base)}, the baseline month, so "
                 "the change since the baseline cannot be shown for it."]
     for cat in vocab.CATEGORIES:
         if cat not in before.index or cat not in after.index:
             continue
         b, a = before.loc[cat], after.loc[cat]
-        parts = [f"{word} {int(b[col]):,}, now {int(a[col]):,}" for word, col in bm.GRADED_COLUMNS.items()]
-        row = change[(change["category"] == cat) & (change["area_type"] == bm.COUNCIL)].iloc[0]
+        parts = [f"{word} {int(b[col]):,}, now {int(a[col]):,}" for word, col in vocab.GRADED_COLUMNS.items()]
+        row = change[(change["category"] == cat) & (change["area_type"] == areas.COUNCIL)].iloc[0]
         tail = ""
         if not pd.isna(row["change_points"]):
             tail = ("; the share Good or Outstanding is unchanged" if row["change_points"] == 0 else
@@ -180,7 +183,7 @@ def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataF
     return out
 
 
-def _coverage_sentences(trend: pd.DataFrame, peers: bm.PeerGroup | None) -> list[str]:
+def _coverage_sentences(trend: pd.DataFrame, peers: areas.PeerGroup | None) -> list[str]:
     out = []
     if peers is not None:
         out.append(f"The peer group is the {peers.describe()}, from {peers.source}."
@@ -198,7 +201,7 @@ def _coverage_sentences(trend: pd.DataFrame, peers: bm.PeerGroup | None) -> list
 # ---- tables ------------------------------------------------------------------------------------------------
 def _trend_table(trend: pd.DataFrame, name: str) -> Table:
     frame = pd.DataFrame({
-        "Month": [bm.month_label(m) for m in trend["month"]],
+        "Month": [month_label(m) for m in trend["month"]],
         "As of": trend["date"],
         "Area": trend["area"],
         "Category": trend["category"],
@@ -224,19 +227,19 @@ def _trend_table(trend: pd.DataFrame, name: str) -> Table:
 
 def _distribution_table(dist: pd.DataFrame, name: str, now: str) -> Table:
     frame = pd.DataFrame({"Category": dist["category"], "Area": dist["area"], "As of": dist["date"]})
-    for word, col in bm.GRADED_COLUMNS.items():
+    for word, col in vocab.GRADED_COLUMNS.items():
         frame[word] = dist[col]
     frame["Not yet rated or not graded"] = dist["not_graded"]
     frame["Active locations"] = dist["active"]
-    for word, col in bm.GRADED_COLUMNS.items():
+    for word, col in vocab.GRADED_COLUMNS.items():
         frame[f"% {word}"] = dist[f"percent_{col}"]
     frame[GO] = dist["percent_good_or_outstanding"]
     frame["Note"] = dist["note"]
     return Table(
         "rating_distribution_comparison",
-        f"Overall CQC ratings in {bm.month_label(now)}: {name} compared with its region, peer group and England",
+        f"Overall CQC ratings in {month_label(now)}: {name} compared with its region, peer group and England",
         frame.reset_index(drop=True),
-        formats={f"% {w}": "percent" for w in bm.GRADED_COLUMNS} | {GO: "percent", "As of": "date"},
+        formats={f"% {w}": "percent" for w in vocab.GRADED_COLUMNS} | {GO: "percent", "As of": "date"},
         footnotes=["Percentages are of locations with a graded overall rating (Outstanding, Good, Requires "
                    "improvement or Inadequate), so each area's four add up to 100% give or take rounding."],
     )
@@ -254,7 +257,7 @@ def _change_table(change: pd.DataFrame, name: str, base: str, now: str) -> Table
     })
     return Table(
         "change_since_baseline",
-        f"Change in the share rated Good or Outstanding from {bm.month_label(base)} to {bm.month_label(now)}: {name}, "
+        f"Change in the share rated Good or Outstanding from {month_label(base)} to {month_label(now)}: {name}, "
         "its region, peer group and England",
         frame.reset_index(drop=True),
         formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date", "Now as of": "date",
@@ -314,19 +317,19 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
 
 def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, name: str) -> list[str]:
     out = []
-    c = comp[(comp["area_type"] == bm.COUNCIL)].dropna(subset=["value"])
+    c = comp[(comp["area_type"] == areas.COUNCIL)].dropna(subset=["value"])
     if c.empty:
         return [f"The external series {indicator!r} has no value for {name}."]
     first, last = c.iloc[0], c.iloc[-1]
     at_last = comp[comp["month"] == last["month"]].set_index("area_type")
     others = []
-    for area_type, label in ((bm.ENGLAND, "England"), (bm.REGION, None), (bm.PEERS, "the peer group's average")):
+    for area_type, label in ((areas.ENGLAND, "England"), (areas.REGION, None), (areas.PEERS, "the peer group's average")):
         if area_type in at_last.index and not pd.isna(at_last.loc[area_type, "value"]):
             lab = label or at_last.loc[area_type, "area"]
             others.append(f"{_ext(at_last.loc[area_type, 'value'])} for {lab}")
     against = f", against {join_words(others)}" if others else ""
-    out.append(f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {bm.month_label(last['month'])}"
-               f"{against}; {name} was {_ext(first['value'])} in {bm.month_label(first['month'])}.")
+    out.append(f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {month_label(last['month'])}"
+               f"{against}; {name} was {_ext(first['value'])} in {month_label(first['month'])}.")
     return out
 
 
@@ -335,7 +338,7 @@ def _ext(v: object) -> str:
 
 
 def _external_table(frame: pd.DataFrame, name: str) -> Table:
-    out = pd.DataFrame({"Indicator": frame["indicator"], "Month": [bm.month_label(m) for m in frame["month"]],
+    out = pd.DataFrame({"Indicator": frame["indicator"], "Month": [month_label(m) for m in frame["month"]],
                         "Area": frame["area"], "Value": frame["value"], "Unit": frame["unit"], "Note": frame["note"]})
     return Table("external_benchmark", f"External benchmark series (LG Inform) for {name}, its peers and England",
                  out.reset_index(drop=True),
@@ -367,7 +370,7 @@ def benchmarks_method(model: Model, params: ReportParams) -> Section:
              "Ratings inherited from a previous provider are left out (options.include_inherited_ratings: false): "
              "such a location counts as not yet rated until CQC rates it. The default counts them, as CQC "
              "publishes them."),
-            f"The trend runs from {bm.month_label(str(pd.Timestamp(params.trend_from).to_period('M')))} "
+            f"The trend runs from {month_label(str(pd.Timestamp(params.trend_from).to_period('M')))} "
             f"(options.trend_from, default the start of the previous period); the baseline is the last month end on "
             f"or before {long_date(o.baseline_date or params.period.start)} (options.baseline_date, default the "
             "period start).",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import vocab
-from ..model import Model
-from ..params import ReportParams
-from ..text import long_date, percent, plural
-from . import Section
-from ..tables import Table
+from carequality import vocab
+from carequality.model.build import Model
+from carequality.params import ReportParams
+from carequality.present.text import long_date, plural
+from carequality.measures.shares import percent
+from carequality.sections import Section
+from carequality.present.tables import Table
 
 CATEGORY_ROWS = {vocab.RESIDENTIAL: "Residential social care", vocab.COMMUNITY: "Community based adult social care services"}
 GO = "% Good or Outstanding"
@@ -113,7 +114,7 @@ def ratings_overview(model: Model, params: ReportParams) -> Section:
 
 
 def _pct_text(v) -> str:
-    from ..text import format_percent
+    from carequality.present.text import format_percent
 
     return format_percent(None if pd.isna(v) else float(v))
 

@@ -1,6 +1,6 @@
 """Sections built from the council's own QA records joined to CQC data (docs/inputs.md).
 
-Each function is named as its section in params and takes (model, params). Numbers come from carequality.qa;
+Each function is named as its section in params and takes (model, params). Numbers come from carequality.measures.qa;
 sentences are built from those numbers. Where a number needs ratings at an earlier date and the model has no
 ratings history, the section says so and shows the current column only.
 """
@@ -11,19 +11,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import vocab
-from ..model import Model, area_mask
-from ..params import ReportParams
-from ..publication import (SUPPRESSED, people_text, provider_references, suppress, suppressed_total,
-                           suppression_note)
-from ..qa import (DEFAULT_OVERSIGHT, GO, NOT_RATED, RATING_GROUPS, RI, RISK_LEVEL_DESCRIPTIONS, CATEGORY_NOUNS,
-                  by_service_type, change_phrase, change_table, high_risk_at, in_period,
-                  location_lookup, market_measures, offers_without_issues, open_at, overall_at,
-                  rating_group_table, ratings_count, requires_improvement_count, risk_level_counts, themes_ranked,
-                  visit_outcomes, visits_by_type, with_cqc, worst_rating_by_provider)
-from ..tables import Table, format_cell
-from ..text import format_percent, join_words, long_date, percent, plural
-from . import Section
+from carequality import vocab
+from carequality.model.build import Model, area_mask
+from carequality.params import ReportParams
+from carequality.present.publication import SUPPRESSED, people_text, provider_references, suppress, suppressed_total, suppression_note
+from carequality.measures.qa import DEFAULT_OVERSIGHT, GO, NOT_RATED, RATING_GROUPS, RI, RISK_LEVEL_DESCRIPTIONS, CATEGORY_NOUNS, by_service_type, change_phrase, change_table, high_risk_at, in_period, market_measures, offers_without_issues, open_at, overall_at, rating_group_table, ratings_count, requires_improvement_count, risk_level_counts, themes_ranked, visit_outcomes, visits_by_type, worst_rating_by_provider
+from carequality.model.records import location_lookup, with_cqc
+from carequality.present.tables import Table, format_cell
+from carequality.present.text import format_percent, join_words, long_date, plural
+from carequality.measures.shares import percent
+from carequality.sections import Section
 
 CATEGORY_LABEL = {vocab.RESIDENTIAL: "Care homes", vocab.COMMUNITY: "Community services"}
 
@@ -45,7 +42,7 @@ def _ctx(model: Model, params: ReportParams) -> _Ctx:
     history = model.history
     hist_locs, hist_overall = None, None
     if history is not None:
-        from ..history import ratings_at
+        from carequality.model.history import ratings_at
 
         hist_locs = history.locations_all
         hist_overall = overall_at(ratings_at(history, params.period.end))
@@ -64,7 +61,7 @@ def _host_overall_at(model: Model, params: ReportParams, date) -> pd.DataFrame |
     history = model.history
     if history is None:
         return None
-    from ..history import active_at, ratings_at
+    from carequality.model.history import active_at, ratings_at
 
     active = active_at(history, date)
     active = active[area_mask(active["local_authority"].fillna("").astype(str), params).to_numpy()]
@@ -230,7 +227,7 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
         kp = com_prev[com_prev["known"]]
         o = None
         if hist is not None:
-            from ..history import ratings_at
+            from carequality.model.history import ratings_at
 
             o = overall_at(ratings_at(hist, prev.end))
             covered = set(hist.locations_all["location_id"])
@@ -388,7 +385,7 @@ def _requires_improvement_vs_baseline(model: Model, ctx: _Ctx, com: pd.DataFrame
     cohort = com[com["known"] & com["in_area"]]
     then_kq = None
     if ctx.history is not None:
-        from ..history import ratings_at
+        from carequality.model.history import ratings_at
 
         then_kq = ratings_at(ctx.history, baseline)
     rows = []

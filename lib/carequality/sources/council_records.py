@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from .dates import parse_date_column
-from .tabular import read_sheet
+from carequality.errors import InputError
+from carequality.sources.dates import parse_date_column
+from carequality.sources.tabular import read_sheet
 
 #: A CQC location id of an adult social care service: "1-" and digits, e.g. 1-117886088.
 LOCATION_ID = re.compile(r"^1-\d{4,14}$")

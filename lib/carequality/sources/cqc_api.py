@@ -7,9 +7,9 @@
 
 The result is an `ApiFolder`: the ratings `History` (every published outcome, from `currentRatings`,
 `historicRatings` and Single Assessment Framework `assessment` blocks; a rating dated before the location's
-registration is its predecessor's, so it is marked inherited) and, for registered locations, the
-same tidy latest-ratings frames as the ratings-file loader (`RatingsFile`), so every section works from
-either source. The API omits empty keys: absence is never an error. Bad input is handled as docs/history.md
+registration is its predecessor's, so it is marked inherited) and each location's service-group ratings.
+model/history.py's `latest_ratings_view` turns it into the same tidy latest-ratings frames as the ratings-file
+loader (`RatingsFile`), so every section works from either source. The API omits empty keys: absence is never an error. Bad input is handled as docs/history.md
 says: broken files stop with an InputError naming file and field; doubtful values become data-quality rows.
 """
 
@@ -23,20 +23,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import vocab
-from ..errors import InputError
-from ..history import (
+from carequality import vocab
+from carequality.errors import InputError
+from carequality.sources.frames import (
     ASSESSMENT_COLUMNS, DATA_QUALITY_COLUMNS, QUALITY_STATEMENT_COLUMNS, History, normalise_locations,
-    normalise_outcomes, ratings_at,
+    normalise_outcomes,
 )
-from .ratings_file import LOCATION_COLUMNS as RATINGS_LOCATION_COLUMNS
-from .provenance import sha256_of_folder
-from .ratings_file import SOCIAL_CARE, RatingsFile
+from carequality.sources.provenance import sha256_of_folder
+from carequality.sources.ratings_file import SOCIAL_CARE
 
 LOCATION_DIR = "location_details"
 PROVIDER_DIR = "provider_details"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?Z?$")
 _FILE_ID = re.compile(r"^location_(.+)\.json$")
+SERVICE_RATING_COLUMNS = ("location_id", "service_group", "key_question", "rating", "publication_date")
 
 
 @dataclass
@@ -46,7 +46,11 @@ class ApiFolder:
     path: Path
     sha256: str
     history: History
-    ratings: RatingsFile
+    #: Service-group ratings of each location (current service ratings and SAF service-group ratings):
+    #: location_id, service_group, key_question, rating, publication_date.
+    service_ratings: pd.DataFrame
+    #: Locations of other types than asked for: location_type, rows, locations.
+    excluded_by_location_type: pd.DataFrame
     files: int  # distinct locations with a response
 
     @property
@@ -383,51 +387,6 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
         quality_statements_by_location_assessment=frame(statements, QUALITY_STATEMENT_COLUMNS).astype(
             {"score": "Int64", "key_question_score_percent": "Int64"}),
     )
-    digest = sha256_of_folder(folder)
-    ratings = latest_ratings_view(folder, history, pd.DataFrame(groups), excluded, sha256=digest)
-    return ApiFolder(path=folder, sha256=digest, history=history, ratings=ratings, files=len(by_id))
-
-
-def latest_ratings_view(folder: Path, history: History, groups: pd.DataFrame, excluded: pd.DataFrame, *,
-                        sha256: str = "") -> RatingsFile:
-    """Registered locations and their latest ratings, as the ratings-file loader's tidy frames."""
-    locs = history.locations_all
-    locs = locs[locs["registration_status"].eq("Registered")].copy()
-    ids = set(locs["location_id"])
-    at = history.as_of
-    level = ratings_at(history, at) if at is not None else ratings_at(history, "1900-01-01")
-    level = level[level["location_id"].isin(ids)].rename(columns={"report_date": "publication_date"})
-    o = history.outcomes_by_location_date_key_question[["location_id", "key_question", "report_date", "inherited"]]
-    level = level.merge(o.rename(columns={"report_date": "publication_date"}), how="left",
-                        on=["location_id", "key_question", "publication_date"], validate="one_to_one")
-    level["inherited"] = level["inherited"].fillna(False).astype(bool)
-    level = level.assign(row=pd.array([pd.NA] * len(level), dtype="Int64")).reset_index(drop=True)
-    out = pd.DataFrame({c: locs[c] if c in locs.columns else "" for c in RATINGS_LOCATION_COLUMNS})
-    out = out.reset_index(drop=True)
-    overall = level[level["key_question"] == "Overall"].set_index("location_id")
-    ids_order = out["location_id"]
-    out["overall_rating"] = pd.Series(overall["rating"].reindex(ids_order).to_numpy(), dtype=vocab.RATING_DTYPE)
-    out["overall_rating"] = out["overall_rating"].fillna("No published rating")
-    out["publication_date"] = pd.Series(overall["publication_date"].reindex(ids_order).to_numpy(), dtype="datetime64[ns]")
-    out["inherited"] = pd.Series(overall["inherited"].reindex(ids_order).to_numpy()).fillna(False).astype(bool)
-    if groups.empty:
-        groups = pd.DataFrame(columns=["location_id", "service_group", "key_question", "rating", "publication_date"])
-    groups = groups[groups["location_id"].isin(ids)]
-    by_group = groups[["location_id", "service_group"]].drop_duplicates().sort_values(["location_id", "service_group"])
-    tidy = pd.concat([level.assign(service_group="Overall"),
-                      groups.dropna(subset=["rating"]).assign(inherited=False)], ignore_index=True)
-    tidy["rating"] = tidy["rating"].astype(str).astype(vocab.RATING_DTYPE)
-    tidy = tidy[["location_id", "service_group", "key_question", "rating", "publication_date", "inherited", "row"]]
-    tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
-    return RatingsFile(
-        path=folder,
-        sha256=sha256,
-        header_era="API",
-        date_format="ISO",
-        locations=out.sort_values("location_id", kind="stable").reset_index(drop=True),
-        ratings_by_location_key_question=level,
-        ratings_by_location_service_group_key_question=tidy,
-        service_groups_by_location=by_group.reset_index(drop=True),
-        excluded_by_location_type=excluded,
-        data_quality=history.data_quality[list(DATA_QUALITY_COLUMNS)],
-    )
+    service_ratings = pd.DataFrame(groups, columns=list(SERVICE_RATING_COLUMNS))
+    return ApiFolder(path=folder, sha256=sha256_of_folder(folder), history=history, service_ratings=service_ratings,
+                     excluded_by_location_type=excluded, files=len(by_id))

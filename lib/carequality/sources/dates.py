@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from ..errors import InputError
+from carequality.errors import InputError
 
 _SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]00:00(?::00)?)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")

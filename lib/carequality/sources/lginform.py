@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..councils import council_by_code
-from ..errors import InputError
-from .provenance import sha256_of
-from .tabular import read_sheet
+from carequality.councils import council_by_code
+from carequality.errors import InputError
+from carequality.sources.provenance import sha256_of
+from carequality.sources.tabular import read_sheet
 
 COLUMNS = ("area_code", "area_name", "period", "indicator", "measure", "unit", "value")
 SUPPRESSED = {"", "-", "..", ":", "[x]", "[c]", "n/a", "na"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..councils import council_by_code
-from ..errors import InputError
-from .tabular import read_sheet
+from carequality.councils import council_by_code
+from carequality.errors import InputError
+from carequality.sources.tabular import read_sheet
 
 CODE_COLUMNS = ("area_code", "ons_code", "gss_code", "gss-code", "code")
 NAME_COLUMNS = ("area_name", "name")

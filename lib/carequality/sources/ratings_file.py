@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import vocab
-from ..errors import InputError
-from .dates import parse_date_column
-from .provenance import sha256_of
-from .tabular import read_sheet
+from carequality import vocab
+from carequality.errors import InputError
+from carequality.sources.dates import parse_date_column
+from carequality.sources.provenance import sha256_of
+from carequality.sources.tabular import read_sheet
 
 SOCIAL_CARE = "Social Care Org"
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..history import DATA_QUALITY_COLUMNS, History, normalise_locations, normalise_outcomes
-from .provenance import sha256_of_folder
-from .ratings_file import SOCIAL_CARE, RatingsFile, load_ratings_file
+from carequality.errors import InputError
+from carequality.sources.frames import DATA_QUALITY_COLUMNS, History, normalise_locations, normalise_outcomes
+from carequality.sources.provenance import sha256_of_folder
+from carequality.sources.ratings_file import SOCIAL_CARE, RatingsFile, load_ratings_file
 
 SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
 _MONTHS = {m.lower(): i for i, m in enumerate(

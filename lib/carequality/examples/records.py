@@ -14,11 +14,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import vocab
-from .example import SEED, example_rows
-from .record_files import write_csv, write_xlsx
-from .sources.council_records import (COMMISSIONED_SERVICES, INSPECTION_THEMES, QA_VISITS, RISK_REGISTER,
-                                      THEME_OFFERS)
+from carequality import vocab
+from carequality.examples.ratings import SEED, example_rows
+from carequality.examples.files import write_csv, write_xlsx
+from carequality.sources.council_records import COMMISSIONED_SERVICES, INSPECTION_THEMES, QA_VISITS, RISK_REGISTER, THEME_OFFERS
 
 COUNCIL_LA = "York"
 PERIOD_START, PERIOD_END = dt.date(2025, 4, 1), dt.date(2026, 3, 31)

@@ -33,9 +33,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomic
-from .councils import find_council
-from .errors import InputError
+from carequality.run.atomic import write_atomic
+from carequality.councils import find_council
+from carequality.errors import InputError
 
 DEFAULT_BASE_URL = "https://api.service.cqc.org.uk/public/v1"
 BASE_URL_ENV = "CQC_API_BASE_URL"

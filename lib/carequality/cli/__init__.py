@@ -7,14 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import EXIT_BAD_INPUT, InputError, ParamsError
+from carequality.errors import EXIT_BAD_INPUT, InputError, ParamsError
 
 EXIT_FAILED = 1
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from .exports import ExportError, parse_formats
-    from .render import RenderError, render
+    from carequality.run.exports import ExportError, parse_formats
+    from carequality.run.render import RenderError, render
 
     try:
         formats = parse_formats(args.to)
@@ -38,7 +38,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .render import check
+    from carequality.run.render import check
 
     params, model = check(args.params)
     print(
@@ -49,7 +49,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_councils(args: argparse.Namespace) -> int:
-    from .councils import all_councils
+    from carequality.councils import all_councils
 
     for c in all_councils():
         if args.region and c.region.casefold() != args.region.casefold():
@@ -59,8 +59,8 @@ def _cmd_councils(args: argparse.Namespace) -> int:
 
 
 def _cmd_counts(args: argparse.Namespace) -> int:
-    from .councils import find_council
-    from .counts_file import build_counts_file
+    from carequality.councils import find_council
+    from carequality.run.counts import build_counts_file
 
     council = None
     if args.council:
@@ -76,7 +76,7 @@ def _cmd_counts(args: argparse.Namespace) -> int:
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
-    from .example import write_example
+    from carequality.examples.ratings import write_example
 
     for path in write_example(Path(args.out)):
         print(path)
@@ -84,7 +84,7 @@ def _cmd_example(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from .fetch import FetchError, Retry, fetch
+    from carequality.run.fetch import FetchError, Retry, fetch
 
     retry = Retry(retries=args.retries, backoff=args.backoff, timeout=args.timeout)
     try:
@@ -97,8 +97,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import exit_code, run_batch, summary_table
-    from .exports import ExportError, check_formats, parse_formats
+    from carequality.run.batch import exit_code, run_batch, summary_table
+    from carequality.run.exports import ExportError, check_formats, parse_formats
 
     try:
         formats = parse_formats(args.to)
@@ -116,7 +116,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_params_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, new_params
+    from carequality.run.scaffold import ScaffoldError, new_params
 
     try:
         path, params = new_params(args.council, args.period, args.cqc, args.out, force=args.force)
@@ -129,7 +129,7 @@ def _cmd_params_new(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from carequality import __version__
 
     parser = argparse.ArgumentParser(prog="carequality", description="Adult social care quality reports for English councils.")
     parser.add_argument("--version", action="version", version=f"carequality {__version__}")
@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .cache import pin_cache_dir
+    from carequality.sources.cache import pin_cache_dir
 
     args = build_parser().parse_args(argv)
     pin_cache_dir()  # a relative $CAREQUALITY_CACHE means the same folder to every kernel, whatever its folder

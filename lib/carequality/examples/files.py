@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from .sources.council_records import RecordFormat
+from carequality.sources.council_records import RecordFormat
 
 #: Fixed document dates: the same rows always give the same XLSX bytes.
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)

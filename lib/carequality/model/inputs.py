@@ -1,5 +1,9 @@
-"""Load the benchmark inputs named in params: ratings counts by area and month, an LG Inform-style external
-series and the peer group (a comparator list file or ONS codes in params). See docs/benchmarks.md.
+"""Load the inputs params name, beyond the latest ratings file: the ratings history (cqc_api, cqc_snapshots) and
+the benchmarks (ratings counts by area and month, an LG Inform-style series, the peer group).
+
+History: both folders may be given; the API's outcomes win where they overlap and the monthly files add the rest
+(see history.merge). The latest-ratings view comes from the API when there is no ratings file, else from the
+latest monthly file. Benchmarks: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -9,16 +13,61 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import vocab
-from ..benchmarks import PeerGroup, peer_group
-from ..errors import InputError
-from ..params import ReportParams
-from .area_counts import as_of as counts_as_of
-from .area_counts import load_area_counts
-from .lginform import ExternalSeries, load_lginform_csv
-from .neighbours import load_comparator_list
-from .provenance import InputFile, sha256_of
-from .ratings_file import LOCATION_COLUMNS, RatingsFile
+from carequality import vocab
+from carequality.areas import PeerGroup, peer_group
+from carequality.errors import InputError
+from carequality.model.history import latest_ratings_view, merge
+from carequality.params import ReportParams
+from carequality.sources.area_counts import as_of as counts_as_of
+from carequality.sources.area_counts import load_area_counts
+from carequality.sources.cqc_api import load_api_folder
+from carequality.sources.frames import History
+from carequality.sources.lginform import ExternalSeries, load_lginform_csv
+from carequality.sources.neighbours import load_comparator_list
+from carequality.sources.provenance import InputFile, sha256_of
+from carequality.sources.ratings_file import LOCATION_COLUMNS, RatingsFile
+from carequality.sources.snapshots import load_snapshot_folder
+
+
+def iso_day(ts: object) -> str | None:
+    """A timestamp as YYYY-MM-DD for the manifest and method note; None for a missing one."""
+    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).date().isoformat()
+
+
+@dataclass
+class HistoryInputs:
+    history: History | None = None
+    #: Latest ratings from the history inputs, for a model without a ratings file.
+    latest: RatingsFile | None = None
+    inputs: list[InputFile] = field(default_factory=list)
+
+
+def load_history_inputs(params: ReportParams) -> HistoryInputs:
+    """Load cqc_api and cqc_snapshots when params give them; an empty HistoryInputs when neither is given."""
+    out = HistoryInputs()
+    types = params.options.location_types
+    api = snaps = None
+    if params.inputs.cqc_api is not None:
+        api = load_api_folder(params.path(params.inputs.cqc_api), location_types=types)
+        out.inputs.append(InputFile("cqc_api", api.path, api.sha256, iso_day(api.as_of),
+                                    f"CQC API responses for {api.files:,} locations"))
+    if params.inputs.cqc_snapshots is not None:
+        snaps = load_snapshot_folder(params.path(params.inputs.cqc_snapshots), location_types=types)
+        out.inputs.append(InputFile(
+            "cqc_snapshots", snaps.path, snaps.sha256, iso_day(snaps.latest.as_of),
+            f"{len(snaps.snapshots):,} CQC care directory files from {iso_day(snaps.snapshots[0].as_of)} "
+            f"to {iso_day(snaps.latest.as_of)}"))
+    if api is not None and snaps is not None:
+        out.history = merge(api.history, snaps.history)
+    elif api is not None:
+        out.history = api.history
+    elif snaps is not None:
+        out.history = snaps.history
+    if api is not None:
+        out.latest = latest_ratings_view(api)
+    elif snaps is not None:
+        out.latest = snaps.latest.ratings
+    return out
 
 
 @dataclass
@@ -29,10 +78,6 @@ class BenchmarkInputs:
     inputs: list[InputFile] = field(default_factory=list)
 
 
-def _iso(ts) -> str | None:
-    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).date().isoformat()
-
-
 def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
     out = BenchmarkInputs()
     i, o = params.inputs, params.options
@@ -41,14 +86,14 @@ def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
         out.area_counts = load_area_counts(path)
         months = sorted(set(out.area_counts["month"]))
         out.inputs.append(InputFile(
-            "area_ratings_by_month", path, sha256_of(path), _iso(counts_as_of(out.area_counts)),
+            "area_ratings_by_month", path, sha256_of(path), iso_day(counts_as_of(out.area_counts)),
             f"ratings counts by area and month, {months[0]} to {months[-1]}, "
             f"{out.area_counts['area_code'].nunique():,} areas"))
     if i.external_benchmark is not None:
         out.external = load_lginform_csv(params.path(i.external_benchmark))
         e = out.external
         out.inputs.append(InputFile(
-            "external_benchmark", e.path, e.sha256, _iso(e.as_of),
+            "external_benchmark", e.path, e.sha256, iso_day(e.as_of),
             f"external series (LG Inform-style export): {'; '.join(e.indicators)}"))
     if i.peer_group is not None:
         path = params.path(i.peer_group)

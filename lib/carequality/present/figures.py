@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import vocab
-from .benchmarks import COUNCIL, ENGLAND, GRADED_COLUMNS, PEERS, REGION, month_label
-from .tables import Table
-from .text import format_percent, join_words
+from carequality import vocab
+from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
+from carequality.vocab import GRADED_COLUMNS
+from carequality.present.text import month_label
+from carequality.present.tables import Table
+from carequality.present.text import format_percent, join_words
 
 FIGURE_MIME = "application/vnd.carequality.figure+json"
 DPI = 150

@@ -12,15 +12,6 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
-def percent(numerator: int, denominator: int, digits: int = 0) -> float | None:
-    """numerator/denominator as a percentage rounded half away from zero, or None for a zero denominator."""
-    if not denominator:
-        return None
-    value = 100 * numerator / denominator
-    scale = 10**digits
-    return float(int(value * scale + 0.5) / scale) if value >= 0 else -float(int(-value * scale + 0.5) / scale)
-
-
 def format_percent(value: float | None) -> str:
     if value is None:
         return "–"
@@ -39,3 +30,8 @@ def join_words(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def month_label(month: str) -> str:
+    """'2025-03' → 'Mar 2025'."""
+    return pd.Period(month, freq="M").strftime("%b %Y")

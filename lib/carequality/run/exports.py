@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .tables import neutralise
+from carequality.present.tables import neutralise
 
 #: Every format `carequality render --to` accepts. HTML, the CSV tables and manifest.json are always written.
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "docx")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import vocab
-from .sources.council_records import VISIT_TYPES, CouncilRecords, theme_key
-from .text import percent
+from carequality import vocab
+from carequality.sources.council_records import VISIT_TYPES, theme_key
+from carequality.measures.shares import percent
 
 GO = "Good or Outstanding"
 RI = "Requires improvement or Inadequate"
@@ -37,8 +37,6 @@ DEFAULT_OVERSIGHT: dict[int, str] = {
     4: "Provider Escalation Panel",
 }
 CATEGORY_NOUNS = {vocab.RESIDENTIAL: ("care home", "care homes"), vocab.COMMUNITY: ("community service", "community services")}
-LOOKUP_COLUMNS = ("location_id", "location_name", "provider_id", "provider_name", "category", "local_authority",
-                  "overall_rating")
 
 
 # ---- ratings ------------------------------------------------------------------------------------------
@@ -92,74 +90,6 @@ def overall_at(ratings: pd.DataFrame) -> pd.Series:
     """location_id → Overall rating from a ratings_at() frame."""
     o = ratings[ratings["key_question"] == "Overall"]
     return o.set_index("location_id")["rating"]
-
-
-# ---- locations ----------------------------------------------------------------------------------------
-
-
-def known_location_ids(model) -> set[str]:
-    """Location ids CQC's data knows: the ratings file (any area) and the ratings history, if given."""
-    known = set(model.cqc_locations_all["location_id"]) if "location_id" in model.cqc_locations_all else set()
-    history = model.history
-    if history is not None:
-        known |= set(history.locations_all["location_id"])
-    return known
-
-
-def location_lookup(cqc_locations_all: pd.DataFrame, history_locations_all: pd.DataFrame | None = None,
-                    history_overall: pd.Series | None = None) -> pd.DataFrame:
-    """One row per known location (index location_id): name, provider, category, local authority, overall rating.
-
-    The ratings file wins; locations only the history knows (closed since) take their rating from
-    `history_overall` (ratings at the period end), or none.
-    """
-    cols = list(LOOKUP_COLUMNS)
-    current = cqc_locations_all.reindex(columns=cols) if len(cqc_locations_all) else pd.DataFrame(columns=cols)
-    frames = [current]
-    if history_locations_all is not None and len(history_locations_all):
-        extra = history_locations_all[~history_locations_all["location_id"].isin(set(current["location_id"]))]
-        extra = extra.reindex(columns=cols)
-        if history_overall is not None:
-            extra = extra.assign(overall_rating=extra["location_id"].map(history_overall))
-        frames.append(extra)
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else current
-    out = out.assign(overall_rating=out["overall_rating"].astype(object))
-    return out.drop_duplicates("location_id").set_index("location_id").sort_index()
-
-
-def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFrame:
-    """Data-quality rows: every row of a council file whose location id CQC's data does not know."""
-    what = {
-        "commissioned_services": ("commissioned_by_location", "counted in people funded; left out of the counts by "
-                                  "rating, by area and of providers"),
-        "commissioned_services_previous": ("commissioned_previous_by_location", "counted in people funded in the "
-                                           "previous period; left out of its counts by rating, area and provider"),
-        "risk_register": ("risk_by_case_opened", "counted in the risk levels; left out of the high-risk tables "
-                          "(area unknown)"),
-        "qa_visits": ("visits_by_location_date", "counted in visits, as area not known"),
-        "inspection_themes": ("issues_by_location_report", "its issues are counted in the themes"),
-    }
-    out = []
-    for name, (attr, effect) in what.items():
-        frame = getattr(records, attr)
-        if frame is None or name not in records.files:
-            continue
-        bad = frame[~frame["location_id"].isin(known)].sort_values("row")
-        for r in bad.itertuples():
-            out.append({"file": records.files[name].name, "row": int(r.row), "location_id": r.location_id,
-                        "issue": f"location id not found in CQC's data; {effect}"})
-    return pd.DataFrame(out, columns=["file", "row", "location_id", "issue"])
-
-
-def with_cqc(frame: pd.DataFrame, lookup: pd.DataFrame, in_area_ids: set[str]) -> pd.DataFrame:
-    """Rows of a council file with their CQC attributes, `known` (CQC knows the id) and `in_area`."""
-    out = frame.copy()
-    known = out["location_id"].isin(set(lookup.index))
-    for c in LOOKUP_COLUMNS[1:]:
-        out[c] = out["location_id"].map(lookup[c]) if len(lookup) else None
-    out["known"] = known
-    out["in_area"] = out["location_id"].isin(in_area_ids)
-    return out
 
 
 # ---- Haringey Table 1 ---------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .atomic import write_atomic
-from .councils import Council, all_councils, find_council
-from .errors import ParamsError
-from .params import Period, ReportParams, parse_params
+from carequality.run.atomic import write_atomic
+from carequality.councils import Council, all_councils, find_council
+from carequality.errors import ParamsError
+from carequality.params import Period, ReportParams, parse_params
 
 
 class ScaffoldError(ValueError):

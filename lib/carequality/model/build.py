@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .councils import council_for_cqc_name
-from .history import History, restrict
-from .params import ReportParams
-from .sources.council_records import LOADERS as RECORD_LOADERS, CouncilRecords, load_council_records
-from .sources.provenance import InputFile, sha256_of
-from .sources.ratings_file import RatingsFile
-from .benchmarks import PeerGroup
-from .sources.benchmark_inputs import load_benchmark_inputs, no_ratings
-from .sources.lginform import ExternalSeries
+from carequality.areas import PeerGroup
+from carequality.councils import council_for_cqc_name
+from carequality.model.history import restrict
+from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, no_ratings
+from carequality.model.records import add_council_records
+from carequality.params import ReportParams
+from carequality.sources.cache import load_ratings
+from carequality.sources.council_records import CouncilRecords
+from carequality.sources.frames import History
+from carequality.sources.lginform import ExternalSeries
+from carequality.sources.provenance import InputFile
+from carequality.sources.ratings_file import RatingsFile
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Model:
     #: Ratings history (docs/history.md) of every location of params' location types in the history inputs,
     #: in any area (benchmarks need other areas; `council_history` keeps the council's). None without inputs.
     history: History | None = None
-    #: Benchmarks (docs/benchmarks.md): ratings counts by area and month (benchmarks.COUNT_COLUMNS), an external
+    #: Benchmarks (docs/benchmarks.md): ratings counts by area and month (sources.area_counts.COUNT_COLUMNS), an external
     #: LG Inform-style series, and the peer group; None where params give none.
     area_counts: pd.DataFrame | None = None
     external_series: ExternalSeries | None = None
@@ -57,12 +60,9 @@ def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
 
 def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Model:
     """Load every input named in params (or take an already-loaded ratings file) and keep the council's rows."""
-    from .sources.history_inputs import load_history_inputs
-
     hist = load_history_inputs(params)
     if ratings is None and params.inputs.cqc_ratings is not None:
-        from .cache import load_ratings  # parsed once per file's bytes, then read from Parquet (cache.py)
-
+        # Parsed once per file's bytes, then read from Parquet (sources/cache.py).
         ratings = load_ratings(params.path(params.inputs.cqc_ratings), location_types=params.options.location_types)
     ratings = ratings if ratings is not None else hist.latest
     if ratings is None:  # no CQC input: a report of an external benchmark series alone (docs/benchmarks.md)
@@ -112,22 +112,3 @@ def council_history(model: Model, params: ReportParams) -> History:
     """The model's history restricted to the council's area (deregistered locations included)."""
     h = model.history
     return restrict(h, h.locations_all.loc[area_mask(h.locations_all["local_authority"], params), "location_id"])
-
-
-def add_council_records(model: Model, params: ReportParams) -> Model:
-    """Load the council's QA files named in params; list their location ids unknown to CQC's data under data quality."""
-    from .qa import known_location_ids, unknown_location_rows
-    from .sources.council_records import as_of as records_as_of
-
-    paths = {n: p for n, p in params.input_paths().items() if n in RECORD_LOADERS}
-    if not paths:
-        return model
-    model.records = load_council_records(paths)
-    unknown = unknown_location_rows(model.records, known_location_ids(model))
-    if len(unknown):
-        model.data_quality = pd.concat([model.data_quality, unknown], ignore_index=True) if len(model.data_quality) else unknown
-    for name, path in model.records.files.items():
-        as_of = records_as_of(model.records, name, params.period.end, params.period.previous.end)
-        model.inputs.append(InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of,
-                                      note="council record (docs/inputs.md)"))
-    return model

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import vocab
-from .benchmarks import counts_from_history, months_between
-from .councils import all_councils, council_by_code
-from .example import AS_OF
-from .history import History, normalise_locations, normalise_outcomes
+from carequality import vocab
+from carequality.measures.compare import counts_from_history, months_between
+from carequality.councils import all_councils, council_by_code
+from carequality.examples.ratings import AS_OF
+from carequality.sources.frames import History, normalise_locations, normalise_outcomes
 
 SEED = 20260402
 COUNCIL = "E06000014"  # the example council (York)
@@ -127,8 +127,8 @@ def national_counts(council_history: History) -> pd.DataFrame:
 
 def write_national_example(out: Path) -> list[Path]:
     """Write data/example/area_ratings_by_month_example.csv from the example API history in out/cqc_api."""
-    from .sources.area_counts import write_area_counts
-    from .sources.cqc_api import load_api_folder
+    from carequality.sources.area_counts import write_area_counts
+    from carequality.sources.cqc_api import load_api_folder
 
     york = load_api_folder(out / "cqc_api", today=AS_OF).history
     return [write_area_counts(national_counts(york), out / FILE)]

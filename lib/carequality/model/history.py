@@ -1,16 +1,5 @@
-"""Ratings history: every published inspection outcome of every location ever seen, from CQC's API or monthly files.
-
-A `History` is what the history loaders (sources/cqc_api.py, sources/snapshots.py) return and what the period
-functions (periods.py) read. Its frames are named by their grain:
-
-- ``outcomes_by_location_date_key_question``: one row per location × report (publication) date × key question
-  rated in that report (Overall included). Focused inspections list only the key questions they rated; the
-  others keep their earlier rating, which `ratings_at` carries forward. Columns: location_id, report_date,
-  key_question, rating, source ("api" or the snapshot file name) and inherited (True for a rating a monthly
-  file shows as inherited from a previous provider: it counts for `ratings_at` but is not an inspection of
-  this location).
-- ``locations_all``: one row per location ever seen, deregistered included.
-- ``data_quality``: what a loader could not use as it is (file, row or field, location id, issue).
+"""Queries on a ratings `History` (sources/frames.py): each location's ratings at a date, the locations active
+on a date, one row per inspection outcome, a history kept to some locations, and two histories merged.
 
 Two words never replace an earlier rating when ratings are carried forward: "Inspected but not rated" (a
 focused inspection that rated nothing) and "No published rating". CQC's own current ratings behave so: a
@@ -19,103 +8,19 @@ location rated Good in 2018 and inspected but not rated in 2022 is still rated G
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
-from . import vocab
-
-OUTCOME_COLUMNS = ("location_id", "report_date", "key_question", "rating", "source", "inherited")
-LOCATION_COLUMNS = (
-    "location_id", "location_name", "provider_id", "provider_name", "category", "care_home", "local_authority",
-    "region", "registration_date", "deregistration_date", "registration_status", "dormancy", "beds",
-    "service_types", "inspection_directorate", "location_type", "postcode", "registered_manager_absent_date",
-    "dates_source",
-)
-DATA_QUALITY_COLUMNS = ("file", "row", "location_id", "issue")
-DATE_COLUMNS = ("registration_date", "deregistration_date", "registered_manager_absent_date")
-ASSESSMENT_COLUMNS = (
-    "location_id", "published", "assessment_plan_id", "service_group", "rating", "assessment_date", "status",
-)
-QUALITY_STATEMENT_COLUMNS = (
-    "location_id", "assessment_plan_id", "service_group", "key_question", "key_question_score_percent",
-    "quality_statement_id", "quality_statement", "score", "score_text", "status",
-)
+from carequality import vocab
+from carequality.sources.cqc_api import ApiFolder
+from carequality.sources.frames import DATA_QUALITY_COLUMNS, History, normalise_locations, normalise_outcomes
+from carequality.sources.ratings_file import LOCATION_COLUMNS as RATINGS_LOCATION_COLUMNS
+from carequality.sources.ratings_file import RatingsFile
 
 #: Rating words that say nothing new about quality: they never replace an earlier rating when carrying forward.
 NON_REPLACING: frozenset[str] = frozenset({"Inspected but not rated", "No published rating"})
 
-_DOMAIN_ORDER = {d: i for i, d in enumerate(vocab.DOMAINS)}
-
-
-def empty_outcomes() -> pd.DataFrame:
-    return normalise_outcomes(pd.DataFrame({c: [] for c in OUTCOME_COLUMNS}))
-
-
-def empty_locations() -> pd.DataFrame:
-    return normalise_locations(pd.DataFrame({c: [] for c in LOCATION_COLUMNS}))
-
-
-def empty_data_quality() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype=object) for c in DATA_QUALITY_COLUMNS})
-
-
-def normalise_outcomes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Outcome rows with the contract's dtypes, in a stable order (location, date, key question in report order)."""
-    out = frame.copy()
-    if "inherited" not in out.columns:
-        out["inherited"] = False
-    out = out[list(OUTCOME_COLUMNS)]
-    out["location_id"] = out["location_id"].astype(str)
-    out["report_date"] = pd.to_datetime(out["report_date"]).astype("datetime64[ns]")
-    out["key_question"] = out["key_question"].astype(str)
-    out["rating"] = out["rating"].astype(str).astype(vocab.RATING_DTYPE)
-    out["source"] = out["source"].astype(str)
-    out["inherited"] = out["inherited"].fillna(False).astype(bool)
-    order = out["key_question"].map(_DOMAIN_ORDER)
-    out = out.assign(_kq=order).sort_values(["location_id", "report_date", "_kq", "source"], kind="stable")
-    return out.drop(columns="_kq").reset_index(drop=True)
-
-
-def normalise_locations(frame: pd.DataFrame) -> pd.DataFrame:
-    """Location rows with the contract's dtypes, sorted by location id."""
-    out = frame.copy()
-    for c in LOCATION_COLUMNS:
-        if c not in out.columns:
-            out[c] = pd.NA
-    text = [c for c in LOCATION_COLUMNS if c not in DATE_COLUMNS and c not in ("care_home", "beds")]
-    for c in text:
-        out[c] = out[c].fillna("").astype(str)
-    for c in DATE_COLUMNS:
-        out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-    out["care_home"] = out["care_home"].fillna(False).astype(bool)
-    out["beds"] = pd.to_numeric(out["beds"]).astype("Int64")
-    extra = [c for c in out.columns if c not in LOCATION_COLUMNS]
-    return out[list(LOCATION_COLUMNS) + extra].sort_values("location_id", kind="stable").reset_index(drop=True)
-
-
-@dataclass
-class History:
-    """Every inspection outcome and every location the history inputs know of, plus what could not be used."""
-
-    outcomes_by_location_date_key_question: pd.DataFrame
-    locations_all: pd.DataFrame
-    data_quality: pd.DataFrame = field(default_factory=empty_data_quality)
-    #: Single Assessment Framework: one row per location × assessment × service group (API only).
-    assessments_by_location_service_group: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({c: [] for c in ASSESSMENT_COLUMNS}))
-    #: Single Assessment Framework: one row per location × assessment × quality statement, with its score.
-    quality_statements_by_location_assessment: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({c: [] for c in QUALITY_STATEMENT_COLUMNS}))
-
-    @property
-    def as_of(self) -> pd.Timestamp | None:
-        """The latest report date in the history."""
-        d = self.outcomes_by_location_date_key_question["report_date"].max()
-        return None if pd.isna(d) else d
-
-
-def _ts(date: object) -> pd.Timestamp:
+def day(date: object) -> pd.Timestamp:
+    """A date, datetime or ISO text as a midnight Timestamp: the one way dates are compared here."""
     return pd.Timestamp(date).normalize()
 
 
@@ -127,7 +32,7 @@ def ratings_at(history: History, date: object) -> pd.DataFrame:
     the answer only when the location has nothing else for that key question.
     """
     o = history.outcomes_by_location_date_key_question
-    o = o[o["report_date"] <= _ts(date)]
+    o = o[o["report_date"] <= day(date)]
     if o.empty:
         return pd.DataFrame({
             "location_id": pd.Series([], dtype=str), "key_question": pd.Series([], dtype=str),
@@ -138,7 +43,7 @@ def ratings_at(history: History, date: object) -> pd.DataFrame:
     o = o.assign(_strong=~weak).sort_values(["location_id", "key_question", "_strong", "report_date"], kind="stable")
     last = o.drop_duplicates(["location_id", "key_question"], keep="last")
     out = last[["location_id", "key_question", "rating", "report_date"]]
-    out = out.assign(_kq=out["key_question"].map(_DOMAIN_ORDER)).sort_values(["location_id", "_kq"], kind="stable")
+    out = out.assign(_kq=out["key_question"].map(vocab.DOMAIN_ORDER)).sort_values(["location_id", "_kq"], kind="stable")
     return out.drop(columns="_kq").reset_index(drop=True)
 
 
@@ -149,7 +54,7 @@ def active_at(history: History, date: object) -> pd.DataFrame:
     all). A location CQC lists as deregistered without a date is never counted as active.
     """
     loc = history.locations_all
-    d = _ts(date)
+    d = day(date)
     registered = loc["registration_date"].isna() | (loc["registration_date"] <= d)
     open_ = loc["deregistration_date"].isna() | (loc["deregistration_date"] > d)
     unknown_closure = loc["deregistration_date"].isna() & loc["registration_status"].eq("Deregistered")
@@ -240,4 +145,48 @@ def merge(first: History, second: History) -> History:
                                                   second.assessments_by_location_service_group),
         quality_statements_by_location_assessment=cat(first.quality_statements_by_location_assessment,
                                                       second.quality_statements_by_location_assessment),
+    )
+
+
+def latest_ratings_view(api: ApiFolder) -> RatingsFile:
+    """Registered locations of a folder of API responses and their latest ratings, as the ratings-file loader's
+    tidy frames."""
+    history, groups = api.history, api.service_ratings
+    locs = history.locations_all
+    locs = locs[locs["registration_status"].eq("Registered")].copy()
+    ids = set(locs["location_id"])
+    at = history.as_of
+    level = ratings_at(history, at) if at is not None else ratings_at(history, "1900-01-01")
+    level = level[level["location_id"].isin(ids)].rename(columns={"report_date": "publication_date"})
+    o = history.outcomes_by_location_date_key_question[["location_id", "key_question", "report_date", "inherited"]]
+    level = level.merge(o.rename(columns={"report_date": "publication_date"}), how="left",
+                        on=["location_id", "key_question", "publication_date"], validate="one_to_one")
+    level["inherited"] = level["inherited"].fillna(False).astype(bool)
+    level = level.assign(row=pd.array([pd.NA] * len(level), dtype="Int64")).reset_index(drop=True)
+    out = pd.DataFrame({c: locs[c] if c in locs.columns else "" for c in RATINGS_LOCATION_COLUMNS})
+    out = out.reset_index(drop=True)
+    overall = level[level["key_question"] == "Overall"].set_index("location_id")
+    ids_order = out["location_id"]
+    out["overall_rating"] = pd.Series(overall["rating"].reindex(ids_order).to_numpy(), dtype=vocab.RATING_DTYPE)
+    out["overall_rating"] = out["overall_rating"].fillna("No published rating")
+    out["publication_date"] = pd.Series(overall["publication_date"].reindex(ids_order).to_numpy(), dtype="datetime64[ns]")
+    out["inherited"] = pd.Series(overall["inherited"].reindex(ids_order).to_numpy()).fillna(False).astype(bool)
+    groups = groups[groups["location_id"].isin(ids)]
+    by_group = groups[["location_id", "service_group"]].drop_duplicates().sort_values(["location_id", "service_group"])
+    tidy = pd.concat([level.assign(service_group="Overall"),
+                      groups.dropna(subset=["rating"]).assign(inherited=False)], ignore_index=True)
+    tidy["rating"] = tidy["rating"].astype(str).astype(vocab.RATING_DTYPE)
+    tidy = tidy[["location_id", "service_group", "key_question", "rating", "publication_date", "inherited", "row"]]
+    tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
+    return RatingsFile(
+        path=api.path,
+        sha256=api.sha256,
+        header_era="API",
+        date_format="ISO",
+        locations=out.sort_values("location_id", kind="stable").reset_index(drop=True),
+        ratings_by_location_key_question=level,
+        ratings_by_location_service_group_key_question=tidy,
+        service_groups_by_location=by_group.reset_index(drop=True),
+        excluded_by_location_type=api.excluded_by_location_type,
+        data_quality=history.data_quality[list(DATA_QUALITY_COLUMNS)],
     )

@@ -17,8 +17,8 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from . import vocab
-from .example import AS_OF, SEED, _FIRST, _kq_ratings, hash_name
+from carequality import vocab
+from carequality.examples.ratings import AS_OF, SEED, _FIRST, _kq_ratings, hash_name
 
 LA = "York"
 #: Key questions in the order the API lists them.

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .atomic import atomic_path
-from .benchmarks import counts_from_history, history_coverage, months_between
-from .errors import InputError
-from .history import merge
-from .sources.area_counts import write_area_counts
-from .sources.cqc_api import load_api_folder
-from .sources.snapshots import load_snapshot_folder
+from carequality.run.atomic import atomic_path
+from carequality.measures.compare import counts_from_history, history_coverage, months_between
+from carequality.errors import InputError
+from carequality.model.history import merge
+from carequality.sources.area_counts import write_area_counts
+from carequality.sources.cqc_api import load_api_folder
+from carequality.sources.snapshots import load_snapshot_folder
 
 
 def build_counts_file(out: str | Path, *, start: str, end: str, snapshots: str | Path | None = None,

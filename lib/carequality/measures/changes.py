@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import vocab
-from .history import NON_REPLACING, History, active_at, outcomes_by_location_date, ratings_at
+from carequality import vocab
+from carequality.model.history import NON_REPLACING, active_at, outcomes_by_location_date, ratings_at
+from carequality.sources.frames import History
 
 #: How the report names CQC's primary inspection categories (Haringey's Table 4 rows).
 CATEGORY_LABELS = {vocab.COMMUNITY: "Community based", vocab.RESIDENTIAL: "Care homes"}

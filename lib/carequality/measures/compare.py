@@ -26,103 +26,28 @@ Rules, stated once (docs/benchmarks.md says the same in words):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
-from . import vocab
-from .councils import Council, all_councils, council_by_code, council_for_cqc_name
-from .history import History, active_at, ratings_at
-from .text import percent
+from carequality import vocab
+from carequality.areas import (
+    COUNCIL, ENGLAND, ENGLAND_CODE, ENGLAND_NAME, PEERS, REGION, REGION_CODES, PeerGroup, region_code,
+)
+from carequality.councils import Council, all_councils, council_for_cqc_name
+from carequality.measures.shares import percent, round1
+from carequality.model.history import active_at, ratings_at
+from carequality.sources.area_counts import COUNT_COLUMNS, COUNTS, KEY, as_counts_frame, empty_counts
+from carequality.sources.frames import History
+from carequality.vocab import GRADED_COLUMNS
 
-ENGLAND_CODE = "E92000001"
-ENGLAND_NAME = "England"
-#: ONS codes of the nine English regions, by the names councils.csv uses.
-REGION_CODES: dict[str, str] = {
-    "North East": "E12000001",
-    "North West": "E12000002",
-    "Yorkshire and The Humber": "E12000003",
-    "East Midlands": "E12000004",
-    "West Midlands": "E12000005",
-    "East of England": "E12000006",
-    "London": "E12000007",
-    "South East": "E12000008",
-    "South West": "E12000009",
-}
-REGION_NAMES: dict[str, str] = {code: name for name, code in REGION_CODES.items()}
-
-#: Count columns: the graded ratings (report order), then locations without a graded rating, then all active.
-GRADED_COLUMNS: dict[str, str] = {
-    "Outstanding": "outstanding",
-    "Good": "good",
-    "Requires improvement": "requires_improvement",
-    "Inadequate": "inadequate",
-}
-COUNTS: tuple[str, ...] = (*GRADED_COLUMNS.values(), "not_graded", "active")
-#: The columns of `ratings_by_area_month_category`.
-COUNT_COLUMNS: tuple[str, ...] = ("month", "date", "area_type", "area_code", "area_name", "category", *COUNTS, "source")
-KEY = ["month", "area_code", "category"]
-
-COUNCIL, REGION, PEERS, ENGLAND = "council", "region", "peer group", "england"
 NOT_COVERED = "not covered by the inputs"
-
-
-# ---- areas -------------------------------------------------------------------------------------------------
-def area_type_of(code: str) -> str:
-    """council, region or england, from the ONS code's prefix."""
-    if code == ENGLAND_CODE:
-        return ENGLAND
-    if code.startswith("E12"):
-        return REGION
-    return COUNCIL
-
-
-def region_code(council: Council) -> str:
-    return REGION_CODES[council.region]
-
-
-@dataclass(frozen=True)
-class PeerGroup:
-    """A named list of comparator councils (ONS codes), with where it came from and what was done to it."""
-
-    name: str
-    codes: tuple[str, ...]
-    source: str
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def councils(self) -> tuple[Council, ...]:
-        return tuple(council_by_code(c) for c in self.codes)
-
-    def describe(self) -> str:
-        names = ", ".join(c.short_name for c in self.councils)
-        return f"{self.name} ({len(self.codes)} councils: {names})"
-
-
-def peer_group(name: str, codes: list[str] | tuple[str, ...], *, council: str, source: str) -> PeerGroup:
-    """A peer group for `council` from validated ONS codes; the council itself, if listed, is left out and noted."""
-    notes = []
-    kept = []
-    for c in codes:
-        if c == council:
-            notes.append(f"{council_by_code(c).short_name} itself is in the list and is not counted as its own peer")
-            continue
-        if c not in kept:
-            kept.append(c)
-    if not kept:
-        raise ValueError(f"peer group {name!r} has no councils other than the council itself")
-    return PeerGroup(name=name, codes=tuple(kept), source=source, notes=tuple(notes))
 
 
 # ---- months ------------------------------------------------------------------------------------------------
 def months_between(start: object, end: object) -> list[str]:
     """Months ('YYYY-MM') from the month containing `start` to the month containing `end`."""
     return [str(p) for p in pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")]
-
-
-def month_label(month: str) -> str:
-    """'2025-03' → 'Mar 2025'."""
-    return pd.Period(month, freq="M").strftime("%b %Y")
 
 
 def point_date(month: str, covered_from: pd.Timestamp | None, covered_to: pd.Timestamp) -> pd.Timestamp | None:
@@ -271,21 +196,6 @@ def _wide(act: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def _row(month, date, area_type, code, name, category, counts, source) -> dict:
     return {"month": month, "date": pd.Timestamp(date), "area_type": area_type, "area_code": code,
             "area_name": name, "category": category, **counts, "source": source}
-
-
-def empty_counts() -> pd.DataFrame:
-    return as_counts_frame([])
-
-
-def as_counts_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    """Rows as `ratings_by_area_month_category` with its dtypes."""
-    frame = pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-    for c in COUNTS:
-        frame[c] = frame[c].astype("int64")
-    for c in ("month", "area_type", "area_code", "area_name", "category", "source"):
-        frame[c] = frame[c].astype(str)
-    return frame.reset_index(drop=True)
 
 
 def counts_from_locations(
@@ -448,12 +358,6 @@ def change_since_baseline(counts: pd.DataFrame, *, council: Council, peers: Peer
                   ("baseline_good_or_outstanding", "baseline_rated", "good_or_outstanding", "rated"))
 
 
-def round1(v: float) -> float:
-    """Round to one decimal place, half away from zero (as text.percent does)."""
-    r = int(abs(v) * 10 + 0.5 + 1e-9) / 10
-    return r if v >= 0 else -r
-
-
 def _typed(frame: pd.DataFrame, ints: tuple[str, ...]) -> pd.DataFrame:
     for c in ints:
         frame[c] = frame[c].astype("Int64")
@@ -524,7 +428,7 @@ def history_coverage(history: History) -> tuple[pd.Timestamp | None, pd.Timestam
     cannot know what closed before its first file). The file's date is read from its name as the snapshot
     loader does, or is its latest publication date. To: the latest day the history knows anything about.
     """
-    from .sources.snapshots import date_from_name
+    from carequality.sources.snapshots import date_from_name
 
     locs = history.locations_all
     o = history.outcomes_by_location_date_key_question

@@ -26,17 +26,18 @@ from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .sources.provenance import sha256_of
+from carequality.sources.provenance import sha256_of
 
 if TYPE_CHECKING:  # pandas and the loader are imported when a file is loaded: checking the cache needs neither
-    from .sources.ratings_file import RatingsFile
+    from carequality.sources.ratings_file import RatingsFile
 
 SOCIAL_CARE = "Social Care Org"  # the loader's default location type (sources/ratings_file.py)
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: The source tree's root when the package runs from a clone (lib/carequality/sources/cache.py).
 REPO_DIR = PACKAGE_DIR.parents[1]
 #: The files whose code decides what a ratings file loads to: any change to them is a new cache key.
-LOADER_FILES = ("sources/ratings_file.py", "sources/tabular.py", "sources/dates.py", "vocab.py", "cache.py")
+LOADER_FILES = ("sources/ratings_file.py", "sources/tabular.py", "sources/dates.py", "vocab.py", "sources/cache.py")
 LIBRARIES = ("pandas", "pyarrow", "python-calamine")
 #: RatingsFile fields that describe where the bytes are, not what they say: set by the caller, never stored.
 PLACE_FIELDS = ("path", "sha256")
@@ -89,7 +90,7 @@ def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_
 
 def load_ratings_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> tuple[RatingsFile, bool]:
     """(ratings, True if served from the cache)."""
-    from .sources.ratings_file import load_ratings_file
+    from carequality.sources.ratings_file import load_ratings_file
 
     path = Path(path)
     location_types = tuple(location_types)
@@ -116,7 +117,7 @@ def is_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CAR
 def read_entry(entry: Path, path: Path, digest: str) -> RatingsFile | None:
     import pandas as pd
 
-    from .sources.ratings_file import RatingsFile
+    from carequality.sources.ratings_file import RatingsFile
 
     meta_file = entry / "meta.json"
     if not meta_file.is_file():

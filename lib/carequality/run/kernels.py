@@ -42,7 +42,7 @@ PRELOAD = (
     "pandas",
     "pyarrow.parquet",
     "carequality.report",
-    "carequality.cache",
+    "carequality.sources.cache",
 )
 
 
@@ -50,7 +50,7 @@ def preload_modules() -> list[str]:
     """PRELOAD, then the notebook's `from carequality.x import y` lines as modules x and x.y (y may be a module)."""
     import re
 
-    from .render import NOTEBOOK
+    from carequality.run.render import NOTEBOOK
 
     found = list(PRELOAD)
     try:
@@ -78,7 +78,7 @@ class KernelTemplate:
         to_r, self._to_w = os.pipe()
         self._from_r, from_w = os.pipe()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "carequality.kernels", str(to_r), str(from_w)],
+            [sys.executable, "-m", "carequality.run.kernels", str(to_r), str(from_w)],
             pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, start_new_session=True,
         )
         os.close(to_r)

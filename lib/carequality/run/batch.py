@@ -26,8 +26,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EXIT_BAD_INPUT, InputError, ParamsError
-from .params import ReportParams, load_params
+from carequality.errors import EXIT_BAD_INPUT, InputError, ParamsError
+from carequality.params import ReportParams, load_params
 
 EXIT_FAILED = 1
 OK, FAILED, BAD_INPUT = "ok", "failed", "bad input"
@@ -73,7 +73,7 @@ def default_workers(n_jobs: int) -> int:
 
 def plan(params_files: Iterable[str | Path], out_root: Path) -> tuple[list[Job], list[Outcome]]:
     """Validate every params file: (jobs to run, outcomes of files that cannot run)."""
-    from .render import output_dir
+    from carequality.run.render import output_dir
 
     jobs: list[Job] = []
     refused: list[Outcome] = []
@@ -105,7 +105,7 @@ def _input_key(params: ReportParams) -> tuple[Path, tuple[str, ...]] | None:
 
 def _warm(path: str, location_types: tuple[str, ...]) -> tuple[str | None, bool, float]:
     """In a helper process: parse into the cache. (error message or None, served from cache, seconds)."""
-    from .cache import load_ratings_cached
+    from carequality.sources.cache import load_ratings_cached
 
     started = time.perf_counter()
     try:
@@ -119,7 +119,7 @@ def _warm(path: str, location_types: tuple[str, ...]) -> tuple[str | None, bool,
 
 def warm_cache(jobs: Sequence[Job], workers: int, *, log=print) -> dict[tuple[Path, tuple[str, ...]], str]:
     """Parse each distinct ratings file once; return {input: error} for the inputs that could not be read."""
-    from .cache import cache_dir, is_cached
+    from carequality.sources.cache import cache_dir, is_cached
 
     keys = sorted({k for j in jobs if (k := _input_key(j.params)) is not None})
     if not keys or cache_dir() is None:
@@ -180,7 +180,7 @@ def _init_worker(fork_kernels: bool) -> None:
     import papermill  # noqa: F401
 
     if fork_kernels:
-        from .kernels import TemplateError, start_template
+        from carequality.run.kernels import TemplateError, start_template
 
         try:
             _kernel_template = start_template()
@@ -190,11 +190,11 @@ def _init_worker(fork_kernels: bool) -> None:
 
 def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...]) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
-    from .render import RenderError, _kernel_manager_class, render
+    from carequality.run.render import RenderError, _kernel_manager_class, render
 
     kernel_manager = None
     if _kernel_template is not None and _kernel_template.alive():
-        from .kernels import manager_class
+        from carequality.run.kernels import manager_class
 
         kernel_manager = lambda sockets: manager_class(_kernel_manager_class(sockets), _kernel_template)  # noqa: E731
 
@@ -220,7 +220,7 @@ def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "output
               progress: bool = True, formats: tuple[str, ...] = ("html",), now: dt.datetime | None = None,
               fork_kernels: bool = True, log=None) -> list[Outcome]:
     """Render every params file; return one Outcome per file, in the order given."""
-    from .cache import pin_cache_dir
+    from carequality.sources.cache import pin_cache_dir
 
     pin_cache_dir()  # before any worker or kernel starts
     log = log or (lambda msg: print(msg, file=sys.stderr))

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from . import vocab
+from carequality import vocab
 
 #: The 28 headers of CQC's "Care directory with ratings" Locations sheet, in CQC's order.
 HEADERS = [
@@ -149,9 +149,9 @@ def write_example(out: Path) -> list[Path]:
         w = csv.DictWriter(f, fieldnames=HEADERS, lineterminator="\n")
         w.writeheader()
         w.writerows(example_rows())
-    from .example_api import write_api_example  # the same locations' history in CQC's API layout
-    from .example_national import write_national_example  # England, region and peer counts (docs/benchmarks.md)
-    from .example_records import write_example_records  # the council's own QA records (docs/inputs.md)
+    from carequality.examples.api import write_api_example
+    from carequality.examples.national import write_national_example
+    from carequality.examples.records import write_example_records
 
     api = write_api_example(out / "cqc_api", example_rows())
     return [path, *api, *write_example_records(out), *write_national_example(out)]

@@ -17,21 +17,24 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import version as dist_version
+from importlib.resources import files
 from pathlib import Path
 
 import nbformat
 
-from . import __version__
-from .errors import InputError
-from .exports import check_formats, parse_formats, write_exports
-from .params import ReportParams, load_params, params_for_manifest
-from .sources.provenance import sha256_of_input
-from .tables import TABLE_MIME, table_json_to_csv
+from carequality import __version__
+from carequality.errors import InputError
+from carequality.run.exports import check_formats, parse_formats, write_exports
+from carequality.params import ReportParams, load_params, params_for_manifest
+from carequality.sources.provenance import sha256_of_input
+from carequality.present.tables import TABLE_MIME, table_json_to_csv
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parents[1]
-NOTEBOOK = REPO_DIR / "notebooks" / "annual_report.ipynb"
-TEMPLATE_DIR = PACKAGE_DIR / "templates"
+#: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
+#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone links to the same file.
+NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
+TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
+#: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
+REPO_DIR = Path(__file__).resolve().parents[3]
 LIBRARIES = ("carequality", "pandas", "papermill", "nbconvert", "matplotlib", "pydantic", "python-calamine", "ipykernel")
 
 
@@ -61,6 +64,9 @@ def output_dir(params: ReportParams, out_root: Path) -> Path:
 
 
 def git_commit() -> str:
+    """The clone's commit (with -dirty for uncommitted changes); 'unknown' for an installed package."""
+    if not (REPO_DIR / ".git").exists() or not (REPO_DIR / "pyproject.toml").is_file():
+        return "unknown"
     try:
         out = subprocess.run(
             ["git", "-C", str(REPO_DIR), "rev-parse", "--short=12", "HEAD"],
@@ -142,7 +148,7 @@ def collect_tables(nb: nbformat.NotebookNode) -> list[dict]:
 
 def collect_figures(nb: nbformat.NotebookNode) -> list[tuple[dict, str]]:
     """Each chart's data (FIGURE_MIME, figures.py) and its base64 PNG, in report order."""
-    from .figures import FIGURE_MIME
+    from carequality.present.figures import FIGURE_MIME
 
     figures = []
     for cell in nb.cells:
@@ -282,7 +288,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
 
 def check(params_path: str | Path) -> tuple[ReportParams, object]:
     """Validate params and load every input (the model), running nothing else."""
-    from .model import build_model
+    from carequality.model.build import build_model
 
     params = load_params(params_path)
     return params, build_model(params)
