@@ -27,7 +27,14 @@ from xml.sax.saxutils import escape
 
 from carequality import vocab
 from carequality.councils import all_councils
-from carequality.examples.ratings import HEADERS, _COMMUNITY, _FIRST, _HOME, _STREETS, _kq_ratings, _pick, hash_name
+from carequality.examples.common import COMMUNITY_SUFFIXES as _COMMUNITY
+from carequality.examples.common import FIRST_NAMES as _FIRST
+from carequality.examples.common import HOME_SUFFIXES as _HOME
+from carequality.examples.common import STREETS as _STREETS
+from carequality.examples.common import hash_name
+from carequality.examples.common import kq_ratings as _kq_ratings
+from carequality.examples.common import pick as _pick
+from carequality.examples.ratings import HEADERS
 
 SEED = 20260601
 AS_OF = dt.date(2026, 5, 29)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import filecmp
 
-from carequality.examples.ratings import write_example
+from carequality.examples import write_example
 from conftest import ROOT
 
 

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from carequality.errors import ParamsError
-from carequality.params import SECTIONS, load_params
+from carequality.params import load_params
+from carequality.registry import SECTION_NAMES as SECTIONS
 from conftest import EXAMPLE_PARAMS
 
 

@@ -51,10 +51,12 @@ def test_worst_rating_by_provider():
         "1-6": "Good", "A": "Requires improvement", "B": "Not Rated", "C": "Outstanding"}
 
 
-def test_change_phrase():
-    assert qa.change_phrase(86, 85) == "a net increase of 1"
-    assert qa.change_phrase(56, 64, "locations") == "a net decrease of 8 locations"
-    assert qa.change_phrase(3, 3) == "no change"
+def test_net_change_phrase():
+    from carequality.present.text import net_change_phrase
+
+    assert net_change_phrase(86, 85) == "a net increase of 1"
+    assert net_change_phrase(56, 64, "locations") == "a net decrease of 8 locations"
+    assert net_change_phrase(3, 3) == "no change"
 
 
 def test_change_table():

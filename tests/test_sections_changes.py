@@ -16,7 +16,8 @@ from carequality import vocab
 from carequality.errors import ParamsError
 from carequality.sources.frames import History, normalise_locations, normalise_outcomes
 from carequality.model.build import Model, build_model
-from carequality.params import SECTION_INPUTS, load_params, parse_params
+from carequality.params import load_params, parse_params
+from carequality.registry import SECTION_NAMES
 from carequality.sections import changes
 from conftest import OLDHAM_API, ROOT
 
@@ -41,7 +42,7 @@ def make_params(tmp_path: Path, *, options: dict | None = None, sections=None):
 
 
 def test_history_sections_are_registered_and_chosen_by_their_inputs(tmp_path):
-    assert set(HISTORY_SECTIONS) <= set(SECTION_INPUTS)
+    assert set(HISTORY_SECTIONS) <= set(SECTION_NAMES)
     p = make_params(tmp_path)
     assert set(HISTORY_SECTIONS) <= set(p.sections)
     assert "market_overview" in p.sections  # latest ratings come from the API without a ratings file
@@ -129,10 +130,12 @@ def test_inspections_section(small):
     assert list(s.table("inspections_in_period_list").frame["CQC location ID"]) == ["A", "B"]
 
 
-def test_change_phrase():
-    assert changes.change_phrase(2, 7) == "down from 7 in the previous period"
-    assert changes.change_phrase(8, 1) == "up from 1 in the previous period"
-    assert changes.change_phrase(3, 3) == "the same number as in the previous period"
+def test_previous_period_phrase():
+    from carequality.present.text import previous_period_phrase
+
+    assert previous_period_phrase(2, 7) == "down from 7 in the previous period"
+    assert previous_period_phrase(8, 1) == "up from 1 in the previous period"
+    assert previous_period_phrase(3, 3) == "the same number as in the previous period"
 
 
 def test_rating_changes_section(small):

@@ -16,43 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from carequality.councils import Council, council_by_code, slugify
 from carequality.errors import ParamsError
-
-#: Inputs that can each give the latest CQC ratings (any one of them will do).
-CQC_LATEST: tuple[str, ...] = ("cqc_ratings", "cqc_api", "cqc_snapshots")
-#: Inputs that can each give a ratings history (any one of them will do; both are merged when given).
-CQC_HISTORY: tuple[str, ...] = ("cqc_api", "cqc_snapshots")
-#: Report sections in report order, each with the inputs (fields of `Inputs`) it needs. A need is an input's
-#: name, or a tuple of names any one of which will do (such as CQC_LATEST).
-#: A params file lists the sections it wants; by default, every section whose inputs are given.
-SECTION_INPUTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
-    "market_overview": (CQC_LATEST,),
-    "ratings_overview": (CQC_LATEST,),
-    "key_question_ratings": (CQC_LATEST,),
-    "location_ratings_appendix": (CQC_LATEST,),
-    # Ratings history (docs/history.md); sections in carequality.sections.changes.
-    "inspections_in_period": (CQC_HISTORY,),
-    "rating_changes": (CQC_HISTORY,),
-    "registrations_in_period": (CQC_HISTORY,),
-    "deregistrations_in_period": (CQC_HISTORY,),
-    "not_inspected_since": (CQC_HISTORY,),
-    "key_question_ratings_at_dates": (CQC_HISTORY,),
-    # The council's own QA records (docs/inputs.md); sections in carequality.sections.qa.
-    "commissioned_market": (CQC_LATEST, "commissioned_services"),
-    "commissioned_by_rating": (CQC_LATEST, "commissioned_services"),
-    "commissioned_by_service_type": (CQC_LATEST, "commissioned_services"),
-    "ratings_vs_baseline": (CQC_LATEST, "commissioned_services"),
-    "high_risk_in_area": (CQC_LATEST, "risk_register"),
-    "high_risk_out_of_area": (CQC_LATEST, "risk_register"),
-    "risk_levels": (CQC_LATEST, "risk_register"),
-    "qa_activity": (CQC_LATEST, "qa_visits"),
-    "inspection_themes": (CQC_LATEST, "inspection_themes"),
-    # Comparison with region, England and peers (docs/benchmarks.md); sections in carequality.sections.compare.
-    "benchmarks": (CQC_LATEST, ("area_ratings_by_month", *CQC_HISTORY)),
-    "external_benchmarks": ("external_benchmark",),
-    "benchmarks_method": (("area_ratings_by_month", *CQC_HISTORY, "external_benchmark"),),
-}
-SECTIONS: tuple[str, ...] = tuple(SECTION_INPUTS)
-
+from carequality.registry import BY_NAME, CQC_LATEST, SECTION_NAMES, SECTIONS
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -234,9 +198,9 @@ class ReportParams(_Strict):
     def _known_sections(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if v is None:
             return v
-        unknown = [s for s in v if s not in SECTION_INPUTS]
+        unknown = [s for s in v if s not in BY_NAME]
         if unknown:
-            raise ValueError(f"{', '.join(map(repr, unknown))} not a section; expected some of {', '.join(SECTIONS)}")
+            raise ValueError(f"{', '.join(map(repr, unknown))} not a section; expected some of {', '.join(SECTION_NAMES)}")
         dups = sorted({s for s in v if v.count(s) > 1})
         if dups:
             raise ValueError(f"listed more than once: {', '.join(dups)}")
@@ -247,15 +211,10 @@ class ReportParams(_Strict):
         given = {name for name, p in self.inputs if p is not None}
 
         def unmet(section: str) -> list[str]:
-            out = []
-            for need in SECTION_INPUTS[section]:
-                names = (need,) if isinstance(need, str) else need
-                if not set(names) & given:
-                    out.append(" or ".join(f"inputs.{n}" for n in names))
-            return out
+            return [" or ".join(f"inputs.{n}" for n in names) for names in BY_NAME[section].unmet(given)]
 
         if self.sections is None:
-            chosen = tuple(s for s in SECTION_INPUTS if not unmet(s))
+            chosen = tuple(s.name for s in SECTIONS if not s.unmet(given))
             object.__setattr__(self, "sections", chosen)
             return self
         problems = [f"section {s!r} needs {', '.join(unmet(s))}" for s in self.sections if unmet(s)]
@@ -404,4 +363,4 @@ def params_for_manifest(params: ReportParams) -> dict:
     return params.model_dump(mode="json")
 
 
-__all__ = ["ReportParams", "load_params", "parse_params", "SECTIONS", "slugify"]
+__all__ = ["ReportParams", "load_params", "parse_params", "slugify"]

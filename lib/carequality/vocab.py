@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 #: Every rating word CQC publishes, in report order: the four graded ratings
@@ -58,7 +60,40 @@ RESIDENTIAL = "Residential social care"
 COMMUNITY = "Community based adult social care services"
 #: CQC's primary inspection categories for adult social care.
 CATEGORIES: tuple[str, ...] = (RESIDENTIAL, COMMUNITY)
-CATEGORY_LABELS = {RESIDENTIAL: "Residential social care", COMMUNITY: "Community based adult social care services"}
+
+
+@dataclass(frozen=True)
+class CategoryWords:
+    """How the report names one of CQC's primary inspection categories, in each place it appears."""
+
+    #: Row label of the inspection and change tables (Haringey's Table 4): "Care homes", "Community based".
+    row: str
+    #: Row label of the council's QA tables: "Care homes", "Community services".
+    qa_row: str
+    #: Label of charts and comparison sentences: "Residential social care (care homes)".
+    chart: str
+    #: Cell of the location appendix: "Care home", "Community".
+    cell: str
+    #: Singular and plural nouns of the sentences about the market and its changes: "care home", "care homes".
+    noun: tuple[str, str]
+    #: Singular and plural nouns of the QA sentences: "care home", "community service".
+    qa_noun: tuple[str, str]
+    #: Plural noun of the comparison sentences: "care homes (residential social care)".
+    compare_noun: str
+
+
+#: Every name of each category, defined once.
+CATEGORY_WORDS: dict[str, CategoryWords] = {
+    RESIDENTIAL: CategoryWords(
+        row="Care homes", qa_row="Care homes", chart="Residential social care (care homes)", cell="Care home",
+        noun=("care home", "care homes"), qa_noun=("care home", "care homes"),
+        compare_noun="care homes (residential social care)"),
+    COMMUNITY: CategoryWords(
+        row="Community based", qa_row="Community services", chart="Community-based adult social care",
+        cell="Community", noun=("community-based service", "community-based services"),
+        qa_noun=("community service", "community services"),
+        compare_noun="community-based adult social care services"),
+}
 
 #: CQC's rating colours (from CQC's published style), one per rating word.
 #: Charts always label values too, so colour never carries meaning alone.

@@ -76,7 +76,7 @@ def _cmd_counts(args: argparse.Namespace) -> int:
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
-    from carequality.examples.ratings import write_example
+    from carequality.examples import write_example
 
     for path in write_example(Path(args.out)):
         print(path)

@@ -1,0 +1,21 @@
+"""Deterministic generators of the example council's data (York), in the exact shapes CQC and councils publish.
+
+`write_example(out)` writes every example input; `carequality example` calls it and a test checks that the
+committed data/example/ equals a fresh run. Runtime code never imports this package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carequality.examples.api import write_api_example
+from carequality.examples.national import write_national_example
+from carequality.examples.ratings import example_rows, write_ratings_example
+from carequality.examples.records import write_example_records
+
+
+def write_example(out: Path) -> list[Path]:
+    """Write the example ratings file, its API history, the council's QA records and the national counts."""
+    path = write_ratings_example(out)
+    api = write_api_example(out / "cqc_api", example_rows())
+    return [path, *api, *write_example_records(out), *write_national_example(out)]

@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from carequality import vocab
-from carequality.examples.ratings import AS_OF, SEED, _FIRST, _kq_ratings, hash_name
+from carequality.examples.common import AS_OF, FIRST_NAMES, SEED, hash_name, kq_ratings
 
 LA = "York"
 #: Key questions in the order the API lists them.
@@ -75,7 +75,7 @@ def _earlier_reports(rng: random.Random, current: str, before: dt.date, n: int) 
         if kind == "ibnr":
             out.append({"date": when, "overall": "Inspected but not rated", "kqs": {"Safe": "Inspected but not rated"}})
             continue
-        kqs = _kq_ratings(rng, rating)
+        kqs = kq_ratings(rng, rating)
         if kind == "focused":
             kqs = {q: kqs[q] for q in ("Safe", "Well-led")}
         out.append({"date": when, "overall": rating, "kqs": kqs})
@@ -270,7 +270,7 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
     for i, closed in enumerate(closures):
         care_home = i % 3 == 0
         loc_id = f"1-{910000000 + i * 104729}"
-        name = f"{_FIRST[(i * 7) % len(_FIRST)]} {'Residential Home' if care_home else 'Domiciliary Care'}"
+        name = f"{FIRST_NAMES[(i * 7) % len(FIRST_NAMES)]} {'Residential Home' if care_home else 'Domiciliary Care'}"
         loc = {
             "id": loc_id, "provider_id": f"1-{650000000 + i * 1013}", "type": "Social Care Org", "name": name,
             "status": "Deregistered", "deregistered": closed, "care_home": care_home,
@@ -284,7 +284,7 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
         reports = _earlier_reports(rng, rating, last, rng.randint(0, 2))
         loc["registered"] = max((reports[-1]["date"] if reports else last) - dt.timedelta(days=rng.randint(200, 900)),
                                 dt.date(2010, 10, 1))
-        current = {"date": last, "overall": rating, "kqs": _kq_ratings(rng, rating), "group": "Care Homes"}
+        current = {"date": last, "overall": rating, "kqs": kq_ratings(rng, rating), "group": "Care Homes"}
         files[f"location_details/location_{loc_id}.json"] = _response(loc, reports, current, rng, saf=False)
         locations.append({"locationId": loc_id, "locationName": name, "postalCode": loc["postcode"]})
         providers.setdefault(loc["provider_id"], {"name": f"{name} Ltd", "locations": []})["locations"].append(loc_id)

@@ -25,7 +25,7 @@ import pandas as pd
 from carequality import vocab
 from carequality.measures.compare import counts_from_history, months_between
 from carequality.councils import all_councils, council_by_code
-from carequality.examples.ratings import AS_OF
+from carequality.examples.common import AS_OF
 from carequality.sources.frames import History, normalise_locations, normalise_outcomes
 
 SEED = 20260402

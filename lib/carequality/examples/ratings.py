@@ -15,6 +15,9 @@ import random
 from pathlib import Path
 
 from carequality import vocab
+from carequality.examples.common import (
+    AS_OF, COMMUNITY_SUFFIXES, FIRST_NAMES, HOME_SUFFIXES, SEED, STREETS, hash_name, kq_ratings, pick,
+)
 
 #: The 28 headers of CQC's "Care directory with ratings" Locations sheet, in CQC's order.
 HEADERS = [
@@ -25,36 +28,6 @@ HEADERS = [
     "Location Commissioning CCG Name", "Service / Population Group", "Domain", "Latest Rating", "Publication Date",
     "Report Type", "Inherited Rating (Y/N)", "URL", "Provider ID", "Provider Name", "Brand ID", "Brand Name",
 ]
-SEED = 20260401
-AS_OF = dt.date(2026, 3, 27)
-
-_FIRST = ["Acorn", "Beech", "Bramble", "Cedar", "Clover", "Elm", "Fern", "Hawthorn", "Hazel", "Heather", "Holly",
-          "Ivy", "Juniper", "Larch", "Linden", "Maple", "Meadow", "Oak", "Orchard", "Primrose", "Rowan", "Sycamore",
-          "Willow", "Yew", "Foxglove", "Bluebell", "Kestrel", "Heron", "Lapwing", "Skylark"]
-_HOME = ["House", "Lodge", "Court", "Grange", "Manor", "View", "Gardens"]
-_COMMUNITY = ["Home Care", "Care at Home", "Homecare Services", "Supported Living", "Community Care"]
-_STREETS = ["Station Road", "Church Lane", "Mill Lane", "High Street", "Park Road", "The Green", "Ousegate", "Gillygate"]
-
-
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _kq_ratings(rng: random.Random, overall: str) -> dict[str, str]:
-    if overall not in vocab.GRADED:
-        return {q: overall for q in vocab.KEY_QUESTIONS}
-    idx = vocab.GRADED.index(overall)
-    out = {}
-    for q in vocab.KEY_QUESTIONS:
-        step = rng.choices([-1, 0, 1], weights=[0.12, 0.76, 0.12])[0]
-        out[q] = vocab.GRADED[min(3, max(0, idx + step))]
-    if overall == "Outstanding":
-        out["Caring"] = "Outstanding"
-    if overall in ("Requires improvement", "Inadequate"):
-        out["Safe"] = overall
-        out["Well-led"] = overall
-    return out
-
 
 def example_rows(seed: int = SEED) -> list[dict[str, str]]:
     """Rows of the example ratings file, deterministic for a seed."""
@@ -67,18 +40,18 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
         nonlocal n_provider
         loc_id = f"1-{900000000 + i * 7919}"
         while True:
-            first = rng.choice(_FIRST)
-            name = f"{first} {rng.choice(_HOME)}" if kind == "home" else f"{first} {rng.choice(_COMMUNITY)}"
+            first = rng.choice(FIRST_NAMES)
+            name = f"{first} {rng.choice(HOME_SUFFIXES)}" if kind == "home" else f"{first} {rng.choice(COMMUNITY_SUFFIXES)}"
             if name not in names_used:
                 names_used.add(name)
                 break
         n_provider += 1
         provider = f"{first} Care Ltd" if rng.random() < 0.7 else rng.choice(["Northern Care Group Ltd", "Minster Care Partnership", "Ridings Support Ltd"])
         provider_id = f"1-{500000000 + (hash_name(provider) % 99999)}"
-        overall = _pick(rng, {"Outstanding": 5, "Good": 72, "Requires improvement": 15, "Inadequate": 2, "Not Rated": 6})
+        overall = pick(rng, {"Outstanding": 5, "Good": 72, "Requires improvement": 15, "Inadequate": 2, "Not Rated": 6})
         published = "" if overall == "Not Rated" else (AS_OF - dt.timedelta(days=rng.randint(20, 2600))).strftime("%d/%m/%Y")
         inherited = "Y" if overall != "Not Rated" and rng.random() < 0.06 else "N"
-        ratings = _kq_ratings(rng, overall)
+        ratings = kq_ratings(rng, overall)
         ratings["Overall"] = overall
         care_home = kind == "home"
         category = vocab.RESIDENTIAL if care_home else vocab.COMMUNITY
@@ -88,7 +61,7 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
             "Location ID": loc_id, "Location ODS Code": f"VN{i:03d}", "Location Name": name,
             "Care Home?": "Y" if care_home else "N", "Location Type": "Social Care Org",
             "Location Primary Inspection Category": category,
-            "Location Street Address": f"{rng.randint(1, 120)} {rng.choice(_STREETS)}", "Location Address Line 2": "",
+            "Location Street Address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}", "Location Address Line 2": "",
             "Location City": la if la != "York" else "York", "Location Post Code": f"YO{rng.randint(1, 32)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
             "Location Local Authority": la, "Location Region": region, "Location NHS Region": "North East and Yorkshire",
             "Location ONSPD CCG Code": "E38000188", "Location ONSPD CCG": "NHS Vale of York CCG",
@@ -117,7 +90,7 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
         i += 1
         loc_id = f"1-{900000000 + i * 7919}"
         rows.append({h: "" for h in HEADERS} | {
-            "Location ID": loc_id, "Location Name": f"{_FIRST[j]} Medical Practice", "Care Home?": "N",
+            "Location ID": loc_id, "Location Name": f"{FIRST_NAMES[j]} Medical Practice", "Care Home?": "N",
             "Location Type": "Primary Medical Services", "Location Primary Inspection Category": "GP Practices",
             "Location Local Authority": "York", "Location Region": "Yorkshire and The Humber",
             "Service / Population Group": "Overall", "Domain": "Overall", "Latest Rating": "Good",
@@ -134,24 +107,12 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
     return rows
 
 
-def hash_name(text: str) -> int:
-    """A stable small hash (Python's hash() is salted per process)."""
-    h = 0
-    for ch in text:
-        h = (h * 131 + ord(ch)) % 1_000_000_007
-    return h
-
-
-def write_example(out: Path) -> list[Path]:
+def write_ratings_example(out: Path) -> Path:
+    """The example council's "Care directory with ratings" file (CSV, as CQC publishes it)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "cqc_ratings_example.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=HEADERS, lineterminator="\n")
         w.writeheader()
         w.writerows(example_rows())
-    from carequality.examples.api import write_api_example
-    from carequality.examples.national import write_national_example
-    from carequality.examples.records import write_example_records
-
-    api = write_api_example(out / "cqc_api", example_rows())
-    return [path, *api, *write_example_records(out), *write_national_example(out)]
+    return path

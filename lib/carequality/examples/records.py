@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carequality import vocab
-from carequality.examples.ratings import SEED, example_rows
+from carequality.examples.common import SEED
+from carequality.examples.ratings import example_rows
 from carequality.examples.files import write_csv, write_xlsx
 from carequality.sources.council_records import COMMISSIONED_SERVICES, INSPECTION_THEMES, QA_VISITS, RISK_REGISTER, THEME_OFFERS
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from carequality import vocab
-from carequality.model.history import NON_REPLACING, active_at, outcomes_by_location_date, ratings_at
+from carequality.model.history import NON_REPLACING, day, active_at, outcomes_by_location_date, ratings_at
 from carequality.sources.frames import History
 
-#: How the report names CQC's primary inspection categories (Haringey's Table 4 rows).
-CATEGORY_LABELS = {vocab.COMMUNITY: "Community based", vocab.RESIDENTIAL: "Care homes"}
+#: The row labels of CQC's primary inspection categories (Haringey's Table 4 rows), in report order.
+ROW_LABELS = [vocab.CATEGORY_WORDS[c].row for c in (vocab.COMMUNITY, vocab.RESIDENTIAL)]
 #: A location's main service type: the first of these (CQC service type names) it is registered for.
 SERVICE_TYPE_PRIORITY = (
     "Nursing homes", "Residential homes", "Homecare agencies", "Supported living", "Shared lives",
@@ -25,19 +25,23 @@ NOT_KNOWN = "Not known"
 DIRECTIONS = ("Improved", "Declined", "Unchanged", "First rating")
 
 
-def _ts(value: object) -> pd.Timestamp:
-    return pd.Timestamp(value).normalize()
-
-
 def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category or NOT_KNOWN)
+    words = vocab.CATEGORY_WORDS.get(category)
+    return words.row if words else (category or NOT_KNOWN)
 
 
 def category_order(labels: object) -> list[str]:
     """Labels in report order: Community based, Care homes, then any others alphabetically."""
     present = list(dict.fromkeys(labels))
-    known = [lab for lab in CATEGORY_LABELS.values() if lab in present]
+    known = [lab for lab in ROW_LABELS if lab in present]
     return known + sorted(lab for lab in present if lab not in known)
+
+
+def counts_by_category_label(frame: pd.DataFrame) -> dict[str, int]:
+    """Rows of a frame with a `category` column by category row label, in report order; the two adult social care
+    categories always listed (0 when absent)."""
+    labels = frame["category"].map(category_label).value_counts()
+    return {label: int(labels.get(label, 0)) for label in category_order(ROW_LABELS + list(labels.index))}
 
 
 def main_service_type(service_types: str) -> str:
@@ -80,7 +84,7 @@ def inspections_in_period(history: History, start: object, end: object) -> pd.Da
     key_questions (those the report rated), source.
     """
     per = outcomes_by_location_date(history)
-    per = per[(per["report_date"] >= _ts(start)) & (per["report_date"] <= _ts(end)) & ~per["inherited"]]
+    per = per[(per["report_date"] >= day(start)) & (per["report_date"] <= day(end)) & ~per["inherited"]]
     per = per.reset_index(drop=True)
     carried = _overall_before(history, per, strictly=False)
     rating = per["overall"].astype(object).where(per["overall"].notna(), carried)
@@ -98,7 +102,7 @@ def inspection_counts(inspections: pd.DataFrame) -> pd.DataFrame:
     present = set(inspections["rating"].astype(str))
     words = list(vocab.GRADED) + [w for w in vocab.RATINGS[4:] if w in present]
     labels = inspections["category"].map(category_label)
-    rows = category_order(list(CATEGORY_LABELS.values()) + list(labels))
+    rows = category_order(ROW_LABELS + list(labels))
     out = []
     for lab in rows + ["Total"]:
         sub = inspections if lab == "Total" else inspections[labels == lab]
@@ -116,7 +120,7 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
     """
     o = history.outcomes_by_location_date_key_question
     new = o[(o["key_question"] == "Overall") & o["rating"].astype(str).isin(vocab.GRADED) & ~o["inherited"]
-            & (o["report_date"] >= _ts(start)) & (o["report_date"] <= _ts(end))]
+            & (o["report_date"] >= day(start)) & (o["report_date"] <= day(end))]
     new = new[["location_id", "report_date", "rating"]].rename(columns={"rating": "to_rating"}).reset_index(drop=True)
     before = _overall_before(history, new, strictly=True)
     new["from_rating"] = pd.Series([b if b in vocab.GRADED else "" for b in before], index=new.index, dtype=str)
@@ -137,7 +141,7 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
 
 def _dated(history: History, column: str, start: object, end: object) -> pd.DataFrame:
     loc = history.locations_all
-    hit = loc[(loc[column] >= _ts(start)) & (loc[column] <= _ts(end))].copy()
+    hit = loc[(loc[column] >= day(start)) & (loc[column] <= day(end))].copy()
     hit["main_service_type"] = hit["service_types"].map(main_service_type)
     return hit.sort_values([column, "location_name", "location_id"], kind="stable").reset_index(drop=True)
 
@@ -182,11 +186,11 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     """
     active = active_at(history, at)
     per = outcomes_by_location_date(history)
-    per = per[(per["report_date"] <= _ts(at)) & ~per["inherited"]]
+    per = per[(per["report_date"] <= day(at)) & ~per["inherited"]]
     last = per.groupby("location_id")["report_date"].max()
     out = active[["location_id", "location_name", "category", "registration_date"]].copy()
     out["last_report_date"] = out["location_id"].map(last).astype("datetime64[ns]")
-    out = out[out["last_report_date"].isna() | (out["last_report_date"] < _ts(before))].copy()
+    out = out[out["last_report_date"].isna() | (out["last_report_date"] < day(before))].copy()
     now = ratings_at(history, at)
     overall = now[now["key_question"] == "Overall"].set_index("location_id")["rating"].astype(str)
     out["overall_rating"] = out["location_id"].map(overall).fillna("").astype(str)
@@ -205,7 +209,7 @@ def key_question_ratings_at_dates(history: History, first: object, second: objec
     """
     active = active_at(history, second)[["location_id", "location_name", "category"]]
     parts = []
-    for when in (_ts(first), _ts(second)):
+    for when in (day(first), day(second)):
         r = ratings_at(history, when)
         r = r[r["key_question"].isin(vocab.KEY_QUESTIONS)]
         grid = active.merge(pd.DataFrame({"key_question": list(vocab.KEY_QUESTIONS)}), how="cross")

@@ -36,7 +36,9 @@ from carequality.areas import (
 )
 from carequality.councils import Council, all_councils, council_for_cqc_name
 from carequality.measures.shares import percent, round1
+from carequality.model.build import Model
 from carequality.model.history import active_at, ratings_at
+from carequality.params import ReportParams
 from carequality.sources.area_counts import COUNT_COLUMNS, COUNTS, KEY, as_counts_frame, empty_counts
 from carequality.sources.frames import History
 from carequality.vocab import GRADED_COLUMNS
@@ -444,3 +446,70 @@ def history_coverage(history: History) -> tuple[pd.Timestamp | None, pd.Timestam
     if not dates:
         return to, to
     return min(dates), max([to, *dates])
+
+
+# ---- what the comparison section shows, gathered from the model ----------------------------------------------
+def baseline_month(params: ReportParams) -> str:
+    """The month of the last month end on or before the baseline date (options.baseline_date, or the period start)."""
+    d = pd.Timestamp(params.options.baseline_date or params.period.start)
+    end = d.to_period("M").end_time.normalize()
+    return str((d.to_period("M") if d == end else d.to_period("M") - 1))
+
+
+def benchmark_counts(model: Model, params: ReportParams, months: list[str]) -> pd.DataFrame:
+    """`ratings_by_area_month_category` from every input that gives it, best first: the ratings history
+    (location level, every area it covers), the latest ratings file (the council, on its date), then the
+    counts file (England, regions and councils as prepared over CQC's national files)."""
+    include = params.options.include_inherited_ratings
+    extra = {n: params.council.code for n in params.council.cqc_names}
+    frames = []
+    if model.history is not None:
+        frm, to = history_coverage(model.history)
+        frames.append(counts_from_history(model.history, months, council=params.council.code,
+                                             covered_from=frm, covered_to=to,
+                                             include_inherited=include, extra_names=extra,
+                                             source="CQC ratings history"))
+    if model.as_of is not None and len(model.locations) and str(model.as_of.to_period("M")) in months:
+        frames.append(counts_from_locations(model.locations, council=params.council.council, date=model.as_of,
+                                               include_inherited=include, source="CQC ratings file"))
+    if model.area_counts is not None:
+        frames.append(model.area_counts[model.area_counts["month"].isin(months)])
+    return combine_counts(*frames)
+
+
+@dataclass
+class Comparison:
+    """Everything the comparison section shows: the months of the trend, the counts they come from, the latest month
+    covered for the council (`last`; None when no month is) and for England too (`now`), the baseline month, the
+    trend, distribution and change frames, and the history's local authorities that are not councils."""
+
+    months: list[str]
+    counts: pd.DataFrame
+    last: str | None
+    now: str | None
+    base: str
+    trend: pd.DataFrame | None = None
+    dist: pd.DataFrame | None = None
+    change: pd.DataFrame | None = None
+    unmapped: pd.DataFrame | None = None
+
+
+def comparison(model: Model, params: ReportParams) -> Comparison:
+    council = params.council.council
+    peers = model.peer_group
+    months = months_between(params.trend_from, params.period.end)
+    counts = benchmark_counts(model, params, months)
+    last = latest_covered_month(counts, council, months)
+    # "Now" for the distribution and the change: the latest month England is covered too, when there is one.
+    now = latest_covered_month(counts, council, months, with_england=True) or last
+    out = Comparison(months=months, counts=counts, last=last, now=now, base=baseline_month(params))
+    if last is None or now is None:
+        return out
+    out.months = months[: months.index(last) + 1]
+    out.trend = trend_good_outstanding(counts, council=council, peers=peers, months=out.months)
+    out.dist = rating_distribution_comparison(counts, council=council, peers=peers, month=now)
+    out.change = change_since_baseline(counts, council=council, peers=peers, baseline_month=out.base, month=now)
+    if model.history is not None:
+        extra = {n: params.council.code for n in params.council.cqc_names}
+        out.unmapped = unmapped_local_authorities(model.history, extra)
+    return out

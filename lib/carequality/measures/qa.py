@@ -1,7 +1,8 @@
-"""The council's QA records joined to CQC data: pure functions from frames to counted frames.
+"""The council's QA records joined to CQC data: functions from frames to counted frames.
 
-Sections (sections/qa.py) lay these out as tables and sentences. Nothing here reads a file or params;
-dates, thresholds and names come in as arguments, so each function is tested on frames built in the test.
+Sections (sections/qa.py) lay these out as tables and sentences. Nothing here reads a file. The small functions
+take frames, dates, thresholds and names as arguments, so each is tested on frames built in the test; the
+`*_measures` functions at the end of each part gather what one section shows from the model and params.
 
 Words: a location is *commissioned* when it is in the commissioned-services file; *in area* when CQC lists
 it under the council (the model's `locations`); the *host* view is every registered location in the area.
@@ -11,11 +12,19 @@ Not yet rated (every other word: Not Rated, no published rating, insufficient ev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 
 from carequality import vocab
-from carequality.sources.council_records import VISIT_TYPES, theme_key
 from carequality.measures.shares import percent
+from carequality.model.build import Model, area_mask
+from carequality.model.history import active_at, day, ratings_at
+from carequality.model.records import location_lookup, provider_key, with_cqc
+from carequality.params import ReportParams
+from carequality.sources.council_records import VISIT_TYPES, theme_key
+from carequality.sources.frames import History
 
 GO = "Good or Outstanding"
 RI = "Requires improvement or Inadequate"
@@ -36,7 +45,6 @@ DEFAULT_OVERSIGHT: dict[int, str] = {
     3: "Provider Escalation Panel",
     4: "Provider Escalation Panel",
 }
-CATEGORY_NOUNS = {vocab.RESIDENTIAL: ("care home", "care homes"), vocab.COMMUNITY: ("community service", "community services")}
 
 
 # ---- ratings ------------------------------------------------------------------------------------------
@@ -71,8 +79,7 @@ def worst_rating_by_provider(locations: pd.DataFrame) -> pd.Series:
     graded rating among its locations, or Not Rated when none of them has a graded rating."""
     if not len(locations):
         return pd.Series([], dtype=object)
-    pid = locations["provider_id"].fillna("").astype(str)
-    pid = pid.where(pid != "", locations["location_id"])
+    pid = provider_key(locations["provider_id"], locations["location_id"])
     order = {w: i for i, w in enumerate(vocab.GRADED)}
     rank = locations["overall_rating"].map(lambda r: order.get(str(r), -1))
     worst = rank.groupby(pid.to_numpy()).max()
@@ -137,17 +144,6 @@ def change_table(previous: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def change_phrase(now: int, before: int, noun: str = "") -> str:
-    """'a net increase of 1', 'a net decrease of 8' or 'no change' (with an optional noun after the number)."""
-    d = int(now) - int(before)
-    tail = f" {noun}" if noun else ""
-    if d > 0:
-        return f"a net increase of {d:,}{tail}"
-    if d < 0:
-        return f"a net decrease of {-d:,}{tail}"
-    return "no change"
-
-
 # ---- market -------------------------------------------------------------------------------------------
 
 
@@ -157,7 +153,7 @@ def market_measures(commissioned: pd.DataFrame) -> dict[str, object]:
     `commissioned` is with_cqc() output. People count every row; providers and locations only those CQC knows.
     """
     known = commissioned[commissioned["known"]]
-    providers = known["provider_id"].where(known["provider_id"].astype(str) != "", known["location_id"])
+    providers = provider_key(known["provider_id"], known["location_id"])
     n_loc = int(len(known))
     n_in = int(known["in_area"].sum())
     spend = commissioned["annual_spend"] if "annual_spend" in commissioned else pd.Series([], dtype="Float64")
@@ -212,13 +208,9 @@ def requires_improvement_count(ratings: pd.DataFrame, location_ids: set[str]) ->
 # ---- risk register ------------------------------------------------------------------------------------
 
 
-def _ts(d: object) -> pd.Timestamp:
-    return pd.Timestamp(d).normalize()
-
-
 def open_at(risk: pd.DataFrame, date: object) -> pd.DataFrame:
     """Spells in force on `date`: opened on or before it and not closed by it (a spell closes on its closed date)."""
-    d = _ts(date)
+    d = day(date)
     return risk[(risk["opened"] <= d) & (risk["closed"].isna() | (risk["closed"] > d))].reset_index(drop=True)
 
 
@@ -256,7 +248,7 @@ def risk_level_counts(risk: pd.DataFrame, provider_of: pd.Series, start: object,
 
     `provider_of` maps location_id → CQC provider id (a location CQC does not know counts as its own provider).
     """
-    s, e = _ts(start), _ts(end)
+    s, e = day(start), day(end)
     at_end = open_at(risk, e)
     moves = level_changes(risk)
     moves = moves[(moves["date"] >= s) & (moves["date"] <= e)]
@@ -288,7 +280,7 @@ def high_risk_at(risk: pd.DataFrame, date: object, from_level: int) -> pd.DataFr
 
 
 def in_period(frame: pd.DataFrame, column: str, start: object, end: object) -> pd.DataFrame:
-    return frame[(frame[column] >= _ts(start)) & (frame[column] <= _ts(end))].reset_index(drop=True)
+    return frame[(frame[column] >= day(start)) & (frame[column] <= day(end))].reset_index(drop=True)
 
 
 def visits_by_type(visits: pd.DataFrame) -> pd.DataFrame:
@@ -348,3 +340,253 @@ def offers_without_issues(issues: pd.DataFrame, offers: pd.DataFrame) -> list[st
     """Themes in the offers file that no issue uses (listed in a footnote, not silently left out)."""
     used = {theme_key(t) for t in issues["theme"]}
     return [t for t in offers["theme"] if theme_key(t) not in used]
+
+
+# ---- what each section shows, gathered from the model ---------------------------------------------------
+
+
+@dataclass
+class QaContext:
+    """What every QA section needs: the council's name, every location CQC's data knows (with its attributes and
+    overall rating), the ids in the council's area, the ratings history, and publication mode's threshold."""
+
+    council: str
+    lookup: pd.DataFrame
+    in_area: set[str]
+    history: History | None
+    threshold: int | None  # suppression threshold in publication mode, else None
+    publication: bool
+
+
+def qa_context(model: Model, params: ReportParams) -> QaContext:
+    history = model.history
+    hist_locs, hist_overall = None, None
+    if history is not None:
+        hist_locs = history.locations_all
+        hist_overall = overall_at(ratings_at(history, params.period.end))
+    lookup = location_lookup(model.cqc_locations_all, hist_locs, hist_overall)
+    la = lookup["local_authority"].fillna("").astype(str) if len(lookup) else pd.Series([], dtype=str)
+    in_area = set(lookup.index[area_mask(la, params).to_numpy()]) if len(lookup) else set()
+    in_area |= set(model.locations["location_id"])
+    publication = params.options.mode == "publication"
+    return QaContext(params.council.name, lookup, in_area, history,
+                     params.options.suppress_below if publication else None, publication)
+
+
+def commissioned(model: Model, ctx: QaContext, previous: bool = False) -> pd.DataFrame | None:
+    """The commissioned-services file (now, or at the previous period end) with CQC's attributes (with_cqc)."""
+    frame = model.records.commissioned_previous_by_location if previous else model.records.commissioned_by_location
+    return None if frame is None else with_cqc(frame, ctx.lookup, ctx.in_area)
+
+
+def host_overall_at(model: Model, params: ReportParams, date: object) -> pd.DataFrame | None:
+    """Every location registered in the area on `date` (from the history) with its overall rating then:
+    location_id, provider_id, category, overall_rating. None without a history."""
+    history = model.history
+    if history is None:
+        return None
+    active = active_at(history, date)
+    active = active[area_mask(active["local_authority"].fillna("").astype(str), params).to_numpy()]
+    types = active["location_type"].fillna("").astype(str)
+    active = active[types.isin(params.options.location_types) | (types == "")]
+    out = active[["location_id", "provider_id", "category"]].reset_index(drop=True)
+    return out.assign(overall_rating=out["location_id"].map(overall_at(ratings_at(history, date))))
+
+
+def market_change(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """market_measures now minus before: people, providers, locations, in area, the share in the area (percentage
+    points; None when either is unknown) and spend (None when either is unknown)."""
+    out: dict[str, Any] = {k: now[k] - before[k] for k in ("people", "providers", "locations", "in_area")}
+    out["share_in_area"] = (None if now["share_in_area"] is None or before["share_in_area"] is None
+                            else now["share_in_area"] - before["share_in_area"])
+    out["spend"] = None if now["spend"] is None or before["spend"] is None else now["spend"] - before["spend"]
+    return out
+
+
+def rating_rows(rows: dict[str, object]) -> pd.DataFrame:
+    """rating_group_table, allowing a row whose location count is known but not its ratings (an int)."""
+    counts_only = {k: v for k, v in rows.items() if isinstance(v, int)}
+    frame = rating_group_table({k: (None if isinstance(v, int) else v) for k, v in rows.items()})  # type: ignore[misc]
+    for k, n in counts_only.items():
+        frame.loc[frame[""] == k, "Locations"] = n
+    return frame
+
+
+def previous_rating_rows(model: Model, params: ReportParams, ctx: QaContext, labels: tuple[str, str, str],
+                         by_provider: bool) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Haringey's Table 1 at the end of the previous period: host row from the ratings history, commissioned rows
+    from the previous commissioned-services file rated from the history. A row is unknown (all None) without the
+    inputs it needs; a commissioned row whose locations the history does not all cover keeps only its count.
+    Returns the table and, per such row, the number of locations the history does not cover."""
+    prev_end = params.period.previous.end
+    host_prev = host_overall_at(model, params, prev_end)
+    if host_prev is not None and by_provider:
+        host_prev = worst_rating_by_provider(host_prev).to_frame("overall_rating")
+    com_prev = commissioned(model, ctx, previous=True)
+    rows: dict[str, object] = {labels[0]: None if host_prev is None else host_prev["overall_rating"]}
+    uncovered: dict[str, int] = {}
+    if com_prev is None:
+        rows[labels[1]] = rows[labels[2]] = None
+        return rating_rows(rows), uncovered
+    kp = com_prev[com_prev["known"]]
+    hist = ctx.history
+    o = None if hist is None else overall_at(ratings_at(hist, prev_end))
+    covered = set() if hist is None else set(hist.locations_all["location_id"])
+    for label, mask in ((labels[1], kp["in_area"]), (labels[2], ~kp["in_area"])):
+        sub = kp[mask]
+        missing = 0 if o is None else int((~sub["location_id"].isin(covered)).sum())
+        if o is not None and not missing:
+            rows[label] = sub["location_id"].map(o)
+        else:
+            rows[label] = int(len(sub))  # the count is known; the ratings then are not
+            if missing:
+                uncovered[label] = missing
+    return rating_rows(rows), uncovered
+
+
+def ratings_by_category_at(locations: pd.DataFrame, baseline: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """Per category: ratings_count now (the latest ratings' locations) and at the baseline (None without one)."""
+    out = {}
+    for cat in vocab.CATEGORIES:
+        now = ratings_count(locations.loc[locations["category"] == cat, "overall_rating"])
+        then = None if baseline is None else ratings_count(baseline.loc[baseline["category"] == cat, "overall_rating"])
+        out[cat] = {"now": now, "then": then}
+    return out
+
+
+def requires_improvement_by_category(model: Model, ctx: QaContext, com: pd.DataFrame,
+                                     baseline: object) -> list[dict[str, Any]]:
+    """Rutland 2.7: per category, in-area commissioned locations and requires_improvement_count now and (with a
+    history) at the baseline: category, locations, now (locations, ratings), then (or None)."""
+    cohort = com[com["known"] & com["in_area"]]
+    then_kq = ratings_at(ctx.history, baseline) if ctx.history is not None else None
+    out = []
+    for cat in vocab.CATEGORIES:
+        ids = set(cohort.loc[cohort["category"] == cat, "location_id"])
+        out.append({"category": cat, "locations": len(ids),
+                    "now": requires_improvement_count(model.ratings_by_location_key_question, ids),
+                    "then": None if then_kq is None else requires_improvement_count(then_kq, ids)})
+    return out
+
+
+@dataclass
+class HighRisk:
+    """Haringey's Tables 2 and 3: the services at a high risk level at a date, in or out of the area."""
+
+    services: pd.DataFrame  # one row per spell: with_cqc columns plus service, lead and provider (provider_key)
+    #: Every provider on the register with a location CQC knows, in or out of the area (for references).
+    all_providers: pd.Series
+    unknown: int  # high-risk cases at location ids CQC's data does not know (area unknown)
+    providers: int  # distinct providers of the services
+    suspended: int  # services with new placements suspended
+    lead_own: int  # services whose intervention the council leads
+
+
+def high_risk_measures(model: Model, params: ReportParams, ctx: QaContext, *, in_area: bool) -> HighRisk:
+    """The services at risk level options.high_risk_from_level or above at the period end, in the council's area
+    (in_area) or in others."""
+    risk = with_cqc(model.records.risk_by_case_opened, ctx.lookup, ctx.in_area)
+    spells = high_risk_at(risk, params.period.end, params.options.high_risk_from_level)
+    rows = spells[spells["known"] & (spells["in_area"] == in_area)].copy()
+    com = model.records.commissioned_by_location
+    stype = com.set_index("location_id")["service_type"] if com is not None else pd.Series(dtype=object)
+    rows["service"] = [stype.get(i) or (vocab.CATEGORY_WORDS[c].qa_row if c in vocab.CATEGORY_WORDS else c)
+                       for i, c in zip(rows["location_id"], rows["category"])]
+    rows["lead"] = [(la or (ctx.council if in_area else host)) for la, host in zip(rows["lead_authority"], rows["local_authority"])]
+    rows["provider"] = provider_key(rows["provider_id"], rows["location_id"])
+    rows = rows.reset_index(drop=True)
+    known_all = risk[risk["known"]]
+    return HighRisk(services=rows, all_providers=provider_key(known_all["provider_id"], known_all["location_id"]),
+                    unknown=int((~spells["known"]).sum()), providers=int(rows["provider"].nunique()),
+                    suspended=int(rows["placements_suspended"].fillna(False).sum()),
+                    lead_own=int((rows["lead"] == ctx.council).sum()))
+
+
+@dataclass
+class RiskSummary:
+    counts: pd.DataFrame  # risk_level_counts with Description and Oversight
+    services: int  # on the register at the period end
+    escalated: int
+    de_escalated: int
+    opened: int
+    closed: int
+
+
+def risk_summary(model: Model, params: ReportParams, ctx: QaContext, forums: dict[int, str]) -> RiskSummary:
+    """Coventry's Table One for the period: risk_level_counts with each level's description and oversight forum,
+    and the period's totals."""
+    provider_of = ctx.lookup["provider_id"] if len(ctx.lookup) else pd.Series(dtype=object)
+    provider_of = provider_of[provider_of.fillna("").astype(str) != ""]
+    counts = risk_level_counts(model.records.risk_by_case_opened, provider_of, params.period.start, params.period.end)
+    counts.insert(1, "Description", counts["Level"].map(RISK_LEVEL_DESCRIPTIONS))
+    counts.insert(2, "Oversight", counts["Level"].map(forums))
+    return RiskSummary(counts=counts, services=int(counts["Services at period end"].sum()),
+                       escalated=int(counts["Escalated to this level"].sum()),
+                       de_escalated=int(counts["De-escalated to this level"].sum()),
+                       opened=int(counts["Cases opened at this level"].sum()),
+                       closed=int(counts["Cases closed from this level"].sum()))
+
+
+@dataclass
+class VisitSummary:
+    by_type: pd.DataFrame  # visits_by_type of the period (with Previous period when the file has any)
+    outcomes: pd.DataFrame  # visit_outcomes of the period
+    previous: int  # visits in the previous period
+    outside: int  # visits dated in neither period
+    welfare_checks: int
+    welfare_services: int
+    welfare_low_rated: int  # services with a welfare check rated Requires improvement or Inadequate
+    suspensions: dict[str, int] | None  # in_area, out_of_area, unknown, total at the period end; None without a register
+
+
+def visit_summary(model: Model, params: ReportParams, ctx: QaContext) -> VisitSummary:
+    """Haringey 6.7: visits by type in the period and the previous one, outcomes, welfare checks, and services with
+    new placements suspended at the period end (from the risk register)."""
+    visits = with_cqc(model.records.visits_by_location_date, ctx.lookup, ctx.in_area)
+    p, prev = params.period, params.period.previous
+    cur = in_period(visits, "visit_date", p.start, p.end)
+    before = in_period(visits, "visit_date", prev.start, prev.end)
+    frame = visits_by_type(cur)
+    if not frame["Not found in CQC data"].any():
+        frame = frame.drop(columns="Not found in CQC data")
+    if len(before):
+        frame["Previous period"] = visits_by_type(before)["Total"]
+    welfare = cur[cur["visit_type"] == "welfare check"]
+    wl = welfare.drop_duplicates("location_id")
+    low = int(wl["overall_rating"].map(lambda r: str(r) in vocab.RI_OR_INADEQUATE).sum())
+    suspensions = None
+    risk = model.records.risk_by_case_opened
+    if risk is not None:
+        r = with_cqc(open_at(risk, p.end), ctx.lookup, ctx.in_area)
+        ids = r[r["placements_suspended"].fillna(False).astype(bool)].drop_duplicates("location_id")
+        n_in = int((ids["known"] & ids["in_area"]).sum())
+        n_out = int((ids["known"] & ~ids["in_area"]).sum())
+        suspensions = {"in_area": n_in, "out_of_area": n_out, "unknown": len(ids) - n_in - n_out, "total": len(ids)}
+    return VisitSummary(by_type=frame, outcomes=visit_outcomes(cur), previous=len(before),
+                        outside=len(visits) - len(cur) - len(before), welfare_checks=len(welfare),
+                        welfare_services=len(wl), welfare_low_rated=low, suspensions=suspensions)
+
+
+@dataclass
+class ThemeSummary:
+    ranked: pd.DataFrame  # themes_ranked
+    issues: int
+    reports: int
+    services: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    without_offer: list[str] | None  # themes with no support offer; None without an offers file
+    spare_offers: list[str]  # offers no issue uses
+
+
+def theme_summary(issues: pd.DataFrame, offers: pd.DataFrame | None) -> ThemeSummary:
+    """Leicester 4.12 and 4.15: themes ranked, with the counts the section's sentences give."""
+    ranked = themes_ranked(issues, offers)
+    reports = issues[["location_id", "report_date"]].drop_duplicates()
+    return ThemeSummary(
+        ranked=ranked, issues=len(issues), reports=len(reports), services=int(reports["location_id"].nunique()),
+        first=issues["report_date"].min() if len(issues) else None,
+        last=issues["report_date"].max() if len(issues) else None,
+        without_offer=None if offers is None else ranked.loc[ranked["Support offer"].isna(), "Theme"].tolist(),
+        spare_offers=[] if offers is None else offers_without_issues(issues, offers),
+    )

@@ -47,8 +47,6 @@ AREA_STYLE: dict[str, dict] = {
     PEERS: {"color": "#4d4d4d", "linestyle": ":", "marker": "^", "linewidth": 1.8, "markersize": 4.5},
     ENGLAND: {"color": "#8c8c8c", "linestyle": "--", "marker": "s", "linewidth": 1.6, "markersize": 3.5},
 }
-SHORT_CATEGORY = {vocab.RESIDENTIAL: "Residential social care (care homes)",
-                  vocab.COMMUNITY: "Community-based adult social care"}
 _LIGHT_TEXT = {"Outstanding", "Inadequate"}  # dark fills: white labels
 #: Hatch line colour per rating: light on Inadequate's dark red, so in greyscale it is not Outstanding's solid.
 HATCH_COLOUR = {"Outstanding": "#222222", "Good": "#222222", "Requires improvement": "#222222", "Inadequate": "#ffffff"}
@@ -206,7 +204,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
                 s = sub[(sub["area_type"] == area_type) & (sub["area"] == area)].set_index("month")["percent"]
                 lines.append((area_type, area, [_num(s.get(m)) for m in months]))
             _plot_lines(ax, x, lines, lo, hi)
-            ax.set_title(SHORT_CATEGORY[cat])
+            ax.set_title(vocab.CATEGORY_WORDS[cat].chart)
             step = max(1, math.ceil(len(months) / 8))
             ax.set_xticks(x[::step], [month_label(m) for m in months[::step]], rotation=45, ha="right")
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -250,7 +248,7 @@ def _trend_alt(t: pd.DataFrame, months: list[str]) -> str:
             else:
                 bits.append(f"{area} {_pct(a['percent'])} in {month_label(a['month'])} and "
                             f"{_pct(b['percent'])} in {month_label(b['month'])}")
-        parts.append(f"{SHORT_CATEGORY[cat]}: {'; '.join(bits)}.")
+        parts.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {'; '.join(bits)}.")
     gaps = t[t["percent"].isna()]
     if len(gaps):
         missing = [f"{area} ({len(g)} month-categories)" for area, g in gaps.groupby("area", sort=False)]
@@ -306,7 +304,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigure:
             ax.set_ylim(-0.6, len(areas) - 0.4)
             ax.set_xlim(0, 122)  # room on the right for the labels of narrow segments
             ax.set_xticks(range(0, 101, 20))
-            ax.set_title(SHORT_CATEGORY[cat], loc="left")
+            ax.set_title(vocab.CATEGORY_WORDS[cat].chart, loc="left")
             ax.tick_params(axis="y", length=0)
         axes[-1].set_xlabel("% of locations with a graded overall rating")
         handles = [Patch(facecolor=vocab.PALETTE[w], hatch=vocab.HATCHES[w], hatchcolor=HATCH_COLOUR[w],
@@ -342,7 +340,7 @@ def _distribution_alt(dist: pd.DataFrame) -> str:
                 continue
             shares = ", ".join(f"{w} {_pct(getattr(r, 'percent_' + c))}" for w, c in GRADED_COLUMNS.items())
             bits.append(f"{r.area}: {shares} of {int(r.rated):,} rated")
-        parts.append(f"{SHORT_CATEGORY[cat]}: {'; '.join(bits)}.")
+        parts.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {'; '.join(bits)}.")
     return " ".join(parts)
 
 
@@ -378,7 +376,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
             ax.set_ylim(-0.6, len(areas) - 0.4)
             ax.set_xlim(lo, hi + (hi - lo) * 0.6)  # room on the right for the labels
             ax.set_xticks(range(int(lo), int(hi) + 1, 5 if hi - lo <= 40 else 10))
-            ax.set_title(SHORT_CATEGORY[cat], loc="left")
+            ax.set_title(vocab.CATEGORY_WORDS[cat].chart, loc="left")
             ax.grid(axis="x", color="#dddddd", linewidth=0.6)
             ax.tick_params(axis="y", length=0)
         axes[-1].set_xlabel("% of rated locations that are Good or Outstanding")
@@ -436,7 +434,7 @@ def _change_alt(change: pd.DataFrame) -> str:
             else:
                 bits.append(f"{r['area']}: {_pct(r['baseline_percent'])} to {_pct(r['percent'])} "
                             f"({_points(r['change_points'])})")
-        parts.append(f"{SHORT_CATEGORY[cat]}: {'; '.join(bits)}.")
+        parts.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {'; '.join(bits)}.")
     return " ".join(parts)
 
 

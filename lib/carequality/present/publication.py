@@ -24,6 +24,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from carequality.present.tables import format_cell
+
 PROJECT_SALT = "carequality provider reference v1"
 PREFIX = "P-"
 LENGTH = 6
@@ -98,3 +100,27 @@ def people_text(n: int, threshold: int | None) -> str:
     if threshold is not None and 0 < n < threshold:
         return f"fewer than {threshold} people"
     return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
+def suppress_people(frame: pd.DataFrame, column: str, threshold: int | None, *,
+                    total_row: bool = False) -> tuple[pd.DataFrame, str, int]:
+    """A table's column of people counts with small counts suppressed (publication mode: `threshold` not None).
+
+    With `total_row` the last row is the other rows' total: it is suppressed by `suppressed_total` and one hidden
+    part hides another (see `suppress`). Returns (frame, the column's table format, cells suppressed); the frame
+    and format are unchanged when nothing is suppressed.
+    """
+    if threshold is None or column not in frame:
+        return frame, "int", 0
+    values = frame[column]
+    if total_row:
+        parts, n = suppress(values.iloc[:-1], threshold, total_shown=True)
+        total = suppressed_total(int(values.iloc[-1]), threshold) if pd.notna(values.iloc[-1]) else None
+        values, n = pd.concat([parts, pd.Series([total], index=[values.index[-1]], dtype=object)]), n + (total == SUPPRESSED)
+    else:
+        values, n = suppress(values, threshold)
+    if not n:
+        return frame, "int", 0
+    frame = frame.copy()
+    frame[column] = [v if v in (SUPPRESSED, None) else format_cell(v, "int") for v in values]
+    return frame, "text", int(n)

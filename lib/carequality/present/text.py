@@ -12,6 +12,30 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
+def was_were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def previous_period_phrase(now: int, before: int) -> str:
+    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'."""
+    if now < before:
+        return f"down from {before:,} in the previous period"
+    if now > before:
+        return f"up from {before:,} in the previous period"
+    return "the same number as in the previous period"
+
+
+def net_change_phrase(now: int, before: int, noun: str = "") -> str:
+    """'a net increase of 1', 'a net decrease of 8' or 'no change' (with an optional noun after the number)."""
+    d = int(now) - int(before)
+    tail = f" {noun}" if noun else ""
+    if d > 0:
+        return f"a net increase of {d:,}{tail}"
+    if d < 0:
+        return f"a net decrease of {-d:,}{tail}"
+    return "no change"
+
+
 def format_percent(value: float | None) -> str:
     if value is None:
         return "–"
@@ -22,6 +46,12 @@ def long_date(d: dt.date | pd.Timestamp | None) -> str:
     if d is None or pd.isna(d):
         return "unknown date"
     return f"{d.day} {d:%B %Y}"
+
+
+def short_date(d: object) -> str:
+    """'3 Mar 2025': a date in a column heading."""
+    ts = pd.Timestamp(d)  # type: ignore[arg-type]
+    return f"{ts.day} {ts:%b %Y}"
 
 
 def join_words(items: list[str]) -> str:

@@ -1,10 +1,21 @@
-"""Report sections: pure functions from (model, params) to a Section of sentences, tables and figures."""
+"""Report sections: one module per measures module, each function a section named in the registry
+(carequality.registry). A section takes (model, params) and returns a Section of sentences, tables and figures:
+its numbers come from carequality.measures.<module>, its words from carequality.present."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from carequality.present.figures import Figure
 from carequality.present.tables import Table
+from carequality.registry import BY_NAME
+
+if TYPE_CHECKING:
+    from carequality.model.build import Model
+    from carequality.params import ReportParams
 
 
 @dataclass
@@ -13,10 +24,21 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    figures: list = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
+
+
+SectionFunction = Callable[["Model", "ReportParams"], Section]
+
+
+def section_function(name: str) -> SectionFunction:
+    """The function that builds the section `name`, found through the registry."""
+    spec = BY_NAME[name]
+    module = importlib.import_module(f"carequality.sections.{spec.module}")
+    fn: SectionFunction = getattr(module, spec.name)
+    return fn

@@ -1,7 +1,7 @@
 """What changed in the period, from the ratings history: inspections, rating changes, openings, closures,
 locations not inspected for a long time, and key-question ratings at two dates.
 
-Each function is a report section named as in params.SECTION_INPUTS; every number in its sentences comes
+Each function is a report section named as in the registry (carequality.registry); every number in its sentences comes
 from the tables it returns (periods.py computes them).
 """
 
@@ -17,7 +17,7 @@ from carequality.sources.frames import History
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams
 from carequality.present.tables import Table
-from carequality.present.text import join_words, long_date, plural
+from carequality.present.text import join_words, long_date, plural, previous_period_phrase, short_date
 from carequality.sections import Section
 
 
@@ -27,38 +27,22 @@ def _history(model: Model, params: ReportParams) -> History:
     return council_history(model, params)
 
 
-def _short(d: object) -> str:
-    d = pd.Timestamp(d)
-    return f"{d.day} {d:%b %Y}"
-
-
 def _span(start: dt.date, end: dt.date) -> str:
     return f"between {long_date(start)} and {long_date(end)}"
 
 
-def change_phrase(now: int, before: int) -> str:
-    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'."""
-    if now < before:
-        return f"down from {before:,} in the previous period"
-    if now > before:
-        return f"up from {before:,} in the previous period"
-    return "the same number as in the previous period"
-
-
-def _was(n: int, singular: str, plural_form: str) -> str:
-    return f"{n:,} {singular if n == 1 else plural_form}"
-
-
-def _category_parts(frame: pd.DataFrame, noun: dict[str, tuple[str, str]]) -> str:
-    labels = frame["category"].map(periods.category_label).value_counts()
-    parts = []
-    for label in periods.category_order(list(periods.CATEGORY_LABELS.values()) + list(labels.index)):
-        one, many = noun.get(label, (label.lower() + " location", label.lower() + " locations"))
-        parts.append(_was(int(labels.get(label, 0)), one, many))
+def _category_parts(frame: pd.DataFrame) -> str:
+    """'2 community-based services and 1 care home': the frame's locations by category, in report order."""
+    parts = [plural(n, *_nouns(label)) for label, n in periods.counts_by_category_label(frame).items()]
     return join_words(parts)
 
 
-_NOUNS = {"Community based": ("community-based service", "community-based services"), "Care homes": ("care home", "care homes")}
+def _nouns(label: str) -> tuple[str, str]:
+    """The nouns of a category's row label ('Care homes' → care home, care homes)."""
+    for words in vocab.CATEGORY_WORDS.values():
+        if words.row == label:
+            return words.noun
+    return (label.lower() + " location", label.lower() + " locations")
 
 
 # ---- inspections ------------------------------------------------------------------------------------
@@ -102,7 +86,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         other = n - go - ri
         paras = [
             f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
-            f"{_span(p.start, p.end)}, {change_phrase(n, n_prev)}.",
+            f"{_span(p.start, p.end)}, {previous_period_phrase(n, n_prev)}.",
             f"Of these, {go:,} gave an overall rating of Good or Outstanding and {ri:,} Requires improvement or "
             f"Inadequate" + (f"; {other:,} gave no graded overall rating." if other else "."),
         ]
@@ -116,7 +100,7 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     council = params.council.name
     rc = periods.rating_changes(h, p.start, p.end)
     labels = rc["category"].map(periods.category_label)
-    cats = periods.category_order(list(periods.CATEGORY_LABELS.values()) + list(labels))
+    cats = periods.category_order(periods.ROW_LABELS + list(labels))
     rows = []
     for d in (*periods.DIRECTIONS, "Total"):
         sub = rc if d == "Total" else rc[rc["direction"] == d]
@@ -144,12 +128,12 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
         paras = [
             f"CQC published {plural(n, 'graded overall rating')} for adult social care locations in {council} "
             f"{_span(p.start, p.end)}: {up:,} improved on the location's previous rating, {down:,} declined, "
-            f"{same:,} stayed the same and {_was(first, 'was a first rating', 'were first ratings')}."
+            f"{same:,} stayed the same and {plural(first, 'was a first rating', 'were first ratings')}."
         ]
         declines = rc[rc["direction"] == "Declined"]
         if 0 < len(declines) <= 5:
             paras.append("Declined: " + "; ".join(
-                f"{r.location_name} ({_NOUNS.get(periods.category_label(r.category), (r.category,))[0]}) from {r.from_rating} to "
+                f"{r.location_name} ({_nouns(periods.category_label(r.category))[0] if r.category in vocab.CATEGORY_WORDS else r.category}) from {r.from_rating} to "
                 f"{r.to_rating} on {long_date(r.report_date)}" for r in declines.itertuples()) + ".")
     return Section("rating_changes", "Changes of rating", paras, [summary, t_detail])
 
@@ -186,8 +170,8 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
                    formats={("Deregistered" if closing else "Registered"): "date"})
     what = "left the CQC register" if closing else "registered with CQC"
     paras = [
-        f"{_was(len(now), 'adult social care location', 'adult social care locations')} in {council} {what} "
-        f"{_span(p.start, p.end)} ({_category_parts(now, _NOUNS)}), {change_phrase(len(now), len(before))}."
+        f"{plural(len(now), 'adult social care location')} in {council} {what} "
+        f"{_span(p.start, p.end)} ({_category_parts(now)}), {previous_period_phrase(len(now), len(before))}."
     ]
     title = "Services that closed or changed provider" if closing else "New services"
     return Section(sid, title, paras, [t_counts, t_list])
@@ -247,10 +231,10 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         f"Key-question ratings of adult social care locations in {council} on {long_date(a)} and {long_date(b)}",
         pd.DataFrame({
             "Rating": words,
-            f"Ratings, {_short(a)}": [int(ca["ratings"].get(w, 0)) for w in words],
-            f"Locations, {_short(a)}": [int(ca["locations"].get(w, 0)) for w in words],
-            f"Ratings, {_short(b)}": [int(cb["ratings"].get(w, 0)) for w in words],
-            f"Locations, {_short(b)}": [int(cb["locations"].get(w, 0)) for w in words],
+            f"Ratings, {short_date(a)}": [int(ca["ratings"].get(w, 0)) for w in words],
+            f"Locations, {short_date(a)}": [int(ca["locations"].get(w, 0)) for w in words],
+            f"Ratings, {short_date(b)}": [int(cb["ratings"].get(w, 0)) for w in words],
+            f"Locations, {short_date(b)}": [int(cb["locations"].get(w, 0)) for w in words],
         }),
         footnotes=[f"The same locations on both dates: those active on {long_date(b)}. Ratings counts each of the "
                    "five key questions (Safe, Effective, Caring, Responsive, Well-led) of each location; Locations "
@@ -261,8 +245,8 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     for when in (ta, tb):
         sub = long[long["at"] == when]
         piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
-        piv.columns = [f"{q}, {_short(when)}" for q in vocab.KEY_QUESTIONS]
-        piv[f"Latest report, {_short(when)}"] = sub.groupby("location_id")["report_date"].max()
+        piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
+        piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
         wide = piv if wide is None else wide.join(piv)
     names = long.drop_duplicates("location_id").set_index("location_id")
     frame = pd.DataFrame({"Location": names["location_name"], "CQC location ID": names.index,
@@ -278,8 +262,8 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         la, lb = int(ca["locations"].get(word, 0)), int(cb["locations"].get(word, 0))
         if ra or rb or word == "Requires improvement":
             paras.append(
-                f"On {long_date(a)}, {_was(la, 'location', 'locations')} had {_was(ra, word + ' rating', word + ' ratings')} "
-                f"across the five key questions; on {long_date(b)}, {_was(lb, 'location', 'locations')} had {rb:,}."
+                f"On {long_date(a)}, {plural(la, 'location')} had {plural(ra, word + ' rating')} "
+                f"across the five key questions; on {long_date(b)}, {plural(lb, 'location')} had {rb:,}."
             )
     n = long["location_id"].nunique()
     paras.insert(0, f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "

@@ -1,8 +1,8 @@
 """How the council compares with its region, England and its peers: the monthly share rated Good or
 Outstanding, the rating distribution now, the change since a baseline, and external (LG Inform) series.
 
-Each function is a report section named as in params.SECTION_INPUTS. benchmarks.py computes every number;
-figures.py draws them; sentences here are built from the tables' numbers.
+Each function is a report section named in the registry (carequality.registry). measures/compare.py computes every
+number; present/figures.py draws them; sentences here are built from the tables' numbers.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from carequality.measures.shares import round1
 from carequality.present.text import month_label
 from carequality import areas
 from carequality import vocab
-from carequality.present.figures import SHORT_CATEGORY, change_chart, distribution_chart, external_chart, trend_chart
+from carequality.present.figures import change_chart, distribution_chart, external_chart, trend_chart
 from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.tables import Table
@@ -24,8 +24,6 @@ from carequality.present.text import format_percent, join_words, long_date, plur
 from carequality.sections import Section
 
 GO = "% Good or Outstanding"
-_NOUN = {vocab.RESIDENTIAL: "care homes (residential social care)",
-         vocab.COMMUNITY: "community-based adult social care services"}
 
 
 def _pct(v: object) -> str:
@@ -39,74 +37,33 @@ def _points(v: float) -> str:
     return f"{'up' if v > 0 else 'down'} {abs(v):.1f} percentage points"
 
 
-def baseline_month(params: ReportParams) -> str:
-    """The month of the last month end on or before the baseline date (options.baseline_date, or the period start)."""
-    d = pd.Timestamp(params.options.baseline_date or params.period.start)
-    end = d.to_period("M").end_time.normalize()
-    return str((d.to_period("M") if d == end else d.to_period("M") - 1))
-
-
-def benchmark_counts(model: Model, params: ReportParams, months: list[str]) -> pd.DataFrame:
-    """`ratings_by_area_month_category` from every input that gives it, best first: the ratings history
-    (location level, every area it covers), the latest ratings file (the council, on its date), then the
-    counts file (England, regions and councils as prepared over CQC's national files)."""
-    include = params.options.include_inherited_ratings
-    extra = {n: params.council.code for n in params.council.cqc_names}
-    frames = []
-    if model.history is not None:
-        frm, to = bm.history_coverage(model.history)
-        frames.append(bm.counts_from_history(model.history, months, council=params.council.code,
-                                             covered_from=frm, covered_to=to,
-                                             include_inherited=include, extra_names=extra,
-                                             source="CQC ratings history"))
-    if model.as_of is not None and len(model.locations) and str(model.as_of.to_period("M")) in months:
-        frames.append(bm.counts_from_locations(model.locations, council=params.council.council, date=model.as_of,
-                                               include_inherited=include, source="CQC ratings file"))
-    if model.area_counts is not None:
-        frames.append(model.area_counts[model.area_counts["month"].isin(months)])
-    return bm.combine_counts(*frames)
-
-
 def benchmarks(model: Model, params: ReportParams) -> Section:
     """Trend of the share rated Good or Outstanding, rating distribution now, and change since the baseline,
     for the council against its region, its peer group and England."""
-    council = params.council.council
     name = params.council.name
+    c = bm.comparison(model, params)
     peers = model.peer_group
-    months = bm.months_between(params.trend_from, params.period.end)
-    counts = benchmark_counts(model, params, months)
-    extra = {n: params.council.code for n in params.council.cqc_names}
-    last = bm.latest_covered_month(counts, council, months)
-    # "Now" for the distribution and the change: the latest month England is covered too, when there is one.
-    now = bm.latest_covered_month(counts, council, months, with_england=True) or last
-    base = baseline_month(params)
     title = f"How {name} compares with its region, {'its peers ' if peers is not None else ''}and England"
     section = Section("benchmarks", title.replace("region, and", "region and"))
-    if last is None:
+    if c.last is None:
         section.paragraphs.append(
-            f"The inputs do not cover {name} in any month from {month_label(months[0])} to "
-            f"{month_label(months[-1])}, so there is no comparison to show.")
+            f"The inputs do not cover {name} in any month from {month_label(c.months[0])} to "
+            f"{month_label(c.months[-1])}, so there is no comparison to show.")
         return section
-    months = months[: months.index(last) + 1]
-    trend = bm.trend_good_outstanding(counts, council=council, peers=peers, months=months)
-    dist = bm.rating_distribution_comparison(counts, council=council, peers=peers, month=now)
-    change = bm.change_since_baseline(counts, council=council, peers=peers, baseline_month=base, month=now)
-
+    trend, dist, change, now, last, base = c.trend, c.dist, c.change, c.now, c.last, c.base
     if now != last:
         section.paragraphs.append(
             f"The inputs cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
             f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}.")
     section.paragraphs += _now_sentences(dist, name, now)
-    section.paragraphs += _trend_sentences(trend, name, months)
-    section.paragraphs += _change_sentences(change, dist, counts, council, base, now)
+    section.paragraphs += _trend_sentences(trend, name, c.months)
+    section.paragraphs += _change_sentences(change, dist, c.counts, params.council.council, base, now)
     section.paragraphs += _coverage_sentences(trend, peers)
-    if model.history is not None:
-        unmapped = bm.unmapped_local_authorities(model.history, extra)
-        if len(unmapped) and counts["area_type"].eq(areas.ENGLAND).any():
-            section.paragraphs.append(
-                f"{plural(int(unmapped['locations'].sum()), 'location')} in the ratings history name a local "
-                f"authority that is not one of the 153 councils ({join_words(list(unmapped['local_authority']))}); "
-                "they count in England only.")
+    if c.unmapped is not None and len(c.unmapped) and c.counts["area_type"].eq(areas.ENGLAND).any():
+        section.paragraphs.append(
+            f"{plural(int(c.unmapped['locations'].sum()), 'location')} in the ratings history name a local "
+            f"authority that is not one of the 153 councils ({join_words(list(c.unmapped['local_authority']))}); "
+            "they count in England only.")
 
     section.figures += [trend_chart(trend), distribution_chart(dist), change_chart(change)]
     section.tables += [_trend_table(trend, name), _distribution_table(dist, name, now), _change_table(change, name, base, now)]
@@ -128,7 +85,7 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
         rows = dist[dist["category"] == cat].set_index("area_type")
         c = rows.loc[areas.COUNCIL]
         if pd.isna(c["rated"]) or not c["rated"]:
-            out.append(f"In {month_label(now)} {name} had no rated {_NOUN[cat]}.")
+            out.append(f"In {month_label(now)} {name} had no rated {vocab.CATEGORY_WORDS[cat].compare_noun}.")
             continue
         others = []
         for area_type in (areas.ENGLAND, areas.REGION, areas.PEERS):
@@ -137,7 +94,7 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
                 others.append(f"{_pct(rows.loc[area_type, 'percent_good_or_outstanding'])} in {label}")
         against = f", against {join_words(others)}" if others else ""
         out.append(
-            f"On {long_date(c['date'])}, {_pct(c['percent_good_or_outstanding'])} of {name}'s rated {_NOUN[cat]} were "
+            f"On {long_date(c['date'])}, {_pct(c['percent_good_or_outstanding'])} of {name}'s rated {vocab.CATEGORY_WORDS[cat].compare_noun} were "
             f"Good or Outstanding ({int(c['outstanding']) + int(c['good']):,} of {int(c['rated']):,}){against}.")
     return out
 
@@ -153,7 +110,7 @@ def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[
         low = s.loc[s["percent"].astype(float).idxmin()]
         change = round1(float(b["percent"]) - float(a["percent"]))
         out.append(
-            f"{SHORT_CATEGORY[cat]} in {name}: {_pct(a['percent'])} Good or Outstanding in {month_label(a['month'])} "
+            f"{vocab.CATEGORY_WORDS[cat].chart} in {name}: {_pct(a['percent'])} Good or Outstanding in {month_label(a['month'])} "
             f"and {_pct(b['percent'])} in {month_label(b['month'])} ({_points(change)}); the lowest month was "
             f"{month_label(low['month'])} at {_pct(low['percent'])}.")
     return out
@@ -178,7 +135,7 @@ def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataF
         if not pd.isna(row["change_points"]):
             tail = ("; the share Good or Outstanding is unchanged" if row["change_points"] == 0 else
                     f"; the share Good or Outstanding is {_points(row['change_points'])}")
-        out.append(f"{SHORT_CATEGORY[cat]} on {long_date(b['date'])} (baseline) and {long_date(a['date'])}: "
+        out.append(f"{vocab.CATEGORY_WORDS[cat].chart} on {long_date(b['date'])} (baseline) and {long_date(a['date'])}: "
                    f"{'; '.join(parts)}{tail}.")
     return out
 
