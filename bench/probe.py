@@ -99,7 +99,7 @@ def single(params: str, out: str, n: str) -> dict:
             from carequality.run import kernels
 
             template = kernels.start_template()
-            kernel_manager = lambda d: kernels.manager_class(R._kernel_manager_class(d), template)  # noqa: E731
+            kernel_manager = lambda d: kernels.manager_class(R.kernel_manager_class(d), template)  # noqa: E731
         times: dict[str, list[float]] = {"report": [], "floor": []}
         for i in range(int(n) + 1):  # the first round warms imports and is not counted
             for kind, nb in (("floor", floor_nb), ("report", report_nb)):

@@ -16,6 +16,7 @@ import random
 import uuid
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from carequality import vocab
 from carequality.examples.common import AS_OF, FIRST_NAMES, SEED, hash_name, kq_ratings
@@ -52,7 +53,7 @@ def _kq_list(ratings: dict[str, str], date: dt.date | None = None, link: str | N
     out = []
     for q in API_KQ_ORDER:
         if q in only and q in ratings:
-            item = {"name": q, "rating": ratings[q]}
+            item: dict[str, str | None] = {"name": q, "rating": ratings[q]}
             if date is not None:
                 item |= {"reportDate": _iso(date), "reportLinkId": link}
             out.append(item)
@@ -215,7 +216,7 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
             [{"description": "Doctors consultation service", "name": "Doctors consultation service"}],
             "beds": rng.randint(12, 70) if care_home else 0,
         }
-        current = None
+        current: dict[str, Any] | None = None
         reports: list[dict] = []
         inherited = first["Inherited Rating (Y/N)"] == "Y"
         if pub is None:  # not yet rated: registered in the last two years

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from carequality.sources.council_records import RecordFormat
@@ -28,7 +29,7 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def write_csv(path: Path, fmt: RecordFormat, rows: list[dict[str, object]] = ()) -> Path:
+def write_csv(path: Path, fmt: RecordFormat, rows: Sequence[dict[str, object]] = ()) -> Path:
     """A CSV file with the format's header and `rows` (dicts by column name; dates written YYYY-MM-DD)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     names = [c.name for c in fmt.columns]
@@ -40,7 +41,7 @@ def write_csv(path: Path, fmt: RecordFormat, rows: list[dict[str, object]] = ())
     return path
 
 
-def write_xlsx(path: Path, fmt: RecordFormat, rows: list[dict[str, object]] = (), *, blank_rows: int = 0) -> Path:
+def write_xlsx(path: Path, fmt: RecordFormat, rows: Sequence[dict[str, object]] = (), *, blank_rows: int = 0) -> Path:
     """An XLSX workbook: the data sheet with a bold frozen header, date-formatted date columns and drop-down lists
     for the columns with a fixed set of values (for `blank_rows` rows below the data), then an About sheet."""
     import xlsxwriter

@@ -16,6 +16,7 @@ CQC's figures.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 import math
 import random
 from pathlib import Path
@@ -51,7 +52,7 @@ def _rating(rng: random.Random, logit: float, residential: bool) -> str:
     return "Inadequate" if rng.random() < 0.12 else "Requires improvement"
 
 
-def synthetic_history(*, exclude: set[str] = frozenset({COUNCIL}), seed: int = SEED) -> History:
+def synthetic_history(*, exclude: Collection[str] = frozenset({COUNCIL}), seed: int = SEED) -> History:
     """Every council but `exclude`: locations with registration, closure and overall ratings over time."""
     rng = random.Random(seed)
     locations, outcomes = [], []

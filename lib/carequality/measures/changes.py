@@ -8,6 +8,8 @@ inspections of the location that inherited them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from carequality import vocab
@@ -30,7 +32,7 @@ def category_label(category: str) -> str:
     return words.row if words else (category or NOT_KNOWN)
 
 
-def category_order(labels: object) -> list[str]:
+def category_order(labels: Iterable[str]) -> list[str]:
     """Labels in report order: Community based, Care homes, then any others alphabetically."""
     present = list(dict.fromkeys(labels))
     known = [lab for lab in ROW_LABELS if lab in present]

@@ -27,6 +27,7 @@ Rules, stated once (docs/benchmarks.md says the same in words):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -224,10 +225,10 @@ def counts_from_locations(
 
 def combine_counts(*frames: pd.DataFrame) -> pd.DataFrame:
     """Several count frames as one; where two give the same month, area and category, the first given wins."""
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
+    given = [f for f in frames if f is not None and len(f)]
+    if not given:
         return empty_counts()
-    out = pd.concat(frames, ignore_index=True).drop_duplicates(KEY, keep="first")
+    out = pd.concat(given, ignore_index=True).drop_duplicates(KEY, keep="first")
     return as_counts_frame(out.to_dict("records"))
 
 
@@ -262,13 +263,13 @@ def _lookup(counts: pd.DataFrame, month: str, category: str, area: Area, peers: 
     missing = [c.short_name for c in peers.councils if c.ons_code not in set(hit["area_code"])]
     if missing:
         return None, f"{len(missing)} of {len(peers.codes)} peer councils {NOT_COVERED} ({', '.join(missing)})"
-    out = {c: int(hit[c].sum()) for c in COUNTS}
+    out: dict[str, Any] = {c: int(hit[c].sum()) for c in COUNTS}
     out["date"] = hit["date"].min()
     out["source"] = "; ".join(sorted(set(hit["source"])))
     return out, ""
 
 
-def _share(c: dict | None) -> tuple[object, object, object]:
+def _share(c: dict | None) -> tuple[Any, Any, Any]:
     if c is None:
         return pd.NA, pd.NA, pd.NA
     num = c["outstanding"] + c["good"]
@@ -397,11 +398,12 @@ def external_comparison(series: pd.DataFrame, *, indicator: str, council: Counci
     for area in comparison_areas(council, peers):
         if area.area_type != PEERS and area.code not in have:
             continue
-        if area.area_type == PEERS and not (set(peers.codes) & have):
+        if area.area_type == PEERS and (peers is None or not (set(peers.codes) & have)):
             continue
         for month in months:
             m = s[s["month"] == month]
             if area.area_type == PEERS:
+                assert peers is not None
                 vals = m[m["area_code"].isin(peers.codes)].set_index("area_code")["value"]
                 missing = [c.short_name for c in peers.councils if pd.isna(vals.get(c.ons_code))]
                 if missing:

@@ -121,8 +121,8 @@ def rating_group_table(rows: dict[str, pd.Series | None]) -> pd.DataFrame:
                 row[f"{g} (%)"] = whole_percent_or_dash(c[g], c["Locations"])
         out.append(row)
     frame = pd.DataFrame(out)
-    for c in ["Locations", *RATING_GROUPS]:
-        frame[c] = frame[c].astype("Int64")
+    for col in ["Locations", *RATING_GROUPS]:
+        frame[col] = frame[col].astype("Int64")
     for g in RATING_GROUPS:
         frame[f"{g} (%)"] = frame[f"{g} (%)"].astype("Float64")
     return frame
@@ -147,7 +147,7 @@ def change_table(previous: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
 # ---- market -------------------------------------------------------------------------------------------
 
 
-def market_measures(commissioned: pd.DataFrame) -> dict[str, object]:
+def market_measures(commissioned: pd.DataFrame) -> dict[str, Any]:
     """People funded, providers and locations commissioned, locations in area and their share, spend.
 
     `commissioned` is with_cqc() output. People count every row; providers and locations only those CQC knows.
@@ -406,7 +406,7 @@ def market_change(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]
 def rating_rows(rows: dict[str, object]) -> pd.DataFrame:
     """rating_group_table, allowing a row whose location count is known but not its ratings (an int)."""
     counts_only = {k: v for k, v in rows.items() if isinstance(v, int)}
-    frame = rating_group_table({k: (None if isinstance(v, int) else v) for k, v in rows.items()})  # type: ignore[misc]
+    frame = rating_group_table({k: (None if isinstance(v, int) else v) for k, v in rows.items()})
     for k, n in counts_only.items():
         frame.loc[frame[""] == k, "Locations"] = n
     return frame

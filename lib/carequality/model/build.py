@@ -111,4 +111,6 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
 def council_history(model: Model, params: ReportParams) -> History:
     """The model's history restricted to the council's area (deregistered locations included)."""
     h = model.history
+    if h is None:
+        raise ValueError("this section needs a ratings history: give inputs.cqc_api or inputs.cqc_snapshots")
     return restrict(h, h.locations_all.loc[area_mask(h.locations_all["local_authority"], params), "location_id"])

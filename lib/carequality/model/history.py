@@ -8,6 +8,8 @@ location rated Good in 2018 and inspected but not rated in 2022 is still rated G
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from carequality import vocab
@@ -84,7 +86,7 @@ def outcomes_by_location_date(history: History) -> pd.DataFrame:
     return out.reset_index().sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def restrict(history: History, location_ids: object) -> History:
+def restrict(history: History, location_ids: Iterable[str]) -> History:
     """The same history for a subset of locations (for example one council's area)."""
     ids = set(location_ids)
 

@@ -99,13 +99,13 @@ def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
         path = params.path(i.peer_group)
         codes = load_comparator_list(path)
         try:
-            out.peer_group = peer_group(o.peer_group_name, codes, council=params.council.code, source=path.name)
+            out.peer_group = peer_group(o.peer_group_name or "", codes, council=params.council.code, source=path.name)
         except ValueError as err:
             raise InputError(path, str(err)) from None
         out.inputs.append(InputFile("peer_group", path, sha256_of(path), None,
                                          f"comparator list of {len(codes)} councils"))
     elif o.peer_group_codes:
-        out.peer_group = peer_group(o.peer_group_name, o.peer_group_codes, council=params.council.code,
+        out.peer_group = peer_group(o.peer_group_name or "", o.peer_group_codes, council=params.council.code,
                                     source="params (options.peer_group_codes)")
     return out
 

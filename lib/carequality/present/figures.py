@@ -14,6 +14,7 @@ import base64
 import io
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -64,6 +65,9 @@ class _Matplotlib:
 
 matplotlib = _Matplotlib()
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigureType
+
 
 def MplFigure(*args, **kwargs):  # noqa: N802
     from matplotlib.figure import Figure as _Figure
@@ -113,11 +117,11 @@ class Figure:
         return f"{label}{self.caption}"
 
 
-def _draw(width_in: float, height_in: float) -> MplFigure:
+def _draw(width_in: float, height_in: float) -> MplFigureType:
     return MplFigure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
 
 
-def _png(fig: MplFigure) -> tuple[bytes, int, int]:
+def _png(fig: MplFigureType) -> tuple[bytes, int, int]:
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     with matplotlib.rc_context(RC):
@@ -126,11 +130,11 @@ def _png(fig: MplFigure) -> tuple[bytes, int, int]:
     return buf.getvalue(), int(round(w * 96)), int(round(h * 96))
 
 
-def _pct(v: object) -> str:
+def _pct(v: Any) -> str:
     return "no data" if v is None or pd.isna(v) else format_percent(float(v))
 
 
-def _num(v: object) -> float:
+def _num(v: Any) -> float:
     return float("nan") if v is None or pd.isna(v) else float(v)
 
 
@@ -149,17 +153,17 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
     """A line per area (gaps where missing), its first value labelled at the left and its last at the right,
     labels kept apart so they never overlap; a line with no data is named as such in the legend."""
     ends: dict[str, list[tuple[float, str, str, str]]] = {"first": [], "last": []}
-    for area_type, area, y in lines:
-        known = [(i, v) for i, v in zip(x, y) if not math.isnan(v)]
+    for area_type, area, values in lines:
+        known = [(i, v) for i, v in zip(x, values) if not math.isnan(v)]
         label = area if known else f"{area} (not covered by the inputs)"
-        ax.plot(x, y, label=label, **AREA_STYLE[area_type])
+        ax.plot(x, values, label=label, **AREA_STYLE[area_type])
         if known:
             ends["first"].append((known[0][1], format_percent(round(known[0][1], 1)), area_type, str(known[0][0])))
             ends["last"].append((known[-1][1], format_percent(round(known[-1][1], 1)), area_type, str(known[-1][0])))
     gap = (hi - lo) * 0.055
     for side, items in ends.items():
-        ys = _spread([v for v, *_ in items], gap)
-        for (v, text, area_type, i), y in zip(items, ys):
+        positions = _spread([v for v, *_ in items], gap)
+        for (v, text, area_type, i), y in zip(items, positions):
             xi = int(i)
             ax.annotate(text, (xi, v), xytext=(xi - 0.5, y) if side == "first" else (xi + 0.5, y),
                         textcoords="data", ha="right" if side == "first" else "left", va="center", fontsize=7.5,
@@ -186,7 +190,7 @@ def trend_chart(trend: pd.DataFrame, *, figure_id: str = "trend_good_outstanding
     return Figure(figure_id, caption, _trend_alt(t, months), data, png, w, h)
 
 
-def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -> MplFigure:
+def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -> MplFigureType:
     with matplotlib.rc_context(RC):
         t = trend[trend["area_type"].isin(area_types)]
         months = list(dict.fromkeys(t["month"]))
@@ -266,7 +270,7 @@ def distribution_chart(dist: pd.DataFrame, *, figure_id: str = "rating_distribut
     return Figure(figure_id, caption, _distribution_alt(dist), _distribution_data(dist), png, w, h)
 
 
-def draw_distribution(dist: pd.DataFrame) -> MplFigure:
+def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
     ratings = list(GRADED_COLUMNS)
     with matplotlib.rc_context(RC):
         areas = list(dict.fromkeys(dist["area"]))

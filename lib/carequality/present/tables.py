@@ -12,12 +12,13 @@ import html
 import io
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast, get_args
 
 import pandas as pd
 
 TABLE_MIME = "application/vnd.carequality.table+json"
 Format = Literal["text", "int", "percent", "date", "link"]
+FORMATS: tuple[Format, ...] = get_args(Format)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,7 +28,8 @@ class Table:
     caption: str
     frame: pd.DataFrame
     footnotes: list[str] = field(default_factory=list)
-    formats: dict[str, Format] = field(default_factory=dict)
+    #: Column → Format, where the column's dtype does not say (a share is "percent", a link column "link").
+    formats: dict[str, str] = field(default_factory=dict)
     #: Columns whose cells are row headers (th scope=row). Defaults to the first column.
     row_header: int = 1
     #: For "link" columns: the column holding each cell's URL.
@@ -35,9 +37,14 @@ class Table:
     #: Long reference tables (a monthly series, say) go to the report's data appendix, not the section body.
     appendix: bool = False
 
+    def __post_init__(self) -> None:
+        bad = {c: f for c, f in self.formats.items() if f not in FORMATS}
+        if bad:
+            raise ValueError(f"table {self.id}: unknown formats {bad}; expected one of {', '.join(FORMATS)}")
+
     def fmt(self, column: str) -> Format:
         if column in self.formats:
-            return self.formats[column]
+            return cast(Format, self.formats[column])
         dtype = self.frame[column].dtype
         if pd.api.types.is_integer_dtype(dtype):
             return "int"
@@ -133,6 +140,7 @@ def _json_value(v: object) -> object:
 
 def format_cell(v: object, f: Format) -> str:
     v = _json_value(v)
+    assert v is None or isinstance(v, (str, int, float, bool))
     if v is None:
         return "–" if f in ("int", "percent") else ""
     if f == "percent":

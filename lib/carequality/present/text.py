@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -48,9 +49,9 @@ def long_date(d: dt.date | pd.Timestamp | None) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def short_date(d: object) -> str:
+def short_date(d: Any) -> str:
     """'3 Mar 2025': a date in a column heading."""
-    ts = pd.Timestamp(d)  # type: ignore[arg-type]
+    ts = pd.Timestamp(d)
     return f"{ts.day} {ts:%b %Y}"
 
 

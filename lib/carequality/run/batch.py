@@ -190,13 +190,13 @@ def _init_worker(fork_kernels: bool) -> None:
 
 def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...]) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
-    from carequality.run.render import RenderError, _kernel_manager_class, render
+    from carequality.run.render import RenderError, kernel_manager_class, render
 
     kernel_manager = None
     if _kernel_template is not None and _kernel_template.alive():
         from carequality.run.kernels import manager_class
 
-        kernel_manager = lambda sockets: manager_class(_kernel_manager_class(sockets), _kernel_template)  # noqa: E731
+        kernel_manager = lambda sockets: manager_class(kernel_manager_class(sockets), _kernel_template)  # noqa: E731
 
     started = time.perf_counter()
     try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version as dist_version
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -28,6 +29,9 @@ from carequality.run.exports import check_formats, parse_formats, write_exports
 from carequality.params import ReportParams, load_params, params_for_manifest
 from carequality.sources.provenance import sha256_of_input
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
+
+if TYPE_CHECKING:
+    from carequality.model.build import Model
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
 #: carequality renders without a clone; notebooks/annual_report.ipynb in a clone links to the same file.
@@ -89,7 +93,7 @@ def _relative(path: Path, base: Path) -> str:
     return os.path.relpath(path, base)
 
 
-def _kernel_manager_class(socket_dir: str):
+def kernel_manager_class(socket_dir: str):
     """Kernels talk to us over local Unix sockets (IPC) in `socket_dir`, not TCP: nothing is exposed on the network."""
     from jupyter_client.manager import AsyncKernelManager
 
@@ -107,7 +111,7 @@ def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel
     """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
 
     `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
-    `_kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
+    `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -125,7 +129,7 @@ def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel
                 report_mode=True,
                 # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
                 request_save_on_cell_execute=False,
-                kernel_manager_class=(kernel_manager or _kernel_manager_class)(sockets),
+                kernel_manager_class=(kernel_manager or kernel_manager_class)(sockets),
             )
     except PapermillExecutionError as e:
         bad_input = e.ename in ("InputError", "ParamsError")
@@ -286,7 +290,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
     )
 
 
-def check(params_path: str | Path) -> tuple[ReportParams, object]:
+def check(params_path: str | Path) -> tuple[ReportParams, Model]:
     """Validate params and load every input (the model), running nothing else."""
     from carequality.model.build import build_model
 

@@ -8,6 +8,7 @@ number; present/figures.py draws them; sentences here are built from the tables'
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ from carequality.sections import Section
 GO = "% Good or Outstanding"
 
 
-def _pct(v: object) -> str:
+def _pct(v: Any) -> str:
     return "no figure" if v is None or pd.isna(v) else format_percent(float(v))
 
 
@@ -51,6 +52,7 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
             f"{month_label(c.months[-1])}, so there is no comparison to show.")
         return section
     trend, dist, change, now, last, base = c.trend, c.dist, c.change, c.now, c.last, c.base
+    assert trend is not None and dist is not None and change is not None and now is not None
     if now != last:
         section.paragraphs.append(
             f"The inputs cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
@@ -230,6 +232,7 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     council = params.council.council
     name = params.council.name
     ext = model.external_series
+    assert ext is not None  # the registry gives this section only with an external series
     section = Section("external_benchmarks", "External benchmarks (LG Inform)")
     frames = []
     for n, indicator in enumerate(ext.indicators, start=1):
@@ -290,7 +293,7 @@ def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, nam
     return out
 
 
-def _ext(v: object) -> str:
+def _ext(v: Any) -> str:
     return format_percent(round(float(v), 1))
 
 

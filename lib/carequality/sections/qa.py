@@ -29,6 +29,12 @@ def _pct(count: int, total: int, digits: int = 0) -> str:
     return format_percent(percent(count, total, digits))
 
 
+def hidden_threshold(ctx: m.QaContext) -> int:
+    """The suppression threshold of a report that suppressed a count (publication mode)."""
+    assert ctx.threshold is not None
+    return ctx.threshold
+
+
 def _source_note(model: Model) -> str:
     return f"Ratings: CQC care directory with ratings, as of {long_date(model.as_of)}."
 
@@ -87,13 +93,13 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
         if SUPPRESSED in people:
             frame["People funded"] = [v if v == SUPPRESSED else format_cell(v, "int") for v in people]
             formats["People funded"] = "text"
-            notes.append(suppression_note(ctx.threshold))
+            notes.append(suppression_note(hidden_threshold(ctx)))
     if now["unknown"]:
         notes.append(f"{plural(now['unknown'], 'location id')} in the commissioned-services file "
                      f"{'is' if now['unknown'] == 1 else 'are'} not found in CQC's data: the people funded there are "
                      "counted; the providers and locations are not. Listed under Data quality.")
     table = Table("commissioned_market", f"People funded and providers commissioned by {ctx.council}", frame,
-                  footnotes=notes, formats=formats)  # type: ignore[arg-type]
+                  footnotes=notes, formats=formats)
     para = (f"At {long_date(end)}, {ctx.council} funded {people_text(now['people'], ctx.threshold)} at "
             f"{plural(now['locations'], 'CQC-registered location')} run by {plural(now['providers'], 'provider')}")
     if before:
@@ -133,7 +139,7 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
         "commissioned_by_rating",
         f"Locations in {council} and commissioned by {council}, by CQC rating",
         now.rename(columns={"": "Group", "Locations": "Number of locations"}),
-        formats=pct_cols,  # type: ignore[arg-type]
+        formats=pct_cols,
         footnotes=[
             "Percentages are of the row's locations, in whole numbers rounded half up; a dash marks an empty cell.",
             *(["The host row counts providers with a location in the area, each under the lowest graded rating of "
@@ -216,10 +222,10 @@ def commissioned_by_service_type(model: Model, params: ReportParams) -> Section:
     notes = [f"{GO} (%): of the commissioned locations found in CQC's data, to one decimal place.",
              f"{NOT_RATED}: no graded rating yet.", _source_note(model)]
     if hidden:
-        notes.append(suppression_note(ctx.threshold))  # type: ignore[arg-type]
+        notes.append(suppression_note(hidden_threshold(ctx)))
     table = Table("commissioned_by_service_type",
                   f"Locations commissioned by {ctx.council}, by service type and CQC overall rating",
-                  frame, formats={f"{GO} (%)": "percent", "People funded": people_fmt},  # type: ignore[dict-item]
+                  frame, formats={f"{GO} (%)": "percent", "People funded": people_fmt},
                   footnotes=notes)
     total = frame.iloc[-1]
     known = int(total["Locations"]) - int(total.get("Not found in CQC data", 0))
@@ -343,7 +349,7 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
         notes.append("Providers are shown by a reference made from CQC's provider id with a keyed hash, the same in "
                      "every report; free text is printed as the risk register gives it.")
     if hidden:
-        notes.append(suppression_note(ctx.threshold))  # type: ignore[arg-type]
+        notes.append(suppression_note(hidden_threshold(ctx)))
     if hr.unknown:
         notes.append(f"{plural(hr.unknown, 'high-risk case')} {'is' if hr.unknown == 1 else 'are'} about a location id not "
                      "found in CQC's data, so its area is not known: listed under Data quality.")
@@ -358,7 +364,7 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
     title = "High-risk providers in the area" if in_area else "High-risk providers in other areas"
     tid = "high_risk_in_area" if in_area else "high_risk_out_of_area"
     caption = (f"High-risk services {where}, {long_date(end)}")
-    tables = [Table(tid, caption, frame, formats={"Funded residents": people_fmt, "Risk level": "int"},  # type: ignore[dict-item]
+    tables = [Table(tid, caption, frame, formats={"Funded residents": people_fmt, "Risk level": "int"},
                     footnotes=notes)] if n else []
     paras = [s] + ([] if n or not hr.unknown else [notes[-1]])
     return Section(tid, title, paras, tables)

@@ -289,7 +289,7 @@ def test_example_folder_is_up_to_date_and_covers_the_cases():
     from carequality.examples.api import _text, api_responses
     from carequality.measures import changes as P
 
-    folder = Path(__file__).resolve().parents[1] / "data" / "example" / "cqc_api"
+    folder = Path(__file__).resolve().parents[2] / "data" / "example" / "cqc_api"
     files = api_responses(example_rows())
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*.json")}
     assert on_disk == set(files), "run `carequality example` to regenerate data/example"

@@ -20,7 +20,7 @@ from carequality.run.batch import BAD_INPUT, FAILED, OK, Outcome, exit_code, run
 from carequality.run.render import render
 from carequality.run.scaffold import new_params
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench.national_file import write_csv  # noqa: E402
 
@@ -141,7 +141,7 @@ def test_forked_kernels_share_nothing_between_reports(tmp_path):
     import papermill
 
     from carequality.run import kernels
-    from carequality.run.render import _kernel_manager_class
+    from carequality.run.render import kernel_manager_class
 
     def notebook(code: str) -> Path:
         nb = nbformat.v4.new_notebook()
@@ -163,7 +163,7 @@ def test_forked_kernels_share_nothing_between_reports(tmp_path):
             with __import__("tempfile").TemporaryDirectory() as sockets:
                 ran = papermill.execute_notebook(
                     str(nb), str(nb.with_suffix(".out.ipynb")), cwd=str(cwd), kernel_name="python3", progress_bar=False,
-                    kernel_manager_class=kernels.manager_class(_kernel_manager_class(sockets), template))
+                    kernel_manager_class=kernels.manager_class(kernel_manager_class(sockets), template))
             texts.append(ran.cells[0].outputs[0]["text"].split())
         (pid1, cwd1), (pid2, cwd2, leaked_global, leaked_module) = texts[0][:2], texts[1][:4]
         assert pid1 != pid2 and str(template.proc.pid) not in (pid1, pid2)

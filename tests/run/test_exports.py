@@ -29,7 +29,7 @@ from carequality.cli import main
 from carequality.run.render import render, to_html
 from carequality.present.tables import TABLE_MIME, Table
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "params" / "york" / "2025-26-example.yaml"
 ARTEFACTS = ROOT / "tests" / "_artefacts"
 TITLE = "Quality of adult social care providers: York"

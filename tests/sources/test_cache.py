@@ -13,7 +13,7 @@ import pytest
 from carequality.sources import cache
 from carequality.sources.ratings_file import load_ratings_file
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench.national_file import write_csv, write_ods  # noqa: E402
 

@@ -1,0 +1,89 @@
+"""`carequality render`, `check` and `batch`: reports from params files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from carequality.run.exports import ExportError, parse_formats
+    from carequality.run.render import RenderError, render
+
+    try:
+        formats = parse_formats(args.to)
+    except ValueError as e:
+        print(f"carequality render: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Rendering {args.params} …", file=sys.stderr)
+    try:
+        result = render(args.params, args.out, progress=not args.quiet, formats=formats)
+    except RenderError as e:
+        where = f"\nThe failed notebook is kept at {e.notebook}" if e.notebook else ""
+        print(f"carequality render: {e}{where}", file=sys.stderr)
+        return EXIT_BAD_INPUT if e.bad_input else EXIT_FAILED
+    except ExportError as e:
+        print(f"carequality render: {e}\nThe previous outputs, if any, are unchanged.", file=sys.stderr)
+        return EXIT_FAILED
+    others = ", ".join(p.name for f, p in result.outputs.items() if f != "html")
+    print(f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
+          f"{result.seconds:.1f} s)")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from carequality.run.render import check
+
+    params, model = check(args.params)
+    print(
+        f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
+        f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
+    )
+    return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from carequality.run.batch import exit_code, run_batch, summary_table
+    from carequality.run.exports import ExportError, check_formats, parse_formats
+
+    try:
+        formats = parse_formats(args.to)
+        check_formats(formats)
+    except (ValueError, ExportError) as e:
+        print(f"carequality batch: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.workers is not None and args.workers < 1:
+        print("carequality batch: --workers must be 1 or more", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    outcomes = run_batch(args.params, args.out, workers=args.workers, progress=not args.quiet, formats=formats,
+                         fork_kernels=not args.fresh_kernels)
+    print(summary_table(outcomes))
+    return exit_code(outcomes)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="validate params, run the report notebook and write the outputs")
+    p.add_argument("params", type=Path, help="params YAML file")
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
+    p.add_argument("--to", default="html",
+                   help="formats, comma separated, from html,pdf,xlsx,docx (default: html; HTML is always written)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("check", help="validate params and inputs only; run nothing")
+    p.add_argument("params", type=Path)
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("batch", help="render many params files: the national file parsed once, reports in parallel")
+    p.add_argument("params", nargs="+", type=Path, help="params YAML files")
+    p.add_argument("--workers", type=int, help="reports rendered at once (default: one per core, at most one per file)")
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
+    p.add_argument("--to", default="html", help="formats, comma separated, from html,pdf,xlsx,docx (default: html)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--fresh-kernels", action="store_true",
+                   help="start every kernel as a new Python process instead of forking it from a warm template (slower)")
+    p.set_defaults(func=_cmd_batch)
+

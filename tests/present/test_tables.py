@@ -1,0 +1,60 @@
+"""Report tables: accessible HTML, escaped text, CSV with formulas neutralised, formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from carequality.present.tables import Table, format_cell, neutralise
+
+
+def _table() -> Table:
+    frame = pd.DataFrame({"Location": ["<b>Oak</b> & Co", "=HYPERLINK(\"x\")"], "Beds": [12, 40],
+                          "Share": [50.0, 12.5], "Published": [pd.Timestamp("2025-03-04"), pd.NaT],
+                          "Page": ["https://www.cqc.org.uk/location/1-1", "javascript:alert(1)"]})
+    return Table("t", "Caption & more", frame, footnotes=["Note <1>"], formats={"Share": "percent", "Location": "link"},
+                 links={"Location": "Page"})
+
+
+def test_html_has_a_numbered_caption_scoped_headers_and_escaped_text():
+    html = _table().to_html(number=3)
+    assert "<caption>Table 3: Caption &amp; more</caption>" in html
+    assert '<th scope="col" class="num">Beds</th>' in html
+    assert '<th scope="row" class="txt"><a href="https://www.cqc.org.uk/location/1-1">&lt;b&gt;Oak&lt;/b&gt; &amp; Co</a></th>' in html
+    assert "<li>Note &lt;1&gt;</li>" in html
+
+
+def test_only_web_links_are_links():
+    html = _table().to_html()
+    assert "javascript:" not in html
+    assert '<a href="#">' in html
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers_and_iso_dates():
+    lines = _table().to_csv().splitlines()
+    assert lines[0] == "Location,Beds,Share,Published"
+    assert lines[1] == "<b>Oak</b> & Co,12,50.0,2025-03-04"
+    assert lines[2].startswith('"\'=HYPERLINK(""x"")"')
+    assert lines[2].endswith(",40,12.5,")
+
+
+@pytest.mark.parametrize(("value", "fmt", "text"), [
+    (1234, "int", "1,234"), (None, "int", "–"), (12.5, "percent", "12.5%"), (80.0, "percent", "80%"),
+    (dt.date(2025, 3, 4), "date", "4 Mar 2025"), (float("nan"), "text", ""), ("x", "text", "x"),
+])
+def test_format_cell(value, fmt, text):
+    assert format_cell(value, fmt) == text
+
+
+def test_neutralise_prefixes_only_formula_starts():
+    assert neutralise("+44 1904") == "'+44 1904"
+    assert neutralise("-1") == "'-1"
+    assert neutralise("Oak") == "Oak"
+    assert neutralise(-1) == -1
+
+
+def test_an_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="unknown formats"):
+        Table("t", "c", pd.DataFrame({"a": [1]}), formats={"a": "money"})

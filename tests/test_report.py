@@ -1,0 +1,83 @@
+"""What the notebook calls: Report.show and the blocks, checked by what they display."""
+
+from __future__ import annotations
+
+import pytest
+
+import carequality.report as report_module
+from carequality.present.tables import TABLE_MIME
+from carequality.present.text import long_date
+from carequality.report import Report, open_report
+from carequality.sections import changes, compare, overview
+from conftest import EXAMPLE_PARAMS
+
+
+@pytest.fixture(scope="module")
+def opened() -> Report:
+    return open_report(EXAMPLE_PARAMS)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Every bundle the report displays, in order."""
+    out: list[tuple[dict, dict]] = []
+    monkeypatch.setattr(report_module, "display", lambda data, metadata=None, raw=False: out.append((data, metadata or {})))
+    return out
+
+
+def _fresh(opened: Report, **params_update) -> Report:
+    params = opened.params.model_copy(update=params_update) if params_update else opened.params
+    return Report(params=params, model=opened.model)
+
+
+def test_a_section_params_leave_out_is_not_shown(opened, shown):
+    r = _fresh(opened, sections=("ratings_overview",))
+    assert r.show(overview.market_overview) is None
+    assert shown == []
+    assert r.show(overview.ratings_overview) is not None
+    assert r.shown == ["ratings_overview"]
+
+
+def test_a_section_shows_its_heading_sentences_and_tables_with_their_data(opened, shown):
+    r = _fresh(opened)
+    section = r.show(overview.ratings_overview)
+    heading = shown[0]
+    assert heading[1]["carequality"] == {"heading": section.title, "anchor": "section-ratings_overview"}
+    tables = [d[TABLE_MIME] for d, _ in shown if TABLE_MIME in d]
+    assert [t["id"] for t in tables] == ["ratings_overview"]
+    assert "Table 1: " in [d for d, _ in shown if TABLE_MIME in d][0]["text/html"]
+    assert r.tables_shown == 1
+
+
+def test_appendix_tables_wait_for_the_data_appendix(opened, shown):
+    r = _fresh(opened)
+    r.show(compare.benchmarks)
+    ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
+    assert "trend_good_outstanding" not in ids
+    r.appendix_tables()
+    ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
+    assert ids[-1] == "trend_good_outstanding"
+
+
+def test_the_title_block_names_the_council_period_and_data_date(opened, shown):
+    _fresh(opened).title_block()
+    html = shown[0][0]["text/html"]
+    as_of = long_date(opened.model.as_of)
+    assert "York" in html and "1 April 2025 to 31 March 2026" in html and f"CQC data as of {as_of}" in html
+    assert "Example data." in html
+    assert shown[0][1]["carequality"] == {"role": "title"}
+
+
+def test_data_quality_lists_rows_or_says_there_are_none(opened, shown):
+    r = _fresh(opened)
+    r.data_quality()
+    text = " ".join(d.get("text/plain", "") for d, _ in shown)
+    n = len(opened.model.data_quality)
+    assert (f"{n:,} rows need attention" in text) if n else ("no data-quality issues were found" in text)
+
+
+def test_history_sections_show_their_tables(opened, shown):
+    r = _fresh(opened)
+    r.show(changes.inspections_in_period)
+    ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
+    assert ids == ["inspections_in_period", "inspections_in_previous_period", "inspections_in_period_list"]
