@@ -52,6 +52,8 @@ SECTION_INPUTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "benchmarks_method": (("area_ratings_by_month", *CQC_HISTORY, "external_benchmark"),),
 }
 SECTIONS: tuple[str, ...] = tuple(SECTION_INPUTS)
+#: options.contact when the params file gives none: a placeholder the cover sheet shows until a team adds its own.
+DEFAULT_CONTACT = "add the team's email address in the params file"
 
 
 class _Strict(BaseModel):
@@ -171,6 +173,10 @@ class Options(_Strict):
     location_types: tuple[str, ...] = ("Social Care Org",)
     example_data: bool = Field(False, description="Say on the report that the data are generated examples")
     protective_marking: str = "OFFICIAL"
+    contact: str = Field(
+        DEFAULT_CONTACT, min_length=1,
+        description="Who readers of the spreadsheets can ask about the figures (the cover sheet prints it): "
+                    "a team's name and email address")
     # QA records (docs/inputs.md): publication mode, baseline, risk levels.
     mode: Literal["working", "publication"] = Field(
         "working", description="working: providers named; publication: stable references, small counts suppressed")
