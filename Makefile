@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= params/york/2025-26-example.yaml
 OUT ?= outputs
-FORMATS ?= html,pdf,xlsx,docx
+FORMATS ?= html,pdf,xlsx,ods,docx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AXE := tests/js/node_modules/axe-core/axe.min.js
 # command:Debian package. Chromium prints the PDF, pandoc writes the DOCX (both at run time); poppler-utils

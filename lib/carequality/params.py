@@ -18,6 +18,9 @@ from carequality.councils import Council, council_by_code, slugify
 from carequality.errors import ParamsError
 from carequality.registry import BY_NAME, CQC_LATEST, SECTION_NAMES, SECTIONS
 
+#: options.contact when the params file gives none: a placeholder the cover sheet shows until a team adds its own.
+DEFAULT_CONTACT = "add the team's email address in the params file"
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -135,6 +138,10 @@ class Options(_Strict):
     location_types: tuple[str, ...] = ("Social Care Org",)
     example_data: bool = Field(False, description="Say on the report that the data are generated examples")
     protective_marking: str = "OFFICIAL"
+    contact: str = Field(
+        DEFAULT_CONTACT, min_length=1,
+        description="Who readers of the spreadsheets can ask about the figures (the cover sheet prints it): "
+                    "a team's name and email address")
     # QA records (docs/inputs.md): publication mode, baseline, risk levels.
     mode: Literal["working", "publication"] = Field(
         "working", description="working: providers named; publication: stable references, small counts suppressed")

@@ -50,8 +50,9 @@ class Report:
                 "example data in CQC's published format. It does not describe real services.</p>"
             )
         # role "title": the HTML template lifts this block into the page header, above the contents list.
+        as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
         display({"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
-                metadata={HEADING_META: {"role": "title"}}, raw=True)
+                metadata={HEADING_META: {"role": "title", "as_of": as_of}}, raw=True)
 
     def _data_as_of(self) -> str:
         if self.model.as_of is not None:
@@ -93,7 +94,8 @@ class Report:
         self.figures_shown += 1
         caption = figure.to_text(number=self.figures_shown)
         display(
-            {"image/png": figure.png_base64(), "text/plain": caption, FIGURE_MIME: figure.to_json()},
+            {"image/png": figure.png_base64(), "text/plain": caption,
+             FIGURE_MIME: {**figure.to_json(), "number": self.figures_shown}},
             metadata={"image/png": {"alt": figure.alt, "caption": caption, "width": figure.width,
                                     "height": figure.height}},
             raw=True,
@@ -103,7 +105,8 @@ class Report:
         self.tables_shown += 1
         n = self.tables_shown
         display(
-            {"text/html": table.to_html(number=n), "text/plain": table.to_text(), TABLE_MIME: table.to_json()},
+            {"text/html": table.to_html(number=n), "text/plain": table.to_text(),
+             TABLE_MIME: {**table.to_json(), "number": n}},
             raw=True,
         )
 

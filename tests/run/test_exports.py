@@ -1,6 +1,7 @@
-"""Committee-ready outputs (issue 6): the example report rendered once per session to HTML, PDF, XLSX and DOCX,
+"""Committee-ready outputs (issue 6): the example report rendered once per session to HTML, PDF, XLSX, ODS and DOCX,
 then checked — self-contained accessible HTML (axe-core in Chromium), tagged A4 PDF with page furniture,
-one sheet per table in XLSX, real tables in DOCX — and rendered a second time to check determinism.
+real tables in DOCX (the spreadsheets in tests/test_spreadsheets.py) — and rendered a second time to check
+determinism.
 
 Needs Debian's chromium, pandoc and poppler-utils and tests/js/node_modules/axe-core: `make test` installs them.
 """
@@ -27,7 +28,7 @@ from axe_chromium import AXE_JS, run_axe
 from carequality.run import exports
 from carequality.cli import main
 from carequality.run.render import render, to_html
-from carequality.present.tables import TABLE_MIME, Table
+from carequality.present.tables import TABLE_MIME
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "params" / "york" / "2025-26-example.yaml"
@@ -35,7 +36,7 @@ ARTEFACTS = ROOT / "tests" / "_artefacts"
 TITLE = "Quality of adult social care providers: York"
 RUNNING_HEADER = "York: Quality of adult social care providers"
 CQC_LOCATION = re.compile(r"https://www\.cqc\.org\.uk/location/[0-9A-Za-z-]+")
-ALL_FORMATS = ("html", "pdf", "xlsx", "docx")
+ALL_FORMATS = ("html", "pdf", "xlsx", "ods", "docx")
 
 pytestmark = pytest.mark.slow
 
@@ -48,10 +49,10 @@ def _need(*tools: str) -> None:
 
 @pytest.fixture(scope="session")
 def renders(tmp_path_factory):
-    """The example rendered to every format, then again (HTML and XLSX) into another folder for determinism."""
+    """The example rendered to every format, then again (HTML, XLSX and ODS) into another folder for determinism."""
     _need("chromium", "pandoc", "pdfinfo", "pdftoppm", "pdftotext")
     first = render(EXAMPLE, tmp_path_factory.mktemp("outputs-a"), formats=ALL_FORMATS)
-    second = render(EXAMPLE, tmp_path_factory.mktemp("outputs-b"), formats=("html", "xlsx"))
+    second = render(EXAMPLE, tmp_path_factory.mktemp("outputs-b"), formats=("html", "xlsx", "ods"))
     return first, second
 
 
@@ -104,7 +105,7 @@ class Page(HTMLParser):
 # ---- every format -----------------------------------------------------------------------------
 def test_every_format_is_written_with_the_manifest(rendered):
     names = {p.name for p in rendered.out_dir.iterdir()}
-    assert {"report.html", "report.pdf", "report.xlsx", "report.docx", "manifest.json", "tables"} <= names
+    assert {"report.html", "report.pdf", "report.xlsx", "report.ods", "report.docx", "manifest.json", "tables"} <= names
     assert set(rendered.outputs) == set(ALL_FORMATS)
     manifest = json.loads(rendered.manifest.read_text(encoding="utf-8"))
     assert manifest["outputs"] == [f"report.{f}" for f in ALL_FORMATS]
@@ -127,7 +128,7 @@ def test_no_absolute_paths_in_any_output(rendered):
     assert not [f for f in forbidden for data in streams if f.encode() in data or b"file://" in data]
     assert re.findall(rb"/URI \(([^)]*)\)", pdf) and all(
         CQC_LOCATION.fullmatch(u.decode()) for u in re.findall(rb"/URI \(([^)]*)\)", pdf))
-    for name in ("report.xlsx", "report.docx"):
+    for name in ("report.xlsx", "report.ods", "report.docx"):
         with zipfile.ZipFile(rendered.out_dir / name) as z:
             for member in z.namelist():
                 text = z.read(member).decode("utf-8", "replace")
@@ -289,66 +290,7 @@ def test_pdf_never_splits_a_table_row_across_pages(rendered, tables):
         assert not short, f"page {n}: words of rows starting there are on another page: {short}"
 
 
-# ---- XLSX -------------------------------------------------------------------------------------
-def test_xlsx_one_named_sheet_per_table_caption_header_and_numbers(rendered, tables):
-    import openpyxl
-
-    wb = openpyxl.load_workbook(rendered.outputs["xlsx"])
-    names = exports.sheet_names([t["id"] for t in tables])
-    assert wb.sheetnames == ["Contents", *names]
-    assert len(set(n.casefold() for n in wb.sheetnames)) == len(wb.sheetnames)
-    assert all(len(n) <= 31 for n in wb.sheetnames)
-    assert wb.properties.title == TITLE
-    for i, (t, name) in enumerate(zip(tables, names), 1):
-        ws = wb[name]
-        assert ws.cell(1, 1).value == f"Table {i}: {t['caption']}"
-        assert [ws.cell(2, c + 1).value for c in range(len(t["columns"]))] == t["columns"]
-        for r, row in enumerate(t["rows"], 3):
-            for c, (col, value) in enumerate(zip(t["columns"], row), 1):
-                cell = ws.cell(r, c)
-                fmt = t["formats"][col]
-                if value in (None, ""):
-                    assert cell.value is None
-                elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                    assert cell.data_type == "n" and cell.value == value
-                elif fmt == "date":
-                    assert cell.value == dt.datetime.fromisoformat(value)
-                else:
-                    assert cell.data_type == "s" and cell.value == exports.neutralise(value)
-        notes = [ws.cell(r, 1).value for r in range(len(t["rows"]) + 3, ws.max_row + 1)]
-        assert [n for n in notes if n] == [f"Note: {n}" for n in t["footnotes"]]
-
-
-def test_xlsx_text_that_looks_like_a_formula_is_neutralised(tmp_path):
-    import openpyxl
-
-    frame = __import__("pandas").DataFrame({"Name": ["=HYPERLINK(\"x\")", "+44 1234", "-1+2", "@SUM(A1)", "Plain"],
-                                            "Count": [1, 2, 3, 4, 5]})
-    t = Table("formula_injection_check_with_a_long_id_name", "=1+1 caption", frame, footnotes=["=cmd|' /C calc'!A0"])
-    path = exports.tables_to_xlsx([t.to_json(), t.to_json() | {"id": "formula_injection_check_with_a_long_id_other"}],
-                                  tmp_path / "t.xlsx", title="=title")
-    wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Contents", "formula_injection_check_with_a_", "formula_injection_check_with_~2"]
-    ws = wb.worksheets[1]
-    values = [ws.cell(r, 1).value for r in range(3, 8)]
-    assert values == ["'=HYPERLINK(\"x\")", "'+44 1234", "'-1+2", "'@SUM(A1)", "Plain"]
-    assert all(ws.cell(r, 1).data_type == "s" for r in range(3, 8))
-    assert [ws.cell(r, 2).value for r in range(3, 8)] == [1, 2, 3, 4, 5]
-    assert ws.cell(1, 1).value == "Table 1: =1+1 caption"  # starts with "Table", so harmless
-    assert ws.cell(9, 1).value == "Note: =cmd|' /C calc'!A0"
-    for sheet in wb.worksheets:
-        for row in sheet.iter_rows():
-            assert not any(c.data_type == "f" for c in row)
-
-
-def test_sheet_names_are_legal_unique_and_stable():
-    ids = ["a" * 40, "a" * 40 + "b", "A" * 31, "x[1]:y/z?*", "contents", "history", "'quoted'"]
-    names = exports.sheet_names(ids)
-    assert names == exports.sheet_names(ids)
-    assert all(1 <= len(n) <= 31 for n in names)
-    assert len({n.casefold() for n in names} | {"contents"}) == len(names) + 1
-    assert not any(set(n) & set("[]:*?/\\") for n in names)
-    assert not any(n.startswith("'") or n.endswith("'") for n in names)
+# ---- XLSX and ODS: tests/test_spreadsheets.py ------------------------------------------------------------
 
 
 # ---- DOCX -------------------------------------------------------------------------------------
@@ -456,6 +398,7 @@ def test_same_params_give_the_same_outputs(renders):
 
     assert cells(rendered.outputs["xlsx"]) == cells(second.outputs["xlsx"])
     assert rendered.outputs["xlsx"].read_bytes() == second.outputs["xlsx"].read_bytes()
+    assert rendered.outputs["ods"].read_bytes() == second.outputs["ods"].read_bytes()
 
     def without_time(path):
         text = path.read_text(encoding="utf-8")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import secrets
+import shutil
 import threading
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -18,7 +21,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from carequality.cli import main
-from carequality.run.fetch import KEY_HEADER, CqcApi, FetchError, Retry, Secret, parse_retry_after, provider_json, read_key, write_atomic
+from carequality.run.fetch import KEY_HEADER, STATE_FILE, CqcApi, FetchError, Retry, Secret, fetch, location_json, parse_retry_after, provider_json, read_key, write_atomic
 from carequality.errors import InputError
 from conftest import OLDHAM_API
 
@@ -39,6 +42,12 @@ class FakeCqcApi:
             "providers": {p.stem.removeprefix("provider_"): p for p in (recorded / "provider_details").glob("*.json")},
         }
         self.faults: dict[str, list[str]] = {}  # request URI below /public/v1 → faults for its next requests
+        self.names = {"Oldham"}  # localAuthority values that list Oldham's entries
+        # CQC's changes lists: kind ("location", "provider") → (timestamp, id), every council's.
+        self.changes: dict[str, list[tuple[str, str]]] = {"location": [], "provider": []}
+        self.added: dict[str, list[dict]] = {"locations": [], "providers": []}  # entries listed after the recording
+        self.changed_details: dict[str, dict[str, dict]] = {"locations": {}, "providers": {}}  # served instead
+        self.gone: set[str] = set()  # ids that answer 404
         self.fail_details_after: int | None = None  # answer 500 to every detail request after this many
         self.requests: list[str] = []
         self.bad_keys = 0
@@ -67,7 +76,7 @@ class FakeCqcApi:
     def page(self, kind: str, query: dict[str, list[str]]) -> dict:
         recorded = self.listings[kind]
         name = query.get("localAuthority", [""])[0]
-        entries = recorded[kind] if name == "Oldham" else []
+        entries = recorded[kind] + self.added[kind] if name in self.names else []
         per_page = min(int(query.get("perPage", ["1000"])[0]), PAGE_CAP)
         number = int(query.get("page", ["1"])[0])
         last = max(1, math.ceil(len(entries) / per_page))
@@ -81,6 +90,23 @@ class FakeCqcApi:
                     nextPageUri=uri(number + 1) if number < last else None, perPage=per_page, totalPages=last)
         body[kind] = entries[(number - 1) * per_page: number * per_page]
         return body
+
+
+    def changes_page(self, kind: str, query: dict[str, list[str]]) -> dict:
+        """GET /changes/{kind}?startTimestamp=…&endTimestamp=…: the ids changed in [start, end), paged."""
+        start, end = query["startTimestamp"][0], query["endTimestamp"][0]
+        ids = [i for when, i in sorted(self.changes[kind]) if start <= when < end]
+        per_page = min(int(query.get("perPage", ["1000"])[0]), PAGE_CAP)
+        number = int(query.get("page", ["1"])[0])
+        last = max(1, math.ceil(len(ids) / per_page))
+
+        def uri(n: int) -> str:
+            return f"/changes/{kind}?startTimestamp={quote(start)}&endTimestamp={quote(end)}&page={n}&perPage={per_page}"
+
+        return {"page": number, "perPage": per_page, "total": len(ids), "totalPages": last, "firstPageUri": uri(1),
+                "previousPageUri": uri(number - 1) if number > 1 else None,
+                "nextPageUri": uri(number + 1) if number < last else None, "lastPageUri": uri(last),
+                "changes": ids[(number - 1) * per_page: number * per_page]}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -118,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(int(fault), b'{"message": "injected failure"}')
         parts = urlsplit(uri)
         kind, _, id_ = parts.path.strip("/").partition("/")
+        if kind == "changes" and id_ in api.changes and self.path.startswith("/public/v1/"):
+            return self._send(200, json.dumps(api.changes_page(id_, parse_qs(parts.query))).encode())
         if kind not in api.details or not self.path.startswith("/public/v1/"):
             return self._send(404, b'{"message": "Resource not found"}')
         if not id_:
@@ -127,10 +155,10 @@ class _Handler(BaseHTTPRequestHandler):
             api.served_details += not failing
         if failing:
             return self._send(500, b'{"message": "down"}')
-        if id_ not in api.details[kind]:
+        if id_ in api.gone or (id_ not in api.details[kind] and id_ not in api.changed_details[kind]):
             return self._send(404, b'{"message": "Resource not found"}')
         # Served compact and unescaped, as the API does: the fetcher must restore the recorded style.
-        detail = json.loads(api.details[kind][id_].read_bytes())
+        detail = api.changed_details[kind].get(id_) or json.loads(api.details[kind][id_].read_bytes())
         self._send(200, json.dumps(detail, separators=(",", ":"), ensure_ascii=False).encode())
 
 
@@ -150,7 +178,9 @@ def _fetch(api: FakeCqcApi, out: Path, *extra: str, council: str = "E08000004") 
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The downloaded files, without the fetch's own record (STATE_FILE: tests of it below)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != STATE_FILE}
 
 
 def _recorded() -> dict[str, bytes]:
@@ -338,3 +368,173 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
 
     assert [p.name for p in path.parent.iterdir()] == ["location_1.json"]
     assert path.read_text() == "{}"
+
+
+# ---- keeping a download current: --since, --update, --cqc-name ------------------------------------------------
+T0 = datetime(2025, 3, 14, 9, 0, tzinfo=timezone.utc)  # when the recorded download was made, say
+
+
+def _copy_recorded(out: Path) -> None:
+    for name in FETCHED:
+        src = OLDHAM_API / name
+        if src.is_dir():
+            shutil.copytree(src, out / name)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, out / name)
+
+
+def _update(api: FakeCqcApi, out: Path, when: datetime, **kw):
+    return fetch(None, out, base_url=api.base_url, retry=Retry(retries=1, backoff=0, timeout=30), update=True,
+                 now=lambda: when, log=lambda m: None, **kw)
+
+
+@pytest.fixture
+def changed(cqc):
+    """Between the recording and now: two Oldham locations changed, one gone, one new, one provider changed,
+    and changes in other councils (which must not be fetched)."""
+    listed = [e["locationId"] for e in cqc.listings["locations"]["locations"]]
+    providers = [e["providerId"] for e in cqc.listings["providers"]["providers"]]
+    first, second, gone = listed[3], listed[10], listed[20]
+    for i in (first, second):
+        detail = json.loads(cqc.details["locations"][i].read_bytes())
+        cqc.changed_details["locations"][i] = detail | {"name": detail["name"] + " (renamed)",
+                                                        "registrationStatus": "Deregistered"}
+    new = json.loads(cqc.details["locations"][listed[0]].read_bytes()) | {"locationId": "1-900000001", "name": "New Home"}
+    cqc.changed_details["locations"]["1-900000001"] = new
+    cqc.added["locations"].append({"locationName": "New Home", "locationId": "1-900000001", "postalCode": "OL1 1AA"})
+    provider = json.loads(cqc.details["providers"][providers[2]].read_bytes())
+    cqc.changed_details["providers"][providers[2]] = provider | {"name": "Renamed Provider Ltd"}
+    cqc.gone.add(gone)
+    cqc.changes["location"] = [("2025-03-15T10:00:00Z", first), ("2025-03-20T10:00:00Z", "1-555000001"),
+                               ("2025-04-01T08:00:00Z", second), ("2025-04-02T08:00:00Z", gone),
+                               ("2025-04-03T08:00:00Z", "1-900000001"), ("2025-04-03T09:00:00Z", first),
+                               *[(f"2025-04-0{d}T10:00:00Z", f"1-55500{d:04d}") for d in range(4, 10)],
+                               ("2025-02-01T10:00:00Z", listed[30])]  # before the window: not asked for
+    cqc.changes["provider"] = [("2025-03-16T10:00:00Z", providers[2]), ("2025-03-17T10:00:00Z", "1-555999999")]
+    return {"first": first, "second": second, "gone": gone, "provider": providers[2], "later": listed[30]}
+
+
+def test_since_refetches_only_this_councils_changed_and_new_files_and_records_the_window(cqc, changed, tmp_path, capsys):
+    out = tmp_path / "oldham"
+    _copy_recorded(out)
+    before = _files(out)
+
+    assert _fetch(cqc, out, "--since", "2025-03-14") == 0
+
+    printed = capsys.readouterr().out
+    windows = [parse_qs(urlsplit(u).query) for u in cqc.requested("/changes/location")]
+    assert windows and all(w["startTimestamp"] == ["2025-03-14T00:00:00Z"] for w in windows)
+    end = windows[0]["endTimestamp"][0]
+    assert len(cqc.requested("/changes/location")) == 2  # 11 changes at 8 a page
+    assert sorted(u for u in cqc.requests if re.fullmatch(r"/locations/[^?]+", u)) == sorted(
+        f"/locations/{i}" for i in (changed["first"], changed["second"], changed["gone"], "1-900000001"))
+    assert [u for u in cqc.requests if re.fullmatch(r"/providers/[^?]+", u)] == [f"/providers/{changed['provider']}"]
+    after = _files(out)
+    for key in ("first", "second"):
+        name = f"location_details/location_{changed[key]}.json"
+        assert after[name] == location_json(cqc.changed_details["locations"][changed[key]]).encode()
+    assert after["location_details/location_1-900000001.json"]
+    assert after[f"location_details/location_{changed['gone']}.json"] == before[f"location_details/location_{changed['gone']}.json"]
+    untouched = [n for n in before if n.startswith(("location_details", "provider_details"))
+                 and not any(changed[k] in n for k in ("first", "second", "provider"))]
+    assert len(untouched) == 451 + 20 - 3 and all(after[n] == before[n] for n in untouched)
+    listing = json.loads(after["locations.json"])
+    assert listing["total"] == 452 and listing["locations"][-1]["locationId"] == "1-900000001"
+    state = json.loads((out / STATE_FILE).read_text())
+    assert state["covered_to"] == end and state["cqc_name"] == "Oldham" and state["ons_code"] == "E08000004"
+    assert state["windows"][-1] | {"end": end} == {
+        "kind": "update", "start": "2025-03-14T00:00:00Z", "end": end, "changed": 11 + 2, "refetched": 4, "new": 1,
+        "not_found": {"locations": [changed["gone"]]}}
+    assert state["not_found"] == {"locations": [changed["gone"]], "providers": []}
+    assert "pending" not in state and not (out / ".update").exists()
+    assert f"1 not found at CQC (HTTP 404), recorded in {STATE_FILE}: {changed['gone']}" in printed
+    assert "from 2025-03-14T00:00:00Z to " + end in printed
+
+
+def test_update_without_a_record_asks_for_since_and_then_starts_where_the_last_one_ended(cqc, changed, tmp_path, capsys):
+    out = tmp_path / "oldham"
+    _copy_recorded(out)
+    assert main(["fetch", "--update", str(out), "--base-url", cqc.base_url]) == 2
+    assert "give --since DATE" in capsys.readouterr().err and cqc.requests == []
+
+    first = _update(cqc, out, datetime(2025, 4, 2, tzinfo=timezone.utc), since="2025-03-14")
+    assert first.window == ("2025-03-14T00:00:00Z", "2025-04-02T00:00:00Z")
+    cqc.requests.clear()
+    second = _update(cqc, out, datetime(2025, 4, 10, tzinfo=timezone.utc))
+
+    assert second.window == ("2025-04-02T00:00:00Z", "2025-04-10T00:00:00Z")
+    assert sorted(u for u in cqc.requests if re.fullmatch(r"/locations/[^?]+", u)) == sorted(
+        f"/locations/{i}" for i in (changed["gone"], changed["first"], "1-900000001"))
+    state = json.loads((out / STATE_FILE).read_text())
+    assert [(w["start"], w["end"]) for w in state["windows"]] == [
+        ("2025-03-14T00:00:00Z", "2025-04-02T00:00:00Z"), ("2025-04-02T00:00:00Z", "2025-04-10T00:00:00Z")]
+    assert state["covered_to"] == "2025-04-10T00:00:00Z"
+    cqc.requests.clear()
+    assert _update(cqc, out, datetime(2025, 4, 10, tzinfo=timezone.utc)).fetched == 0  # up to date: nothing asked
+    assert cqc.requests == []
+
+
+def test_an_interrupted_update_changes_nothing_until_it_is_resumed_and_merged(cqc, changed, tmp_path):
+    out = tmp_path / "oldham"
+    _copy_recorded(out)
+    before = _files(out)
+    cqc.fail_details_after = 2
+
+    with pytest.raises(FetchError, match="gave up on GET /locations/"):
+        _update(cqc, out, datetime(2025, 4, 5, tzinfo=timezone.utc), since="2025-03-14")
+
+    assert {k: v for k, v in _files(out).items() if not k.startswith(".update/")} == before  # nothing merged yet
+    state = json.loads((out / STATE_FILE).read_text())
+    assert state["pending"]["start"] == "2025-03-14T00:00:00Z" and state["pending"]["end"] == "2025-04-05T00:00:00Z"
+    staged = sorted(p.name for p in (out / ".update" / "location_details").iterdir())
+    assert len(staged) == 2
+
+    cqc.fail_details_after = None
+    cqc.requests.clear()
+    result = _update(cqc, out, datetime(2025, 5, 1, tzinfo=timezone.utc))  # later, but the same window
+
+    assert result.window == ("2025-03-14T00:00:00Z", "2025-04-05T00:00:00Z")
+    assert cqc.requested("/changes/location") == [] and cqc.requested("/locations?") == []  # staged: not asked again
+    asked = [u.rsplit("/", 1)[1] for u in cqc.requests if re.fullmatch(r"/locations/[^?]+", u)]
+    assert not set(asked) & {n.removeprefix("location_").removesuffix(".json") for n in staged}
+    after = _files(out)
+    for key in ("first", "second"):
+        name = f"location_details/location_{changed[key]}.json"
+        assert after[name] == location_json(cqc.changed_details["locations"][changed[key]]).encode()
+    assert "location_details/location_1-900000001.json" in after
+    state = json.loads((out / STATE_FILE).read_text())
+    assert "pending" not in state and state["covered_to"] == "2025-04-05T00:00:00Z"
+    assert not (out / ".update").exists()
+
+
+def test_cqc_name_is_sent_as_the_local_authority_and_kept_for_updates(cqc, tmp_path, capsys):
+    cqc.names = {"Oldham Metropolitan Borough"}
+    out = tmp_path / "oldham"
+
+    assert _fetch(cqc, out, "--cqc-name", "Oldham Metropolitan Borough") == 0
+
+    lists = cqc.requested("/locations?") + cqc.requested("/providers?")
+    assert lists and all("localAuthority=Oldham%20Metropolitan%20Borough" in u for u in lists)
+    state = json.loads((out / STATE_FILE).read_text())
+    assert state["cqc_name"] == "Oldham Metropolitan Borough" and state["council"] == "Oldham"
+    assert state["covered_to"] and state["windows"][0]["kind"] == "full"
+    cqc.requests.clear()
+    result = _update(cqc, out, datetime.now(timezone.utc) + timedelta(days=1))
+    assert result.cqc_name == "Oldham Metropolitan Borough"
+    assert all("localAuthority=Oldham%20Metropolitan%20Borough" in u for u in cqc.requested("/locations?"))
+
+
+def test_a_listed_location_that_answers_404_is_recorded_not_fatal(cqc, tmp_path, capsys):
+    listed = [e["locationId"] for e in cqc.listings["locations"]["locations"]]
+    cqc.gone.add(listed[5])
+    out = tmp_path / "oldham"
+
+    assert _fetch(cqc, out) == 0
+
+    printed = capsys.readouterr().out
+    assert f"1 not found at CQC (HTTP 404), recorded in {STATE_FILE}: {listed[5]}" in printed
+    state = json.loads((out / STATE_FILE).read_text())
+    assert state["not_found"] == {"locations": [listed[5]], "providers": []}
+    assert not (out / "location_details" / f"location_{listed[5]}.json").exists()
+    assert len(list((out / "location_details").iterdir())) == 450

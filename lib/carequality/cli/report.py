@@ -46,7 +46,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from carequality.run.batch import exit_code, run_batch, summary_table
+    from carequality.run.batch import exit_code, run_batch, summary_table, write_index
     from carequality.run.exports import ExportError, check_formats, parse_formats
 
     try:
@@ -61,7 +61,20 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     outcomes = run_batch(args.params, args.out, workers=args.workers, progress=not args.quiet, formats=formats,
                          fork_kernels=not args.fresh_kernels)
     print(summary_table(outcomes))
+    print(f"Index of every report: {write_index(outcomes, args.out)}")
     return exit_code(outcomes)
+
+
+def _cmd_site(args: argparse.Namespace) -> int:
+    from carequality.run.site import write_site
+
+    if not args.outputs.is_dir():
+        print(f"carequality site: {args.outputs}: folder not found; expected the folder render or batch writes "
+              "reports into (such as outputs/)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    path = write_site(args.outputs)
+    print(f"{path}: index of the reports in {args.outputs}")
+    return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -69,7 +82,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("params", type=Path, help="params YAML file")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     p.add_argument("--to", default="html",
-                   help="formats, comma separated, from html,pdf,xlsx,docx (default: html; HTML is always written)")
+                   help="formats, comma separated, from html,pdf,xlsx,ods,docx (default: html; HTML is always written)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_render)
 
@@ -81,9 +94,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("params", nargs="+", type=Path, help="params YAML files")
     p.add_argument("--workers", type=int, help="reports rendered at once (default: one per core, at most one per file)")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
-    p.add_argument("--to", default="html", help="formats, comma separated, from html,pdf,xlsx,docx (default: html)")
+    p.add_argument("--to", default="html", help="formats, comma separated, from html,pdf,xlsx,ods,docx (default: html)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--fresh-kernels", action="store_true",
                    help="start every kernel as a new Python process instead of forking it from a warm template (slower)")
     p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser("site", help="write OUTPUTS_DIR/index.html: every report in the folder, with links and headline measures")
+    p.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder of rendered reports (such as outputs/)")
+    p.set_defaults(func=_cmd_site)
 

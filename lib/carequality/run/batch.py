@@ -10,6 +10,7 @@
 4. A progress bar names each council as it finishes; a summary table follows; the exit status is 0 when
    every report was written, 2 when every failure was bad params or input, else 1. A failed notebook is
    kept beside its outputs as <period>.failed.ipynb, as `carequality render` keeps it.
+5. `write_index` then writes <out>/index.html (site.py): every report in the folder, and the failures of this run.
 """
 
 from __future__ import annotations
@@ -303,3 +304,21 @@ def exit_code(outcomes: Sequence[Outcome]) -> int:
     if not failed:
         return 0
     return EXIT_BAD_INPUT if all(o.status == BAD_INPUT for o in failed) else EXIT_FAILED
+
+
+def write_index(outcomes: Sequence[Outcome], out_root: str | Path) -> Path:
+    """<out_root>/index.html for every report under out_root, listing this run's failures with their errors."""
+    from carequality.run.site import Failure, write_site
+
+    root = Path(out_root).resolve()
+    failures = []
+    for o in outcomes:
+        if o.status == OK:
+            continue
+        notebook = None
+        if o.notebook:
+            nb = Path(o.notebook).resolve()
+            notebook = nb.relative_to(root).as_posix() if nb.is_relative_to(root) else None
+        failures.append(Failure(o.council, o.period or "Not known", o.detail or o.status, notebook))
+    root.mkdir(parents=True, exist_ok=True)
+    return write_site(root, failures)

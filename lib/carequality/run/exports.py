@@ -1,4 +1,5 @@
-"""The formats beside report.html: PDF (Chromium prints our HTML), XLSX (one sheet per table), DOCX (pandoc).
+"""The formats beside report.html: PDF (Chromium prints our HTML), XLSX and ODS (spreadsheets by the Analysis
+Function's guidance: a cover, contents, notes, one table per sheet), DOCX (pandoc).
 
 render() writes report.html and the tables first, then calls `write_exports` on the same temporary folder,
 so the atomic swap covers every format. Each writer reads only what is already in that folder or in the
@@ -17,12 +18,13 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from carequality.present.tables import neutralise
 
 #: Every format `carequality render --to` accepts. HTML, the CSV tables and manifest.json are always written.
-FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "docx")
+FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ods", "docx")
 #: Debian package that provides each format's tool.
 _TOOLS = {"pdf": ("chromium", "chromium"), "docx": ("pandoc", "pandoc")}
 #: Metadata dates in XLSX and DOCX: fixed, so that the same inputs give the same files
@@ -116,113 +118,455 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
     return pdf
 
 
-# ---- XLSX ---------------------------------------------------------------------------------------
+# ---- spreadsheets: XLSX and ODS -----------------------------------------------------------------
+# Both files follow the Analysis Function's "Releasing statistics in spreadsheets" guidance and carry the same
+# sheets, built once (`workbook_sheets`) and written twice: a cover, a contents sheet with a link and a description
+# per table, a notes sheet (every footnote numbered and referenced from the table titles as "[note 3]"), then one
+# table per sheet named in words ("Table 6 Commissioned by rating"), and the data behind each chart. Each sheet has
+# its title in A1, one line saying what the sheet holds, then the table: header row marked (an Excel table; in the
+# ODS, header rows and a database range), no merged cells, no blank rows above it, nothing below it.
+# gptables was evaluated for the XLSX and not used: see docs/outputs.md.
+
+#: The most characters a spreadsheet cell can hold (Excel's limit; LibreOffice's is larger).
+CELL_LIMIT = 32_767
+#: Ends a cell cut at CELL_LIMIT, so the cut is visible; the notes sheet explains it.
+CUT_MARKER = " [cut short: see the notes]"
+#: Shorthand where the report shows a dash, a suppressed count or nothing (guidance: symbols in tables).
+SHORTHAND = {
+    "[x]": "not available (the report shows a dash)",
+    "[c]": "confidential: a small count of people, suppressed so that no one can be identified",
+    "[z]": "not applicable (the report leaves the cell empty)",
+}
+RESERVED_SHEETS = ("Cover", "Contents", "Notes")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-_RESERVED = {"contents", "history"}
+#: Words of table ids spelt out in sheet names; words a cut name does not end on.
+_SHEET_WORDS = {"qa": "QA", "vs": "versus", "kq": "key question"}
+_TRAILING = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "versus", "with"}
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CUT_NOTE = ("Some cells held more text than the {limit:,} characters a spreadsheet cell can hold. They are cut "
+             "short and end with \"{marker}\"; the full text is in the CSV file of the same table beside the report.")
+
+#: What each input gives, in the words of the cover sheet's "Source" line.
+SOURCE_NAMES = {
+    "cqc_ratings": "CQC's care directory with ratings",
+    "cqc_api": "the CQC API",
+    "cqc_snapshots": "CQC's monthly care directory files",
+    "commissioned_services": "the council's commissioned services records",
+    "risk_register": "the council's risk register",
+    "qa_visits": "the council's quality assurance visits",
+    "inspection_themes": "themes from CQC inspection reports, gathered by the council",
+    "area_ratings_by_month": "monthly counts of CQC ratings for England, regions and councils",
+    "external_benchmark": "LG Inform",
+}
 
 
-def sheet_names(table_ids: list[str]) -> list[str]:
-    """One Excel sheet name per table id: at most 31 characters, legal, unique (case-insensitively), stable."""
-    used = set(_RESERVED)
-    names = []
-    for tid in table_ids:
-        base = _SHEET_BAD.sub("_", str(tid)).strip("'") or "table"
-        name, n = base[:31], 1
-        while name.casefold() in used:
-            n += 1
-            suffix = f"~{n}"
-            name = base[: 31 - len(suffix)] + suffix
-        used.add(name.casefold())
-        names.append(name)
-    return names
+@dataclass(frozen=True)
+class Link:
+    """A cell that links to another sheet's A1."""
+
+    text: str
+    sheet: str
 
 
-def _text(value: object) -> str:
-    return str(neutralise("" if value is None else str(value)))
+@dataclass
+class Sheet:
+    """One worksheet: a title (A1), lines of text under it, then an optional table (header row, then rows)."""
+
+    name: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+    columns: list[str] | None = None
+    rows: list[list[object]] = field(default_factory=list)
+    #: Per column: "int", "percent", "date", "text" (the table JSON's formats).
+    formats: list[str] = field(default_factory=list)
+    #: The table's name (an Excel table, an ODS database range): letters, digits and underscores.
+    table_name: str = ""
+
+    @property
+    def header_row(self) -> int:
+        """0-based row of the table's header: right under the title and the lines."""
+        return 1 + len(self.lines)
 
 
-def tables_to_xlsx(tables: list[dict], path: Path, *, title: str, subject: str = "", comments: str = "") -> Path:
-    """report.xlsx: a Contents sheet, then one sheet per table (caption in row 1, header in row 2, data below).
+def sheet_name(label: str, words: str, used: set[str]) -> str:
+    """'Table 6' + 'commissioned_by_rating' → 'Table 6 Commissioned by rating': at most 31 characters, cut at a
+    word, legal for Excel and LibreOffice, unique (case-insensitively) among `used`, which it joins."""
+    words = _SHEET_BAD.sub(" ", str(words).replace("_", " ").replace("'", "")).split()
+    words = [_SHEET_WORDS.get(w, w) for w in words]
+    kept = [label]
+    for word in words:
+        if len(" ".join([*kept, word])) > 31:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1].casefold() in _TRAILING:  # "Market overview by" → "Market overview"
+        kept.pop()
+    if len(kept) > 1:
+        kept[1] = kept[1][:1].upper() + kept[1][1:]
+    name = " ".join(kept)[:31].strip().strip("'") or "Sheet"
+    base, n = name, 1
+    while name.casefold() in used:
+        n += 1
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)].rstrip() + suffix
+    used.add(name.casefold())
+    return name
 
-    Numbers stay numbers, ISO dates become Excel dates, text is neutralised so no cell can run as a formula.
-    Same tables → same cells and, with the fixed metadata date, the same bytes.
+
+def _clean_text(text: str, cut: list[bool]) -> str:
+    """Text as a cell holds it: characters XML cannot carry replaced, formulas neutralised, cut at CELL_LIMIT with
+    a visible marker (cut[0] is set so that the caller adds the note)."""
+    text = str(neutralise(_XML_BAD.sub("\ufffd", str(text))))
+    if len(text) > CELL_LIMIT:
+        cut[0] = True
+        text = text[: CELL_LIMIT - len(CUT_MARKER)] + CUT_MARKER
+    return text
+
+
+def _cell(value: object, fmt: str, cut: list[bool]) -> object:
+    """A table value as the spreadsheets hold it: numbers and dates typed, blanks as shorthand, text cleaned."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "[x]" if fmt in ("int", "percent") else "[z]"
+    if isinstance(value, bool):
+        return str(value)  # as the CSV and the report show it
+    if isinstance(value, (int, float)):
+        return value if value == value and abs(value) != float("inf") else "[x]"
+    if fmt == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return dt.date.fromisoformat(value)
+    return _clean_text(value, cut)
+
+
+def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover: dict | None = None) -> list[Sheet]:
+    """The sheets of report.xlsx and report.ods, in order: Cover, Contents, Notes, tables, charts' data.
+
+    `tables` and `figures` are the JSON collected from the executed notebook (each with its report `number`
+    when the notebook gives one); `cover` holds title, council, period, source, as_of, contact, marking and
+    example_data (all optional but the title).
     """
+    cover = dict(cover or {})
+    figures = list(figures or [])
+    used = {n.casefold() for n in RESERVED_SHEETS}
+    notes: dict[str, int] = {}  # footnote text → note number, in order of first reference
+    cut = [False]
+    body: list[Sheet] = []
+    contents_rows: list[list[object]] = []
+    described = [("Table", t, i) for i, t in enumerate(tables, 1)] + [("Figure", f, i) for i, f in enumerate(figures, 1)]
+    for kind, item, fallback in described:
+        number = item.get("number") or fallback
+        label = f"{kind} {number}"
+        name = sheet_name(label, item.get("id", ""), used)
+        refs = "".join(f" [note {notes.setdefault(n, len(notes) + 1)}]" for n in item.get("footnotes", []) if n)
+        caption = str(item.get("caption", ""))
+        heading = f"{label}: {caption}" if kind == "Table" else f"{label} (data behind the chart): {caption}"
+        columns = [str(c) for c in item["columns"]]
+        formats = [item.get("formats", {}).get(c, "text") for c in item["columns"]]
+        before = cut[0]
+        cut[0] = False
+        rows = [[_cell(v, f, cut) for v, f in zip(row, formats)] for row in item["rows"]]
+        columns = [_clean_text(c, cut) for c in columns]
+        if cut[0]:
+            refs += f" [note {notes.setdefault(_CUT_NOTE, len(notes) + 1)}]"
+        cut[0] = cut[0] or before
+        what = "one table" if rows else "one table with no rows"
+        line = f"This worksheet contains {what}. Notes are on the Notes sheet; symbols such as [x] are explained on the Cover sheet."
+        body.append(Sheet(name, _clean_text(heading + refs, cut), [line], columns, rows, formats,
+                          table_name=f"{kind}_{number}" + ("_data" if kind == "Figure" else "")))
+        contents_rows.append([Link(name, name), label if kind == "Table" else f"{label} data", _clean_text(caption, cut)])
+
+    note_sheet = Sheet(
+        "Notes", "Notes", ["This worksheet contains one table. The tables' titles refer to these notes as [note 1] and so on."],
+        ["Note number", "Note text"],
+        [[f"[note {n}]", _clean_text(text.format(limit=CELL_LIMIT, marker=CUT_MARKER.strip()) if text == _CUT_NOTE else text, cut)]
+         for text, n in notes.items()] or [["[z]", "No table of this report has notes."]],
+        ["text", "text"], table_name="Notes_table")
+    contents = Sheet(
+        "Contents", "Contents", ["This worksheet contains one table. Each sheet name links to its sheet."],
+        ["Sheet name", "Table or chart", "Description"],
+        [[Link("Notes", "Notes"), "Notes", "The notes the tables' titles refer to"], *contents_rows],
+        ["text", "text", "text"], table_name="Contents_table")
+
+    title = str(cover.get("title", ""))
+    lines = []
+    if cover.get("example_data"):
+        lines.append("Example data: this spreadsheet was built from generated example data in CQC's published "
+                     "format. It does not describe real services.")
+    lines.append("This spreadsheet holds the tables of the report and the data behind its charts, one table per sheet.")
+    for label, key in (("Council", "council"), ("Reporting period", "period"), ("Source", "source"),
+                       ("CQC data as of", "as_of"), ("Protective marking", "marking"), ("Contact", "contact")):
+        if cover.get(key):
+            lines.append(f"{label}: {cover[key]}")
+    lines.append("The Contents sheet lists every table; the Notes sheet holds the notes their titles refer to.")
+    lines.append("Symbols used in the tables:")
+    lines.extend(f"{symbol} {meaning}" for symbol, meaning in SHORTHAND.items())
+    cover_sheet = Sheet("Cover", _clean_text(title or "Report tables", cut), [_clean_text(x, cut) for x in lines])
+    return [cover_sheet, contents, note_sheet, *body]
+
+
+def _widths(sheet: Sheet) -> list[int]:
+    """Column widths in characters, from the header and the cells (lines of text under the title do not count)."""
+    if sheet.columns is None:
+        return [100]
+    widths = [min(max(len(c), 8), 40) for c in sheet.columns]
+    for row in sheet.rows:
+        for c, value in enumerate(row):
+            widths[c] = min(max(widths[c], len(_shown(value)) + 1), 60)
+    return widths
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, Link):
+        return value.text
+    if isinstance(value, dt.date):
+        return value.strftime("%-d %b %Y")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def sheets_to_xlsx(sheets: list[Sheet], path: Path, *, title: str, subject: str = "", comments: str = "") -> Path:
+    """Write the sheets to an XLSX with xlsxwriter. Same sheets → same bytes (fixed metadata date)."""
     import xlsxwriter
 
     path = Path(path)
     wb = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True},
+        # in_memory: zip entries carry xlsxwriter's fixed 1980 date whatever the time zone (no temporary files).
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True,
+         "in_memory": True},
     )
     wb.set_properties({
         "title": title, "subject": subject, "author": "carequality", "comments": comments,
         "created": source_date().replace(tzinfo=None),
     })
-    bold = wb.add_format({"bold": True})
-    caption_fmt = wb.add_format({"bold": True, "font_size": 12})
-    header_fmt = wb.add_format({"bold": True, "bottom": 2, "text_wrap": True, "valign": "top"})
-    note_fmt = wb.add_format({"italic": True, "font_color": "#4a4a4a"})
+    title_fmt = wb.add_format({"bold": True, "font_size": 14})
+    header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+    link_fmt = wb.add_format({"underline": True, "font_color": "#0000FF"})
+    text_fmt = wb.add_format({"text_wrap": False})
     fmts = {
         "int": wb.add_format({"num_format": "#,##0"}),
         "percent": wb.add_format({"num_format": "0.0"}),
         "date": wb.add_format({"num_format": "d mmm yyyy"}),
         "number": wb.add_format({"num_format": "General"}),
+        "shorthand": wb.add_format({"align": "right"}),
     }
-    names = sheet_names([t["id"] for t in tables])
-
-    contents = wb.add_worksheet("Contents")
-    contents.write_string(0, 0, _text(title), caption_fmt)
-    for c, head in enumerate(("Sheet", "Table", "Caption")):
-        contents.write_string(1, c, head, header_fmt)
-    for i, (t, name) in enumerate(zip(tables, names), start=1):
-        contents.write_url(i + 1, 0, "internal:'" + name.replace("'", "''") + "'!A1", string=name)
-        contents.write_number(i + 1, 1, i)
-        contents.write_string(i + 1, 2, _text(t.get("caption", "")))
-    contents.set_column(0, 0, 34)
-    contents.set_column(1, 1, 8)
-    contents.set_column(2, 2, 90)
-
-    for i, (t, name) in enumerate(zip(tables, names), start=1):
-        ws = wb.add_worksheet(name)
-        columns = list(t["columns"])
-        formats = t.get("formats", {})
-        ws.write_string(0, 0, _text(f"Table {i}: {t.get('caption', '')}"), caption_fmt)
-        widths = []
-        for c, col in enumerate(columns):
-            ws.write_string(1, c, _text(col), header_fmt)
-            widths.append(min(max(len(str(col)), 8), 40))
-        for r, row in enumerate(t["rows"], start=2):
-            for c, value in enumerate(row):
-                shown = _write_cell(ws, r, c, value, formats.get(columns[c], "text"), fmts)
-                widths[c] = min(max(widths[c], len(shown) + 1), 60)
+    for sheet in sheets:
+        ws = wb.add_worksheet(sheet.name)
+        ws.write_string(0, 0, sheet.title, title_fmt)
+        for r, line in enumerate(sheet.lines, start=1):
+            ws.write_string(r, 0, line, text_fmt)
+        widths = _widths(sheet)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
-        r = len(t["rows"]) + 3
-        for note in t.get("footnotes", []):
-            ws.write_string(r, 0, _text(f"Note: {note}"), note_fmt)
-            r += 1
-        ws.freeze_panes(2, 0)
-        ws.set_row(0, None, bold)
+        if sheet.columns is None:
+            continue
+        top = sheet.header_row
+        for r, row in enumerate(sheet.rows, start=top + 1):
+            for c, value in enumerate(row):
+                fmt = sheet.formats[c] if c < len(sheet.formats) else "text"
+                if isinstance(value, Link):
+                    ws.write_url(r, c, "internal:'" + value.sheet.replace("'", "''") + "'!A1", link_fmt, string=value.text)
+                elif isinstance(value, bool) or not isinstance(value, (int, float, dt.date)):
+                    ws.write_string(r, c, str(value), fmts["shorthand"] if value in SHORTHAND else None)
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), fmts["date"])
+                else:
+                    ws.write_number(r, c, value, fmts.get(fmt, fmts["number"]))
+        if sheet.rows:
+            ws.add_table(top, 0, top + len(sheet.rows), len(sheet.columns) - 1, {
+                "name": sheet.table_name, "autofilter": False, "style": "Table Style Light 1",
+                "columns": [{"header": h, "header_format": header_fmt} for h in sheet.columns],
+            })
+        else:  # Excel tables need a row of data: the header alone, in bold
+            for c, h in enumerate(sheet.columns):
+                ws.write_string(top, c, h, header_fmt)
+        ws.freeze_panes(top + 1, 0)
     wb.close()
     return path
 
 
-def _write_cell(ws, r: int, c: int, value: object, fmt: str, fmts: dict) -> str:
-    """Write one value with its own type; return the text it shows (for the column width)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        ws.write_boolean(r, c, value)
-        return str(value)
-    if isinstance(value, (int, float)):
-        ws.write_number(r, c, value, fmts.get(fmt, fmts["number"]))
-        return f"{value:,}" if isinstance(value, int) else f"{value:.1f}"
-    if fmt == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        ws.write_datetime(r, c, dt.datetime.fromisoformat(value), fmts["date"])
-        return dt.date.fromisoformat(value).strftime("%-d %b %Y")
-    text = _text(value)
-    ws.write_string(r, c, text)
-    return text
+def sheets_to_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str = "", comments: str = "") -> Path:
+    """Write the sheets to an OpenDocument spreadsheet with odfpy: the same cells, types and links as the XLSX,
+    the header rows marked (table:table-header-rows and a database range with a header). Same sheets → same bytes:
+    the dates in meta.xml and in the zip are fixed, as for the XLSX."""
+    from odf.element import Element
+
+    # odfpy keeps the namespaces every document so far has used in one class-wide dict and declares them all in
+    # each file: a fresh dict per file, so the file does not depend on what the process wrote before.
+    shared_namespaces, Element.namespaces = Element.namespaces, {}
+    try:
+        return _write_ods(sheets, Path(path), title=title, subject=subject, comments=comments)
+    finally:
+        Element.namespaces = shared_namespaces
+
+
+def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, comments: str) -> Path:
+    import io
+    import zipfile
+
+    from odf import dc, meta, teletype
+    from odf.number import Day, DateStyle, Month, Number, NumberStyle, Year
+    from odf.number import Text as NumberText
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import ParagraphProperties, Style, TableCellProperties, TableColumnProperties, TextProperties
+    from odf.table import (DatabaseRange, DatabaseRanges, Table, TableCell, TableColumn, TableHeaderRows,
+                           TableRow)
+    from odf.text import A, P
+
+    doc = OpenDocumentSpreadsheet()
+    when = source_date().replace(tzinfo=None).isoformat(timespec="seconds")
+    doc.meta.addElement(dc.Title(text=title))
+    if subject:
+        doc.meta.addElement(dc.Subject(text=subject))
+    if comments:
+        doc.meta.addElement(dc.Description(text=comments))
+    doc.meta.addElement(meta.InitialCreator(text="carequality"))
+    doc.meta.addElement(meta.CreationDate(text=when))
+    doc.meta.addElement(dc.Date(text=when))
+
+    int_style = NumberStyle(name="N_int")
+    int_style.addElement(Number(decimalplaces="0", minintegerdigits="1", grouping="true"))
+    pct_style = NumberStyle(name="N_pct")
+    pct_style.addElement(Number(decimalplaces="1", minintegerdigits="1"))
+    date_style = DateStyle(name="N_date")
+    for part in (Day(), NumberText(text=" "), Month(textual="true"), NumberText(text=" "), Year(style="long")):
+        date_style.addElement(part)
+    for s in (int_style, pct_style, date_style):
+        doc.automaticstyles.addElement(s)
+
+    def cell_style(name: str, *, data: str | None = None, bold: bool = False, size: str | None = None,
+                   underline: bool = False, right: bool = False, border: bool = False) -> Style:
+        st = Style(name=name, family="table-cell", **({"datastylename": data} if data else {}))
+        text = {}
+        if bold:
+            text["fontweight"] = "bold"
+        if size:
+            text["fontsize"] = size
+        if underline:
+            text.update(textunderlinestyle="solid", textunderlinewidth="auto", textunderlinecolor="font-color",
+                        color="#0000ff")
+        if text:
+            st.addElement(TextProperties(**text))
+        if right:
+            st.addElement(ParagraphProperties(textalign="end"))
+        if border:
+            st.addElement(TableCellProperties(borderbottom="0.5pt solid #000000", wrapoption="wrap"))
+        doc.automaticstyles.addElement(st)
+        return st
+
+    styles = {
+        "title": cell_style("C_title", bold=True, size="14pt"),
+        "header": cell_style("C_header", bold=True, border=True),
+        "link": cell_style("C_link", underline=True),
+        "int": cell_style("C_int", data="N_int"),
+        "percent": cell_style("C_pct", data="N_pct"),
+        "date": cell_style("C_date", data="N_date"),
+        "shorthand": cell_style("C_short", right=True),
+    }
+    col_styles: dict[int, Style] = {}
+
+    def col_style(chars: int) -> Style:
+        if chars not in col_styles:
+            st = Style(name=f"W{chars}", family="table-column")
+            st.addElement(TableColumnProperties(columnwidth=f"{chars * 0.21 + 0.3:.2f}cm"))
+            doc.automaticstyles.addElement(st)
+            col_styles[chars] = st
+        return col_styles[chars]
+
+    def text_cell(text: str, style: Style | None = None) -> TableCell:
+        cell = TableCell(valuetype="string", **({"stylename": style} if style else {}))
+        p = P()
+        teletype.addTextToElement(p, text)
+        cell.addElement(p)
+        return cell
+
+    def value_cell(value: object, fmt: str) -> TableCell:
+        if isinstance(value, Link):
+            cell = TableCell(valuetype="string", stylename=styles["link"])
+            p = P()
+            p.addElement(A(type="simple", href="#'" + value.sheet.replace("'", "''") + "'.A1", text=value.text))
+            cell.addElement(p)
+            return cell
+        if isinstance(value, dt.date):
+            cell = TableCell(valuetype="date", datevalue=value.isoformat(), stylename=styles["date"])
+            cell.addElement(P(text=_shown(value)))
+            return cell
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            cell = TableCell(valuetype="float", value=repr(value) if isinstance(value, float) else str(value),
+                             stylename=styles.get(fmt, styles["int"]) if fmt in ("int", "percent") else None)
+            cell.addElement(P(text=_shown(value) if fmt in ("int", "percent") else str(value)))
+            return cell
+        return text_cell(str(value), styles["shorthand"] if value in SHORTHAND else None)
+
+    ranges = DatabaseRanges()
+    for sheet in sheets:
+        table = Table(name=sheet.name)
+        for w in _widths(sheet):
+            table.addElement(TableColumn(stylename=col_style(w)))
+        row = TableRow()
+        row.addElement(text_cell(sheet.title, styles["title"]))
+        table.addElement(row)
+        for line in sheet.lines:
+            row = TableRow()
+            row.addElement(text_cell(line))
+            table.addElement(row)
+        if sheet.columns is not None:
+            header = TableHeaderRows()
+            row = TableRow()
+            for h in sheet.columns:
+                row.addElement(text_cell(h, styles["header"]))
+            header.addElement(row)
+            table.addElement(header)
+            for values in sheet.rows:
+                row = TableRow()
+                for c, value in enumerate(values):
+                    row.addElement(value_cell(value, sheet.formats[c] if c < len(sheet.formats) else "text"))
+                table.addElement(row)
+            quoted = "'" + sheet.name.replace("'", "''") + "'"
+            top, last = sheet.header_row + 1, sheet.header_row + 1 + len(sheet.rows)
+            end_col = _column_letters(len(sheet.columns) - 1)
+            ranges.addElement(DatabaseRange(name=sheet.table_name, containsheader="true",
+                                            targetrangeaddress=f"{quoted}.A{top}:{quoted}.{end_col}{last}"))
+        doc.spreadsheet.addElement(table)
+    doc.spreadsheet.addElement(ranges)
+
+    buf = io.BytesIO()
+    doc.write(buf)
+    # odfpy stamps each zip entry with the current time: rewrite them with the fixed date, in the same order.
+    stamp = source_date().timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            zout.writestr(fixed, zin.read(info.filename))
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _column_letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def tables_to_xlsx(tables: list[dict], path: Path, *, title: str, subject: str = "", comments: str = "",
+                   figures: list[dict] | None = None, cover: dict | None = None) -> Path:
+    """report.xlsx from the collected tables (and charts' data): see workbook_sheets."""
+    sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
+    return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments=comments)
+
+
+def tables_to_ods(tables: list[dict], path: Path, *, title: str, subject: str = "", comments: str = "",
+                  figures: list[dict] | None = None, cover: dict | None = None) -> Path:
+    """report.ods: the same sheets as report.xlsx."""
+    sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
+    return sheets_to_ods(sheets, path, title=title, subject=subject, comments=comments)
 
 
 # ---- DOCX ---------------------------------------------------------------------------------------
@@ -246,14 +590,19 @@ def html_to_docx(html: Path, docx: Path) -> Path:
 
 # ---- all ----------------------------------------------------------------------------------------
 def write_exports(folder: Path, formats: Iterable[str], tables: list[dict], *, title: str, subject: str = "",
-                  comments: str = "") -> dict[str, Path]:
-    """Write report.pdf / report.xlsx / report.docx beside folder/report.html; return {format: path}."""
+                  comments: str = "", figures: list[dict] | None = None, cover: dict | None = None) -> dict[str, Path]:
+    """Write report.pdf / report.xlsx / report.ods / report.docx beside folder/report.html; return {format: path}.
+
+    `figures` (each chart's data JSON) and `cover` (see workbook_sheets) feed the spreadsheets."""
     folder = Path(folder)
     html = folder / "report.html"
     written = {"html": html}
     formats = parse_formats(list(formats))
-    if "xlsx" in formats:
-        written["xlsx"] = tables_to_xlsx(tables, folder / "report.xlsx", title=title, subject=subject, comments=comments)
+    if "xlsx" in formats or "ods" in formats:
+        sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
+        for fmt, writer in (("xlsx", sheets_to_xlsx), ("ods", sheets_to_ods)):
+            if fmt in formats:
+                written[fmt] = writer(sheets, folder / f"report.{fmt}", title=title, subject=subject, comments=comments)
     if "docx" in formats:
         written["docx"] = html_to_docx(html, folder / "report.docx")
     if "pdf" in formats:

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sys
 import time
 import urllib.error
@@ -53,6 +54,10 @@ class FetchError(Exception):
     def __init__(self, message: str, *, bad_input: bool = False):
         super().__init__(message)
         self.bad_input = bad_input
+
+
+class NotFound(FetchError):
+    """HTTP 404. Fatal for a list; for one location's or provider's details, recorded and skipped."""
 
 
 class Secret:
@@ -171,6 +176,8 @@ class CqcApi:
                                  bad_input=True) from None
             if status == 429 or 500 <= status <= 599:
                 return f"HTTP {status}", retry_after
+            if status == 404:
+                raise NotFound(f"GET {uri} failed with HTTP 404 (not found)") from None
             raise FetchError(f"GET {uri} failed with HTTP {status}") from None
         except (OSError, http.client.HTTPException) as e:  # refused, reset or dropped connections; timeouts
             return _describe(e), None
@@ -270,34 +277,266 @@ class FetchResult:
     local_authority: str
     fetched: int
     present: int
+    #: "full" (every listed file not yet present) or "update" (only what CQC says changed in `window`).
+    mode: str = "full"
+    #: (start, end) of the window covered, as ISO timestamps; start is None for a full fetch.
+    window: tuple[str | None, str | None] = (None, None)
+    #: Ids CQC's changes list named in the window (every council's), for an update.
+    changed: int = 0
+    #: Ids whose details answered HTTP 404: recorded in STATE_FILE, not fatal.
+    not_found: tuple[str, ...] = ()
+    #: The name sent to CQC as localAuthority.
+    cqc_name: str = ""
 
 
-def fetch(council: str, out: str | Path, *, key_env: str = KEY_ENV, base_url: str | None = None,
-          retry: Retry = Retry(), environ: Mapping[str, str] = os.environ,
-          sleep: Callable[[float], None] = time.sleep, log: Log = _stderr) -> FetchResult:
-    """Download the council's (ONS code or name) locations and providers from the CQC API into `out`."""
+#: The record of what a folder holds: council, name sent to CQC, the window covered, ids not found, and an
+#: update in progress (so that an interrupted update resumes). Not named locations*/providers*: the loader reads those.
+STATE_FILE = "carequality_fetch.json"
+#: Where an update gathers its files before they are merged into the folder.
+STAGING = ".update"
+CHANGES_PER_PAGE = 1000
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_since(text: str) -> str:
+    """--since: a date (YYYY-MM-DD, taken as midnight UTC) or an ISO timestamp → 'YYYY-MM-DDTHH:MM:SSZ'."""
+    value = text.strip()
     try:
-        local_authority = find_council(council).name
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            when = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        else:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise InputError(None, f"--since {text!r} is not a date; expected YYYY-MM-DD "
+                               "(or a timestamp such as 2025-03-01T09:30:00Z)") from None
+    return _iso(when)
+
+
+def read_state(out: Path) -> dict:
+    """The folder's STATE_FILE, or {} when there is none; InputError when it is not a fetch record."""
+    path = out / STATE_FILE
+    if not path.exists():
+        return {}
+    data = read_done(path)
+    if not isinstance(data, dict):
+        raise InputError(path, "expected the JSON record carequality fetch keeps; delete it to start the record afresh")
+    return data
+
+
+def _save_state(out: Path, state: dict) -> None:
+    write_atomic(out / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+
+def _listed_for(out: Path) -> str | None:
+    """The localAuthority a finished locations.json in `out` was asked for, if any."""
+    done = read_done(out / "locations.json")
+    if not _is_listing(done, LOCATIONS):
+        return None
+    asked = urllib.parse.parse_qs(urllib.parse.urlsplit(done.get("firstPageUri") or "").query)
+    return asked.get("localAuthority", [None])[0]
+
+
+def fetch(council: str | None, out: str | Path, *, key_env: str = KEY_ENV, base_url: str | None = None,
+          retry: Retry = Retry(), environ: Mapping[str, str] = os.environ,
+          sleep: Callable[[float], None] = time.sleep, log: Log = _stderr, cqc_name: str | None = None,
+          since: str | None = None, update: bool = False, now: Callable[[], datetime] = _utc_now) -> FetchResult:
+    """Download the council's (ONS code or name) locations and providers from the CQC API into `out`.
+
+    With `update` or `since`, refetch only what CQC's changes lists name for the window from `since` (default:
+    the end of the window the folder last covered) to now, plus locations and providers newly listed for the
+    council, and merge them into `out` (see docs/fetch.md). `cqc_name` overrides the name sent as localAuthority.
+    """
+    out = Path(out)
+    update = update or since is not None
+    state = read_state(out)
+    if council is None:
+        council = state.get("ons_code") or state.get("council") or _listed_for(out)
+        if council is None:
+            raise InputError(out, "no earlier download here to update (no locations.json or "
+                                  f"{STATE_FILE}); give --local-authority and --out for a full download first")
+    try:
+        found = find_council(council)
     except KeyError:
         raise InputError(None, f"unknown council {council!r}: give an ONS code or name "
                                "(`carequality councils` lists them)") from None
+    local_authority = found.name
+    if state.get("ons_code") not in (None, found.ons_code):
+        raise FetchError(f"{out / STATE_FILE} records a download for {state.get('council')}, not {local_authority}: "
+                         "choose another --out folder", bad_input=True)
+    cqc_name = (cqc_name or "").strip() or state.get("cqc_name") or local_authority
     if retry.retries < 0 or retry.backoff < 0 or retry.timeout <= 0:
         raise InputError(None, "--retries and --backoff must be 0 or more and --timeout more than 0")
+    start = parse_since(since) if since is not None else None
     base_url = base_url or environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
     if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
         raise InputError(None, f"the API base URL must start with http:// or https://, not {base_url!r}")
     api = CqcApi(base_url, read_key(key_env, environ), retry, sleep=sleep, log=log)
-    out = Path(out)
-    log(f"Fetching CQC API data for {local_authority} from {api.base_url} into {out}")
+    listed_for = _listed_for(out)
+    if listed_for is not None and listed_for != cqc_name:
+        raise FetchError(f"{out / 'locations.json'} is a download for {listed_for}, not {cqc_name}: "
+                         "choose another --out folder (or give --cqc-name if CQC spells the council so)",
+                         bad_input=True)
+    state.update(council=local_authority, ons_code=found.ons_code, cqc_name=cqc_name)
+    if update:
+        return _update(api, out, state, start, now, log)
+    return _full(api, out, state, now, log)
+
+
+def _full(api: CqcApi, out: Path, state: dict, now: Callable[[], datetime], log: Log) -> FetchResult:
+    cqc_name = state["cqc_name"]
+    log(f"Fetching CQC API data for {state['council']} (as {cqc_name!r}) from {api.base_url} into {out}")
+    lists_done = all(_is_listing(read_done(out / f"{k.endpoint}.json"), k) for k in (LOCATIONS, PROVIDERS))
+    if not lists_done and "covered_to" not in state:
+        # The data cover CQC as of this moment at the latest; a resumed download keeps the first start.
+        state.setdefault("full_started", _iso(now()))
+        _save_state(out, state)
     counts = [0, 0]
+    missing: dict[str, list[str]] = {}
     for kind in (LOCATIONS, PROVIDERS):
-        listing, fetched = _listing(api, out, kind, local_authority, log)
+        listing, fetched = _listing(api, out, kind, cqc_name, log)
         counts[0 if fetched else 1] += 1
         ids = [entry[kind.id_key] for entry in listing[kind.endpoint]]
-        fetched_details, present_details = _details(api, out, kind, ids, log)
+        fetched_details, present_details, absent = _details(api, out, kind, ids, log)
         counts[0] += fetched_details
         counts[1] += present_details
-    return FetchResult(out, local_authority, fetched=counts[0], present=counts[1])
+        missing[kind.endpoint] = absent
+    window: tuple[str | None, str | None] = (None, state.get("covered_to"))
+    if "full_started" in state:
+        window = (None, state.pop("full_started"))
+        state["covered_to"] = window[1]
+        state.setdefault("windows", []).append({"kind": "full", "start": None, "end": window[1]})
+    state["not_found"] = missing
+    _save_state(out, state)
+    return FetchResult(out, state["council"], fetched=counts[0], present=counts[1], window=window,
+                       not_found=tuple(i for ids in missing.values() for i in ids), cqc_name=cqc_name)
+
+
+def _update(api: CqcApi, out: Path, state: dict, start: str | None, now: Callable[[], datetime],
+            log: Log) -> FetchResult:
+    """Refetch what changed in [start, now) into STAGING, then merge it into `out` (resumable at every step)."""
+    if not all(_is_listing(read_done(out / f"{k.endpoint}.json"), k) for k in (LOCATIONS, PROVIDERS)):
+        raise InputError(out, "no finished download here to update (locations.json and providers.json are "
+                              "missing or incomplete); run the full download first (without --since or --update)")
+    pending = state.get("pending")
+    if pending and start not in (None, pending["start"]):
+        log(f"An unfinished update from {pending['start']} is dropped: starting again from {start}")
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+        pending = None
+    if pending is None:
+        explicit = start is not None
+        start = start or state.get("covered_to")
+        if start is None:
+            raise InputError(out / STATE_FILE, "no record of when this folder was last brought up to date; "
+                                               "give --since DATE (the date of the download, or earlier)")
+        end = _iso(now())
+        if start >= end:
+            if explicit:
+                raise InputError(None, f"--since {start} is not before now ({end})")
+            log(f"{out} is up to date: it covers CQC's data to {start}")
+            return FetchResult(out, state["council"], fetched=0, present=0, mode="update", window=(start, start),
+                               cqc_name=state["cqc_name"])
+        pending = {"start": start, "end": end, "merging": False}
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+        state["pending"] = pending
+        _save_state(out, state)
+    else:
+        log(f"Resuming the update from {pending['start']} to {pending['end']}")
+    start, end = pending["start"], pending["end"]
+    staging = out / STAGING
+    cqc_name = state["cqc_name"]
+    log(f"Updating CQC API data for {state['council']} (as {cqc_name!r}) from {start} to {end} in {out}")
+    changed_total, refetched, new, missing = 0, 0, 0, {}
+    if not pending.get("merging"):
+        for kind in (LOCATIONS, PROVIDERS):
+            changed = _changes(api, staging, kind, start, end, log)
+            changed_total += len(changed)
+            listing, _ = _listing(api, staging, kind, cqc_name, log)
+            listed = [entry[kind.id_key] for entry in listing[kind.endpoint]]
+            folder = out / f"{kind.singular}_details"
+            have = {p.stem.removeprefix(f"{kind.singular}_") for p in folder.glob(f"{kind.singular}_*.json")}
+            fresh = [i for i in listed if i not in have]
+            ours = set(listed) | have
+            todo = sorted({i for i in changed if i in ours} | set(fresh))
+            log(f"{kind.endpoint}: {len(changed)} changed in the window (all councils), {len(todo)} of this "
+                f"council's to fetch ({len(fresh)} newly listed)")
+            fetched, present, absent = _details(api, staging, kind, todo, log)
+            refetched += fetched + present
+            new += len([i for i in fresh if i not in absent])
+            missing[kind.endpoint] = absent
+        pending.update(merging=True, not_found=missing, changed=changed_total, refetched=refetched, new=new)
+        _save_state(out, state)
+    missing = pending.get("not_found", {})
+    _merge(staging, out)
+    known = state.get("not_found") or {}
+    state["not_found"] = {k: sorted(set(known.get(k, [])) | set(missing.get(k, []))) for k in ("locations", "providers")}
+    state["covered_to"] = end
+    state.setdefault("windows", []).append({
+        "kind": "update", "start": start, "end": end, "changed": pending.get("changed", 0),
+        "refetched": pending.get("refetched", 0), "new": pending.get("new", 0),
+        "not_found": {k: v for k, v in missing.items() if v}})
+    state.pop("pending", None)
+    _save_state(out, state)
+    shutil.rmtree(staging, ignore_errors=True)
+    return FetchResult(out, state["council"], fetched=pending.get("refetched", 0), present=0, mode="update",
+                       window=(start, end), changed=pending.get("changed", 0),
+                       not_found=tuple(i for ids in missing.values() for i in ids), cqc_name=cqc_name)
+
+
+def _changes(api: CqcApi, staging: Path, kind: Kind, start: str, end: str, log: Log) -> list[str]:
+    """Every id CQC's changes list names for `kind` in [start, end), every page; kept in STAGING (resume)."""
+    path = staging / f"changes_{kind.singular}.json"
+    done = read_done(path)
+    if isinstance(done, dict) and isinstance(done.get("changes"), list):
+        return [str(i) for i in done["changes"]]
+    query = urllib.parse.urlencode({"startTimestamp": start, "endTimestamp": end, "page": 1,
+                                    "perPage": CHANGES_PER_PAGE}, quote_via=urllib.parse.quote)
+    first_uri = f"/changes/{kind.singular}?{query}"
+    uri: str | None = first_uri
+    ids: list[str] = []
+    seen: set[str] = set()
+    pages = 0
+    while uri is not None:
+        if uri in seen:
+            raise FetchError(f"the {kind.singular} changes pages loop back to {uri}")
+        seen.add(uri)
+        page = api.get(uri)
+        if not isinstance(page, dict) or not isinstance(page.get("changes"), list) \
+                or not all(isinstance(i, str) for i in page["changes"]):
+            raise FetchError(f"GET {uri} did not return a list of changes")
+        ids += page["changes"]
+        pages += 1
+        total_pages = page.get("totalPages") or 1
+        log(f"{kind.singular} changes: page {pages} of {total_pages}")
+        uri = _next_page(page, first_uri, pages, total_pages)
+    ids = list(dict.fromkeys(ids))  # an id changed twice is fetched once
+    bad = [i for i in ids if not _SAFE_ID.fullmatch(i)]
+    if bad:
+        raise FetchError(f"the {kind.singular} changes list holds ids that cannot name a file, such as {bad[0]!r}")
+    write_atomic(path, json.dumps({"start": start, "end": end, "changes": ids}, indent=2) + "\n")
+    return ids
+
+
+def _merge(staging: Path, out: Path) -> None:
+    """Move the staged details, then the staged lists, into `out`: each file replaced whole (os.replace), and the
+    folder's record updated only after every file is in place, so a rerun after an interruption finishes it."""
+    for kind in (LOCATIONS, PROVIDERS):
+        folder = staging / f"{kind.singular}_details"
+        if folder.is_dir():
+            (out / folder.name).mkdir(parents=True, exist_ok=True)
+            for f in sorted(folder.glob("*.json")):
+                os.replace(f, out / folder.name / f.name)
+    for kind in (LOCATIONS, PROVIDERS):
+        staged = staging / f"{kind.endpoint}.json"
+        if staged.is_file():
+            os.replace(staged, out / staged.name)
 
 
 def _listing(api: CqcApi, out: Path, kind: Kind, local_authority: str, log: Log) -> tuple[dict, bool]:
@@ -367,18 +606,25 @@ def _next_page(page: dict, first_uri: str, number: int, total_pages: int) -> str
     return None
 
 
-def _details(api: CqcApi, out: Path, kind: Kind, ids: list[str], log: Log) -> tuple[int, int]:
-    """Fetch the detail file of each id not yet finished; the numbers fetched and already present."""
+def _details(api: CqcApi, out: Path, kind: Kind, ids: list[str], log: Log) -> tuple[int, int, list[str]]:
+    """Fetch the detail file of each id not yet finished; the numbers fetched and already present, and the ids
+    that answered HTTP 404 (recorded by the caller, not fatal)."""
     folder = out / f"{kind.singular}_details"
     todo = [i for i in ids if not isinstance(read_done(folder / f"{kind.singular}_{i}.json"), dict)]
     present = len(ids) - len(todo)
     log(f"{kind.singular} details: {len(todo)} to fetch, {present} already present")
+    absent: list[str] = []
     for n, id_ in enumerate(todo, 1):
         uri = f"/{kind.endpoint}/{urllib.parse.quote(id_)}"
-        detail = api.get(uri)
+        try:
+            detail = api.get(uri)
+        except NotFound:
+            log(f"  {kind.singular} {id_}: not found (HTTP 404); recorded in {STATE_FILE}")
+            absent.append(id_)
+            continue
         if not isinstance(detail, dict):
             raise FetchError(f"GET {uri} did not return a JSON object")
         write_atomic(folder / f"{kind.singular}_{id_}.json", kind.detail_json(detail))
         if n % 50 == 0 or n == len(todo):
             log(f"{kind.singular} details: {n} of {len(todo)} fetched")
-    return len(todo), present
+    return len(todo) - len(absent), present, absent

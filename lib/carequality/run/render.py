@@ -29,6 +29,7 @@ from carequality.run.exports import check_formats, parse_formats, write_exports
 from carequality.params import ReportParams, load_params, params_for_manifest
 from carequality.sources.provenance import sha256_of_input
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
+from carequality.run.site import headline
 
 if TYPE_CHECKING:
     from carequality.model.build import Model
@@ -39,7 +40,8 @@ NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipyn
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
 REPO_DIR = Path(__file__).resolve().parents[3]
-LIBRARIES = ("carequality", "pandas", "papermill", "nbconvert", "matplotlib", "pydantic", "python-calamine", "ipykernel")
+LIBRARIES = ("carequality", "pandas", "papermill", "nbconvert", "matplotlib", "pydantic", "python-calamine", "ipykernel",
+             "xlsxwriter", "odfpy")
 
 
 class RenderError(Exception):
@@ -58,7 +60,7 @@ class RenderResult:
     tables: list[Path]
     manifest: Path
     seconds: float
-    #: Every report file written, by format: {"html": …, "pdf": …, "xlsx": …, "docx": …}.
+    #: Every report file written, by format: {"html": …, "pdf": …, "xlsx": …, "ods": …, "docx": …}.
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -167,6 +169,37 @@ def collect_figures(nb: nbformat.NotebookNode) -> list[tuple[dict, str]]:
     return figures
 
 
+def data_as_of(nb: nbformat.NotebookNode) -> str | None:
+    """The CQC data's as-of date (ISO) that the title block carries, or None."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("carequality", {})
+            if meta.get("role") == "title":
+                return meta.get("as_of")
+    return None
+
+
+def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: str) -> dict:
+    """What the spreadsheets' cover sheet says (exports.workbook_sheets)."""
+    from carequality.run.exports import SOURCE_NAMES
+    from carequality.present.text import long_date
+
+    given = params.input_paths()
+    sources = [SOURCE_NAMES[name] for name in SOURCE_NAMES if name in given]
+    source = "; ".join(sources)
+    as_of = data_as_of(nb)
+    return {
+        "title": title,
+        "council": f"{params.council.name} ({params.council.code})",
+        "period": f"{long_date(params.period.start)} to {long_date(params.period.end)}",
+        "source": source[:1].upper() + source[1:],
+        "as_of": long_date(dt.date.fromisoformat(as_of)) if as_of else "",
+        "marking": params.options.protective_marking,
+        "contact": params.options.contact,
+        "example_data": params.options.example_data,
+    }
+
+
 def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
     from nbconvert import HTMLExporter
 
@@ -224,7 +257,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
            now: dt.datetime | None = None, formats: str | tuple[str, ...] = ("html",),
            kernel_manager=None) -> RenderResult:
     """Validate params, execute the notebook, write HTML, CSV tables, the manifest and any other formats
-    (pdf, xlsx, docx: see exports.py) atomically."""
+    (pdf, xlsx, ods, docx: see exports.py) atomically."""
     started = dt.datetime.now(dt.timezone.utc)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
@@ -270,8 +303,10 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         }
         _write(tmp / "report.html", to_html(nb, context))
         manifest["outputs"] = [f"report.{f}" for f in formats]
+        manifest["headline"] = headline(tables, params.council.name, params.sections, params.period.start.isoformat())
         outputs = write_exports(tmp, formats, tables, title=context["title"], subject=params.options.protective_marking,
-                                comments=f"carequality {__version__}, params {manifest['params_file']}")
+                                comments=f"carequality {__version__}, params {manifest['params_file']}",
+                                figures=[f for f, _ in figures], cover=spreadsheet_cover(params, nb, context["title"]))
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         _swap_in(tmp, final)
         if failed_nb.exists():
