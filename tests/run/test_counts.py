@@ -6,7 +6,7 @@ import csv
 
 from carequality.cli import main
 from carequality.sources.area_counts import load_area_counts
-from test_snapshots import rows_for, write_snapshots
+from snapshot_files import rows_for, write_snapshots
 
 
 def test_counts_from_monthly_files_for_one_council(tmp_path, capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -17,28 +16,7 @@ from carequality.sources.cqc_api import load_api_folder
 from carequality.sources.snapshots import date_from_name, load_snapshot_folder
 from conftest import LINCOLNSHIRE_CSV
 
-HEADER = [
-    "Location ID", "Location Name", "Care Home?", "Location Type", "Location Primary Inspection Category",
-    "Location Local Authority", "Location Region", "Service / Population Group", "Domain", "Latest Rating",
-    "Publication Date", "Inherited Rating (Y/N)", "URL", "Provider ID", "Provider Name",
-]
-
-
-def rows_for(loc: str, ratings: dict[str, str] | str, date: str, *, inherited="N", care_home=True) -> list[list[str]]:
-    if isinstance(ratings, str):
-        ratings = {d: ratings for d in vocab.DOMAINS}
-    cat = vocab.RESIDENTIAL if care_home else vocab.COMMUNITY
-    return [[loc, f"Home {loc}", "Y" if care_home else "N", "Social Care Org", cat, "York", "Yorkshire and The Humber",
-             "Overall", d, r, date, inherited, f"http://www.cqc.org.uk/location/{loc}", "1-9", "Provider"]
-            for d, r in ratings.items()]
-
-
-def write_snapshots(folder: Path, files: dict[str, list[list[str]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in files.items():
-        with open(folder / name, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows([HEADER, *rows])
-    return folder
+from snapshot_files import rows_for, write_snapshots
 
 
 @pytest.fixture
