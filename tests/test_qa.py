@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import qa_frames as qf
-from carequality.model.build import records as model_records
+from carequality.model import records as model_records
 from carequality.present import publication as pub
 from carequality.measures import qa
 from carequality import vocab
