@@ -27,7 +27,8 @@ and, as far as is known, the same size (docs/performance.md, section (a), compar
   compressed lightly, and the parse cost is the XML's, so this matters.
 
 content.xml is streamed row by row into the zip, so the national file takes seconds. The CSV has the same
-rows with dates as DD/MM/YYYY text, as CQC's CSV downloads have. Names, addresses and ratings are
+rows (and the notice rows, padded to the header's width, as a spreadsheet saves them as CSV) with dates
+as DD/MM/YYYY text, as CQC's CSV downloads have. Names, addresses and ratings are
 generated; nothing here describes a real service.
 """
 
@@ -375,14 +376,20 @@ def _csv_cell(v: str) -> str:
     return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\n\r') else v
 
 
-def write_csv(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, limit: int | None = None) -> int:
-    """Write the Locations sheet as CSV (UTF-8, CQC's header first, as CQC's CSV has it); return the data rows.
+def write_csv(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, limit: int | None = None,
+              notice: bool = False) -> int:
+    """Write the Locations sheet as CSV (UTF-8), as a spreadsheet saves it; return the number of data rows.
 
-    `limit` keeps only the first rows (whole locations) of the same file: a cut.
+    The rows above the header come first, padded to the header's width, so the CSV's row numbers are the
+    ODS's. `limit` keeps only the first rows (whole locations) of the same file: a cut; `notice=True` puts
+    the recent files' notice rows above the header (the benchmark's national file has them).
     """
     n = 0
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
+        if notice:
+            for line in (*NOTICE, ("",)):
+                f.write(",".join(_csv_cell(v) for v in (*line, *[""] * (len(HEADERS) - len(line)))) + "\n")
         f.write(",".join(_csv_cell(h) for h in HEADERS) + "\n")
         for loc in _first(locations(rows, seed), limit):
             head = ",".join(_csv_cell(v) for v in loc.before) + ","
@@ -487,11 +494,11 @@ def _provider_rows(rows: int, seed: int) -> Iterator[str]:
 
 
 def write_ods(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, limit: int | None = None,
-              notice: bool = True) -> int:
+              notice: bool = False) -> int:
     """Write sheets Locations (notice rows, then CQC's header and rows) and Providers; return the Locations rows.
 
-    `limit` keeps only the first rows (whole locations) of the same file: a cut. `notice=False` leaves out the
-    rows above the header (the shape of files before 2026).
+    `limit` keeps only the first rows (whole locations) of the same file: a cut. `notice=True` puts the recent
+    files' notice rows above the header (the benchmark's national file has them; tests' small files do not).
     """
     n = 0
     tmp = path.with_name(path.name + ".tmp")
@@ -533,13 +540,13 @@ def write_ods(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, limit: 
 
 
 def write_national(folder: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, ods: bool = True) -> dict[str, Path]:
-    """Write national_ratings.csv (and .ods) into `folder`; return their paths by suffix."""
+    """Write national_ratings.csv (and .ods), in the recent shape, into `folder`; return their paths by suffix."""
     folder.mkdir(parents=True, exist_ok=True)
     out = {"csv": folder / "national_ratings.csv"}
-    write_csv(out["csv"], rows, seed)
+    write_csv(out["csv"], rows, seed, notice=True)
     if ods:
         out["ods"] = folder / "national_ratings.ods"
-        write_ods(out["ods"], rows, seed)
+        write_ods(out["ods"], rows, seed, notice=True)
     return out
 
 
