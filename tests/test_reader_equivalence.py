@@ -144,3 +144,49 @@ def test_number_and_date_columns_come_out_as_python_calamine_gives_them(tmp_path
         assert_same(arrow, calamine)
         assert list(arrow.frame["Provider ID"]) == ["7", "2.5"]
         assert list(arrow.frame["Publication Date"]) == [dt.date(2026, 5, 29), ""]
+
+
+# ---- CSV: pyarrow where the caller names its columns, pandas otherwise --------------------------------------
+def csv_both(path: Path, monkeypatch) -> tuple[tabular.Sheet, tabular.Sheet]:
+    kwargs = {"header_contains": "Location ID", "columns": WANTED}
+    arrow = read_sheet(path, **kwargs)
+    with monkeypatch.context() as m:
+        m.setattr(tabular, "_arrow_csv", lambda *a, **k: None)
+        pandas = read_sheet(path, **kwargs)
+    return arrow, pandas
+
+
+@pytest.mark.shared
+def test_both_csv_readers_give_equal_frames_on_the_real_lincolnshire_csv(shared_data, monkeypatch):
+    assert tabular._arrow_csv(LINCOLNSHIRE_CSV, "Location ID", WANTED) is not None
+    arrow, pandas = csv_both(LINCOLNSHIRE_CSV, monkeypatch)
+    assert_same(arrow, pandas)
+    assert len(arrow.frame) == 4_159
+
+
+def test_both_csv_readers_give_equal_frames_on_the_national_file_in_its_recent_shape(tmp_path, monkeypatch):
+    from bench.national_file import write_csv as write_national_csv
+
+    path = tmp_path / "national.csv"
+    write_national_csv(path, rows=3_000, notice=True)
+    arrow, pandas = csv_both(path, monkeypatch)
+    assert_same(arrow, pandas)
+    assert arrow.first_row == 6
+
+
+def test_csv_quirks_read_alike(tmp_path, monkeypatch):
+    """A byte-order mark, a quoted line break, blank lines, padded cells and a leading zero."""
+    path = tmp_path / "quirks.csv"
+    path.write_bytes(b'\xef\xbb\xbfLocation ID,Location Name,Provider ID\r\n1-1,"Two\nlines",0123\r\n\r\n'
+                     b' 1-2 ,  Padded  ,\r\n')
+    arrow, pandas = csv_both(path, monkeypatch)
+    assert_same(arrow, pandas)
+    assert list(arrow.frame["Location Name"]) == ["Two\nlines", "Padded"]
+    assert list(arrow.frame["Provider ID"]) == ["0123", ""]
+
+
+def test_a_csv_pyarrow_cannot_read_goes_to_pandas(tmp_path, monkeypatch):
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes("Location ID,Location Name\n1-1,Caf\u00e9 House\n".encode("cp1252"))
+    assert tabular._arrow_csv(path, "Location ID", WANTED) is None
+    assert list(read_sheet(path, header_contains="Location ID", columns=WANTED).frame["Location Name"]) == ["Caf\u00e9 House"]

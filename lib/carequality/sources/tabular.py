@@ -60,7 +60,11 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     if path.stat().st_size == 0:
         raise InputError(path, "the file is empty")
     suffix = path.suffix.lower()
-    fast = _arrow_sheet(path, sheet, header_contains, columns) if suffix in SPREADSHEET_SUFFIXES and columns else None
+    fast = None
+    if columns and suffix in SPREADSHEET_SUFFIXES:
+        fast = _arrow_sheet(path, sheet, header_contains, columns)
+    elif columns and suffix in {".csv", ".txt"}:
+        fast = _arrow_csv(path, header_contains, columns)
     if fast is not None:
         frame, header_at = fast
         return _finish(path, frame, header_at)
@@ -235,36 +239,111 @@ def _arrow_sheet(path: Path, sheet: str | None, header_contains: str,
         chosen = names[0]
     else:
         return None
-    try:
-        # skip_rows=0 keeps blank rows at the top, so row numbers count from the sheet's first row, as
-        # python-calamine's do.
-        top = book.load_sheet(chosen, header_row=None, skip_rows=0, n_rows=_HEADER_ROWS, dtypes="string",
-                              eager=True)
-    except Exception:
+    # The header row. Loading a sheet copies all of its cells (an ODS's are kept from the open), so the top
+    # rows of an ODS are read from its XML directly; an XLSX's are loaded (each load parses the sheet).
+    top = _ods_top_rows(path, chosen) if path.suffix.lower() == ".ods" else _loaded_top_rows(book, chosen)
+    if top is None:
         return None
-    rows = list(zip(*(col.to_pylist() for col in top.columns)))
-    header_at = next((i for i, row in enumerate(rows)
+    header_at = next((i for i, row in enumerate(top)
                       if any(isinstance(v, str) and v.strip() == header_contains for v in row)), None)
     if header_at is None:
         return None
-    header = [v.strip() if isinstance(v, str) else "" for v in rows[header_at]]
-    keep = [j for j, h in enumerate(header) if h != "" and (h in wanted or h == header_contains)]
-    if len({header[j] for j in keep}) != len(keep):
+    header = [v.strip() for v in top[header_at] if isinstance(v, str)]
+    chosen_names = [h for h in header if h != "" and (h in wanted or h == header_contains)]
+    if len(set(chosen_names)) != len(chosen_names):
         return None
     try:
-        data = book.load_sheet(chosen, header_row=None, skip_rows=header_at + 1, use_columns=keep,
+        data = book.load_sheet(chosen, header_row=header_at, use_columns=lambda c: c.name.strip() in chosen_names,
                                schema_sample_rows=None, dtype_coercion="strict", eager=True)
     except Exception:  # a column with more than one kind of cell: python-calamine converts cell by cell
         return None
+    del book  # the workbook's own copy of every cell
     columns = {}
-    for j, array in zip(keep, data.columns):
+    for name, array in zip(data.schema.names, data.columns):
         column = _arrow_column(array)
-        if column is None:
+        if column is None or name.strip() in columns:
             return None
-        columns[header[j]] = column
-    if not columns:
+        columns[name.strip()] = column
+    if sorted(columns) != sorted(chosen_names):
         return None
     return pd.DataFrame(columns), header_at
+
+
+def _loaded_top_rows(book, sheet: str) -> list[list[object]] | None:
+    try:
+        # skip_rows=0 keeps blank rows at the top, so rows count from the sheet's first row, as python-calamine's.
+        top = book.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=_HEADER_ROWS, dtypes="string", eager=True)
+    except Exception:
+        return None
+    return [list(r) for r in zip(*(col.to_pylist() for col in top.columns))]
+
+
+def _arrow_csv(path: Path, header_contains: str, wanted: Collection[str]) -> tuple[pd.DataFrame, int] | None:
+    """A UTF-8 CSV read by pyarrow (both cores, every cell text, blank lines skipped as pandas skips them).
+
+    None, to read it with pandas as before, when pyarrow cannot read it as it stands: another encoding, rows
+    of differing lengths, no header in the first 20 rows.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    try:
+        table = pv.read_csv(
+            path, read_options=pv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pv.ParseOptions(newlines_in_values=True),
+            convert_options=pv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(4096)},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeError):
+        return None
+    if table.num_columns > 4096 or not all(pa.types.is_string(t) for t in table.schema.types):
+        return None
+    top = [list(r) for r in zip(*(col.to_pylist() for col in table.slice(0, _HEADER_ROWS).columns))]
+    header_at = next((i for i, row in enumerate(top) if any(v.strip() == header_contains for v in row)), None)
+    if header_at is None:
+        return None
+    header = [v.strip() for v in top[header_at]]
+    keep = [j for j, h in enumerate(header) if h != "" and (h in wanted or h == header_contains)]
+    if len({header[j] for j in keep}) != len(keep):
+        return None
+    data = table.slice(header_at + 1)
+    return pd.DataFrame({header[j]: _arrow_column(data.column(j).combine_chunks()) for j in keep}), header_at
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _ods_top_rows(path: Path, sheet: str) -> list[list[object]] | None:
+    """The first rows of an ODS sheet as text (repeated rows and cells counted), streamed from content.xml."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    rows: list[list[object]] = []
+    inside = False
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+            parser = ET.XMLPullParser(events=("start", "end"))
+            while chunk := f.read(1 << 16):
+                parser.feed(chunk)
+                for event, el in parser.read_events():
+                    if el.tag == _TABLE + "table":
+                        if event == "start":
+                            inside = el.get(_TABLE + "name") == sheet
+                        elif inside:
+                            return rows
+                    elif inside and event == "end" and el.tag == _TABLE + "table-row":
+                        row: list[object] = []
+                        for cell in el:
+                            if cell.tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                                text = "\n".join("".join(p.itertext()) for p in cell.iter(_TEXT + "p"))
+                                row += [text] * min(int(cell.get(_TABLE + "number-columns-repeated", "1")), 1024)
+                        rows += [row] * min(int(el.get(_TABLE + "number-rows-repeated", "1")), _HEADER_ROWS)
+                        el.clear()
+                        if len(rows) >= _HEADER_ROWS:
+                            return rows[:_HEADER_ROWS]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return None
+    return rows
 
 
 def _arrow_column(array) -> object:
