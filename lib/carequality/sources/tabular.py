@@ -60,11 +60,7 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     if path.stat().st_size == 0:
         raise InputError(path, "the file is empty")
     suffix = path.suffix.lower()
-    fast = None
-    if columns and suffix in SPREADSHEET_SUFFIXES:
-        fast = _arrow_sheet(path, sheet, header_contains, columns)
-    elif columns and suffix in {".csv", ".txt"}:
-        fast = _arrow_csv(path, header_contains, columns)
+    fast = _arrow_csv(path, header_contains, columns) if columns and suffix in {".csv", ".txt"} else None
     if fast is not None:
         frame, header_at = fast
         return _finish(path, frame, header_at)
@@ -208,74 +204,14 @@ def _column(parts: list[object]) -> object:
     return out
 
 
-# -- The Arrow reader ---------------------------------------------------------------------------------------
-# fastexcel runs the same Rust library as python-calamine (calamine) but hands each column over as one Arrow
-# array, with no Python object per cell: for a national CQC file (9 million cells) that halves the parse and
-# its peak memory. It is used when the caller names its columns (the CQC ratings file); the frame it gives
-# equals python-calamine's cell for cell (tests/test_reader_equivalence.py). Where fastexcel cannot say what
-# python-calamine would (a column mixing kinds of cell, times of day, repeated header names), it steps aside
-# and the python-calamine path reads the file.
+# -- CSV through pyarrow ------------------------------------------------------------------------------------
+# A national CSV (300,000 rows) is read by pyarrow on both cores, every cell as text, when the loader names its
+# columns (the CQC ratings file); the frame equals pandas' read below, cell for cell
+# (tests/test_reader_equivalence.py). Spreadsheets stay with python-calamine: fastexcel, which hands over
+# Arrow columns from the same Rust library, was measured slower on the real-shaped national ODS, because
+# loading a sheet copies every cell that opening the file already parsed (docs/performance.md).
 
 _HEADER_ROWS = 20
-
-
-def _arrow_sheet(path: Path, sheet: str | None, header_contains: str,
-                 wanted: Collection[str]) -> tuple[pd.DataFrame, int] | None:
-    """(the wanted columns under their headers, the header's 0-based row) by fastexcel; None to use python-calamine."""
-    try:
-        import fastexcel
-    except ImportError:  # pragma: no cover - a dependency; the python-calamine path reads the file the same way
-        return None
-    try:
-        book = fastexcel.read_excel(str(path))
-    except Exception:  # unreadable: python-calamine raises the message users see
-        return None
-    names = book.sheet_names
-    if sheet is not None and sheet in names:
-        chosen = sheet
-    elif sheet is not None and len(names) > 1:
-        return None  # python-calamine's path names the sheets in its message
-    elif names:
-        chosen = names[0]
-    else:
-        return None
-    # The header row. Loading a sheet copies all of its cells (an ODS's are kept from the open), so the top
-    # rows of an ODS are read from its XML directly; an XLSX's are loaded (each load parses the sheet).
-    top = _ods_top_rows(path, chosen) if path.suffix.lower() == ".ods" else _loaded_top_rows(book, chosen)
-    if top is None:
-        return None
-    header_at = next((i for i, row in enumerate(top)
-                      if any(isinstance(v, str) and v.strip() == header_contains for v in row)), None)
-    if header_at is None:
-        return None
-    header = [v.strip() for v in top[header_at] if isinstance(v, str)]
-    chosen_names = [h for h in header if h != "" and (h in wanted or h == header_contains)]
-    if len(set(chosen_names)) != len(chosen_names):
-        return None
-    try:
-        data = book.load_sheet(chosen, header_row=header_at, use_columns=lambda c: c.name.strip() in chosen_names,
-                               schema_sample_rows=None, dtype_coercion="strict", eager=True)
-    except Exception:  # a column with more than one kind of cell: python-calamine converts cell by cell
-        return None
-    del book  # the workbook's own copy of every cell
-    columns = {}
-    for name, array in zip(data.schema.names, data.columns):
-        column = _arrow_column(array)
-        if column is None or name.strip() in columns:
-            return None
-        columns[name.strip()] = column
-    if sorted(columns) != sorted(chosen_names):
-        return None
-    return pd.DataFrame(columns), header_at
-
-
-def _loaded_top_rows(book, sheet: str) -> list[list[object]] | None:
-    try:
-        # skip_rows=0 keeps blank rows at the top, so rows count from the sheet's first row, as python-calamine's.
-        top = book.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=_HEADER_ROWS, dtypes="string", eager=True)
-    except Exception:
-        return None
-    return [list(r) for r in zip(*(col.to_pylist() for col in top.columns))]
 
 
 def _arrow_csv(path: Path, header_contains: str, wanted: Collection[str]) -> tuple[pd.DataFrame, int] | None:
@@ -306,67 +242,12 @@ def _arrow_csv(path: Path, header_contains: str, wanted: Collection[str]) -> tup
     if len({header[j] for j in keep}) != len(keep):
         return None
     data = table.slice(header_at + 1)
-    return pd.DataFrame({header[j]: _arrow_column(data.column(j).combine_chunks()) for j in keep}), header_at
+    return pd.DataFrame({header[j]: _arrow_text(data.column(j).combine_chunks()) for j in keep}), header_at
 
 
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-
-
-def _ods_top_rows(path: Path, sheet: str) -> list[list[object]] | None:
-    """The first rows of an ODS sheet as text (repeated rows and cells counted), streamed from content.xml."""
-    import xml.etree.ElementTree as ET
-    import zipfile
-
-    rows: list[list[object]] = []
-    inside = False
-    try:
-        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
-            parser = ET.XMLPullParser(events=("start", "end"))
-            while chunk := f.read(1 << 16):
-                parser.feed(chunk)
-                for event, el in parser.read_events():
-                    if el.tag == _TABLE + "table":
-                        if event == "start":
-                            inside = el.get(_TABLE + "name") == sheet
-                        elif inside:
-                            return rows
-                    elif inside and event == "end" and el.tag == _TABLE + "table-row":
-                        row: list[object] = []
-                        for cell in el:
-                            if cell.tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
-                                text = "\n".join("".join(p.itertext()) for p in cell.iter(_TEXT + "p"))
-                                row += [text] * min(int(cell.get(_TABLE + "number-columns-repeated", "1")), 1024)
-                        rows += [row] * min(int(el.get(_TABLE + "number-rows-repeated", "1")), _HEADER_ROWS)
-                        el.clear()
-                        if len(rows) >= _HEADER_ROWS:
-                            return rows[:_HEADER_ROWS]
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
-        return None
-    return rows
-
-
-def _arrow_column(array) -> object:
-    """One column as python-calamine's cells after `_cell` would be: text as pandas' str dtype, others object."""
+def _arrow_text(array) -> pd.api.extensions.ExtensionArray:
+    """A column of text cells, trimmed as pandas' str.strip() trims them, as pandas' str dtype."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    kind = array.type
-    if pa.types.is_null(kind):
-        return pd.array([""] * len(array), dtype="str")
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        text = pc.utf8_trim_whitespace(pc.fill_null(array, "")).cast(pa.large_string())
-        return pd.array(text, dtype="str")
-    if pa.types.is_date32(kind) or pa.types.is_float64(kind) or pa.types.is_boolean(kind):
-        values = [_cell(v) for v in array.to_pylist()]
-    elif pa.types.is_timestamp(kind) and kind.tz is None:
-        # XLSX date cells. python-calamine gives a date where the cell's format shows no time, which Arrow
-        # does not carry: a time of 00:00 is taken as a date (the loaders keep the day only either way).
-        values = [_cell(v.date() if v is not None and v.time() == dt.time(0) else v) for v in array.to_pylist()]
-    else:  # times of day, durations: python-calamine's rules for these are its own
-        return None
-    if all(isinstance(v, str) for v in values):
-        return pd.array(values, dtype="str")
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+    return pd.array(pc.utf8_trim_whitespace(array).cast(pa.large_string()), dtype="str")
