@@ -539,6 +539,38 @@ def write_ods(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, limit: 
     return n
 
 
+def write_xlsx(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, notice: bool = False) -> int:
+    """The same Locations rows as XLSX (xlsxwriter, dates as date cells); return the number of data rows."""
+    import xlsxwriter
+
+    tmp = path.with_name(path.name + ".tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    ws = wb.add_worksheet("Locations")
+    date = wb.add_format({"num_format": "dd/mm/yyyy"})
+    r = 0
+    for line in (*NOTICE, ()) if notice else ():
+        for c, v in enumerate(line):
+            ws.write_string(r, c, v)
+        r += 1
+    for c, h in enumerate(HEADERS):
+        ws.write_string(r, c, h)
+    n = 0
+    for loc in locations(rows, seed):
+        for g, d, rating, published in loc.rows:
+            r += 1
+            for c, v in enumerate((*loc.before, g, d, rating)):
+                if v:
+                    ws.write_string(r, c, v)
+            if published is not None:
+                ws.write_datetime(r, 20, dt.datetime(published.year, published.month, published.day), date)
+            for c, v in enumerate(loc.after, start=21):
+                ws.write_string(r, c, v)
+            n += 1
+    wb.close()
+    tmp.replace(path)
+    return n
+
+
 def write_national(folder: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, ods: bool = True) -> dict[str, Path]:
     """Write national_ratings.csv (and .ods), in the recent shape, into `folder`; return their paths by suffix."""
     folder.mkdir(parents=True, exist_ok=True)
