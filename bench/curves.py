@@ -33,7 +33,7 @@ def fit(xs: list[float], ys: list[float]) -> dict:
     ss = sum((y - my) ** 2 for y in ys)
     r2 = 1 - sum((y - a - b * x) ** 2 for x, y in zip(xs, ys)) / ss if ss else 1.0
     marginal = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2]) if n > 1 and xs[-1] != xs[-2] else b
-    linear = r2 >= 0.98 and (b <= 0 or abs(marginal / b - 1) <= 0.25)
+    linear = None if n < 3 else r2 >= 0.98 and (b <= 0 or abs(marginal / b - 1) <= 0.25)
     return {"a": a, "b": b, "r2": r2, "marginal": marginal, "linear": linear}
 
 
@@ -175,11 +175,12 @@ def plot(results: dict, path: Path) -> None:
     for ax, key, x, title, xlabel in (
         (axes[0][1], "batch", "councils", "Batch time against councils (cache warm)", "councils"),
         (axes[1][0], "locations", "locations", "One council's render against its locations", "locations"),
-        (axes[1][1], "periods", "periods", "One council's monthly reports from one history", "monthly reports"),
+        (axes[1][1], "periods", "periods", "One council's monthly reports from one ratings file", "monthly reports"),
     ):
         pts = results[key]["points"]
         ax.plot([q[x] for q in pts], [q["seconds"] for q in pts], "o-")
         ax.set(title=title, xlabel=xlabel, ylabel="seconds")
+        ax.set_xlim(left=0)
     for ax in axes.flat:
         ax.grid(alpha=0.3)
         ax.set_ylim(bottom=0)
@@ -193,8 +194,12 @@ def _points(points: list[dict], x: str, y: str, unit: str, digits: int = 1) -> s
     return ", ".join(f"{p[x]:,}: {p[y]:.{digits}f} {unit}" for p in points)
 
 
+def _verdict(f: dict) -> str:
+    return {True: "linear", False: "not linear", None: "too few points to tell"}[f["linear"]]
+
+
 def _growth(f: dict, unit: str) -> str:
-    kind = "linear" if f["linear"] else "not linear"
+    kind = _verdict(f)
     return (f"{kind}: {f['b']:.3g} s a {unit} (R² {f['r2']:.3f}; the last step costs {f['marginal']:.3g} s a {unit}),"
             f" {f['a']:.2f} s fixed")
 
@@ -223,13 +228,14 @@ def doc_lines(results: dict, png: str) -> list[str]:
         "|---|---|---|",
         f"| National ODS parse against rows | {_points(pts, 'rows', 'ods_seconds', 's')} | {_growth(p['ods'], 'row')} |",
         f"| Peak memory of the ODS parse | {_points(pts, 'rows', 'ods_peak_mb', 'MB', 0)} | "
-        f"{'linear' if p['ods_memory']['linear'] else 'not linear'}: {p['ods_memory']['b'] * 1000:.2f} MB a thousand rows |",
+        f"{_verdict(p['ods_memory'])}: {p['ods_memory']['b'] * 1000:.2f} MB a thousand rows (the interpreter and"
+        " libraries included) |",
         f"| National CSV parse against rows | {_points(pts, 'rows', 'csv_seconds', 's')} | {_growth(p['csv'], 'row')} |",
         f"| Batch against councils (cache warm) | {_points(b['points'], 'councils', 'seconds', 's', 0)} | "
         f"{_growth(b['fit'], 'council')} |",
-        f"| One council's render against locations | {_points(loc['points'], 'locations', 'seconds', 's')} | "
+        f"| One council's `carequality render` against its locations (fresh process) | {_points(loc['points'], 'locations', 'seconds', 's')} | "
         f"{_growth(loc['fit'], 'location')} |",
-        f"| Monthly reports of one council from one history | {_points(per['points'], 'periods', 'seconds', 's')} | "
+        f"| Monthly reports of one council from one ratings file (batch, file cached) | {_points(per['points'], 'periods', 'seconds', 's')} | "
         f"{_growth(per['fit'], 'report')} |",
         "",
         f"**Every council for every month of ten years** ({x['reports']:,} reports: 153 councils × 120 monthly national"
