@@ -1,12 +1,21 @@
 """The benchmark: `make bench` (or `.venv/bin/python bench/run.py [--rows N ...]`), all in one run.
 
-(a) generate a national-size "Care directory with ratings" file (CSV and ODS; bench/national_file.py);
+(a) generate a real-shaped national "Care directory with ratings" file (ODS, CSV and XLSX; bench/national_file.py)
+    and set it beside what is known of CQC's real file;
 (b) our loader on the ODS against pandas.read_excel with its default ODS engine (odfpy), on a cut, extrapolated;
-    and the same file served from the Parquet cache;
+    the readers compared (python-calamine and fastexcel on ODS and XLSX, pyarrow and pandas on CSV); and the
+    same file served from the Parquet cache;
 (c) one council's report against the floor (a one-cell notebook through the same driver);
 (d) every council with `carequality batch` against the naive loop (papermill CLI then nbconvert CLI per
     council, sequential), on a subset, extrapolated, with the subset's outputs checked equal;
+(e) cost curves (bench/curves.py): parse against rows, batch against councils, one council's render against its
+    locations and against monthly reports, drawn to docs/performance_curves.png, with an extrapolation to every
+    council for every month of ten years;
 then print the figures and write docs/performance.md with the machine's description.
+
+A quick check of the machinery (minutes, not a measurement):
+    make bench BENCH_ARGS="--rows 4000 --cuts 1000 --repeats 1 --councils 3 --naive 1 --curve-rows 1000,2000,4000
+    --curve-councils 1,2,3 --curve-locations 10,20,40 --curve-periods 1,2,3 --doc /tmp/perf.md --png /tmp/perf.png"
 """
 
 from __future__ import annotations
