@@ -18,7 +18,7 @@ import psutil
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PYTHON = sys.executable
-LIBRARIES = ("carequality", "pandas", "pyarrow", "python-calamine", "odfpy", "papermill", "nbconvert", "nbclient",
+LIBRARIES = ("carequality", "pandas", "pyarrow", "python-calamine", "fastexcel", "odfpy", "papermill", "nbconvert", "nbclient",
              "jupyter_client", "ipykernel", "matplotlib", "psutil")
 
 

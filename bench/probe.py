@@ -1,7 +1,9 @@
 """One measurement in a fresh Python process; prints one JSON line. Run by bench/run.py, not by hand.
 
     python bench/probe.py parse FILE           our loader, cache off: raw file → validated tidy frames
+    python bench/probe.py parse FILE pandas    the same, a CSV read by pandas as before pyarrow
     python bench/probe.py calamine FILE        python-calamine alone: open the ODS and walk the sheet's rows
+    python bench/probe.py fastexcel FILE       fastexcel alone: open and load the sheet as Arrow columns
     python bench/probe.py pandas FILE          pandas.read_excel with its default engine for the file (odf for .ods)
     python bench/probe.py cached FILE          our loader served from the cache (the entry is made first if missing)
     python bench/probe.py single PARAMS OUT N  one council's report against the floor, N times each, alternating
@@ -23,11 +25,16 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-def parse(path: str) -> dict:
+def parse(path: str, reader: str = "") -> dict:
+    """Our loader; reader "pandas" reads a CSV as before pyarrow (the comparison in docs/performance.md)."""
     import os
 
     os.environ["CAREQUALITY_CACHE"] = "off"
+    from carequality.sources import tabular
     from carequality.sources.ratings_file import load_ratings_file
+
+    if reader == "pandas":
+        tabular._arrow_csv = lambda *a, **k: None
 
     started = time.perf_counter()
     r = load_ratings_file(path)
@@ -44,6 +51,22 @@ def calamine(path: str) -> dict:
     opened = time.perf_counter()
     n = sum(1 for _ in book.get_sheet_by_name("Locations").iter_rows())
     return {"seconds": time.perf_counter() - started, "open_seconds": opened - started, "rows": n, "peak_mb": _peak_mb()}
+
+
+def fastexcel_read(path: str) -> dict:
+    """fastexcel alone (open, load the Locations sheet under its header as Arrow columns): no validation, so a
+    lower bound on any loader built on it."""
+    import fastexcel
+
+    started = time.perf_counter()
+    book = fastexcel.read_excel(path)
+    opened = time.perf_counter()
+    top = book.load_sheet("Locations", header_row=None, skip_rows=0, n_rows=20, dtypes="string", eager=True)
+    rows = list(zip(*(c.to_pylist() for c in top.columns)))
+    header = next(i for i, r in enumerate(rows) if "Location ID" in r)
+    batch = book.load_sheet("Locations", header_row=header, eager=True)
+    return {"seconds": time.perf_counter() - started, "open_seconds": opened - started, "rows": batch.num_rows,
+            "peak_mb": _peak_mb()}
 
 
 def pandas_default(path: str) -> dict:
@@ -152,7 +175,7 @@ def kernel_work(params: str) -> dict:
     return {"seconds": sum(times), "first_cell": times[0], "cells": len(cells), "peak_mb": _peak_mb()}
 
 
-PROBES = {"kernel_work": kernel_work,"parse": parse, "calamine": calamine, "pandas": pandas_default, "cached": cached, "single": single,
+PROBES = {"kernel_work": kernel_work, "parse": parse, "fastexcel": fastexcel_read, "calamine": calamine, "pandas": pandas_default, "cached": cached, "single": single,
           "imports": imports}
 
 if __name__ == "__main__":

@@ -60,6 +60,10 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     if path.stat().st_size == 0:
         raise InputError(path, "the file is empty")
     suffix = path.suffix.lower()
+    fast = _arrow_csv(path, header_contains, columns) if columns and suffix in {".csv", ".txt"} else None
+    if fast is not None:
+        frame, header_at = fast
+        return _finish(path, frame, header_at)
     if suffix in SPREADSHEET_SUFFIXES:
         raw = _spreadsheet_frame(path, sheet, header_contains, columns)
     elif suffix in {".csv", ".txt"}:
@@ -86,6 +90,11 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     frame = raw.iloc[header_at + 1 :].reset_index(drop=True)
     frame.columns = header
     frame = frame.loc[:, [h != "" and (columns is None or h in columns or h == header_contains) for h in header]]
+    return _finish(path, frame, header_at)
+
+
+def _finish(path: Path, frame: pd.DataFrame, header_at: int) -> Sheet:
+    """The data rows under the header (0-based row `header_at`), without trailing blank rows."""
     # Trailing blank rows (common in spreadsheets) carry nothing: drop them; blank rows inside the data stay
     # and are reported by the loader that reads them.
     last = len(frame) - 1
@@ -193,3 +202,52 @@ def _column(parts: list[object]) -> object:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
+
+
+# -- CSV through pyarrow ------------------------------------------------------------------------------------
+# A national CSV (300,000 rows) is read by pyarrow on both cores, every cell as text, when the loader names its
+# columns (the CQC ratings file); the frame equals pandas' read below, cell for cell
+# (tests/test_reader_equivalence.py). Spreadsheets stay with python-calamine: fastexcel, which hands over
+# Arrow columns from the same Rust library, was measured slower on the real-shaped national ODS, because
+# loading a sheet copies every cell that opening the file already parsed (docs/performance.md).
+
+_HEADER_ROWS = 20
+
+
+def _arrow_csv(path: Path, header_contains: str, wanted: Collection[str]) -> tuple[pd.DataFrame, int] | None:
+    """A UTF-8 CSV read by pyarrow (both cores, every cell text, blank lines skipped as pandas skips them).
+
+    None, to read it with pandas as before, when pyarrow cannot read it as it stands: another encoding, rows
+    of differing lengths, no header in the first 20 rows.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    try:
+        table = pv.read_csv(
+            path, read_options=pv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pv.ParseOptions(newlines_in_values=True),
+            convert_options=pv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(4096)},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeError):
+        return None
+    if table.num_columns > 4096 or not all(pa.types.is_string(t) for t in table.schema.types):
+        return None
+    top = [list(r) for r in zip(*(col.to_pylist() for col in table.slice(0, _HEADER_ROWS).columns))]
+    header_at = next((i for i, row in enumerate(top) if any(v.strip() == header_contains for v in row)), None)
+    if header_at is None:
+        return None
+    header = [v.strip() for v in top[header_at]]
+    keep = [j for j, h in enumerate(header) if h != "" and (h in wanted or h == header_contains)]
+    if len({header[j] for j in keep}) != len(keep):
+        return None
+    data = table.slice(header_at + 1)
+    return pd.DataFrame({header[j]: _arrow_text(data.column(j).combine_chunks()) for j in keep}), header_at
+
+
+def _arrow_text(array) -> pd.api.extensions.ExtensionArray:
+    """A column of text cells, trimmed as pandas' str.strip() trims them, as pandas' str dtype."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pd.array(pc.utf8_trim_whitespace(array).cast(pa.large_string()), dtype="str")
