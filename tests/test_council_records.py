@@ -293,6 +293,7 @@ def test_a_level_change_on_the_closing_day_is_not_an_overlap(write_csv):
 def test_theme_offers_one_row_per_theme_ignoring_capitals(write_csv):
     e = raised(cr.load_theme_offers, write_csv([["theme", "offer"], ["Medication", "A"], ["medication ", "B"]]))
     assert e.row == 3 and "same theme as row 2" in e.message
+    assert e.column == "theme"  # the file's column, not the key the loader matches on
 
 
 def test_duplicate_visit(write_csv):

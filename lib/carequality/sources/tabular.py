@@ -62,8 +62,8 @@ class Finding:
             return (f"the spreadsheet error value {self.value} (a formula that failed); expected a value: fix or "
                     "remove the formula")
         if self.kind == "long_text":
-            return (f"a cell of {len(self.value):,} characters, longer than the {CELL_LIMIT:,} a spreadsheet cell "
-                    "holds; it is cut in report.xlsx")
+            return (f"a cell of {len(self.value):,} characters, more than the {CELL_LIMIT:,} a spreadsheet cell "
+                    "holds; expected a shorter value")
         return (f"column {self.column} has data ({shorten(self.value)!r} on row {self.row}) but no header; expected a "
                 "column name in the header row, or delete the column")
 
