@@ -91,8 +91,9 @@ def test_bad_input_exits_2_keeps_previous_output_and_the_failed_notebook(tmp_pat
     data.mkdir()
     good = ROOT / "data" / "example" / "cqc_ratings_example.csv"
     shutil.copy(good, data / "cqc.csv")
+    shutil.copy(ROOT / "data" / "example" / "qa_visits_example.csv", data / "visits.csv")
     params = yaml.safe_load(EXAMPLE_PARAMS.read_text())
-    params["inputs"] = {"cqc_ratings": "data/cqc.csv"}
+    params["inputs"] = {"cqc_ratings": "data/cqc.csv", "qa_visits": "data/visits.csv"}
     params_path = tmp_path / "york.yaml"
     params_path.write_text(yaml.safe_dump(params))
     out = tmp_path / "out"
@@ -100,18 +101,38 @@ def test_bad_input_exits_2_keeps_previous_output_and_the_failed_notebook(tmp_pat
     report = out / "york" / "2025-04-01_to_2026-03-31" / "report.html"
     before = report.read_bytes()
 
-    text = (data / "cqc.csv").read_text().splitlines()
-    text[5] = text[5].replace(",Good,", ",Excellent,", 1) if ",Good," in text[5] else text[5].replace(",Requires improvement,", ",Excellent,", 1)
-    (data / "cqc.csv").write_text("\n".join(text) + "\n")
+    # A council record is read inside the kernel: its error keeps the failed notebook.
+    text = (data / "visits.csv").read_text().splitlines()
+    text[3] = text[3].replace("contract monitoring", "surprise", 1)
+    (data / "visits.csv").write_text("\n".join(text) + "\n")
     capsys.readouterr()
     assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "cqc.csv, row 6, column 'Latest Rating': 'Excellent' is not a CQC rating" in err
+    assert "visits.csv, row 4, column 'visit_type': 'surprise' is not a known value" in err
     assert "Traceback" not in err
     assert report.read_bytes() == before
     failed = out / "york" / "2025-04-01_to_2026-03-31.failed.ipynb"
-    assert failed.is_file() and "Excellent" in failed.read_text()
+    assert failed.is_file() and "surprise" in failed.read_text()
     assert not [p for p in (out / "york").iterdir() if p.name.startswith(".")]
+
+
+def test_bad_cqc_data_is_named_before_a_kernel_starts(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / "example" / "cqc_ratings_example.csv", data / "cqc.csv")
+    params = yaml.safe_load(EXAMPLE_PARAMS.read_text())
+    params["inputs"] = {"cqc_ratings": "data/cqc.csv"}
+    params_path = tmp_path / "york.yaml"
+    params_path.write_text(yaml.safe_dump(params))
+    text = (data / "cqc.csv").read_text().splitlines()
+    text[5] = text[5].replace(",Good,", ",Excellent,", 1) if ",Good," in text[5] else text[5].replace(",Requires improvement,", ",Excellent,", 1)
+    (data / "cqc.csv").write_text("\n".join(text) + "\n")
+    out = tmp_path / "out"
+    assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cqc.csv, row 6, column 'Latest Rating': 'Excellent' is not a CQC rating" in err
+    assert not (out / "york" / "2025-04-01_to_2026-03-31.failed.ipynb").exists()  # no kernel ran
+    assert not (out / "york").exists() or not list((out / "york").iterdir())
 
 
 def test_params_errors_exit_2_before_anything_runs(tmp_path, capsys):
