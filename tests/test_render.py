@@ -186,3 +186,97 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CAREQUALITY_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", str(EXAMPLE_PARAMS)])
+
+
+# ---- leftovers of a killed render ---------------------------------------------------------------------------
+
+
+def _leftovers(parent: Path, final: Path) -> list[str]:
+    import tempfile
+
+    from carequality.render import output_key
+
+    hidden = sorted(p.name for p in parent.iterdir() if p.name.startswith(".")) if parent.is_dir() else []
+    sockets = sorted(p.name for p in Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*"))
+    return hidden + sockets
+
+
+def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_output(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from carequality.render import output_key
+
+    out = tmp_path / "out"
+    parent = out / "york"
+    final = parent / "2025-04-01_to_2026-03-31"
+    exe = Path(sys.executable).parent / "carequality"
+    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # mid-run: the temporary output folder and the kernel's sockets exist
+            tmp_made = parent.is_dir() and any(p.name.startswith(f".{final.name}.tmp-") for p in parent.iterdir())
+            sockets_made = any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*"))
+            if (tmp_made and sockets_made) or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the render ended before it could be killed"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    left = _leftovers(parent, final)
+    assert any(".tmp-" in n for n in left) and any(n.startswith("cq-kernel-") for n in left)  # what a kill leaves
+
+    assert main(["render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"]) == 0
+    assert _leftovers(parent, final) == []
+    assert (final / "report.html").is_file()
+
+
+def test_a_live_renders_folders_are_never_taken_for_leftovers(tmp_path):
+    import os
+
+    from carequality.render import _owned_lock, _release, is_stale, remove_stale
+
+    live = tmp_path / f".p.tmp-{os.getpid()}-abc"
+    live.mkdir()
+    fd = _owned_lock(live)
+    other_output = tmp_path / ".q.tmp-999999999-abc"  # another output's: not ours to judge
+    other_output.mkdir()
+    assert remove_stale(tmp_path, ".p.tmp-") == [] and live.is_dir()
+    _release(fd)
+    assert is_stale(live, ".p.tmp-")  # its lock is free: the render that held it has ended
+    assert remove_stale(tmp_path, ".p.tmp-") == [live] and other_output.is_dir()
+
+
+def test_a_folder_without_its_lock_yet_is_stale_only_when_its_process_is_gone(tmp_path):
+    import os
+
+    from carequality.render import is_stale
+
+    starting = tmp_path / f".p.tmp-{os.getpid()}-abc"  # made, lock not yet taken
+    starting.mkdir()
+    assert not is_stale(starting, ".p.tmp-")
+    gone = tmp_path / ".p.tmp-999999999-abc"
+    gone.mkdir()
+    assert is_stale(gone, ".p.tmp-")
+
+
+def test_a_failed_render_leaves_no_kernel_socket_folder(tmp_path):
+    from carequality.render import output_key  # noqa: F401 (used by _leftovers)
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / "example" / "cqc_ratings_example.csv", data / "cqc.csv")
+    (data / "visits.csv").write_text("location_id,visit_date,visit_type,outcome\n1-900324679,2024-04-06,surprise,\n")
+    params = yaml.safe_load(EXAMPLE_PARAMS.read_text())
+    params["inputs"] = {"cqc_ratings": "data/cqc.csv", "qa_visits": "data/visits.csv"}
+    params_path = tmp_path / "york.yaml"
+    params_path.write_text(yaml.safe_dump(params))
+    out = tmp_path / "out"
+    assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2  # fails inside the kernel
+    assert _leftovers(out / "york", out.resolve() / "york" / "2025-04-01_to_2026-03-31") == []
