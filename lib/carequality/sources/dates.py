@@ -47,11 +47,21 @@ def _in_range(d: dt.date) -> bool:
     return EARLIEST <= d <= LATEST
 
 
-def parse_date_column(values: pd.Series, *, file: object, column: str, first_row: int) -> tuple[pd.Series, str]:
+def parse_date_column(values: pd.Series, *, file: object, column: str, first_row: int = 2,
+                      rows: pd.Series | None = None) -> tuple[pd.Series, str]:
     """Parse a column of dates; return (datetime64 series with NaT for blanks, the format used).
 
-    `first_row` is the spreadsheet row number of values.iloc[0], for messages.
+    `first_row` is the spreadsheet row number of values.iloc[0], for messages; or `rows` gives each value's.
     """
+    if rows is not None:
+        numbers = [int(r) for r in rows]
+        first_row = 0
+
+        def _row_of(values: pd.Series, value: object, _: int) -> int | None:
+            hits = (values == value).to_numpy().nonzero()[0]
+            return numbers[int(hits[0])] if len(hits) else None
+    else:
+        _row_of = _row_in
     uniques = pd.unique(values)  # in order of first appearance, so the first bad value is the first in the file
     text = [v for v in uniques if isinstance(v, str) and v != ""]
     parsed: dict[object, object] = {"": pd.NaT, None: pd.NaT}
@@ -129,6 +139,6 @@ def _quote(v: str) -> str:
     return text if len(text) <= 60 else text[:50] + f"…' ({len(v):,} characters)"
 
 
-def _row_of(values: pd.Series, value: object, first_row: int) -> int | None:
+def _row_in(values: pd.Series, value: object, first_row: int) -> int | None:
     hits = (values == value).to_numpy().nonzero()[0]
     return first_row + int(hits[0]) if len(hits) else None

@@ -304,11 +304,6 @@ def _normalise(df: pd.DataFrame, column: str, fn, path: Path, header: str) -> pd
 
 
 def _dates(df: pd.DataFrame, path: Path) -> tuple[pd.Series, str]:
-    # Rows keep their spreadsheet numbers in df["row"]; parse_date_column reports positions, so map back.
+    # Rows keep their spreadsheet numbers in df["row"] (rows of other location types are gone): messages name them.
     values = df["publication_date"].reset_index(drop=True)
-    try:
-        return parse_date_column(values, file=path, column="Publication Date", first_row=0)
-    except InputError as e:
-        if e.row is not None:
-            e.row = int(df["row"].iloc[e.row])
-        raise
+    return parse_date_column(values, file=path, column="Publication Date", rows=df["row"])
