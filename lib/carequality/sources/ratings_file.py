@@ -193,6 +193,8 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
                                f"location in this file; its location types are {listed}",
                          column=next(h for h, ours in rename.items() if ours == "location_type"))
 
+    # "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a duplicate).
+    df.loc[df["service_group"].str.casefold() == "overall", "service_group"] = "Overall"
     keep = df["location_type"].isin(location_types)
     excluded = (
         df.loc[~keep]
@@ -246,10 +248,16 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     level = level.sort_values(["location_id", "key_question"], kind="stable").reset_index(drop=True)
 
     overall = level[level["key_question"] == "Overall"].set_index("location_id")
-    locations["overall_rating"] = locations["location_id"].map(overall["rating"]).astype(vocab.RATING_DTYPE)
+    ids = locations["location_id"]
+
+    def by_location(column: str) -> object:  # reindex keeps the column's dtype when no location has a rating
+        return overall[column].reindex(ids).to_numpy()
+
+    locations["overall_rating"] = pd.Series(by_location("rating"), index=locations.index).astype(vocab.RATING_DTYPE)
     locations["overall_rating"] = locations["overall_rating"].fillna("No published rating")
-    locations["publication_date"] = locations["location_id"].map(overall["publication_date"])
-    locations["inherited"] = locations["location_id"].map(overall["inherited"]).fillna(False).astype(bool)
+    locations["publication_date"] = pd.Series(by_location("publication_date"), index=locations.index,
+                                              dtype="datetime64[ns]")
+    locations["inherited"] = pd.Series(by_location("inherited"), index=locations.index).fillna(False).astype(bool)
 
     groups = (
         tidy.loc[tidy["service_group"].str.casefold() != "overall", ["location_id", "service_group"]]
