@@ -280,3 +280,74 @@ def test_a_failed_render_leaves_no_kernel_socket_folder(tmp_path):
     out = tmp_path / "out"
     assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2  # fails inside the kernel
     assert _leftovers(out / "york", out.resolve() / "york" / "2025-04-01_to_2026-03-31") == []
+
+
+# ---- preflight: the data hold the params file's council (before any kernel) -------------------------------------
+
+
+def _york_params(tmp_path: Path, inputs: dict, **council) -> Path:
+    params = {"council": {"code": "E06000014", "name": "York", **council},
+              "period": {"start": "2024-04-01", "end": "2025-03-31"}, "inputs": inputs}
+    path = tmp_path / "york.yaml"
+    path.write_text(yaml.safe_dump(params))
+    return path
+
+
+def _moved_to(tmp_path: Path, name: str, area: str) -> Path:
+    rows = (ROOT / "data" / "example" / "cqc_ratings_example.csv").read_text().splitlines()
+    out = [rows[0]] + [r.replace(",York,Yorkshire and The Humber,", f",{area},Yorkshire and The Humber,") for r in rows[1:]]
+    path = tmp_path / name
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def test_check_names_the_council_a_cqc_file_holds(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    _moved_to(tmp_path, "cqc.csv", "Leeds")
+    assert main(["check", str(_york_params(tmp_path, {"cqc_ratings": "cqc.csv"}))]) == 2
+    err = capsys.readouterr().err
+    assert "cqc.csv: holds no location of York (E06000014)" in err
+    assert re.search(r"by CQC's 'Location Local Authority' its 1\d\d locations are in Leeds \(1\d\d locations\), "
+                     r"North Yorkshire \(\d+ locations\)", err)
+
+
+def test_an_extra_cqc_spelling_of_the_council_is_its_data(tmp_path, monkeypatch):
+    from carequality.params import load_params
+    from carequality.sources.preflight import preflight
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    _moved_to(tmp_path, "cqc.csv", "City of York Council")
+    preflight(load_params(_york_params(tmp_path, {"cqc_ratings": "cqc.csv"}, cqc_names=["City of York Council"])))
+
+
+def test_a_snapshot_folder_of_another_council_is_named(tmp_path, monkeypatch):
+    from carequality.errors import InputError
+    from carequality.params import load_params
+    from carequality.sources.preflight import preflight
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "monthly").mkdir()
+    _moved_to(tmp_path / "monthly", "01_March_2025_Latest_ratings.csv", "Leeds")
+    with pytest.raises(InputError, match="holds no location of York .* are in Leeds"):
+        preflight(load_params(_york_params(tmp_path, {"cqc_snapshots": "monthly"})))
+
+
+def test_many_councils_are_summed_up_not_listed(tmp_path):
+    from collections import Counter
+
+    from carequality.sources.preflight import describe
+
+    counts = Counter({f"Area {i}": i for i in range(1, 9)})
+    assert describe(counts) == ("Area 8 (8 locations), Area 7 (7 locations), Area 6 (6 locations), Area 5 (5 locations), "
+                                "Area 4 (4 locations) and 3 more areas")
+
+
+def test_a_national_file_passes_the_preflight(tmp_path, monkeypatch):
+    from carequality.params import load_params
+    from carequality.sources.preflight import preflight
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    york = (ROOT / "data" / "example" / "cqc_ratings_example.csv").read_text().splitlines()
+    leeds = _moved_to(tmp_path, "leeds.csv", "Leeds").read_text().splitlines()
+    (tmp_path / "both.csv").write_text("\n".join(york + [r.replace("1-9", "2-9") for r in leeds[1:]]) + "\n")
+    preflight(load_params(_york_params(tmp_path, {"cqc_ratings": "both.csv"})))

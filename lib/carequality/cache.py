@@ -16,6 +16,7 @@ in the repository (gitignored), else the user's cache folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -93,31 +94,34 @@ def entry_path(sha256: str, location_types: tuple[str, ...], folder: Path | None
     return None if folder is None else folder / "ratings" / entry_key(sha256, tuple(location_types), kind)
 
 
-def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:
-    """The ratings file at `path`, from the cache when an entry for its bytes exists, else parsed and cached."""
-    ratings, _ = load_ratings_cached(path, location_types=location_types)
+def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
+                 today: dt.date | None = None) -> RatingsFile:
+    """The ratings file at `path`, from the cache when an entry for its bytes exists, else parsed and cached.
+    Publication dates after `today` (default: the day of the run) are flagged (ratings_file.flag_future_dates)."""
+    ratings, _ = load_ratings_cached(path, location_types=location_types, today=today)
     return ratings
 
 
-def load_ratings_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> tuple[RatingsFile, bool]:
+def load_ratings_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
+                        today: dt.date | None = None) -> tuple[RatingsFile, bool]:
     """(ratings, True if served from the cache)."""
     from .sources.ratings_file import flag_future_dates, load_ratings_file, parse_ratings_file
 
     path = Path(path)
     location_types = tuple(location_types)
     if not path.is_file() or path.stat().st_size == 0:
-        return load_ratings_file(path, location_types=location_types), False  # raises the loader's own error
+        return load_ratings_file(path, location_types=location_types, today=today), False  # the loader's own error
     digest = sha256_of(path)
     entry = entry_path(digest, location_types, kind=file_type(path))
     if entry is None:
-        return load_ratings_file(path, location_types=location_types), False
+        return load_ratings_file(path, location_types=location_types, today=today), False
     hit = read_entry(entry, path, digest)
     if hit is not None:
-        return flag_future_dates(hit), True
+        return flag_future_dates(hit, today), True
     ratings = parse_ratings_file(path, location_types=location_types)
     if ratings.sha256 == digest:  # unchanged while it was read: the entry describes these bytes
         write_entry(entry, ratings, location_types)
-    return flag_future_dates(ratings), False
+    return flag_future_dates(ratings, today), False
 
 
 def is_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> bool:

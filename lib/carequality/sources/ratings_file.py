@@ -176,6 +176,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         if c not in df.columns:
             df[c] = ""
     df["row"] = range(sheet.first_row, sheet.first_row + len(df))
+    # A wholly blank row carries nothing (CSV files saved by hand have them): left out, the others keep their numbers.
+    cells = df.drop(columns="row")
+    df = df[~cells.eq("").all(axis=1)] if len(df) else df
     if df.empty:
         raise InputError(path, "the file has a header but no data rows")
 
@@ -282,13 +285,15 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
 def _finding_rows(findings: list[Finding], df: pd.DataFrame, rename: dict[str, str], path: Path) -> list[dict]:
     """Data-quality rows for error values in columns the report can do without (the cell is then read as blank) and
     for cells longer than a spreadsheet cell holds, each with the location id of its row."""
-    out = []
-    first = int(df["row"].iloc[0]) if len(df) else 0
+    out: list[dict] = []
+    if not findings:
+        return out
+    position = {int(r): i for i, r in enumerate(df["row"])}
     for f in findings:
         ours = rename.get(f.column)
-        if ours is None:
+        if ours is None or f.row not in position:
             continue
-        i = f.row - first
+        i = position[f.row]
         loc = str(df["location_id"].iloc[i])
         if f.kind == "error_value":
             df.iloc[i, df.columns.get_loc(ours)] = ""
