@@ -351,3 +351,29 @@ def test_a_national_file_passes_the_preflight(tmp_path, monkeypatch):
     leeds = _moved_to(tmp_path, "leeds.csv", "Leeds").read_text().splitlines()
     (tmp_path / "both.csv").write_text("\n".join(york + [r.replace("1-9", "2-9") for r in leeds[1:]]) + "\n")
     preflight(load_params(_york_params(tmp_path, {"cqc_ratings": "both.csv"})))
+
+
+def test_a_render_stopped_by_sigterm_cleans_up_and_exits_143(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from carequality.render import output_key
+
+    out = tmp_path / "out"
+    parent = out / "york"
+    final = parent / "2025-04-01_to_2026-03-31"
+    exe = Path(sys.executable).parent / "carequality"
+    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if _leftovers(parent, final) and any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*")):
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
+    assert _leftovers(parent, final) == []

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import EXIT_BAD_INPUT, InputError, ParamsError
 
 EXIT_FAILED = 1
+#: Exit code after SIGTERM (128 + 15, as a shell reports a process ended by it).
+EXIT_TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised where the program is, so that every `finally` and cleanup runs before it exits."""
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    raise Terminated()
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -202,8 +214,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     pin_cache_dir()  # a relative $CAREQUALITY_CACHE means the same folder to every kernel, whatever its folder
+    previous = None
+    if args.command in ("render", "check") and threading.current_thread() is threading.main_thread():
+        # A render stopped by SIGTERM cleans up as on any error: no temporary folder is left beside the outputs.
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.func(args)
+    except Terminated:
+        # The kernel's channels close under their threads as the process ends: their errors are not the user's.
+        threading.excepthook = lambda _: None
+        sys.unraisablehook = lambda _: None
+        print("carequality: terminated; the previous outputs, if any, are unchanged", file=sys.stderr)
+        return EXIT_TERMINATED
     except ParamsError as e:
         print(f"carequality: invalid params in {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -219,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"carequality: unexpected error ({type(e).__name__}: {e}). This is a bug in carequality, not in your "
               "input; run again with CAREQUALITY_DEBUG=1 to see the traceback, and report it.", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -197,7 +197,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
                          column=next(h for h, ours in rename.items() if ours == "location_type"))
 
     # "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a duplicate).
-    df.loc[df["service_group"].str.casefold() == "overall", "service_group"] = "Overall"
+    spelt = [g for g in pd.unique(df["service_group"]) if g != "Overall" and str(g).casefold() == "overall"]
+    if spelt:
+        df.loc[df["service_group"].isin(spelt), "service_group"] = "Overall"
     keep = df["location_type"].isin(location_types)
     excluded = (
         df.loc[~keep]

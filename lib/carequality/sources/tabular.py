@@ -200,9 +200,8 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     frame.columns = header
     # Trailing blank rows (common in spreadsheets) carry nothing: drop them; blank rows inside the data stay
     # and are reported by the loader that reads them.
-    blank = _blank_rows(frame)
     last = len(frame) - 1
-    while last >= 0 and blank[last]:
+    while last >= 0 and all(v == "" or v is None for v in frame.iloc[last]):
         last -= 1
     frame = frame.iloc[: last + 1]
     first_row = header_at + 2
@@ -222,20 +221,11 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     return Sheet(path=path, frame=frame, first_row=first_row, findings=findings, letters=letters)
 
 
-def _blank_rows(frame: pd.DataFrame) -> list[bool]:
-    if frame.shape[1] == 0:
-        return [True] * len(frame)
-    filled = None
-    for j in range(frame.shape[1]):
-        f = _filled(frame.iloc[:, j])
-        filled = f if filled is None else (filled | f)
-    return (~filled).tolist()
-
-
 def _filled(values: pd.Series) -> pd.Series:
     """True where a cell holds something (not "" or None)."""
-    return values.map(lambda v: not (v is None or (isinstance(v, str) and v == "")), na_action=None).astype(bool) \
-        if values.dtype == object else values.fillna("").ne("")
+    if values.dtype == object:
+        return values.map(lambda v: not (v is None or (isinstance(v, str) and v == ""))).astype(bool)
+    return values.fillna("").ne("")
 
 
 def _cell_findings(frame: pd.DataFrame, first_row: int) -> list[Finding]:
@@ -277,10 +267,11 @@ def _decode(data: bytes, path: Path) -> str:
 def _csv_frame(path: Path) -> pd.DataFrame:
     """A CSV file as a frame of stripped text cells, one row per record (blank lines kept, so rows stay numbered as
     a spreadsheet numbers them), as wide as its widest record."""
-    text = _decode(path.read_bytes(), path)
-    if not text.strip():
+    data = path.read_bytes()
+    text = _decode(data, path)
+    if not text or text.isspace():
         raise InputError(path, "the file is empty")
-    if "\x00" in text:
+    if b"\x00" in data:
         at = text.index("\x00")
         raise InputError(path, f"a NUL character on line {text.count(chr(10), 0, at) + 1}; expected CSV text "
                                "(is this a CSV file?)")
@@ -291,7 +282,7 @@ def _csv_frame(path: Path) -> pd.DataFrame:
         raise InputError(path, "the file is empty") from None
     except (pd.errors.ParserError, ValueError, OverflowError):
         raw = _csv_frame_slow(text, path)  # records of different lengths, or a quote left open
-    return raw.apply(lambda col: col.fillna("").astype(str).str.strip())
+    return raw.apply(lambda col: col.str.strip())
 
 
 def _csv_frame_slow(text: str, path: Path) -> pd.DataFrame:
