@@ -263,3 +263,12 @@ def test_no_location_types_is_refused(tmp_path):
     data["options"] = {"location_types": []}
     [msg] = problems(tmp_path, data)
     assert msg.startswith("options.location_types:")
+
+
+def test_a_key_that_overrides_a_yaml_merge_is_not_a_duplicate(tmp_path):
+    text = GOOD_TEXT.replace("period: {start: 2025-04-01, end: 2026-03-31}",
+                             "period:\n  <<: {start: 2025-04-01, end: 2025-12-31}\n  end: 2026-03-31")
+    (tmp_path / "cqc.csv").write_text("Location ID\n1\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    assert load_params(path).period.end == dt.date(2026, 3, 31)

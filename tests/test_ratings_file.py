@@ -350,3 +350,10 @@ def test_a_data_quality_row_after_a_blank_line_names_its_own_location(tmp_path):
     path.write_text("\n".join(lines[:3] + [""] + lines[3:]) + "\n")
     dq = load_ratings_file(path).data_quality
     assert list(zip(dq["row"], dq["location_id"])) == [(10, "1-1")]
+
+
+def test_a_password_protected_xlsx_says_so(tmp_path):
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)  # encrypted workbooks are OLE2 files
+    with pytest.raises(InputError, match="not a readable XLSX file: it is password-protected"):
+        load_ratings_file(path)

@@ -377,3 +377,11 @@ def test_a_render_stopped_by_sigterm_cleans_up_and_exits_143(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
     assert _leftovers(parent, final) == []
+
+
+def test_an_output_folder_that_is_a_file_is_bad_input_not_a_bug(tmp_path, capsys):
+    taken = tmp_path / "out"
+    taken.write_text("not a folder")
+    assert main(["render", str(EXAMPLE_PARAMS), "--out", str(taken), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot use {taken}" in err and "unexpected error" not in err

@@ -235,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("carequality: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # a path the user gave that cannot be read or written (a file where a folder is needed …)
+        if os.environ.get("CAREQUALITY_DEBUG") or e.filename is None:
+            raise
+        print(f"carequality: cannot use {e.filename}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as e:  # a bug, not bad input: say what failed; the traceback only when asked for
         if os.environ.get("CAREQUALITY_DEBUG"):
             raise

@@ -454,9 +454,10 @@ class _ParamsLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
-            self.flatten_mapping(node)
             seen: dict[object, int] = {}
-            for key_node, _ in node.value:
+            for key_node, _ in node.value:  # the keys written here, before a merge (<<) adds its own
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
                 try:
                     key = self.construct_object(key_node, deep=True)
                     hash(key)

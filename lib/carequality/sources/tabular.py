@@ -143,6 +143,9 @@ def file_kind(path: Path) -> str:
     if found == expected:
         return found
     label = suffix.lstrip(".").upper()
+    if found == "xls" and expected == "xlsx":
+        raise InputError(path, f"not a readable {label} file: it is password-protected, or an old Excel (.xls) "
+                               "workbook; expected an XLSX workbook (save it from Excel without a password, as .xlsx)")
     if found == "zip" and expected in ("xlsx", "ods"):
         raise InputError(path, f"not a readable {label} file: its zip archive is damaged or is not a spreadsheet; "
                                f"expected {_KIND_NAMES[expected]} (save it again from the spreadsheet program)")
