@@ -272,3 +272,10 @@ def test_a_key_that_overrides_a_yaml_merge_is_not_a_duplicate(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(text)
     assert load_params(path).period.end == dt.date(2026, 3, 31)
+
+
+def test_each_date_out_of_bounds_is_its_own_line(tmp_path):
+    data = good()
+    data["options"] = {"latest_date": "1995-01-01"}
+    found = problems(tmp_path, data)
+    assert [p.split(" ")[0] for p in found] == ["period.start", "period.end"]

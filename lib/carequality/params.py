@@ -442,6 +442,20 @@ def _describe(err: dict) -> str:
     return f"{where}: {msg}"
 
 
+def _split(problem: str) -> list[str]:
+    """A check across fields may find several problems, joined by '; ': one line each (a part that does not start
+    with a field is the end of the part before it)."""
+    out: list[str] = []
+    for part in problem.split("; "):
+        if out and part.startswith(_TOP_LEVEL) and out[-1].startswith(_TOP_LEVEL):
+            out.append(part)
+        elif out:
+            out[-1] += "; " + part
+        else:
+            out.append(part)
+    return out
+
+
 def _shown(value: object) -> str:
     """A value as a message quotes it: repr, cut short."""
     text = repr(value)
@@ -515,7 +529,7 @@ def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportP
     try:
         params = ReportParams.model_validate({**data, "base_dir": base_dir})
     except ValidationError as e:
-        raise ParamsError(source, [_describe(err) for err in e.errors()]) from None
+        raise ParamsError(source, [p for err in e.errors() for p in _split(_describe(err))]) from None
     except RecursionError:
         raise ParamsError(source, ["(top level): nested too deeply; expected a mapping of keys such as council, "
                                    "period, inputs"]) from None
