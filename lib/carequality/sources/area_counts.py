@@ -57,6 +57,7 @@ def load_area_counts(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(FILE_COLUMNS)}")
     if raw.empty:
         raise InputError(path, "the file has a header but no data rows")
+    sheet.raise_duplicates(FILE_COLUMNS)
     sheet.raise_first("unnamed_column", "error_value", "long_text", columns=FILE_COLUMNS)
     rows = []
     seen: dict[tuple[str, str, str], int] = {}

@@ -87,6 +87,7 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
                                f"columns {', '.join(COLUMNS)}")
     if raw.empty:
         raise InputError(path, "the file has a header but no data rows")
+    sheet.raise_duplicates(COLUMNS)
     sheet.raise_first("unnamed_column", "error_value", "long_text", columns=COLUMNS)
     rows = []
     seen: dict[tuple[str, str, str], int] = {}

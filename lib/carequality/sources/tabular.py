@@ -82,12 +82,24 @@ class Sheet:
     first_row: int
     findings: list[Finding] = field(default_factory=list)
     letters: dict[str, str] = field(default_factory=dict)
+    #: The header row as written, one entry per column from column A (blank where a column has no name).
+    header: list[str] = field(default_factory=list)
 
     def row_number(self, index: int) -> int:
         return self.first_row + int(index)
 
     def of_kind(self, *kinds: str) -> list[Finding]:
         return [f for f in self.findings if f.kind in kinds]
+
+    def raise_duplicates(self, columns: Collection[str]) -> None:
+        """InputError when one of `columns` is in the header twice (which of the two to read is not known)."""
+        names = list(self.frame.columns)
+        dups = sorted({c for c in names if c in columns and names.count(c) > 1})
+        if dups:
+            where = ", ".join(f"{c!r} (columns {' and '.join(column_letter(j) for j, h in enumerate(self.header) if h == c)})"
+                              for c in dups)
+            raise InputError(self.path, f"column(s) {where} appear more than once in the header; expected each once",
+                             row=self.first_row - 1)
 
     def raise_first(self, *kinds: str, columns: Collection[str] | None = None) -> None:
         """InputError naming the first finding of these kinds (in these columns, when given)."""
@@ -221,7 +233,10 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     frame = frame.loc[:, keep]
     findings += _cell_findings(frame, first_row)
     findings.sort(key=lambda f: (f.row, f.kind != "unnamed_column"))
-    return Sheet(path=path, frame=frame, first_row=first_row, findings=findings, letters=letters)
+    full = [""] * (max(positions) + 1 if positions else 0)
+    for j, h in enumerate(header):
+        full[positions[j]] = h
+    return Sheet(path=path, frame=frame, first_row=first_row, findings=findings, letters=letters, header=full)
 
 
 def _filled(values: pd.Series) -> pd.Series:
