@@ -157,3 +157,126 @@ def test_input_paths_keep_a_symlinked_folder_as_written(tmp_path):
     path.write_text(yaml.safe_dump(data))
     p = load_params(path)
     assert p.path(p.inputs.cqc_ratings) == tmp_path / "shared" / "cqc.csv"
+
+
+# ---- bounds and what the YAML itself can hold (issue 13) ------------------------------------------------------
+
+def raw_problems(tmp_path, text: bytes) -> list[str]:
+    (tmp_path / "cqc.csv").write_text("Location ID\n1\n")
+    path = tmp_path / "p.yaml"
+    path.write_bytes(text)
+    with pytest.raises(ParamsError) as e:
+        load_params(path)
+    return e.value.problems
+
+
+GOOD_TEXT = "council: {code: E06000014, name: York}\nperiod: {start: 2025-04-01, end: 2026-03-31}\ninputs: {cqc_ratings: cqc.csv}\n"
+
+
+@pytest.mark.parametrize("date", ["2025-02-30", "2025-13-01", "2025-04-31"])
+def test_an_impossible_date_names_its_field(tmp_path, date):
+    [msg] = raw_problems(tmp_path, GOOD_TEXT.replace("start: 2025-04-01", f"start: {date}").encode())
+    assert msg == f"period.start: '{date}' is not a date; expected YYYY-MM-DD"
+
+
+def test_year_0001_names_the_period(tmp_path):
+    [msg] = raw_problems(tmp_path, GOOD_TEXT.replace("start: 2025-04-01", "start: 0001-04-01").encode())
+    assert msg.startswith("period: start 0001-04-01 is outside the dates a report can use")
+
+
+def test_a_key_given_twice_names_the_key_and_both_lines(tmp_path):
+    [msg] = raw_problems(tmp_path, (GOOD_TEXT + "period: {start: 2024-04-01, end: 2025-03-31}\n").encode())
+    assert msg == "key 'period' is given twice in the same mapping, on line 2 and line 4; expected it once"
+
+
+def test_a_nested_key_given_twice_is_found_too(tmp_path):
+    text = GOOD_TEXT.replace("name: York}", "name: York, code: E06000015}")
+    [msg] = raw_problems(tmp_path, text.encode())
+    assert msg.startswith("key 'code' is given twice in the same mapping, on line 1 and line 1")
+
+
+def test_a_params_file_not_in_utf8_names_the_byte_and_line(tmp_path):
+    [msg] = raw_problems(tmp_path, GOOD_TEXT.encode() + "title: Qualité\n".encode("latin-1"))
+    at = len(GOOD_TEXT.encode()) + len("title: Qualit")
+    assert msg == f"not UTF-8 text: byte 0xe9 at offset {at:,} (line 4) is not valid UTF-8; save the file as UTF-8"
+
+
+def test_a_period_longer_than_20_years_is_refused(tmp_path):
+    data = good()
+    data["period"] = {"start": "2005-04-01", "end": "2026-03-31"}
+    [msg] = problems(tmp_path, data)
+    assert "longer than 20 years" in msg
+
+
+def test_a_period_of_exactly_20_years_less_a_day_is_allowed(tmp_path):
+    data = good()
+    data["period"] = {"start": "2006-04-01", "end": "2026-03-31"}
+    assert load_params(write(tmp_path, data)).period.start == dt.date(2006, 4, 1)
+
+
+@pytest.mark.parametrize("field, value", [("period.start", "1989-12-31"), ("options.baseline_date", "1985-01-01")])
+def test_dates_before_1990_are_refused_by_default(tmp_path, field, value):
+    data = good()
+    if field == "period.start":
+        data["period"] = {"start": value, "end": "2005-12-31"}
+    else:
+        data["options"] = {"baseline_date": value}
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith(f"{field} {value} is outside the dates this report allows; expected a date from 1990-01-01")
+
+
+def test_dates_more_than_a_year_ahead_are_refused(tmp_path):
+    from carequality.params import default_latest_date
+
+    latest = default_latest_date()
+    data = good()
+    data["period"] = {"start": str(latest), "end": str(latest + dt.timedelta(days=1))}
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith(f"period.end {latest + dt.timedelta(days=1)} is outside the dates this report allows")
+
+
+def test_the_date_bounds_are_options(tmp_path):
+    data = good()
+    data["period"] = {"start": "1985-04-01", "end": "1986-03-31"}
+    data["options"] = {"earliest_date": "1980-01-01"}
+    assert load_params(write(tmp_path, data)).period.start == dt.date(1985, 4, 1)
+    data["options"] = {"earliest_date": "1800-01-01"}
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith("options.earliest_date: 1800-01-01 is outside the dates a report can use")
+
+
+def test_a_path_with_a_nul_character_is_named(tmp_path):
+    data = good()
+    data["inputs"]["cqc_ratings"] = "cqc\x00.csv"
+    [msg] = problems(tmp_path, data)
+    assert msg == "inputs.cqc_ratings: 'cqc\\x00.csv' holds a NUL character; expected a file name"
+
+
+def test_a_path_too_long_for_the_system_is_named(tmp_path):
+    data = good()
+    data["inputs"]["cqc_ratings"] = "a" * 300 + ".csv"
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith("inputs.cqc_ratings:") and "is not a usable path (File name too long)" in msg
+
+
+def test_no_location_types_is_refused(tmp_path):
+    data = good()
+    data["options"] = {"location_types": []}
+    [msg] = problems(tmp_path, data)
+    assert msg.startswith("options.location_types:")
+
+
+def test_a_key_that_overrides_a_yaml_merge_is_not_a_duplicate(tmp_path):
+    text = GOOD_TEXT.replace("period: {start: 2025-04-01, end: 2026-03-31}",
+                             "period:\n  <<: {start: 2025-04-01, end: 2025-12-31}\n  end: 2026-03-31")
+    (tmp_path / "cqc.csv").write_text("Location ID\n1\n")
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    assert load_params(path).period.end == dt.date(2026, 3, 31)
+
+
+def test_each_date_out_of_bounds_is_its_own_line(tmp_path):
+    data = good()
+    data["options"] = {"latest_date": "1995-01-01"}
+    found = problems(tmp_path, data)
+    assert [p.split(" ")[0] for p in found] == ["period.start", "period.end"]

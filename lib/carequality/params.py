@@ -59,6 +59,29 @@ class CouncilParams(_Strict):
         return council_by_code(self.code)
 
 
+#: Dates no params file may go beyond, whatever its options say: pandas (and so every table) holds dates only from
+#: 1677 to 2262, and a period's previous period and default dates reach back a few years before its start.
+DATE_FLOOR = dt.date(1900, 1, 1)
+DATE_CEILING = dt.date(2199, 12, 31)
+#: Default earliest date a params file may name (options.earliest_date). CQC began in 2009; 1990 leaves room.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+#: A period is at most this many years long: a longer one is almost certainly a typing error.
+MAX_PERIOD_YEARS = 20
+
+
+def _years_after(d: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for 29 February in a year that has none)."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return dt.date(d.year + years, 2, 28)
+
+
+def default_latest_date(today: dt.date | None = None) -> dt.date:
+    """Default latest date a params file may name (options.latest_date): one year after today."""
+    return _years_after(today or dt.date.today(), 1)
+
+
 class Period(_Strict):
     start: dt.date
     end: dt.date
@@ -67,6 +90,13 @@ class Period(_Strict):
     def _ordered(self) -> Period:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}; expected end on or after start")
+        for name, d in (("start", self.start), ("end", self.end)):
+            if not DATE_FLOOR <= d <= DATE_CEILING:
+                raise ValueError(f"{name} {d} is outside the dates a report can use; expected a date from "
+                                 f"{DATE_FLOOR} to {DATE_CEILING}")
+        if self.end >= _years_after(self.start, MAX_PERIOD_YEARS):
+            raise ValueError(f"the period from {self.start} to {self.end} is longer than {MAX_PERIOD_YEARS} years; "
+                             f"expected a reporting period of at most {MAX_PERIOD_YEARS} years (usually one)")
         return self
 
     @property
@@ -135,7 +165,8 @@ class Inputs(_Strict):
 
 
 class Options(_Strict):
-    location_types: tuple[str, ...] = ("Social Care Org",)
+    location_types: tuple[str, ...] = Field(("Social Care Org",), min_length=1,
+                                            description="CQC 'Location Type' values to keep")
     example_data: bool = Field(False, description="Say on the report that the data are generated examples")
     protective_marking: str = "OFFICIAL"
     contact: str = Field(
@@ -175,6 +206,26 @@ class Options(_Strict):
     include_inherited_ratings: bool = Field(
         True, description="Benchmarks count ratings inherited from a previous provider (default, as CQC publishes "
                           "them); false: such locations count as not yet rated")
+    # Bounds on every date in the params file (docs/params.md, "Bounds").
+    earliest_date: dt.date = Field(
+        EARLIEST_DATE, description="The earliest date the params file may name; default 1990-01-01")
+    latest_date: dt.date | None = Field(
+        None, description="The latest date the params file may name; default: one year after the day of the run")
+
+    @field_validator("earliest_date", "latest_date")
+    @classmethod
+    def _within_floor_and_ceiling(cls, v: dt.date | None) -> dt.date | None:
+        if v is not None and not DATE_FLOOR <= v <= DATE_CEILING:
+            raise ValueError(f"{v} is outside the dates a report can use; expected a date from {DATE_FLOOR} to "
+                             f"{DATE_CEILING}")
+        return v
+
+    @field_validator("location_types")
+    @classmethod
+    def _types_not_blank(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not t.strip() for t in v):
+            raise ValueError("a blank location type; expected CQC 'Location Type' values such as Social Care Org")
+        return tuple(t.strip() for t in v)
 
     @field_validator("oversight_forums")
     @classmethod
@@ -225,6 +276,25 @@ class ReportParams(_Strict):
             object.__setattr__(self, "sections", chosen)
             return self
         problems = [f"section {s!r} needs {', '.join(unmet(s))}" for s in self.sections if unmet(s)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _dates_in_bounds(self) -> ReportParams:
+        o = self.options
+        earliest, latest = o.earliest_date, o.latest_date or default_latest_date()
+        if latest < earliest:
+            raise ValueError(f"options.latest_date {latest} is before options.earliest_date {earliest}; expected "
+                             "the earliest date first")
+        problems = []
+        for name, d in (("period.start", self.period.start), ("period.end", self.period.end),
+                        ("options.baseline_date", o.baseline_date), ("options.not_inspected_before", o.not_inspected_before),
+                        ("options.compare_ratings_from", o.compare_ratings_from),
+                        ("options.compare_ratings_to", o.compare_ratings_to), ("options.trend_from", o.trend_from)):
+            if d is not None and not earliest <= d <= latest:
+                problems.append(f"{name} {d} is outside the dates this report allows; expected a date from {earliest} "
+                                f"to {latest} (set options.earliest_date or options.latest_date to change them)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -319,6 +389,9 @@ class ReportParams(_Strict):
         return section in self.sections
 
 
+_TOP_LEVEL = ("council.", "period.", "inputs.", "options.", "sections", "title")
+
+
 def _describe(err: dict) -> str:
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
     kind = err["type"]
@@ -328,9 +401,91 @@ def _describe(err: dict) -> str:
     if kind == "missing":
         return f"{where}: required, but missing"
     if kind.startswith("date"):
-        return f"{where}: {err.get('input')!r} is not a date; expected YYYY-MM-DD"
+        return f"{where}: {_shown(err.get('input'))} is not a date; expected YYYY-MM-DD"
     msg = msg.removeprefix("Value error, ")
+    if not err["loc"] and msg.startswith(_TOP_LEVEL):
+        return msg  # a check across fields: the message starts with the field it is about
     return f"{where}: {msg}"
+
+
+def _split(problem: str) -> list[str]:
+    """A check across fields may find several problems, joined by '; ': one line each (a part that does not start
+    with a field is the end of the part before it)."""
+    out: list[str] = []
+    for part in problem.split("; "):
+        if out and part.startswith(_TOP_LEVEL) and out[-1].startswith(_TOP_LEVEL):
+            out.append(part)
+        elif out:
+            out[-1] += "; " + part
+        else:
+            out.append(part)
+    return out
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it: repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:60] + f"… ({len(text):,} characters)"
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """YAML as the params file is read: a key given twice in one mapping is an error naming it and both lines,
+    and a date YAML cannot build (2025-02-30, or year 0) stays text, so the schema names its field."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:  # the keys written here, before a merge (<<) adds its own
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                try:
+                    key = self.construct_object(key_node, deep=True)
+                    hash(key)
+                except (TypeError, ValueError):
+                    continue  # SafeLoader reports an unhashable key itself
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise _DuplicateKey(key, seen[key], line)
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _ParamsLoader.construct_yaml_timestamp)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, first: int, second: int):
+        self.key, self.first, self.second = key, first, second
+
+
+def read_params_yaml(path: Path) -> object:
+    """The params file's YAML, or ParamsError: not UTF-8 (naming the byte and line), not YAML, or a key twice."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ParamsError(path, [f"not UTF-8 text: byte 0x{data[e.start]:02x} at offset {e.start:,} (line {line}) is "
+                                 "not valid UTF-8; save the file as UTF-8"]) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ParamsError(path, [f"line {line} holds a NUL character; expected a YAML text file"])
+    try:
+        return yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 (a SafeLoader)
+    except _DuplicateKey as e:
+        raise ParamsError(path, [f"key {_shown(e.key)} is given twice in the same mapping, on line {e.first} and "
+                                 f"line {e.second}; expected it once"]) from None
+    except yaml.YAMLError as e:
+        raise ParamsError(path, [f"not valid YAML: {e}"]) from None
+    except RecursionError:
+        raise ParamsError(path, ["nested too deeply to read; expected a mapping of keys such as council, period, "
+                                 "inputs"]) from None
 
 
 def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportParams:
@@ -340,14 +495,25 @@ def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportP
     try:
         params = ReportParams.model_validate({**data, "base_dir": base_dir})
     except ValidationError as e:
-        raise ParamsError(source, [_describe(err) for err in e.errors()]) from None
+        raise ParamsError(source, [p for err in e.errors() for p in _split(_describe(err))]) from None
+    except RecursionError:
+        raise ParamsError(source, ["(top level): nested too deeply; expected a mapping of keys such as council, "
+                                   "period, inputs"]) from None
     problems = []
     for name, path in params.input_paths().items():
-        if name in FOLDER_INPUTS:
-            if not path.is_dir():
-                problems.append(f"inputs.{name}: folder not found: {path}")
-        elif not path.is_file():
-            problems.append(f"inputs.{name}: file not found: {path}")
+        if "\x00" in str(path):
+            problems.append(f"inputs.{name}: {_shown(str(getattr(params.inputs, name)))} holds a NUL character; "
+                            "expected a file name")
+            continue
+        try:
+            found = path.is_dir() if name in FOLDER_INPUTS else path.is_file()
+        except (OSError, ValueError) as e:  # a name too long …
+            problems.append(f"inputs.{name}: {_shown(str(getattr(params.inputs, name)))} is not a usable path "
+                            f"({getattr(e, 'strerror', None) or e})")
+            continue
+        if not found:
+            what = "folder" if name in FOLDER_INPUTS else "file"
+            problems.append(f"inputs.{name}: {what} not found: {path}")
     if problems:
         raise ParamsError(source, problems)
     return params
@@ -358,10 +524,7 @@ def load_params(path: str | Path) -> ReportParams:
     path = Path(path)
     if not path.is_file():
         raise ParamsError(path, ["params file not found"])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise ParamsError(path, [f"not valid YAML: {e}"]) from None
+    data = read_params_yaml(path)
     return parse_params(data, source=path, base_dir=path.absolute().parent)
 
 

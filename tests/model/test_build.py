@@ -53,3 +53,26 @@ def test_area_mask_accepts_the_extra_cqc_names_in_params(example):
     assert list(area_mask(la, params)) == [True, False, False]
     with_alias = params.model_copy(update={"council": params.council.model_copy(update={"cqc_names": ("City of York",)})})
     assert list(area_mask(la, with_alias)) == [True, True, False]
+
+
+def test_a_council_record_cell_too_long_for_a_spreadsheet_is_listed_under_data_quality(tmp_path):
+    import shutil
+
+    import yaml
+
+    example = EXAMPLE_PARAMS.parent.parent.parent / "data" / "example"
+    lines = (example / "commissioned_services_example.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[3] = "Spot " + "x" * 40_000  # contract_type: free text, far longer than a spreadsheet cell holds
+    lines[1] = ",".join(cells)
+    (tmp_path / "commissioned.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(example / "cqc_ratings_example.csv", tmp_path / "cqc.csv")
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(yaml.safe_dump({
+        "council": {"code": "E06000014", "name": "York"}, "period": {"start": "2025-04-01", "end": "2026-03-31"},
+        "inputs": {"cqc_ratings": "cqc.csv", "commissioned_services": "commissioned.csv"}}), encoding="utf-8")
+    model = build_model(load_params(params_file))
+    dq = model.data_quality
+    rows = dq[(dq["file"] == "commissioned.csv") & dq["issue"].str.contains("characters")]
+    assert len(rows) == 1
+    assert int(rows["row"].iloc[0]) == 2 and "40,005 characters" in rows["issue"].iloc[0]

@@ -81,7 +81,7 @@ def test_batch_outputs_equal_single_renders(tmp_path, national, monkeypatch):
 
 
 def test_one_failure_is_contained_and_reported(tmp_path, national, monkeypatch, capsys):
-    # Cache off: the corrupt file is met inside the notebook, so the failed notebook is kept.
+    # Cache off. The corrupt file is met by render's preflight, before any kernel starts: no failed notebook.
     monkeypatch.setenv("CAREQUALITY_CACHE", "off")
     corrupt = tmp_path / "corrupt.ods"
     corrupt.write_bytes(b"PK\x03\x04 this is not a spreadsheet")
@@ -97,13 +97,11 @@ def test_one_failure_is_contained_and_reported(tmp_path, national, monkeypatch, 
     assert code == 2  # every failure was bad input
     assert (out / "york" / PERIOD_SLUG / "report.html").is_file()
     assert not (out / "hartlepool" / PERIOD_SLUG).exists()
-    failed_nb = out / "hartlepool" / f"{PERIOD_SLUG}.failed.ipynb"
-    assert failed_nb.is_file()
-    assert "corrupt.ods" in json.dumps(_outputs(failed_nb))
+    assert not (out / "hartlepool" / f"{PERIOD_SLUG}.failed.ipynb").exists()
     lines = captured.out.splitlines()
     assert any(line.startswith("York") and " ok " in line for line in lines), captured.out
     assert any(line.startswith("Hartlepool") and "bad input" in line and "corrupt.ods" in line
-               and "failed notebook" in line for line in lines), captured.out
+               for line in lines), captured.out
     assert any("invalid.yaml" in line and "E99999999" in line for line in lines), captured.out
     assert "1 of 3 reports written; 2 failed" in captured.out
     assert "Traceback" not in captured.out + captured.err

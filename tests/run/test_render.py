@@ -91,8 +91,9 @@ def test_bad_input_exits_2_keeps_previous_output_and_the_failed_notebook(tmp_pat
     data.mkdir()
     good = ROOT / "data" / "example" / "cqc_ratings_example.csv"
     shutil.copy(good, data / "cqc.csv")
+    shutil.copy(ROOT / "data" / "example" / "qa_visits_example.csv", data / "visits.csv")
     params = yaml.safe_load(EXAMPLE_PARAMS.read_text())
-    params["inputs"] = {"cqc_ratings": "data/cqc.csv"}
+    params["inputs"] = {"cqc_ratings": "data/cqc.csv", "qa_visits": "data/visits.csv"}
     params_path = tmp_path / "york.yaml"
     params_path.write_text(yaml.safe_dump(params))
     out = tmp_path / "out"
@@ -100,18 +101,38 @@ def test_bad_input_exits_2_keeps_previous_output_and_the_failed_notebook(tmp_pat
     report = out / "york" / "2025-04-01_to_2026-03-31" / "report.html"
     before = report.read_bytes()
 
-    text = (data / "cqc.csv").read_text().splitlines()
-    text[5] = text[5].replace(",Good,", ",Excellent,", 1) if ",Good," in text[5] else text[5].replace(",Requires improvement,", ",Excellent,", 1)
-    (data / "cqc.csv").write_text("\n".join(text) + "\n")
+    # A council record is read inside the kernel: its error keeps the failed notebook.
+    text = (data / "visits.csv").read_text().splitlines()
+    text[3] = text[3].replace("contract monitoring", "surprise", 1)
+    (data / "visits.csv").write_text("\n".join(text) + "\n")
     capsys.readouterr()
     assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "cqc.csv, row 6, column 'Latest Rating': 'Excellent' is not a CQC rating" in err
+    assert "visits.csv, row 4, column 'visit_type': 'surprise' is not a known value" in err
     assert "Traceback" not in err
     assert report.read_bytes() == before
     failed = out / "york" / "2025-04-01_to_2026-03-31.failed.ipynb"
-    assert failed.is_file() and "Excellent" in failed.read_text()
+    assert failed.is_file() and "surprise" in failed.read_text()
     assert not [p for p in (out / "york").iterdir() if p.name.startswith(".")]
+
+
+def test_bad_cqc_data_is_named_before_a_kernel_starts(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / "example" / "cqc_ratings_example.csv", data / "cqc.csv")
+    params = yaml.safe_load(EXAMPLE_PARAMS.read_text())
+    params["inputs"] = {"cqc_ratings": "data/cqc.csv"}
+    params_path = tmp_path / "york.yaml"
+    params_path.write_text(yaml.safe_dump(params))
+    text = (data / "cqc.csv").read_text().splitlines()
+    text[5] = text[5].replace(",Good,", ",Excellent,", 1) if ",Good," in text[5] else text[5].replace(",Requires improvement,", ",Excellent,", 1)
+    (data / "cqc.csv").write_text("\n".join(text) + "\n")
+    out = tmp_path / "out"
+    assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cqc.csv, row 6, column 'Latest Rating': 'Excellent' is not a CQC rating" in err
+    assert not (out / "york" / "2025-04-01_to_2026-03-31.failed.ipynb").exists()  # no kernel ran
+    assert not (out / "york").exists() or not list((out / "york").iterdir())
 
 
 def test_params_errors_exit_2_before_anything_runs(tmp_path, capsys):
@@ -165,3 +186,202 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CAREQUALITY_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", str(EXAMPLE_PARAMS)])
+
+
+# ---- leftovers of a killed render ---------------------------------------------------------------------------
+
+
+def _leftovers(parent: Path, final: Path) -> list[str]:
+    import tempfile
+
+    from carequality.run.render import output_key
+
+    hidden = sorted(p.name for p in parent.iterdir() if p.name.startswith(".")) if parent.is_dir() else []
+    sockets = sorted(p.name for p in Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*"))
+    return hidden + sockets
+
+
+def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_output(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from carequality.run.render import output_key
+
+    out = tmp_path / "out"
+    parent = out / "york"
+    final = parent / "2025-04-01_to_2026-03-31"
+    exe = Path(sys.executable).parent / "carequality"
+    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # mid-run: the temporary output folder and the kernel's sockets exist
+            tmp_made = parent.is_dir() and any(p.name.startswith(f".{final.name}.tmp-") for p in parent.iterdir())
+            sockets_made = any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*"))
+            if (tmp_made and sockets_made) or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the render ended before it could be killed"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    left = _leftovers(parent, final)
+    assert any(".tmp-" in n for n in left) and any(n.startswith("cq-kernel-") for n in left)  # what a kill leaves
+
+    assert main(["render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"]) == 0
+    assert _leftovers(parent, final) == []
+    assert (final / "report.html").is_file()
+
+
+def test_a_live_renders_folders_are_never_taken_for_leftovers(tmp_path):
+    import os
+
+    from carequality.run.render import _owned_lock, _release, is_stale, remove_stale
+
+    live = tmp_path / f".p.tmp-{os.getpid()}-abc"
+    live.mkdir()
+    fd = _owned_lock(live)
+    other_output = tmp_path / ".q.tmp-999999999-abc"  # another output's: not ours to judge
+    other_output.mkdir()
+    assert remove_stale(tmp_path, ".p.tmp-") == [] and live.is_dir()
+    _release(fd)
+    assert is_stale(live, ".p.tmp-")  # its lock is free: the render that held it has ended
+    assert remove_stale(tmp_path, ".p.tmp-") == [live] and other_output.is_dir()
+
+
+def test_a_folder_without_its_lock_yet_is_stale_only_when_its_process_is_gone(tmp_path):
+    import os
+
+    from carequality.run.render import is_stale
+
+    starting = tmp_path / f".p.tmp-{os.getpid()}-abc"  # made, lock not yet taken
+    starting.mkdir()
+    assert not is_stale(starting, ".p.tmp-")
+    gone = tmp_path / ".p.tmp-999999999-abc"
+    gone.mkdir()
+    assert is_stale(gone, ".p.tmp-")
+
+
+def test_a_failed_render_leaves_no_kernel_socket_folder(tmp_path):
+    from carequality.run.render import output_key  # noqa: F401 (used by _leftovers)
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / "example" / "cqc_ratings_example.csv", data / "cqc.csv")
+    (data / "visits.csv").write_text("location_id,visit_date,visit_type,outcome\n1-900324679,2024-04-06,surprise,\n")
+    params = yaml.safe_load(EXAMPLE_PARAMS.read_text())
+    params["inputs"] = {"cqc_ratings": "data/cqc.csv", "qa_visits": "data/visits.csv"}
+    params_path = tmp_path / "york.yaml"
+    params_path.write_text(yaml.safe_dump(params))
+    out = tmp_path / "out"
+    assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2  # fails inside the kernel
+    assert _leftovers(out / "york", out.resolve() / "york" / "2025-04-01_to_2026-03-31") == []
+
+
+# ---- preflight: the data hold the params file's council (before any kernel) -------------------------------------
+
+
+def _york_params(tmp_path: Path, inputs: dict, **council) -> Path:
+    params = {"council": {"code": "E06000014", "name": "York", **council},
+              "period": {"start": "2024-04-01", "end": "2025-03-31"}, "inputs": inputs}
+    path = tmp_path / "york.yaml"
+    path.write_text(yaml.safe_dump(params))
+    return path
+
+
+def _moved_to(tmp_path: Path, name: str, area: str) -> Path:
+    rows = (ROOT / "data" / "example" / "cqc_ratings_example.csv").read_text().splitlines()
+    out = [rows[0]] + [r.replace(",York,Yorkshire and The Humber,", f",{area},Yorkshire and The Humber,") for r in rows[1:]]
+    path = tmp_path / name
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def test_check_names_the_council_a_cqc_file_holds(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    _moved_to(tmp_path, "cqc.csv", "Leeds")
+    assert main(["check", str(_york_params(tmp_path, {"cqc_ratings": "cqc.csv"}))]) == 2
+    err = capsys.readouterr().err
+    assert "cqc.csv: holds no location of York (E06000014)" in err
+    assert re.search(r"by CQC's 'Location Local Authority' its 1\d\d locations are in Leeds \(1\d\d locations\), "
+                     r"North Yorkshire \(\d+ locations\)", err)
+
+
+def test_an_extra_cqc_spelling_of_the_council_is_its_data(tmp_path, monkeypatch):
+    from carequality.params import load_params
+    from carequality.model.preflight import preflight
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    _moved_to(tmp_path, "cqc.csv", "City of York Council")
+    preflight(load_params(_york_params(tmp_path, {"cqc_ratings": "cqc.csv"}, cqc_names=["City of York Council"])))
+
+
+def test_a_snapshot_folder_of_another_council_is_named(tmp_path, monkeypatch):
+    from carequality.errors import InputError
+    from carequality.params import load_params
+    from carequality.model.preflight import preflight
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "monthly").mkdir()
+    _moved_to(tmp_path / "monthly", "01_March_2025_Latest_ratings.csv", "Leeds")
+    with pytest.raises(InputError, match="holds no location of York .* are in Leeds"):
+        preflight(load_params(_york_params(tmp_path, {"cqc_snapshots": "monthly"})))
+
+
+def test_many_councils_are_summed_up_not_listed(tmp_path):
+    from collections import Counter
+
+    from carequality.sources.preflight import describe
+
+    counts = Counter({f"Area {i}": i for i in range(1, 9)})
+    assert describe(counts) == ("Area 8 (8 locations), Area 7 (7 locations), Area 6 (6 locations), Area 5 (5 locations), "
+                                "Area 4 (4 locations) and 3 more areas")
+
+
+def test_a_national_file_passes_the_preflight(tmp_path, monkeypatch):
+    from carequality.params import load_params
+    from carequality.model.preflight import preflight
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    york = (ROOT / "data" / "example" / "cqc_ratings_example.csv").read_text().splitlines()
+    leeds = _moved_to(tmp_path, "leeds.csv", "Leeds").read_text().splitlines()
+    (tmp_path / "both.csv").write_text("\n".join(york + [r.replace("1-9", "2-9") for r in leeds[1:]]) + "\n")
+    preflight(load_params(_york_params(tmp_path, {"cqc_ratings": "both.csv"})))
+
+
+def test_a_render_stopped_by_sigterm_cleans_up_and_exits_143(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from carequality.run.render import output_key
+
+    out = tmp_path / "out"
+    parent = out / "york"
+    final = parent / "2025-04-01_to_2026-03-31"
+    exe = Path(sys.executable).parent / "carequality"
+    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if _leftovers(parent, final) and any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*")):
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
+    assert _leftovers(parent, final) == []
+
+
+def test_an_output_folder_that_is_a_file_is_bad_input_not_a_bug(tmp_path, capsys):
+    taken = tmp_path / "out"
+    taken.write_text("not a folder")
+    assert main(["render", str(EXAMPLE_PARAMS), "--out", str(taken), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot use {taken}" in err and "unexpected error" not in err

@@ -220,3 +220,30 @@ def test_a_relative_cache_folder_is_pinned_before_kernels_change_folder(tmp_path
     monkeypatch.setenv("CAREQUALITY_CACHE", "off")
     cache.pin_cache_dir()
     assert cache.cache_dir() is None
+
+
+def test_the_file_type_is_part_of_the_key_so_a_csv_named_xlsx_is_refused_on_a_warm_cache(tmp_path, small_csv, cache_folder):
+    from carequality.errors import InputError
+
+    as_csv, as_xlsx = tmp_path / "ratings.csv", tmp_path / "ratings.xlsx"
+    shutil.copyfile(small_csv, as_csv)
+    shutil.copyfile(small_csv, as_xlsx)
+    cache.load_ratings(as_csv)
+    assert cache.is_cached(as_csv) and not cache.is_cached(as_xlsx)
+    with pytest.raises(InputError, match="the content is CSV"):
+        cache.load_ratings(as_xlsx)
+
+
+def test_future_dates_are_flagged_after_the_cache_not_stored_in_it(tmp_path, cache_folder):
+    import datetime as dt
+
+    rows = [["Location ID", "Location Name", "Location Type", "Location Primary Inspection Category",
+             "Location Local Authority", "Service / Population Group", "Domain", "Latest Rating", "Publication Date"],
+            ["1-1", "Home", "Social Care Org", "Residential social care", "York", "Overall", "Overall", "Good", "15/06/2030"],
+            ["1-2", "Home", "Social Care Org", "Residential social care", "York", "Overall", "Overall", "Good", "13/01/2025"]]
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    first = cache.load_ratings(path, today=dt.date(2026, 1, 1))
+    assert first.as_of == pd.Timestamp(2025, 1, 13) and len(first.data_quality) == 1
+    later, hit = cache.load_ratings_cached(path, today=dt.date(2031, 1, 1))  # the same entry, read after 2030-06-15
+    assert hit and later.as_of == pd.Timestamp(2030, 6, 15) and len(later.data_quality) == 0

@@ -293,6 +293,7 @@ def test_a_level_change_on_the_closing_day_is_not_an_overlap(write_csv):
 def test_theme_offers_one_row_per_theme_ignoring_capitals(write_csv):
     e = raised(cr.load_theme_offers, write_csv([["theme", "offer"], ["Medication", "A"], ["medication ", "B"]]))
     assert e.row == 3 and "same theme as row 2" in e.message
+    assert e.column == "theme"  # the file's column, not the key the loader matches on
 
 
 def test_duplicate_visit(write_csv):
@@ -348,3 +349,61 @@ def test_real_lincolnshire_locations_join_and_unknown_ids_are_listed(shared_data
     t = qa.commissioned_by_rating(m, p).table("commissioned_by_rating").frame
     assert t["Number of locations"].tolist()[1:] == [40, 0]
     assert t["Number of locations"].iloc[0] == len(m.locations)
+
+
+# ---- bad input that must not slip past (issue 13) ---------------------------------------------------------
+
+def test_a_count_too_large_for_an_integer_column_names_the_cell(write_csv):
+    e = raised(cr.load_commissioned_services, write_csv([["location_id", "service_type", "funded_clients"],
+                                                          ["1-100000001", "Home care", "1" + "0" * 30]]))
+    assert (e.row, e.column) == (2, "funded_clients") and "is too large (more than 999,999,999)" in e.message
+
+
+def test_an_amount_too_large_names_the_cell(write_csv):
+    e = raised(cr.load_commissioned_services, write_csv([["location_id", "service_type", "funded_clients", "annual_spend"],
+                                                          ["1-100000001", "Home care", "3", "9" * 400]]))
+    assert (e.row, e.column) == (2, "annual_spend") and "is too large" in e.message
+
+
+def test_digits_that_are_not_ascii_are_not_a_count(write_csv):
+    e = raised(cr.load_commissioned_services, write_csv([["location_id", "service_type", "funded_clients"],
+                                                          ["1-100000001", "Home care", "²"]]))
+    assert e.column == "funded_clients" and "not a whole number" in e.message
+
+
+@pytest.mark.parametrize("value", ["#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!"])
+def test_a_spreadsheet_error_value_is_an_error_naming_the_cell_never_a_blank(tmp_path, value):
+    import xlsxwriter
+
+    path = tmp_path / "commissioned_services.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("commissioned_services")
+    ws.write_row(0, 0, ["location_id", "service_type", "funded_clients", "contract_type"])
+    ws.write_row(1, 0, ["1-100000001", "Home care", "3"])
+    ws.write_formula(1, 3, "=1/0", None, value)  # an optional column that may be blank: still not read as blank
+    wb.close()
+    e = raised(cr.load_commissioned_services, path)
+    assert (e.row, e.column) == (2, "contract_type") and f"the spreadsheet error value {value}" in e.message
+
+
+def test_error_value_text_in_a_csv_is_an_error_too(write_csv):
+    e = raised(cr.load_qa_visits, write_csv([["location_id", "visit_date", "visit_type", "outcome"],
+                                              ["1-100000001", "2025-06-01", "announced", "#N/A"]]))
+    assert (e.row, e.column) == (2, "outcome") and "#N/A" in e.message
+
+
+def test_a_data_column_without_a_header_is_an_error_naming_its_letter(write_csv):
+    e = raised(cr.load_qa_visits, write_csv([["location_id", "visit_date", "visit_type", "outcome", ""],
+                                              ["1-100000001", "2025-06-01", "announced", "", "ring back"]]))
+    assert e.row == 2 and "column E has data ('ring back' on row 2) but no header" in e.message
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_a_data_quality_row(tmp_path, write_csv):
+    path = write_csv([["case_ref", "location_id", "risk_level", "opened", "closed", "lead_authority",
+                       "funded_residents", "concerns", "actions", "placements_suspended"],
+                      ["QA-1", "1-100000001", "3", "2025-06-02", "", "", "", "x" * 40_000, "", "N"]])
+    records = cr.load_council_records({"risk_register": path})
+    dq = records.data_quality
+    assert list(dq["row"]) == [2] and list(dq["location_id"]) == ["1-100000001"]
+    assert "'concerns' holds 40,000 characters, more than the 32,767" in dq["issue"].iloc[0]
+    assert len(records.risk_by_case_opened["concerns"].iloc[0]) == 40_000  # kept whole; the spreadsheet writer cuts it

@@ -321,3 +321,39 @@ def test_a_value_of_the_wrong_kind_is_an_error_not_a_traceback(tmp_path):
     d = loc_json(historicRatings={"reportDate": "2020-01-01"})
     with pytest.raises(InputError, match="unexpected structure"):
         load_api_folder(write_folder(tmp_path, {"location_1-1.json": d}), today=TODAY)
+
+
+# ---- bad input that must not slip past (issue 13) ---------------------------------------------------------
+
+@pytest.mark.parametrize("beds", [10**30, -1, True, 2.5, "12"])
+def test_a_number_of_beds_no_home_has_is_an_error_naming_the_field(tmp_path, beds):
+    with pytest.raises(InputError) as e:
+        load_api_folder(write_folder(tmp_path, {"location_1-1.json": loc_json(numberOfBeds=beds)}), today=TODAY)
+    assert e.value.column == "numberOfBeds" and "is not a number of beds" in e.value.message
+
+
+def test_a_location_type_that_matches_nothing_names_the_types_present(tmp_path):
+    folder = write_folder(tmp_path, {"location_1-1.json": loc_json()})
+    with pytest.raises(InputError) as e:
+        load_api_folder(folder, location_types=("Social care",), today=TODAY)
+    assert e.value.column == "type" and "'Social care' matches no location in this folder" in e.value.message
+    assert "'Social Care Org' (1 location)" in e.value.message
+
+
+def test_text_longer_than_a_spreadsheet_cell_is_a_data_quality_row(tmp_path):
+    got = load_api_folder(write_folder(tmp_path, {"location_1-1.json": loc_json(name="x" * 40_000)}), today=TODAY)
+    dq = got.history.data_quality
+    assert list(dq["row"]) == ["name"] and "name holds 40,000 characters" in dq["issue"].iloc[0]
+
+
+def test_a_number_with_thousands_of_digits_is_refused_by_name(tmp_path):
+    folder = write_folder(tmp_path, {"location_1-1.json": '{"locationId": "1-1", "numberOfBeds": ' + "9" * 5000 + "}"})
+    with pytest.raises(InputError, match="not a CQC API response"):
+        load_api_folder(folder, today=TODAY)
+
+
+def test_text_fields_of_the_wrong_kind_are_refused_by_name(tmp_path):
+    folder = write_folder(tmp_path, {"location_1-1.json": loc_json(localAuthority={"name": "York"})})
+    with pytest.raises(InputError) as e:
+        load_api_folder(folder, today=TODAY)
+    assert e.value.column == "localAuthority" and "is not text" in e.value.message

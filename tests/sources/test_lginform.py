@@ -99,3 +99,26 @@ def test_suppressed_values_are_kept_as_missing_not_zero(tmp_path):
     s = load_lginform_csv(f)
     assert len(s.frame) == 2 and s.missing == 1
     assert math.isnan(s.frame.set_index("month").loc["2023-12", "value"])
+
+
+def test_a_column_given_twice_is_refused_naming_both_letters(write_csv):
+    from carequality.errors import InputError
+    from carequality.sources.lginform import load_lginform_csv
+
+    rows = [["area_code", "area_name", "period", "indicator", "measure", "unit", "value", "value"],
+            ["E08000009", "Trafford", "Nov 2023", "Good or outstanding", "Percentage", "%", "80", "81"]]
+    with pytest.raises(InputError) as e:
+        load_lginform_csv(write_csv(rows))
+    assert e.value.row == 1 and "column(s) 'value' (columns G and H) appear more than once" in e.value.message
+
+
+@pytest.mark.parametrize("value", ["1e999", "inf", "nan", "1_000"])
+def test_a_value_no_number_can_hold_is_not_a_number(write_csv, value):
+    from carequality.errors import InputError
+    from carequality.sources.lginform import load_lginform_csv
+
+    rows = [["area_code", "area_name", "period", "indicator", "measure", "unit", "value"],
+            ["E08000009", "Trafford", "Nov 2023", "Good or outstanding", "Count", "n", value]]
+    with pytest.raises(InputError) as e:
+        load_lginform_csv(write_csv(rows))
+    assert (e.value.row, e.value.column) == (2, "value") and "is not a number" in e.value.message

@@ -66,14 +66,14 @@ def csv_both(path: Path, monkeypatch) -> tuple[tabular.Sheet, tabular.Sheet]:
     kwargs = {"header_contains": "Location ID", "columns": WANTED}
     arrow = read_sheet(path, **kwargs)
     with monkeypatch.context() as m:
-        m.setattr(tabular, "_arrow_csv", lambda *a, **k: None)
+        m.setattr(tabular, "_arrow_csv_frame", lambda *a, **k: None)
         pandas = read_sheet(path, **kwargs)
     return arrow, pandas
 
 
 @pytest.mark.shared
 def test_both_csv_readers_give_equal_frames_on_the_real_lincolnshire_csv(shared_data, monkeypatch):
-    assert tabular._arrow_csv(LINCOLNSHIRE_CSV, "Location ID", WANTED) is not None
+    assert tabular._arrow_csv_frame(LINCOLNSHIRE_CSV.read_bytes()) is not None
     arrow, pandas = csv_both(LINCOLNSHIRE_CSV, monkeypatch)
     assert_same(arrow, pandas)
     assert len(arrow.frame) == 4_159
@@ -82,7 +82,7 @@ def test_both_csv_readers_give_equal_frames_on_the_real_lincolnshire_csv(shared_
 @pytest.mark.shared
 def test_the_loader_gives_equal_results_with_either_csv_reader(shared_data, monkeypatch):
     arrow = load_ratings_file(LINCOLNSHIRE_CSV)
-    monkeypatch.setattr(tabular, "_arrow_csv", lambda *a, **k: None)
+    monkeypatch.setattr(tabular, "_arrow_csv_frame", lambda *a, **k: None)
     pandas = load_ratings_file(LINCOLNSHIRE_CSV)
     for name in (*TIDY, "data_quality"):
         pd.testing.assert_frame_equal(getattr(arrow, name), getattr(pandas, name), check_exact=True, obj=name)
@@ -98,18 +98,26 @@ def test_both_csv_readers_give_equal_frames_on_the_national_file_in_its_recent_s
 
 
 def test_csv_quirks_read_alike(tmp_path, monkeypatch):
-    """A byte-order mark, a quoted line break, blank lines, padded cells and a leading zero."""
+    """A byte-order mark, a quoted line break, a blank line (kept, so rows keep their numbers), padded cells and a
+    leading zero."""
     path = tmp_path / "quirks.csv"
     path.write_bytes(b'\xef\xbb\xbfLocation ID,Location Name,Provider ID\r\n1-1,"Two\nlines",0123\r\n\r\n'
                      b' 1-2 ,  Padded  ,\r\n')
     arrow, pandas = csv_both(path, monkeypatch)
     assert_same(arrow, pandas)
-    assert list(arrow.frame["Location Name"]) == ["Two\nlines", "Padded"]
-    assert list(arrow.frame["Provider ID"]) == ["0123", ""]
+    assert list(arrow.frame["Location Name"]) == ["Two\nlines", "", "Padded"]
+    assert list(arrow.frame["Provider ID"]) == ["0123", "", ""]
+
+
+def test_a_csv_without_blank_lines_is_read_by_pyarrow(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_bytes(b"Location ID,Location Name\r\n1-1, Oak \r\n")
+    frame = tabular._arrow_csv_frame(path.read_bytes())
+    assert frame is not None and frame.iloc[1].tolist() == ["1-1", "Oak"]
 
 
 def test_a_csv_pyarrow_cannot_read_goes_to_pandas(tmp_path, monkeypatch):
     path = tmp_path / "cp1252.csv"
     path.write_bytes("Location ID,Location Name\n1-1,Caf\u00e9 House\n".encode("cp1252"))
-    assert tabular._arrow_csv(path, "Location ID", WANTED) is None
+    assert tabular._arrow_csv_frame(path.read_bytes()) is None
     assert list(read_sheet(path, header_contains="Location ID", columns=WANTED).frame["Location Name"]) == ["Caf\u00e9 House"]

@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 
 from carequality.cli import data, params, report
-from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
+from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_TERMINATED
 from carequality.errors import InputError, ParamsError
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised where the program is, so that every `finally` and cleanup runs before it exits."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,8 +39,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     pin_cache_dir()  # a relative $CAREQUALITY_CACHE means the same folder to every kernel, whatever its folder
+    previous = None
+    if args.command in ("render", "check") and threading.current_thread() is threading.main_thread():
+        # A render stopped by SIGTERM cleans up as on any error: no temporary folder is left beside the outputs.
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return args.func(args)
+        return int(args.func(args))
+    except Terminated:
+        # The kernel's channels close under their threads as the process ends: their errors are not the user's.
+        threading.excepthook = lambda _: None
+        sys.unraisablehook = lambda _: None
+        print("carequality: terminated; the previous outputs, if any, are unchanged", file=sys.stderr)
+        return EXIT_TERMINATED
     except ParamsError as e:
         print(f"carequality: invalid params in {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -40,12 +60,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("carequality: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # a path the user gave that cannot be read or written (a file where a folder is needed …)
+        if os.environ.get("CAREQUALITY_DEBUG") or e.filename is None:
+            raise
+        print(f"carequality: cannot use {e.filename}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as e:  # a bug, not bad input: say what failed; the traceback only when asked for
         if os.environ.get("CAREQUALITY_DEBUG"):
             raise
         print(f"carequality: unexpected error ({type(e).__name__}: {e}). This is a bug in carequality, not in your "
               "input; run again with CAREQUALITY_DEBUG=1 to see the traceback, and report it.", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -4,5 +4,7 @@ from carequality.errors import EXIT_BAD_INPUT
 
 #: Something failed that is not the user's input (a bug, a missing tool): one line, exit 1.
 EXIT_FAILED = 1
+#: Exit code after SIGTERM (128 + 15, as a shell reports a process ended by it).
+EXIT_TERMINATED = 143
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_TERMINATED"]

@@ -103,8 +103,11 @@ def add_council_records(model: Model, params: ReportParams) -> Model:
         return model
     model.records = load_council_records(paths)
     unknown = unknown_location_rows(model.records, known_location_ids(model))
-    if len(unknown):
-        model.data_quality = pd.concat([model.data_quality, unknown], ignore_index=True) if len(model.data_quality) else unknown
+    # Rows the loaders kept but could not take as they are (a cell longer than a spreadsheet cell holds, say).
+    found = [f for f in (model.records.data_quality, unknown) if f is not None and len(f)]
+    if found:
+        model.data_quality = pd.concat([model.data_quality, *found], ignore_index=True) if len(model.data_quality) \
+            else pd.concat(found, ignore_index=True)
     for name, path in model.records.files.items():
         as_of = records_as_of(model.records, name, params.period.end, params.period.previous.end)
         model.inputs.append(InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of,

@@ -9,12 +9,16 @@ leaves the previous outputs untouched and keeps the failed executed notebook at
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version as dist_version
 from importlib.resources import files
@@ -27,6 +31,7 @@ from carequality import __version__
 from carequality.errors import InputError
 from carequality.run.exports import check_formats, parse_formats, write_exports
 from carequality.params import ReportParams, load_params, params_for_manifest
+from carequality.model.preflight import preflight
 from carequality.sources.provenance import sha256_of_input
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.run.site import headline
@@ -109,17 +114,113 @@ def kernel_manager_class(socket_dir: str):
     return LocalKernelManager
 
 
-def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel_manager=None) -> nbformat.NotebookNode:
+# ---- leftovers of a killed run -------------------------------------------------------------------------------
+# A render builds its outputs in `.<period>.tmp-<pid>-<random>` beside the target, and its kernel's sockets in
+# `<tmp>/cq-kernel-<output key>-<pid>-<random>`. Each holds a `.lock` file that the render keeps locked (flock)
+# while it runs: the lock goes when the process does, however it ends. The next render of the same output
+# removes the ones whose lock it can take, or, with no lock file yet, whose process is gone; never a live one.
+
+LOCK_FILE = ".lock"
+
+
+def _owned_lock(folder: Path) -> int:
+    """Create and lock `folder`/.lock; the descriptor stays open (and locked) until _release."""
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(folder: Path, prefix: str) -> bool:
+    """True if `folder` (named `prefix`<pid>…) was left by a render that no longer runs."""
+    lock = folder / LOCK_FILE
+    if lock.exists():
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # locked: its render is running
+        finally:
+            os.close(fd)
+        return True
+    pid = folder.name[len(prefix):].split("-", 1)[0]
+    if not pid.isdigit():
+        return True  # an older version's folder (no pid, no lock): nothing can be using it now
+    return int(pid) != os.getpid() and not _pid_alive(int(pid))
+
+
+def remove_stale(parent: Path, prefix: str) -> list[Path]:
+    """Remove the stale folders in `parent` whose names start with `prefix`; return them."""
+    import glob
+
+    removed = []
+    if not parent.is_dir():
+        return removed
+    for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
+        if folder.is_dir() and not folder.is_symlink() and is_stale(folder, prefix):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def output_key(final: Path) -> str:
+    """A short key for an output folder, naming its kernel socket folders."""
+    return hashlib.sha256(str(Path(final).resolve()).encode()).hexdigest()[:12]
+
+
+def remove_leftovers(final: Path) -> list[Path]:
+    """Remove what killed renders of `final` left: temporary output folders, old outputs half swapped, and kernel
+    socket folders. Renders of other outputs, and live renders of this one, are left alone."""
+    return (remove_stale(final.parent, f".{final.name}.tmp-")
+            + remove_stale(final.parent, f".{final.name}.old-")
+            + remove_stale(Path(tempfile.gettempdir()), f"cq-kernel-{output_key(final)}-"))
+
+
+@contextlib.contextmanager
+def _locked_folder(prefix: str, parent: Path) -> Iterator[Path]:
+    """A new folder named `prefix`<pid>-<random> in `parent`, locked while in use and removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    fd = None
+    try:
+        fd = _owned_lock(folder)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _release(fd)
+
+
+def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel_manager=None,
+            socket_key: str | None = None) -> nbformat.NotebookNode:
     """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
 
     `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
     `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
+    `socket_key` (output_key) names the socket folder so that the next render of the same output can find it.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    prefix = f"cq-kernel-{socket_key}-" if socket_key else "cq-kernel-"
     try:
-        with tempfile.TemporaryDirectory(prefix="cq-kernel-") as sockets:
+        with _locked_folder(prefix, Path(tempfile.gettempdir())) as sockets:
             return papermill.execute_notebook(
                 str(NOTEBOOK),
                 str(executed),
@@ -131,7 +232,7 @@ def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel
                 report_mode=True,
                 # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
                 request_save_on_cell_execute=False,
-                kernel_manager_class=(kernel_manager or kernel_manager_class)(sockets),
+                kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)),
             )
     except PapermillExecutionError as e:
         bad_input = e.ename in ("InputError", "ParamsError")
@@ -263,14 +364,19 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
     params = load_params(params_path)  # raises ParamsError before anything runs
     formats = parse_formats(formats)
     check_formats(formats)  # a missing Chromium or pandoc is named before the notebook runs
+    preflight(params)  # data of another council, say, is named before a kernel starts (model/preflight.py)
     final = output_dir(params, Path(out_root)).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(final)  # of a render of this output that was killed
     failed_nb = final.with_name(final.name + ".failed.ipynb")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
+    lock = None
     try:
+        lock = _owned_lock(tmp)
         executed = tmp / "annual_report.ipynb"
         try:
-            nb = execute(params_path, executed, progress=progress, kernel_manager=kernel_manager)
+            nb = execute(params_path, executed, progress=progress, kernel_manager=kernel_manager,
+                         socket_key=output_key(final))
         except RenderError as e:
             if executed.exists():
                 shutil.copyfile(executed, failed_nb)
@@ -308,12 +414,15 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
                                 comments=f"carequality {__version__}, params {manifest['params_file']}",
                                 figures=[f for f, _ in figures], cover=spreadsheet_cover(params, nb, context["title"]))
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below
         _swap_in(tmp, final)
         if failed_nb.exists():
             failed_nb.unlink()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        _release(lock)
     seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
     return RenderResult(
         out_dir=final,
@@ -330,6 +439,7 @@ def check(params_path: str | Path) -> tuple[ReportParams, Model]:
     from carequality.model.build import build_model
 
     params = load_params(params_path)
+    preflight(params)
     return params, build_model(params)
 
 

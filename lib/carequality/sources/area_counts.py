@@ -26,8 +26,9 @@ from carequality import vocab
 from carequality.areas import ENGLAND_CODE, ENGLAND_NAME, REGION_NAMES, area_type_of
 from carequality.councils import council_by_code
 from carequality.errors import InputError
+from carequality.sources.dates import EARLIEST, LATEST
 from carequality.sources.provenance import sha256_of
-from carequality.sources.tabular import read_sheet
+from carequality.sources.tabular import read_sheet, shorten
 
 #: Count columns: the graded ratings (report order; vocab.GRADED_COLUMNS), then locations without a graded
 #: rating, then all active.
@@ -38,7 +39,8 @@ COUNT_COLUMNS: tuple[str, ...] = ("month", "date", "area_type", "area_code", "ar
 KEY = ["month", "area_code", "category"]
 REQUIRED = ("date", "area_code", "area_name", "category", *COUNTS)
 FILE_COLUMNS = (*REQUIRED, "source")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_COUNT = re.compile(r"[0-9]+")
 
 
 def empty_counts() -> pd.DataFrame:
@@ -79,35 +81,44 @@ def load_area_counts(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {', '.join(FILE_COLUMNS)}")
     if raw.empty:
         raise InputError(path, "the file has a header but no data rows")
+    sheet.raise_duplicates(FILE_COLUMNS)
+    sheet.raise_first("unnamed_column", "error_value", "long_text", columns=FILE_COLUMNS)
     rows = []
     seen: dict[tuple[str, str, str], int] = {}
     for i, r in enumerate(raw.to_dict("records")):
         row = sheet.row_number(i)
         text = str(r["date"]).strip()
         if not _ISO.match(text):
-            raise InputError(path, f"{text!r} is not a date; expected YYYY-MM-DD", row=row, column="date")
+            raise InputError(path, f"{shorten(text)!r} is not a date; expected YYYY-MM-DD", row=row, column="date")
         try:
             date = dt.date.fromisoformat(text)
         except ValueError:
             raise InputError(path, f"{text!r} is not a date; expected YYYY-MM-DD", row=row, column="date") from None
+        if not EARLIEST <= date <= LATEST:
+            raise InputError(path, f"{text} is outside the dates a report can use; expected a date from "
+                                   f"{EARLIEST.year} to {LATEST.year}", row=row, column="date")
         code = str(r["area_code"]).strip().upper()
         names = _names_for(code)
         if names is None:
-            raise InputError(path, f"{code!r} is not England ({ENGLAND_CODE}), an English region (E12…) or one of the "
+            raise InputError(path, f"{shorten(code)!r} is not England ({ENGLAND_CODE}), an English region (E12…) or one of the "
                                    "153 councils with adult social care duties", row=row, column="area_code")
         if str(r["area_name"]).strip().casefold() not in names:
-            raise InputError(path, f"area name {r['area_name']!r} does not match area code {code} "
+            raise InputError(path, f"area name {shorten(r['area_name'])!r} does not match area code {code} "
                                    f"(expected {sorted(names)[0]!r} or another name of that area)", row=row,
                              column="area_name")
         category = str(r["category"]).strip()
         if category not in vocab.CATEGORIES:
-            raise InputError(path, f"{category!r} is not an adult social care primary inspection category; expected "
+            raise InputError(path, f"{shorten(category)!r} is not an adult social care primary inspection category; expected "
                                    f"{' or '.join(map(repr, vocab.CATEGORIES))}", row=row, column="category")
         counts = {}
         for c in COUNTS:
             v = str(r[c]).strip()
-            if not v.isdigit():
-                raise InputError(path, f"{v!r} is not a count; expected a whole number, 0 or more", row=row, column=c)
+            if not _COUNT.fullmatch(v):
+                raise InputError(path, f"{shorten(v)!r} is not a count; expected a whole number, 0 or more", row=row,
+                                 column=c)
+            if len(v.lstrip("0")) > 9:
+                raise InputError(path, f"{shorten(v)!r} is too large; expected a count of at most 999,999,999",
+                                 row=row, column=c)
             counts[c] = int(v)
         parts = sum(counts[c] for c in COUNTS if c != "active")
         if parts != counts["active"]:

@@ -1,8 +1,10 @@
 """Parsed CQC ratings files, cached as Parquet so that a national file is parsed once, not once per council.
 
-An entry is keyed by the SHA-256 of the input file's bytes, the loader's version (a digest of the loader's
-own source files and of the pandas, pyarrow and python-calamine versions) and the loader's options
-(location types). A changed file has a new digest, so it is never served stale; a changed loader gets a
+An entry is keyed by the SHA-256 of the input file's bytes, the file's type (its suffix and the kind its content
+sniffs as: the same bytes named .csv and .xlsx are two entries, so a CSV renamed .xlsx is refused however warm
+the cache), the loader's version (a digest of the loader's own source files and of the pandas, pyarrow and
+python-calamine versions) and the loader's options (location types). Publication dates in the future are
+flagged after an entry is read (ratings_file.flag_future_dates), as they depend on the day of the run. A changed file has a new digest, so it is never served stale; a changed loader gets a
 new key too. The digest is taken on every call; the file is parsed only on a miss, and the entry is
 written only when the digest after parsing is still the one before (the file did not change while it
 was read). Entries are written into a temporary folder and renamed into place, so a reader sees a whole
@@ -14,6 +16,7 @@ in the repository (gitignored), else the user's cache folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -29,6 +32,8 @@ from typing import TYPE_CHECKING
 from carequality.sources.provenance import sha256_of
 
 if TYPE_CHECKING:  # pandas and the loader are imported when a file is loaded: checking the cache needs neither
+    import pandas as pd
+
     from carequality.sources.ratings_file import RatingsFile
 
 SOCIAL_CARE = "Social Care Org"  # the loader's default location type (sources/ratings_file.py)
@@ -72,46 +77,77 @@ def loader_version() -> str:
     return h.hexdigest()[:16]
 
 
-def entry_key(sha256: str, location_types: tuple[str, ...]) -> str:
-    options = json.dumps({"location_types": sorted(location_types)})
+def file_type(path: Path) -> str:
+    """The file's suffix and the kind its first bytes say it is, e.g. '.xlsx:csv' for a CSV renamed .xlsx."""
+    from carequality.sources.tabular import sniff
+
+    return f"{path.suffix.lower()}:{sniff(path)}"
+
+
+def entry_key(sha256: str, location_types: tuple[str, ...], kind: str = "") -> str:
+    options = json.dumps({"location_types": sorted(location_types), "file_type": kind})
     return hashlib.sha256(f"{sha256}\n{loader_version()}\n{options}".encode()).hexdigest()[:40]
 
 
-def entry_path(sha256: str, location_types: tuple[str, ...], folder: Path | None = None) -> Path | None:
+def entry_path(sha256: str, location_types: tuple[str, ...], folder: Path | None = None, *,
+               kind: str = "") -> Path | None:
     folder = folder if folder is not None else cache_dir()
-    return None if folder is None else folder / "ratings" / entry_key(sha256, tuple(location_types))
+    return None if folder is None else folder / "ratings" / entry_key(sha256, tuple(location_types), kind)
 
 
-def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:
-    """The ratings file at `path`, from the cache when an entry for its bytes exists, else parsed and cached."""
-    ratings, _ = load_ratings_cached(path, location_types=location_types)
+def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
+                 today: dt.date | None = None) -> RatingsFile:
+    """The ratings file at `path`, from the cache when an entry for its bytes exists, else parsed and cached.
+    Publication dates after `today` (default: the day of the run) are flagged (ratings_file.flag_future_dates)."""
+    ratings, _ = load_ratings_cached(path, location_types=location_types, today=today)
     return ratings
 
 
-def load_ratings_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> tuple[RatingsFile, bool]:
+def load_ratings_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
+                        today: dt.date | None = None) -> tuple[RatingsFile, bool]:
     """(ratings, True if served from the cache)."""
-    from carequality.sources.ratings_file import load_ratings_file
+    from carequality.sources.ratings_file import flag_future_dates, load_ratings_file, parse_ratings_file
 
     path = Path(path)
     location_types = tuple(location_types)
-    if not path.is_file():
-        return load_ratings_file(path, location_types=location_types), False  # raises the loader's own error
+    if not path.is_file() or path.stat().st_size == 0:
+        return load_ratings_file(path, location_types=location_types, today=today), False  # the loader's own error
     digest = sha256_of(path)
-    entry = entry_path(digest, location_types)
+    entry = entry_path(digest, location_types, kind=file_type(path))
     if entry is None:
-        return load_ratings_file(path, location_types=location_types), False
+        return load_ratings_file(path, location_types=location_types, today=today), False
     hit = read_entry(entry, path, digest)
     if hit is not None:
-        return hit, True
-    ratings = load_ratings_file(path, location_types=location_types)
+        return flag_future_dates(hit, today), True
+    ratings = parse_ratings_file(path, location_types=location_types)
     if ratings.sha256 == digest:  # unchanged while it was read: the entry describes these bytes
         write_entry(entry, ratings, location_types)
-    return ratings, False
+    return flag_future_dates(ratings, today), False
 
 
 def is_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> bool:
-    entry = entry_path(sha256_of(Path(path)), tuple(location_types))
+    path = Path(path)
+    entry = entry_path(sha256_of(path), tuple(location_types), kind=file_type(path))
     return entry is not None and (entry / "meta.json").is_file()
+
+
+def cached_frame(path: str | Path, name: str, columns: list[str], *,
+                 location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> pd.DataFrame:
+    """Some columns of one frame of the ratings file at `path` (such as locations' local authorities), read from
+    its cache entry alone when there is one (cheap), else from the file, parsed and cached."""
+    import pandas as pd
+
+    path = Path(path)
+    if path.is_file() and path.stat().st_size:
+        entry = entry_path(sha256_of(path), tuple(location_types), kind=file_type(path))
+        if entry is not None and (entry / "meta.json").is_file():
+            try:
+                meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+                if meta.get("loader") == loader_version() and name in meta.get("frames", []):
+                    return pd.read_parquet(entry / f"{name}.parquet", columns=columns)
+            except Exception:  # an unreadable entry: load_ratings below replaces it
+                pass
+    return getattr(load_ratings(path, location_types=location_types), name)[columns]
 
 
 def read_entry(entry: Path, path: Path, digest: str) -> RatingsFile | None:

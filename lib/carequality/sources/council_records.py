@@ -24,7 +24,7 @@ import pandas as pd
 
 from carequality.errors import InputError
 from carequality.sources.dates import parse_date_column
-from carequality.sources.tabular import read_sheet
+from carequality.sources.tabular import CELL_LIMIT, read_sheet, shorten
 
 #: A CQC location id of an adult social care service: "1-" and digits, e.g. 1-117886088.
 LOCATION_ID = re.compile(r"^1-\d{4,14}$")
@@ -32,6 +32,11 @@ VISIT_TYPES: tuple[str, ...] = ("announced", "unannounced", "contract monitoring
 RISK_LEVELS: tuple[int, ...] = (1, 2, 3, 4)
 _YES = {"y", "yes", "true"}
 _NO = {"n", "no", "false"}
+#: The largest whole number a count may be: nine digits (a count of people or visits is far smaller).
+MAX_COUNT = 999_999_999
+#: The largest amount of money: fifteen digits of pounds, the precision a spreadsheet keeps.
+MAX_MONEY = 999_999_999_999_999
+DQ_COLUMNS = ["file", "row", "location_id", "issue"]
 
 
 @dataclass(frozen=True)
@@ -161,8 +166,10 @@ FORMATS: dict[str, RecordFormat] = {
 # ---- reading -------------------------------------------------------------------------------------------
 
 
-def read_records(path: str | Path, fmt: RecordFormat) -> pd.DataFrame:
-    """Read one council file into typed columns plus `row` (the spreadsheet row number), or raise InputError."""
+def read_records(path: str | Path, fmt: RecordFormat, data_quality: list[dict] | None = None) -> pd.DataFrame:
+    """Read one council file into typed columns plus `row` (the spreadsheet row number), or raise InputError.
+
+    A cell longer than a spreadsheet cell holds is appended to `data_quality` (file, row, location_id, issue)."""
     path = Path(path)
     sheet = read_sheet(path, header_contains=fmt.header_key, sheet=fmt.name)
     raw = sheet.frame
@@ -181,6 +188,7 @@ def read_records(path: str | Path, fmt: RecordFormat) -> pd.DataFrame:
     missing = [c.name for c in fmt.columns if not c.optional and c.name not in seen]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(map(repr, missing))}; expected: {', '.join(names)}")
+    sheet.raise_first("unnamed_column", "error_value")
     raw = raw.reset_index(drop=True)
     rows = pd.Series(range(sheet.first_row, sheet.first_row + len(raw)), dtype="int64")
     _no_blank_rows(raw, rows, path)
@@ -189,6 +197,14 @@ def read_records(path: str | Path, fmt: RecordFormat) -> pd.DataFrame:
         values = raw[col.name] if col.name in raw.columns else pd.Series([""] * len(raw), index=raw.index, dtype=object)
         out[col.name] = _parse(values, col, path, sheet.first_row)
     out["row"] = rows
+    for f in sheet.of_kind("long_text"):
+        if data_quality is None:
+            break
+        i = f.row - sheet.first_row
+        loc = str(out["location_id"].iloc[i]) if "location_id" in out.columns else ""
+        data_quality.append({"file": path.name, "row": f.row, "location_id": loc,
+                             "issue": f"column {f.column!r} holds {len(f.value):,} characters, more than the "
+                                      f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx"})
     return out
 
 
@@ -235,34 +251,40 @@ def _cell(t: str, col: Column) -> object:
     kind = col.kind
     if kind == "location_id":
         if not LOCATION_ID.match(t):
-            raise ValueError(f"{t!r} is not a CQC location id")
+            raise ValueError(f"{shorten(t)!r} is not a CQC location id")
         return t
     if kind == "text":
         return t
     if kind in ("count", "risk_level"):
         digits = t.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", t) else t
-        if not re.fullmatch(r"\d+", digits):
-            raise ValueError(f"{t!r} is not a whole number")
+        if not re.fullmatch(r"[0-9]+", digits):
+            raise ValueError(f"{shorten(t)!r} is not a whole number")
+        if len(digits.lstrip("0")) > len(str(MAX_COUNT)):
+            raise ValueError(f"{shorten(t)!r} is too large (more than {MAX_COUNT:,})")
         n = int(digits)
+        if n > MAX_COUNT:
+            raise ValueError(f"{shorten(t)!r} is too large (more than {MAX_COUNT:,})")
         if kind == "risk_level" and n not in RISK_LEVELS:
-            raise ValueError(f"{t!r} is not a risk level")
+            raise ValueError(f"{shorten(t)!r} is not a risk level")
         return n
     if kind == "money":
         s = t.replace("£", "").replace(",", "").strip()
-        if not re.fullmatch(r"\d+(\.\d+)?", s):
-            raise ValueError(f"{t!r} is not an amount")
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", s):
+            raise ValueError(f"{shorten(t)!r} is not an amount")
+        if len(s.split(".")[0].lstrip("0")) > len(str(MAX_MONEY)):
+            raise ValueError(f"{shorten(t)!r} is too large (more than £{MAX_MONEY:,})")
         return float(s)
     if kind == "yes_no":
         if t.casefold() in _YES:
             return True
         if t.casefold() in _NO:
             return False
-        raise ValueError(f"{t!r} is not Y or N")
+        raise ValueError(f"{shorten(t)!r} is not Y or N")
     if kind == "choice":
         folded = {c.casefold(): c for c in col.choices}
         key = " ".join(t.split()).casefold()
         if key not in folded:
-            raise ValueError(f"{t!r} is not a known value")
+            raise ValueError(f"{shorten(t)!r} is not a known value")
         return folded[key]
     raise AssertionError(kind)
 
@@ -281,8 +303,8 @@ def _parse_dates(values: pd.Series, col: Column, path: Path, first_row: int) -> 
 # ---- validators: one rule each, each with its own test -----------------------------------------------
 
 
-def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str) -> None:
-    """No two rows share `keys`."""
+def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str, *, column: str | None = None) -> None:
+    """No two rows share `keys`. `column`: the file's column to name (default: the first key)."""
     dup = frame.duplicated(keys, keep="first")
     if dup.any():
         second = frame.loc[dup].iloc[0]
@@ -291,7 +313,7 @@ def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str) ->
             same = same[same[k] == second[k]]
         first = int(same["row"].iloc[0])
         raise InputError(path, f"same {what} as row {first}; expected one row per {what}",
-                         row=int(second["row"]), column=keys[0])
+                         row=int(second["row"]), column=column or keys[0])
 
 
 def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
@@ -304,7 +326,7 @@ def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
         if key in firsts and firsts[key][0] != value:
             raise InputError(
                 path,
-                f"{value!r} is spelt {firsts[key][0]!r} in row {firsts[key][1]}; expected one spelling",
+                f"{shorten(value)!r} is spelt {shorten(firsts[key][0])!r} in row {firsts[key][1]}; expected one spelling",
                 row=int(row), column=column,
             )
         firsts.setdefault(key, (value, int(row)))
@@ -351,50 +373,50 @@ def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
 # ---- loaders -------------------------------------------------------------------------------------------
 
 
-def load_commissioned_services(path: str | Path) -> pd.DataFrame:
+def load_commissioned_services(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
     """commissioned_by_location: location_id, service_type, funded_clients, contract_type, annual_spend, row."""
     path = Path(path)
-    frame = read_records(path, COMMISSIONED_SERVICES)
+    frame = read_records(path, COMMISSIONED_SERVICES, data_quality)
     check_unique(frame, ["location_id"], path, "location")
     check_one_spelling(frame, "service_type", path)
     check_one_spelling(frame, "contract_type", path)
     return frame.sort_values(["location_id"], kind="stable").reset_index(drop=True)
 
 
-def load_risk_register(path: str | Path) -> pd.DataFrame:
+def load_risk_register(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
     """risk_by_case_opened: one row per case × spell at a level."""
     path = Path(path)
-    frame = read_records(path, RISK_REGISTER)
+    frame = read_records(path, RISK_REGISTER, data_quality)
     check_closed_after_opened(frame, path)
     check_case_has_one_location(frame, path)
     check_spells_do_not_overlap(frame, path)
     return frame.sort_values(["case_ref", "opened", "row"], kind="stable").reset_index(drop=True)
 
 
-def load_qa_visits(path: str | Path) -> pd.DataFrame:
+def load_qa_visits(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
     """visits_by_location_date: location_id, visit_date, visit_type, outcome, row."""
     path = Path(path)
-    frame = read_records(path, QA_VISITS)
+    frame = read_records(path, QA_VISITS, data_quality)
     check_unique(frame, ["location_id", "visit_date", "visit_type"], path, "location, date and visit type")
     check_one_spelling(frame, "outcome", path)
     return frame.sort_values(["visit_date", "location_id", "visit_type"], kind="stable").reset_index(drop=True)
 
 
-def load_inspection_themes(path: str | Path) -> pd.DataFrame:
+def load_inspection_themes(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
     """issues_by_location_report: location_id, report_date, theme, issue, row (one row per issue)."""
     path = Path(path)
-    frame = read_records(path, INSPECTION_THEMES)
+    frame = read_records(path, INSPECTION_THEMES, data_quality)
     check_one_spelling(frame, "theme", path)
     check_unique(frame, ["location_id", "report_date", "theme", "issue"], path, "issue in one report")
     return frame.sort_values(["location_id", "report_date", "theme", "row"], kind="stable").reset_index(drop=True)
 
 
-def load_theme_offers(path: str | Path) -> pd.DataFrame:
+def load_theme_offers(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
     """offers_by_theme: theme, offer, row."""
     path = Path(path)
-    frame = read_records(path, THEME_OFFERS)
+    frame = read_records(path, THEME_OFFERS, data_quality)
     frame = frame.assign(theme_key=frame["theme"].map(theme_key))
-    check_unique(frame, ["theme_key"], path, "theme")
+    check_unique(frame, ["theme_key"], path, "theme", column="theme")  # themes match ignoring capitals and spaces
     return frame.drop(columns="theme_key").sort_values("theme", kind="stable").reset_index(drop=True)
 
 
@@ -415,6 +437,9 @@ class CouncilRecords:
     offers_by_theme: pd.DataFrame | None = None
     #: input name → path, for every file loaded
     files: dict[str, Path] = field(default_factory=dict)
+    #: What the files hold that the report must list (cells longer than a spreadsheet cell): file, row,
+    #: location_id, issue.
+    data_quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DQ_COLUMNS))
 
 
 #: Params input name → (CouncilRecords attribute, loader)
@@ -431,10 +456,12 @@ LOADERS = {
 def load_council_records(paths: dict[str, Path]) -> CouncilRecords:
     """Load every council file in `paths` (params input name → resolved path); ignore other inputs."""
     records = CouncilRecords()
+    dq: list[dict] = []
     for name, (attr, loader) in LOADERS.items():
         if name in paths:
-            setattr(records, attr, loader(paths[name]))
+            setattr(records, attr, loader(paths[name], dq))
             records.files[name] = paths[name]
+    records.data_quality = pd.DataFrame(dq, columns=DQ_COLUMNS)
     return records
 
 

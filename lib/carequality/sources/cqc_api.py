@@ -31,12 +31,21 @@ from carequality.sources.frames import (
 )
 from carequality.sources.provenance import sha256_of_folder
 from carequality.sources.ratings_file import SOCIAL_CARE
+from carequality.sources.tabular import CELL_LIMIT, shorten
 
 LOCATION_DIR = "location_details"
 PROVIDER_DIR = "provider_details"
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?Z?$")
 _FILE_ID = re.compile(r"^location_(.+)\.json$")
 SERVICE_RATING_COLUMNS = ("location_id", "service_group", "key_question", "rating", "publication_date")
+#: More beds than any care home has: a larger number is a broken file, not a big home.
+MAX_BEDS = 100_000
+#: Our column ← the response's text field, checked for length (data quality) and type.
+_TEXT_FIELDS = {"location_name": "name", "provider_id": "providerId", "local_authority": "localAuthority",
+                "region": "region", "registration_status": "registrationStatus", "location_type": "type",
+                "postcode": "postalCode", "brand_name": "brandName", "street": "postalAddressLine1",
+                "city": "postalAddressTownCity", "category": "inspectionCategories", "dormancy": "dormancy",
+                "inspection_directorate": "inspectionDirectorate", "service_types": "gacServiceTypes"}
 
 
 @dataclass
@@ -70,6 +79,10 @@ def read_json(path: Path) -> object:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(path, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    except ValueError as e:  # a number with thousands of digits
+        raise InputError(path, f"not a CQC API response: {shorten(str(e), 120)}") from None
+    except RecursionError:
+        raise InputError(path, "not a CQC API response: nested too deeply to read") from None
 
 
 class _Parser:
@@ -151,8 +164,21 @@ class _Parser:
             "city": d.get("postalAddressTownCity", ""),
             "url": f"https://www.cqc.org.uk/location/{loc}",
         }
-        if row["beds"] is not None and not isinstance(row["beds"], int):
-            raise InputError(path, f"{row['beds']!r} is not a number of beds; expected a whole number", column="numberOfBeds")
+        beds = row["beds"]
+        if beds is not None and (isinstance(beds, bool) or not isinstance(beds, int) or not 0 <= beds <= MAX_BEDS):
+            raise InputError(path, f"{shorten(repr(beds))} is not a number of beds; expected a whole number from 0 to "
+                                   f"{MAX_BEDS:,}", column="numberOfBeds")
+        for key, field_name in _TEXT_FIELDS.items():
+            value = row[key]
+            if value is None:
+                row[key] = ""
+            elif not isinstance(value, str):
+                if isinstance(value, (dict, list)):
+                    raise InputError(path, f"{shorten(repr(value))} is not text; expected a string", column=field_name)
+                row[key] = str(value)
+            if len(row[key]) > CELL_LIMIT:
+                self.note(path, field_name, loc, f"{field_name} holds {len(row[key]):,} characters, more than the "
+                                                 f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx")
         if row["registration_status"] == "Deregistered" and row["deregistration_date"] is None and not d.get("deregistrationDate"):
             self.note(path, "deregistrationDate", loc, "deregistered, but no deregistration date: not counted as active at any date")
 
@@ -253,13 +279,15 @@ class _Parser:
 
 
 def _int_or_none(value: object) -> int | None:
+    """A whole number that fits an integer column (percentages, scores), or None."""
     try:
-        return int(str(value))
+        n = int(str(value)) if len(str(value)) <= 18 else None
     except (TypeError, ValueError):
         return None
+    return n
 
 
-def _location_files(folder: Path) -> list[Path]:
+def location_files(folder: Path) -> list[Path]:
     details = folder / LOCATION_DIR
     files = sorted(details.glob("*.json")) if details.is_dir() else []
     single = folder / "location_details.json"
@@ -308,7 +336,7 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(folder, "folder not found; expected a folder of CQC API responses (location_details/…)")
-    files = _location_files(folder)
+    files = location_files(folder)
     if not files:
         raise InputError(folder, f"no location responses; expected {LOCATION_DIR}/location_<id>.json files")
     parser = _Parser(folder, today or dt.date.today())
@@ -358,6 +386,13 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
                                        "a page may be missing"})
 
     all_locations = pd.DataFrame(rows)
+    types_present = all_locations.groupby("location_type", sort=True)["location_id"].nunique()
+    unmatched = [t for t in location_types if t not in types_present.index]
+    if unmatched:
+        listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
+        raise InputError(folder, f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
+                                 f"location in this folder; its location types (field 'type') are {listed}",
+                         column="type")
     keep = all_locations["location_type"].isin(location_types)
     excluded = (
         all_locations.loc[~keep].groupby("location_type", sort=True)

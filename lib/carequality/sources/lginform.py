@@ -11,6 +11,7 @@ These figures are computed by others from CQC's data and are shown as external, 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ import pandas as pd
 from carequality.councils import council_by_code
 from carequality.errors import InputError
 from carequality.sources.provenance import sha256_of
-from carequality.sources.tabular import read_sheet
+from carequality.sources.tabular import read_sheet, shorten
 
 COLUMNS = ("area_code", "area_name", "period", "indicator", "measure", "unit", "value")
 SUPPRESSED = {"", "-", "..", ":", "[x]", "[c]", "n/a", "na"}
@@ -29,6 +30,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MON_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _YEAR_MON = re.compile(r"^(\d{4})-(\d{2})$")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @dataclass
@@ -85,6 +87,8 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
                                f"columns {', '.join(COLUMNS)}")
     if raw.empty:
         raise InputError(path, "the file has a header but no data rows")
+    sheet.raise_duplicates(COLUMNS)
+    sheet.raise_first("unnamed_column", "error_value", "long_text", columns=COLUMNS)
     rows = []
     seen: dict[tuple[str, str, str], int] = {}
     names: dict[str, tuple[str, int]] = {}
@@ -92,7 +96,7 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
         row = sheet.row_number(i)
         code = str(r["area_code"]).strip().upper()
         if not _GSS.match(code):
-            raise InputError(path, f"{code!r} is not an ONS area code; expected a code such as E08000009",
+            raise InputError(path, f"{shorten(code)!r} is not an ONS area code; expected a code such as E08000009",
                              row=row, column="area_code")
         name = str(r["area_name"]).strip()
         if not name:
@@ -104,16 +108,17 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
         if council is not None:
             known = {n.casefold() for n in (council.name, council.short_name, *council.aliases)}
             if name.casefold() not in known:
-                raise InputError(path, f"area name {name!r} does not match area code {code} ({council.name})",
+                raise InputError(path, f"area name {shorten(name)!r} does not match area code {code} ({council.name})",
                                  row=row, column="area_name")
         if code in names and names[code][0] != name:
-            raise InputError(path, f"area {code} is named {name!r} here but {names[code][0]!r} on row {names[code][1]}",
+            raise InputError(path, f"area {code} is named {shorten(name)!r} here but {shorten(names[code][0])!r} on row "
+                                   f"{names[code][1]}",
                              row=row, column="area_name")
         names.setdefault(code, (name, row))
         period = str(r["period"]).strip()
         month = parse_month(period)
         if month is None:
-            raise InputError(path, f"{period!r} is not a month; expected a month such as 'Nov 2023', 'November 2023' "
+            raise InputError(path, f"{shorten(period)!r} is not a month; expected a month such as 'Nov 2023', 'November 2023' "
                                    "or 2023-11", row=row, column="period")
         indicator = str(r["indicator"]).strip()
         if not indicator:
@@ -123,17 +128,19 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
             value = float("nan")
         else:
             try:
-                value = float(text.replace(",", ""))
+                value = float(text.replace(",", "")) if _NUMBER.fullmatch(text.replace(",", "")) else None
             except ValueError:
-                raise InputError(path, f"{text!r} is not a number; expected a number, or blank when LG Inform gives "
-                                       "no value", row=row, column="value") from None
+                value = None
+            if value is None or not math.isfinite(value):
+                raise InputError(path, f"{shorten(text)!r} is not a number; expected a number, or blank when LG Inform "
+                                       "gives no value", row=row, column="value") from None
         unit, measure = str(r["unit"]).strip(), str(r["measure"]).strip()
         if measure.casefold() == "percentage" and value == value and not 0 <= value <= 100:
             raise InputError(path, f"{text} is not a percentage; expected a value from 0 to 100", row=row,
                              column="value")
         key = (code, month, indicator)
         if key in seen:
-            raise InputError(path, f"{name} {period} {indicator!r} is also on row {seen[key]}; expected one value "
+            raise InputError(path, f"{shorten(name)} {shorten(period)} {shorten(indicator)!r} is also on row {seen[key]}; expected one value "
                                    "per area, period and indicator", row=row, column="period")
         seen[key] = row
         rows.append({"area_code": code, "area_name": name, "month": month, "period": period, "indicator": indicator,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from carequality.councils import council_by_code
 from carequality.errors import InputError
-from carequality.sources.tabular import read_sheet
+from carequality.sources.tabular import read_sheet, shorten
 
 CODE_COLUMNS = ("area_code", "ons_code", "gss_code", "gss-code", "code")
 NAME_COLUMNS = ("area_name", "name")
@@ -37,6 +37,8 @@ def load_comparator_list(path: str | Path) -> tuple[str, ...]:
     name_col = next((c for c in NAME_COLUMNS if c in frame.columns), None)
     if frame.empty:
         raise InputError(path, "the comparator list has a header but names no councils")
+    sheet.raise_duplicates((code_col, name_col))
+    sheet.raise_first("unnamed_column", "error_value", "long_text", columns=(code_col, name_col))
     codes: list[str] = []
     rows: dict[str, int] = {}
     for i, r in enumerate(frame.to_dict("records")):
@@ -45,13 +47,13 @@ def load_comparator_list(path: str | Path) -> tuple[str, ...]:
         try:
             council = council_by_code(code)
         except KeyError:
-            raise InputError(path, f"{code!r} is not the ONS code of one of the 153 English councils with adult "
+            raise InputError(path, f"{shorten(code)!r} is not the ONS code of one of the 153 English councils with adult "
                                    "social care duties (E06…, E08…, E09… or E10…)", row=row, column=code_col) from None
         if name_col is not None:
             name = str(r[name_col]).strip()
             known = {n.casefold() for n in (council.name, council.short_name, *council.aliases)}
             if name and name.casefold() not in known:
-                raise InputError(path, f"name {name!r} does not match ONS code {code} ({council.name})", row=row,
+                raise InputError(path, f"name {shorten(name)!r} does not match ONS code {code} ({council.name})", row=row,
                                  column=name_col)
         if code in rows:
             raise InputError(path, f"{council.name} ({code}) is also on row {rows[code]}; expected each council once",

@@ -9,6 +9,7 @@ about the data (rows excluded by location type, locations without a location-lev
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from carequality import vocab
 from carequality.errors import InputError
 from carequality.sources.dates import parse_date_column
 from carequality.sources.provenance import sha256_of
-from carequality.sources.tabular import read_sheet
+from carequality.sources.tabular import CELL_LIMIT, Finding, read_sheet, shorten
 
 SOCIAL_CARE = "Social Care Org"
 
@@ -104,8 +105,45 @@ class RatingsFile:
         return None if pd.isna(d) else d
 
 
-def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:
-    """Load and validate a CQC ratings file. Raise InputError naming file, row and column on bad input."""
+DQ_COLUMNS = ["file", "row", "location_id", "issue"]
+
+
+def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
+                      today: dt.date | None = None) -> RatingsFile:
+    """Load and validate a CQC ratings file. Raise InputError naming file, row and column on bad input.
+
+    A publication date after `today` (default: the day of the run) is listed in the data-quality table and not
+    used (flag_future_dates); the rest of what the file says does not depend on the day, so cache.py keeps it."""
+    return flag_future_dates(parse_ratings_file(path, location_types=location_types), today)
+
+
+def flag_future_dates(ratings: RatingsFile, today: dt.date | None = None) -> RatingsFile:
+    """Publication dates after `today`: one data-quality row per location, and the date is not used (the rating is
+    kept, undated), so a mistyped year never becomes the report's "CQC data as of" date."""
+    today = today or dt.date.today()
+    limit = pd.Timestamp(today)
+    tidy = ratings.ratings_by_location_service_group_key_question
+    future = tidy["publication_date"] > limit
+    if not future.any():
+        return ratings
+    rows = []
+    for loc, g in tidy[future].sort_values("row", kind="stable").groupby("location_id", sort=True):
+        first = g.iloc[0]
+        rows.append({"file": ratings.path.name, "row": int(first["row"]) if pd.notna(first["row"]) else "",
+                     "location_id": loc,
+                     "issue": f"publication date {first['publication_date'].date().isoformat()} is in the future "
+                              f"(after {today.isoformat()}, the day of this run): the rating is kept, its date is not "
+                              "used"})
+    for frame in (ratings.ratings_by_location_key_question, tidy, ratings.locations):
+        frame.loc[frame["publication_date"] > limit, "publication_date"] = pd.NaT
+    dq = pd.DataFrame(rows, columns=DQ_COLUMNS)
+    ratings.data_quality = pd.concat([ratings.data_quality, dq], ignore_index=True) if len(ratings.data_quality) else dq
+    return ratings
+
+
+def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:
+    """What load_ratings_file returns before future dates are flagged: it depends on the file's bytes and the
+    location types only (cache.py stores it)."""
     path = Path(path)
     # Only the columns we use are converted: a national file's other 8 columns are a quarter of its cells.
     sheet = read_sheet(path, header_contains="Location ID", sheet="Locations",
@@ -124,12 +162,23 @@ def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SO
         if "Domain" in missing:
             names = names.replace("'Domain'", "'Domain' (or 'Key Question' in older files)")
         raise InputError(path, f"missing column(s) {names}; is this CQC's 'Care directory with ratings' Locations sheet?")
+    dups = sorted({h for h in raw.columns if list(raw.columns).count(h) > 1 and h in rename})
+    if dups:
+        raise InputError(path, f"column(s) {', '.join(map(repr, dups))} appear more than once; expected each once")
     header_era = "Domain" if "Domain" in present else "Key Question"
+    # A column with data but no header is never dropped silently; a spreadsheet error value in a column the report
+    # needs stops the run; in another column, and a cell too long for a spreadsheet, it is a data-quality row.
+    sheet.raise_first("unnamed_column")
+    required_headers = {rename_h for rename_h, ours in rename.items() if ours in REQUIRED}
+    sheet.raise_first("error_value", columns=required_headers)
     df = raw.rename(columns=rename)[list(dict.fromkeys(rename.values()))].copy()
     for c in COLUMNS:
         if c not in df.columns:
             df[c] = ""
     df["row"] = range(sheet.first_row, sheet.first_row + len(df))
+    # A wholly blank row carries nothing (CSV files saved by hand have them): left out, the others keep their numbers.
+    cells = df.drop(columns="row")
+    df = df[~cells.eq("").all(axis=1)] if len(df) else df
     if df.empty:
         raise InputError(path, "the file has a header but no data rows")
 
@@ -137,7 +186,20 @@ def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SO
     if blank_id.any():
         r = int(df.loc[blank_id, "row"].iloc[0])
         raise InputError(path, "blank location id; expected a CQC location id such as 1-117886088", row=r, column="Location ID")
+    finding_dq = _finding_rows(sheet.of_kind("error_value", "long_text"), df, rename, path)
 
+    types_present = df.groupby("location_type", sort=True)["location_id"].nunique()
+    unmatched = [t for t in location_types if t not in types_present.index]
+    if unmatched:
+        listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
+        raise InputError(path, f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
+                               f"location in this file; its location types are {listed}",
+                         column=next(h for h, ours in rename.items() if ours == "location_type"))
+
+    # "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a duplicate).
+    spelt = [g for g in pd.unique(df["service_group"]) if g != "Overall" and str(g).casefold() == "overall"]
+    if spelt:
+        df.loc[df["service_group"].isin(spelt), "service_group"] = "Overall"
     keep = df["location_type"].isin(location_types)
     excluded = (
         df.loc[~keep]
@@ -191,10 +253,16 @@ def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SO
     level = level.sort_values(["location_id", "key_question"], kind="stable").reset_index(drop=True)
 
     overall = level[level["key_question"] == "Overall"].set_index("location_id")
-    locations["overall_rating"] = locations["location_id"].map(overall["rating"]).astype(vocab.RATING_DTYPE)
+    ids = locations["location_id"]
+
+    def by_location(column: str) -> object:  # reindex keeps the column's dtype when no location has a rating
+        return overall[column].reindex(ids).to_numpy()
+
+    locations["overall_rating"] = pd.Series(by_location("rating"), index=locations.index).astype(vocab.RATING_DTYPE)
     locations["overall_rating"] = locations["overall_rating"].fillna("No published rating")
-    locations["publication_date"] = locations["location_id"].map(overall["publication_date"])
-    locations["inherited"] = locations["location_id"].map(overall["inherited"]).fillna(False).astype(bool)
+    locations["publication_date"] = pd.Series(by_location("publication_date"), index=locations.index,
+                                              dtype="datetime64[ns]")
+    locations["inherited"] = pd.Series(by_location("inherited"), index=locations.index).fillna(False).astype(bool)
 
     groups = (
         tidy.loc[tidy["service_group"].str.casefold() != "overall", ["location_id", "service_group"]]
@@ -212,8 +280,31 @@ def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SO
         ratings_by_location_service_group_key_question=tidy,
         service_groups_by_location=groups,
         excluded_by_location_type=excluded,
-        data_quality=pd.DataFrame(dq, columns=["file", "row", "location_id", "issue"]),
+        data_quality=pd.DataFrame(finding_dq + dq, columns=DQ_COLUMNS),
     )
+
+
+def _finding_rows(findings: list[Finding], df: pd.DataFrame, rename: dict[str, str], path: Path) -> list[dict]:
+    """Data-quality rows for error values in columns the report can do without (the cell is then read as blank) and
+    for cells longer than a spreadsheet cell holds, each with the location id of its row."""
+    out: list[dict] = []
+    if not findings:
+        return out
+    position = {int(r): i for i, r in enumerate(df["row"])}
+    for f in findings:
+        ours = rename.get(f.column)
+        if ours is None or f.row not in position:
+            continue
+        i = position[f.row]
+        loc = str(df["location_id"].iloc[i])
+        if f.kind == "error_value":
+            df.iloc[i, df.columns.get_loc(ours)] = ""
+            issue = f"column {f.column!r} holds the spreadsheet error value {f.value}: read as blank"
+        else:
+            issue = (f"column {f.column!r} holds {len(f.value):,} characters, more than the {CELL_LIMIT:,} a "
+                     "spreadsheet cell holds: cut in report.xlsx")
+        out.append({"file": path.name, "row": f.row, "location_id": loc, "issue": issue})
+    return out
 
 
 def _normalise(df: pd.DataFrame, column: str, fn, path: Path, header: str) -> pd.Series:
@@ -228,11 +319,6 @@ def _normalise(df: pd.DataFrame, column: str, fn, path: Path, header: str) -> pd
 
 
 def _dates(df: pd.DataFrame, path: Path) -> tuple[pd.Series, str]:
-    # Rows keep their spreadsheet numbers in df["row"]; parse_date_column reports positions, so map back.
+    # Rows keep their spreadsheet numbers in df["row"] (rows of other location types are gone): messages name them.
     values = df["publication_date"].reset_index(drop=True)
-    try:
-        return parse_date_column(values, file=path, column="Publication Date", first_row=0)
-    except InputError as e:
-        if e.row is not None:
-            e.row = int(df["row"].iloc[e.row])
-        raise
+    return parse_date_column(values, file=path, column="Publication Date", rows=df["row"])

@@ -23,7 +23,7 @@ import pandas as pd
 from carequality.errors import InputError
 from carequality.sources.frames import DATA_QUALITY_COLUMNS, History, normalise_locations, normalise_outcomes
 from carequality.sources.provenance import sha256_of_folder
-from carequality.sources.ratings_file import SOCIAL_CARE, RatingsFile, load_ratings_file
+from carequality.sources.ratings_file import SOCIAL_CARE, RatingsFile
 
 SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
 _MONTHS = {m.lower(): i for i, m in enumerate(
@@ -90,10 +90,16 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
     files = snapshot_files(folder)
     if not files:
         raise InputError(folder, "no ratings files; expected CQC 'Care directory with ratings' files (.csv, .xlsx or .ods)")
+    from carequality.sources.cache import load_ratings
+
     snaps = []
+    today = pd.Timestamp(dt.date.today())
     for f in files:
-        ratings = load_ratings_file(f, location_types=location_types)
+        ratings = load_ratings(f, location_types=location_types)
         named = date_from_name(f.name)
+        if named is not None and named > today:
+            raise InputError(f, f"the file name says {named.date().isoformat()}, a date in the future; expected the "
+                                "date CQC published the file, such as 01_March_2025_Latest_ratings.csv")
         if named is not None:
             snaps.append(Snapshot(f, named, "file name", ratings))
         elif ratings.as_of is not None:

@@ -1,0 +1,27 @@
+"""Property: a comparator list (ONS codes, optionally names) with any cells changed loads, or is refused by name."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carequality.councils import council_by_code
+from carequality.sources.neighbours import load_comparator_list
+from fuzz import FUZZ, allowed, encoded, mutated, write_sheet
+
+ROWS = [["area_code", "area_name"], ["E06000007", "Warrington"], ["E06000030", "Swindon"], ["E08000007", "Stockport"]]
+
+
+@FUZZ
+@given(st.data())
+def test_any_list_loads_or_is_refused_by_name(data):
+    kind = data.draw(st.sampled_from(["csv", "csv", "xlsx"]))
+    rows = data.draw(mutated(ROWS, header=data.draw(st.booleans())))
+    raw = data.draw(encoded(rows)) if kind == "csv" else None
+    with tempfile.TemporaryDirectory() as d:
+        codes = allowed(load_comparator_list, write_sheet(Path(d) / f"peers.{kind}", rows, "Sheet1", kind, raw))
+    if codes is not None:
+        assert len(set(codes)) == len(codes) and all(council_by_code(c) for c in codes)
