@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -386,13 +386,13 @@ class ReportParams(_Strict):
         return self.council.council.slug, self.period.slug
 
     def wants(self, section: str) -> bool:
-        return section in self.sections
+        return self.sections is not None and section in self.sections
 
 
 _TOP_LEVEL = ("council.", "period.", "inputs.", "options.", "sections", "title")
 
 
-def _describe(err: dict) -> str:
+def _describe(err: Any) -> str:
     where = ".".join(str(p) for p in err["loc"]) or "(top level)"
     kind = err["type"]
     msg = err["msg"]

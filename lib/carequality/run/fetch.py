@@ -338,7 +338,7 @@ def _save_state(out: Path, state: dict) -> None:
 def _listed_for(out: Path) -> str | None:
     """The localAuthority a finished locations.json in `out` was asked for, if any."""
     done = read_done(out / "locations.json")
-    if not _is_listing(done, LOCATIONS):
+    if done is None or not _is_listing(done, LOCATIONS):
         return None
     asked = urllib.parse.parse_qs(urllib.parse.urlsplit(done.get("firstPageUri") or "").query)
     return asked.get("localAuthority", [None])[0]
@@ -543,7 +543,7 @@ def _listing(api: CqcApi, out: Path, kind: Kind, local_authority: str, log: Log)
     """The list file for `kind`, read when already finished, else fetched page by page and written."""
     path = out / f"{kind.endpoint}.json"
     done = read_done(path)
-    if _is_listing(done, kind):
+    if done is not None and _is_listing(done, kind):
         asked = urllib.parse.parse_qs(urllib.parse.urlsplit(done.get("firstPageUri") or "").query)
         if asked.get("localAuthority", [local_authority]) != [local_authority]:
             raise FetchError(f"{path} is a download for {asked['localAuthority'][0]}, not {local_authority}: "

@@ -22,6 +22,7 @@ import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from carequality.run.atomic import write_atomic
 
@@ -40,7 +41,7 @@ ERROR_CHARS = 400
 
 
 # ---- headline measures ------------------------------------------------------------------------------------
-def _number(value: object) -> float | None:
+def _number(value: Any) -> float | None:
     if value is None or value == "":
         return None
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -37,9 +38,9 @@ def _fits(v: str) -> dict[str, bool]:
     iso = _ISO.match(v)
     sl = _SLASHED.match(v)
     return {
-        "ISO": bool(iso) and _valid(int(iso[1]), int(iso[2]), int(iso[3])),
-        "DD/MM/YYYY": bool(sl) and _valid(int(sl[3]), int(sl[2]), int(sl[1])),
-        "MM/DD/YYYY": bool(sl) and _valid(int(sl[3]), int(sl[1]), int(sl[2])),
+        "ISO": iso is not None and _valid(int(iso[1]), int(iso[2]), int(iso[3])),
+        "DD/MM/YYYY": sl is not None and _valid(int(sl[3]), int(sl[2]), int(sl[1])),
+        "MM/DD/YYYY": sl is not None and _valid(int(sl[3]), int(sl[1]), int(sl[2])),
     }
 
 
@@ -47,7 +48,7 @@ def _in_range(d: dt.date) -> bool:
     return EARLIEST <= d <= LATEST
 
 
-def parse_date_column(values: pd.Series, *, file: object, column: str, first_row: int = 2,
+def parse_date_column(values: pd.Series, *, file: str | Path | None, column: str, first_row: int = 2,
                       rows: pd.Series | None = None) -> tuple[pd.Series, str]:
     """Parse a column of dates; return (datetime64 series with NaT for blanks, the format used).
 
@@ -57,7 +58,7 @@ def parse_date_column(values: pd.Series, *, file: object, column: str, first_row
         numbers = [int(r) for r in rows]
         first_row = 0
 
-        def _row_of(values: pd.Series, value: object, _: int) -> int | None:
+        def _row_of(values: pd.Series, value: object, first_row: int) -> int | None:
             hits = (values == value).to_numpy().nonzero()[0]
             return numbers[int(hits[0])] if len(hits) else None
     else:
@@ -120,9 +121,11 @@ def parse_date_column(values: pd.Series, *, file: object, column: str, first_row
         for v in text:
             if fmt == "ISO":
                 m = _ISO.match(v)
+                assert m is not None  # chosen because every value fits it
                 day = dt.date(int(m[1]), int(m[2]), int(m[3]))
             else:
                 m = _SLASHED.match(v)
+                assert m is not None
                 a, b, y = int(m[1]), int(m[2]), int(m[3])
                 day = dt.date(y, b, a) if fmt == "DD/MM/YYYY" else dt.date(y, a, b)
             if not _in_range(day):

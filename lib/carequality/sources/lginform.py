@@ -124,6 +124,7 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
         if not indicator:
             raise InputError(path, "blank indicator; expected the metric's name", row=row, column="indicator")
         text = str(r["value"]).strip()
+        value: float | None
         if text.lower() in SUPPRESSED:
             value = float("nan")
         else:
@@ -135,6 +136,7 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
                 raise InputError(path, f"{shorten(text)!r} is not a number; expected a number, or blank when LG Inform "
                                        "gives no value", row=row, column="value") from None
         unit, measure = str(r["unit"]).strip(), str(r["measure"]).strip()
+        assert value is not None
         if measure.casefold() == "percentage" and value == value and not 0 <= value <= 100:
             raise InputError(path, f"{text} is not a percentage; expected a value from 0 to 100", row=row,
                              column="value")

@@ -37,8 +37,9 @@ def load_comparator_list(path: str | Path) -> tuple[str, ...]:
     name_col = next((c for c in NAME_COLUMNS if c in frame.columns), None)
     if frame.empty:
         raise InputError(path, "the comparator list has a header but names no councils")
-    sheet.raise_duplicates((code_col, name_col))
-    sheet.raise_first("unnamed_column", "error_value", "long_text", columns=(code_col, name_col))
+    read = [c for c in (code_col, name_col) if c is not None]
+    sheet.raise_duplicates(read)
+    sheet.raise_first("unnamed_column", "error_value", "long_text", columns=read)
     codes: list[str] = []
     rows: dict[str, int] = {}
     for i, r in enumerate(frame.to_dict("records")):
