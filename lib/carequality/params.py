@@ -17,7 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from carequality.councils import Council, council_by_code, slugify
 from carequality.errors import ParamsError
 from carequality.present.commentary import read_commentary
-from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, CQC_LATEST, DEFAULT_PROFILE, PROFILES, SECTION_NAMES, SECTIONS
+from carequality.registry import (
+    BY_NAME,
+    COMMENTARY_BLOCKS,
+    CQC_LATEST,
+    DEFAULT_PROFILE,
+    PROFILES,
+    SECTION_NAMES,
+    SECTIONS,
+)
 
 #: options.contact when the params file gives none: a placeholder the cover sheet shows until a team adds its own.
 DEFAULT_CONTACT = "add the team's email address in the params file"
@@ -119,7 +127,7 @@ class Inputs(_Strict):
         None, description="Comparator list CSV (area_code, area_name) naming the peer group's councils")
     # The council's own words (docs/commentary.md; a template in templates/commentary.md).
     commentary: Path | None = Field(
-        None, description="Markdown file of the council's commentary: an introduction, a block per section, "
+        default=None, description="Markdown file of the council's commentary: an introduction, a block per section, "
                           "recommendations and next steps")
 
     @model_validator(mode="after")
@@ -152,8 +160,8 @@ class Standard(_Strict):
     """The council's own standard for the headline measure (the share of rated locations that are Good or
     Outstanding): green from `green_from` %, amber from `amber_from` % up to green, red below amber."""
 
-    green_from: float = Field(DEFAULT_GREEN_FROM, ge=0, le=100, description="Green at this share (%) or more")
-    amber_from: float = Field(DEFAULT_AMBER_FROM, ge=0, le=100,
+    green_from: float = Field(default=DEFAULT_GREEN_FROM, ge=0, le=100, description="Green at this share (%) or more")
+    amber_from: float = Field(default=DEFAULT_AMBER_FROM, ge=0, le=100,
                               description="Amber at this share (%) or more, below green; red below it")
 
     @model_validator(mode="after")
@@ -203,14 +211,14 @@ class Options(_Strict):
     trend_from: dt.date | None = Field(
         None, description="First month of the benchmark trend; default: the start of the previous period")
     # Key messages and the watch list (docs/params.md).
-    standard: Standard = Field(default_factory=Standard,
+    standard: Standard = Field(default=Standard(),
                                description="The council's standard for the share rated Good or Outstanding")
     inspection_overdue_months: int = Field(
-        DEFAULT_INSPECTION_OVERDUE_MONTHS, ge=1, le=120,
+        default=DEFAULT_INSPECTION_OVERDUE_MONTHS, ge=1, le=120,
         description="The watch list flags an inspection older than this many months at the period end")
     # The Word document (docs/outputs.md).
     reference_docx: Path | None = Field(
-        None, description="The council's Word template (.docx) for report.docx; default: carequality's own")
+        default=None, description="The council's Word template (.docx) for report.docx; default: carequality's own")
     include_inherited_ratings: bool = Field(
         True, description="Benchmarks count ratings inherited from a previous provider (default, as CQC publishes "
                           "them); false: such locations count as not yet rated")

@@ -10,10 +10,9 @@ from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    from carequality.params import check_profile
     from carequality.run.exports import ExportError, parse_formats
     from carequality.run.render import RenderError, render
-
-    from carequality.params import check_profile
 
     try:
         formats = parse_formats(args.to)

@@ -25,8 +25,8 @@ from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
 from carequality.measures import changes as periods
 from carequality.measures import compare as bm
 from carequality.measures import qa
-from carequality.measures.overview import ratings_by_category
 from carequality.measures.headline import Headline, headline, headline_from_counts
+from carequality.measures.overview import ratings_by_category
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams, Standard
 
@@ -182,7 +182,7 @@ def key_figures(model: Model, params: ReportParams) -> KeyFigures:
     standard = params.options.standard
     out = KeyFigures(council=params.council.name, period_end=params.period.end,
                      previous_end=params.period.previous.end, standard=standard,
-                     data_quality_rows=int(len(model.data_quality)), as_of=model.as_of)
+                     data_quality_rows=len(model.data_quality), as_of=model.as_of)
     if params.wants("ratings_overview"):
         out.area = area_now(model)
         out.area_status = status(out.area.percent, standard)

@@ -160,4 +160,4 @@ def watch_list(model: Model, params: ReportParams, ctx: qa.QaContext) -> pd.Data
 
 def flag_counts(watch: pd.DataFrame) -> dict[str, int]:
     """Locations on the watch list with each early warning, in FLAGS order."""
-    return {f: int(watch["flags"].map(lambda fs: f in fs).sum()) for f in FLAGS}
+    return {f: int(watch["flags"].map(lambda fs, f=f: f in fs).sum()) for f in FLAGS}

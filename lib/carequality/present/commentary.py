@@ -15,6 +15,7 @@ Headings inside a block start at level 3 (a block sits under its section's level
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +79,7 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
             name = m.group("key")
             body = []
             if not _KEY.match(name) or name not in allowed:
-                near = [a for a in allowed if a.replace("_", "")[:5] == name.lower().replace("_", "")[:5]]
+                near = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.75)
                 hint = f" (did you mean {near[0]}?)" if near else ""
                 problems.append(f"line {n}: '## {name}' is not a block of the commentary{hint}; expected a section "
                                 f"id or introduction, recommendations or next_steps (see docs/commentary.md)")

@@ -687,6 +687,7 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
     exe = pandoc()
     if not exe:
         check_formats(["docx"])
+    assert exe is not None  # check_formats raised otherwise
     try:
         default = subprocess.run([exe, "--print-default-data-file", "reference.docx"], capture_output=True,
                                  timeout=TIMEOUT_SECONDS, check=True).stdout

@@ -5,7 +5,7 @@ its numbers come from carequality.measures.<module>, its words from carequality.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ class Bullet:
     text: str
     status: str | None = None
     source: str = ""
-    numbers: dict[str, object] = field(default_factory=dict)
+    numbers: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass

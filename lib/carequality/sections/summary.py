@@ -10,7 +10,14 @@ from carequality.measures.headline import Headline
 from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.text import (
-    count_phrase, format_percent, long_date, n_of_n, names_phrase, plural, points_phrase, was_were,
+    count_phrase,
+    format_percent,
+    long_date,
+    n_of_n,
+    names_phrase,
+    plural,
+    points_phrase,
+    was_were,
 )
 from carequality.sections import Bullet, Section
 
