@@ -692,7 +692,7 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
         default = subprocess.run([exe, "--print-default-data-file", "reference.docx"], capture_output=True,
                                  timeout=TIMEOUT_SECONDS, check=True).stdout
     except (OSError, subprocess.SubprocessError) as e:
-        raise ExportError(f"pandoc (its default Word template) failed: {e}") from None
+        raise ExportError(f"pandoc (writing the DOCX) failed: its default Word template could not be read: {e}") from None
     path.write_bytes(default)
     doc = Document(str(path))
     usable = Mm(A4_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"])

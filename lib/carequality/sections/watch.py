@@ -35,7 +35,7 @@ def watch_list(model: Model, params: ReportParams) -> Section:
     end = long_date(params.period.end)
     months = params.options.inspection_overdue_months
     frame = pd.DataFrame({
-        "Location": w["location_name"].fillna("").astype(str),
+        "Location": w["location_name"].fillna("").astype(str).replace({"": "Name not known"}),
         "CQC location ID": w["location_id"],
         "Provider": w["provider_name"].fillna("").astype(str),
         "Area": w["in_area"].map({True: council, False: "Other area"}),
