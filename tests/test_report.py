@@ -66,7 +66,7 @@ def test_the_title_block_names_the_council_period_and_data_date(opened, shown):
     as_of = long_date(opened.model.as_of)
     assert "York" in html and "1 April 2025 to 31 March 2026" in html and f"CQC data as of {as_of}" in html
     assert "Example data." in html
-    assert shown[0][1]["carequality"] == {"role": "title"}
+    assert shown[0][1]["carequality"]["role"] == "title"
 
 
 def test_data_quality_lists_rows_or_says_there_are_none(opened, shown):
