@@ -12,6 +12,7 @@ from carequality.params import ReportParams
 from carequality.present.text import (
     count_phrase,
     format_percent,
+    join_words,
     long_date,
     n_of_n,
     names_phrase,
@@ -58,10 +59,10 @@ def comparison_bullet(k: m.KeyFigures) -> Bullet | None:
     own = [c for c in k.comparators if c.area_type == COUNCIL]
     if not others or not own or k.compared_on is None:
         return None
-    parts = [f"{_AREA_NAMES[c.area_type] or c.area} {_headline(c.headline)}" for c in others]
-    text = (f"Counted the same way for every area on {long_date(k.compared_on)}, {k.council} had "
-            f"{_headline(own[0].headline)} of rated locations Good or Outstanding, against "
-            f"{'; '.join(parts[:-1]) + ('; and ' if len(parts) > 1 else '') + parts[-1]}.")
+    parts = [f"{_headline(c.headline)} in {_AREA_NAMES[c.area_type] or c.area}" for c in others]
+    text = (f"Compared with other areas on {long_date(k.compared_on)}, every area counted the same way, the rated "
+            f"locations that were Good or Outstanding were {_headline(own[0].headline)} in {k.council}, "
+            f"{join_words(parts)}.")
     numbers = {c.area_type: (c.headline.good_or_outstanding, c.headline.rated) for c in k.comparators}
     return Bullet(text, None, "benchmarks", numbers)
 
