@@ -280,3 +280,55 @@ def test_each_date_out_of_bounds_is_its_own_line(tmp_path):
     data["options"] = {"latest_date": "1995-01-01"}
     found = problems(tmp_path, data)
     assert [p.split(" ")[0] for p in found] == ["period.start", "period.end"]
+
+
+# ---- the council's commentary, its standard, the watch list and the Word template (issue 12) ----------------
+def _with_commentary(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "commentary.md").write_text(text, encoding="utf-8")
+    data = good()
+    data["inputs"]["commentary"] = "commentary.md"
+    return write(tmp_path, data)
+
+
+def test_a_commentary_block_of_an_unknown_key_is_a_params_error_naming_the_key_and_the_line(tmp_path):
+    path = _with_commentary(tmp_path, "## introduction\nHello.\n\n## rating_chnages\nText.\n")
+    with pytest.raises(ParamsError) as e:
+        load_params(path)
+    assert e.value.file.endswith("commentary.md")
+    assert e.value.problems[0].startswith("line 4: '## rating_chnages' is not a block")
+    assert "did you mean rating_changes" in e.value.problems[0]
+
+
+def test_a_valid_commentary_file_passes(tmp_path):
+    p = load_params(_with_commentary(tmp_path, "## introduction\nHello.\n## recommendations\n1. Note it.\n"))
+    assert p.path(p.inputs.commentary).is_file()
+
+
+def test_carequality_check_refuses_a_bad_commentary_with_exit_code_2(tmp_path, capsys):
+    from carequality.cli import main
+
+    path = _with_commentary(tmp_path, "## introdution\nHello.\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "line 1: '## introdution' is not a block" in err and "Traceback" not in err
+
+
+def test_the_standard_defaults_and_its_order(tmp_path):
+    p = load_params(write(tmp_path, good()))
+    assert (p.options.standard.green_from, p.options.standard.amber_from) == (80.0, 70.0)
+    assert p.options.inspection_overdue_months == 30
+    data = good() | {"options": {"standard": {"green_from": 60, "amber_from": 75}}}
+    assert any("amber_from 75 is above green_from 60" in x for x in problems(tmp_path, data))
+
+
+def test_a_missing_word_template_is_named(tmp_path):
+    data = good() | {"options": {"reference_docx": "council.docx"}}
+    assert any(x.startswith("options.reference_docx: file not found") for x in problems(tmp_path, data))
+
+
+def test_an_unknown_profile_names_the_profiles():
+    from carequality.params import check_profile
+
+    assert check_profile("summary") == "summary"
+    with pytest.raises(ValueError, match="expected one of full, summary"):
+        check_profile("councillors")

@@ -54,9 +54,10 @@ def test_appendix_tables_wait_for_the_data_appendix(opened, shown):
     r.show(compare.benchmarks)
     ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
     assert "trend_good_outstanding" not in ids
+    before = len(ids)
     r.appendix_tables()
     ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
-    assert ids[-1] == "trend_good_outstanding"
+    assert "trend_good_outstanding" in ids[before:]
 
 
 def test_the_title_block_names_the_council_period_and_data_date(opened, shown):

@@ -16,7 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from carequality.councils import Council, council_by_code, slugify
 from carequality.errors import ParamsError
-from carequality.registry import BY_NAME, CQC_LATEST, SECTION_NAMES, SECTIONS
+from carequality.present.commentary import read_commentary
+from carequality.registry import (
+    BY_NAME,
+    COMMENTARY_BLOCKS,
+    CQC_LATEST,
+    DEFAULT_PROFILE,
+    PROFILES,
+    SECTION_NAMES,
+    SECTIONS,
+)
 
 #: options.contact when the params file gives none: a placeholder the cover sheet shows until a team adds its own.
 DEFAULT_CONTACT = "add the team's email address in the params file"
@@ -146,6 +155,10 @@ class Inputs(_Strict):
         None, description="LG Inform-style CSV export (area_code, area_name, period, indicator, measure, unit, value)")
     peer_group: Path | None = Field(
         None, description="Comparator list CSV (area_code, area_name) naming the peer group's councils")
+    # The council's own words (docs/commentary.md; a template in templates/commentary.md).
+    commentary: Path | None = Field(
+        default=None, description="Markdown file of the council's commentary: an introduction, a block per section, "
+                          "recommendations and next steps")
 
     @model_validator(mode="after")
     def _companions(self) -> Inputs:
@@ -161,6 +174,31 @@ class Inputs(_Strict):
             problems.append("theme_offers is given but inspection_themes is not; expected both")
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+
+#: The council's standard for the share of locations rated Good or Outstanding, when params set none: green at 80%
+#: or more, amber from 70% up to 80%, red below 70% (docs/params.md).
+DEFAULT_GREEN_FROM = 80.0
+DEFAULT_AMBER_FROM = 70.0
+#: An inspection older than this many months at the period end is overdue on the watch list, when params set none:
+#: 30 months, the longest CQC used to leave a service rated Good before inspecting it again.
+DEFAULT_INSPECTION_OVERDUE_MONTHS = 30
+
+
+class Standard(_Strict):
+    """The council's own standard for the headline measure (the share of rated locations that are Good or
+    Outstanding): green from `green_from` %, amber from `amber_from` % up to green, red below amber."""
+
+    green_from: float = Field(default=DEFAULT_GREEN_FROM, ge=0, le=100, description="Green at this share (%) or more")
+    amber_from: float = Field(default=DEFAULT_AMBER_FROM, ge=0, le=100,
+                              description="Amber at this share (%) or more, below green; red below it")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Standard:
+        if self.amber_from > self.green_from:
+            raise ValueError(f"amber_from {self.amber_from:g} is above green_from {self.green_from:g}; expected amber "
+                             "at or below green")
         return self
 
 
@@ -203,6 +241,15 @@ class Options(_Strict):
         (), description="ONS codes of the peer group's councils (or name a comparator list in inputs.peer_group)")
     trend_from: dt.date | None = Field(
         None, description="First month of the benchmark trend; default: the start of the previous period")
+    # Key messages and the watch list (docs/params.md).
+    standard: Standard = Field(default=Standard(),
+                               description="The council's standard for the share rated Good or Outstanding")
+    inspection_overdue_months: int = Field(
+        default=DEFAULT_INSPECTION_OVERDUE_MONTHS, ge=1, le=120,
+        description="The watch list flags an inspection older than this many months at the period end")
+    # The Word document (docs/outputs.md).
+    reference_docx: Path | None = Field(
+        default=None, description="The council's Word template (.docx) for report.docx; default: carequality's own")
     include_inherited_ratings: bool = Field(
         True, description="Benchmarks count ratings inherited from a previous provider (default, as CQC publishes "
                           "them); false: such locations count as not yet rated")
@@ -514,9 +561,25 @@ def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportP
         if not found:
             what = "folder" if name in FOLDER_INPUTS else "file"
             problems.append(f"inputs.{name}: {what} not found: {path}")
+    ref = params.options.reference_docx
+    if ref is not None and not params.path(ref).is_file():
+        problems.append(f"options.reference_docx: file not found: {params.path(ref)}")
     if problems:
         raise ParamsError(source, problems)
+    if params.inputs.commentary is not None:
+        path = params.path(params.inputs.commentary)
+        _, bad = read_commentary(path, COMMENTARY_BLOCKS)
+        if bad:
+            raise ParamsError(path, bad)
     return params
+
+
+def check_profile(profile: str) -> str:
+    """A render profile (`carequality render --profile`): 'full' or 'summary'; ValueError naming the choices."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)} "
+                         f"(default {DEFAULT_PROFILE})")
+    return profile
 
 
 def load_params(path: str | Path) -> ReportParams:

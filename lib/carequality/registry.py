@@ -22,13 +22,24 @@ CQC_HISTORY: tuple[str, ...] = ("cqc_api", "cqc_snapshots")
 Need = str | tuple[str, ...]
 
 
+#: The two audiences one params file serves (`carequality render --profile`): the committee paper (key messages,
+#: the main sections and the council's commentary) and the full report with every section and the annexes.
+PROFILES: tuple[str, ...] = ("full", "summary")
+DEFAULT_PROFILE = "full"
+
+
 @dataclass(frozen=True)
 class SectionSpec:
-    """One report section: its name (also its function's name), its module in carequality.sections, what it needs."""
+    """One report section: its name (also its function's name), its module in carequality.sections, what it needs,
+    whether the committee paper (the summary profile) shows it, whether it is an annex (printed on landscape pages
+    after the body) and whether it lists locations one by one (left out of a published report: docs/outputs.md)."""
 
     name: str
     module: str
     needs: tuple[Need, ...]
+    summary: bool = False
+    annex: bool = False
+    per_location: bool = False
 
     def unmet(self, given: set[str]) -> list[tuple[str, ...]]:
         """The needs that none of the `given` inputs meets, each as the names any one of which would do."""
@@ -40,35 +51,50 @@ class SectionSpec:
         return out
 
 
-def _s(name: str, module: str, *needs: Need) -> SectionSpec:
-    return SectionSpec(name, module, tuple(needs))
+    def in_profile(self, profile: str) -> bool:
+        """Whether a render of `profile` shows this section (the full profile shows every one)."""
+        return profile == "full" or (profile == "summary" and self.summary)
+
+
+def _s(name: str, module: str, *needs: Need, summary: bool = False, annex: bool = False,
+       per_location: bool = False) -> SectionSpec:
+    return SectionSpec(name, module, tuple(needs), summary=summary, annex=annex, per_location=per_location)
 
 
 #: Every section, in report order.
 SECTIONS: tuple[SectionSpec, ...] = (
-    _s("market_overview", "overview", CQC_LATEST),
-    _s("commissioned_market", "qa", CQC_LATEST, "commissioned_services"),
-    _s("ratings_overview", "overview", CQC_LATEST),
+    # The key messages open the report: generated bullets from the sections below (sections/summary.py).
+    _s("key_messages", "summary", CQC_LATEST, summary=True),
+    _s("market_overview", "overview", CQC_LATEST, summary=True),
+    _s("commissioned_market", "qa", CQC_LATEST, "commissioned_services", summary=True),
+    _s("ratings_overview", "overview", CQC_LATEST, summary=True),
     _s("key_question_ratings", "overview", CQC_LATEST),
-    _s("commissioned_by_rating", "qa", CQC_LATEST, "commissioned_services"),
+    _s("commissioned_by_rating", "qa", CQC_LATEST, "commissioned_services", summary=True),
     _s("commissioned_by_service_type", "qa", CQC_LATEST, "commissioned_services"),
     _s("ratings_vs_baseline", "qa", CQC_LATEST, "commissioned_services"),
     _s("inspections_in_period", "changes", CQC_HISTORY),
-    _s("rating_changes", "changes", CQC_HISTORY),
+    _s("rating_changes", "changes", CQC_HISTORY, summary=True),
     _s("registrations_in_period", "changes", CQC_HISTORY),
     _s("deregistrations_in_period", "changes", CQC_HISTORY),
     _s("not_inspected_since", "changes", CQC_HISTORY),
-    _s("high_risk_in_area", "qa", CQC_LATEST, "risk_register"),
-    _s("high_risk_out_of_area", "qa", CQC_LATEST, "risk_register"),
+    _s("high_risk_in_area", "qa", CQC_LATEST, "risk_register", summary=True),
+    _s("high_risk_out_of_area", "qa", CQC_LATEST, "risk_register", summary=True),
     _s("risk_levels", "qa", CQC_LATEST, "risk_register"),
-    _s("qa_activity", "qa", CQC_LATEST, "qa_visits"),
+    # The live status list for placement teams (Rutland 2.6.4; Coventry 3.10): also written as watch_list.xlsx.
+    _s("watch_list", "watch", CQC_LATEST, ("commissioned_services", "risk_register"), per_location=True),
+    _s("qa_activity", "qa", CQC_LATEST, "qa_visits", summary=True),
     _s("inspection_themes", "qa", CQC_LATEST, "inspection_themes"),
-    _s("benchmarks", "compare", CQC_LATEST, ("area_ratings_by_month", *CQC_HISTORY)),
-    _s("external_benchmarks", "compare", "external_benchmark"),
+    _s("benchmarks", "compare", CQC_LATEST, ("area_ratings_by_month", *CQC_HISTORY), summary=True),
+    _s("external_benchmarks", "compare", "external_benchmark", summary=True),
     _s("benchmarks_method", "compare", ("area_ratings_by_month", *CQC_HISTORY, "external_benchmark")),
-    # Appendices, after the data-quality and method notes.
-    _s("location_ratings_appendix", "overview", CQC_LATEST),
-    _s("key_question_ratings_at_dates", "changes", CQC_HISTORY),
+    # Appendices, after the data-quality and method notes: printed on landscape pages, in the full report only.
+    _s("location_ratings_appendix", "overview", CQC_LATEST, annex=True, per_location=True),
+    _s("key_question_ratings_at_dates", "changes", CQC_HISTORY, annex=True),
 )
 SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS)
 BY_NAME: dict[str, SectionSpec] = {s.name: s for s in SECTIONS}
+#: The blocks of the council's commentary file (docs/commentary.md): every section, the report's own data-quality
+#: and method sections, and three blocks of the council's own: an introduction (after the key messages), and
+#: recommendations and next steps (at the end of the body).
+REPORT_BLOCKS: tuple[str, ...] = ("data_quality", "method")
+COMMENTARY_BLOCKS: tuple[str, ...] = ("introduction", *SECTION_NAMES, *REPORT_BLOCKS, "recommendations", "next_steps")

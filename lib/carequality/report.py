@@ -15,14 +15,21 @@ from pathlib import Path
 from IPython.display import display
 
 from carequality import __version__
-from carequality.present.figures import FIGURE_MIME, Figure
+from carequality.measures.headline import DIGITS
 from carequality.model.build import Model, build_model
-from carequality.params import ReportParams, load_params
-from carequality.sections import Section
+from carequality.params import ReportParams, check_profile, load_params
+from carequality.present.commentary import Commentary, read_commentary
+from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import long_date
+from carequality.present.text import long_date, status_label
+from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
+from carequality.sections import Section
 
 HEADING_META = "carequality"
+#: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
+PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
+#: The blocks of the council's commentary that are sections of their own, with their headings.
+OWN_BLOCKS = {"introduction": "Introduction", "recommendations": "Recommendations", "next_steps": "Next steps"}
 
 
 @dataclass
@@ -32,8 +39,26 @@ class Report:
     tables_shown: int = 0
     figures_shown: int = 0
     shown: list[str] = field(default_factory=list)
-    #: Long tables that sections send to the data appendix, shown by appendix_tables() at the end.
+    #: Long tables that sections send to the data appendix, and tables too wide for a portrait page: shown by
+    #: appendix_tables() at the end, on landscape pages.
     deferred: list[Table] = field(default_factory=list)
+    #: "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
+    profile: str = DEFAULT_PROFILE
+    #: The council's own words (inputs.commentary), by block.
+    commentary: Commentary = field(default_factory=Commentary)
+    #: While True, every output is printed on landscape pages (an annex).
+    landscape: bool = False
+
+    @property
+    def publication(self) -> bool:
+        return self.params.options.mode == "publication"
+
+    def _meta(self, **extra: object) -> dict:
+        """The carequality metadata of an output: what the caller gives, and landscape while in an annex."""
+        meta = dict(extra)
+        if self.landscape:
+            meta["landscape"] = True
+        return {HEADING_META: meta} if meta else {}
 
     # -- blocks ----------------------------------------------------------------------------
     def title_block(self) -> None:
@@ -62,31 +87,91 @@ class Report:
         return ""
 
     def show(self, section_fn: Callable[[Model, ReportParams], Section]) -> Section | None:
-        """Build a section if params include it, and display its heading, sentences, tables and figures."""
+        """Build a section if params include it and the profile shows it (a per-location list is left out of a
+        published report), and display its heading, the council's words for it, sentences, tables and figures."""
         name = section_fn.__name__
+        spec = BY_NAME.get(name)
         if not self.params.wants(name):
             return None
+        if spec is not None and (not spec.in_profile(self.profile) or (self.publication and spec.per_location)):
+            return None
         section = section_fn(self.model, self.params)
-        self.display_section(section)
+        if spec is not None and spec.annex:
+            self.landscape = True
+            try:
+                self.display_section(section, defer=False)
+            finally:
+                self.landscape = False
+        else:
+            self.display_section(section, lead=name == "key_messages")
         return section
 
-    def display_section(self, section: Section, *, defer: bool = True) -> None:
+    def _display(self, data: dict, **meta: object) -> None:
+        display(data, metadata=self._meta(**meta), raw=True)
+
+    def _heading(self, anchor: str, title: str, **meta: object) -> None:
+        self._display({"text/html": f'<h2 id="{html.escape(anchor)}">{html.escape(title)}</h2>', "text/plain": title},
+                      heading=title, anchor=anchor, **meta)
+
+    def _commentary(self, key: str, **meta: object) -> bool:
+        """The council's words for `key` (sanitised HTML), if the commentary file has any."""
+        block = self.commentary.html(key)
+        if block:
+            self._display({"text/html": f'<div class="cq-commentary">{block}</div>',
+                           "text/plain": self.commentary.blocks.get(key, "")}, role="commentary", **meta)
+        return bool(block)
+
+    def display_section(self, section: Section, *, defer: bool = True, lead: bool = False) -> None:
         self.shown.append(section.id)
-        heading = f'<h2 id="section-{html.escape(section.id)}">{html.escape(section.title)}</h2>'
-        display(
-            {"text/html": heading, "text/plain": section.title},
-            metadata={HEADING_META: {"heading": section.title, "anchor": f"section-{section.id}"}},
-            raw=True,
-        )
+        meta = {"lead": True} if lead else {}
+        self._heading(f"section-{section.id}", section.title, **meta)
+        self._commentary(section.id, **meta)
+        tables, notes = [], []
+        for t in section.tables:
+            if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
+                notes.append(f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
+                             "published version of this report, so that no service can be identified.")
+            elif t.appendix and defer:
+                self.deferred.append(t)
+            elif t.wide and defer and not self.landscape:
+                self.deferred.append(t)
+                where = ("in the annex at the end of this report, and in its spreadsheet" if self.profile == "full"
+                         else "in the full version of this report and its spreadsheet")
+                notes.append(f"The table \u201c{t.caption}\u201d is too wide for this page: it is {where}.")
+            else:
+                tables.append(t)
         for p in section.paragraphs:
-            display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, raw=True)
+            self._display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, **meta)
+        if section.bullets:
+            items = []
+            for b in section.bullets:
+                badge = (f'<strong class="cq-status cq-status-{html.escape(b.status)}">{html.escape(status_label(b.status))}'
+                         "</strong> " if b.status else "")
+                items.append(f"<li>{badge}{html.escape(b.text)}</li>")
+            plain = "\n".join(f"- {status_label(b.status) + ': ' if b.status else ''}{b.text}" for b in section.bullets)
+            self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
         for f in section.figures:
             self.display_figure(f)
-        for t in section.tables:
-            if t.appendix and defer:
-                self.deferred.append(t)
-            else:
-                self.display_table(t)
+        for t in tables:
+            self.display_table(t)
+        for n in notes:
+            self._display({"text/html": f'<p class="cq-pointer">{html.escape(n)}</p>', "text/plain": n}, **meta)
+
+    def introduction(self) -> None:
+        """The council's introduction (its commentary's `introduction` block), after the key messages."""
+        self._own_block("introduction")
+
+    def closing(self) -> None:
+        """The council's recommendations and next steps, at the end of the report's body."""
+        self._own_block("recommendations")
+        self._own_block("next_steps")
+
+    def _own_block(self, key: str) -> None:
+        if not self.commentary.html(key):
+            return
+        self.shown.append(key)
+        self._heading(f"section-{key}", OWN_BLOCKS[key])
+        self._commentary(key)
 
     def display_figure(self, figure: Figure) -> None:
         """A chart as PNG with its alt text and numbered caption; its data rides along under FIGURE_MIME so the
@@ -97,7 +182,7 @@ class Report:
             {"image/png": figure.png_base64(), "text/plain": caption,
              FIGURE_MIME: {**figure.to_json(), "number": self.figures_shown}},
             metadata={"image/png": {"alt": figure.alt, "caption": caption, "width": figure.width,
-                                    "height": figure.height}},
+                                    "height": figure.height}, **self._meta()},
             raw=True,
         )
 
@@ -107,17 +192,24 @@ class Report:
         display(
             {"text/html": table.to_html(number=n), "text/plain": table.to_text(),
              TABLE_MIME: {**table.to_json(), "number": n}},
-            raw=True,
+            metadata=self._meta(), raw=True,
         )
 
     def appendix_tables(self) -> None:
-        """The long reference tables the sections deferred (for example monthly series behind a chart)."""
-        if not self.deferred:
-            return
-        paras = ["These tables hold the full series behind the charts and comparisons above; each is also written "
-                 "as a CSV file beside the report."]
+        """The tables the sections deferred: long reference tables (the monthly series behind a chart) and tables
+        too wide for a portrait page, printed on landscape pages. The summary profile has no annex."""
         tables, self.deferred = self.deferred, []
-        self.display_section(Section("appendix_data", "Appendix: data behind the charts", paras, tables), defer=False)
+        if not tables or self.profile != "full":
+            return
+        paras = ["These tables are too wide or too long for the body of the report: the series behind the charts, "
+                 "and the comparisons across many columns. Each is also in the spreadsheet and in a CSV file beside "
+                 "the report."]
+        self.landscape = True
+        try:
+            self.display_section(Section("appendix_data", "Appendix: wide tables and data behind the charts", paras,
+                                         tables), defer=False)
+        finally:
+            self.landscape = False
 
     def data_quality(self) -> None:
         """List rows the report could not use as they are; say so plainly when there are none."""
@@ -132,6 +224,8 @@ class Report:
             )
         tables = []
         if len(dq):
+            if self.publication:  # a location id joins to CQC's public directory, which names the service
+                dq = dq.drop(columns="location_id")
             frame = dq.rename(columns={"file": "File", "row": "Row", "location_id": "CQC location ID", "issue": "Issue"})
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
             paras.append(f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect.")
@@ -147,11 +241,21 @@ class Report:
             f"Built with carequality {__version__} from: {inputs}.",
             "Locations counted are those CQC lists as adult social care ('Social Care Org') in the council area, "
             "named by CQC's 'Location Local Authority'. Each location is counted once.",
+            "The headline measure is the share of locations with a CQC rating (Outstanding, Good, Requires "
+            "improvement or Inadequate) that are rated Good or Outstanding, written as the number of such locations "
+            f"of the number rated, with the share. Shares are rounded to {DIGITS} decimal place, halves rounded away "
+            "from zero (so 12.25% is written 12.3%); a change in a share is given in percentage points, worked out "
+            "before rounding.",
         ]
         self.display_section(Section("method", "Method and sources", paras))
 
 
-def open_report(params_file: str | Path) -> Report:
-    """Validate params, load the model, and return the Report the notebook's cells use."""
+def open_report(params_file: str | Path, profile: str = DEFAULT_PROFILE) -> Report:
+    """Validate params (and the profile: registry.PROFILES), load the model and the council's commentary, and return
+    the Report the notebook's cells use."""
     params = load_params(params_file)
-    return Report(params=params, model=build_model(params))
+    check_profile(profile)
+    commentary = Commentary()
+    if params.inputs.commentary is not None:
+        commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)  # checked by params
+    return Report(params=params, model=build_model(params), profile=profile, commentary=commentary)

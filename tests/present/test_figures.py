@@ -88,9 +88,10 @@ def test_trend_chart(trend):
     # The numbers in the alt text are the table's: York residential 82.2% in January and 66.7% in March.
     assert "York 82.2% in Jan 2024 and 66.7% in Mar 2024" in fig.alt
     assert "Peer group 77.3% in Jan 2024 and 74.5% in Mar 2024" in fig.alt  # (105 + 52) / (140 + 63), …
-    assert "Missing where the inputs do not cover the area or month: Peer group" in fig.alt
-    # Chart data: every plotted area × month × category, missing months kept as blanks.
-    assert len(fig.data.frame) == len(MONTHS) * 3 * 2
+    assert "Missing where the inputs do not cover the area or month:" in fig.alt and "Peer group (" in fig.alt
+    # Chart data: every plotted area (the council, its region, the peer group, England) × month × category,
+    # missing months kept as blanks.
+    assert len(fig.data.frame) == len(MONTHS) * 4 * 2
     feb_peers = fig.data.frame[(fig.data.frame["Month"] == "Feb 2024") & (fig.data.frame["Area"] == "Peer group")]
     assert feb_peers["% Good or Outstanding"].isna().all() and (feb_peers["Note"] != "").all()
 
@@ -98,7 +99,7 @@ def test_trend_chart(trend):
 def test_trend_lines_differ_by_style_and_marker_and_leave_gaps(trend):
     mpl = fg.draw_trend(trend)
     lines = [l for l in mpl.axes[0].get_lines() if len(l.get_xdata()) == len(MONTHS)]
-    assert len({(l.get_linestyle(), l.get_marker()) for l in lines}) == len(lines) == 3
+    assert len({(l.get_linestyle(), l.get_marker()) for l in lines}) == len(lines) == 4
     peers = next(l for l in lines if l.get_label() == "Peer group")
     y = list(peers.get_ydata())
     assert y[1] != y[1] and y[0] == pytest.approx(77.3)  # February missing: a gap (NaN), never 0
@@ -189,11 +190,11 @@ def test_example_report_shows_the_charts_with_alt_text_and_writes_their_data(exa
             rows = list(csv.reader(f))
         assert len(rows) > 2 and f"figures/{fid}.csv" in manifest["figures"]
     assert (out / "tables" / "trend_good_outstanding.csv").exists()
-    # The example compares York with a generated England and peer group, every month present.
+    # The example compares York with a generated region, England and peer group, every month present.
     with open(out / "figures" / "trend_good_outstanding.csv", encoding="utf-8") as f:
         data = list(csv.DictReader(f))
     areas = {r["Area"] for r in data}
-    assert areas == {"York", "Peer group", "England"}
+    assert areas == {"York", "Yorkshire and The Humber", "Peer group", "England"}
     assert all(r["% Good or Outstanding"] for r in data)
 
 

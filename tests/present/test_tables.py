@@ -58,3 +58,24 @@ def test_neutralise_prefixes_only_formula_starts():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown formats"):
         Table("t", "c", pd.DataFrame({"a": [1]}), formats={"a": "money"})
+
+
+# ---- print layout (issue 12) ---------------------------------------------------------------------------------
+def test_ids_dates_ratings_and_numbers_never_break_across_lines():
+    frame = pd.DataFrame({"Location": ["Oak House care home"], "CQC location ID": ["1-117886088"],
+                          "Rating": ["Requires improvement"], "Published": [pd.Timestamp("2025-03-03")],
+                          "Beds": [12]})
+    html = Table("t", "Caption", frame).to_html()
+    assert '<th scope="row" class="txt">Oak House care home</th>' in html  # a name may wrap
+    assert '<td class="txt nw">1-117886088</td>' in html
+    assert '<td class="txt nw">Requires improvement</td>' in html
+    assert '<td class="txt nw">3 Mar 2025</td>' in html
+    assert '<td class="num">12</td>' in html
+
+
+def test_a_table_too_wide_for_a_portrait_page_is_marked_wide():
+    narrow = Table("n", "Narrow", pd.DataFrame({"Area": ["York"], "Locations": [104]}))
+    assert not narrow.wide and narrow.min_chars() == len("Locations") + 2 + len("Area") + 2
+    cols = {f"Column {i}": ["Requires improvement"] for i in range(6)}
+    wide = Table("w", "Wide", pd.DataFrame(cols))
+    assert wide.min_chars() == 6 * (len("Requires improvement") + 2) and wide.wide

@@ -106,9 +106,9 @@ class Page(HTMLParser):
 def test_every_format_is_written_with_the_manifest(rendered):
     names = {p.name for p in rendered.out_dir.iterdir()}
     assert {"report.html", "report.pdf", "report.xlsx", "report.ods", "report.docx", "manifest.json", "tables"} <= names
-    assert set(rendered.outputs) == set(ALL_FORMATS)
+    assert set(rendered.outputs) == {*ALL_FORMATS, "watch_list"}  # the example has a watch list: watch_list.xlsx
     manifest = json.loads(rendered.manifest.read_text(encoding="utf-8"))
-    assert manifest["outputs"] == [f"report.{f}" for f in ALL_FORMATS]
+    assert manifest["outputs"] == [f"report.{f}" for f in ALL_FORMATS] + ["watch_list.xlsx"]
     assert not [p for p in rendered.out_dir.parent.iterdir() if ".tmp-" in p.name]
 
 
@@ -235,7 +235,10 @@ def test_pdf_is_tagged_a4_with_title_and_page_one_rasterised(rendered):
     assert pages >= 3
     sizes = re.findall(r"^Page\s+\d+ size:\s+(.*)$", _pdfinfo(pdf, "-f", "1", "-l", str(pages)), re.M)
     assert len(sizes) == pages and all(s.endswith("(A4)") for s in sizes), sizes
-    assert all(s.startswith("594.96 x 841.92") for s in sizes)  # portrait
+    # The body is portrait; the annexes at the end (tables too wide for a portrait page) are landscape.
+    shape = "".join("P" if s.startswith("594.96 x 841.92") else "L" if s.startswith("841.92 x 594.96") else "?"
+                    for s in sizes)
+    assert re.fullmatch(r"P+L+P*", shape), shape  # one switch to landscape, and back for the provenance
     raw = pdf.read_bytes()
     assert b"/Lang (en-GB)" in raw and b"/StructTreeRoot" in raw and b"/Outlines" in raw  # language, tags, bookmarks
     # Figures at print resolution: every image at 150 pixels per inch or more.
@@ -258,7 +261,7 @@ def test_pdf_every_page_has_running_header_marking_and_page_x_of_y(rendered):
         assert f"Page {n} of {pages}" in text
         assert text.count("OFFICIAL") >= 2, n  # top and bottom
         assert RUNNING_HEADER in text, n
-    assert "The care market" in _page_text(pdf, 1)
+    assert "Key messages" in _page_text(pdf, 1)
 
 
 def test_pdf_never_splits_a_table_row_across_pages(rendered, tables):
@@ -271,6 +274,9 @@ def test_pdf_never_splits_a_table_row_across_pages(rendered, tables):
     flat = {n: " ".join(t.split()) for n, t in texts.items()}
     first = next(n for n in flat if " ".join(appendix["caption"].split()[:8]) in flat[n])
     last = next(n for n in flat if n >= first and " ".join(appendix["footnotes"][0].split()[:6]) in flat[n])
+    # The appendix's last page may go on with the next table, which lists the same locations: cut it there.
+    end = texts[last].find(appendix["footnotes"][0].split()[0] + " " + appendix["footnotes"][0].split()[1])
+    texts[last] = texts[last][:end] if end >= 0 else texts[last]
     expected: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
     for row in appendix["rows"]:
         where = [n for n in range(first, last + 1)

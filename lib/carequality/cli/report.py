@@ -10,17 +10,19 @@ from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
+    from carequality.params import check_profile
     from carequality.run.exports import ExportError, parse_formats
     from carequality.run.render import RenderError, render
 
     try:
         formats = parse_formats(args.to)
+        check_profile(args.profile)
     except ValueError as e:
         print(f"carequality render: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"Rendering {args.params} …", file=sys.stderr)
     try:
-        result = render(args.params, args.out, progress=not args.quiet, formats=formats)
+        result = render(args.params, args.out, progress=not args.quiet, formats=formats, profile=args.profile)
     except RenderError as e:
         where = f"\nThe failed notebook is kept at {e.notebook}" if e.notebook else ""
         print(f"carequality render: {e}{where}", file=sys.stderr)
@@ -83,6 +85,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     p.add_argument("--to", default="html",
                    help="formats, comma separated, from html,pdf,xlsx,ods,docx (default: html; HTML is always written)")
+    p.add_argument("--profile", default="full",
+                   help="full (default): every section and the annexes; summary: the committee paper (key messages, "
+                        "the main sections and the council's commentary)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_render)
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from carequality.examples.api import write_api_example
+from carequality.examples.commentary import write_commentary_example
 from carequality.examples.national import write_national_example
 from carequality.examples.ratings import example_rows, write_ratings_example
 from carequality.examples.records import write_example_records
 
 
 def write_example(out: Path) -> list[Path]:
-    """Write the example ratings file, its API history, the council's QA records and the national counts."""
+    """Write the example ratings file, its API history, the council's QA records, the national counts and the
+    council's commentary."""
     path = write_ratings_example(out)
     api = write_api_example(out / "cqc_api", example_rows())
-    return [path, *api, *write_example_records(out), *write_national_example(out)]
+    return [path, *api, *write_example_records(out), *write_national_example(out), write_commentary_example(out)]

@@ -19,7 +19,7 @@ from carequality.sources.cache import load_ratings
 from carequality.sources.council_records import CouncilRecords
 from carequality.sources.frames import History
 from carequality.sources.lginform import ExternalSeries
-from carequality.sources.provenance import InputFile
+from carequality.sources.provenance import InputFile, sha256_of
 from carequality.sources.ratings_file import RatingsFile
 
 
@@ -105,6 +105,10 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
         if len(hdq):
             both = pd.concat([model.data_quality, hdq], ignore_index=True) if len(model.data_quality) else hdq
             model.data_quality = both.astype({"row": object}).drop_duplicates().reset_index(drop=True)
+    if params.inputs.commentary is not None:  # the council's own words (docs/commentary.md): listed for provenance
+        path = params.path(params.inputs.commentary)
+        model.inputs.append(InputFile(name="commentary", path=path, sha256=sha256_of(path), as_of=None,
+                                      note="the council's commentary"))
     return add_council_records(model, params)
 
 

@@ -174,7 +174,7 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
 
 
 # ---- trend lines -------------------------------------------------------------------------------------------
-TREND_AREAS = (COUNCIL, PEERS, ENGLAND)
+TREND_AREAS = (COUNCIL, REGION, PEERS, ENGLAND)
 
 
 def trend_chart(trend: pd.DataFrame, *, figure_id: str = "trend_good_outstanding",

@@ -11,15 +11,25 @@ import datetime as dt
 import html
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Literal, cast, get_args
 
 import pandas as pd
 
+from carequality import vocab
+
 TABLE_MIME = "application/vnd.carequality.table+json"
 Format = Literal["text", "int", "percent", "date", "link"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: About how many characters of a table's type fit across an A4 portrait page (180 mm at 8.7 pt), counting two a
+#: column for its padding. A table whose narrowest layout needs more is printed on the landscape annex pages.
+PORTRAIT_CHARS = 112
+#: Text cells of one word up to this long (a location id, a reference) are never broken across lines, nor are
+#: rating words ("Requires improvement") and months ("Aug 2025").
+NOWRAP_CHARS = 24
+_MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")
 
 
 @dataclass
@@ -55,6 +65,26 @@ class Table:
     @property
     def columns(self) -> list[str]:
         return [c for c in self.frame.columns if c not in set(self.links.values())]
+
+    # ---- print width ------------------------------------------------------------------
+    def min_chars(self) -> int:
+        """The narrowest the table can be printed, in characters: per column, the longest word of its header and of
+        its cells (a whole cell where it must not break: dates, ids, numbers), plus two for the padding."""
+        total = 0
+        frame = self.frame.reset_index(drop=True)
+        for c in self.columns:
+            f = self.fmt(c)
+            widest = max((len(w) for w in str(c).split()), default=0)
+            for v in frame[c]:
+                text = format_cell(v, f)
+                widest = max(widest, len(text) if nowrap(text, f) else max((len(w) for w in text.split()), default=0))
+            total += widest + 2
+        return total
+
+    @property
+    def wide(self) -> bool:
+        """Too wide for an A4 portrait page (PORTRAIT_CHARS): the report prints it on a landscape annex page."""
+        return self.min_chars() > PORTRAIT_CHARS
 
     # ---- data -------------------------------------------------------------------------
     def records(self) -> list[list[object]]:
@@ -93,7 +123,7 @@ class Table:
             for j, c in enumerate(self.columns):
                 f = self.fmt(c)
                 text = format_cell(frame.at[i, c], f)
-                cls = "num" if f in ("int", "percent") else "txt"
+                cls = "num" if f in ("int", "percent") else "txt nw" if nowrap(text, f) else "txt"
                 if f == "link" and c in self.links and isinstance(frame.at[i, self.links[c]], str) and frame.at[i, self.links[c]]:
                     url = frame.at[i, self.links[c]]
                     cell = f'<a href="{html.escape(_safe_url(url))}">{html.escape(text)}</a>'
@@ -116,6 +146,16 @@ class Table:
         for c in frame.columns:
             frame[c] = [format_cell(v, self.fmt(c)) for v in frame[c]]
         return f"{self.caption}\n{frame.to_string(index=False)}"
+
+
+def nowrap(text: str, f: Format) -> bool:
+    """A cell that must not break across lines: a number, a date, a rating, a month, or one word (an id, a
+    reference) of up to NOWRAP_CHARS characters."""
+    if f in ("int", "percent", "date"):
+        return True
+    if text in vocab.RATINGS or _MONTH.match(text):
+        return True
+    return 0 < len(text) <= NOWRAP_CHARS and not any(ch.isspace() for ch in text)
 
 
 def _safe_url(url: str) -> str:

@@ -66,3 +66,48 @@ def join_words(items: list[str]) -> str:
 def month_label(month: str) -> str:
     """'2025-03' → 'Mar 2025'."""
     return pd.Period(month, freq="M").strftime("%b %Y")
+
+
+def n_of_n(n: int, total: int, share: float | None) -> str:
+    """The headline measure as the report always writes it: '82 of 102 (80.4%)'; 'none of 0' has no share."""
+    if share is None:
+        return f"{n:,} of {total:,}"
+    return f"{n:,} of {total:,} ({format_percent(share)})"
+
+
+def points_phrase(points: float | None) -> str:
+    """A change of a share: 'up 1.2 percentage points', 'down 0.4 percentage points' or 'unchanged'."""
+    if points is None:
+        return "no figure"
+    if points == 0:
+        return "unchanged"
+    word = "percentage point" if abs(points) == 1 else "percentage points"
+    return f"{'up' if points > 0 else 'down'} {abs(points):.1f} {word}"
+
+
+def count_phrase(n: int, singular: str, plural_form: str | None = None, *, zero: str = "no") -> str:
+    """'no locations', '1 location', '3 locations': natural zero and singular."""
+    if n == 0:
+        return f"{zero} {plural_form or singular + 's'}"
+    return plural(n, singular, plural_form)
+
+
+#: A status against the council's standard, never by colour alone: a shape and a word as well.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "green": ("●", "Green"),
+    "amber": ("▲", "Amber"),
+    "red": ("■", "Red"),
+}
+
+
+def status_label(status: str) -> str:
+    """'● Green', '▲ Amber' or '■ Red'."""
+    symbol, word = STATUS_LABELS[status]
+    return f"{symbol} {word}"
+
+
+def names_phrase(names: list[str], limit: int = 5) -> str:
+    """'A, B and C'; past `limit` names, 'A, B, C, D, E and 3 more'."""
+    if len(names) <= limit:
+        return join_words(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"

@@ -289,7 +289,8 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
     if cover.get("example_data"):
         lines.append("Example data: this spreadsheet was built from generated example data in CQC's published "
                      "format. It does not describe real services.")
-    lines.append("This spreadsheet holds the tables of the report and the data behind its charts, one table per sheet.")
+    lines.append(str(cover.get("description") or "This spreadsheet holds the tables of the report and the data behind "
+                                                  "its charts, one table per sheet."))
     for label, key in (("Council", "council"), ("Reporting period", "period"), ("Source", "source"),
                        ("CQC data as of", "as_of"), ("Protective marking", "marking"), ("Contact", "contact")):
         if cover.get(key):
@@ -569,9 +570,159 @@ def tables_to_ods(tables: list[dict], path: Path, *, title: str, subject: str = 
     return sheets_to_ods(sheets, path, title=title, subject=subject, comments=comments)
 
 
+# ---- the watch list --------------------------------------------------------------------------------
+#: The id of the watch list's table (sections/watch.py), written also as watch_list.xlsx for placement teams.
+WATCH_LIST_TABLE = "watch_list"
+
+
+def write_watch_list(path: Path, table: dict, *, cover: dict | None = None, subject: str = "") -> Path:
+    """watch_list.xlsx: the watch list alone, with the same cover, contents, notes and conventions as report.xlsx."""
+    council = (cover or {}).get("council", "")
+    title = "Provider watch list" + (f": {council}" if council else "")
+    sheets = workbook_sheets([{**table, "number": 1}], None, {
+        **(cover or {}), "title": title,
+        "description": "This spreadsheet holds the provider watch list for placement teams: every location the "
+                       "council commissions or that is at a high risk level, most concerning first, with its early "
+                       "warnings. It is the same table as in the report."})
+    return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments="carequality watch list")
+
+
 # ---- DOCX ---------------------------------------------------------------------------------------
-def html_to_docx(html: Path, docx: Path) -> Path:
-    """report.docx from our HTML with pandoc: real Word tables with captions, headings, embedded figures.
+#: A4 and the report's margins, in millimetres.
+A4_MM, MARGINS_MM = (210, 297), {"top": 20, "bottom": 20, "left": 15, "right": 15}
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in a paragraph: Word and LibreOffice fill it in when they show the page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def fld(kind: str):
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = paragraph.add_run()
+    run._r.append(fld("begin"))
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    paragraph.add_run()._r.append(fld("separate"))
+    paragraph.add_run("1")
+    paragraph.add_run()._r.append(fld("end"))
+
+
+def _table_style(document) -> None:
+    """pandoc's table style ("Table"): a rule above and below the table and under the header row, bold headers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = [s for s in document.styles if s.name == "Table"]
+    if not styles:
+        return
+    el = styles[0].element
+    tbl_pr = el.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = OxmlElement("w:tblPr")
+        el.append(tbl_pr)
+    for old in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("bottom", 8), ("insideH", 4)):
+        b = OxmlElement(f"w:{side}")
+        b.set(qn("w:val"), "single")
+        b.set(qn("w:sz"), str(size))
+        b.set(qn("w:space"), "0")
+        b.set(qn("w:color"), "808080" if side == "insideH" else "000000")
+        borders.append(b)
+    tbl_pr.append(borders)
+    for old in el.findall(qn("w:tblStylePr")):
+        if old.get(qn("w:type")) == "firstRow":
+            el.remove(old)
+    first = OxmlElement("w:tblStylePr")
+    first.set(qn("w:type"), "firstRow")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:b"))
+    first.append(rpr)
+    tcpr = OxmlElement("w:tcPr")
+    tcb = OxmlElement("w:tcBorders")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "8"), ("w:space", "0"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    tcb.append(bottom)
+    tcpr.append(tcb)
+    first.append(tcpr)
+    el.append(first)
+
+
+def _header_text(section) -> str:
+    return "\n".join(p.text for p in section.header.paragraphs)
+
+
+def reference_docx(path: Path, *, header: str, marking: str, council_template: Path | None = None) -> Path:
+    """The Word template pandoc styles report.docx from (--reference-doc).
+
+    Without a council template: pandoc's own default template, set to A4 with the report's margins, a running
+    header (the report's council and title, and the protective marking), a footer (the marking, and "Page X of Y"
+    as Word fields) and a table style with rules. With the council's template (options.reference_docx): that
+    template as it is, with the protective marking added to its header when the header does not carry it."""
+    from docx import Document
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Mm
+
+    path = Path(path)
+    if council_template is not None:
+        try:
+            doc = Document(str(council_template))
+        except Exception as e:  # a file that is not a Word document: say so, as for any bad input
+            raise ExportError(f"{council_template}: not a Word document (.docx) pandoc can use as a template: {e}") from None
+        for section in doc.sections:
+            if marking and marking not in _header_text(section):
+                section.header.is_linked_to_previous = False
+                section.header.add_paragraph(marking)
+        doc.save(str(path))
+        return path
+    exe = pandoc()
+    if not exe:
+        check_formats(["docx"])
+    assert exe is not None  # check_formats raised otherwise
+    try:
+        default = subprocess.run([exe, "--print-default-data-file", "reference.docx"], capture_output=True,
+                                 timeout=TIMEOUT_SECONDS, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        raise ExportError(f"pandoc (writing the DOCX) failed: its default Word template could not be read: {e}") from None
+    path.write_bytes(default)
+    doc = Document(str(path))
+    usable = Mm(A4_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"])
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+        section.header_distance = section.footer_distance = Mm(8)
+        head = section.header.paragraphs[0] if section.header.paragraphs else section.header.add_paragraph()
+        head.text = header
+        head.paragraph_format.tab_stops.add_tab_stop(usable, WD_TAB_ALIGNMENT.RIGHT)
+        head.add_run(f"\t{marking}").bold = True
+        foot = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
+        foot.text = ""
+        foot.paragraph_format.tab_stops.add_tab_stop(usable, WD_TAB_ALIGNMENT.RIGHT)
+        foot.add_run(marking).bold = True
+        foot.add_run("\tPage ")
+        _field(foot, "PAGE")
+        foot.add_run(" of ")
+        _field(foot, "NUMPAGES")
+    _table_style(doc)
+    doc.save(str(path))
+    return path
+
+
+def html_to_docx(html: Path, docx: Path, *, header: str = "", marking: str = "",
+                 council_template: Path | None = None) -> Path:
+    """report.docx from our HTML with pandoc: real Word tables with captions, headings, embedded figures, styled
+    by `reference_docx` (A4, a running header with the protective marking, page numbers, ruled tables; or the
+    council's own template).
 
     Figures are data: URIs inside the HTML, so pandoc reads no other file and fetches nothing (pandoc 2.17's
     --sandbox cannot be used: it also hides pandoc's own docx data files).
@@ -581,8 +732,11 @@ def html_to_docx(html: Path, docx: Path) -> Path:
         check_formats(["docx"])
     html, docx = Path(html).resolve(), Path(docx).resolve()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
-    cmd = [exe, "--from=html", "--to=docx", f"--output={docx}", html.name]
-    _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=html.parent)
+    with tempfile.TemporaryDirectory(prefix="carequality-docx-") as work:
+        reference = reference_docx(Path(work) / "reference.docx", header=header, marking=marking,
+                                   council_template=council_template)
+        cmd = [exe, "--from=html", "--to=docx", f"--reference-doc={reference}", f"--output={docx}", html.name]
+        _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=html.parent)
     if not docx.is_file():
         raise ExportError("pandoc (writing the DOCX) finished but wrote no file")
     return docx
@@ -590,10 +744,12 @@ def html_to_docx(html: Path, docx: Path) -> Path:
 
 # ---- all ----------------------------------------------------------------------------------------
 def write_exports(folder: Path, formats: Iterable[str], tables: list[dict], *, title: str, subject: str = "",
-                  comments: str = "", figures: list[dict] | None = None, cover: dict | None = None) -> dict[str, Path]:
+                  comments: str = "", figures: list[dict] | None = None, cover: dict | None = None,
+                  header: str = "", reference_docx: Path | None = None) -> dict[str, Path]:
     """Write report.pdf / report.xlsx / report.ods / report.docx beside folder/report.html; return {format: path}.
 
-    `figures` (each chart's data JSON) and `cover` (see workbook_sheets) feed the spreadsheets."""
+    `figures` (each chart's data JSON) and `cover` (see workbook_sheets) feed the spreadsheets; `header` (the running
+    header), `subject` (the protective marking) and `reference_docx` (the council's Word template) the DOCX."""
     folder = Path(folder)
     html = folder / "report.html"
     written = {"html": html}
@@ -604,7 +760,8 @@ def write_exports(folder: Path, formats: Iterable[str], tables: list[dict], *, t
             if fmt in formats:
                 written[fmt] = writer(sheets, folder / f"report.{fmt}", title=title, subject=subject, comments=comments)
     if "docx" in formats:
-        written["docx"] = html_to_docx(html, folder / "report.docx")
+        written["docx"] = html_to_docx(html, folder / "report.docx", header=header or title, marking=subject,
+                                       council_template=reference_docx)
     if "pdf" in formats:
         written["pdf"] = html_to_pdf(html, folder / "report.pdf")
     return written

@@ -29,9 +29,10 @@ import nbformat
 
 from carequality import __version__
 from carequality.errors import InputError
-from carequality.run.exports import check_formats, parse_formats, write_exports
-from carequality.params import ReportParams, load_params, params_for_manifest
+from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
+from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.model.preflight import preflight
+from carequality.registry import DEFAULT_PROFILE
 from carequality.sources.provenance import sha256_of_input
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.run.site import headline
@@ -208,7 +209,7 @@ def _locked_folder(prefix: str, parent: Path) -> Iterator[Path]:
 
 
 def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel_manager=None,
-            socket_key: str | None = None) -> nbformat.NotebookNode:
+            socket_key: str | None = None, profile: str = DEFAULT_PROFILE) -> nbformat.NotebookNode:
     """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
 
     `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
@@ -224,7 +225,7 @@ def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel
             return papermill.execute_notebook(
                 str(NOTEBOOK),
                 str(executed),
-                parameters={"params_file": params_path.name},
+                parameters={"params_file": params_path.name, "profile": profile},
                 cwd=str(params_path.parent),
                 kernel_name="python3",
                 progress_bar=progress,
@@ -356,12 +357,15 @@ def _swap_in(tmp: Path, final: Path) -> None:
 
 def render(params_path: str | Path, out_root: str | Path = "outputs", *, progress: bool = False,
            now: dt.datetime | None = None, formats: str | tuple[str, ...] = ("html",),
-           kernel_manager=None) -> RenderResult:
-    """Validate params, execute the notebook, write HTML, CSV tables, the manifest and any other formats
-    (pdf, xlsx, ods, docx: see exports.py) atomically."""
+           kernel_manager=None, profile: str = DEFAULT_PROFILE) -> RenderResult:
+    """Validate params and the profile, execute the notebook, write HTML, CSV tables, the manifest, the watch list
+    spreadsheet (when the report has one) and any other formats (pdf, xlsx, ods, docx: see exports.py) atomically.
+
+    `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES."""
     started = dt.datetime.now(dt.timezone.utc)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
+    check_profile(profile)  # ValueError naming the profiles, before anything runs
     formats = parse_formats(formats)
     check_formats(formats)  # a missing Chromium or pandoc is named before the notebook runs
     preflight(params)  # data of another council, say, is named before a kernel starts (model/preflight.py)
@@ -376,7 +380,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         executed = tmp / "annual_report.ipynb"
         try:
             nb = execute(params_path, executed, progress=progress, kernel_manager=kernel_manager,
-                         socket_key=output_key(final))
+                         socket_key=output_key(final), profile=profile)
         except RenderError as e:
             if executed.exists():
                 shutil.copyfile(executed, failed_nb)
@@ -408,11 +412,20 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
             "libraries": manifest["libraries"],
         }
         _write(tmp / "report.html", to_html(nb, context))
+        manifest["profile"] = profile
         manifest["outputs"] = [f"report.{f}" for f in formats]
         manifest["headline"] = headline(tables, params.council.name, params.sections, params.period.start.isoformat())
+        cover = spreadsheet_cover(params, nb, context["title"])
+        reference = params.path(params.options.reference_docx) if params.options.reference_docx else None
         outputs = write_exports(tmp, formats, tables, title=context["title"], subject=params.options.protective_marking,
                                 comments=f"carequality {__version__}, params {manifest['params_file']}",
-                                figures=[f for f, _ in figures], cover=spreadsheet_cover(params, nb, context["title"]))
+                                figures=[f for f, _ in figures], cover=cover,
+                                header=context["running_header"], reference_docx=reference)
+        watch = [t for t in tables if t["id"] == WATCH_LIST_TABLE]
+        if watch:
+            outputs["watch_list"] = write_watch_list(tmp / "watch_list.xlsx", watch[0], cover=cover,
+                                                     subject=params.options.protective_marking)
+            manifest["outputs"].append("watch_list.xlsx")
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below
         _swap_in(tmp, final)

@@ -5,7 +5,7 @@ its numbers come from carequality.measures.<module>, its words from carequality.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,12 +19,25 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class Bullet:
+    """One key message: its sentence, its status against the council's standard (green, amber, red or None), the
+    section it summarises and the numbers it states (which a test checks against that section's tables)."""
+
+    text: str
+    status: str | None = None
+    source: str = ""
+    numbers: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass
 class Section:
     id: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    #: Bulleted messages shown after the paragraphs (the key messages).
+    bullets: list[Bullet] = field(default_factory=list)
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:

@@ -131,7 +131,7 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
             f"{same:,} stayed the same and {plural(first, 'was a first rating', 'were first ratings')}."
         ]
         declines = rc[rc["direction"] == "Declined"]
-        if 0 < len(declines) <= 5:
+        if 0 < len(declines) <= 5 and params.options.mode != "publication":  # a published report names no service
             paras.append("Declined: " + "; ".join(
                 f"{r.location_name} ({_nouns(periods.category_label(r.category))[0] if r.category in vocab.CATEGORY_WORDS else r.category}) from {r.from_rating} to "
                 f"{r.to_rating} on {long_date(r.report_date)}" for r in declines.itertuples()) + ".")

@@ -337,9 +337,10 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
     if not in_area:
         body["Lead authority"] = rows["lead"]
     body |= {"Risk level": rows["risk_level"], "Funded residents": rows["funded_residents"],
-             "Placements suspended": rows["placements_suspended"].map({True: "Yes", False: "No"}),
-             "Summary of risk" if in_area else "Summary of concerns": rows["concerns"],
-             "Actions taken / outcome": rows["actions"]}
+             "Placements suspended": rows["placements_suspended"].map({True: "Yes", False: "No"})}
+    if not ctx.publication:  # free text can name a service, its rating and its dates: not published
+        body |= {"Summary of risk" if in_area else "Summary of concerns": rows["concerns"],
+                 "Actions taken / outcome": rows["actions"]}
     frame = pd.DataFrame(body).loc[order].reset_index(drop=True)
     frame, people_fmt, hidden = suppress_people(frame, "Funded residents", ctx.threshold)
     where = f"in {ctx.council}" if in_area else f"in other areas where {ctx.council} funds people"
@@ -347,7 +348,8 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
              f"people {ctx.council} funds there, from the risk register."]
     if ctx.publication:
         notes.append("Providers are shown by a reference made from CQC's provider id with a keyed hash, the same in "
-                     "every report; free text is printed as the risk register gives it.")
+                     "every report. The risk register's summaries of risk and of actions are left out of the published "
+                     "version: they can name a service, its rating and its dates.")
     if hidden:
         notes.append(suppression_note(hidden_threshold(ctx)))
     if hr.unknown:
