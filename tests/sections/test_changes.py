@@ -319,7 +319,7 @@ def test_oldham_render_end_to_end_equals_independent_counts(shared_data, tmp_pat
 
 
 def test_monthly_files_alone_give_the_model_and_the_sections(tmp_path):
-    from test_snapshots import rows_for, write_snapshots
+    from snapshot_files import rows_for, write_snapshots
 
     write_snapshots(tmp_path / "monthly", {
         "01_March_2025.csv": rows_for("1-A", "Good", "15/06/2023") + rows_for("1-B", "Requires improvement", "01/03/2022"),
