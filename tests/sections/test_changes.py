@@ -152,12 +152,12 @@ def test_rating_changes_section(small):
 
 def test_registration_sections(small):
     s = changes.registrations_in_period(*small)
-    assert s.paragraphs[0] == ("2 adult social care locations in York registered with CQC between 1 April 2025 and "
+    assert s.paragraphs[0] == ("2 new adult social care services opened in York between 1 April 2025 and "
                                "31 March 2026 (2 community-based services and 0 care homes), up from 0 in the "
                                "previous period.")
     assert list(s.table("registrations_in_period_list").frame["CQC location ID"]) == ["B", "N"]
     d = changes.deregistrations_in_period(*small)
-    assert d.paragraphs[0].startswith("1 adult social care location in York left the CQC register")
+    assert d.paragraphs[0].startswith("1 adult social care service in York closed between")
     assert "(0 community-based services and 1 care home)" in d.paragraphs[0]
     assert d.table("deregistrations_in_period").frame.iloc[-1].to_dict() == {
         "Category": "Total", "Service type": "", "This period": 1, "Previous period": 0}
@@ -236,9 +236,38 @@ def independent_inspections(start: dt.date, end: dt.date) -> Counter:
     return counts
 
 
+def continues_another(d: dict) -> bool:
+    """A registration that continues an earlier one: CQC links it to a predecessor, or its ratings are another
+    location's (organisationId) or dated before it registered."""
+    if any(r.get("type") == "HSCA Predecessor" for r in d.get("relationships") or []):
+        return True
+    ratings = [*(d.get("historicRatings") or []), *(((d.get("currentRatings") or {}).get("overall") or {})
+                                                    .get("keyQuestionRatings") or [])]
+    return any(r.get("organisationId") not in (None, d["locationId"]) or
+               (r.get("reportDate") and r["reportDate"] < d["registrationDate"]) for r in ratings)
+
+
+def continued_by_another(d: dict, everyone: list[dict]) -> bool:
+    """A closure of a service that goes on: CQC links it to a successor, or another location names it as its
+    predecessor."""
+    if any(r.get("type") == "HSCA Successor" for r in d.get("relationships") or []):
+        return True
+    return any(r.get("type") == "HSCA Predecessor" and r.get("relatedLocationId") == d["locationId"]
+               for e in everyone for r in e.get("relationships") or [])
+
+
 def independent_register(field: str, start: dt.date, end: dt.date) -> Counter:
-    return Counter("Care homes" if d["careHome"] == "Y" else "Community based" for d in oldham_social_care()
-                   if d.get(field) and start.isoformat() <= d[field] <= end.isoformat())
+    """New services (registrationDate) or closures (deregistrationDate) from start to end, changes of provider and
+    moves left out."""
+    everyone = oldham_social_care()
+    skip = continues_another if field == "registrationDate" else (lambda d: continued_by_another(d, everyone))
+    return Counter("Care homes" if d["careHome"] == "Y" else "Community based" for d in everyone
+                   if d.get(field) and start.isoformat() <= d[field] <= end.isoformat() and not skip(d))
+
+
+def independent_provider_changes(start: dt.date, end: dt.date) -> set[str]:
+    return {d["locationId"] for d in oldham_social_care()
+            if start.isoformat() <= d.get("registrationDate", "") <= end.isoformat() and continues_another(d)}
 
 
 def check_inspections(rows: list[dict], now: Counter, before: Counter) -> None:
@@ -283,6 +312,11 @@ def test_oldham_sections_equal_independent_counts(oldham):
         now_r, before_r = independent_register(field, p.start, p.end), independent_register(field, q.start, q.end)
         assert sum(now_r.values()) > 0
         check_register(table_rows(fn(model, params), fn.__name__), now_r, before_r)
+    for start, end in ((p.start, p.end), (q.start, q.end)):
+        got = changes.provider_changes_in_period(model, params.model_copy(update={
+            "period": params.period.model_copy(update={"start": start, "end": end})}))
+        assert set(got.table("provider_changes_in_period").frame["CQC location ID"]) == \
+            independent_provider_changes(start, end)
 
 
 def test_oldham_renders_without_a_ratings_file(oldham):

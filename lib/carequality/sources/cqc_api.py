@@ -130,6 +130,7 @@ def relationship_links(d: dict) -> dict[str, str]:
         links = [r for r in d.get("relationships") or [] if isinstance(r, dict) and r.get("type") == kind
                  and r.get("relatedLocationId")]
         out[f"{name}_id"] = "; ".join(str(r["relatedLocationId"]) for r in links)
+        out[f"{name}_name"] = "; ".join(str(r.get("relatedLocationName") or "") for r in links)
         out[f"{name}_reason"] = "; ".join(str(r.get("reason") or "") for r in links)
     return out
 
