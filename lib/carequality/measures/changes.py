@@ -186,7 +186,10 @@ LINK_COLUMNS = ("previous_id", "location_id", "reason", "evidence", "previous_na
 
 
 def _split(text: object) -> list[str]:
-    return [t.strip() for t in str(text or "").split(";")] if str(text or "").strip() else []
+    """ "a; b" → ["a", "b"]; blank or missing → []."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    return [t.strip() for t in text.split(";")]
 
 
 def _fold_name(text: object) -> str:

@@ -252,11 +252,13 @@ def rating_frameworks(locations: pd.DataFrame, service_groups: pd.DataFrame,
     s = saf_scores(key_question_scores).set_index("location_id")
     out = pd.DataFrame({"location_id": locations["location_id"]})
     published = out["location_id"].map(s["published"]) if len(s) else pd.Series(pd.NaT, index=out.index)
-    current = pd.to_datetime(published).ge(pd.to_datetime(locations["publication_date"]).fillna(pd.Timestamp.min))
-    current &= pd.to_datetime(published).notna()
-    rated = locations["publication_date"].notna()
+    published = pd.to_datetime(published).reset_index(drop=True)
+    rating_date = pd.to_datetime(locations["publication_date"]).reset_index(drop=True)
+    current = published.notna() & (rating_date.isna() | (published >= rating_date))
+    rated = rating_date.notna()
+    out = out.reset_index(drop=True)
     grouped = out["location_id"].isin(set(service_groups["location_id"]))
     out["framework"] = [SAF if c or g else BEFORE_SAF if r else "" for c, g, r in zip(current, grouped, rated)]
     score = out["location_id"].map(s["score"]) if len(s) else pd.Series(pd.NA, index=out.index)
     out["score"] = pd.array(score.where(current, pd.NA), dtype="Int64")
-    return out.reset_index(drop=True)
+    return out
