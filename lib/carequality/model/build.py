@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from carequality.areas import PeerGroup
-from carequality.councils import council_for_cqc_name
+from carequality.councils import council_for_cqc_name, covering_successors
 from carequality.model.asof import cqc_as_of
 from carequality.model.coverage import Coverage, input_coverage
 from carequality.model.history import restrict
@@ -96,11 +96,19 @@ def future_dates(ratings: RatingsFile, today: dt.date) -> pd.DataFrame:
 
 
 def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
-    """Rows whose CQC 'Location Local Authority' names the params' council."""
+    """Rows whose CQC 'Location Local Authority' names the params' council.
+
+    Names are read as of the period's end: "Somerset" is Somerset County Council (E10000027) in a period to
+    March 2023 and Somerset Council (E06000066) after. For a council a reorganisation replaced, the names of the
+    successors that cover exactly its area count too (newer CQC data name Cumbria's services Cumberland or
+    Westmorland and Furness)."""
     wanted = params.council.council
+    at = params.period.end
     extra = {n.casefold() for n in params.council.cqc_names}
+    successors = set(covering_successors(wanted)) if not wanted.current else set()
     names = pd.Series(pd.unique(local_authority))
-    hits = {n for n in names if (council_for_cqc_name(n) == wanted) or n.casefold() in extra}
+    hits = {n for n in names if council_for_cqc_name(n, at=at) == wanted or council_for_cqc_name(n) in successors
+            or n.casefold() in extra}
     return local_authority.isin(hits)
 
 
