@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def _cell(value: object) -> object:
 
 def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
                columns: Collection[str] | None = None) -> Sheet:
-    """Read `path`; the header is the first row (within the first 20) that has a cell equal to `header_contains`.
+    """Read `path`; the header is found by its column names among the first HEADER_SEARCH_ROWS rows (header_row).
 
     `columns`, when given, keeps only the columns with those headers (and `header_contains`'s): a spreadsheet's
     other cells are then not even converted.
@@ -63,25 +63,25 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     if suffix in SPREADSHEET_SUFFIXES:
         raw = _spreadsheet_frame(path, sheet, header_contains, columns)
     elif suffix in {".csv", ".txt"}:
+        names = _csv_columns(path)  # notice rows above the header have fewer cells than it
         try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="utf-8-sig")
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="utf-8-sig", names=names,
+                              skip_blank_lines=False)  # blank lines keep their place: row numbers are the file's
         except UnicodeDecodeError:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="cp1252")
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, header=None, encoding="cp1252", names=names,
+                              skip_blank_lines=False)
         except pd.errors.EmptyDataError:
             raise InputError(path, "the file is empty") from None
         except pd.errors.ParserError as e:
             raise InputError(path, f"not a readable CSV file ({e})") from None
-        raw = raw.apply(lambda col: col.str.strip())
+        raw = raw.fillna("").apply(lambda col: col.str.strip())
     else:
         raise InputError(path, f"unsupported file type {suffix!r}; expected .csv, .xlsx or .ods")
 
-    header_at = None
-    for i in range(min(20, len(raw))):
-        if any(isinstance(v, str) and v.strip() == header_contains for v in raw.iloc[i]):
-            header_at = i
-            break
+    header_at = header_row((list(raw.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(raw)))),
+                           header_contains, columns)
     if header_at is None:
-        raise InputError(path, f"no header row with a {header_contains!r} column in the first 20 rows")
+        raise InputError(path, f"no header row with a {header_contains!r} column in the first {HEADER_SEARCH_ROWS} rows")
     header = [str(v).strip() if v is not None else "" for v in raw.iloc[header_at]]
     frame = raw.iloc[header_at + 1 :].reset_index(drop=True)
     frame.columns = header
@@ -93,6 +93,57 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
         last -= 1
     frame = frame.iloc[: last + 1]
     return Sheet(path=path, frame=frame, first_row=header_at + 2)
+
+
+#: How far down a sheet the header row may be: CQC's recent files open with rows of notices above it.
+HEADER_SEARCH_ROWS = 50
+
+
+def header_row(rows: Iterable[list[object]], header_contains: str, columns: Collection[str] | None = None) -> int | None:
+    """Index of the header row among the first rows: the first with a cell equal to `header_contains` and, when
+    `columns` are given, at least two more of them (or all of them when fewer are wanted); failing that, the first
+    with a cell equal to `header_contains` (the loader then names the columns it lacks); None when none has it.
+
+    Notice rows above the header (CQC's recent files have several) are passed over even when one mentions a
+    column's name in a cell of its own.
+    """
+    wanted = set(columns or ()) - {header_contains}
+    need = min(2, len(wanted))
+    first = None
+    for i, row in enumerate(rows):
+        names = {v.strip() for v in row if isinstance(v, str)}
+        if header_contains in names:
+            if len(names & wanted) >= need:
+                return i
+            first = i if first is None else first
+    return first
+
+
+def _csv_columns(path: Path) -> list[int] | None:
+    """Column positions for a CSV whose first rows (notices above the header) have fewer cells than the header:
+    the most cells in any of the first HEADER_SEARCH_ROWS rows. None when they cannot be read (pandas then reports)."""
+    import csv
+
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            with open(path, encoding=encoding, newline="") as f:
+                widths = [len(r) for r in itertools.islice(csv.reader(f), HEADER_SEARCH_ROWS)]
+        except (UnicodeDecodeError, csv.Error):
+            continue
+        return list(range(max(widths))) if widths and max(widths) > widths[0] else None
+    return None
+
+
+def choose_sheet(names: list[str], sheet: str | None) -> str | None:
+    """The sheet to read: `sheet` wherever it is in the workbook (case and spaces ignored), the only sheet when
+    there is one, else None."""
+    if sheet is None:
+        return names[0] if names else None
+    folded = {" ".join(n.split()).casefold(): n for n in names}
+    found = folded.get(" ".join(sheet.split()).casefold())
+    if found is not None:
+        return found
+    return names[0] if len(names) == 1 else None
 
 
 def _spreadsheet_frame(path: Path, sheet: str | None, header_contains: str,
@@ -112,12 +163,9 @@ def _spreadsheet_frame(path: Path, sheet: str | None, header_contains: str,
     except Exception as e:  # calamine raises its own error types for corrupt files
         raise InputError(path, f"not a readable spreadsheet ({e})") from None
     names = book.sheet_names
-    if sheet is not None and sheet in names:
-        chosen = sheet
-    elif sheet is not None and len(names) > 1:
+    chosen = choose_sheet(names, sheet)
+    if chosen is None:
         raise InputError(path, f"no sheet named {sheet!r}; the sheets are {', '.join(names)}")
-    else:
-        chosen = names[0]
     rows = book.get_sheet_by_name(chosen).iter_rows()
     del book  # the sheet keeps its own cells; the workbook's copy can go
     chunks: list[list[object]] = []  # per column, its chunks: pyarrow string arrays or lists of cells
@@ -148,11 +196,11 @@ _CHUNK_ROWS = 50_000
 
 def _wanted_positions(first_rows: list[list[object]], header_contains: str, wanted: Collection[str]) -> set[int] | None:
     """Positions of the wanted columns, by the header row read_sheet will find; None (keep all) without one."""
-    for row in first_rows[:20]:
-        names = [v.strip() if isinstance(v, str) else None for v in row]
-        if header_contains in names:
-            return {j for j, n in enumerate(names) if n is not None and (n in wanted or n == header_contains)}
-    return None
+    at = header_row(first_rows[:HEADER_SEARCH_ROWS], header_contains, wanted)
+    if at is None:
+        return None
+    names = [v.strip() if isinstance(v, str) else None for v in first_rows[at]]
+    return {j for j, n in enumerate(names) if n is not None and (n in wanted or n == header_contains)}
 
 
 @contextlib.contextmanager
