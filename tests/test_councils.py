@@ -5,8 +5,15 @@ import pandas as pd
 import pytest
 
 from carequality.councils import (
-    all_councils, any_council_by_code, council_by_code, council_for_cqc_name, council_period_problem, councils_ever,
-    covering_successors, find_council, former_councils,
+    all_councils,
+    any_council_by_code,
+    council_by_code,
+    council_for_cqc_name,
+    council_period_problem,
+    councils_ever,
+    covering_successors,
+    find_council,
+    former_councils,
 )
 from carequality.errors import ParamsError
 from carequality.model.build import area_mask

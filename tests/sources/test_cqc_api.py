@@ -359,10 +359,10 @@ def test_a_later_report_that_rated_nothing_keeps_the_rating_on_its_own_date(shar
     d["historicRatings"] = [h for h in d["historicRatings"] if h["reportDate"] != "2022-03-03"]
     got = load_one(tmp_path / "moved", d)
     assert overall_outcomes(got) == {"2016-03-17": "Good", "2018-10-10": "Good", "2022-03-03": "Inspected but not rated"}
-    from carequality.measures import changes as P
+    from carequality.measures import changes
 
-    assert P.rating_changes(got.history, "2022-01-01", "2022-12-31").empty  # not "Good, 3 March 2022"
-    insp = P.inspections_in_period(got.history, "2022-01-01", "2022-12-31")
+    assert changes.rating_changes(got.history, "2022-01-01", "2022-12-31").empty  # not "Good, 3 March 2022"
+    insp = changes.inspections_in_period(got.history, "2022-01-01", "2022-12-31")
     assert list(insp["rating"].astype(str)) == ["Inspected but not rated"]  # not counted as Good
     assert got.history.data_quality.empty
 

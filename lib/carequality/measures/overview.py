@@ -130,8 +130,7 @@ def locations_by_service_type(locations: pd.DataFrame) -> pd.DataFrame:
         g = g.reset_index().sort_values(["locations", "main"], ascending=[False, True], kind="stable")
         rows += [{"category": cat, "service_type": r.main, "locations": int(r.locations), "beds": r.beds}
                  for r in g.itertuples()]
-    rows.append({"category": "Total", "service_type": "", "locations": int(len(f)),
-                 "beds": f["_beds"].sum(min_count=1)})
+    rows.append({"category": "Total", "service_type": "", "locations": len(f), "beds": f["_beds"].sum(min_count=1)})
     out = pd.DataFrame(rows, columns=["category", "service_type", "locations", "beds"])
     out["beds"] = pd.to_numeric(out["beds"]).round().astype("Int64")
     return out
@@ -202,7 +201,7 @@ def minimum_standard_by_category(locations: pd.DataFrame, ratings: pd.DataFrame)
         rated = int(sub["_rating"].isin(vocab.GRADED).sum())
         go = int(sub["_rating"].isin(vocab.GOOD_OR_OUTSTANDING).sum())
         ok = int((sub["_meets"] & sub["_rating"].isin(vocab.GOOD_OR_OUTSTANDING)).sum())
-        rows.append({"Category": label, "Locations": int(len(sub)), "Rated": rated,
+        rows.append({"Category": label, "Locations": len(sub), "Rated": rated,
                      "Good or Outstanding overall": go, PERCENT_GO: percent(go, rated, 1),
                      "Meeting the minimum standard": ok, PERCENT_MINIMUM: percent(ok, rated, 1)})
     return pd.DataFrame(rows)

@@ -330,9 +330,10 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     h = _history(model, params)
     a, b = params.compare_ratings_dates
     council = params.council.name
-    clipped = model.as_of is not None and a < model.as_of.date() < b
-    if clipped:  # no figure dated after the data
-        b = model.as_of.date()
+    last = None if model.as_of is None else model.as_of.date()
+    clipped = last is not None and a < last < b
+    if last is not None and clipped:  # no figure dated after the data
+        b = last
     long = periods.key_question_ratings_at_dates(h, a, b)
     counts = periods.rating_level_counts(long)
     ta, tb = pd.Timestamp(a), pd.Timestamp(b)

@@ -214,7 +214,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
                    "assessment framework (used since late 2023) or from an inspection under the framework before it. "
                    "Score: for a single assessment, the overall rating with the average of the five key questions' "
                    "percentage scores CQC publishes (each key question weighs the same); CQC publishes no score for "
-                   "earlier inspections."] + _provider_note(model),
+                   "earlier inspections.", *_provider_note(model)],
     )
     return Section("location_ratings_appendix", "Appendix: ratings of every location", [], [t])
 
