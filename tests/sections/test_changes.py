@@ -427,6 +427,11 @@ def test_sections_say_when_monthly_files_begin_after_the_period_starts(small):
     s = changes.inspections_in_period(model, params)
     assert "the inputs do not cover the whole previous period, so no comparison is made" in s.paragraphs[0]
     assert any("begin on 1 June 2025" in n for n in s.table("inspections_in_period").footnotes)
+    assert changes.rating_changes(model, params).paragraphs == [
+        "The monthly CQC files begin on 1 June 2025, after the period starts (1 April 2025): the rating each "
+        "location held before its new one is not known, so changes of rating in York cannot be measured for this "
+        "period."]
+    assert "cannot be compared" in changes.key_question_ratings_at_dates(model, params).paragraphs[0]
 
 
 def test_sections_say_when_community_services_are_not_covered(small):

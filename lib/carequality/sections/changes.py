@@ -114,9 +114,9 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
                    formats={"Report date": "date"})
     n, m, n_prev = len(now), now["location_id"].nunique(), len(before)
     covered = periods.outcomes_covered(model.coverage, q.start)
-    if not periods.outcomes_covered(model.coverage, p.start):
-        notes.append(f"The monthly CQC files begin on {long_date(model.coverage.register_from)}: a report published "
-                     "before then is counted only if it was still the location's latest report in the first file.")
+    partial = not periods.outcomes_covered(model.coverage, p.start)
+    if partial:
+        notes.append(_first_file_note(model))
     if n == 0:
         paras = [f"CQC published no inspection reports on adult social care locations in {council} "
                  f"{_span(p.start, p.end)}" + (f", against {n_prev:,} in the previous period." if covered else ".")]
@@ -131,8 +131,15 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
             f"Of these, {go:,} gave an overall rating of Good or Outstanding and {ri:,} Requires improvement or "
             f"Inadequate" + (f"; {other:,} gave no graded overall rating." if other else "."),
         ]
+    if partial:
+        paras.append(_first_file_note(model))
     return Section("inspections_in_period", "CQC inspections in the period", paras + _community_note(model),
                    [t_now, t_before, t_list])
+
+
+def _first_file_note(model: Model) -> str:
+    return (f"The monthly CQC files begin on {long_date(model.coverage.register_from)}: a report published before "
+            "then is counted only if it was still the location's latest report in the first file.")
 
 
 def rating_changes(model: Model, params: ReportParams) -> Section:
@@ -140,6 +147,11 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     h = _history(model, params)
     p = params.period
     council = params.council.name
+    if not periods.outcomes_covered(model.coverage, p.start):
+        return Section("rating_changes", "Changes of rating", [
+            f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after the period starts "
+            f"({long_date(p.start)}): the rating each location held before its new one is not known, so changes of "
+            f"rating in {council} cannot be measured for this period."])
     rc = periods.rating_changes(h, p.start, p.end)
     labels = rc["category"].map(periods.category_label)
     cats = periods.category_order(periods.ROW_LABELS + list(labels))
@@ -330,6 +342,10 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     h = _history(model, params)
     a, b = params.compare_ratings_dates
     council = params.council.name
+    if not periods.outcomes_covered(model.coverage, a):
+        return Section("key_question_ratings_at_dates", "Key-question ratings before and after", [
+            f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after {long_date(a)}: the "
+            f"ratings services in {council} held on {long_date(a)} are not known, so they cannot be compared."])
     last = None if model.as_of is None else model.as_of.date()
     clipped = last is not None and a < last < b
     if last is not None and clipped:  # no figure dated after the data
