@@ -55,10 +55,10 @@ def test_the_minimum_standard_section(lincolnshire):
 
 def test_the_appendix_shows_the_rating_framework_and_the_saf_score(oldham):
     t = overview.location_ratings_appendix(*oldham).table("location_ratings_appendix").frame.set_index("CQC location ID")
-    assert t.loc["1-5312102242", "Rating framework"] == "Single assessment framework"
-    assert t.loc["1-5312102242", "Score"] == "Good (74%)"
-    assert t.loc["1-109570155", "Rating framework"] == "Earlier inspection framework"
-    assert t.loc["1-109570155", "Score"] == ""
+    assert t.loc["1-5312102242", "Framework"] == "Single assessment: Good (74%)"
+    assert t.loc["1-5203053560", "Framework"] == "Single assessment: Good (75%)"
+    assert t.loc["1-109570155", "Framework"] == "Earlier framework"
+    assert t.loc["1-21881722437", "Framework"] == ""  # registered, not yet rated
     assert t.loc["1-18648277454", "Inherited"] == "Yes"
 
 

@@ -209,8 +209,9 @@ def minimum_standard_by_category(locations: pd.DataFrame, ratings: pd.DataFrame)
 
 # ---- rating framework and Single Assessment Framework score -------------------------------------------------
 
-SAF = "Single assessment framework"
-BEFORE_SAF = "Earlier inspection framework"
+#: The rating frameworks, as the location appendix names them.
+SAF = "Single assessment"
+BEFORE_SAF = "Earlier framework"
 
 
 def saf_scores(key_question_scores: pd.DataFrame) -> pd.DataFrame:

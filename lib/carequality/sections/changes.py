@@ -291,11 +291,14 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
                          "old one's rating; or a registration opened within three months of a closure with the same "
                          "name and postcode."])
     covered = periods.openings_covered(model.coverage, q.start)
-    moved = int(now["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum())
+    # A service counts once even when CQC links its new registration to two earlier ones.
+    services, services_before = now.drop_duplicates("location_id"), before.drop_duplicates("location_id")
+    moved = int(services["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum())
+    n = len(services)
     paras = [
-        f"{plural(len(now), 'adult social care service')} in {council} changed provider or moved "
-        f"{_span(p.start, p.end)} ({_category_text(model, now)}), {_compared(model, len(now), len(before), covered)}. "
-        "They are not counted as new services or closures."
+        f"{plural(n, 'adult social care service')} in {council} changed provider or moved "
+        f"{_span(p.start, p.end)} ({_category_text(model, services)}), "
+        f"{_compared(model, n, len(services_before), covered)}. They are not counted as new services or closures."
     ]
     if moved:
         paras.append(f"Of these, {plural(moved, 'service')} moved to a new address.")

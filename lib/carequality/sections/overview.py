@@ -190,15 +190,15 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
     wide = m.location_ratings_wide(model.locations, model.ratings_by_location_key_question)
     fw = m.rating_frameworks(model.locations, model.service_groups_by_location, model.key_question_scores)
     fw = fw.set_index("location_id").reindex(wide["location_id"])
-    score = [f"{o} ({int(sc)}%)" if not pd.isna(sc) and o else "" for o, sc in zip(wide["Overall"], fw["score"])]
+    framework = [f"{f}: {o} ({int(sc)}%)" if not pd.isna(sc) and o else f
+                 for f, o, sc in zip(fw["framework"].fillna(""), wide["Overall"], fw["score"])]
     frame = pd.DataFrame({
         "Location": wide["location_name"], "CQC location ID": wide["location_id"], "Provider": wide["provider_name"],
         "Category": wide["category"].map(lambda c: vocab.CATEGORY_WORDS[c].cell if c in vocab.CATEGORY_WORDS else c),
         **{q: wide[q] for q in vocab.DOMAINS},
         "Publication date": wide["publication_date"],
         "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
-        "Rating framework": fw["framework"].fillna("").to_numpy(),
-        "Score": score,
+        "Framework": framework,
         "CQC page": wide["url"],
     })
     frame = frame.sort_values(["Category", "Location", "CQC location ID"], kind="stable").reset_index(drop=True)
@@ -210,10 +210,10 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         links={"Location": "CQC page"},
         footnotes=["A blank key question means CQC has published no rating for it at that location. "
                    "Inherited: the rating was given to the previous provider of the same service.",
-                   "Rating framework: whether the current rating comes from an assessment under CQC's single "
-                   "assessment framework (used since late 2023) or from an inspection under the framework before it. "
-                   "Score: for a single assessment, the overall rating with the average of the five key questions' "
-                   "percentage scores CQC publishes (each key question weighs the same); CQC publishes no score for "
+                   "Framework: whether the current rating comes from an assessment under CQC's single assessment "
+                   "framework (used since late 2023) or from an inspection under the framework before it. For a single "
+                   "assessment the overall rating is followed by its score: the average of the five key questions' "
+                   "percentage scores CQC publishes (each key question weighs the same). CQC publishes no score for "
                    "earlier inspections.", *_provider_note(model)],
     )
     return Section("location_ratings_appendix", "Appendix: ratings of every location", [], [t])
