@@ -2,11 +2,19 @@
 
 Run: python scripts/build_councils.py [SHARED_DATA_DIR]
 The output is committed; tests/test_councils.py checks it against the lookups whenever they are present.
+
+Rows: the 153 councils with adult social care duties today (ONS April 2023 upper tier), then the councils a
+reorganisation replaced since 2019 (mySociety's county and unitary councils with an end date and `replaced-by`:
+Somerset, Cumbria, North Yorkshire, Northamptonshire, Buckinghamshire, Dorset, Bournemouth and Poole).
+Validity: `start_date` is set for a council that replaced others (the day it began); `end_date` for a replaced
+council is the day before its successors began (mySociety writes either that day or the successor's first day);
+`replaced_by` lists the successors' ONS codes. A blank date means no limit.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -28,6 +36,20 @@ def build(shared_data: Path) -> list[dict[str, str]]:
         names_by_registry: dict[str, set[str]] = {}
         for r in csv.DictReader(f):
             names_by_registry.setdefault(r["local-authority-code"], set()).add(r["la-name"].strip())
+    by_registry = {r["local-authority-code"]: r for r in society.values()}
+    former = {code: r for code, r in society.items() if code.startswith("E") and r["end-date"]
+              and r["replaced-by"] and r["local-authority-type"] in ("CTY", "UA", "MD", "LBO")}
+    successors = {code: [by_registry[x]["gss-code"] for x in r["replaced-by"].split(",")] for code, r in former.items()}
+    # A county's districts may have gone to other councils too (Christchurch, in Dorset, went to Bournemouth,
+    # Christchurch and Poole): those councils took part of its area, so they are among its successors.
+    for code, r in former.items():
+        for d in society.values():
+            if d["county-la"] == r["local-authority-code"] and d["end-date"] and d["replaced-by"]:
+                for x in d["replaced-by"].split(","):
+                    gss = by_registry[x]["gss-code"]
+                    if gss in utla and gss not in successors[code]:
+                        successors[code].append(gss)
+    started = {c: society[c]["start-date"] for codes in successors.values() for c in codes}
     rows = []
     for code in sorted(utla):
         s = society[code]
@@ -42,8 +64,26 @@ def build(shared_data: Path) -> list[dict[str, str]]:
                 "short_name": s["nice-name"],
                 "region": REGION_CORRECTIONS.get(code, s["region"]),
                 "aliases": ";".join(sorted(aliases.values(), key=str.casefold)),
+                "start_date": started.get(code, ""),
+                "end_date": "",
+                "replaced_by": "",
             }
         )
+    current = {r["ons_code"]: r for r in rows}
+    for code in sorted(former):
+        s = former[code]
+        name = s["nice-name"].removesuffix(" County")
+        aliases = {}
+        for a in [name, s["official-name"], s["nice-name"], *sorted(names_by_registry.get(s["local-authority-code"], ()))]:
+            aliases.setdefault(a.casefold(), a)
+        first = min(started[c] for c in successors[code])
+        end = (dt.date.fromisoformat(first) - dt.timedelta(days=1)).isoformat()
+        rows.append({
+            "ons_code": code, "name": name, "short_name": name,
+            "region": REGION_CORRECTIONS.get(code, s["region"] or current[successors[code][0]]["region"]),
+            "aliases": ";".join(sorted(aliases.values(), key=str.casefold)),
+            "start_date": "", "end_date": end, "replaced_by": ";".join(successors[code]),
+        })
     return rows
 
 
@@ -55,7 +95,7 @@ def main() -> None:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {len(rows)} councils to {OUT.relative_to(ROOT)}")
+    print(f"wrote {len(rows)} councils ({sum(not r['end_date'] for r in rows)} current) to {OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

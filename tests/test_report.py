@@ -69,6 +69,24 @@ def test_the_title_block_names_the_council_period_and_data_date(opened, shown):
     assert shown[0][1]["carequality"]["role"] == "title"
 
 
+def test_the_title_block_says_when_the_data_end_before_the_period(opened, shown):
+    r = _fresh(opened)
+    assert opened.model.as_of.date().isoformat() == "2026-02-25"  # the example's data end before 31 March 2026
+    r.title_block()
+    assert ("The reporting period ends on 31 March 2026, but the latest CQC data are from 25 February 2026: figures "
+            "for the end of the period describe 25 February 2026.") in shown[0][0]["text/html"]
+    shown.clear()
+    early = _fresh(opened, period=opened.params.period.model_copy(update={"end": opened.model.as_of.date()}))
+    early.title_block()
+    assert "latest CQC data are from" not in shown[0][0]["text/html"]
+
+
+def test_the_method_note_gives_the_one_as_of_date(opened, shown):
+    _fresh(opened).method_note()
+    text = " ".join(d.get("text/plain", "") for d, _ in shown)
+    assert f"The report's CQC data are as of {long_date(opened.model.as_of)}" in text
+
+
 def test_data_quality_lists_rows_or_says_there_are_none(opened, shown):
     r = _fresh(opened)
     r.data_quality()

@@ -49,3 +49,30 @@ def test_normalise_domain(word, expected):
 def test_unknown_domain():
     with pytest.raises(vocab.UnknownWord, match="not a key question"):
         vocab.normalise_domain("Kind")
+
+
+def test_every_rating_word_cqc_publishes_is_known(shared_data):
+    """Every word in the real Lincolnshire monthly file and every rating value API_STRUCTURE.md lists as observed in
+    the API is in the vocabulary, except the pre-2014 compliance outcomes, which are not ratings (the loaders list
+    them under data quality)."""
+    import csv
+    import re
+
+    from conftest import LINCOLNSHIRE_CSV
+
+    with open(LINCOLNSHIRE_CSV, encoding="utf-8") as f:
+        monthly = {r["Latest Rating"] for r in csv.DictReader(f)}
+    text = (shared_data / "cqc" / "API_STRUCTURE.md").read_text(encoding="utf-8")
+    observed = text[text.index("Rating values observed"):text.index("The list endpoint")]
+    api = set(re.findall(r"`([^`]+)`", observed))
+    compliance = {"No action", "Compliance action"}
+    assert compliance <= api and {"Regulations met", "Insufficient evidence to rate"} <= api
+    for word in sorted((monthly | api) - compliance):
+        assert vocab.normalise_rating(word) in vocab.RATINGS, word
+    for word in sorted(compliance):
+        with pytest.raises(vocab.UnknownWord):
+            vocab.normalise_rating(word)
+
+
+def test_the_single_assessment_frameworks_capitalised_spelling():
+    assert vocab.normalise_rating("Requires Improvement") == "Requires improvement"

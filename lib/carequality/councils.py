@@ -1,12 +1,17 @@
-"""The 153 English councils with adult social care duties: ONS code, name, region and the names CQC files use.
+"""The 153 English councils with adult social care duties: ONS code, name, region and the names CQC files use;
+and the councils reorganisations replaced (Somerset, Cumbria, North Yorkshire, Northamptonshire, Buckinghamshire,
+Dorset, Bournemouth and Poole), each with the days it was valid, so a report for a period before a reorganisation
+names the council of its day.
 
 The table ships with the package (resources/councils.csv, built by scripts/build_councils.py from the
 ONS April 2023 LTLA→UTLA lookup and mySociety's register) so that nothing here reads ../shared at run time.
+`all_councils()`, `council_by_code` and `council_for_cqc_name` without a date know the current councils only.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,10 +25,22 @@ class Council:
     short_name: str
     region: str
     aliases: tuple[str, ...]
+    #: First and last day the council existed (None: no limit within the table's reach).
+    start: dt.date | None = None
+    end: dt.date | None = None
+    #: ONS codes of the councils that replaced it.
+    replaced_by: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
         return slugify(self.short_name)
+
+    @property
+    def current(self) -> bool:
+        return self.end is None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 def slugify(text: str) -> str:
@@ -34,13 +51,33 @@ def _fold(name: str) -> str:
     return " ".join(name.replace("&", "and").casefold().split())
 
 
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 @cache
-def all_councils() -> tuple[Council, ...]:
+def councils_ever() -> tuple[Council, ...]:
+    """Every council in the table: the 153 current ones, then those reorganisations replaced."""
     text = files("carequality").joinpath("resources/councils.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(
-        Council(r["ons_code"], r["name"], r["short_name"], r["region"], tuple(r["aliases"].split(";"))) for r in rows
+        Council(r["ons_code"], r["name"], r["short_name"], r["region"], tuple(r["aliases"].split(";")),
+                _day(r.get("start_date")), _day(r.get("end_date")),
+                tuple(c for c in (r.get("replaced_by") or "").split(";") if c))
+        for r in rows
     )
+
+
+@cache
+def all_councils() -> tuple[Council, ...]:
+    """The 153 councils with adult social care duties today."""
+    return tuple(c for c in councils_ever() if c.current)
+
+
+@cache
+def former_councils() -> tuple[Council, ...]:
+    """The councils reorganisations replaced, with their last day and successors."""
+    return tuple(c for c in councils_ever() if not c.current)
 
 
 @cache
@@ -58,8 +95,49 @@ def _by_name() -> dict[str, Council]:
 
 
 def council_by_code(code: str) -> Council:
-    """The council with this ONS code, or KeyError."""
+    """The current council with this ONS code, or KeyError."""
     return _by_code()[code.strip().upper()]
+
+
+def any_council_by_code(code: str) -> Council:
+    """The council, current or replaced, with this ONS code, or KeyError."""
+    key = code.strip().upper()
+    for c in councils_ever():
+        if c.ons_code == key:
+            return c
+    raise KeyError(key)
+
+
+def predecessors(council: Council) -> tuple[Council, ...]:
+    """The councils `council` replaced."""
+    return tuple(c for c in former_councils() if council.ons_code in c.replaced_by)
+
+
+def covering_successors(council: Council) -> tuple[Council, ...]:
+    """The successors that together cover exactly a replaced council's area, when each of them replaced it alone
+    (a rename such as Somerset, or a split such as Cumbria); () when a successor also took in another council's
+    area (Bournemouth and Poole merged with Christchurch)."""
+    after = tuple(any_council_by_code(c) for c in council.replaced_by)
+    return after if after and all(predecessors(c) == (council,) for c in after) else ()
+
+
+def council_period_problem(council: Council, start: dt.date, end: dt.date) -> str | None:
+    """Why `council` cannot be the council of a period from `start` to `end` (it did not exist for all of it), naming
+    the council(s) of that time; None when it can."""
+    def names(codes: tuple[Council, ...], word: str) -> str:
+        parts = [f"{c.ons_code} ({c.name})" for c in codes]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
+
+    if council.end is not None and end > council.end:
+        after = tuple(any_council_by_code(c) for c in council.replaced_by)
+        return (f"{council.ons_code} ({council.name}) was replaced on {council.end + dt.timedelta(days=1)} by "
+                f"{names(after, 'and')}; the period ends {end}: use the council of that time, or end the period by "
+                f"{council.end}")
+    if council.start is not None and start < council.start:
+        before = predecessors(council)
+        return (f"{council.ons_code} ({council.name}) began on {council.start}; the period starts {start}: for a "
+                f"period before then use the council of that time: {names(before, 'or') if before else 'not in this table'}")
+    return None
 
 
 def find_council(code_or_name: str) -> Council:
@@ -70,9 +148,16 @@ def find_council(code_or_name: str) -> Council:
     return _by_name()[_fold(key)]
 
 
-def council_for_cqc_name(name: str) -> Council | None:
-    """The council a CQC 'Location Local Authority' text names, or None."""
-    return _by_name().get(_fold(name))
+def council_for_cqc_name(name: str, at: dt.date | None = None) -> Council | None:
+    """The council a CQC 'Location Local Authority' text names, or None; with `at`, the council of that name on that
+    day ("Somerset" on 1 March 2023 is Somerset County Council, E10000027; on 1 April 2023 Somerset Council)."""
+    if at is None:
+        return _by_name().get(_fold(name))
+    key = _fold(name)
+    for c in councils_ever():
+        if c.valid_on(at) and key in {_fold(n) for n in (c.name, c.short_name, *c.aliases)}:
+            return c
+    return None
 
 
 def regions() -> tuple[str, ...]:

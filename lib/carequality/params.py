@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from carequality.councils import Council, council_by_code, slugify
+from carequality.councils import Council, any_council_by_code, council_by_code, council_period_problem, slugify
 from carequality.errors import ParamsError
 from carequality.present.commentary import read_commentary
 from carequality.registry import (
@@ -35,7 +35,9 @@ class _Strict(BaseModel):
 
 
 class CouncilParams(_Strict):
-    code: Annotated[str, Field(description="ONS code of the council, e.g. E10000019")]
+    code: Annotated[str, Field(description="ONS code of the council, e.g. E10000019; for a period before a "
+                                           "reorganisation, the code of that time (e.g. E10000027 for Somerset "
+                                           "until 31 March 2023)")]
     name: Annotated[str, Field(description="The council's name, e.g. Lincolnshire")]
     cqc_names: tuple[str, ...] = Field(
         default=(),
@@ -47,7 +49,7 @@ class CouncilParams(_Strict):
     def _known_code(cls, v: str) -> str:
         v = v.strip().upper()
         try:
-            council_by_code(v)
+            any_council_by_code(v)
         except KeyError:
             raise ValueError(
                 f"{v!r} is not the ONS code of one of the 153 English councils with adult social care duties "
@@ -57,7 +59,7 @@ class CouncilParams(_Strict):
 
     @model_validator(mode="after")
     def _name_matches(self) -> CouncilParams:
-        c = council_by_code(self.code)
+        c = any_council_by_code(self.code)
         names = {n.casefold() for n in (c.name, c.short_name, *c.aliases)}
         if self.name.strip().casefold() not in names:
             raise ValueError(f"name {self.name!r} does not match ONS code {self.code} ({c.name})")
@@ -65,7 +67,8 @@ class CouncilParams(_Strict):
 
     @property
     def council(self) -> Council:
-        return council_by_code(self.code)
+        """The council, current or (for a period before a reorganisation) replaced."""
+        return any_council_by_code(self.code)
 
 
 #: Dates no params file may go beyond, whatever its options say: pandas (and so every table) holds dates only from
@@ -344,6 +347,14 @@ class ReportParams(_Strict):
                                 f"to {latest} (set options.earliest_date or options.latest_date to change them)")
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _council_of_the_period(self) -> ReportParams:
+        """The council must have existed for the whole period (councils.council_period_problem)."""
+        problem = council_period_problem(self.council.council, self.period.start, self.period.end)
+        if problem:
+            raise ValueError(f"council.code: {problem}")
         return self
 
     @model_validator(mode="after")

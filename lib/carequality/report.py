@@ -16,6 +16,7 @@ from IPython.display import display
 
 from carequality import __version__
 from carequality.measures.headline import DIGITS
+from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import Commentary, read_commentary
@@ -69,6 +70,9 @@ class Report:
             f'<p class="cq-period">Reporting period {html.escape(long_date(p.period.start))} to '
             f"{html.escape(long_date(p.period.end))}. {html.escape(self._data_as_of())}</p>",
         ]
+        gap = self.data_end_sentence()
+        if gap:
+            parts.append(f'<p class="cq-notice" role="note">{html.escape(gap)}</p>')
         if p.options.example_data:
             parts.append(
                 '<p class="cq-notice" role="note"><strong>Example data.</strong> This report was built from generated '
@@ -78,6 +82,14 @@ class Report:
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
         display({"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
                 metadata={HEADING_META: {"role": "title", "as_of": as_of}}, raw=True)
+
+    def data_end_sentence(self) -> str:
+        """One plain sentence when CQC's data end before the reporting period does; "" otherwise."""
+        end, as_of = self.params.period.end, self.model.as_of
+        if not data_end_before(end, as_of):
+            return ""
+        return (f"The reporting period ends on {long_date(end)}, but the latest CQC data are from "
+                f"{long_date(as_of)}: figures for the end of the period describe {long_date(as_of)}.")
 
     def _data_as_of(self) -> str:
         if self.model.as_of is not None:
@@ -237,8 +249,13 @@ class Report:
         inputs = "; ".join(
             f"{i.path.name} (as of {i.as_of or 'unknown'}; {i.note})" for i in self.model.inputs
         )
-        paras = [
-            f"Built with carequality {__version__} from: {inputs}.",
+        paras = [f"Built with carequality {__version__} from: {inputs}."]
+        if self.model.as_of is not None:
+            paras.append(
+                f"The report's CQC data are as of {long_date(self.model.as_of)}: the latest date in CQC's data "
+                "used here (a report's publication, a registration or a closure), leaving out dates after the day "
+                "the report was made.")
+        paras += [
             "Locations counted are those CQC lists as adult social care ('Social Care Org') in the council area, "
             "named by CQC's 'Location Local Authority'. Each location is counted once.",
             "The headline measure is the share of locations with a CQC rating (Outstanding, Good, Requires "

@@ -229,3 +229,104 @@ def test_period_functions_are_deterministic(history):
     a = P.inspections_in_period(history, "2024-04-01", "2025-03-31")
     b = P.inspections_in_period(history, "2024-04-01", "2025-03-31")
     pd.testing.assert_frame_equal(a, b)
+
+
+# ---- changes of provider ---------------------------------------------------------------------------------------
+
+def test_a_linked_change_of_provider_is_neither_a_new_service_nor_a_closure(shared_data, tmp_path):
+    """Avonleigh Gardens (real Oldham responses): 1-18648277454 registered on 26 March 2024 when a new provider took
+    over 1-117977107, which closed on 2 April 2024. CQC links the two."""
+    import json
+    import shutil
+
+    from carequality.sources.cqc_api import load_api_folder
+    from conftest import OLDHAM_API
+
+    folder = tmp_path / "api" / "location_details"
+    folder.mkdir(parents=True)
+    for loc in ("1-18648277454", "1-117977107"):
+        shutil.copy(OLDHAM_API / "location_details" / f"location_{loc}.json", folder)
+    h = load_api_folder(tmp_path / "api").history
+    assert P.registrations_in_period(h, "2023-04-01", "2024-03-31")["location_id"].tolist() == ["1-18648277454"]
+    assert P.new_services_in_period(h, "2023-04-01", "2024-03-31").empty
+    assert P.deregistrations_in_period(h, "2024-04-01", "2025-03-31")["location_id"].tolist() == ["1-117977107"]
+    assert P.closures_in_period(h, "2024-04-01", "2025-03-31").empty
+    ch = P.provider_changes_in_period(h, "2023-04-01", "2024-03-31")
+    assert ch[["location_id", "previous_id", "change", "evidence"]].to_dict("records") == [
+        {"location_id": "1-18648277454", "previous_id": "1-117977107", "change": "New provider", "evidence": P.BY_LINK}]
+    assert ch.loc[0, "previous_deregistration_date"] == pd.Timestamp("2024-04-02")
+    # Without CQC's link the inherited first rating still says the service went on.
+    for loc in ("1-18648277454", "1-117977107"):
+        d = json.loads((folder / f"location_{loc}.json").read_text())
+        d.pop("relationships")
+        (folder / f"location_{loc}.json").write_text(json.dumps(d))
+    h = load_api_folder(tmp_path / "api").history
+    ch = P.provider_changes(h)
+    assert ch[["location_id", "previous_id", "evidence"]].to_dict("records") == [
+        {"location_id": "1-18648277454", "previous_id": "1-117977107", "evidence": P.BY_INHERITED}]
+    assert P.closures_in_period(h, "2024-04-01", "2025-03-31").empty
+
+
+def test_a_move_is_named_as_a_move():
+    locs = [location("OLD", "Care at Home", COM, deregistered="2024-09-19") | {"successor_id": "NEW",
+                                                                               "successor_reason": "Location Move"},
+            location("NEW", "Care at Home", COM, registered="2024-09-19") | {"predecessor_id": "OLD",
+                                                                              "predecessor_reason": "Location Move"}]
+    h = History(normalise_outcomes(pd.DataFrame(outcome("OLD", "2023-01-01", full("Good")))),
+                normalise_locations(pd.DataFrame(locs)))
+    ch = P.provider_changes(h)
+    assert len(ch) == 1 and ch.loc[0, "change"] == "Moved to a new address"
+
+
+def test_same_name_and_postcode_within_three_months_is_one_service_going_on():
+    """Monthly files carry no links: a closure and a registration with the same name and postcode, at most
+    SAME_NAME_DAYS apart, are one service under a new registration."""
+    def at(loc, **kw):
+        return location(loc, kw.pop("name", "Rose Court"), **kw) | {"postcode": kw.pop("postcode", "OL1 1AA")}
+
+    locs = [at("R1", deregistered="2024-03-01"), at("R2", registered="2024-03-03"),
+            at("S1", deregistered="2023-01-01", name="Stone House"), at("S2", registered="2024-06-01", name="Stone House"),
+            at("T1", deregistered="2024-03-01", name="Tall Trees"), at("T2", registered="2024-03-01", name="Other Name")]
+    h = History(normalise_outcomes(pd.DataFrame(outcome("R1", "2022-01-01", full("Good")))),
+                normalise_locations(pd.DataFrame(locs)))
+    links = P.continuation_links(h)
+    assert links[["previous_id", "location_id", "evidence"]].to_dict("records") == [
+        {"previous_id": "R1", "location_id": "R2", "evidence": P.BY_NAME}]
+    assert set(P.new_services_in_period(h, "2023-01-01", "2024-12-31")["location_id"]) == {"S2", "T2"}
+    assert set(P.closures_in_period(h, "2023-01-01", "2024-12-31")["location_id"]) == {"S1", "T1"}
+
+
+def test_the_inherited_first_rating_finds_the_previous_location_by_postcode(history):
+    locs = history.locations_all.assign(postcode=lambda f: f["location_id"].map({"D": "YO1 1AA", "E": "YO1 1AA"}).fillna(""))
+    h = History(history.outcomes_by_location_date_key_question, locs)
+    ch = P.provider_changes(h)
+    assert ch[["location_id", "previous_id", "evidence"]].to_dict("records") == [
+        {"location_id": "D", "previous_id": "E", "evidence": P.BY_INHERITED}]
+    assert "D" not in set(P.new_services_in_period(h, "2024-04-01", "2025-03-31")["location_id"])
+    assert "E" not in set(P.closures_in_period(h, "2024-04-01", "2025-03-31")["location_id"])
+
+
+def test_not_inspected_since_marks_an_inherited_rating(history):
+    gap = P.not_inspected_since(history, "2021-01-01", "2025-03-31").set_index("location_id")
+    assert bool(gap.loc["D", "inherited"]) and not bool(gap.loc["H", "inherited"])
+
+
+def test_a_first_own_rating_after_an_inherited_one_names_it_inherited(history):
+    rows = history.outcomes_by_location_date_key_question
+    rows = pd.concat([rows, normalise_outcomes(pd.DataFrame(outcome("D", "2025-02-01", full("Requires improvement"))))])
+    h = History(normalise_outcomes(rows), history.locations_all)
+    rc = P.rating_changes(h, "2025-02-01", "2025-02-01").set_index("location_id")
+    assert (rc.loc["D", "from_rating"], bool(rc.loc["D", "from_inherited"]), rc.loc["D", "direction"]) == (
+        "Good", True, "Declined")
+    assert not rc.drop(index="D")["from_inherited"].any()
+
+
+def test_coverage_measures():
+    from carequality.model.coverage import Coverage
+
+    file_only = Coverage(closures=False, registrations=False)
+    assert not P.openings_covered(file_only, "2024-04-01") and not P.closures_covered(file_only, "2024-04-01")
+    monthly = Coverage(register_from=pd.Timestamp("2024-06-01"))
+    assert not P.outcomes_covered(monthly, "2024-04-01") and P.outcomes_covered(monthly, "2024-06-01")
+    assert P.categories_covered(Coverage(community_services=False)) == [RES]
+    assert P.categories_covered(Coverage()) == [COM, RES]

@@ -152,12 +152,12 @@ def test_rating_changes_section(small):
 
 def test_registration_sections(small):
     s = changes.registrations_in_period(*small)
-    assert s.paragraphs[0] == ("2 adult social care locations in York registered with CQC between 1 April 2025 and "
+    assert s.paragraphs[0] == ("2 new adult social care services opened in York between 1 April 2025 and "
                                "31 March 2026 (2 community-based services and 0 care homes), up from 0 in the "
                                "previous period.")
     assert list(s.table("registrations_in_period_list").frame["CQC location ID"]) == ["B", "N"]
     d = changes.deregistrations_in_period(*small)
-    assert d.paragraphs[0].startswith("1 adult social care location in York left the CQC register")
+    assert d.paragraphs[0].startswith("1 adult social care service in York closed between")
     assert "(0 community-based services and 1 care home)" in d.paragraphs[0]
     assert d.table("deregistrations_in_period").frame.iloc[-1].to_dict() == {
         "Category": "Total", "Service type": "", "This period": 1, "Previous period": 0}
@@ -236,9 +236,38 @@ def independent_inspections(start: dt.date, end: dt.date) -> Counter:
     return counts
 
 
+def continues_another(d: dict) -> bool:
+    """A registration that continues an earlier one: CQC links it to a predecessor, or its ratings are another
+    location's (organisationId) or dated before it registered."""
+    if any(r.get("type") == "HSCA Predecessor" for r in d.get("relationships") or []):
+        return True
+    ratings = [*(d.get("historicRatings") or []), *(((d.get("currentRatings") or {}).get("overall") or {})
+                                                    .get("keyQuestionRatings") or [])]
+    return any(r.get("organisationId") not in (None, d["locationId"]) or
+               (r.get("reportDate") and r["reportDate"] < d["registrationDate"]) for r in ratings)
+
+
+def continued_by_another(d: dict, everyone: list[dict]) -> bool:
+    """A closure of a service that goes on: CQC links it to a successor, or another location names it as its
+    predecessor."""
+    if any(r.get("type") == "HSCA Successor" for r in d.get("relationships") or []):
+        return True
+    return any(r.get("type") == "HSCA Predecessor" and r.get("relatedLocationId") == d["locationId"]
+               for e in everyone for r in e.get("relationships") or [])
+
+
 def independent_register(field: str, start: dt.date, end: dt.date) -> Counter:
-    return Counter("Care homes" if d["careHome"] == "Y" else "Community based" for d in oldham_social_care()
-                   if d.get(field) and start.isoformat() <= d[field] <= end.isoformat())
+    """New services (registrationDate) or closures (deregistrationDate) from start to end, changes of provider and
+    moves left out."""
+    everyone = oldham_social_care()
+    skip = continues_another if field == "registrationDate" else (lambda d: continued_by_another(d, everyone))
+    return Counter("Care homes" if d["careHome"] == "Y" else "Community based" for d in everyone
+                   if d.get(field) and start.isoformat() <= d[field] <= end.isoformat() and not skip(d))
+
+
+def independent_provider_changes(start: dt.date, end: dt.date) -> set[str]:
+    return {d["locationId"] for d in oldham_social_care()
+            if start.isoformat() <= d.get("registrationDate", "") <= end.isoformat() and continues_another(d)}
 
 
 def check_inspections(rows: list[dict], now: Counter, before: Counter) -> None:
@@ -283,6 +312,11 @@ def test_oldham_sections_equal_independent_counts(oldham):
         now_r, before_r = independent_register(field, p.start, p.end), independent_register(field, q.start, q.end)
         assert sum(now_r.values()) > 0
         check_register(table_rows(fn(model, params), fn.__name__), now_r, before_r)
+    for start, end in ((p.start, p.end), (q.start, q.end)):
+        got = changes.provider_changes_in_period(model, params.model_copy(update={
+            "period": params.period.model_copy(update={"start": start, "end": end})}))
+        assert set(got.table("provider_changes_in_period").frame["CQC location ID"]) == \
+            independent_provider_changes(start, end)
 
 
 def test_oldham_renders_without_a_ratings_file(oldham):
@@ -335,3 +369,89 @@ def test_monthly_files_alone_give_the_model_and_the_sections(tmp_path):
     r = changes.registrations_in_period(model, params)
     assert list(r.table("registrations_in_period_list").frame["CQC location ID"]) == ["1-C"]
     assert any("first file that lists" in n for n in r.table("registrations_in_period").footnotes)
+
+
+# ---- changes of provider, coverage and the as-of date ------------------------------------------------------------
+
+@pytest.fixture
+def taken_over(tmp_path):
+    """York's Larch Lodge shape: a new provider's registration linked to the old one's (as CQC's API links them)."""
+    rows = outcome("OLD", "2022-01-01", "Good") + [r | {"inherited": True} for r in outcome("NEW", "2022-01-01", "Good")]
+    locs = [loc("OLD", deregistered="2025-06-29") | {"successor_id": "NEW", "successor_reason": "New Provider",
+                                                    "postcode": "YO1 1AA"},
+            loc("NEW", registered="2025-06-29") | {"predecessor_id": "OLD", "predecessor_reason": "New Provider",
+                                                  "postcode": "YO1 1AA"},
+            loc("OPEN", vocab.COMMUNITY, registered="2025-09-01")]
+    h = History(normalise_outcomes(pd.DataFrame(rows)), normalise_locations(pd.DataFrame(locs)))
+    return model_with(h), make_params(tmp_path)
+
+
+def test_a_change_of_provider_has_its_own_section_and_is_not_a_new_service_or_closure(taken_over):
+    s = changes.provider_changes_in_period(*taken_over)
+    assert s.paragraphs[0] == ("1 adult social care service in York changed provider or moved between 1 April 2025 "
+                               "and 31 March 2026 (0 community-based services and 1 care home), up from 0 in the "
+                               "previous period. They are not counted as new services or closures.")
+    t = s.table("provider_changes_in_period").frame
+    assert t[["CQC location ID", "Previous CQC location ID", "Change"]].to_dict("records") == [
+        {"CQC location ID": "NEW", "Previous CQC location ID": "OLD", "Change": "New provider"}]
+    new = changes.registrations_in_period(*taken_over)
+    assert list(new.table("registrations_in_period_list").frame["CQC location ID"]) == ["OPEN"]
+    closed = changes.deregistrations_in_period(*taken_over)
+    assert closed.paragraphs[0].startswith("0 adult social care services in York closed between")
+
+
+def test_the_not_inspected_list_marks_inherited_ratings(taken_over):
+    t = changes.not_inspected_since(*taken_over).table("not_inspected_since").frame.set_index("CQC location ID")
+    assert t.loc["NEW", "Overall rating"] == "Good (inherited)" and t.loc["NEW", "Status"] == "Never inspected"
+
+
+def test_sections_say_what_a_ratings_file_does_not_cover(small):
+    from carequality.model.coverage import Coverage
+
+    model, params = small
+    model.coverage = Coverage(closures=False, registrations=False)
+    assert changes.deregistrations_in_period(model, params).paragraphs == [
+        "The input lists only services registered on its date, not those that left the CQC register, so closures in "
+        "York cannot be counted for this period."]
+    assert changes.registrations_in_period(model, params).tables == []
+    assert "cannot be found" in changes.provider_changes_in_period(model, params).paragraphs[0]
+
+
+def test_sections_say_when_monthly_files_begin_after_the_period_starts(small):
+    from carequality.model.coverage import Coverage
+
+    model, params = small
+    model.coverage = Coverage(register_from=pd.Timestamp("2025-06-01"))
+    assert "The monthly CQC files begin on 1 June 2025, after the period starts" in \
+        changes.registrations_in_period(model, params).paragraphs[0]
+    s = changes.inspections_in_period(model, params)
+    assert "the inputs do not cover the whole previous period, so no comparison is made" in s.paragraphs[0]
+    assert any("begin on 1 June 2025" in n for n in s.table("inspections_in_period").footnotes)
+    assert changes.rating_changes(model, params).paragraphs == [
+        "The monthly CQC files begin on 1 June 2025, after the period starts (1 April 2025): the rating each "
+        "location held before its new one is not known, so changes of rating in York cannot be measured for this "
+        "period."]
+    assert "cannot be compared" in changes.key_question_ratings_at_dates(model, params).paragraphs[0]
+
+
+def test_sections_say_when_community_services_are_not_covered(small):
+    from carequality.model.coverage import Coverage
+
+    model, params = small
+    model.coverage = Coverage(community_services=False, community_missing_because="the input lists care homes only")
+    s = changes.inspections_in_period(model, params)
+    assert ("Community-based services are not covered: the input lists care homes only. The figures below are for "
+            "care homes only.") in s.paragraphs
+    r = changes.registrations_in_period(model, params)
+    assert "(0 care homes)" in r.paragraphs[0] and "community-based" not in r.paragraphs[0]
+
+
+def test_end_of_period_figures_are_dated_no_later_than_the_data(small):
+    model, params = small
+    model.as_of = pd.Timestamp("2026-02-25")
+    s = changes.not_inspected_since(model, params)
+    assert s.paragraphs[0].startswith("On 25 February 2026 (the latest CQC data; the period ends on 31 March 2026), ")
+    assert "active on 25 February 2026" in s.table("not_inspected_since").caption
+    k = changes.key_question_ratings_at_dates(model, params)
+    assert "25 February 2026, the date of the latest CQC data (the period ends on 31 March 2026)" in k.paragraphs[0]
+    assert "Safe, 25 Feb 2026" in k.table("key_question_ratings_at_dates").frame.columns

@@ -357,3 +357,95 @@ def test_text_fields_of_the_wrong_kind_are_refused_by_name(tmp_path):
     with pytest.raises(InputError) as e:
         load_api_folder(folder, today=TODAY)
     assert e.value.column == "localAuthority" and "is not text" in e.value.message
+
+
+# ---- rules for CQC's quirks, each on a real Oldham record's shape ------------------------------------------
+
+def oldham_record(location_id: str) -> dict:
+    return json.loads((OLDHAM_API / "location_details" / f"location_{location_id}.json").read_text())
+
+
+def load_one(tmp_path: Path, d: dict):
+    return load_api_folder(write_folder(tmp_path, {f"location_{d['locationId']}.json": d}), today=TODAY)
+
+
+def overall_outcomes(got) -> dict[str, str]:
+    o = got.history.outcomes_by_location_date_key_question
+    o = o[o["key_question"] == "Overall"]
+    return {d.date().isoformat(): str(r) for d, r in zip(o["report_date"], o["rating"])}
+
+
+def test_overall_rating_dates_rule():
+    from carequality.sources.cqc_api import overall_rating_dates
+
+    assert overall_rating_dates("2021-01-12", ["2019-11-20", "2019-11-20"]) == ("2019-11-20", "2021-01-12")
+    assert overall_rating_dates("2019-11-20", ["2019-11-20", "2017-01-01"]) == ("2019-11-20", None)
+    assert overall_rating_dates("2019-11-20", [None, None]) == ("2019-11-20", None)  # no key-question dates
+    assert overall_rating_dates(None, ["2019-11-20"]) == (None, None)
+
+
+def test_a_later_report_that_rated_nothing_keeps_the_rating_on_its_own_date(shared_data, tmp_path):
+    """1-109570155 (real): rated Good on 10 October 2018, inspected but not rated on 3 March 2022. Built here in
+    the shape CQC gives when such a later report is the latest: the overall report date moved to it, the report
+    gone from historicRatings."""
+    d = oldham_record("1-109570155")
+    assert overall_outcomes(load_one(tmp_path / "real", d)) == {
+        "2016-03-17": "Good", "2018-10-10": "Good", "2022-03-03": "Inspected but not rated"}
+    d["currentRatings"]["overall"]["reportDate"] = d["currentRatings"]["reportDate"] = "2022-03-03"
+    d["historicRatings"] = [h for h in d["historicRatings"] if h["reportDate"] != "2022-03-03"]
+    got = load_one(tmp_path / "moved", d)
+    assert overall_outcomes(got) == {"2016-03-17": "Good", "2018-10-10": "Good", "2022-03-03": "Inspected but not rated"}
+    from carequality.measures import changes
+
+    assert changes.rating_changes(got.history, "2022-01-01", "2022-12-31").empty  # not "Good, 3 March 2022"
+    insp = changes.inspections_in_period(got.history, "2022-01-01", "2022-12-31")
+    assert list(insp["rating"].astype(str)) == ["Inspected but not rated"]  # not counted as Good
+    assert got.history.data_quality.empty
+
+
+def test_an_organisation_id_of_another_location_marks_a_rating_inherited(shared_data, tmp_path):
+    """1-9588358014 (real) registered on 25 September 2020; its 2 October 2020 report carries the organisationId of
+    the location it replaced (1-4815596978): inherited though dated after the registration."""
+    d = oldham_record("1-9588358014")
+    o = load_one(tmp_path / "real", d).history.outcomes_by_location_date_key_question
+    by_date = o.groupby("report_date")["inherited"].all()
+    assert by_date[pd.Timestamp("2020-10-02")] and by_date[pd.Timestamp("2019-04-18")]
+    assert not by_date[pd.Timestamp("2021-05-13")]
+    for h in d["historicRatings"]:
+        h.pop("organisationId", None)
+    o = load_one(tmp_path / "without", d).history.outcomes_by_location_date_key_question
+    assert not o.loc[o["report_date"] == "2020-10-02", "inherited"].any()
+
+
+def test_an_organisation_id_of_the_location_itself_is_not_inherited(shared_data, tmp_path):
+    d = oldham_record("1-9588358014")
+    for h in d["historicRatings"]:
+        h["organisationId"] = d["locationId"]
+    o = load_one(tmp_path, d).history.outcomes_by_location_date_key_question
+    assert not o.loc[o["report_date"] == "2020-10-02", "inherited"].any()
+
+
+def test_an_assessment_is_an_outcome_with_its_scores(shared_data, tmp_path):
+    """1-5312102242 Franklin House (real): assessed under the Single Assessment Framework, published 8 August 2024,
+    Good, key-question scores 70–75%; no currentRatings."""
+    got = load_one(tmp_path, oldham_record("1-5312102242"))
+    assert overall_outcomes(got)["2024-08-08"] == "Good"
+    s = got.key_question_scores.set_index("key_question")
+    assert s.loc["Caring", "percentage_score"] == 70 and s.loc["Safe", "percentage_score"] == 75
+    assert set(s["service_group"]) == {"Care Homes"} and set(s["rating"]) == {"Good"}
+    assert s.loc["Effective", "status"] == "Not Assessed"
+
+
+def test_relationships_name_the_location_replaced(shared_data, tmp_path):
+    """1-18648277454 Avonleigh Gardens (real) replaced 1-117977107 when a new provider took it over in March 2024."""
+    row = load_one(tmp_path, oldham_record("1-18648277454")).history.locations_all.iloc[0]
+    assert (row["predecessor_id"], row["predecessor_reason"]) == ("1-117977107", "New Provider")
+    assert row["successor_id"] == ""
+
+
+def test_list_filters_say_what_a_download_covers():
+    from carequality.sources.cqc_api import list_filters
+
+    assert list_filters("/locations?page=1&perPage=1000&localAuthority=Oldham") == {"localAuthority": "Oldham"}
+    assert list_filters("/locations?localAuthority=York&careHome=Y&page=2") == {"careHome": "Y", "localAuthority": "York"}
+    assert list_filters(None) == {}

@@ -10,12 +10,15 @@ from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
 
 
 def _cmd_councils(args: argparse.Namespace) -> int:
-    from carequality.councils import all_councils
+    from carequality.councils import all_councils, councils_ever
 
-    for c in all_councils():
+    for c in councils_ever() if args.all else all_councils():
         if args.region and c.region.casefold() != args.region.casefold():
             continue
-        print(f"{c.ons_code}\t{c.name}\t{c.region}")
+        valid = ""
+        if args.all:
+            valid = f"\t{c.start or ''}\t{c.end or ''}\t{';'.join(c.replaced_by)}"
+        print(f"{c.ons_code}\t{c.name}\t{c.region}{valid}")
     return 0
 
 
@@ -81,6 +84,9 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("councils", help="list the 153 councils with their ONS codes")
     p.add_argument("--region")
+    p.add_argument("--all", action="store_true",
+                   help="also list the councils reorganisations replaced, with the first and last day each was valid "
+                        "and its successors")
     p.set_defaults(func=_cmd_councils)
 
     p = sub.add_parser("counts", help="build the monthly counts file (inputs.area_ratings_by_month) from CQC history")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from carequality import vocab
+from carequality.model.coverage import Coverage
 from carequality.model.history import NON_REPLACING, day, active_at, outcomes_by_location_date, ratings_at
 from carequality.sources.frames import History
 
@@ -65,17 +66,18 @@ def _with_location(frame: pd.DataFrame, history: History) -> pd.DataFrame:
     return out
 
 
-def _overall_before(history: History, keys: pd.DataFrame, *, strictly: bool) -> pd.Series:
-    """Each (location_id, report_date) row's Overall rating carried forward to that date (or just before it)."""
+def _overall_before(history: History, keys: pd.DataFrame, *, strictly: bool, column: str = "rating") -> pd.Series:
+    """Each (location_id, report_date) row's Overall rating carried forward to that date (or just before it); with
+    `column="inherited"`, whether that rating was inherited."""
     o = history.outcomes_by_location_date_key_question
     strong = o[(o["key_question"] == "Overall") & ~o["rating"].astype(str).isin(NON_REPLACING)]
-    right = strong[["location_id", "report_date", "rating"]].sort_values("report_date", kind="stable")
+    right = strong[["location_id", "report_date", "rating", "inherited"]].sort_values("report_date", kind="stable")
     left = keys[["location_id", "report_date"]].reset_index().sort_values("report_date", kind="stable")
     if left.empty:
         return pd.Series([], dtype=object)
     m = pd.merge_asof(left, right.astype({"rating": str}), on="report_date", by="location_id",
                       allow_exact_matches=not strictly, direction="backward")
-    return m.set_index("index")["rating"].reindex(keys.index)
+    return m.set_index("index")[column].reindex(keys.index)
 
 
 def inspections_in_period(history: History, start: object, end: object) -> pd.DataFrame:
@@ -117,7 +119,8 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
     """Each graded Overall rating published from `start` to `end` against the location's rating before it.
 
     Columns: location_id, location_name, category, report_date, from_rating (the latest Overall rating before
-    the report; blank when there was none), to_rating, direction (Improved, Declined, Unchanged, First rating).
+    the report; blank when there was none), from_inherited (that rating was the previous provider's), to_rating,
+    direction (Improved, Declined, Unchanged, First rating).
     Reports whose Overall rating is not graded (for example Inspected but not rated) are not rating changes.
     """
     o = history.outcomes_by_location_date_key_question
@@ -126,6 +129,8 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
     new = new[["location_id", "report_date", "rating"]].rename(columns={"rating": "to_rating"}).reset_index(drop=True)
     before = _overall_before(history, new, strictly=True)
     new["from_rating"] = pd.Series([b if b in vocab.GRADED else "" for b in before], index=new.index, dtype=str)
+    inherited_before = _overall_before(history, new, strictly=True, column="inherited")
+    new["from_inherited"] = inherited_before.fillna(False).astype(bool) & new["from_rating"].ne("")
     rank = {w: i for i, w in enumerate(vocab.GRADED)}
 
     def direction(was: str, now: str) -> str:
@@ -137,7 +142,8 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
                                  index=new.index, dtype=str)
     new["to_rating"] = new["to_rating"].astype(str)
     out = _with_location(new, history)
-    cols = ["location_id", "location_name", "category", "report_date", "from_rating", "to_rating", "direction"]
+    cols = ["location_id", "location_name", "category", "report_date", "from_rating", "from_inherited", "to_rating",
+            "direction"]
     return out[cols].sort_values(["report_date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
 
 
@@ -149,13 +155,163 @@ def _dated(history: History, column: str, start: object, end: object) -> pd.Data
 
 
 def registrations_in_period(history: History, start: object, end: object) -> pd.DataFrame:
-    """Locations registered from `start` to `end` (locations_all rows plus main_service_type)."""
+    """Locations registered from `start` to `end` (locations_all rows plus main_service_type), changes of provider
+    included (see new_services_in_period)."""
     return _dated(history, "registration_date", start, end)
 
 
 def deregistrations_in_period(history: History, start: object, end: object) -> pd.DataFrame:
-    """Locations deregistered from `start` to `end` (locations_all rows plus main_service_type)."""
+    """Locations deregistered from `start` to `end` (locations_all rows plus main_service_type), changes of provider
+    included (see closures_in_period)."""
     return _dated(history, "deregistration_date", start, end)
+
+
+# ---- changes of provider ------------------------------------------------------------------------------------
+
+#: CQC's reasons for linking a location to the one it replaced (`relationships[].reason`), in plain words.
+CHANGE_REASONS: dict[str, str] = {
+    "New Provider": "New provider",
+    "Legal Entity Change": "The provider became a new legal entity",
+    "Partnership Change": "The partnership that runs it changed",
+    "NHS Transfer": "Transferred from an NHS body",
+    "Location Move": "Moved to a new address",
+}
+#: How a change of provider is known, in plain words.
+BY_LINK = "CQC links the two registrations"
+BY_INHERITED = "the new registration inherited the old one's rating"
+BY_NAME = "same name and postcode"
+#: Largest gap between a closure and a registration with the same name and postcode that is one service going on.
+SAME_NAME_DAYS = 92
+LINK_COLUMNS = ("previous_id", "location_id", "reason", "evidence", "previous_name", "new_name")
+
+
+def _split(text: object) -> list[str]:
+    """ "a; b" → ["a", "b"]; blank or missing → []."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    return [t.strip() for t in text.split(";")]
+
+
+def _fold_name(text: object) -> str:
+    """A name compared loosely: case, punctuation and spacing ignored."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in str(text or "").casefold()).split())
+
+
+def continuation_links(history: History) -> pd.DataFrame:
+    """Pairs of registrations that are one service going on: a location that replaced another (a new provider took
+    it over, the provider became a new legal entity, or the service moved address). Found, in this order, by
+    CQC's own links (the API's `relationships`: predecessor and successor), by a first rating inherited from a
+    previous provider (the previous location is then the one with the same postcode that left the register
+    nearest in time, when there is one), and by the same name and postcode on a closure and a registration at most
+    SAME_NAME_DAYS apart. Each pair once.
+
+    Columns: previous_id (blank when not known), location_id (blank when the new registration is not in the
+    inputs), reason (CQC's, blank when not given), evidence (BY_LINK, BY_INHERITED or BY_NAME), previous_name and
+    new_name (as CQC's link names them; blank otherwise).
+    """
+    loc = history.locations_all
+    rows: list[dict] = []
+    if "predecessor_id" in loc.columns:
+        for r in loc.itertuples():
+            for kind in ("predecessor", "successor"):
+                ids = _split(getattr(r, f"{kind}_id"))
+                names = _split(getattr(r, f"{kind}_name", ""))
+                reasons = _split(getattr(r, f"{kind}_reason", ""))
+                names = names if len(names) == len(ids) else [""] * len(ids)
+                reasons = reasons if len(reasons) == len(ids) else [""] * len(ids)
+                for other, name, reason in zip(ids, names, reasons):
+                    if kind == "predecessor":
+                        rows.append({"previous_id": other, "location_id": r.location_id, "reason": reason,
+                                     "evidence": BY_LINK, "previous_name": name, "new_name": ""})
+                    else:
+                        rows.append({"previous_id": r.location_id, "location_id": other, "reason": reason,
+                                     "evidence": BY_LINK, "previous_name": "", "new_name": name})
+    links = pd.DataFrame(rows, columns=list(LINK_COLUMNS)).drop_duplicates(["previous_id", "location_id"])
+    linked_new, linked_old = set(links["location_id"]), set(links["previous_id"])
+
+    closed = loc[loc["deregistration_date"].notna() & ~loc["location_id"].isin(linked_old)]
+    o = history.outcomes_by_location_date_key_question
+    first = o.sort_values("report_date", kind="stable").drop_duplicates("location_id")
+    took_over = set(first.loc[first["inherited"], "location_id"]) - linked_new
+    extra = []
+    for r in loc[loc["location_id"].isin(took_over)].sort_values("location_id").itertuples():
+        same = closed[closed["postcode"].ne("") & closed["postcode"].eq(r.postcode) & closed["location_id"].ne(r.location_id)]
+        if pd.notna(r.registration_date) and len(same):
+            gap = (same["deregistration_date"] - r.registration_date).abs()
+            previous = same.loc[gap.idxmin(), "location_id"]
+        else:
+            previous = ""
+        extra.append({"previous_id": previous, "location_id": r.location_id, "reason": "", "evidence": BY_INHERITED,
+                      "previous_name": "", "new_name": ""})
+    taken = linked_new | took_over
+    used_old = linked_old | {e["previous_id"] for e in extra}
+    opened = loc[loc["registration_date"].notna() & ~loc["location_id"].isin(taken)]
+    closed = closed[~closed["location_id"].isin(used_old)]
+    if len(opened) and len(closed):
+        a = opened.assign(_key=opened["location_name"].map(_fold_name) + "|" + opened["postcode"].map(_fold_name))
+        b = closed.assign(_key=closed["location_name"].map(_fold_name) + "|" + closed["postcode"].map(_fold_name))
+        pairs = a.merge(b, on="_key", suffixes=("", "_old"))
+        pairs = pairs[pairs["location_id"].ne(pairs["location_id_old"]) & pairs["postcode"].ne("")
+                      & ((pairs["registration_date"] - pairs["deregistration_date_old"]).abs().dt.days <= SAME_NAME_DAYS)]
+        pairs = pairs.sort_values(["location_id", "location_id_old"]).drop_duplicates("location_id")
+        pairs = pairs.drop_duplicates("location_id_old")
+        extra += [{"previous_id": r.location_id_old, "location_id": r.location_id, "reason": "", "evidence": BY_NAME,
+                   "previous_name": "", "new_name": ""} for r in pairs.itertuples()]
+    out = pd.concat([links, pd.DataFrame(extra, columns=list(LINK_COLUMNS))], ignore_index=True)
+    return out.sort_values(["location_id", "previous_id"], kind="stable").reset_index(drop=True)
+
+
+def provider_changes(history: History, links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every continuation (see continuation_links) with both registrations' details, one row each.
+
+    Columns: location_id, location_name, provider_name, category, care_home, registration_date (NaT when the new
+    registration is not in the inputs), previous_id, previous_name, previous_provider_name,
+    previous_deregistration_date, date (the new registration's date, or the old one's closure when that is all
+    that is known), change (CHANGE_REASONS' words, or "New provider" when CQC gives no reason), evidence.
+    """
+    links = continuation_links(history) if links is None else links
+    loc = history.locations_all.drop_duplicates("location_id").set_index("location_id")
+
+    def pick(ids: pd.Series, column: str) -> pd.Series:
+        return ids.map(loc[column]) if column in loc.columns else pd.Series(pd.NA, index=ids.index)
+
+    out = pd.DataFrame({"location_id": links["location_id"], "previous_id": links["previous_id"]})
+    out["location_name"] = pick(links["location_id"], "location_name").fillna(links["new_name"]).fillna("")
+    out["provider_name"] = pick(links["location_id"], "provider_name").fillna("")
+    out["category"] = pick(links["location_id"], "category").fillna(pick(links["previous_id"], "category")).fillna("")
+    out["care_home"] = pick(links["location_id"], "care_home").fillna(pick(links["previous_id"], "care_home"))
+    out["care_home"] = out["care_home"].fillna(False).astype(bool)
+    out["registration_date"] = pd.to_datetime(pick(links["location_id"], "registration_date"))
+    out["previous_name"] = pick(links["previous_id"], "location_name").fillna(links["previous_name"]).fillna("")
+    out["previous_provider_name"] = pick(links["previous_id"], "provider_name").fillna("")
+    out["previous_deregistration_date"] = pd.to_datetime(pick(links["previous_id"], "deregistration_date"))
+    out["date"] = out["registration_date"].fillna(out["previous_deregistration_date"])
+    out["change"] = links["reason"].map(lambda r: CHANGE_REASONS.get(r, "New provider") if r else "New provider")
+    out["evidence"] = links["evidence"]
+    out = out[out["date"].notna()]
+    return out.sort_values(["date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
+
+
+def provider_changes_in_period(history: History, start: object, end: object) -> pd.DataFrame:
+    """provider_changes dated from `start` to `end` (by the new registration, or the closure when that is all)."""
+    ch = provider_changes(history)
+    return ch[(ch["date"] >= day(start)) & (ch["date"] <= day(end))].reset_index(drop=True)
+
+
+def new_services_in_period(history: History, start: object, end: object) -> pd.DataFrame:
+    """Real openings: registrations from `start` to `end` that do not continue an earlier registration (a change
+    of provider or a move is not a new service)."""
+    links = continuation_links(history)
+    reg = registrations_in_period(history, start, end)
+    return reg[~reg["location_id"].isin(set(links["location_id"]))].reset_index(drop=True)
+
+
+def closures_in_period(history: History, start: object, end: object) -> pd.DataFrame:
+    """Real closures: deregistrations from `start` to `end` of services that did not go on under another
+    registration (a change of provider or a move is not a closure)."""
+    links = continuation_links(history)
+    dereg = deregistrations_in_period(history, start, end)
+    return dereg[~dereg["location_id"].isin(set(links["previous_id"]))].reset_index(drop=True)
 
 
 def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -184,7 +340,8 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     have never been inspected.
 
     Columns: location_id, location_name, category, registration_date, last_report_date (NaT when never),
-    overall_rating (held on `at`; blank when none), status ("Not inspected since" or "Never inspected").
+    overall_rating (held on `at`; blank when none), inherited (that rating was given to the previous provider),
+    status ("Not inspected since" or "Never inspected").
     """
     active = active_at(history, at)
     per = outcomes_by_location_date(history)
@@ -194,8 +351,9 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     out["last_report_date"] = out["location_id"].map(last).astype("datetime64[ns]")
     out = out[out["last_report_date"].isna() | (out["last_report_date"] < day(before))].copy()
     now = ratings_at(history, at)
-    overall = now[now["key_question"] == "Overall"].set_index("location_id")["rating"].astype(str)
-    out["overall_rating"] = out["location_id"].map(overall).fillna("").astype(str)
+    overall = now[now["key_question"] == "Overall"].set_index("location_id")
+    out["overall_rating"] = out["location_id"].map(overall["rating"].astype(str)).fillna("").astype(str)
+    out["inherited"] = out["location_id"].isin(set(overall.index[overall["inherited"].astype(bool)]))
     out["status"] = out["last_report_date"].isna().map({True: "Never inspected", False: "Not inspected since"})
     out = out.assign(_never=out["last_report_date"].isna())
     out = out.sort_values(["_never", "last_report_date", "location_name", "location_id"], kind="stable")
@@ -207,7 +365,7 @@ def key_question_ratings_at_dates(history: History, first: object, second: objec
     `first` and on `second`.
 
     One row per location × date × key question (Safe … Well-led): location_id, location_name, category,
-    at (the date), key_question, rating (blank when the location had no rating then), report_date.
+    at (the date), key_question, rating (blank when the location had no rating then), report_date, inherited.
     """
     active = active_at(history, second)[["location_id", "location_name", "category"]]
     parts = []
@@ -217,12 +375,13 @@ def key_question_ratings_at_dates(history: History, first: object, second: objec
         grid = active.merge(pd.DataFrame({"key_question": list(vocab.KEY_QUESTIONS)}), how="cross")
         g = grid.merge(r, on=["location_id", "key_question"], how="left")
         g["rating"] = g["rating"].astype(object).where(g["rating"].notna(), "").astype(str)
+        g["inherited"] = g["inherited"].fillna(False).astype(bool)
         g["at"] = when
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)
     kq = out["key_question"].map({q: i for i, q in enumerate(vocab.KEY_QUESTIONS)})
     out = out.assign(_kq=kq).sort_values(["location_name", "location_id", "at", "_kq"], kind="stable")
-    cols = ["location_id", "location_name", "category", "at", "key_question", "rating", "report_date"]
+    cols = ["location_id", "location_name", "category", "at", "key_question", "rating", "report_date", "inherited"]
     return out[cols].reset_index(drop=True)
 
 
@@ -241,3 +400,26 @@ def rating_level_counts(ratings_at_dates: pd.DataFrame) -> pd.DataFrame:
             rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": int(len(hit)),
                          "locations": int(hit["location_id"].nunique())})
     return pd.DataFrame(rows, columns=["rating", "at", "ratings", "locations"])
+
+
+# ---- what the inputs cover, per section ---------------------------------------------------------------------
+
+def outcomes_covered(coverage: Coverage, start: object) -> bool:
+    """Whether every report published from `start` on is in the inputs (monthly files hold a report only while it
+    is a location's latest: reports before the first file are missing where a later one replaced them)."""
+    return coverage.register_known(start)
+
+
+def openings_covered(coverage: Coverage, start: object) -> bool:
+    """Whether registrations from `start` on are known (a ratings file alone gives no registration dates)."""
+    return coverage.registrations and coverage.register_known(start)
+
+
+def closures_covered(coverage: Coverage, start: object) -> bool:
+    """Whether closures from `start` on are known (a ratings file lists only registered locations)."""
+    return coverage.closures and coverage.register_known(start)
+
+
+def categories_covered(coverage: Coverage) -> list[str]:
+    """CQC's adult social care categories the inputs cover, in report order (care homes only, or both)."""
+    return [c for c in (vocab.COMMUNITY, vocab.RESIDENTIAL) if c != vocab.COMMUNITY or coverage.community_services]

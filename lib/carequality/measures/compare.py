@@ -38,6 +38,7 @@ from carequality.areas import (
 from carequality.councils import Council, all_councils, council_for_cqc_name
 from carequality.measures.shares import percent, round1
 from carequality.model.build import Model
+from carequality.model.asof import figures_date
 from carequality.model.history import active_at, ratings_at
 from carequality.params import ReportParams
 from carequality.sources.area_counts import COUNT_COLUMNS, COUNTS, KEY, as_counts_frame, empty_counts
@@ -499,7 +500,8 @@ class Comparison:
 def comparison(model: Model, params: ReportParams) -> Comparison:
     council = params.council.council
     peers = model.peer_group
-    months = months_between(params.trend_from, params.period.end)
+    # No month after the report's as-of date (model/asof.py): every "On <date>" sentence is dated within the data.
+    months = months_between(params.trend_from, figures_date(params.period.end, model.as_of))
     counts = benchmark_counts(model, params, months)
     last = latest_covered_month(counts, council, months)
     # "Now" for the distribution and the change: the latest month England is covered too, when there is one.

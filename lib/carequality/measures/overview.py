@@ -102,8 +102,163 @@ def location_ratings_wide(locations: pd.DataFrame, ratings: pd.DataFrame) -> pd.
     frame["provider_name"] = locs["provider_name"]
     frame["category"] = locs["category"]
     for q in vocab.DOMAINS:
-        frame[q] = wide[q].astype(str).where(wide[q].notna(), "") if q in wide.columns else ""
+        frame[q] = wide[q].astype(str).where(wide[q].notna(), "").reindex(frame.index).fillna("") if q in wide.columns else ""
     frame["publication_date"] = locs["publication_date"]
     frame["inherited"] = locs["inherited"]
     frame["url"] = locs["url"].astype(str).str.replace("http://", "https://", regex=False)
     return frame.reset_index()
+
+
+# ---- the market by CQC's regulated service types ------------------------------------------------------------
+
+def locations_by_service_type(locations: pd.DataFrame) -> pd.DataFrame:
+    """Locations by primary category and main regulated service type (each location once, see
+    measures.changes.main_service_type), with beds where CQC gives them (care homes). Rows in report order: care
+    homes' types, then community-based ones, each by size, then a Total row.
+
+    Columns: category, service_type, locations, beds (<NA> when no location of the row gives a number of beds).
+    """
+    from carequality.measures.changes import main_service_type
+
+    f = locations.assign(main=locations["service_types"].fillna("").map(main_service_type))
+    beds = pd.to_numeric(f["beds"], errors="coerce") if "beds" in f.columns else pd.Series(pd.NA, index=f.index)
+    f = f.assign(_beds=beds.where(f["care_home"].astype(bool) & beds.gt(0)))
+    rows = []
+    for cat in vocab.CATEGORIES:
+        sub = f[f["category"] == cat]
+        g = sub.groupby("main").agg(locations=("location_id", "size"), beds=("_beds", lambda b: b.sum(min_count=1)))
+        g = g.reset_index().sort_values(["locations", "main"], ascending=[False, True], kind="stable")
+        rows += [{"category": cat, "service_type": r.main, "locations": int(r.locations), "beds": r.beds}
+                 for r in g.itertuples()]
+    rows.append({"category": "Total", "service_type": "", "locations": len(f), "beds": f["_beds"].sum(min_count=1)})
+    out = pd.DataFrame(rows, columns=["category", "service_type", "locations", "beds"])
+    out["beds"] = pd.to_numeric(out["beds"]).round().astype("Int64")
+    return out
+
+
+def locations_by_specialism(locations: pd.DataFrame) -> pd.DataFrame:
+    """Locations by CQC specialism (the people a service is registered to care for), care homes and community-based
+    services apart, most first. A location with several specialisms counts under each.
+
+    Columns: specialism, care_homes, community (locations).
+    """
+    f = locations[["location_id", "category", "specialisms"]].copy()
+    f["specialism"] = f["specialisms"].fillna("").str.split(";")
+    f = f.explode("specialism")
+    f["specialism"] = f["specialism"].astype(str).str.strip()
+    f = f[f["specialism"].ne("")]
+    piv = (f.groupby(["specialism", "category"])["location_id"].nunique().unstack(fill_value=0)
+           .reindex(columns=list(vocab.CATEGORIES), fill_value=0))
+    out = pd.DataFrame({"specialism": piv.index.astype(str), "care_homes": piv[vocab.RESIDENTIAL].astype(int).to_numpy(),
+                        "community": piv[vocab.COMMUNITY].astype(int).to_numpy()})
+    total = out["care_homes"] + out["community"]
+    return out.assign(_t=total).sort_values(["_t", "specialism"], ascending=[False, True], kind="stable") \
+        .drop(columns="_t").reset_index(drop=True)
+
+
+#: Rows of the service-group table for locations CQC has not rated by service group.
+RATED_BEFORE_GROUPS = "Last rated before service-group ratings began"
+NOT_YET_RATED = "Not yet rated"
+
+
+def locations_without_service_group(locations: pd.DataFrame, service_groups: pd.DataFrame) -> dict[str, int]:
+    """Locations with no service-group rating, split into those last rated before CQC rated by service group (an
+    overall rating, no group) and those not yet rated."""
+    without = locations[~locations["location_id"].isin(set(service_groups["location_id"]))]
+    rated = without["publication_date"].notna()
+    return {RATED_BEFORE_GROUPS: int(rated.sum()), NOT_YET_RATED: int((~rated).sum())}
+
+
+# ---- the Somerset minimum standard -------------------------------------------------------------------------
+
+#: Somerset's minimum quality standard for regulated services: Good (or Outstanding) overall and in every key question.
+MINIMUM_STANDARD = "Good or Outstanding overall and in all five key questions"
+PERCENT_MINIMUM = "% meeting the minimum standard"
+
+
+def meets_minimum_standard(ratings: pd.DataFrame) -> pd.Series:
+    """location_id → whether its overall rating and all five key-question ratings are Good or Outstanding (a
+    location missing any of the six ratings does not meet it)."""
+    wide = ratings.pivot_table(index="location_id", columns="key_question", values="rating", aggfunc="first",
+                               observed=True)
+    wide = wide.reindex(columns=list(vocab.DOMAINS))
+    good = wide.apply(lambda col: col.astype(str).isin(vocab.GOOD_OR_OUTSTANDING))
+    return good.all(axis=1)
+
+
+def minimum_standard_by_category(locations: pd.DataFrame, ratings: pd.DataFrame) -> pd.DataFrame:
+    """Locations meeting the minimum standard beside those Good or Outstanding overall, by category and in total.
+
+    Columns: Category, Locations, Rated (a graded overall rating), Good or Outstanding overall, PERCENT_GO,
+    Meeting the minimum standard, PERCENT_MINIMUM (both shares of the rated locations, one decimal).
+    """
+    meets = meets_minimum_standard(ratings)
+    f = locations.assign(_meets=locations["location_id"].map(meets).fillna(False).astype(bool),
+                         _rating=locations["overall_rating"].astype(str))
+    rows = []
+    for key, label in [*((c, c) for c in vocab.CATEGORIES), (None, "Total")]:
+        sub = f if key is None else f[f["category"] == key]
+        rated = int(sub["_rating"].isin(vocab.GRADED).sum())
+        go = int(sub["_rating"].isin(vocab.GOOD_OR_OUTSTANDING).sum())
+        ok = int((sub["_meets"] & sub["_rating"].isin(vocab.GOOD_OR_OUTSTANDING)).sum())
+        rows.append({"Category": label, "Locations": len(sub), "Rated": rated,
+                     "Good or Outstanding overall": go, PERCENT_GO: percent(go, rated, 1),
+                     "Meeting the minimum standard": ok, PERCENT_MINIMUM: percent(ok, rated, 1)})
+    return pd.DataFrame(rows)
+
+
+# ---- rating framework and Single Assessment Framework score -------------------------------------------------
+
+#: The rating frameworks, as the location appendix names them.
+SAF = "Single assessment"
+BEFORE_SAF = "Earlier framework"
+
+
+def saf_scores(key_question_scores: pd.DataFrame) -> pd.DataFrame:
+    """Each location's latest Single Assessment Framework assessment and its score.
+
+    The score is the mean of the key questions' percentage scores CQC publishes (each key question weighs the same,
+    as in CQC's own aggregation of key-question ratings), rounded to a whole percent half away from zero. An
+    assessment that rates several service groups has no location score. Columns: location_id, published, score
+    (Int64, <NA> when not known).
+    """
+    cols = ["location_id", "published", "score"]
+    k = key_question_scores
+    if k is None or k.empty:
+        return pd.DataFrame({"location_id": pd.Series([], dtype=str), "published": pd.Series([], dtype="datetime64[ns]"),
+                             "score": pd.Series([], dtype="Int64")})
+    k = k.dropna(subset=["published"])
+    latest = k.groupby("location_id")["published"].max()
+    k = k[k["published"].eq(k["location_id"].map(latest))]
+    rows = []
+    for loc, g in k.groupby("location_id", sort=True):
+        known = g["percentage_score"].dropna()
+        single = g["service_group"].nunique() == 1
+        score = percent(int(known.sum()), 100 * len(known), 0) if single and len(known) else None
+        rows.append({"location_id": loc, "published": g["published"].iloc[0],
+                     "score": None if score is None else int(score)})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({"score": "Int64"})
+
+
+def rating_frameworks(locations: pd.DataFrame, service_groups: pd.DataFrame,
+                      key_question_scores: pd.DataFrame | None) -> pd.DataFrame:
+    """Each location's rating framework and, under the Single Assessment Framework, its score.
+
+    SAF when its current overall rating is an assessment's (published on or after the rating's date) or when CQC
+    rates it by service group (the ratings file shows service groups only for assessed locations); BEFORE_SAF when
+    it has another published rating; blank when not yet rated. Columns: location_id, framework, score (Int64).
+    """
+    s = saf_scores(key_question_scores).set_index("location_id")
+    out = pd.DataFrame({"location_id": locations["location_id"]})
+    published = out["location_id"].map(s["published"]) if len(s) else pd.Series(pd.NaT, index=out.index)
+    published = pd.to_datetime(published).reset_index(drop=True)
+    rating_date = pd.to_datetime(locations["publication_date"]).reset_index(drop=True)
+    current = published.notna() & (rating_date.isna() | (published >= rating_date))
+    rated = rating_date.notna()
+    out = out.reset_index(drop=True)
+    grouped = out["location_id"].isin(set(service_groups["location_id"]))
+    out["framework"] = [SAF if c or g else BEFORE_SAF if r else "" for c, g, r in zip(current, grouped, rated)]
+    score = out["location_id"].map(s["score"]) if len(s) else pd.Series(pd.NA, index=out.index)
+    out["score"] = pd.array(score.where(current, pd.NA), dtype="Int64")
+    return out

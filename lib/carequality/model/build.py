@@ -5,12 +5,15 @@ Nothing below this module reads files; sections take a Model and params and retu
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from carequality.areas import PeerGroup
-from carequality.councils import council_for_cqc_name
+from carequality.councils import council_for_cqc_name, covering_successors
+from carequality.model.asof import cqc_as_of
+from carequality.model.coverage import Coverage, input_coverage
 from carequality.model.history import restrict
 from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, no_ratings
 from carequality.model.records import add_council_records
@@ -28,12 +31,15 @@ class Model:
     """Frames for one council, named by their grain."""
 
     council_names: tuple[str, ...]
-    locations: pd.DataFrame  # one row per location in the council area
+    #: One row per location in the council area (registered at the latest ratings' date). With a ratings history,
+    #: its register details are added where the history has them: service_types, specialisms, beds.
+    locations: pd.DataFrame
     ratings_by_location_key_question: pd.DataFrame  # location × key question (Overall included)
     service_groups_by_location: pd.DataFrame  # location × service group
     data_quality: pd.DataFrame  # file, row, location_id, issue
     excluded_by_location_type: pd.DataFrame  # location type, rows, locations (whole file)
     inputs: list[InputFile]
+    #: THE as-of date of the report: the latest date in CQC's inputs (model/asof.py). None without CQC inputs.
     as_of: pd.Timestamp | None
     #: Every adult social care location in the CQC file, in any area (out-of-area commissioned services are here).
     cqc_locations_all: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -47,19 +53,68 @@ class Model:
     area_counts: pd.DataFrame | None = None
     external_series: ExternalSeries | None = None
     peer_group: PeerGroup | None = None
+    #: What CQC's inputs cover (model/coverage.py): sections say what is not covered instead of reporting 0.
+    coverage: Coverage = field(default_factory=Coverage)
+    #: Single Assessment Framework key-question ratings and percentage scores of the council's locations
+    #: (sources.cqc_api.KEY_QUESTION_SCORE_COLUMNS); empty without an API input.
+    key_question_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+#: Register details a ratings history adds to the latest ratings' locations (model.locations).
+REGISTER_DETAILS = ("service_types", "specialisms", "beds")
+
+
+def with_register_details(locations: pd.DataFrame, history: History | None) -> pd.DataFrame:
+    """The latest ratings' locations with service types, specialisms and beds from the history's register, where
+    it has the location (a ratings file gives none of them)."""
+    if history is None:
+        return locations
+    h = history.locations_all
+    cols = [c for c in REGISTER_DETAILS if c in h.columns]
+    if not cols:
+        return locations
+    have = h[h["location_id"].isin(set(locations["location_id"]))].drop_duplicates("location_id").set_index("location_id")
+    out = locations.drop(columns=[c for c in cols if c in locations.columns])
+    for c in cols:
+        out[c] = out["location_id"].map(have[c])
+        if c != "beds":
+            out[c] = out[c].fillna("").astype(str)
+    if "beds" in cols:
+        out["beds"] = pd.to_numeric(out["beds"]).astype("Int64")
+    return out
+
+
+def future_dates(ratings: RatingsFile, today: dt.date) -> pd.DataFrame:
+    """Data-quality rows for a ratings file's publication dates after the day of the run (not used for the as-of)."""
+    tidy = ratings.ratings_by_location_service_group_key_question
+    late = tidy[tidy["publication_date"] > pd.Timestamp(today)].drop_duplicates("location_id")
+    return pd.DataFrame({
+        "file": ratings.path.name, "row": late["row"].astype(object), "location_id": late["location_id"],
+        "issue": [f"publication date {d.date().isoformat()} is in the future (after the day of this run); "
+                  "not used for the report's as-of date" for d in late["publication_date"]],
+    }, columns=["file", "row", "location_id", "issue"])
 
 
 def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
-    """Rows whose CQC 'Location Local Authority' names the params' council."""
+    """Rows whose CQC 'Location Local Authority' names the params' council.
+
+    Names are read as of the period's end: "Somerset" is Somerset County Council (E10000027) in a period to
+    March 2023 and Somerset Council (E06000066) after. For a council a reorganisation replaced, the names of the
+    successors that cover exactly its area count too (newer CQC data name Cumbria's services Cumberland or
+    Westmorland and Furness)."""
     wanted = params.council.council
+    at = params.period.end
     extra = {n.casefold() for n in params.council.cqc_names}
+    successors = set(covering_successors(wanted)) if not wanted.current else set()
     names = pd.Series(pd.unique(local_authority))
-    hits = {n for n in names if (council_for_cqc_name(n) == wanted) or n.casefold() in extra}
+    hits = {n for n in names if council_for_cqc_name(n, at=at) == wanted or council_for_cqc_name(n) in successors
+            or n.casefold() in extra}
     return local_authority.isin(hits)
 
 
-def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Model:
+def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, today: dt.date | None = None) -> Model:
     """Load every input named in params (or take an already-loaded ratings file) and keep the council's rows."""
+    today = today or dt.date.today()
     hist = load_history_inputs(params)
     if ratings is None and params.inputs.cqc_ratings is not None:
         # Parsed once per file's bytes, then read from Parquet (sources/cache.py).
@@ -73,7 +128,18 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
     by_kq = ratings.ratings_by_location_key_question
     groups = ratings.service_groups_by_location
     dq = ratings.data_quality[ratings.data_quality["location_id"].isin(ids)].reset_index(drop=True)
-    as_of = ratings.as_of
+    given_file = params.inputs.cqc_ratings is not None
+    if given_file:
+        late = future_dates(ratings, today)
+        late = late[late["location_id"].isin(ids)]
+        if len(late):
+            dq = pd.concat([dq.astype({"row": object}), late], ignore_index=True) if len(dq) else late.reset_index(drop=True)
+    file_as_of = cqc_as_of(publication_dates=[ratings.ratings_by_location_service_group_key_question["publication_date"]],
+                           today=today)
+    as_of = cqc_as_of(
+        publication_dates=[ratings.ratings_by_location_service_group_key_question["publication_date"]] if given_file else [],
+        history=hist.history, file_dates=hist.snapshot_dates, today=today)
+    locations = with_register_details(locations, hist.history)
     model = Model(
         council_names=tuple(sorted(set(ratings.locations.loc[in_area, "local_authority"]))),
         locations=locations,
@@ -86,7 +152,7 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
                 name="cqc_ratings",
                 path=ratings.path,
                 sha256=ratings.sha256,
-                as_of=None if as_of is None else as_of.date().isoformat(),
+                as_of=None if file_as_of is None else file_as_of.date().isoformat(),
                 note=f"CQC care directory with ratings; header era '{ratings.header_era}'; dates {ratings.date_format}",
             )
         ] if params.inputs.cqc_ratings is not None else [],
@@ -95,6 +161,14 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None) -> Mod
         history=hist.history,
     )
     model.inputs += hist.inputs
+    model.coverage = input_coverage(
+        api=params.inputs.cqc_api is not None, api_list_filters=hist.api_list_filters,
+        snapshot_dates=hist.snapshot_dates,
+        history_locations=None if hist.history is None else hist.history.locations_all,
+        latest_locations=ratings.locations, council_locations=locations)
+    if hist.key_question_scores is not None:
+        kqs = hist.key_question_scores
+        model.key_question_scores = kqs[kqs["location_id"].isin(ids)].reset_index(drop=True)
     bench = load_benchmark_inputs(params)
     model.area_counts, model.external_series, model.peer_group = bench.area_counts, bench.external, bench.peer_group
     model.inputs += bench.inputs

@@ -28,7 +28,8 @@ def day(date: object) -> pd.Timestamp:
 
 def ratings_at(history: History, date: object) -> pd.DataFrame:
     """Each location's latest rating per key question on or before `date` (focused inspections carry
-    the other key questions forward): location_id, key_question, rating, report_date.
+    the other key questions forward): location_id, key_question, rating, report_date, inherited (the rating was
+    given to the location this one replaced).
 
     A later "Inspected but not rated" or "No published rating" does not replace an earlier rating; it is
     the answer only when the location has nothing else for that key question.
@@ -39,12 +40,13 @@ def ratings_at(history: History, date: object) -> pd.DataFrame:
         return pd.DataFrame({
             "location_id": pd.Series([], dtype=str), "key_question": pd.Series([], dtype=str),
             "rating": pd.Series([], dtype=vocab.RATING_DTYPE), "report_date": pd.Series([], dtype="datetime64[ns]"),
+            "inherited": pd.Series([], dtype=bool),
         })
     weak = o["rating"].astype(str).isin(NON_REPLACING)
     # Strong ratings sort after weak ones, then by date: the last row per key is the answer.
     o = o.assign(_strong=~weak).sort_values(["location_id", "key_question", "_strong", "report_date"], kind="stable")
     last = o.drop_duplicates(["location_id", "key_question"], keep="last")
-    out = last[["location_id", "key_question", "rating", "report_date"]]
+    out = last[["location_id", "key_question", "rating", "report_date", "inherited"]]
     out = out.assign(_kq=out["key_question"].map(vocab.DOMAIN_ORDER)).sort_values(["location_id", "_kq"], kind="stable")
     return out.drop(columns="_kq").reset_index(drop=True)
 
@@ -160,9 +162,6 @@ def latest_ratings_view(api: ApiFolder) -> RatingsFile:
     at = history.as_of
     level = ratings_at(history, at) if at is not None else ratings_at(history, "1900-01-01")
     level = level[level["location_id"].isin(ids)].rename(columns={"report_date": "publication_date"})
-    o = history.outcomes_by_location_date_key_question[["location_id", "key_question", "report_date", "inherited"]]
-    level = level.merge(o.rename(columns={"report_date": "publication_date"}), how="left",
-                        on=["location_id", "key_question", "publication_date"], validate="one_to_one")
     level["inherited"] = level["inherited"].fillna(False).astype(bool)
     level = level.assign(row=pd.array([pd.NA] * len(level), dtype="Int64")).reset_index(drop=True)
     out = pd.DataFrame({c: locs[c] if c in locs.columns else "" for c in RATINGS_LOCATION_COLUMNS})

@@ -16,6 +16,7 @@ import pandas as pd
 from carequality import vocab
 from carequality.areas import PeerGroup, peer_group
 from carequality.errors import InputError
+from carequality.model.asof import cqc_as_of
 from carequality.model.history import latest_ratings_view, merge
 from carequality.params import ReportParams
 from carequality.sources.area_counts import as_of as counts_as_of
@@ -40,6 +41,11 @@ class HistoryInputs:
     #: Latest ratings from the history inputs, for a model without a ratings file.
     latest: RatingsFile | None = None
     inputs: list[InputFile] = field(default_factory=list)
+    #: The API download's list filters (None without inputs.cqc_api), the monthly files' dates, and the Single
+    #: Assessment Framework's key-question scores (sources.cqc_api.KEY_QUESTION_SCORE_COLUMNS; None without the API).
+    api_list_filters: dict[str, str] | None = None
+    snapshot_dates: list[pd.Timestamp] = field(default_factory=list)
+    key_question_scores: pd.DataFrame | None = None
 
 
 def load_history_inputs(params: ReportParams) -> HistoryInputs:
@@ -49,7 +55,8 @@ def load_history_inputs(params: ReportParams) -> HistoryInputs:
     api = snaps = None
     if params.inputs.cqc_api is not None:
         api = load_api_folder(params.path(params.inputs.cqc_api), location_types=types)
-        out.inputs.append(InputFile("cqc_api", api.path, api.sha256, iso_day(api.as_of),
+        # The download's date: the latest report, registration or closure it holds (model/asof.py).
+        out.inputs.append(InputFile("cqc_api", api.path, api.sha256, iso_day(cqc_as_of(history=api.history)),
                                     f"CQC API responses for {api.files:,} locations"))
     if params.inputs.cqc_snapshots is not None:
         snaps = load_snapshot_folder(params.path(params.inputs.cqc_snapshots), location_types=types)
@@ -57,6 +64,10 @@ def load_history_inputs(params: ReportParams) -> HistoryInputs:
             "cqc_snapshots", snaps.path, snaps.sha256, iso_day(snaps.latest.as_of),
             f"{len(snaps.snapshots):,} CQC care directory files from {iso_day(snaps.snapshots[0].as_of)} "
             f"to {iso_day(snaps.latest.as_of)}"))
+    if api is not None:
+        out.api_list_filters, out.key_question_scores = api.list_filters, api.key_question_scores
+    if snaps is not None:
+        out.snapshot_dates = [s.as_of for s in snaps.snapshots]
     if api is not None and snaps is not None:
         out.history = merge(api.history, snaps.history)
     elif api is not None:

@@ -14,6 +14,7 @@ import pandas as pd
 from carequality.measures import changes as periods
 from carequality import vocab
 from carequality.sources.frames import History
+from carequality.model.asof import data_end_before, figures_date
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams
 from carequality.present.tables import Table
@@ -35,6 +36,42 @@ def _category_parts(frame: pd.DataFrame) -> str:
     """'2 community-based services and 1 care home': the frame's locations by category, in report order."""
     parts = [plural(n, *_nouns(label)) for label, n in periods.counts_by_category_label(frame).items()]
     return join_words(parts)
+
+
+def _at(model: Model, params: ReportParams) -> dt.date:
+    """The day end-of-period figures describe: the period end, or the as-of date when CQC's data end before it."""
+    return figures_date(params.period.end, model.as_of)
+
+
+def _at_note(model: Model, params: ReportParams) -> str:
+    """' (the latest CQC data; the period ends on 31 March 2026)' when the data end before the period, else ''."""
+    if not data_end_before(params.period.end, model.as_of):
+        return ""
+    return f" (the latest CQC data; the period ends on {long_date(params.period.end)})"
+
+
+def _compared(model: Model, now: int, before: int, covered: bool) -> str:
+    """The previous-period phrase, or what the inputs do not cover."""
+    if covered:
+        return previous_period_phrase(now, before)
+    return "and the inputs do not cover the whole previous period, so no comparison is made"
+
+
+def _community_note(model: Model) -> list[str]:
+    """A sentence when the inputs hold no community-based services, so their zeros are not read as facts."""
+    cov = model.coverage
+    if cov.community_services:
+        return []
+    return [f"Community-based services are not covered: {cov.community_missing_because}. The figures below are for "
+            "care homes only."]
+
+
+def _category_text(model: Model, frame: pd.DataFrame) -> str:
+    """_category_parts, or only the care homes when the inputs hold nothing else."""
+    if model.coverage.community_services:
+        return _category_parts(frame)
+    n = int(frame["category"].eq(vocab.RESIDENTIAL).sum())
+    return plural(n, *vocab.CATEGORY_WORDS[vocab.RESIDENTIAL].noun)
 
 
 def _nouns(label: str) -> tuple[str, str]:
@@ -76,9 +113,13 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     t_list = Table("inspections_in_period_list", f"Inspection reports published {_span(p.start, p.end)}", listing,
                    formats={"Report date": "date"})
     n, m, n_prev = len(now), now["location_id"].nunique(), len(before)
+    covered = periods.outcomes_covered(model.coverage, q.start)
+    partial = not periods.outcomes_covered(model.coverage, p.start)
+    if partial:
+        notes.append(_first_file_note(model))
     if n == 0:
         paras = [f"CQC published no inspection reports on adult social care locations in {council} "
-                 f"{_span(p.start, p.end)}, against {n_prev:,} in the previous period."]
+                 f"{_span(p.start, p.end)}" + (f", against {n_prev:,} in the previous period." if covered else ".")]
     else:
         rating = now["rating"].astype(str)
         go = int(rating.isin(vocab.GOOD_OR_OUTSTANDING).sum())
@@ -86,11 +127,19 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         other = n - go - ri
         paras = [
             f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
-            f"{_span(p.start, p.end)}, {previous_period_phrase(n, n_prev)}.",
+            f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered)}.",
             f"Of these, {go:,} gave an overall rating of Good or Outstanding and {ri:,} Requires improvement or "
             f"Inadequate" + (f"; {other:,} gave no graded overall rating." if other else "."),
         ]
-    return Section("inspections_in_period", "CQC inspections in the period", paras, [t_now, t_before, t_list])
+    if partial:
+        paras.append(_first_file_note(model))
+    return Section("inspections_in_period", "CQC inspections in the period", paras + _community_note(model),
+                   [t_now, t_before, t_list])
+
+
+def _first_file_note(model: Model) -> str:
+    return (f"The monthly CQC files begin on {long_date(model.coverage.register_from)}: a report published before "
+            "then is counted only if it was still the location's latest report in the first file.")
 
 
 def rating_changes(model: Model, params: ReportParams) -> Section:
@@ -98,6 +147,11 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     h = _history(model, params)
     p = params.period
     council = params.council.name
+    if not periods.outcomes_covered(model.coverage, p.start):
+        return Section("rating_changes", "Changes of rating", [
+            f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after the period starts "
+            f"({long_date(p.start)}): the rating each location held before its new one is not known, so changes of "
+            f"rating in {council} cannot be measured for this period."])
     rc = periods.rating_changes(h, p.start, p.end)
     labels = rc["category"].map(periods.category_label)
     cats = periods.category_order(periods.ROW_LABELS + list(labels))
@@ -111,10 +165,12 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
                     "against each location's previous rating", pd.DataFrame(rows),
                     footnotes=["Improved or declined compares the new overall rating with the location's previous "
                                "overall rating; a first rating is one for a location with no earlier graded rating. "
-                               "Reports that gave no graded overall rating are not included."])
+                               "Reports that gave no graded overall rating are not included. A previous rating "
+                               "marked inherited was given to the service under its previous provider."])
     detail = pd.DataFrame({
         "Location": rc["location_name"], "CQC location ID": rc["location_id"], "Category": labels,
-        "Report date": rc["report_date"], "From": rc["from_rating"], "To": rc["to_rating"], "Change": rc["direction"],
+        "Report date": rc["report_date"], "From": _marked(rc["from_rating"], rc["from_inherited"]),
+        "To": rc["to_rating"], "Change": rc["direction"],
     })
     t_detail = Table("rating_changes", f"Changes of overall rating {_span(p.start, p.end)}", detail,
                      formats={"Report date": "date"})
@@ -135,25 +191,44 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
             paras.append("Declined: " + "; ".join(
                 f"{r.location_name} ({_nouns(periods.category_label(r.category))[0] if r.category in vocab.CATEGORY_WORDS else r.category}) from {r.from_rating} to "
                 f"{r.to_rating} on {long_date(r.report_date)}" for r in declines.itertuples()) + ".")
-    return Section("rating_changes", "Changes of rating", paras, [summary, t_detail])
+    return Section("rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail])
 
 
-# ---- openings and closures ------------------------------------------------------------------------
+def _marked(ratings: pd.Series, inherited: pd.Series) -> pd.Series:
+    """Ratings with "(inherited)" after those given to the previous provider."""
+    return pd.Series([f"{r} (inherited)" if i and r else r for r, i in zip(ratings.astype(str), inherited)],
+                     index=ratings.index, dtype=str)
+
+
+# ---- openings, closures and changes of provider ----------------------------------------------------------------
 
 def _register_section(model: Model, params: ReportParams, *, closing: bool) -> Section:
     h = _history(model, params)
     p, q = params.period, params.period.previous
     council = params.council.name
-    fn = periods.deregistrations_in_period if closing else periods.registrations_in_period
-    now, before = fn(h, p.start, p.end), fn(h, q.start, q.end)
+    cov = model.coverage
     sid = "deregistrations_in_period" if closing else "registrations_in_period"
+    title = "Services that closed" if closing else "New services"
+    known = periods.closures_covered if closing else periods.openings_covered
+    if not known(cov, p.start):
+        if closing and not cov.closures:
+            why = "The input lists only services registered on its date, not those that left the CQC register"
+        elif not closing and not cov.registrations:
+            why = "The input does not give the dates services registered with CQC"
+        else:
+            why = (f"The monthly CQC files begin on {long_date(cov.register_from)}, after the period starts "
+                   f"({long_date(p.start)})")
+        what = "closures" if closing else "new services"
+        return Section(sid, title, [f"{why}, so {what} in {council} cannot be counted for this period."])
+    fn = periods.closures_in_period if closing else periods.new_services_in_period
+    now, before = fn(h, p.start, p.end), fn(h, q.start, q.end)
     verb = "deregistered" if closing else "registered"
     date_col = "deregistration_date" if closing else "registration_date"
     notes = [
         "Each location counts once, under its main CQC service type (nursing home, residential home, home care, "
         "supported living, shared lives, extra care, supported housing, in that order of precedence).",
-        "A change of provider deregisters a location and registers a new one in its place, so a service that "
-        "changed hands appears both as a closure and as a new registration.",
+        "A service that changed provider or moved address is not counted here: CQC closes its old registration and "
+        "opens a new one, but the service goes on. Such changes are listed under changes of provider.",
         f"Previous period: {long_date(q.start)} to {long_date(q.end)}.",
     ]
     if (h.locations_all["dates_source"] == "snapshots").any():
@@ -168,23 +243,66 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
     })
     t_list = Table(f"{sid}_list", f"Locations {verb} {_span(p.start, p.end)}", listing,
                    formats={("Deregistered" if closing else "Registered"): "date"})
-    what = "left the CQC register" if closing else "registered with CQC"
-    paras = [
-        f"{plural(len(now), 'adult social care location')} in {council} {what} "
-        f"{_span(p.start, p.end)} ({_category_parts(now)}), {previous_period_phrase(len(now), len(before))}."
-    ]
-    title = "Services that closed or changed provider" if closing else "New services"
-    return Section(sid, title, paras, [t_counts, t_list])
+    covered = known(cov, q.start)
+    n = len(now)
+    lead = (f"{plural(n, 'adult social care service')} in {council} closed" if closing
+            else f"{plural(n, 'new adult social care service')} opened in {council}")
+    paras = [f"{lead} {_span(p.start, p.end)} ({_category_text(model, now)}), "
+             f"{_compared(model, n, len(before), covered)}."]
+    return Section(sid, title, paras + _community_note(model), [t_counts, t_list])
 
 
 def registrations_in_period(model: Model, params: ReportParams) -> Section:
-    """Locations registered in the period by service type, with the previous period, and their list."""
+    """New services (registrations that do not continue an earlier one) by service type, with the previous period."""
     return _register_section(model, params, closing=False)
 
 
 def deregistrations_in_period(model: Model, params: ReportParams) -> Section:
-    """Locations deregistered in the period by service type, with the previous period, and their list."""
+    """Closures (deregistrations of services that did not go on) by service type, with the previous period."""
     return _register_section(model, params, closing=True)
+
+
+def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
+    """Services that changed provider or moved address in the period: apart from new services and closures."""
+    h = _history(model, params)
+    p, q = params.period, params.period.previous
+    council = params.council.name
+    title = "Changes of provider"
+    if not periods.openings_covered(model.coverage, p.start):
+        return Section("provider_changes_in_period", title, [
+            "The input does not say when services registered with CQC, so changes of provider in "
+            f"{council} cannot be found for this period."])
+    now = periods.provider_changes_in_period(h, p.start, p.end)
+    before = periods.provider_changes_in_period(h, q.start, q.end)
+    frame = pd.DataFrame({
+        "Location": now["location_name"], "CQC location ID": now["location_id"], "Provider": now["provider_name"],
+        "Category": now["category"].map(periods.category_label), "Registered": now["registration_date"],
+        "Previous registration": now["previous_name"], "Previous CQC location ID": now["previous_id"],
+        "Previous provider": now["previous_provider_name"], "Previous registration closed": now["previous_deregistration_date"],
+        "Change": now["change"], "How it is known": now["evidence"],
+    })
+    t = Table("provider_changes_in_period",
+              f"Adult social care services in {council} that changed provider or moved {_span(p.start, p.end)}",
+              frame, formats={"Registered": "date", "Previous registration closed": "date"},
+              footnotes=["When a service changes provider (or its provider becomes a new legal entity, or it moves "
+                         "address) CQC closes the old registration and opens a new one. The service goes on, so it "
+                         "is counted here and not as a new service or a closure. The date is the new registration's.",
+                         "How it is known: CQC links the two registrations; or the new registration inherited the "
+                         "old one's rating; or a registration opened within three months of a closure with the same "
+                         "name and postcode."])
+    covered = periods.openings_covered(model.coverage, q.start)
+    # A service counts once even when CQC links its new registration to two earlier ones.
+    services, services_before = now.drop_duplicates("location_id"), before.drop_duplicates("location_id")
+    moved = int(services["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum())
+    n = len(services)
+    paras = [
+        f"{plural(n, 'adult social care service')} in {council} changed provider or moved "
+        f"{_span(p.start, p.end)} ({_category_text(model, services)}), "
+        f"{_compared(model, n, len(services_before), covered)}. They are not counted as new services or closures."
+    ]
+    if moved:
+        paras.append(f"Of these, {plural(moved, 'service')} moved to a new address.")
+    return Section("provider_changes_in_period", title, paras + _community_note(model), [t])
 
 
 # ---- long gaps and before/after -------------------------------------------------------------------
@@ -192,28 +310,34 @@ def deregistrations_in_period(model: Model, params: ReportParams) -> Section:
 def not_inspected_since(model: Model, params: ReportParams) -> Section:
     """Active locations whose latest inspection is older than options.not_inspected_before, or never inspected."""
     h = _history(model, params)
-    before, at = params.not_inspected_before, params.period.end
+    before, at = params.not_inspected_before, _at(model, params)
     council = params.council.name
     gap = periods.not_inspected_since(h, before, at)
     frame = pd.DataFrame({
         "Location": gap["location_name"], "CQC location ID": gap["location_id"],
         "Category": gap["category"].map(periods.category_label), "Registered": gap["registration_date"],
-        "Last inspection report": gap["last_report_date"], "Overall rating": gap["overall_rating"],
+        "Last inspection report": gap["last_report_date"], "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
         "Status": gap["status"],
     })
     t = Table("not_inspected_since",
               f"Adult social care locations in {council} active on {long_date(at)} and not inspected since before "
               f"{long_date(before)}", frame, formats={"Registered": "date", "Last inspection report": "date"},
               footnotes=["An inspection is a published report with at least one rating; the date is the report's "
-                         "publication date. Ratings inherited from a previous provider do not count."])
+                         "publication date. Ratings inherited from a previous provider do not count: a rating "
+                         "marked inherited was given to the service under its previous provider."])
     old = int((gap["status"] == "Not inspected since").sum())
     never = int((gap["status"] == "Never inspected").sum())
     active = len(periods.active_at(h, at))
     paras = [
-        f"On {long_date(at)}, {old:,} of the {plural(active, 'active adult social care location')} in {council} "
+        f"On {long_date(at)}{_at_note(model, params)}, {old:,} of the "
+        f"{plural(active, 'active adult social care location')} in {council} "
         f"had not been inspected since before {long_date(before)}, and a further {never:,} had never been inspected."
     ]
-    return Section("not_inspected_since", "Services not inspected recently", paras, [t])
+    inherited = int((gap["inherited"] & gap["status"].eq("Never inspected")).sum())
+    if inherited:
+        paras.append(f"{plural(inherited, 'location')} never inspected under the current provider "
+                     f"{'holds' if inherited == 1 else 'hold'} a rating inherited from the previous provider.")
+    return Section("not_inspected_since", "Services not inspected recently", paras + _community_note(model), [t])
 
 
 def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section:
@@ -221,6 +345,14 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     h = _history(model, params)
     a, b = params.compare_ratings_dates
     council = params.council.name
+    if not periods.outcomes_covered(model.coverage, a):
+        return Section("key_question_ratings_at_dates", "Key-question ratings before and after", [
+            f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after {long_date(a)}: the "
+            f"ratings services in {council} held on {long_date(a)} are not known, so they cannot be compared."])
+    last = None if model.as_of is None else model.as_of.date()
+    clipped = last is not None and a < last < b
+    if last is not None and clipped:  # no figure dated after the data
+        b = last
     long = periods.key_question_ratings_at_dates(h, a, b)
     counts = periods.rating_level_counts(long)
     ta, tb = pd.Timestamp(a), pd.Timestamp(b)
@@ -247,6 +379,7 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
         piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
         piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
+        piv[f"Inherited, {short_date(when)}"] = sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
         wide = piv if wide is None else wide.join(piv)
     names = long.drop_duplicates("location_id").set_index("location_id")
     frame = pd.DataFrame({"Location": names["location_name"], "CQC location ID": names.index,
@@ -267,5 +400,10 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
             )
     n = long["location_id"].nunique()
     paras.insert(0, f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "
-                    f"{plural(n, 'adult social care location')} active in {council} on {long_date(b)}.")
+                    f"{plural(n, 'adult social care location')} active in {council} on {long_date(b)}"
+                    + (f", the date of the latest CQC data (the period ends on {long_date(params.period.end)})."
+                       if clipped else "."))
+    if long["inherited"].any():
+        paras.append("Inherited: the location's ratings on that date were given to the service under its previous "
+                     "provider.")
     return Section("key_question_ratings_at_dates", "Key-question ratings before and after", paras, [t_counts, t_wide])

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +48,12 @@ _TEXT_FIELDS = {"location_name": "name", "provider_id": "providerId", "local_aut
                 "postcode": "postalCode", "brand_name": "brandName", "street": "postalAddressLine1",
                 "city": "postalAddressTownCity", "category": "inspectionCategories", "dormancy": "dormancy",
                 "inspection_directorate": "inspectionDirectorate", "service_types": "gacServiceTypes"}
+#: Single Assessment Framework key-question ratings with CQC's percentage score, one row per location × assessment ×
+#: service group × key question.
+KEY_QUESTION_SCORE_COLUMNS = ("location_id", "published", "assessment_plan_id", "service_group", "key_question",
+                              "rating", "percentage_score", "status")
+#: `relationships[].type` values: the location this one replaced, and the one that replaced it.
+PREDECESSOR, SUCCESSOR = "HSCA Predecessor", "HSCA Successor"
 
 
 @dataclass
@@ -61,6 +69,12 @@ class ApiFolder:
     #: Locations of other types than asked for: location_type, rows, locations.
     excluded_by_location_type: pd.DataFrame
     files: int  # distinct locations with a response
+    #: SAF key-question ratings and percentage scores (KEY_QUESTION_SCORE_COLUMNS).
+    key_question_scores: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({c: [] for c in KEY_QUESTION_SCORE_COLUMNS}))
+    #: The filters the list responses (locations*.json) were asked for, from their `firstPageUri`
+    #: (for example {"localAuthority": "Oldham", "careHome": "Y"}): what the download covers.
+    list_filters: dict[str, str] = field(default_factory=dict)
 
     @property
     def as_of(self) -> pd.Timestamp | None:
@@ -83,6 +97,61 @@ def read_json(path: Path) -> object:
         raise InputError(path, f"not a CQC API response: {shorten(str(e), 120)}") from None
     except RecursionError:
         raise InputError(path, "not a CQC API response: nested too deeply to read") from None
+
+
+def overall_rating_dates(overall_date: str | None, key_question_dates: Iterable[str | None]
+                         ) -> tuple[str | None, str | None]:
+    """When a current overall rating was set, and the date of a later report that rated nothing (or None).
+
+    In 2020 and 2021 CQC ran infection-control inspections that rated nothing. Where such a report was a
+    location's latest, CQC moved `currentRatings.overall.reportDate` to it, and the report that set the rating
+    no longer appears in `historicRatings`. An overall rating is set by the report that rated its key questions:
+    when the overall date is later than every key question's date, the rating dates from the latest key-question
+    date and the later date is a report that rated nothing ("Inspected but not rated").
+    """
+    dates = sorted(str(d)[:10] for d in key_question_dates if d)
+    if overall_date and dates and dates[-1] < str(overall_date)[:10]:
+        return dates[-1], overall_date
+    return overall_date, None
+
+
+def inherited_report_dates(location_id: str, d: dict) -> set[str]:
+    """Report dates of ratings CQC gives with another location's `organisationId`: ratings this location took over
+    from the location it replaced (the `organisationId` is that location's id)."""
+    def other(item: dict) -> bool:
+        org = item.get("organisationId")
+        return bool(org) and org != location_id
+
+    out: set[str] = set()
+    overall = (d.get("currentRatings") or {}).get("overall") or {}
+    if other(overall) and overall.get("reportDate"):
+        out.add(str(overall["reportDate"])[:10])
+    for k in overall.get("keyQuestionRatings") or []:
+        if other(k) and k.get("reportDate"):
+            out.add(str(k["reportDate"])[:10])
+    for h in d.get("historicRatings") or []:
+        if other(h) and h.get("reportDate"):
+            out.add(str(h["reportDate"])[:10])
+    return out
+
+
+def relationship_links(d: dict) -> dict[str, str]:
+    """The locations this one replaced (predecessor) and that replaced it (successor), with CQC's reason for each
+    ("New Provider", "Legal Entity Change", "Location Move" …), "; "-joined when there are several."""
+    out = {}
+    for kind, name in ((PREDECESSOR, "predecessor"), (SUCCESSOR, "successor")):
+        links = [r for r in d.get("relationships") or [] if isinstance(r, dict) and r.get("type") == kind
+                 and r.get("relatedLocationId")]
+        out[f"{name}_id"] = "; ".join(str(r["relatedLocationId"]) for r in links)
+        out[f"{name}_name"] = "; ".join(str(r.get("relatedLocationName") or "") for r in links)
+        out[f"{name}_reason"] = "; ".join(str(r.get("reason") or "") for r in links)
+    return out
+
+
+def list_filters(first_page_uri: str | None) -> dict[str, str]:
+    """The filters a list response was asked for (its `firstPageUri` query), without paging."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(first_page_uri or "").query)
+    return {k: v[0] for k, v in sorted(query.items()) if k not in ("page", "perPage") and v}
 
 
 class _Parser:
@@ -130,7 +199,7 @@ class _Parser:
             return None
 
     # ---- one response ------------------------------------------------------------------------
-    def location(self, path: Path, d: dict) -> tuple[dict, list[dict], list[dict], list[dict], list[dict]]:
+    def location(self, path: Path, d: dict) -> tuple[dict, list[dict], list[dict], list[dict], list[dict], list[dict]]:
         loc = d["locationId"]
         primary = [c.get("name", "") for c in d.get("inspectionCategories") or [] if str(c.get("primary")).lower() == "true"]
         care_home = str(d.get("careHome", "")).upper() == "Y"
@@ -152,6 +221,7 @@ class _Parser:
             "dormancy": d.get("dormancy", ""),
             "beds": d.get("numberOfBeds"),
             "service_types": "; ".join(g.get("name", "") for g in d.get("gacServiceTypes") or []),
+            "specialisms": "; ".join(g.get("name", "") for g in d.get("specialisms") or [] if isinstance(g, dict)),
             "inspection_directorate": d.get("inspectionDirectorate", ""),
             "location_type": d.get("type", ""),
             "postcode": d.get("postalCode", ""),
@@ -163,6 +233,7 @@ class _Parser:
             "street": d.get("postalAddressLine1", ""),
             "city": d.get("postalAddressTownCity", ""),
             "url": f"https://www.cqc.org.uk/location/{loc}",
+            **relationship_links(d),
         }
         beds = row["beds"]
         if beds is not None and (isinstance(beds, bool) or not isinstance(beds, int) or not 0 <= beds <= MAX_BEDS):
@@ -202,8 +273,13 @@ class _Parser:
 
         cr = d.get("currentRatings") or {}
         overall = cr.get("overall") or {}
-        cr_date = self.date(path, loc, "currentRatings.overall.reportDate", overall.get("reportDate") or cr.get("reportDate"))
+        set_on, unrated_on = overall_rating_dates(overall.get("reportDate") or cr.get("reportDate"),
+                                                  [k.get("reportDate") for k in overall.get("keyQuestionRatings") or []])
+        cr_date = self.date(path, loc, "currentRatings.overall.reportDate", set_on)
         add("currentRatings.overall.rating", "Overall", overall.get("rating"), cr_date, "currentRatings.overall")
+        if unrated_on is not None:  # a later report that rated nothing (see overall_rating_dates)
+            add("currentRatings.overall.reportDate", "Overall", "Inspected but not rated",
+                self.date(path, loc, "currentRatings.overall.reportDate", unrated_on), "currentRatings.overall")
         for i, k in enumerate(overall.get("keyQuestionRatings") or []):
             base = f"currentRatings.overall.keyQuestionRatings[{i}]"
             kd = self.date(path, loc, f"{base}.reportDate", k.get("reportDate")) if k.get("reportDate") else cr_date
@@ -223,7 +299,7 @@ class _Parser:
                 add(f"{base}.overall.keyQuestionRatings[{j}].rating", k.get("name"), k.get("rating"), hd,
                     f"{base}.overall.keyQuestionRatings[{j}].name")
 
-        assessments, statements = [], []
+        assessments, statements, scores = [], [], []
         for i, a in enumerate(d.get("assessment") or []):
             base = f"assessment[{i}]"
             published = self.date(path, loc, f"{base}.assessmentPlanPublishedDateTime", a.get("assessmentPlanPublishedDateTime"))
@@ -242,6 +318,14 @@ class _Parser:
                                    "rating": g_rating, "publication_date": published})
                 for m, k in enumerate(g.get("keyQuestionRatings") or []):
                     kb = f"{gb}.keyQuestionRatings[{m}]"
+                    kq_name = self.domain(path, loc, f"{kb}.name", k.get("name")) if k.get("name") else None
+                    if kq_name is not None:
+                        scores.append({
+                            "location_id": loc, "published": published, "assessment_plan_id": g.get("assessmentPlanId", ""),
+                            "service_group": g.get("name", ""), "key_question": kq_name,
+                            "rating": self.rating(path, loc, f"{kb}.rating", k.get("rating")),
+                            "percentage_score": _int_or_none(k.get("percentageScore")), "status": k.get("status", ""),
+                        })
                     for t in k.get("topicareas") or []:
                         score_text = t.get("qualityStatementscore", "")
                         lead = re.match(r"^\s*(\d)\b", score_text or "")
@@ -261,7 +345,11 @@ class _Parser:
             if len(asgs) > 1:
                 self.note(path, f"{base}.ratings.asgRatings", loc,
                           "assessment rates several service groups: its location-level ratings are not known")
-        return row, self._dedupe(path, loc, outcomes), groups, assessments, statements
+        inherited = {pd.Timestamp(x) for x in inherited_report_dates(loc, d) if _ISO_DATE.match(x)}
+        kept = self._dedupe(path, loc, outcomes)
+        for o in kept:
+            o["inherited"] = o["report_date"] in inherited
+        return row, kept, groups, assessments, statements, scores
 
     def _dedupe(self, path: Path, loc: str, outcomes: list[dict]) -> list[dict]:
         """One rating per report date and key question: identical repeats are one outcome; disagreements noted."""
@@ -313,10 +401,12 @@ def _provider_names(folder: Path) -> dict[str, str]:
     return names
 
 
-def _listed(folder: Path) -> tuple[set[str], list[tuple[Path, int]]]:
-    """Location ids named by list responses (locations*.json), and each list's `total`."""
+def _listed(folder: Path) -> tuple[set[str], list[tuple[Path, int]], dict[str, str]]:
+    """Location ids named by list responses (locations*.json), each list's `total`, and the filters the lists
+    were asked for (those of every list; see list_filters)."""
     ids: set[str] = set()
     totals = []
+    filters: dict[str, str] | None = None
     for f in sorted(folder.glob("locations*.json")):
         data = read_json(f)
         if not isinstance(data, dict) or not isinstance(data.get("locations"), list):
@@ -327,7 +417,9 @@ def _listed(folder: Path) -> tuple[set[str], list[tuple[Path, int]]]:
             ids.add(item["locationId"])
         if isinstance(data.get("total"), int):
             totals.append((f, data["total"]))
-    return ids, totals
+        asked = list_filters(data.get("firstPageUri") if isinstance(data.get("firstPageUri"), str) else None)
+        filters = asked if filters is None else {k: v for k, v in filters.items() if asked.get(k) == v}
+    return ids, totals, filters or {}
 
 
 def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
@@ -342,7 +434,7 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
     parser = _Parser(folder, today or dt.date.today())
     providers = _provider_names(folder)
     by_id: dict[str, tuple[Path, dict]] = {}
-    rows, outcomes, groups, assessments, statements = [], [], [], [], []
+    rows, outcomes, groups, assessments, statements, scores = [], [], [], [], [], []
     for f in files:
         data = read_json(f)
         if not isinstance(data, dict) or not isinstance(data.get("locationId"), str) or not data["locationId"]:
@@ -363,7 +455,7 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
                              column=diff[0] if diff else None)
         by_id[loc] = (f, data)
         try:
-            row, o, g, a, s = parser.location(f, data)
+            row, o, g, a, s, k = parser.location(f, data)
         except (AttributeError, TypeError, KeyError, IndexError) as e:
             # A value of the wrong kind (a list where the API gives an object, and so on).
             raise InputError(f, f"unexpected structure ({type(e).__name__}: {e}); expected a CQC location response "
@@ -374,8 +466,9 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
         groups += g
         assessments += a
         statements += s
+        scores += k
 
-    listed, totals = _listed(folder)
+    listed, totals, filters = _listed(folder)
     for loc in sorted(listed - set(by_id)):
         parser.dq.append({"file": "locations.json", "row": "locations", "location_id": loc,
                           "issue": f"listed, but {LOCATION_DIR}/location_{loc}.json is missing: not in the report"})
@@ -400,12 +493,15 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
     )
     kept_ids = set(all_locations.loc[keep, "location_id"])
     locations = normalise_locations(all_locations.loc[keep])
-    outcome_frame = pd.DataFrame(outcomes, columns=["location_id", "report_date", "key_question", "rating", "source"])
+    outcome_frame = pd.DataFrame(outcomes, columns=["location_id", "report_date", "key_question", "rating", "source",
+                                                    "inherited"])
     outcome_frame = outcome_frame[outcome_frame["location_id"].isin(kept_ids)]
     # The API lists a predecessor's ratings under the location that took the service over (they are dated
     # before its registration): they are inherited, not inspections of this location.
+    # So are ratings CQC gives with the organisationId of another location (inherited_report_dates).
     registered = outcome_frame["location_id"].map(locations.set_index("location_id")["registration_date"])
-    outcome_frame = outcome_frame.assign(inherited=outcome_frame["report_date"] < registered)
+    outcome_frame = outcome_frame.assign(
+        inherited=outcome_frame["inherited"].astype(bool) | (outcome_frame["report_date"] < registered))
     outcome_frame = normalise_outcomes(outcome_frame)
     dq = pd.DataFrame(parser.dq, columns=list(DATA_QUALITY_COLUMNS))
     dq = dq[dq["location_id"].isin(kept_ids) | ~dq["location_id"].isin(set(by_id))].reset_index(drop=True)
@@ -423,5 +519,7 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
             {"score": "Int64", "key_question_score_percent": "Int64"}),
     )
     service_ratings = pd.DataFrame(groups, columns=list(SERVICE_RATING_COLUMNS))
+    key_question_scores = frame(scores, KEY_QUESTION_SCORE_COLUMNS).astype({"percentage_score": "Int64"})
     return ApiFolder(path=folder, sha256=sha256_of_folder(folder), history=history, service_ratings=service_ratings,
-                     excluded_by_location_type=excluded, files=len(by_id))
+                     excluded_by_location_type=excluded, files=len(by_id), key_question_scores=key_question_scores,
+                     list_filters=filters)

@@ -18,7 +18,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,7 +184,7 @@ def _cell(value: object) -> object:
 
 def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
                columns: Collection[str] | None = None) -> Sheet:
-    """Read `path`; the header is the first row (within the first 20) that has a cell equal to `header_contains`.
+    """Read `path`; the header is found by its column names among the first HEADER_SEARCH_ROWS rows (header_row).
 
     `columns`, when given, keeps only the columns with those headers (and `header_contains`'s): a spreadsheet's
     other cells are then not even converted.
@@ -202,13 +202,10 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     else:
         raw = _csv_frame(path, fast=columns is not None)
 
-    header_at = None
-    for i in range(min(20, len(raw))):
-        if any(isinstance(v, str) and v.strip() == header_contains for v in raw.iloc[i]):
-            header_at = i
-            break
+    header_at = header_row((list(raw.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(raw)))),
+                           header_contains, columns)
     if header_at is None:
-        raise InputError(path, f"no header row with a {header_contains!r} column in the first 20 rows")
+        raise InputError(path, f"no header row with a {header_contains!r} column in the first {HEADER_SEARCH_ROWS} rows")
     header = [str(v).strip() if v is not None else "" for v in raw.iloc[header_at]]
     positions = list(raw.columns)  # each column's position in the sheet (0 is column A)
     frame = raw.iloc[header_at + 1 :].reset_index(drop=True)
@@ -237,6 +234,42 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     for j, h in enumerate(header):
         full[positions[j]] = h
     return Sheet(path=path, frame=frame, first_row=first_row, findings=findings, letters=letters, header=full)
+
+
+#: How far down a sheet the header row may be: CQC's recent files open with rows of notices above it.
+HEADER_SEARCH_ROWS = 50
+
+
+def header_row(rows: Iterable[list[object]], header_contains: str, columns: Collection[str] | None = None) -> int | None:
+    """Index of the header row among the first rows: the first with a cell equal to `header_contains` and, when
+    `columns` are given, at least two more of them (or all of them when fewer are wanted); failing that, the first
+    with a cell equal to `header_contains` (the loader then names the columns it lacks); None when none has it.
+
+    Notice rows above the header (CQC's recent files have several) are passed over even when one mentions a
+    column's name in a cell of its own.
+    """
+    wanted = set(columns or ()) - {header_contains}
+    need = min(2, len(wanted))
+    first = None
+    for i, row in enumerate(rows):
+        names = {v.strip() for v in row if isinstance(v, str)}
+        if header_contains in names:
+            if len(names & wanted) >= need:
+                return i
+            first = i if first is None else first
+    return first
+
+
+def choose_sheet(names: list[str], sheet: str | None) -> str | None:
+    """The sheet to read: `sheet` wherever it is in the workbook (case and spaces ignored), the only sheet when
+    there is one, else None."""
+    if sheet is None:
+        return names[0] if names else None
+    folded = {" ".join(n.split()).casefold(): n for n in names}
+    found = folded.get(" ".join(sheet.split()).casefold())
+    if found is not None:
+        return found
+    return names[0] if len(names) == 1 else None
 
 
 def _filled(values: pd.Series) -> pd.Series:
@@ -303,12 +336,23 @@ def _csv_frame(path: Path, *, fast: bool = False) -> pd.DataFrame:
                                "(is this a CSV file?)")
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, header=None,
-                          skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
+                          skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, names=_csv_columns(text))
     except pd.errors.EmptyDataError:
         raise InputError(path, "the file is empty") from None
     except (pd.errors.ParserError, ValueError, OverflowError):
         raw = _csv_frame_slow(text, path)  # records of different lengths, or a quote left open
-    return raw.apply(lambda col: col.str.strip())
+    return raw.fillna("").apply(lambda col: col.str.strip())
+
+
+def _csv_columns(text: str) -> list[int] | None:
+    """Column positions for a CSV whose first rows (notices above the header) have fewer cells than the header:
+    as many as the widest of the first HEADER_SEARCH_ROWS records. None (pandas decides) otherwise."""
+    try:
+        widths = [len(r) for r in itertools.islice(csv.reader(io.StringIO(text[:1 << 20], newline="")),
+                                                   HEADER_SEARCH_ROWS)]
+    except csv.Error:
+        return None
+    return list(range(max(widths))) if widths and max(widths) > widths[0] else None
 
 
 def _csv_frame_slow(text: str, path: Path) -> pd.DataFrame:
@@ -368,12 +412,9 @@ def _read_spreadsheet(path: Path, sheet: str | None, header_contains: str,
     names = book.sheet_names
     if not names:
         raise InputError(path, "the workbook has no sheets")
-    if sheet is not None and sheet in names:
-        chosen = sheet
-    elif sheet is not None and len(names) > 1:
+    chosen = choose_sheet(names, sheet)
+    if chosen is None:
         raise InputError(path, f"no sheet named {sheet!r}; the sheets are {', '.join(names)}")
-    else:
-        chosen = names[0]
     calamine_sheet = book.get_sheet_by_name(chosen)
     start = calamine_sheet.start
     offset = start[1] if start else 0  # calamine drops the empty columns left of the data (not the rows above)
@@ -410,12 +451,12 @@ _CHUNK_ROWS = 50_000
 
 def _wanted_positions(first_rows: list[list[object]], header_contains: str, wanted: Collection[str]) -> set[int] | None:
     """Positions of the wanted columns, by the header row read_sheet will find; None (keep all) without one."""
-    for row in first_rows[:20]:
-        names = [v.strip() if isinstance(v, str) else None for v in row]
-        if header_contains in names:
-            # Columns without a header are kept too, so that data under them is found (never dropped silently).
-            return {j for j, n in enumerate(names) if n is None or n == "" or n in wanted or n == header_contains}
-    return None
+    at = header_row(first_rows[:HEADER_SEARCH_ROWS], header_contains, wanted)
+    if at is None:
+        return None
+    names = [v.strip() if isinstance(v, str) else None for v in first_rows[at]]
+    # Columns without a header are kept too, so that data under them is found (never dropped silently).
+    return {j for j, n in enumerate(names) if n is None or n == "" or n in wanted or n == header_contains}
 
 
 @contextlib.contextmanager
