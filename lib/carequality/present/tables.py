@@ -80,25 +80,28 @@ class Table:
     # ---- display ----------------------------------------------------------------------
     def to_html(self, number: int | None = None) -> str:
         label = f"Table {number}: " if number is not None else ""
+        columns = self.columns
+        formats = [self.fmt(c) for c in columns]
+        classes = ["num" if f in ("int", "percent") else "txt" for f in formats]
         out = [f'<table class="cq-table" id="table-{html.escape(self.id)}">']
         out.append(f"<caption>{html.escape(label + self.caption)}</caption>")
         out.append("<thead><tr>")
-        for c in self.columns:
-            cls = "num" if self.fmt(c) in ("int", "percent") else "txt"
+        for c, cls in zip(columns, classes):
             out.append(f'<th scope="col" class="{cls}">{html.escape(str(c))}</th>')
         out.append("</tr></thead><tbody>")
-        frame = self.frame.reset_index(drop=True)
-        for i in range(len(frame)):
+        # Column by column (a cell at a time through pandas' indexing cost more than the rest of a report).
+        cells = []
+        for c, f in zip(columns, formats):
+            texts = [format_cell(v, f) for v in self.frame[c]]
+            urls = list(self.frame[self.links[c]]) if f == "link" and c in self.links else None
+            if urls is None:
+                cells.append([html.escape(t) for t in texts])
+            else:
+                cells.append([f'<a href="{html.escape(_safe_url(u))}">{html.escape(t)}</a>' if isinstance(u, str) and u
+                              else html.escape(t) for t, u in zip(texts, urls)])
+        for row in zip(*cells) if cells else [()] * len(self.frame):
             out.append("<tr>")
-            for j, c in enumerate(self.columns):
-                f = self.fmt(c)
-                text = format_cell(frame.at[i, c], f)
-                cls = "num" if f in ("int", "percent") else "txt"
-                if f == "link" and c in self.links and isinstance(frame.at[i, self.links[c]], str) and frame.at[i, self.links[c]]:
-                    url = frame.at[i, self.links[c]]
-                    cell = f'<a href="{html.escape(_safe_url(url))}">{html.escape(text)}</a>'
-                else:
-                    cell = html.escape(text)
+            for j, (cell, cls) in enumerate(zip(row, classes)):
                 if j < self.row_header:
                     out.append(f'<th scope="row" class="{cls}">{cell}</th>')
                 else:
@@ -114,7 +117,8 @@ class Table:
     def to_text(self) -> str:
         frame = self.frame[self.columns].copy()
         for c in frame.columns:
-            frame[c] = [format_cell(v, self.fmt(c)) for v in frame[c]]
+            f = self.fmt(c)
+            frame[c] = [format_cell(v, f) for v in frame[c]]
         return f"{self.caption}\n{frame.to_string(index=False)}"
 
 
@@ -123,6 +127,11 @@ def _safe_url(url: str) -> str:
 
 
 def _json_value(v: object) -> object:
+    t = type(v)
+    if t is str or t is int or t is bool:  # the common cells first, as the general path below returns them
+        return v
+    if t is float:
+        return None if math.isnan(cast(float, v)) else v
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -200,17 +201,54 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
     }
 
 
-def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
-    from nbconvert import HTMLExporter
+@functools.cache
+def report_exporter():
+    """The HTML exporter, made once per process: its Jinja template is compiled once, not once a report.
 
-    exporter = HTMLExporter(
+    It is nbconvert's HTMLExporter with our template, less two passes that do nothing for our notebook:
+
+    - HTMLExporter ends by parsing the finished page with BeautifulSoup (pure Python, half the export's time) to
+      give every <img> without alt text a placeholder alt and a tabindex to JupyterLab's input and output
+      wrappers (.jp-Cell-inputWrapper, .jp-OutputArea-output), then serialises the page again. Our template
+      writes every <img> itself, always with the figure's alt text (index.html.j2, macro figure), and has no
+      JupyterLab wrappers; the outputs' own HTML (headings, paragraphs, tables) is built and escaped by
+      carequality and holds no <img>. So the pass only re-serialised the page: attributes sorted, void elements
+      written `<meta/>`, character references such as `&#x27;` written as the character. The page is the same
+      document without it (tests/run/test_render.py: parsed by BeautifulSoup, the page serialises exactly as the
+      old pass wrote it); axe-core still finds no violation (tests/run/test_exports.py).
+    - nbconvert's default preprocessors are off or do nothing for a notebook without cell tags to remove, regex
+      patterns or cell magics, yet nbconvert validated the whole notebook after each of the eleven. papermill
+      validated it when it saved it; none runs here.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node (nbconvert 7) without its BeautifulSoup pass.
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type",
+                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter(
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         template_name="carequality",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        default_preprocessors=[],
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"carequality": context})
+
+
+def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
+    body, _ = report_exporter().from_notebook_node(nb, resources={"carequality": context})
     return body
 
 
