@@ -177,8 +177,11 @@ def _init_worker(fork_kernels: bool) -> None:
     """Load what every render needs once per worker, not once per report."""
     global _kernel_template
     _ignore_ctrl_c()
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
+    from carequality.run.render import slow_optional_imports_kept_out
+
+    with slow_optional_imports_kept_out():
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
 
     if fork_kernels:
         from carequality.run.kernels import TemplateError, start_template
