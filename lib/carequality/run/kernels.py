@@ -40,7 +40,8 @@ PRELOAD = (
     "matplotlib.patches",
     "matplotlib.lines",
     "pandas",
-    "pyarrow.parquet",
+    "pyarrow.feather",
+    "pandas.io.feather_format",
     "carequality.report",
     "carequality.sources.cache",
 )

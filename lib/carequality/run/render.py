@@ -29,6 +29,7 @@ from carequality import __version__
 from carequality.errors import InputError
 from carequality.run.exports import check_formats, parse_formats, write_exports
 from carequality.params import ReportParams, load_params, params_for_manifest
+from carequality.sources.cache import digest_memo
 from carequality.sources.provenance import sha256_of_input
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.run.site import headline
@@ -306,7 +307,8 @@ def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
 def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
     inputs = {}
     for name, path in params.input_paths().items():
-        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path), "bytes": _bytes(path)}
+        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path, digest_memo()),
+                        "bytes": _bytes(path)}
     libs = {}
     for lib in LIBRARIES:
         try:
