@@ -116,7 +116,8 @@ class Table:
 
     def to_text(self) -> str:
         columns = self.columns
-        grid = text_grid(columns, [[format_cell(v, self.fmt(c)) for v in self.frame[c]] for c in columns])
+        formats = [self.fmt(c) for c in columns]
+        grid = text_grid(columns, [[format_cell(v, f) for v in self.frame[c]] for c, f in zip(columns, formats)])
         if grid is None:  # a layout text_grid leaves to pandas
             frame = self.frame[columns].copy()
             for c in frame.columns:
