@@ -192,7 +192,7 @@ def _init_worker(fork_kernels: bool) -> None:
             print(f"carequality batch: kernels will start the usual way ({e})", file=sys.stderr)
 
 
-def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...]) -> Outcome:
+def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...], commit: str | None = None) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
     from carequality.run.render import RenderError, kernel_manager_class, render
 
@@ -209,7 +209,7 @@ def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, .
         return Outcome(params_file, Path(params_file).name, "", BAD_INPUT, 0.0, f"invalid params in {e}")
     try:
         result = render(params_file, out_root, now=dt.datetime.fromisoformat(now), formats=formats,
-                        kernel_manager=kernel_manager)
+                        kernel_manager=kernel_manager, commit=commit)
     except RenderError as e:
         return job.failed(BAD_INPUT if e.bad_input else FAILED, str(e), time.perf_counter() - started,
                           str(e.notebook) if e.notebook else None)
@@ -249,13 +249,18 @@ def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "output
     if runnable:
         from tqdm import tqdm
 
+        from carequality.run.render import git_commit
+
+        commit = git_commit()  # once for every report of the batch, as `now` is
+
         ctx = multiprocessing.get_context("spawn")
         bar = tqdm(total=len(runnable), unit="report", desc="Rendering", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
         with ProcessPoolExecutor(max_workers=min(workers, len(runnable)), mp_context=ctx,
                                  initializer=_init_worker, initargs=(fork_kernels,)) as pool:
             futures: dict[Future, Job] = {
-                pool.submit(_render_one, str(j.params_file), str(out_root), now_iso, tuple(formats)): j for j in runnable
+                pool.submit(_render_one, str(j.params_file), str(out_root), now_iso, tuple(formats), commit): j
+                for j in runnable
             }
             try:
                 for fut in as_completed(futures):

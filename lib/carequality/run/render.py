@@ -304,17 +304,23 @@ def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
     return body
 
 
-def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
-    inputs = {}
-    for name, path in params.input_paths().items():
-        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path, digest_memo()),
-                        "bytes": _bytes(path)}
+@functools.cache
+def library_versions() -> dict[str, str]:
+    """The installed versions of LIBRARIES, read once per process (from each package's metadata: 10 ms a report)."""
     libs = {}
     for lib in LIBRARIES:
         try:
             libs[lib] = dist_version(lib)
         except Exception:
             libs[lib] = "not installed"
+    return libs
+
+
+def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
+    inputs = {}
+    for name, path in params.input_paths().items():
+        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path, digest_memo()),
+                        "bytes": _bytes(path)}
     return {
         "carequality_version": __version__,
         "git_commit": commit,
@@ -323,7 +329,7 @@ def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], 
         "params": params_for_manifest(params),
         "inputs": inputs,
         "tables": sorted(f"tables/{t['id']}.csv" for t in tables),
-        "libraries": libs,
+        "libraries": library_versions(),
     }
 
 
@@ -346,9 +352,10 @@ def _swap_in(tmp: Path, final: Path) -> None:
 
 def render(params_path: str | Path, out_root: str | Path = "outputs", *, progress: bool = False,
            now: dt.datetime | None = None, formats: str | tuple[str, ...] = ("html",),
-           kernel_manager=None) -> RenderResult:
+           kernel_manager=None, commit: str | None = None) -> RenderResult:
     """Validate params, execute the notebook, write HTML, CSV tables, the manifest and any other formats
-    (pdf, xlsx, ods, docx: see exports.py) atomically."""
+    (pdf, xlsx, ods, docx: see exports.py) atomically. `commit`, when given, is the clone's git commit (git_commit();
+    a batch asks git once for all its reports)."""
     started = dt.datetime.now(dt.timezone.utc)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
@@ -374,7 +381,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         for f, png in figures:  # every chart's data beside its image
             _write(tmp / "figures" / f"{f['id']}.csv", table_json_to_csv(f))
             (tmp / "figures" / f"{f['id']}.png").write_bytes(base64.b64decode(png))
-        commit = git_commit()
+        commit = commit or git_commit()
         manifest = build_manifest(params, params_path, tables, commit)
         manifest["figures"] = sorted(f"figures/{f['id']}.{ext}" for f, _ in figures for ext in ("csv", "png"))
         generated = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
