@@ -165,3 +165,26 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CAREQUALITY_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["check", str(EXAMPLE_PARAMS)])
+
+
+def test_the_page_is_the_document_nbconverts_html_exporter_writes(example_render):
+    """report_exporter leaves out HTMLExporter's BeautifulSoup pass, its no-op preprocessors and its copies. The page is
+    the same document: parsed and serialised as that pass did, it is what the stock exporter writes, byte for byte."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from carequality.run.render import TEMPLATE_DIR, to_html
+
+    nb = nbformat.read(example_render.out_dir / "annual_report.ipynb", as_version=4)
+    context = {"title": "Title & <more>", "council": "York", "version": "0", "commit": "abc", "generated": "now",
+               "inputs": [{"name": "cqc_ratings", "file": "a 'b'.csv", "sha256": "0" * 64}], "params_file": "p.yaml",
+               "params_sha256": "1" * 64, "marking": "OFFICIAL", "running_header": "York: Title",
+               "params": {"council": {"name": "York's"}}, "libraries": {"pandas": "3"}}
+    stock = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="carequality", exclude_input=True,
+                         exclude_input_prompt=True, exclude_output_prompt=True)
+    expected, _ = stock.from_notebook_node(nb, resources={"carequality": context})
+    ours = to_html(nb, context)
+    assert "<img" in ours and not re.search(r"<img(?![^>]*\balt=)", ours)  # every image has its alt text
+    assert str(BeautifulSoup(ours, features="html.parser")) == expected
+    assert to_html(nb, context) == ours  # the exporter made once serves every report alike

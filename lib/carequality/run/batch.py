@@ -1,7 +1,7 @@
 """Many reports in one command: `carequality batch PARAMS... [--workers N]`.
 
 1. Every params file is validated first; one that does not validate is reported and the rest go on.
-2. Each distinct CQC ratings file is parsed once, in a short-lived helper process, into the Parquet cache
+2. Each distinct CQC ratings file is parsed once, in a short-lived helper process, into the cache
    (cache.py); a file already cached is not parsed again. A file that cannot be read fails the councils
    that use it, with the loader's message, and the rest go on.
 3. The reports are rendered in a process pool (default: one worker per core, at most one per report). Each

@@ -174,7 +174,7 @@ def write_entry(entry: Path, ratings: RatingsFile, location_types: tuple[str, ..
 
         import pandas as pd
 
-        # Every field of the RatingsFile: frames as Parquet, the rest in meta.json (a field that is neither a frame
+        # Every field of the RatingsFile: frames as Arrow files, the rest in meta.json (a field that is neither a frame
         # nor JSON fails the write, so it is never cached without it).
         frames, fields = [], {}
         for f in dataclasses.fields(ratings):
