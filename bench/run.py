@@ -141,7 +141,7 @@ def single(work: Path, params: Path, repeats: int, cache: Path) -> dict:
     for driver in ("fresh", "forked"):
         d = r[driver]
         say(f"(c) {driver} kernels: report {d['report']:.2f} s, floor {d['floor']:.2f} s, ratio {d['ratio']:.2f};"
-            f" {d['code_cells']} empty cells {d['cells']:.2f} s; CPU report {sum(d['cpu']['report'].values()):.2f} s,"
+            f" {d['code_cells']} cells, empty, {d['cells']:.2f} s; CPU report {sum(d['cpu']['report'].values()):.2f} s,"
             f" floor {sum(d['cpu']['floor'].values()):.2f} s")
     say(f"(c) the notebook's own work outside a kernel: {work['seconds']:.2f} s ({work['first_cell']:.2f} s opening"
         f" the report); imports {imports['seconds']:.2f} s")
@@ -401,7 +401,7 @@ def write_doc(path: Path, r: dict) -> None:
         " seconds are the driver's and the kernel's together (the machine's other work inflates wall-clock times, and"
         " CPU times less).",
         "",
-        f"| Kernels | Floor | {fresh['code_cells']} empty cells | Report | Ratio | CPU: floor, empty cells, report |",
+        f"| Kernels | Floor | {fresh['code_cells']} cells, empty | Report | Ratio | CPU: floor, empty cells, report |",
         "|---|---|---|---|---|---|",
         *[f"| {label} | {d['floor']:.2f} s | {d['cells']:.2f} s | {d['report']:.2f} s | {d['ratio']:.2f}× | "
           + ", ".join(f"{sum(d['cpu'][k].values()):.2f} s" for k in ("floor", "cells", "report")) + " |"
@@ -417,14 +417,15 @@ def write_doc(path: Path, r: dict) -> None:
             f" manifest), {fresh['floor']:.2f} s with fresh kernels, so 1.5× leaves"
             f" {TARGETS['single_ratio'] * fresh['floor'] - fresh['floor']:.2f} s for everything the report does beyond"
             f" it. It needs {fresh['report'] - fresh['floor']:.2f} s: {fresh['cells'] - fresh['floor']:.2f} s only to run"
-            f" {fresh['code_cells']} cells one by one (the empty-cells notebook), each a round trip of kernel messages"
+            f" {fresh['code_cells']} cells instead of one (the empty-cells notebook), each a round trip of kernel messages"
             " that papermill makes and the notebook keeps (one short cell per section, for readers);"
             f" {s['imports']:.2f} s importing pandas, pyarrow and carequality in the new kernel (measured alone in a"
             f" fresh process), which the floor never does; {work['seconds']:.2f} s of the notebook's own work"
             f" ({work['cells']} cells run outside a kernel with display switched off: {work['first_cell']:.2f} s to"
             " open the report, that is read the national frames from the cache and keep the council's rows, and"
             f" {work['seconds'] - work['first_cell']:.2f} s to build the sections and lay out their tables); and"
-            f" {max(rest, 0):.2f} s of sending those tables to the driver and exporting a larger notebook to HTML."
+            f" {max(rest, 0):.2f} s of the rest: sending those tables to the driver, exporting a larger notebook to HTML,"
+            " and the first use of what the imports brought in."
             f" With kernels forked from a warm template (as `carequality batch` runs them) the imports are paid once"
             f" per worker: the report takes {forked['report']:.2f} s against a {forked['floor']:.2f} s floor,"
             f" {forked['ratio']:.2f}×"
