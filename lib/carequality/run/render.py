@@ -200,7 +200,7 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
     """Remove the stale folders in `parent` whose names start with `prefix`; return them."""
     import glob
 
-    removed = []
+    removed: list[Path] = []
     if not parent.is_dir():
         return removed
     for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
