@@ -65,10 +65,10 @@ def date_from_name(name: str) -> pd.Timestamp | None:
                 return pd.Timestamp(dt.date(int(m[3]), month, int(m[1])))
             except ValueError:
                 pass
-    m = _ISO.search(stem)
-    if m:
+    iso = _ISO.search(stem)
+    if iso:
         try:
-            return pd.Timestamp(dt.date(int(m[1]), int(m[2]), int(m[3])))
+            return pd.Timestamp(dt.date(int(iso[1]), int(iso[2]), int(iso[3])))
         except ValueError:
             pass
     for m in _MONTH_YEAR.finditer(stem):
@@ -118,7 +118,7 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
 def snapshot_history(snaps: list[Snapshot]) -> History:
     """Outcomes seen across the snapshots (each counted once) and every location they list."""
     dq: list[dict] = []
-    parts = []
+    parts: list[pd.DataFrame] = []
     for s in snaps:
         level = s.ratings.ratings_by_location_key_question
         rated = level[level["publication_date"].notna()]
