@@ -246,7 +246,7 @@ def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "output
         else:
             runnable.append(j)
 
-    now_iso = (now or dt.datetime.now(dt.timezone.utc)).isoformat()
+    now_iso = (now or dt.datetime.now(dt.UTC)).isoformat()
     if runnable:
         from tqdm import tqdm
 

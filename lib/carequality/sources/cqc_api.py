@@ -28,7 +28,11 @@ import pandas as pd
 from carequality import vocab
 from carequality.errors import InputError
 from carequality.sources.frames import (
-    ASSESSMENT_COLUMNS, DATA_QUALITY_COLUMNS, QUALITY_STATEMENT_COLUMNS, History, normalise_locations,
+    ASSESSMENT_COLUMNS,
+    DATA_QUALITY_COLUMNS,
+    QUALITY_STATEMENT_COLUMNS,
+    History,
+    normalise_locations,
     normalise_outcomes,
 )
 from carequality.sources.provenance import sha256_of_folder
