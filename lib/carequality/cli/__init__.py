@@ -11,7 +11,7 @@ import sys
 import threading
 
 from carequality.cli import data, params, report
-from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_TERMINATED
+from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_TERMINATED
 from carequality.errors import InputError, ParamsError
 
 
@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         # A render stopped by SIGTERM cleans up as on any error: no temporary folder is left beside the outputs.
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at the interpreter's exit
+        return code
     except Terminated:
         # The kernel's channels close under their threads as the process ends: their errors are not the user's.
         threading.excepthook = lambda _: None
@@ -60,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("carequality: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output went away (`carequality councils --all | head`): not an error of carequality.
+        # Python's advice: point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as e:  # a path the user gave that cannot be read or written (a file where a folder is needed …)
         if os.environ.get("CAREQUALITY_DEBUG") or e.filename is None:
             raise
