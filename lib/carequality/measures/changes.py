@@ -18,7 +18,7 @@ from carequality.model.history import NON_REPLACING, day, active_at, outcomes_by
 from carequality.sources.frames import History
 
 #: The row labels of CQC's primary inspection categories (Haringey's Table 4 rows), in report order.
-ROW_LABELS = [vocab.CATEGORY_WORDS[c].row for c in (vocab.COMMUNITY, vocab.RESIDENTIAL)]
+ROW_LABELS = [vocab.CATEGORY_WORDS[c].label for c in (vocab.COMMUNITY, vocab.RESIDENTIAL)]
 #: A location's main service type: the first of these (CQC service type names) it is registered for.
 SERVICE_TYPE_PRIORITY = (
     "Nursing homes", "Residential homes", "Homecare agencies", "Supported living", "Shared lives",
@@ -29,12 +29,11 @@ DIRECTIONS = ("Improved", "Declined", "Unchanged", "First rating")
 
 
 def category_label(category: str) -> str:
-    words = vocab.CATEGORY_WORDS.get(category)
-    return words.row if words else (category or NOT_KNOWN)
+    return vocab.category_label(category) if category else NOT_KNOWN
 
 
 def category_order(labels: Iterable[str]) -> list[str]:
-    """Labels in report order: Community based, Care homes, then any others alphabetically."""
+    """Labels in report order: Community-based services, Care homes, then any others alphabetically."""
     present = list(dict.fromkeys(labels))
     known = [lab for lab in ROW_LABELS if lab in present]
     return known + sorted(lab for lab in present if lab not in known)

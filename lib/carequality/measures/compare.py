@@ -45,7 +45,7 @@ from carequality.sources.area_counts import COUNT_COLUMNS, COUNTS, KEY, as_count
 from carequality.sources.frames import History
 from carequality.vocab import GRADED_COLUMNS
 
-NOT_COVERED = "not covered by the inputs"
+NOT_COVERED = vocab.NOT_COVERED
 
 
 # ---- months ------------------------------------------------------------------------------------------------

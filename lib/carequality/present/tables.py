@@ -30,6 +30,9 @@ PORTRAIT_CHARS = 112
 #: rating words ("Requires improvement") and months ("Aug 2025").
 NOWRAP_CHARS = 24
 _MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")
+#: A display format for one cell only (Table.cell_formats): a change of a share, in percentage points, in a column
+#: of shares ("−0.4 percentage points"). The JSON, CSV and spreadsheet keep the number.
+POINTS = "points"
 
 
 @dataclass
@@ -46,11 +49,21 @@ class Table:
     links: dict[str, str] = field(default_factory=dict)
     #: Long reference tables (a monthly series, say) go to the report's data appendix, not the section body.
     appendix: bool = False
+    #: (row position, column) → a display format for that one cell (POINTS), where a row differs from its column: the
+    #: change row of a table of shares. Only what the report shows changes; the JSON, CSV and spreadsheet keep the number.
+    cell_formats: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         bad = {c: f for c, f in self.formats.items() if f not in FORMATS}
         if bad:
             raise ValueError(f"table {self.id}: unknown formats {bad}; expected one of {', '.join(FORMATS)}")
+        bad_cells = {k: f for k, f in self.cell_formats.items() if f not in (*FORMATS, POINTS)}
+        if bad_cells:
+            raise ValueError(f"table {self.id}: unknown cell formats {bad_cells}")
+
+    def cell_fmt(self, row: int, column: str) -> str:
+        """The display format of one cell: its own (cell_formats), else its column's."""
+        return self.cell_formats.get((row, column)) or self.fmt(column)
 
     def fmt(self, column: str) -> Format:
         if column in self.formats:
@@ -73,9 +86,9 @@ class Table:
         total = 0
         frame = self.frame.reset_index(drop=True)
         for c in self.columns:
-            f = self.fmt(c)
             widest = max((len(w) for w in str(c).split()), default=0)
-            for v in frame[c]:
+            for i, v in enumerate(frame[c]):
+                f = self.cell_fmt(i, c)
                 text = format_cell(v, f)
                 widest = max(widest, len(text) if nowrap(text, f) else max((len(w) for w in text.split()), default=0))
             total += widest + 2
@@ -121,9 +134,9 @@ class Table:
         for i in range(len(frame)):
             out.append("<tr>")
             for j, c in enumerate(self.columns):
-                f = self.fmt(c)
+                f = self.cell_fmt(i, c)
                 text = format_cell(frame.at[i, c], f)
-                cls = "num" if f in ("int", "percent") else "txt nw" if nowrap(text, f) else "txt"
+                cls = "num" if f in ("int", "percent", POINTS) else "txt nw" if nowrap(text, f) else "txt"
                 if f == "link" and c in self.links and isinstance(frame.at[i, self.links[c]], str) and frame.at[i, self.links[c]]:
                     url = frame.at[i, self.links[c]]
                     cell = f'<a href="{html.escape(_safe_url(url))}">{html.escape(text)}</a>'
@@ -142,13 +155,13 @@ class Table:
         return "".join(out)
 
     def to_text(self) -> str:
-        frame = self.frame[self.columns].copy()
+        frame = self.frame[self.columns].reset_index(drop=True)
         for c in frame.columns:
-            frame[c] = [format_cell(v, self.fmt(c)) for v in frame[c]]
+            frame[c] = [format_cell(v, self.cell_fmt(i, c)) for i, v in enumerate(frame[c])]
         return f"{self.caption}\n{frame.to_string(index=False)}"
 
 
-def nowrap(text: str, f: Format) -> bool:
+def nowrap(text: str, f: str) -> bool:
     """A cell that must not break across lines: a number, a date, a rating, a month, or one word (an id, a
     reference) of up to NOWRAP_CHARS characters."""
     if f in ("int", "percent", "date"):
@@ -178,13 +191,16 @@ def _json_value(v: object) -> object:
     return v if isinstance(v, (int, float, bool)) else str(v)
 
 
-def format_cell(v: object, f: Format) -> str:
+def format_cell(v: object, f: str) -> str:
     v = _json_value(v)
     assert v is None or isinstance(v, (str, int, float, bool))
     if v is None:
-        return "–" if f in ("int", "percent") else ""
-    if f == "percent":
-        return f"{v:.0f}%" if float(v).is_integer() else f"{v:.1f}%"
+        return "–" if f in ("int", "percent", POINTS) else ""
+    if f == "percent":  # one decimal place always, as present.text.format_percent
+        return f"{float(v):.1f}%"
+    if f == POINTS:
+        p = float(v)
+        return "no change" if p == 0 else f"{'+' if p > 0 else '−'}{abs(p):.1f} percentage points"
     if f == "int":
         return f"{int(v):,}"
     if f == "date" and isinstance(v, str) and len(v) == 10:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from carequality import vocab
 from carequality.present.tables import neutralise
 
 #: Every format `carequality render --to` accepts. HTML, the CSV tables and manifest.json are always written.
@@ -146,18 +147,10 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CUT_NOTE = ("Some cells held more text than the {limit:,} characters a spreadsheet cell can hold. They are cut "
              "short and end with \"{marker}\"; the full text is in the CSV file of the same table beside the report.")
 
-#: What each input gives, in the words of the cover sheet's "Source" line.
-SOURCE_NAMES = {
-    "cqc_ratings": "CQC's care directory with ratings",
-    "cqc_api": "the CQC API",
-    "cqc_snapshots": "CQC's monthly care directory files",
-    "commissioned_services": "the council's commissioned services records",
-    "risk_register": "the council's risk register",
-    "qa_visits": "the council's quality assurance visits",
-    "inspection_themes": "themes from CQC inspection reports, gathered by the council",
-    "area_ratings_by_month": "monthly counts of CQC ratings for England, regions and councils",
-    "external_benchmark": "LG Inform",
-}
+#: What each input gives, in the words of the cover sheet's "Source" line (vocab.INPUT_LABELS, the report's words).
+SOURCE_NAMES = {name: vocab.INPUT_LABELS[name] for name in (
+    "cqc_ratings", "cqc_api", "cqc_snapshots", "commissioned_services", "risk_register", "qa_visits",
+    "inspection_themes", "area_ratings_by_month", "external_benchmark")}
 
 
 @dataclass(frozen=True)
