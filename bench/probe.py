@@ -6,7 +6,8 @@
     python bench/probe.py fastexcel FILE       fastexcel alone: open and load the sheet as Arrow columns
     python bench/probe.py pandas FILE          pandas.read_excel with its default engine for the file (odf for .ods)
     python bench/probe.py cached FILE          our loader served from the cache (the entry is made first if missing)
-    python bench/probe.py single PARAMS OUT N  one council's report against the floor, N times each, alternating
+    python bench/probe.py single PARAMS OUT N  one council's report against the floor (and a notebook of as many
+                                               empty cells), N times each, alternating; wall and CPU seconds
 
 Times exclude the interpreter's start and the imports (each probe imports first), except where named.
 """
@@ -94,46 +95,73 @@ def cached(path: str) -> dict:
             "cache": str(cache_dir()), "peak_mb": _peak_mb()}
 
 
-def floor_notebook(folder: Path) -> Path:
-    """The floor: a notebook whose one cell is the parameters cell, run through the same driver."""
-    import nbformat
+def floor_notebook(folder: Path, empty_cells: int = 0) -> Path:
+    """The floor: a notebook whose one cell is the parameters cell, run through the same driver. With `empty_cells`,
+    that many more cells that do nothing (`pass`): what running a notebook cell by cell costs, without the work."""
+    from carequality.run.render import slow_optional_imports_kept_out
+
+    with slow_optional_imports_kept_out():
+        import nbformat
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell('params_file = ""')
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [cell]
+    nb.cells = [cell] + [nbformat.v4.new_code_cell("pass") for _ in range(empty_cells)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = folder / "floor.ipynb"
+    path = folder / (f"cells_{empty_cells}.ipynb" if empty_cells else "floor.ipynb")
     nbformat.write(nb, path)
     return path
 
 
+def _cpu(template=None) -> tuple[float, float]:
+    """CPU seconds so far: (this process, the kernels it has started; forked kernels are the template's children)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    kernels = children.ru_utime + children.ru_stime
+    if template is not None:
+        import psutil
+
+        t = psutil.Process(template.proc.pid).cpu_times()
+        kernels += t.children_user + t.children_system
+    return own.ru_utime + own.ru_stime, kernels
+
+
 def single(params: str, out: str, n: str) -> dict:
-    """render() of the report notebook vs render() of the floor notebook: same params, same driver."""
+    """render() of the report notebook vs render() of the floor notebook: same params, same driver. Also a notebook
+    of as many empty cells as the report has code cells (after the parameters cell), and the CPU time of each."""
+    import nbformat
+
     from carequality.run import render as R
 
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     report_nb, floor_nb = R.NOTEBOOK, floor_notebook(out_dir)
+    code_cells = sum(c.cell_type == "code" for c in nbformat.read(report_nb, as_version=4).cells)
+    cells_nb = floor_notebook(out_dir, empty_cells=code_cells - 1)
     results: dict[str, dict] = {}
     for driver in ("fresh", "forked"):
-        kernel_manager = None
+        kernel_manager = template = None
         if driver == "forked":
             from carequality.run import kernels
 
             template = kernels.start_template()
             kernel_manager = lambda d: kernels.manager_class(R.kernel_manager_class(d), template)  # noqa: E731
-        times: dict[str, list[float]] = {"report": [], "floor": []}
+        times: dict[str, list[float]] = {"report": [], "floor": [], "cells": []}
+        cpu: dict[str, list[tuple[float, float]]] = {"report": [], "floor": [], "cells": []}
         for i in range(int(n) + 1):  # the first round warms imports and is not counted
-            for kind, nb in (("floor", floor_nb), ("report", report_nb)):
+            for kind, nb in (("floor", floor_nb), ("cells", cells_nb), ("report", report_nb)):
                 R.NOTEBOOK = nb
-                started = time.perf_counter()
+                started, cpu_before = time.perf_counter(), _cpu(template)
                 R.render(params, out_dir / f"{driver}-{kind}", kernel_manager=kernel_manager)
                 if i:
                     times[kind].append(time.perf_counter() - started)
+                    cpu_after = _cpu(template)
+                    cpu[kind].append((cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]))
         R.NOTEBOOK = report_nb
         med = {k: statistics.median(v) for k, v in times.items()}
-        results[driver] = {"report": med["report"], "floor": med["floor"], "ratio": med["report"] / med["floor"],
+        med_cpu = {k: {"driver": statistics.median(d for d, _ in v), "kernel": statistics.median(k_ for _, k_ in v)}
+                   for k, v in cpu.items()}
+        results[driver] = {"report": med["report"], "floor": med["floor"], "cells": med["cells"],
+                           "ratio": med["report"] / med["floor"], "cpu": med_cpu, "code_cells": code_cells,
                            "runs": times}
     return {**results, "peak_mb": _peak_mb()}
 

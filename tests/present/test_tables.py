@@ -79,3 +79,41 @@ def test_a_table_too_wide_for_a_portrait_page_is_marked_wide():
     cols = {f"Column {i}": ["Requires improvement"] for i in range(6)}
     wide = Table("w", "Wide", pd.DataFrame(cols))
     assert wide.min_chars() == 6 * (len("Requires improvement") + 2) and wide.wide
+
+
+def _pandas_text(table: Table) -> str:
+    """The plain text as Table.to_text wrote it through pandas' to_string alone (before text_grid)."""
+    frame = table.frame[table.columns].copy()
+    for c in frame.columns:
+        frame[c] = [format_cell(v, table.fmt(c)) for v in frame[c]]
+    return f"{table.caption}\n{frame.to_string(index=False)}"
+
+
+def test_plain_text_is_laid_out_as_pandas_lays_it_out():
+    import random
+
+    rng = random.Random(15)
+    alphabet = "abcXYZ019 ,.-–£%'\"é漢()"
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 3, 12, 49, 50, 51, 70])))
+
+    for _ in range(300):
+        n_rows = rng.randint(0, 6)
+        names = list(dict.fromkeys(text().lstrip() or "x" for _ in range(rng.randint(1, 5))))
+        frame = pd.DataFrame({n: [text() for _ in range(n_rows)] for n in names})
+        frame["Count"] = [rng.choice([0, 7, 1234, 10**7]) for _ in range(n_rows)]
+        frame["Share"] = [rng.choice([0.0, 12.5, 100.0, float("nan")]) for _ in range(n_rows)]
+        table = Table("t", "Caption", frame, formats={"Share": "percent"})
+        assert table.to_text() == _pandas_text(table)
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"a": pd.Series([], dtype=str)}),  # no rows: pandas' "Empty DataFrame" text
+    pd.DataFrame({" a": ["x"], " b": ["y"]}),  # labels starting with a space, which pandas trims
+    pd.DataFrame({"a": ["tab\there", "line\nbreak"]}),  # escaped by pandas
+    pd.DataFrame({1: ["x"], 2: ["y"]}),  # labels that are not text
+])
+def test_plain_text_of_unusual_frames_is_pandas_own(frame):
+    table = Table("t", "Caption", frame)
+    assert table.to_text() == _pandas_text(table)

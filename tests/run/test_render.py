@@ -385,3 +385,26 @@ def test_an_output_folder_that_is_a_file_is_bad_input_not_a_bug(tmp_path, capsys
     assert main(["render", str(EXAMPLE_PARAMS), "--out", str(taken), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"cannot use {taken}" in err and "unexpected error" not in err
+
+
+def test_the_page_is_the_document_nbconverts_html_exporter_writes(example_render):
+    """report_exporter leaves out HTMLExporter's BeautifulSoup pass, its no-op preprocessors and its copies. The page is
+    the same document: parsed and serialised as that pass did, it is what the stock exporter writes, byte for byte."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from carequality.run.render import TEMPLATE_DIR, to_html
+
+    nb = nbformat.read(example_render.out_dir / "annual_report.ipynb", as_version=4)
+    context = {"title": "Title & <more>", "council": "York", "version": "0", "commit": "abc", "generated": "now",
+               "inputs": [{"name": "cqc_ratings", "file": "a 'b'.csv", "sha256": "0" * 64}], "params_file": "p.yaml",
+               "params_sha256": "1" * 64, "marking": "OFFICIAL", "running_header": "York: Title",
+               "params": {"council": {"name": "York's"}}, "libraries": {"pandas": "3"}}
+    stock = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="carequality", exclude_input=True,
+                         exclude_input_prompt=True, exclude_output_prompt=True)
+    expected, _ = stock.from_notebook_node(nb, resources={"carequality": context})
+    ours = to_html(nb, context)
+    assert "<img" in ours and not re.search(r"<img(?![^>]*\balt=)", ours)  # every image has its alt text
+    assert str(BeautifulSoup(ours, features="html.parser")) == expected
+    assert to_html(nb, context) == ours  # the exporter made once serves every report alike

@@ -1,4 +1,4 @@
-"""The Parquet cache of parsed ratings files: never stale, written whole, equal to a fresh parse."""
+"""The cache of parsed ratings files: never stale, written whole, equal to a fresh parse."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_a_damaged_entry_is_a_miss_and_is_written_again(tmp_path, small_csv, cac
     shutil.copyfile(small_csv, path)
     cache.load_ratings(path)
     (entry,) = (cache_folder / "ratings").iterdir()
-    (entry / "locations.parquet").write_bytes(b"not parquet")
+    (entry / "locations.arrow").write_bytes(b"not an Arrow file")
     with pytest.warns(UserWarning, match="unreadable entry"):
         ratings, hit = cache.load_ratings_cached(path)
     assert not hit

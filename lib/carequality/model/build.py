@@ -117,7 +117,7 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
     today = today or dt.date.today()
     hist = load_history_inputs(params)
     if ratings is None and params.inputs.cqc_ratings is not None:
-        # Parsed once per file's bytes, then read from Parquet (sources/cache.py).
+        # Parsed once per file's bytes, then read from the cache (sources/cache.py).
         ratings = load_ratings(params.path(params.inputs.cqc_ratings), location_types=params.options.location_types)
     ratings = ratings if ratings is not None else hist.latest
     if ratings is None:  # no CQC input: a report of an external benchmark series alone (docs/benchmarks.md)

@@ -33,6 +33,8 @@ _MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")
 #: A display format for one cell only (Table.cell_formats): a change of a share, in percentage points, in a column
 #: of shares ("−0.4 percentage points"). The JSON, CSV and spreadsheet keep the number.
 POINTS = "points"
+#: Formats shown as numbers (right-aligned).
+_NUMERIC = ("int", "percent", POINTS)
 
 
 @dataclass
@@ -64,6 +66,10 @@ class Table:
     def cell_fmt(self, row: int, column: str) -> str:
         """The display format of one cell: its own (cell_formats), else its column's."""
         return self.cell_formats.get((row, column)) or self.fmt(column)
+
+    def column_cell_formats(self, column: str) -> list[str]:
+        """The display format of each cell of `column`, top to bottom: its own (cell_formats), else the column's."""
+        return [self.cell_fmt(i, column) for i in range(len(self.frame))]
 
     def fmt(self, column: str) -> Format:
         if column in self.formats:
@@ -123,25 +129,33 @@ class Table:
     # ---- display ----------------------------------------------------------------------
     def to_html(self, number: int | None = None) -> str:
         label = f"Table {number}: " if number is not None else ""
+        columns = self.columns
+        formats = [self.fmt(c) for c in columns]
+        classes = ["num" if f in _NUMERIC else "txt" for f in formats]
         out = [f'<table class="cq-table" id="table-{html.escape(self.id)}">']
         out.append(f"<caption>{html.escape(label + self.caption)}</caption>")
         out.append("<thead><tr>")
-        for c in self.columns:
-            cls = "num" if self.fmt(c) in ("int", "percent") else "txt"
+        for c, cls in zip(columns, classes):
             out.append(f'<th scope="col" class="{cls}">{html.escape(str(c))}</th>')
         out.append("</tr></thead><tbody>")
-        frame = self.frame.reset_index(drop=True)
-        for i in range(len(frame)):
+        # Column by column (a cell at a time through pandas' indexing cost more than the rest of a report).
+        cells, cell_classes = [], []
+        for c, f in zip(columns, formats):
+            cell_fmts = self.column_cell_formats(c)
+            texts = [format_cell(v, g) for v, g in zip(self.frame[c], cell_fmts)]
+            urls = list(self.frame[self.links[c]]) if f == "link" and c in self.links else None
+            if urls is None:
+                cells.append([html.escape(t) for t in texts])
+            else:
+                cells.append([f'<a href="{html.escape(_safe_url(u))}">{html.escape(t)}</a>' if isinstance(u, str) and u
+                              else html.escape(t) for t, u in zip(texts, urls)])
+            # Ids, dates, ratings and months never break across lines.
+            cell_classes.append(["num" if g in _NUMERIC else "txt nw" if nowrap(t, g) else "txt"
+                                 for t, g in zip(texts, cell_fmts)])
+        rows = zip(zip(*cells), zip(*cell_classes)) if cells else [((), ())] * len(self.frame)
+        for row, row_classes in rows:
             out.append("<tr>")
-            for j, c in enumerate(self.columns):
-                f = self.cell_fmt(i, c)
-                text = format_cell(frame.at[i, c], f)
-                cls = "num" if f in ("int", "percent", POINTS) else "txt nw" if nowrap(text, f) else "txt"
-                if f == "link" and c in self.links and isinstance(frame.at[i, self.links[c]], str) and frame.at[i, self.links[c]]:
-                    url = frame.at[i, self.links[c]]
-                    cell = f'<a href="{html.escape(_safe_url(url))}">{html.escape(text)}</a>'
-                else:
-                    cell = html.escape(text)
+            for j, (cell, cls) in enumerate(zip(row, row_classes)):
                 if j < self.row_header:
                     out.append(f'<th scope="row" class="{cls}">{cell}</th>')
                 else:
@@ -155,10 +169,36 @@ class Table:
         return "".join(out)
 
     def to_text(self) -> str:
-        frame = self.frame[self.columns].reset_index(drop=True)
-        for c in frame.columns:
-            frame[c] = [format_cell(v, self.cell_fmt(i, c)) for i, v in enumerate(frame[c])]
-        return f"{self.caption}\n{frame.to_string(index=False)}"
+        columns = self.columns
+        texts = [[format_cell(v, g) for v, g in zip(self.frame[c], self.column_cell_formats(c))] for c in columns]
+        grid = text_grid(columns, texts)
+        if grid is None:  # a layout text_grid leaves to pandas
+            frame = self.frame[columns].copy()
+            for c, column_texts in zip(frame.columns, texts):
+                frame[c] = column_texts
+            grid = frame.to_string(index=False)
+        return f"{self.caption}\n{grid}"
+
+
+def text_grid(columns: list[str], cells: list[list[str]]) -> str | None:
+    """Text cells laid out as pandas' DataFrame.to_string(index=False) lays out a frame of text columns (labels and
+    cells right-aligned to each column's widest, one space between columns), at a small part of its cost; None for
+    what pandas would write otherwise (no rows, labels that are not unique text or start with a space, tabs or line
+    breaks it escapes, display options that change its layout). tests/present/test_tables.py compares the two."""
+    if not columns or not cells or not cells[0] or len(set(columns)) != len(columns):
+        return None
+    if any(not isinstance(c, str) or c.startswith(" ") for c in columns):
+        return None
+    if pd.get_option("display.unicode.east_asian_width") or pd.get_option("display.colheader_justify") != "right":
+        return None
+    widths = []
+    for c, texts in zip(columns, cells):
+        if any(("\t" in t or "\n" in t or "\r" in t) for t in (c, *texts)):
+            return None
+        widths.append(max(len(c), *map(len, texts)))
+    lines = [" ".join(c.rjust(w) for c, w in zip(columns, widths))]
+    lines += [" ".join(t.rjust(w) for t, w in zip(row, widths)) for row in zip(*cells)]
+    return "\n".join(lines)
 
 
 def nowrap(text: str, f: str) -> bool:
@@ -176,6 +216,11 @@ def _safe_url(url: str) -> str:
 
 
 def _json_value(v: object) -> object:
+    t = type(v)
+    if t is str or t is int or t is bool:  # the common cells first, as the general path below returns them
+        return v
+    if t is float:
+        return None if math.isnan(cast(float, v)) else v
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):

@@ -1,7 +1,7 @@
 """Many reports in one command: `carequality batch PARAMS... [--workers N]`.
 
 1. Every params file is validated first; one that does not validate is reported and the rest go on.
-2. Each distinct CQC ratings file is parsed once, in a short-lived helper process, into the Parquet cache
+2. Each distinct CQC ratings file is parsed once, in a short-lived helper process, into the cache
    (cache.py); a file already cached is not parsed again. A file that cannot be read fails the councils
    that use it, with the loader's message, and the rest go on.
 3. The reports are rendered in a process pool (default: one worker per core, at most one per report). Each
@@ -177,8 +177,11 @@ def _init_worker(fork_kernels: bool) -> None:
     """Load what every render needs once per worker, not once per report."""
     global _kernel_template
     _ignore_ctrl_c()
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
+    from carequality.run.render import slow_optional_imports_kept_out
+
+    with slow_optional_imports_kept_out():
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
 
     if fork_kernels:
         from carequality.run.kernels import TemplateError, start_template
@@ -189,7 +192,7 @@ def _init_worker(fork_kernels: bool) -> None:
             print(f"carequality batch: kernels will start the usual way ({e})", file=sys.stderr)
 
 
-def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...]) -> Outcome:
+def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...], commit: str | None = None) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
     from carequality.run.render import RenderError, kernel_manager_class, render
 
@@ -206,7 +209,7 @@ def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, .
         return Outcome(params_file, Path(params_file).name, "", BAD_INPUT, 0.0, f"invalid params in {e}")
     try:
         result = render(params_file, out_root, now=dt.datetime.fromisoformat(now), formats=formats,
-                        kernel_manager=kernel_manager)
+                        kernel_manager=kernel_manager, commit=commit)
     except RenderError as e:
         return job.failed(BAD_INPUT if e.bad_input else FAILED, str(e), time.perf_counter() - started,
                           str(e.notebook) if e.notebook else None)
@@ -246,13 +249,18 @@ def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "output
     if runnable:
         from tqdm import tqdm
 
+        from carequality.run.render import git_commit
+
+        commit = git_commit()  # once for every report of the batch, as `now` is
+
         ctx = multiprocessing.get_context("spawn")
         bar = tqdm(total=len(runnable), unit="report", desc="Rendering", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
         with ProcessPoolExecutor(max_workers=min(workers, len(runnable)), mp_context=ctx,
                                  initializer=_init_worker, initargs=(fork_kernels,)) as pool:
             futures: dict[Future, Job] = {
-                pool.submit(_render_one, str(j.params_file), str(out_root), now_iso, tuple(formats)): j for j in runnable
+                pool.submit(_render_one, str(j.params_file), str(out_root), now_iso, tuple(formats), commit): j
+                for j in runnable
             }
             try:
                 for fut in as_completed(futures):

@@ -13,10 +13,12 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import functools
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,19 +27,20 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import nbformat
-
 from carequality import __version__
 from carequality.errors import InputError
 from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.model.preflight import preflight
 from carequality.registry import DEFAULT_PROFILE
+from carequality.sources.cache import digest_memo
 from carequality.sources.provenance import sha256_of_input
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.run.site import headline
 
 if TYPE_CHECKING:
+    import nbformat
+
     from carequality.model.build import Model
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
@@ -48,6 +51,31 @@ TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 REPO_DIR = Path(__file__).resolve().parents[3]
 LIBRARIES = ("carequality", "pandas", "papermill", "nbconvert", "matplotlib", "pydantic", "python-calamine", "ipykernel",
              "xlsxwriter", "odfpy")
+
+
+#: Optional modules that third-party libraries import eagerly, at a cost out of all proportion to their use here.
+#: jsonschema (imported by nbformat, papermill and nbconvert) imports rfc3987-syntax whenever it is installed
+#: (jupyterlab brings it, through jupyter-events' jsonschema[format-nongpl]); rfc3987-syntax 1.1 builds an Earley
+#: parser of RFC 3987 as it is imported, 2 to 3 seconds of CPU in every process that renders
+#: (python-jsonschema/jsonschema#1392), for jsonschema's "iri" format checker, which no schema here uses.
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+
+
+@contextlib.contextmanager
+def slow_optional_imports_kept_out() -> Iterator[None]:
+    """Import what the block imports as if SLOW_OPTIONAL_IMPORTS were not installed (a module already imported is
+    left alone). Afterwards they can be imported as usual; only a library that looked for one during the block
+    (jsonschema: its "iri" format checker) goes without it in this process. papermill, nbconvert and nbformat are
+    imported inside this block (execute, report_exporter, batch workers)."""
+    kept_out = [m for m in SLOW_OPTIONAL_IMPORTS if m not in sys.modules]
+    for m in kept_out:
+        sys.modules[m] = None  # type: ignore[assignment]  # the import system's "not installed"
+    try:
+        yield
+    finally:
+        for m in kept_out:
+            if m in sys.modules and sys.modules[m] is None:
+                del sys.modules[m]
 
 
 class RenderError(Exception):
@@ -216,8 +244,9 @@ def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel
     `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
     `socket_key` (output_key) names the socket folder so that the next render of the same output can find it.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    with slow_optional_imports_kept_out():
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
 
     prefix = f"cq-kernel-{socket_key}-" if socket_key else "cq-kernel-"
     try:
@@ -302,30 +331,96 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
     }
 
 
-def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
-    from nbconvert import HTMLExporter
+@functools.cache
+def report_exporter():
+    """The HTML exporter, made once per process: its Jinja template is compiled once, not once a report.
 
-    exporter = HTMLExporter(
+    It is nbconvert's HTMLExporter with our template, rendering the executed notebook and nothing else. Three
+    steps of HTMLExporter.from_notebook_node (nbconvert 7) do nothing for our notebook, yet took most of the
+    export's time, and are left out:
+
+    - Its last pass parses the finished page with BeautifulSoup (pure Python) to give every <img> without alt
+      text a placeholder alt and a tabindex to JupyterLab's input and output wrappers (.jp-Cell-inputWrapper,
+      .jp-OutputArea-output), then serialises the page again. Our template writes every <img> itself, always
+      with the figure's alt text (index.html.j2, macro figure), and has no JupyterLab wrappers; the outputs'
+      own HTML (headings, paragraphs, tables) is built and escaped by carequality and holds no <img>. So the
+      pass only re-serialised the page: attributes sorted, void elements written `<meta/>`, character
+      references such as `&#x27;` written as the character. The page is the same document without it: parsed,
+      it serialises exactly as the old pass wrote it (tests/run/test_render.py), and axe-core still finds no
+      violation (tests/run/test_exports.py).
+    - Preprocessors: nbconvert's defaults are off, or do nothing for a notebook without cell tags to remove,
+      regex patterns or cell magics; nbconvert validated the whole notebook after each of the eleven, and
+      papermill had validated it when it saved it. None runs here.
+    - Copies: the notebook was deep-copied three times (before preprocessing, for it, and to normalise it for
+      them). The template only reads the notebook, so it renders the one papermill returned.
+    """
+    with slow_optional_imports_kept_out():
+        from nbconvert import HTMLExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter's, TemplateExporter's and Exporter's from_notebook_node in one, less the three steps above.
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type",
+                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            if "language" in nb.metadata:
+                resources["language"] = nb.metadata["language"].lower()
+            meta = resources.get("metadata", {})
+            self._nb_metadata[os.path.join(meta.get("path", ""), meta.get("name", ""))] = nb.metadata
+            resources.setdefault("raw_mimetypes", self.raw_mimetypes)
+            resources.setdefault("output_mimetype", self.output_mimetype)
+            resources["global_content_filter"] = {
+                "include_code": not self.exclude_code_cell,
+                "include_markdown": not self.exclude_markdown,
+                "include_raw": not self.exclude_raw,
+                "include_unknown": not self.exclude_unknown,
+                "include_input": not self.exclude_input,
+                "include_output": not self.exclude_output,
+                "include_output_stdin": not self.exclude_output_stdin,
+                "include_input_prompt": not self.exclude_input_prompt,
+                "include_output_prompt": not self.exclude_output_prompt,
+                "no_prompt": self.exclude_input_prompt and self.exclude_output_prompt,
+            }
+            return self.template.render(nb=nb, resources=resources).lstrip("\r\n"), resources
+
+    return ReportExporter(
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         template_name="carequality",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        default_preprocessors=[],
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"carequality": context})
+
+
+def to_html(nb: nbformat.NotebookNode, context: dict) -> str:
+    body, _ = report_exporter().from_notebook_node(nb, resources={"carequality": context})
     return body
 
 
-def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
-    inputs = {}
-    for name, path in params.input_paths().items():
-        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path), "bytes": _bytes(path)}
+@functools.cache
+def library_versions() -> dict[str, str]:
+    """The installed versions of LIBRARIES, read once per process (from each package's metadata: 10 ms a report)."""
     libs = {}
     for lib in LIBRARIES:
         try:
             libs[lib] = dist_version(lib)
         except Exception:
             libs[lib] = "not installed"
+    return libs
+
+
+def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
+    inputs = {}
+    for name, path in params.input_paths().items():
+        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path, digest_memo()),
+                        "bytes": _bytes(path)}
     return {
         "carequality_version": __version__,
         "git_commit": commit,
@@ -334,7 +429,7 @@ def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], 
         "params": params_for_manifest(params),
         "inputs": inputs,
         "tables": sorted(f"tables/{t['id']}.csv" for t in tables),
-        "libraries": libs,
+        "libraries": library_versions(),
     }
 
 
@@ -357,11 +452,12 @@ def _swap_in(tmp: Path, final: Path) -> None:
 
 def render(params_path: str | Path, out_root: str | Path = "outputs", *, progress: bool = False,
            now: dt.datetime | None = None, formats: str | tuple[str, ...] = ("html",),
-           kernel_manager=None, profile: str = DEFAULT_PROFILE) -> RenderResult:
+           kernel_manager=None, profile: str = DEFAULT_PROFILE, commit: str | None = None) -> RenderResult:
     """Validate params and the profile, execute the notebook, write HTML, CSV tables, the manifest, the watch list
     spreadsheet (when the report has one) and any other formats (pdf, xlsx, ods, docx: see exports.py) atomically.
 
-    `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES."""
+    `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
+    `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports)."""
     started = dt.datetime.now(dt.timezone.utc)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
@@ -393,7 +489,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         for f, png in figures:  # every chart's data beside its image
             _write(tmp / "figures" / f"{f['id']}.csv", table_json_to_csv(f))
             (tmp / "figures" / f"{f['id']}.png").write_bytes(base64.b64decode(png))
-        commit = git_commit()
+        commit = commit or git_commit()
         manifest = build_manifest(params, params_path, tables, commit)
         manifest["figures"] = sorted(f"figures/{f['id']}.{ext}" for f, _ in figures for ext in ("csv", "png"))
         generated = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
