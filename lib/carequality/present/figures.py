@@ -485,8 +485,12 @@ def external_chart(series: pd.DataFrame, *, indicator: str, source: str,
             alt.append(f"{area}: no data.")
         else:
             a, b = s.iloc[0], s.iloc[-1]
-            alt.append(f"{area}: {format_percent(round(float(a['value']), 1))} in {month_label(a['month'])} and "
-                       f"{format_percent(round(float(b['value']), 1))} in {month_label(b['month'])}.")
+            first_value = f"{format_percent(round(float(a['value']), 1))} in {month_label(a['month'])}"
+            if len(s) == 1:  # one month with a value: said once, not as a change from itself
+                alt.append(f"{area}: {first_value} only.")
+            else:
+                alt.append(f"{area}: {first_value} and "
+                           f"{format_percent(round(float(b['value']), 1))} in {month_label(b['month'])}.")
     return Figure(figure_id, caption, " ".join(alt), data, png, w, h)
 
 

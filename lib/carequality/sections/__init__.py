@@ -63,8 +63,7 @@ def cqc_source(model: Model) -> str:
 
 def community_not_covered(model: Model) -> str:
     """The sentence a section gives when CQC's data here hold care homes only, so its zeros are not read as facts."""
-    because = model.coverage.community_missing_because.replace("the input ", "the CQC data used here ")
-    return f"Community-based services are not covered: {because}."
+    return f"Community-based services are not covered: {model.coverage.community_missing_because}."
 
 
 def section_function(name: str) -> SectionFunction:

@@ -39,9 +39,17 @@ def _category_parts(frame: pd.DataFrame) -> str:
     with none is left out ('all 4 community-based services' when only one has any)."""
     counts = {label: n for label, n in periods.counts_by_category_label(frame).items() if n}
     parts = [plural(n, *_nouns(label)) for label, n in counts.items()]
-    if len(parts) == 1 and len(frame) > 1:
+    if len(parts) == 1 and len(frame) == 2:
+        return "both " + _nouns(next(iter(counts)))[1]
+    if len(parts) == 1 and len(frame) > 2:
         return "all " + parts[0]
     return join_words(parts)
+
+
+def _none_now_against(before: int) -> str:
+    """The end of a sentence that starts with none in the period: ', against 3 in the previous period.' or ', and none in
+    the previous period.' when there were none then either."""
+    return f", against {before:,} in the previous period." if before else ", and none in the previous period."
 
 
 def _at(model: Model, params: ReportParams) -> dt.date:
@@ -123,8 +131,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         notes.append(_first_file_note(model))
     if n == 0:
         paras = [f"CQC published no inspection reports on adult social care locations in {council} "
-                 f"{_span(p.start, p.end)}" + (f", against {number_or_none(n_prev)} in the previous period."
-                                               if covered else ".")]
+                 f"{_span(p.start, p.end)}" + (_none_now_against(n_prev) if covered else ".")]
     else:
         rating = now["rating"].astype(str)
         go = int(rating.isin(vocab.GOOD_OR_OUTSTANDING).sum())
@@ -262,7 +269,7 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
         lead = (f"No adult social care service in {council} closed" if closing
                 else f"No new adult social care service opened in {council}")
         paras = [f"{lead} {_span(p.start, p.end)}"
-                 + (f", against {number_or_none(len(before))} in the previous period." if covered else ".")]
+                 + (_none_now_against(len(before)) if covered else ".")]
     return Section(sid, title, paras + _community_note(model), [t_counts, t_list])
 
 
@@ -319,7 +326,7 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
         ]
     else:
         paras = [f"No adult social care service in {council} changed provider or moved {_span(p.start, p.end)}"
-                 + (f", against {number_or_none(len(services_before))} in the previous period." if covered else ".")]
+                 + (_none_now_against(len(services_before)) if covered else ".")]
     if moved:
         paras.append("It moved to a new address." if n == 1 and moved == 1
                      else f"Of these, {plural(moved, 'service')} moved to a new address.")
