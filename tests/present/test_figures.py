@@ -141,7 +141,7 @@ def test_change_chart(change):
     assert "England: 79.6% to 78.6% (−1.0 percentage points)" in fig.alt  # 8,400 / 10,550 to 8,290 / 10,550
     assert "England: 85.7% to 86.0% (+0.3 percentage points)" in fig.alt
     assert "Peer group: 77.3% to 74.5% (−2.8 percentage points)" in fig.alt
-    row = fig.data.frame[(fig.data.frame["Area"] == "York") & (fig.data.frame["Category"] == RES)].iloc[0]
+    row = fig.data.frame[(fig.data.frame["Area"] == "York") & (fig.data.frame["Category"] == vocab.category_label(RES))].iloc[0]
     assert (row["Baseline %"], row["%"], row["Change (percentage points)"]) == (82.2, 66.7, -15.5)
 
 
