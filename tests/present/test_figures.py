@@ -142,7 +142,7 @@ def test_change_chart(change):
     assert "England: 85.7% to 86.0% (+0.3 percentage points)" in fig.alt
     assert "Peer group: 77.3% to 74.5% (−2.8 percentage points)" in fig.alt
     row = fig.data.frame[(fig.data.frame["Area"] == "York") & (fig.data.frame["Category"] == vocab.category_label(RES))].iloc[0]
-    assert (row["Baseline %"], row["%"], row["Change (percentage points)"]) == (82.2, 66.7, -15.5)
+    assert (row["% Good or Outstanding at baseline"], row["% Good or Outstanding now"], row["Change (percentage points)"]) == (82.2, 66.7, -15.5)
 
 
 def test_external_chart_is_labelled_external():
