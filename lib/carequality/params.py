@@ -615,40 +615,4 @@ def params_for_manifest(params: ReportParams) -> dict:
     return data
 
 
-def _setting_text(value: object) -> str:
-    if value is None:
-        return "not set (the default applies)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) if value else "none"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items()) if value else "none"
-    return str(value)
-
-
-def settings_rows(params: ReportParams) -> list[tuple[str, str, str]]:
-    """(setting, value, what it does) for every option of the params file, as its name is written there
-    (`options.standard.green_from`): the settings table of the method appendix, so that a reader can make the same
-    report again. The secret key for provider references is shown only as set or not."""
-    rows: list[tuple[str, str, str]] = [
-        ("council.code", params.council.code, "ONS code of the council"),
-        ("period.start", params.period.start.isoformat(), "First day of the period"),
-        ("period.end", params.period.end.isoformat(), "Last day of the period"),
-    ]
-    data = params_for_manifest(params)["options"]
-
-    def walk(model: type[BaseModel], values: dict, prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            value = values.get(name)
-            sub = info.annotation
-            if isinstance(sub, type) and issubclass(sub, BaseModel) and isinstance(value, dict):
-                walk(sub, value, f"{prefix}{name}.")
-                continue
-            rows.append((f"{prefix}{name}", _setting_text(value), info.description or ""))
-
-    walk(Options, data, "options.")
-    return rows
-
-
 __all__ = ["ReportParams", "load_params", "parse_params", "slugify"]

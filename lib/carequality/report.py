@@ -19,7 +19,7 @@ from carequality import __version__
 from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
-from carequality.params import ReportParams, check_profile, load_params, settings_rows
+from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import Commentary, read_commentary
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
@@ -216,7 +216,7 @@ class Report:
         if not tables or self.profile != "full":
             return
         paras = ["These tables are too wide or too long for the body of the report: the series behind the charts, "
-                 "and the comparisons across many columns. Each is also in the spreadsheet and in a CSV file beside "
+                 "and the comparisons across many columns. Each is also in the spreadsheet and in a file of its own beside "
                  "the report."]
         self.landscape = True
         try:
@@ -251,9 +251,9 @@ class Report:
         """The "How this report was made" appendix: the sources (the files, the date each is as of), how locations
         are counted, the headline measure and its rounding, and every setting of the params file. The one place in
         the report where file names, settings and CQC's own column names appear, for the analyst who makes it again."""
-        model, params = self.model, self.params
-        paras = [f"This report was made with carequality {__version__} from the sources in the first table below, "
-                 "with the settings in the second: the same sources and settings give the same tables."]
+        model = self.model
+        paras = [f"This report was made with carequality {__version__} from the sources in the table below: the "
+                 "same sources and settings give the same tables."]
         if model.as_of is not None:
             paras.append(
                 f"The report's CQC data are as of {long_date(model.as_of)}: the latest date in CQC's data "
@@ -269,18 +269,15 @@ class Report:
             "before rounding. Where a table uses another denominator, its column header names it.",
         ]
         sources = pd.DataFrame(
-            [{"Source": INPUT_LABELS.get(i.name, i.name), "Setting": f"inputs.{i.name}", "File": i.path.name,
-              "Data as of": i.as_of or "not stated", "Note": i.note} for i in model.inputs],
-            columns=["Source", "Setting", "File", "Data as of", "Note"])
-        settings = pd.DataFrame(settings_rows(params), columns=["Setting", "Value", "What it does"])
-        tables = [
-            Table("method_sources", "Sources this report was made from", sources,
-                  footnotes=["Data as of: the latest date the source itself gives."]),
-            Table("method_settings", "Settings this report was made with", settings,
-                  footnotes=["The settings are those of the report's parameters file; 'not set' means the default "
-                             "given in the last column applies."]),
-        ]
-        self.display_section(Section("method", "How this report was made", paras, tables))
+            [{"Source": INPUT_LABELS.get(i.name, i.name), "File": i.path.name, "Data as of": i.as_of or "not stated",
+              "Note": i.note} for i in model.inputs],
+            columns=["Source", "File", "Data as of", "Note"])
+        paras.append("Each file's checksum, and every setting of the parameters file the report was made with, are "
+                     "listed under Provenance at the end of the report.")
+        tables = [Table("method_sources", "Sources this report was made from", sources,
+                        footnotes=["Data as of: the latest date the source itself gives."])]
+        # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
+        self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
 
 
 def open_report(params_file: str | Path, profile: str = DEFAULT_PROFILE) -> Report:

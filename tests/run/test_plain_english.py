@@ -5,6 +5,7 @@ the two appendices written for analysts ("How this report was made" and "Data qu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -12,9 +13,11 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from carequality.councils import all_councils
+from carequality.model.build import build_model
 from carequality.params import Inputs, Options, Standard, load_params
 from carequality.run.render import render
 from conftest import EXAMPLE_PARAMS
@@ -22,7 +25,7 @@ from conftest import EXAMPLE_PARAMS
 pytestmark = pytest.mark.slow
 
 #: Sections written for the analyst who makes the report again: settings and file names belong there.
-ANALYST_SECTIONS = ("method", "data_quality")
+ANALYST_SECTIONS = ("method", "data_quality", "provenance")
 
 
 class _Text(HTMLParser):
@@ -41,7 +44,7 @@ class _Text(HTMLParser):
         if tag in ("script", "style"):
             self.skip += 1
         ident = dict(attrs).get("id") or ""
-        if tag in ("h1", "h2", "h3") and ident.startswith("section-"):
+        if tag in ("h1", "h2", "h3") and (ident.startswith("section-") or ident == "provenance"):
             self.current = ident.removeprefix("section-")
             self.by_section.setdefault(self.current, [])
             self.titles.append((self.current, ""))
@@ -76,18 +79,22 @@ def html_text(parser: _Text) -> tuple[str, str]:
 
 
 def without_analyst_sections(text: str, titles: list[tuple[str, str]]) -> str:
-    """PDF or Word text without the analysts' appendices: from the heading of the first of them (its last occurrence
-    before the method appendix, after the contents list and any mention in the key messages) to the heading of the
-    section after the last of them."""
-    keys = [k for k, _ in titles]
-    named = dict(titles)
-    method_at = text.rfind(named["method"])
-    assert method_at > 0, "the method appendix is missing"
-    first = min(keys.index(k) for k in ANALYST_SECTIONS if k in keys)
-    start = text.rfind(titles[first][1], 0, method_at + 1)
-    last = max(keys.index(k) for k in ANALYST_SECTIONS if k in keys)
-    end = text.find(titles[last + 1][1], method_at) if last + 1 < len(titles) else len(text)
-    return text[:start] + " " + text[end if end > 0 else len(text):]
+    """PDF or Word text without the analysts' appendices. Each section's heading is found from the end backwards
+    (so a title in the contents list or in a sentence before the section is not taken for it); an analysts' section
+    runs from its heading to the next section's."""
+    positions, end = [], len(text)
+    for _, title in reversed(titles):
+        end = text.rfind(title, 0, end)
+        assert end >= 0, f"section title not found: {title}"
+        positions.append(end)
+    positions.reverse()
+    keep, last = [], 0
+    for i, (key, _) in enumerate(titles):
+        if key in ANALYST_SECTIONS:
+            keep.append(text[last:positions[i]])
+            last = positions[i + 1] if i + 1 < len(titles) else len(text)
+    keep.append(text[last:])
+    return " ".join(keep)
 
 
 def setting_names() -> set[str]:
@@ -95,17 +102,32 @@ def setting_names() -> set[str]:
     return {n for model in (Options, Standard, Inputs) for n in model.model_fields if "_" in n}
 
 
-def other_council_names(params) -> set[str]:
-    """Names of councils the example has no reason to name: not the council, its region or its peers."""
+def data_words(model) -> set[str]:
+    """Every text cell of the council's inputs as loaded: a council named there (the area of an out-of-area service,
+    the lead council of a risk case) is data the report may show."""
+    frames = [model.locations, model.cqc_locations_all]
+    frames += [getattr(model.records, f.name) for f in dataclasses.fields(model.records)]
+    words = set()
+    for frame in frames:
+        if isinstance(frame, pd.DataFrame):
+            for column in frame.columns:
+                if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+                    words |= {str(v) for v in frame[column].dropna().unique()}
+    return words
+
+
+def other_council_names(params, data: set[str]) -> set[str]:
+    """Names of councils the example has no reason to name: not the council, its peers or a council the inputs
+    name (Coventry's Table One in York's report, say)."""
     own = {params.council.code, *params.options.peer_group_codes}
-    keep = {c.short_name for c in all_councils() if c.ons_code in own}
+    keep = {c.short_name for c in all_councils() if c.ons_code in own} | data
     names = set()
     for c in all_councils():
         if c.ons_code in own:
             continue
         for name in (c.name, c.short_name):
-            # A name inside a kept name or the region ("York" in "North Yorkshire" is the other way round) is not
-            # evidence of another council.
+            # A name inside a kept name ("York" in "North Yorkshire" is the other way round) is not evidence of
+            # another council.
             if not any(name in k for k in keep) and name not in params.council.name:
                 names.add(name)
     return names
@@ -151,7 +173,7 @@ def rendered(tmp_path_factory):
 @pytest.fixture(scope="module")
 def rules():
     params = load_params(EXAMPLE_PARAMS)
-    return setting_names(), other_council_names(params)
+    return setting_names(), other_council_names(params, data_words(build_model(params)))
 
 
 def _pdf_text(pdf: Path) -> str:
@@ -191,6 +213,7 @@ def html(rendered):
 def test_the_html_report_reads_as_plain_english(html, rules):
     reader, analyst = html_text(html)
     assert "How this report was made" in analyst and "options.standard.green_from" in analyst
+    assert "Sources this report was made from" in analyst and "Key-question ratings" not in analyst
     assert offences(reader, *rules) == []
     # The analysts' appendices may name settings and files, but never print a missing value as text.
     assert [o for o in offences(analyst, set(), set()) if o.startswith(("a missing", "Python"))] == []
@@ -198,9 +221,11 @@ def test_the_html_report_reads_as_plain_english(html, rules):
 
 def test_the_pdf_reads_as_plain_english(rendered, html, rules):
     text = _pdf_text(rendered.out_dir / "report.pdf")
+    assert "Key messages" in text and len(text) > 20_000  # the whole report was read
     assert offences(without_analyst_sections(text, html.titles), *rules) == []
 
 
 def test_the_word_document_reads_as_plain_english(rendered, html, rules):
     text = _docx_text(rendered.out_dir / "report.docx")
+    assert "Key messages" in text and len(text) > 20_000
     assert offences(without_analyst_sections(text, html.titles), *rules) == []
