@@ -503,7 +503,7 @@ class _ParamsLoader(yaml.SafeLoader):
                     continue  # SafeLoader reports an unhashable key itself
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    raise _DuplicateKey(key, seen[key], line)
+                    raise _DuplicateKeyError(key, seen[key], line)
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -517,7 +517,7 @@ class _ParamsLoader(yaml.SafeLoader):
 _ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _ParamsLoader.construct_yaml_timestamp)
 
 
-class _DuplicateKey(Exception):
+class _DuplicateKeyError(Exception):
     def __init__(self, key: object, first: int, second: int):
         self.key, self.first, self.second = key, first, second
 
@@ -535,8 +535,8 @@ def read_params_yaml(path: Path) -> object:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ParamsError(path, [f"line {line} holds a NUL character; expected a YAML text file"])
     try:
-        return yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 (a SafeLoader)
-    except _DuplicateKey as e:
+        return yaml.load(text, Loader=_ParamsLoader)  # safe: _ParamsLoader is a SafeLoader
+    except _DuplicateKeyError as e:
         raise ParamsError(path, [f"key {_shown(e.key)} is given twice in the same mapping, on line {e.first} and "
                                  f"line {e.second}; expected it once"]) from None
     except yaml.YAMLError as e:

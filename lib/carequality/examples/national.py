@@ -16,17 +16,17 @@ CQC's figures.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 import math
 import random
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
 
 from carequality import vocab
-from carequality.measures.compare import counts_from_history, months_between
 from carequality.councils import all_councils, council_by_code
 from carequality.examples.common import AS_OF
+from carequality.measures.compare import counts_from_history, months_between
 from carequality.sources.frames import History, normalise_locations, normalise_outcomes
 
 SEED = 20260402

@@ -16,7 +16,15 @@ from pathlib import Path
 
 from carequality import vocab
 from carequality.examples.common import (
-    AS_OF, COMMUNITY_SUFFIXES, FIRST_NAMES, HOME_SUFFIXES, SEED, STREETS, hash_name, kq_ratings, pick,
+    AS_OF,
+    COMMUNITY_SUFFIXES,
+    FIRST_NAMES,
+    HOME_SUFFIXES,
+    SEED,
+    STREETS,
+    hash_name,
+    kq_ratings,
+    pick,
 )
 
 #: The 28 headers of CQC's "Care directory with ratings" Locations sheet, in CQC's order.

@@ -16,9 +16,15 @@ from pathlib import Path
 
 from carequality import vocab
 from carequality.examples.common import SEED
-from carequality.examples.ratings import example_rows
 from carequality.examples.files import write_csv, write_xlsx
-from carequality.sources.council_records import COMMISSIONED_SERVICES, INSPECTION_THEMES, QA_VISITS, RISK_REGISTER, THEME_OFFERS
+from carequality.examples.ratings import example_rows
+from carequality.sources.council_records import (
+    COMMISSIONED_SERVICES,
+    INSPECTION_THEMES,
+    QA_VISITS,
+    RISK_REGISTER,
+    THEME_OFFERS,
+)
 
 COUNCIL_LA = "York"
 PERIOD_START, PERIOD_END = dt.date(2025, 4, 1), dt.date(2026, 3, 31)

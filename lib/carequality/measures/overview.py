@@ -23,7 +23,7 @@ def locations_by_category(locations: pd.DataFrame) -> pd.DataFrame:
     by_cat = locations["category"].value_counts()
     others = sorted(set(by_cat.index) - set(vocab.CATEGORIES))
     rows = [(c, int(by_cat.get(c, 0))) for c in vocab.CATEGORIES] + [(c, int(by_cat[c])) for c in others]
-    rows.append(("Total", int(len(locations))))
+    rows.append(("Total", len(locations)))
     return pd.DataFrame(rows, columns=["category", "locations"])
 
 
@@ -50,7 +50,7 @@ def rating_counts_by(frame: pd.DataFrame, row_key: str, rating_col: str,
         row: dict[str, Any] = {"": label}
         for w in words:
             row[w] = int(counts.get(w, 0))
-        row["Total"] = int(len(sub))
+        row["Total"] = len(sub)
         graded = sum(row[w] for w in vocab.GRADED)
         row[PERCENT_GO] = percent(row["Outstanding"] + row["Good"], graded, 1)
         out.append(row)

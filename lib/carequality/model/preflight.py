@@ -13,7 +13,10 @@ from carequality.errors import InputError
 from carequality.model.build import area_mask
 from carequality.params import ReportParams
 from carequality.sources.preflight import (
-    describe, local_authorities_in_api_folder, local_authorities_in_ratings_file, local_authorities_in_snapshots,
+    describe,
+    local_authorities_in_api_folder,
+    local_authorities_in_ratings_file,
+    local_authorities_in_snapshots,
 )
 
 

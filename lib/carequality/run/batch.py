@@ -99,9 +99,10 @@ def plan(params_files: Iterable[str | Path], out_root: Path) -> tuple[list[Job],
 
 # -- step 2: each national file parsed once, into the cache -------------------------------------------------
 def _input_key(params: ReportParams) -> tuple[Path, tuple[str, ...]] | None:
-    if getattr(params.inputs, "cqc_ratings", None) is None:
+    ratings = params.inputs.cqc_ratings
+    if ratings is None:
         return None
-    return params.path(params.inputs.cqc_ratings), tuple(params.options.location_types)
+    return params.path(ratings), tuple(params.options.location_types)
 
 
 def _warm(path: str, location_types: tuple[str, ...]) -> tuple[str | None, bool, float]:
@@ -125,7 +126,7 @@ def warm_cache(jobs: Sequence[Job], workers: int, *, log=print) -> dict[tuple[Pa
     keys = sorted({k for j in jobs if (k := _input_key(j.params)) is not None})
     if not keys or cache_dir() is None:
         return {}
-    errors = {}
+    errors: dict[tuple[Path, tuple[str, ...]], str] = {}
     for p, types in list(keys):
         if p.is_file() and is_cached(p, location_types=types):  # hashing the file is all it takes to know
             log(f"{p.name}: already in the cache")
@@ -245,7 +246,7 @@ def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "output
         else:
             runnable.append(j)
 
-    now_iso = (now or dt.datetime.now(dt.timezone.utc)).isoformat()
+    now_iso = (now or dt.datetime.now(dt.UTC)).isoformat()
     if runnable:
         from tqdm import tqdm
 

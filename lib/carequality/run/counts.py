@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carequality.run.atomic import atomic_path
-from carequality.measures.compare import counts_from_history, history_coverage, months_between
 from carequality.errors import InputError
+from carequality.measures.compare import counts_from_history, history_coverage, months_between
 from carequality.model.history import merge
+from carequality.run.atomic import atomic_path
 from carequality.sources.area_counts import write_area_counts
 from carequality.sources.cqc_api import load_api_folder
 from carequality.sources.snapshots import load_snapshot_folder

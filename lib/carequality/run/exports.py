@@ -101,7 +101,8 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
     """
     exe = chromium()
     if not exe:
-        check_formats(["pdf"])
+        check_formats(["pdf"])  # raises, naming the tool and its package
+        raise ExportError("PDF needs chromium (Debian package chromium)")  # only if it vanished between the calls
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
     with tempfile.TemporaryDirectory(prefix="carequality-chromium-") as profile:
         env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
@@ -184,10 +185,10 @@ class Sheet:
 def sheet_name(label: str, words: str, used: set[str]) -> str:
     """'Table 6' + 'commissioned_by_rating' → 'Table 6 Commissioned by rating': at most 31 characters, cut at a
     word, legal for Excel and LibreOffice, unique (case-insensitively) among `used`, which it joins."""
-    words = _SHEET_BAD.sub(" ", str(words).replace("_", " ").replace("'", "")).split()
-    words = [_SHEET_WORDS.get(w, w) for w in words]
+    split = _SHEET_BAD.sub(" ", str(words).replace("_", " ").replace("'", "")).split()
+    split = [_SHEET_WORDS.get(w, w) for w in split]
     kept = [label]
-    for word in words:
+    for word in split:
         if len(" ".join([*kept, word])) > 31:
             break
         kept.append(word)
@@ -205,7 +206,7 @@ def sheet_name(label: str, words: str, used: set[str]) -> str:
     return name
 
 
-def _clean_text(text: str, cut: list[bool]) -> str:
+def _clean_text(text: object, cut: list[bool]) -> str:
     """Text as a cell holds it: characters XML cannot carry replaced, formulas neutralised, cut at CELL_LIMIT with
     a visible marker (cut[0] is set so that the caller adds the note)."""
     text = str(neutralise(_XML_BAD.sub("\ufffd", str(text))))
@@ -722,7 +723,8 @@ def html_to_docx(html: Path, docx: Path, *, header: str = "", marking: str = "",
     """
     exe = pandoc()
     if not exe:
-        check_formats(["docx"])
+        check_formats(["docx"])  # raises, naming the tool and its package
+        raise ExportError("DOCX needs pandoc (Debian package pandoc)")  # only if it vanished between the calls
     html, docx = Path(html).resolve(), Path(docx).resolve()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
     with tempfile.TemporaryDirectory(prefix="carequality-docx-") as work:

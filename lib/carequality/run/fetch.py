@@ -30,13 +30,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from carequality.run.atomic import write_atomic
 from carequality.councils import find_council
 from carequality.errors import InputError
+from carequality.run.atomic import write_atomic
 
 DEFAULT_BASE_URL = "https://api.service.cqc.org.uk/public/v1"
 BASE_URL_ENV = "CQC_API_BASE_URL"
@@ -56,7 +56,7 @@ class FetchError(Exception):
         self.bad_input = bad_input
 
 
-class NotFound(FetchError):
+class NotFoundError(FetchError):
     """HTTP 404. Fatal for a list; for one location's or provider's details, recorded and skipped."""
 
 
@@ -126,8 +126,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
@@ -177,7 +177,7 @@ class CqcApi:
             if status == 429 or 500 <= status <= 599:
                 return f"HTTP {status}", retry_after
             if status == 404:
-                raise NotFound(f"GET {uri} failed with HTTP 404 (not found)") from None
+                raise NotFoundError(f"GET {uri} failed with HTTP 404 (not found)") from None
             raise FetchError(f"GET {uri} failed with HTTP {status}") from None
         except (OSError, http.client.HTTPException) as e:  # refused, reset or dropped connections; timeouts
             return _describe(e), None
@@ -298,11 +298,11 @@ CHANGES_PER_PAGE = 1000
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _iso(when: datetime) -> str:
-    return when.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_since(text: str) -> str:
@@ -310,10 +310,10 @@ def parse_since(text: str) -> str:
     value = text.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            when = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+            when = datetime.fromisoformat(value).replace(tzinfo=UTC)
         else:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
     except ValueError:
         raise InputError(None, f"--since {text!r} is not a date; expected YYYY-MM-DD "
                                "(or a timestamp such as 2025-03-01T09:30:00Z)") from None
@@ -618,7 +618,7 @@ def _details(api: CqcApi, out: Path, kind: Kind, ids: list[str], log: Log) -> tu
         uri = f"/{kind.endpoint}/{urllib.parse.quote(id_)}"
         try:
             detail = api.get(uri)
-        except NotFound:
+        except NotFoundError:
             log(f"  {kind.singular} {id_}: not found (HTTP 404); recorded in {STATE_FILE}")
             absent.append(id_)
             continue

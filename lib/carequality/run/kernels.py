@@ -145,12 +145,12 @@ class ForkedKernel:
     def wait(self, timeout: float | None = None) -> int:
         import time
 
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
+        start = time.monotonic()
+        while (returncode := self.poll()) is None:
+            if timeout is not None and time.monotonic() - start > timeout:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout)
             time.sleep(0.05)
-        return self.returncode
+        return returncode
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
@@ -176,7 +176,7 @@ def manager_class(base: type, template: KernelTemplate) -> type:
     """A subclass of the kernel manager class `base` whose kernels the template forks."""
     import uuid
 
-    from jupyter_client.provisioning import LocalProvisioner
+    from jupyter_client.provisioning import KernelProvisionerBase, LocalProvisioner
 
     class ForkedProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
@@ -185,7 +185,8 @@ def manager_class(base: type, template: KernelTemplate) -> type:
             env = dict(kwargs.get("env") or os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())
             pid = template.fork([os.path.expanduser(a) for a in cmd], cwd, env)
-            self.process = ForkedKernel(pid, template)
+            # LocalProvisioner declares `process` a Popen but uses only the part of it ForkedKernel provides.
+            self.process = ForkedKernel(pid, template)  # type: ignore[assignment]
             self.pid = self.pgid = pid  # the child calls setsid(): it leads its own process group
             self.cwd = cwd
             return self.connection_info
@@ -196,6 +197,10 @@ def manager_class(base: type, template: KernelTemplate) -> type:
                 self.process.reap()  # so the manager's wait sees it gone without polling every tenth of a second
 
     class ForkedKernelManager(base):
+        # `base` is a variable, so the type checker cannot see these attributes of jupyter_client's KernelManager.
+        kernel_id: str | None
+        provisioner: KernelProvisionerBase | None
+
         async def _async_pre_start_kernel(self, **kw: Any):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())

@@ -12,8 +12,8 @@ import base64
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 
 from carequality import __version__
 from carequality.errors import InputError
-from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
-from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.model.preflight import preflight
+from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
+from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE
+from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
+from carequality.run.site import headline
 from carequality.sources.cache import digest_memo
 from carequality.sources.provenance import sha256_of_input
-from carequality.present.tables import TABLE_MIME, table_json_to_csv
-from carequality.run.site import headline
 
 if TYPE_CHECKING:
     import nbformat
@@ -200,7 +200,7 @@ def remove_stale(parent: Path, prefix: str) -> list[Path]:
     """Remove the stale folders in `parent` whose names start with `prefix`; return them."""
     import glob
 
-    removed = []
+    removed: list[Path] = []
     if not parent.is_dir():
         return removed
     for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
@@ -312,8 +312,8 @@ def data_as_of(nb: nbformat.NotebookNode) -> str | None:
 
 def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: str) -> dict:
     """What the spreadsheets' cover sheet says (exports.workbook_sheets)."""
-    from carequality.run.exports import SOURCE_NAMES
     from carequality.present.text import long_date
+    from carequality.run.exports import SOURCE_NAMES
 
     given = params.input_paths()
     sources = [SOURCE_NAMES[name] for name in SOURCE_NAMES if name in given]
@@ -458,7 +458,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
 
     `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
     `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports)."""
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
     check_profile(profile)  # ValueError naming the profiles, before anything runs
@@ -492,7 +492,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         commit = commit or git_commit()
         manifest = build_manifest(params, params_path, tables, commit)
         manifest["figures"] = sorted(f"figures/{f['id']}.{ext}" for f, _ in figures for ext in ("csv", "png"))
-        generated = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+        generated = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
         context = {
             "title": f"{params.title}: {params.council.name}",
             "council": params.council.name,
@@ -532,7 +532,7 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         raise
     finally:
         _release(lock)
-    seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
+    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     return RenderResult(
         out_dir=final,
         html=final / "report.html",
@@ -552,4 +552,4 @@ def check(params_path: str | Path) -> tuple[ReportParams, Model]:
     return params, build_model(params)
 
 
-__all__ = ["render", "check", "RenderError", "RenderResult", "InputError"]
+__all__ = ["InputError", "RenderError", "RenderResult", "check", "render"]

@@ -15,10 +15,10 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from carequality.run.atomic import write_atomic
 from carequality.councils import Council, all_councils, find_council
 from carequality.errors import ParamsError
 from carequality.params import Period, ReportParams, parse_params
+from carequality.run.atomic import write_atomic
 
 
 class ScaffoldError(ValueError):
@@ -104,4 +104,4 @@ def new_params(council: str, period: str, cqc: str | Path, out: str | Path | Non
     return out, params
 
 
-__all__ = ["new_params", "ScaffoldError", "ParamsError", "default_path", "period_label"]
+__all__ = ["ParamsError", "ScaffoldError", "default_path", "new_params", "period_label"]

@@ -439,4 +439,4 @@ def write_site(root: str | Path, failures: Sequence[Failure] | None = None) -> P
     return path
 
 
-__all__ = ["headline", "write_site", "render_index", "find_reports", "failed_notebooks", "Entry", "Failure"]
+__all__ = ["Entry", "Failure", "failed_notebooks", "find_reports", "headline", "render_index", "write_site"]

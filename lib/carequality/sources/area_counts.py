@@ -154,4 +154,4 @@ def write_area_counts(counts: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-__all__ = ["load_area_counts", "write_area_counts", "as_of", "sha256_of"]
+__all__ = ["as_of", "load_area_counts", "sha256_of", "write_area_counts"]

@@ -28,7 +28,11 @@ import pandas as pd
 from carequality import vocab
 from carequality.errors import InputError
 from carequality.sources.frames import (
-    ASSESSMENT_COLUMNS, DATA_QUALITY_COLUMNS, QUALITY_STATEMENT_COLUMNS, History, normalise_locations,
+    ASSESSMENT_COLUMNS,
+    DATA_QUALITY_COLUMNS,
+    QUALITY_STATEMENT_COLUMNS,
+    History,
+    normalise_locations,
     normalise_outcomes,
 )
 from carequality.sources.provenance import sha256_of_folder
@@ -482,9 +486,9 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
     types_present = all_locations.groupby("location_type", sort=True)["location_id"].nunique()
     unmatched = [t for t in location_types if t not in types_present.index]
     if unmatched:
-        listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
+        present = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
         raise InputError(folder, f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
-                                 f"location in this folder; its location types (field 'type') are {listed}",
+                                 f"location in this folder; its location types (field 'type') are {present}",
                          column="type")
     keep = all_locations["location_type"].isin(location_types)
     excluded = (

@@ -14,6 +14,7 @@ therefore as precise as the files are frequent. The files carry no service types
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,10 +66,10 @@ def date_from_name(name: str) -> pd.Timestamp | None:
                 return pd.Timestamp(dt.date(int(m[3]), month, int(m[1])))
             except ValueError:
                 pass
-    m = _ISO.search(stem)
-    if m:
+    iso = _ISO.search(stem)
+    if iso:
         try:
-            return pd.Timestamp(dt.date(int(m[1]), int(m[2]), int(m[3])))
+            return pd.Timestamp(dt.date(int(iso[1]), int(iso[2]), int(iso[3])))
         except ValueError:
             pass
     for m in _MONTH_YEAR.finditer(stem):
@@ -108,7 +109,7 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
             raise InputError(f, "no date in the file name and no publication dates in the file; "
                                 "name the file with its date, such as 01_March_2025_Latest_ratings.csv")
     snaps.sort(key=lambda s: (s.as_of, s.file.name))
-    for a, b in zip(snaps, snaps[1:]):
+    for a, b in itertools.pairwise(snaps):
         if a.as_of == b.as_of:
             raise InputError(b.file, f"has the same date ({b.as_of.date().isoformat()}, from its {b.as_of_from}) as "
                                      f"{a.file.name}; expected one file per date")
@@ -118,7 +119,7 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
 def snapshot_history(snaps: list[Snapshot]) -> History:
     """Outcomes seen across the snapshots (each counted once) and every location they list."""
     dq: list[dict] = []
-    parts = []
+    parts: list[pd.DataFrame] = []
     for s in snaps:
         level = s.ratings.ratings_by_location_key_question
         rated = level[level["publication_date"].notna()]
@@ -131,7 +132,7 @@ def snapshot_history(snaps: list[Snapshot]) -> History:
     allrows = pd.concat(parts, ignore_index=True)
     keys = ["location_id", "report_date", "key_question"]
     # The same outcome in several files is one outcome: keep the first file that shows it.
-    distinct = allrows.drop_duplicates(keys + ["rating"], keep="first")
+    distinct = allrows.drop_duplicates([*keys, "rating"], keep="first")
     clash = distinct.duplicated(keys, keep=False)
     for (loc, date, kq), g in distinct[clash].groupby(keys, sort=True):
         last = g.sort_values("order").iloc[-1]

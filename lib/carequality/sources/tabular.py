@@ -18,14 +18,18 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from carequality.errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt"}
@@ -240,7 +244,7 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
 HEADER_SEARCH_ROWS = 50
 
 
-def header_row(rows: Iterable[list[object]], header_contains: str, columns: Collection[str] | None = None) -> int | None:
+def header_row(rows: Iterable[Sequence[object]], header_contains: str, columns: Collection[str] | None = None) -> int | None:
     """Index of the header row among the first rows: the first with a cell equal to `header_contains` and, when
     `columns` are given, at least two more of them (or all of them when fewer are wanted); failing that, the first
     with a cell equal to `header_contains` (the loader then names the columns it lacks); None when none has it.
@@ -390,7 +394,7 @@ def _spreadsheet_frame(path: Path, sheet: str | None, header_contains: str,
     for (r, c), text in errors.items():
         if r < len(frame) and c in frame.columns:
             j = frame.columns.get_loc(c)
-            if frame.dtypes.iloc[j] != object:
+            if frame.dtypes.iloc[j] != np.dtype(object):
                 frame[c] = frame[c].astype(object)
             frame.iat[r, j] = text
     return frame
@@ -420,7 +424,7 @@ def _read_spreadsheet(path: Path, sheet: str | None, header_contains: str,
     offset = start[1] if start else 0  # calamine drops the empty columns left of the data (not the rows above)
     rows = calamine_sheet.iter_rows()
     del book  # the sheet keeps its own cells; the workbook's copy can go
-    chunks: list[list[object]] = []  # per column, its chunks: pyarrow string arrays or lists of cells
+    chunks: list[list[pa.Array | list[object]]] = []  # per column, its chunks: pyarrow string arrays or lists of cells
     done = 0
     keep = None  # column positions to convert; None: all
     with _gc_paused():
@@ -449,7 +453,7 @@ def _read_spreadsheet(path: Path, sheet: str | None, header_contains: str,
 _CHUNK_ROWS = 50_000
 
 
-def _wanted_positions(first_rows: list[list[object]], header_contains: str, wanted: Collection[str]) -> set[int] | None:
+def _wanted_positions(first_rows: Sequence[Sequence[object]], header_contains: str, wanted: Collection[str]) -> set[int] | None:
     """Positions of the wanted columns, by the header row read_sheet will find; None (keep all) without one."""
     at = header_row(first_rows[:HEADER_SEARCH_ROWS], header_contains, wanted)
     if at is None:
@@ -471,7 +475,7 @@ def _gc_paused():
             gc.enable()
 
 
-def _column_chunk(cells: list[object]) -> object:
+def _column_chunk(cells: list[object]) -> pa.Array | list[object]:
     import pyarrow as pa
 
     try:  # letting Arrow infer the type is the quickest test that every cell is text (and twice as quick to build)
@@ -483,7 +487,7 @@ def _column_chunk(cells: list[object]) -> object:
     return [_cell(v) for v in cells]
 
 
-def _column(parts: list[object]) -> object:
+def _column(parts: list[pa.Array | list[object]]) -> object:
     import pyarrow as pa
     import pyarrow.compute as pc
 
