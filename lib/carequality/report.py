@@ -25,8 +25,8 @@ from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import long_date, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
-from carequality.vocab import INPUT_LABELS
 from carequality.sections import Section
+from carequality.vocab import INPUT_LABELS
 
 HEADING_META = "carequality"
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).

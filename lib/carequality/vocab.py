@@ -43,7 +43,7 @@ _ALIASES.update(
 
 KEY_QUESTIONS: tuple[str, ...] = ("Safe", "Effective", "Caring", "Responsive", "Well-led")
 #: Key questions and the overall rating beside them, in the order reports use.
-DOMAINS: tuple[str, ...] = KEY_QUESTIONS + ("Overall",)
+DOMAINS: tuple[str, ...] = (*KEY_QUESTIONS, "Overall")
 #: Position of each key question (and Overall) in report order, for sorting.
 DOMAIN_ORDER: dict[str, int] = {d: i for i, d in enumerate(DOMAINS)}
 _DOMAIN_ALIASES = {d.lower(): d for d in DOMAINS} | {"well led": "Well-led", "wellled": "Well-led"}
@@ -137,12 +137,12 @@ HATCHES: dict[str, str] = {
 }
 
 
-class UnknownWord(ValueError):
+class UnknownWordError(ValueError):
     """A word that is not in the vocabulary."""
 
 
 def normalise_rating(word: object) -> str | None:
-    """Return the vocabulary's spelling of a rating word, None for a blank, or raise UnknownWord."""
+    """Return the vocabulary's spelling of a rating word, None for a blank, or raise UnknownWordError."""
     if word is None or (isinstance(word, float) and pd.isna(word)):
         return None
     text = " ".join(str(word).split())
@@ -151,16 +151,16 @@ def normalise_rating(word: object) -> str | None:
     try:
         return _ALIASES[text.lower()]
     except KeyError:
-        raise UnknownWord(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
+        raise UnknownWordError(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
 
 
 def normalise_domain(word: object) -> str:
-    """Return the vocabulary's spelling of a key question (or Overall), or raise UnknownWord."""
+    """Return the vocabulary's spelling of a key question (or Overall), or raise UnknownWordError."""
     text = " ".join(str(word).split())
     try:
         return _DOMAIN_ALIASES[text.lower()]
     except KeyError:
-        raise UnknownWord(f"{text!r} is not a key question; expected one of: {', '.join(DOMAINS)}") from None
+        raise UnknownWordError(f"{text!r} is not a key question; expected one of: {', '.join(DOMAINS)}") from None
 
 
 def is_good_or_outstanding(rating: str | None) -> bool:

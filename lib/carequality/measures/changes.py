@@ -14,7 +14,7 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.model.coverage import Coverage
-from carequality.model.history import NON_REPLACING, day, active_at, outcomes_by_location_date, ratings_at
+from carequality.model.history import NON_REPLACING, active_at, day, outcomes_by_location_date, ratings_at
 from carequality.sources.frames import History
 
 #: The row labels of CQC's primary inspection categories (Haringey's Table 4 rows), in report order.
@@ -107,10 +107,10 @@ def inspection_counts(inspections: pd.DataFrame) -> pd.DataFrame:
     labels = inspections["category"].map(category_label)
     rows = category_order(ROW_LABELS + list(labels))
     out = []
-    for lab in rows + ["Total"]:
+    for lab in [*rows, "Total"]:
         sub = inspections if lab == "Total" else inspections[labels == lab]
         counts = sub["rating"].astype(str).value_counts()
-        out.append({"Category": lab, **{w: int(counts.get(w, 0)) for w in words}, "Total": int(len(sub))})
+        out.append({"Category": lab, **{w: int(counts.get(w, 0)) for w in words}, "Total": len(sub)})
     return pd.DataFrame(out)
 
 
@@ -329,8 +329,8 @@ def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.
         for k in sorted((k for k in keys if k.split("\0")[0] == c), key=lambda k: k.split("\0")[1]):
             rows.append({"Category": c, "Service type": k.split("\0")[1],
                          "This period": int(now.get(k, 0)), "Previous period": int(before.get(k, 0))})
-    rows.append({"Category": "Total", "Service type": "", "This period": int(len(current)),
-                 "Previous period": int(len(previous))})
+    rows.append({"Category": "Total", "Service type": "", "This period": len(current),
+                 "Previous period": len(previous)})
     return pd.DataFrame(rows, columns=["Category", "Service type", "This period", "Previous period"])
 
 
@@ -396,7 +396,7 @@ def rating_level_counts(ratings_at_dates: pd.DataFrame) -> pd.DataFrame:
         sub = f[f["at"] == when]
         for w in words:
             hit = sub[sub["rating"] == w]
-            rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": int(len(hit)),
+            rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": len(hit),
                          "locations": int(hit["location_id"].nunique())})
     return pd.DataFrame(rows, columns=["rating", "at", "ratings", "locations"])
 

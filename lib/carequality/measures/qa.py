@@ -70,7 +70,7 @@ def group_counts(overall: pd.Series) -> dict[str, int]:
     """Locations in each rating group, and the total."""
     groups = overall.map(rating_group) if len(overall) else pd.Series([], dtype=object)
     counts = {g: int((groups == g).sum()) for g in RATING_GROUPS}
-    counts["Locations"] = int(len(overall))
+    counts["Locations"] = len(overall)
     return counts
 
 
@@ -155,7 +155,7 @@ def market_measures(commissioned: pd.DataFrame) -> dict[str, Any]:
     """
     known = commissioned[commissioned["known"]]
     providers = provider_key(known["provider_id"], known["location_id"])
-    n_loc = int(len(known))
+    n_loc = len(known)
     n_in = int(known["in_area"].sum())
     spend = commissioned["annual_spend"] if "annual_spend" in commissioned else pd.Series([], dtype="Float64")
     return {
@@ -177,11 +177,11 @@ def by_service_type(commissioned: pd.DataFrame) -> pd.DataFrame:
     for label, sub in [(t, commissioned[commissioned["service_type"] == t]) for t in types] + [("Total", commissioned)]:
         known = sub[sub["known"]]
         words = known["overall_rating"].map(rating_word)
-        row: dict[str, object] = {"Service type": label, "Locations": int(len(sub))}
+        row: dict[str, object] = {"Service type": label, "Locations": len(sub)}
         for w in (*vocab.GRADED, NOT_RATED):
             row[w] = int((words == w).sum())
         row[vocab.NOT_FOUND] = int((~sub["known"]).sum())
-        row[f"{GO} (%)"] = percent(int(words.isin(vocab.GOOD_OR_OUTSTANDING).sum()), int(len(known)), 1)
+        row[f"{GO} (%)"] = percent(int(words.isin(vocab.GOOD_OR_OUTSTANDING).sum()), len(known), 1)
         row["People funded"] = int(sub["funded_clients"].fillna(0).sum())
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -203,7 +203,7 @@ def requires_improvement_count(ratings: pd.DataFrame, location_ids: set[str]) ->
     Requires improvement ratings between them). `ratings`: location_id, key_question, rating."""
     r = ratings[ratings["location_id"].isin(location_ids) & ratings["key_question"].isin(vocab.KEY_QUESTIONS)]
     ri = r[r["rating"].astype(str) == "Requires improvement"]
-    return int(ri["location_id"].nunique()), int(len(ri))
+    return int(ri["location_id"].nunique()), len(ri)
 
 
 # ---- risk register ------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def visits_by_type(visits: pd.DataFrame) -> pd.DataFrame:
             "In area": int((sub["known"] & sub["in_area"]).sum()),
             "Out of area": int((sub["known"] & ~sub["in_area"]).sum()),
             vocab.NOT_FOUND: int((~sub["known"]).sum()),
-            "Total": int(len(sub)),
+            "Total": len(sub),
             "Services visited": int(sub["location_id"].nunique()),
         })
     return pd.DataFrame(rows)
@@ -440,7 +440,7 @@ def previous_rating_rows(model: Model, params: ReportParams, ctx: QaContext, lab
         if o is not None and not missing:
             rows[label] = sub["location_id"].map(o)
         else:
-            rows[label] = int(len(sub))  # the count is known; the ratings then are not
+            rows[label] = len(sub)  # the count is known; the ratings then are not
             if missing:
                 uncovered[label] = missing
     return rating_rows(rows), uncovered

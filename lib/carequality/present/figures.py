@@ -20,10 +20,9 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
-from carequality.vocab import GRADED_COLUMNS
-from carequality.present.text import month_label
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words
+from carequality.present.text import format_percent, join_words, month_label
+from carequality.vocab import GRADED_COLUMNS
 
 FIGURE_MIME = "application/vnd.carequality.figure+json"
 #: The headline share's column (measures.overview.PERCENT_GO, the same words): of the locations with a rating.
@@ -60,7 +59,7 @@ HATCH_COLOUR = {"Outstanding": "#222222", "Good": "#222222", "Requires improveme
 class _Matplotlib:
     def __getattr__(self, name: str):
         import matplotlib
-        import matplotlib.lines  # noqa: F401
+        import matplotlib.lines
 
         return getattr(matplotlib, name)
 
@@ -129,7 +128,7 @@ def _png(fig: MplFigureType) -> tuple[bytes, int, int]:
     with matplotlib.rc_context(RC):
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     w, h = fig.get_size_inches()
-    return buf.getvalue(), int(round(w * 96)), int(round(h * 96))
+    return buf.getvalue(), round(float(w) * 96), round(float(h) * 96)
 
 
 def _pct(v: Any) -> str:
@@ -494,4 +493,4 @@ def external_chart(series: pd.DataFrame, *, indicator: str, source: str,
     return Figure(figure_id, caption, " ".join(alt), data, png, w, h)
 
 
-__all__ = ["Figure", "FIGURE_MIME", "trend_chart", "distribution_chart", "change_chart", "external_chart"]
+__all__ = ["FIGURE_MIME", "Figure", "change_chart", "distribution_chart", "external_chart", "trend_chart"]

@@ -30,7 +30,7 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ods", "docx")
 _TOOLS = {"pdf": ("chromium", "chromium"), "docx": ("pandoc", "pandoc")}
 #: Metadata dates in XLSX and DOCX: fixed, so that the same inputs give the same files
 #: (SOURCE_DATE_EPOCH, the reproducible-builds convention, overrides it).
-FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 TIMEOUT_SECONDS = 300
 
 
@@ -77,7 +77,7 @@ def check_formats(formats: Iterable[str]) -> None:
 def source_date() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return FIXED_DATE
 
 
@@ -400,12 +400,11 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
     import zipfile
 
     from odf import dc, meta, teletype
-    from odf.number import Day, DateStyle, Month, Number, NumberStyle, Year
+    from odf.number import DateStyle, Day, Month, Number, NumberStyle, Year
     from odf.number import Text as NumberText
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import ParagraphProperties, Style, TableCellProperties, TableColumnProperties, TextProperties
-    from odf.table import (DatabaseRange, DatabaseRanges, Table, TableCell, TableColumn, TableHeaderRows,
-                           TableRow)
+    from odf.table import DatabaseRange, DatabaseRanges, Table, TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import A, P
 
     doc = OpenDocumentSpreadsheet()

@@ -11,17 +11,23 @@ import datetime as dt
 
 import pandas as pd
 
-from carequality.measures import changes as periods
 from carequality import vocab
-from carequality.sources.frames import History
+from carequality.measures import changes as periods
 from carequality.model.asof import data_end_before, figures_date
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams
 from carequality.present.tables import Table
 from carequality.present.text import (
-    count_phrase, join_words, long_date, number_or_none, plural, previous_period_phrase, short_date,
+    count_phrase,
+    join_words,
+    long_date,
+    number_or_none,
+    plural,
+    previous_period_phrase,
+    short_date,
 )
 from carequality.sections import Section, community_not_covered
+from carequality.sources.frames import History
 
 
 def _history(model: Model, params: ReportParams) -> History:
@@ -171,7 +177,7 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     for d in (*periods.DIRECTIONS, "Total"):
         sub = rc if d == "Total" else rc[rc["direction"] == d]
         sub_labels = labels[sub.index]
-        rows.append({"Change": d, **{c: int((sub_labels == c).sum()) for c in cats}, "Total": int(len(sub))})
+        rows.append({"Change": d, **{c: int((sub_labels == c).sum()) for c in cats}, "Total": len(sub)})
     summary = Table("rating_changes_summary",
                     f"Overall ratings published for adult social care locations in {council} {_span(p.start, p.end)}, "
                     "against each location's previous rating", pd.DataFrame(rows),

@@ -12,17 +12,15 @@ from typing import Any
 
 import pandas as pd
 
+from carequality import areas, vocab
 from carequality.measures import compare as bm
 from carequality.measures.headline import Headline
 from carequality.measures.overview import PERCENT_GO as GO
-from carequality.present.text import month_label
-from carequality import areas
-from carequality import vocab
-from carequality.present.figures import change_chart, distribution_chart, external_chart, trend_chart
 from carequality.model.build import Model
 from carequality.params import ReportParams
+from carequality.present.figures import change_chart, distribution_chart, external_chart, trend_chart
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words, long_date, n_of_n, plural, points_phrase
+from carequality.present.text import format_percent, join_words, long_date, month_label, n_of_n, plural, points_phrase
 from carequality.sections import Section
 
 #: What the comparison calls the data it reads, where measures name an input (a source column, a month not covered).

@@ -11,16 +11,30 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.measures import qa as m
-from carequality.measures.qa import GO, NOT_RATED, RATING_GROUPS, RI
 from carequality.measures.headline import Headline, headline_from_counts
+from carequality.measures.qa import GO, NOT_RATED, RATING_GROUPS, RI
 from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.publication import (
-    SUPPRESSED, people_text, provider_references, suppress_people, suppressed_total, suppression_note,
+    SUPPRESSED,
+    people_text,
+    provider_references,
+    suppress_people,
+    suppressed_total,
+    suppression_note,
 )
 from carequality.present.tables import POINTS, Table, format_cell
 from carequality.present.text import (
-    count_phrase, has_have, is_are, join_words, long_date, n_are, n_of_n, net_change_phrase, number_or_none, plural,
+    count_phrase,
+    has_have,
+    is_are,
+    join_words,
+    long_date,
+    n_are,
+    n_of_n,
+    net_change_phrase,
+    number_or_none,
+    plural,
     was_were,
 )
 from carequality.sections import Section, cqc_source

@@ -11,7 +11,6 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.text import (
     count_phrase,
-    format_percent,
     format_threshold,
     join_words,
     long_date,
