@@ -276,6 +276,10 @@ class Report:
                      "listed under Provenance at the end of the report.")
         tables = [Table("method_sources", "Sources this report was made from", sources,
                         footnotes=["Data as of: the latest date the source itself gives."])]
+        if self.profile != "full":  # the committee paper keeps to its pages; Provenance still lists every file
+            paras[0] = (f"This report was made with carequality {__version__}; the full report lists its sources "
+                        "and the date each is as of.")
+            tables = []
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
 
