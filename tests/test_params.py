@@ -332,3 +332,17 @@ def test_an_unknown_profile_names_the_profiles():
     assert check_profile("summary") == "summary"
     with pytest.raises(ValueError, match="expected one of full, summary"):
         check_profile("councillors")
+
+
+def test_the_manifest_never_writes_the_secret_reference_key(tmp_path):
+    from carequality.params import SECRET_SHOWN, params_for_manifest, parse_params
+
+    (tmp_path / "r.csv").write_text("x\n")
+    p = parse_params({"council": {"code": "E06000014", "name": "York"},
+                      "period": {"start": "2025-04-01", "end": "2026-03-31"},
+                      "inputs": {"cqc_ratings": "r.csv"}, "options": {"reference_key": "a-very-secret-key"}},
+                     source=tmp_path / "p.yaml", base_dir=tmp_path)
+    data = params_for_manifest(p)
+    assert data["options"]["reference_key"] == SECRET_SHOWN
+    assert "a-very-secret-key" not in str(data)
+    assert p.options.reference_key == "a-very-secret-key"  # still used to make the references

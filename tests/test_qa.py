@@ -27,11 +27,11 @@ def test_rating_group(word, group):
     assert qa.rating_group(word) == group
 
 
-def test_whole_percent_rounds_half_up_and_empty_cells_have_no_number():
-    assert qa.whole_percent_or_dash(55, 86) == 64.0
-    assert qa.whole_percent_or_dash(1, 8) == 13.0  # 12.5 → 13, not banker's 12
-    assert qa.whole_percent_or_dash(0, 64) is None
-    assert qa.whole_percent_or_dash(0, 0) is None
+def test_shares_round_once_to_one_decimal_half_up_and_empty_cells_have_no_number():
+    assert qa.share_or_dash(55, 86) == 64.0
+    assert qa.share_or_dash(1, 16) == 6.3  # 6.25 → 6.3, not banker's 6.2
+    assert qa.share_or_dash(0, 64) is None
+    assert qa.share_or_dash(0, 0) is None
 
 
 def test_rating_group_table_counts_and_unknown_rows():
@@ -119,7 +119,7 @@ def test_by_service_type():
     t = qa.by_service_type(commissioned_with_cqc()).set_index("Service type")
     assert t.index.tolist() == ["Care home", "Home care", "Total"]
     assert t.loc["Care home", ["Locations", "Good", "Inadequate", "People funded"]].tolist() == [2, 1, 1, 14]
-    assert t.loc["Home care", ["Outstanding", qa.NOT_RATED, "Not found in CQC data"]].tolist() == [1, 1, 1]
+    assert t.loc["Home care", ["Outstanding", qa.NOT_RATED, vocab.NOT_FOUND]].tolist() == [1, 1, 1]
     assert t.loc["Total", f"{qa.GO} (%)"] == 50.0  # 2 of the 4 found in CQC's data
     assert t.loc["Home care", f"{qa.GO} (%)"] == 50.0
 
@@ -180,7 +180,7 @@ def test_visits_by_type_and_outcomes():
     t = qa.visits_by_type(v).set_index("Visit type")
     assert t.index.tolist() == ["Announced", "Unannounced", "Contract monitoring", "Welfare check", "Total"]
     assert t.loc["Welfare check", ["In area", "Out of area", "Total", "Services visited"]].tolist() == [1, 1, 2, 2]
-    assert t.loc["Total", ["Not found in CQC data", "Total", "Services visited"]].tolist() == [1, 4, 3]
+    assert t.loc["Total", [vocab.NOT_FOUND, "Total", "Services visited"]].tolist() == [1, 4, 3]
     o = qa.visit_outcomes(v)
     assert o.values.tolist() == [["Fine", 2], ["Not recorded", 1], ["Poor", 1]]
 
@@ -258,12 +258,12 @@ def test_commissioned_market_with_and_without_the_previous_file():
     t = s.table("commissioned_market").frame
     assert t["People funded"].tolist() == [19, 32, 13]
     assert t["Locations"].tolist() == [2, 3, 1]
-    assert t["Share of locations in the area (%)"].tolist() == [50.0, 67.0, 17.0]
+    assert t["Share of locations in the area (%)"].tolist() == [50.0, 66.7, 16.7]
     assert s.paragraphs[0] == ("At 31 March 2026, York funded 32 people at 3 CQC-registered locations run by 3 providers, "
                                "compared with 2 providers at 31 March 2025 (a net increase of 1).")
     s = sections.commissioned_market(york_model(), qf.params())
     assert len(s.table("commissioned_market").frame) == 1
-    assert any("so the change from it is not shown" in p for p in s.paragraphs)
+    assert any("so the change since then is not shown" in p for p in s.paragraphs)
 
 
 def test_publication_mode_suppresses_small_counts_of_people():
@@ -287,20 +287,20 @@ def test_high_risk_tables_in_working_and_publication_mode():
     assert "'=cmd" in t.to_csv()  # formula neutralised in the CSV
     assert any("1 high-risk case is about a location id not found" in n for n in t.footnotes)
     out = sections.high_risk_out_of_area(m, qf.params())
-    assert out.table("high_risk_out_of_area").frame["Lead authority"].tolist() == ["Leeds"]  # blank → the host council
+    assert out.table("high_risk_out_of_area").frame["Lead council"].tolist() == ["Leeds"]  # blank → the host council
     assert "Another council leads the intervention for it" in out.paragraphs[0]
     pub_t = sections.high_risk_in_area(m, qf.params(mode="publication", reference_key="k" * 16)).table("high_risk_in_area")
     assert list(pub_t.frame.columns[:2]) == ["Provider ref", "Service type"]
     assert pub_t.frame["Provider ref"].tolist() == [pub.provider_reference("B", "k" * 16)]
     assert "Beech" not in pub_t.to_html() and "Provider of B" not in pub_t.to_html()
-    assert pub_t.frame["Funded residents"].tolist() == ["[c]"]
+    assert pub_t.frame[vocab.PEOPLE_FUNDED].tolist() == ["[c]"]
 
 
 def test_risk_levels_oversight_from_params():
     s = sections.risk_levels(york_model(), qf.params(oversight_forums={3: "Quality Board", 4: "Quality Board"}))
     t = s.table("risk_levels").frame.set_index("Level")
     assert t.loc[3, "Oversight"] == "Quality Board" and t.loc[2, "Oversight"] == "Quality Peer Support Group"
-    assert s.paragraphs[0] == "At 31 March 2026, 3 services were on the risk register: 0 at level 1, 0 at level 2, 2 at level 3 and 1 at level 4."
+    assert s.paragraphs[0] == "At 31 March 2026, 3 services were on the risk register: 2 at level 3 and 1 at level 4."
 
 
 def test_qa_activity_counts_welfare_checks_and_suspensions():
@@ -323,7 +323,7 @@ def test_commissioned_by_rating_with_a_history():
     assert host.loc["Locations", ["Previous period", "This period", "Change"]].tolist() == [2, 3, 1]
     assert host.loc[qa.NOT_RATED, "Previous period"] == 0
     text = " ".join(s.paragraphs)
-    assert "York oversees 3 CQC-registered adult social care locations, a net increase of 1 on 31 March 2025" in text
+    assert "York oversees 3 CQC-registered adult social care locations, a net increase of 1 since 31 March 2025" in text
     # 1-3 is in the history but has no outcome before the date: counted as not yet rated then.
     out = change[change["Group"].str.startswith("Out of area")].set_index("Measure")
     assert out.loc[qa.NOT_RATED, "Previous period"] == 1
@@ -333,7 +333,7 @@ def test_commissioned_by_rating_without_a_history_shows_no_invented_numbers():
     s = sections.commissioned_by_rating(york_model(previous=True), qf.params(previous=True))
     change = s.table("commissioned_by_rating_change").frame
     assert change.loc[change["Measure"] != "Locations", "Previous period"].isna().all()
-    assert any("need a CQC ratings history, which was not given" in p for p in s.paragraphs)
+    assert any("need CQC's ratings history, which was not given" in p for p in s.paragraphs)
 
 
 # ---- params --------------------------------------------------------------------------------------------
@@ -399,5 +399,5 @@ def test_every_section_runs_on_the_blank_templates():
         assert s.id == name and s.paragraphs, name
         said[name] = " ".join(s.paragraphs)
     assert said["high_risk_in_area"] == "No service in York was at risk level 3 or above at 31 March 2026."
-    assert "0 visits to 0 services" in said["qa_activity"]
-    assert said["inspection_themes"] == "The inspection themes file has no issues."
+    assert said["qa_activity"].startswith("The quality assurance team recorded no visits in the period")
+    assert said["inspection_themes"] == "The council's record of inspection themes lists no issues."

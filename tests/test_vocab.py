@@ -24,7 +24,7 @@ def test_normalise_rating(word, expected):
 
 
 def test_unknown_rating_word_names_the_word_and_the_vocabulary():
-    with pytest.raises(vocab.UnknownWord) as e:
+    with pytest.raises(vocab.UnknownWordError) as e:
         vocab.normalise_rating("Excellent")
     assert "'Excellent' is not a CQC rating" in str(e.value)
     assert "Requires improvement" in str(e.value)
@@ -47,7 +47,7 @@ def test_normalise_domain(word, expected):
 
 
 def test_unknown_domain():
-    with pytest.raises(vocab.UnknownWord, match="not a key question"):
+    with pytest.raises(vocab.UnknownWordError, match="not a key question"):
         vocab.normalise_domain("Kind")
 
 
@@ -70,7 +70,7 @@ def test_every_rating_word_cqc_publishes_is_known(shared_data):
     for word in sorted((monthly | api) - compliance):
         assert vocab.normalise_rating(word) in vocab.RATINGS, word
     for word in sorted(compliance):
-        with pytest.raises(vocab.UnknownWord):
+        with pytest.raises(vocab.UnknownWordError):
             vocab.normalise_rating(word)
 
 

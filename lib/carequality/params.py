@@ -602,9 +602,17 @@ def load_params(path: str | Path) -> ReportParams:
     return parse_params(data, source=path, base_dir=path.absolute().parent)
 
 
+#: What the manifest and the report show in place of the secret key for provider references.
+SECRET_SHOWN = "set (not shown)"
+
+
 def params_for_manifest(params: ReportParams) -> dict:
-    """Params as JSON-ready data with the paths exactly as written in the file (no absolute paths)."""
-    return params.model_dump(mode="json")
+    """Params as JSON-ready data with the paths exactly as written in the file (no absolute paths). The secret key for
+    provider references is never written out: a reader holding it could join references to providers."""
+    data = params.model_dump(mode="json")
+    if data["options"].get("reference_key") is not None:
+        data["options"]["reference_key"] = SECRET_SHOWN
+    return data
 
 
 __all__ = ["ReportParams", "load_params", "parse_params", "slugify"]

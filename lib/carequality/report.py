@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
@@ -25,6 +26,7 @@ from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import long_date, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
+from carequality.vocab import INPUT_LABELS
 
 HEADING_META = "carequality"
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
@@ -214,7 +216,7 @@ class Report:
         if not tables or self.profile != "full":
             return
         paras = ["These tables are too wide or too long for the body of the report: the series behind the charts, "
-                 "and the comparisons across many columns. Each is also in the spreadsheet and in a CSV file beside "
+                 "and the comparisons across many columns. Each is also in the spreadsheet and in a file of its own beside "
                  "the report."]
         self.landscape = True
         try:
@@ -242,29 +244,44 @@ class Report:
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
             paras.append(f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect.")
         else:
-            paras.append("Every row of the input for this council was used; no data-quality issues were found.")
+            paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")
         self.display_section(Section("data_quality", "Data quality", paras, tables))
 
     def method_note(self) -> None:
-        inputs = "; ".join(
-            f"{i.path.name} (as of {i.as_of or 'unknown'}; {i.note})" for i in self.model.inputs
-        )
-        paras = [f"Built with carequality {__version__} from: {inputs}."]
-        if self.model.as_of is not None:
+        """The "How this report was made" appendix: the sources (the files, the date each is as of), how locations
+        are counted, the headline measure and its rounding, and every setting of the params file. The one place in
+        the report where file names, settings and CQC's own column names appear, for the analyst who makes it again."""
+        model = self.model
+        paras = [f"This report was made with carequality {__version__} from the sources in the table below: the "
+                 "same sources and settings give the same tables."]
+        if model.as_of is not None:
             paras.append(
-                f"The report's CQC data are as of {long_date(self.model.as_of)}: the latest date in CQC's data "
+                f"The report's CQC data are as of {long_date(model.as_of)}: the latest date in CQC's data "
                 "used here (a report's publication, a registration or a closure), leaving out dates after the day "
                 "the report was made.")
         paras += [
-            "Locations counted are those CQC lists as adult social care ('Social Care Org') in the council area, "
-            "named by CQC's 'Location Local Authority'. Each location is counted once.",
+            "Locations counted are those CQC lists as adult social care (location type 'Social Care Org') in the "
+            "council area, named by CQC's 'Location Local Authority'. Each location is counted once.",
             "The headline measure is the share of locations with a CQC rating (Outstanding, Good, Requires "
             "improvement or Inadequate) that are rated Good or Outstanding, written as the number of such locations "
             f"of the number rated, with the share. Shares are rounded to {DIGITS} decimal place, halves rounded away "
             "from zero (so 12.25% is written 12.3%); a change in a share is given in percentage points, worked out "
-            "before rounding.",
+            "before rounding. Where a table uses another denominator, its column header names it.",
         ]
-        self.display_section(Section("method", "Method and sources", paras))
+        sources = pd.DataFrame(
+            [{"Source": INPUT_LABELS.get(i.name, i.name), "File": i.path.name, "Data as of": i.as_of or "not stated",
+              "Note": i.note} for i in model.inputs],
+            columns=["Source", "File", "Data as of", "Note"])
+        paras.append("Each file's checksum, and every setting of the parameters file the report was made with, are "
+                     "listed under Provenance at the end of the report.")
+        tables = [Table("method_sources", "Sources this report was made from", sources,
+                        footnotes=["Data as of: the latest date the source itself gives."])]
+        if self.profile != "full":  # the committee paper keeps to its pages; Provenance still lists every file
+            paras[0] = (f"This report was made with carequality {__version__}; the full report lists its sources "
+                        "and the date each is as of.")
+            tables = []
+        # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
+        self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
 
 
 def open_report(params_file: str | Path, profile: str = DEFAULT_PROFILE) -> Report:

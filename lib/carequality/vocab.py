@@ -43,7 +43,7 @@ _ALIASES.update(
 
 KEY_QUESTIONS: tuple[str, ...] = ("Safe", "Effective", "Caring", "Responsive", "Well-led")
 #: Key questions and the overall rating beside them, in the order reports use.
-DOMAINS: tuple[str, ...] = KEY_QUESTIONS + ("Overall",)
+DOMAINS: tuple[str, ...] = (*KEY_QUESTIONS, "Overall")
 #: Position of each key question (and Overall) in report order, for sorting.
 DOMAIN_ORDER: dict[str, int] = {d: i for i, d in enumerate(DOMAINS)}
 _DOMAIN_ALIASES = {d.lower(): d for d in DOMAINS} | {"well led": "Well-led", "wellled": "Well-led"}
@@ -64,36 +64,55 @@ CATEGORIES: tuple[str, ...] = (RESIDENTIAL, COMMUNITY)
 
 @dataclass(frozen=True)
 class CategoryWords:
-    """How the report names one of CQC's primary inspection categories, in each place it appears."""
+    """How the report names one of CQC's primary inspection categories: one label in every table, chart and
+    heading, and one noun in every sentence. CQC's own name (the category itself) is given once, in the method
+    appendix and under the first table of the market."""
 
-    #: Row label of the inspection and change tables (Haringey's Table 4): "Care homes", "Community based".
-    row: str
-    #: Row label of the council's QA tables: "Care homes", "Community services".
-    qa_row: str
-    #: Label of charts and comparison sentences: "Residential social care (care homes)".
-    chart: str
-    #: Cell of the location appendix: "Care home", "Community".
-    cell: str
-    #: Singular and plural nouns of the sentences about the market and its changes: "care home", "care homes".
+    #: The label of every table row and cell, chart panel and heading: "Care homes", "Community-based services".
+    label: str
+    #: Singular and plural nouns of the sentences: "care home", "care homes".
     noun: tuple[str, str]
-    #: Singular and plural nouns of the QA sentences: "care home", "community service".
-    qa_noun: tuple[str, str]
-    #: Plural noun of the comparison sentences: "care homes (residential social care)".
-    compare_noun: str
 
 
 #: Every name of each category, defined once.
 CATEGORY_WORDS: dict[str, CategoryWords] = {
-    RESIDENTIAL: CategoryWords(
-        row="Care homes", qa_row="Care homes", chart="Residential social care (care homes)", cell="Care home",
-        noun=("care home", "care homes"), qa_noun=("care home", "care homes"),
-        compare_noun="care homes (residential social care)"),
-    COMMUNITY: CategoryWords(
-        row="Community based", qa_row="Community services", chart="Community-based adult social care",
-        cell="Community", noun=("community-based service", "community-based services"),
-        qa_noun=("community service", "community services"),
-        compare_noun="community-based adult social care services"),
+    RESIDENTIAL: CategoryWords(label="Care homes", noun=("care home", "care homes")),
+    COMMUNITY: CategoryWords(label="Community-based services",
+                             noun=("community-based service", "community-based services")),
 }
+
+
+def category_label(category: str) -> str:
+    """The report's label of a CQC category ("Care homes"), or the category as CQC writes it when it is another."""
+    words = CATEGORY_WORDS.get(category)
+    return words.label if words else category
+
+
+#: What the report calls each input a params file can name, in plain words (the method appendix, the
+#: spreadsheet's cover): never the params field's name.
+INPUT_LABELS: dict[str, str] = {
+    "cqc_ratings": "CQC's care directory with ratings",
+    "cqc_api": "CQC's data service (the CQC API)",
+    "cqc_snapshots": "CQC's monthly care directory files",
+    "commissioned_services": "the council's record of the services it commissions",
+    "commissioned_services_previous": "the council's record of the services it commissioned a year earlier",
+    "risk_register": "the council's risk register",
+    "qa_visits": "the council's record of quality assurance visits",
+    "inspection_themes": "themes from CQC inspection reports, gathered by the council",
+    "theme_offers": "the council's support offers for each theme",
+    "area_ratings_by_month": "monthly counts of CQC ratings for England, regions and councils",
+    "external_benchmark": "LG Inform",
+    "peer_group": "the council's list of peer councils",
+    "commentary": "the council's commentary",
+}
+
+#: Rows of the council's records whose location id CQC's data do not hold: one label in every table.
+NOT_FOUND = "Not found in CQC's data"
+#: An area or month the inputs do not give: missing, never zero (comparison tables, charts and sentences).
+NOT_COVERED = "not covered by the data used here"
+#: People the council funds at a service (commissioned services, the risk register, the watch list).
+PEOPLE_FUNDED = "People funded"
+
 
 #: CQC's rating colours (from CQC's published style), one per rating word.
 #: Charts always label values too, so colour never carries meaning alone.
@@ -118,12 +137,12 @@ HATCHES: dict[str, str] = {
 }
 
 
-class UnknownWord(ValueError):
+class UnknownWordError(ValueError):
     """A word that is not in the vocabulary."""
 
 
 def normalise_rating(word: object) -> str | None:
-    """Return the vocabulary's spelling of a rating word, None for a blank, or raise UnknownWord."""
+    """Return the vocabulary's spelling of a rating word, None for a blank, or raise UnknownWordError."""
     if word is None or (isinstance(word, float) and pd.isna(word)):
         return None
     text = " ".join(str(word).split())
@@ -132,16 +151,16 @@ def normalise_rating(word: object) -> str | None:
     try:
         return _ALIASES[text.lower()]
     except KeyError:
-        raise UnknownWord(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
+        raise UnknownWordError(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
 
 
 def normalise_domain(word: object) -> str:
-    """Return the vocabulary's spelling of a key question (or Overall), or raise UnknownWord."""
+    """Return the vocabulary's spelling of a key question (or Overall), or raise UnknownWordError."""
     text = " ".join(str(word).split())
     try:
         return _DOMAIN_ALIASES[text.lower()]
     except KeyError:
-        raise UnknownWord(f"{text!r} is not a key question; expected one of: {', '.join(DOMAINS)}") from None
+        raise UnknownWordError(f"{text!r} is not a key question; expected one of: {', '.join(DOMAINS)}") from None
 
 
 def is_good_or_outstanding(rating: str | None) -> bool:

@@ -145,10 +145,10 @@ def test_inspection_counts_layout(history):
     counts = P.inspection_counts(P.inspections_in_period(history, "2024-04-01", "2025-03-31"))
     assert list(counts.columns) == ["Category", *vocab.GRADED, "Inspected but not rated", "Total"]
     t = counts.set_index("Category")
-    assert list(t.index) == ["Community based", "Care homes", "Total"]
+    assert list(t.index) == ["Community-based services", "Care homes", "Total"]
     assert t.loc["Care homes", "Requires improvement"] == 1 and t.loc["Care homes", "Good"] == 1
-    assert t.loc["Community based", "Outstanding"] == 1 and t.loc["Community based", "Good"] == 1
-    assert t.loc["Total", "Total"] == 5 == t.loc["Care homes", "Total"] + t.loc["Community based", "Total"]
+    assert t.loc["Community-based services", "Outstanding"] == 1 and t.loc["Community-based services", "Good"] == 1
+    assert t.loc["Total", "Total"] == 5 == t.loc["Care homes", "Total"] + t.loc["Community-based services", "Total"]
 
 
 def test_inspection_counts_of_an_empty_period_has_zero_rows(history):
@@ -191,7 +191,7 @@ def test_counts_by_service_type(history):
     before = P.registrations_in_period(history, "2023-04-01", "2024-03-31")
     t = P.counts_by_service_type(now, before)
     assert t.to_dict("records") == [
-        {"Category": "Community based", "Service type": "Homecare agencies", "This period": 2, "Previous period": 0},
+        {"Category": "Community-based services", "Service type": "Homecare agencies", "This period": 2, "Previous period": 0},
         {"Category": "Care homes", "Service type": "Residential homes", "This period": 1, "Previous period": 0},
         {"Category": "Total", "Service type": "", "This period": 3, "Previous period": 0},
     ]

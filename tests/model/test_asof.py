@@ -92,7 +92,7 @@ def test_a_download_of_care_homes_only_does_not_cover_community_services():
     cats = pd.Series(["Residential social care"] * 2)
     homes = pd.Series([True, True])
     assert community_coverage(cats, homes, {"careHome": "Y"}) == (False, "the download from CQC asked for care homes only")
-    assert community_coverage(cats, homes, None) == (False, "the input lists care homes only")
+    assert community_coverage(cats, homes, None) == (False, "the CQC data used here list care homes only")
     assert community_coverage(pd.concat([cats, pd.Series(["Community based adult social care services"])]),
                               pd.Series([True, True, False]), None) == (True, "")
 

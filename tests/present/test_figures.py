@@ -88,7 +88,7 @@ def test_trend_chart(trend):
     # The numbers in the alt text are the table's: York residential 82.2% in January and 66.7% in March.
     assert "York 82.2% in Jan 2024 and 66.7% in Mar 2024" in fig.alt
     assert "Peer group 77.3% in Jan 2024 and 74.5% in Mar 2024" in fig.alt  # (105 + 52) / (140 + 63), …
-    assert "Missing where the inputs do not cover the area or month:" in fig.alt and "Peer group (" in fig.alt
+    assert "Missing where the data used here do not cover the area or month:" in fig.alt and "Peer group (" in fig.alt
     # Chart data: every plotted area (the council, its region, the peer group, England) × month × category,
     # missing months kept as blanks.
     assert len(fig.data.frame) == len(MONTHS) * 4 * 2
@@ -112,7 +112,7 @@ def test_distribution_chart_uses_cqc_colours_and_hatches(dist):
     check_figure(fig)
     assert ("York: Outstanding 1.1%, Good 65.6%, Requires improvement 27.8%, Inadequate 5.6% of 90 rated"
             in fig.alt)
-    assert "Region" not in fig.alt and "Yorkshire and The Humber: not covered by the inputs" in fig.alt
+    assert "Region" not in fig.alt and "Yorkshire and The Humber: not covered by the data used here" in fig.alt
     mpl = fg.draw_distribution(dist)
     ax = mpl.axes[0]
     bars = []
@@ -130,19 +130,19 @@ def test_distribution_chart_uses_cqc_colours_and_hatches(dist):
         by_row[round(p.get_y(), 2)] = by_row.get(round(p.get_y(), 2), 0) + p.get_width()
     assert all(v == pytest.approx(100, abs=0.3) for v in by_row.values())
     texts = " ".join(t.get_text() for t in ax.texts)
-    assert "65.6%" in texts and "27.8%" in texts and "Inad. 5.6%" in texts and "not covered by the inputs" in texts
+    assert "65.6%" in texts and "27.8%" in texts and "Inad. 5.6%" in texts and "not covered by the data used here" in texts
     assert len({vocab.HATCHES[w] for w in vocab.GRADED}) == 4  # greyscale print tells them apart
 
 
 def test_change_chart(change):
     fig = fg.change_chart(change)
     check_figure(fig)
-    assert "York: 82.2% to 66.7% (−15.5 points)" in fig.alt
-    assert "England: 79.6% to 78.6% (−1.0 points)" in fig.alt  # 8,400 / 10,550 to 8,290 / 10,550
-    assert "England: 85.7% to 86% (+0.3 points)" in fig.alt
-    assert "Peer group: 77.3% to 74.5% (−2.8 points)" in fig.alt
-    row = fig.data.frame[(fig.data.frame["Area"] == "York") & (fig.data.frame["Category"] == RES)].iloc[0]
-    assert (row["Baseline %"], row["%"], row["Change (percentage points)"]) == (82.2, 66.7, -15.5)
+    assert "York: 82.2% to 66.7% (−15.5 percentage points)" in fig.alt
+    assert "England: 79.6% to 78.6% (−1.0 percentage points)" in fig.alt  # 8,400 / 10,550 to 8,290 / 10,550
+    assert "England: 85.7% to 86.0% (+0.3 percentage points)" in fig.alt
+    assert "Peer group: 77.3% to 74.5% (−2.8 percentage points)" in fig.alt
+    row = fig.data.frame[(fig.data.frame["Area"] == "York") & (fig.data.frame["Category"] == vocab.category_label(RES))].iloc[0]
+    assert (row["% Good or Outstanding at baseline"], row["% Good or Outstanding now"], row["Change (percentage points)"]) == (82.2, 66.7, -15.5)
 
 
 def test_external_chart_is_labelled_external():
@@ -153,8 +153,8 @@ def test_external_chart_is_labelled_external():
     fig = fg.external_chart(series, indicator="Percentage of care homes rated good", source="LG Inform")
     check_figure(fig)
     assert fig.caption.startswith("External benchmark, not computed by this report (LG Inform)")
-    assert "York: 81% in Jan 2024 and 80.5% in Feb 2024." in fig.alt
-    assert "England: 78.8% in Jan 2024 and 78.8% in Jan 2024." in fig.alt
+    assert "York: 81.0% in Jan 2024 and 80.5% in Feb 2024." in fig.alt
+    assert "England: 78.8% in Jan 2024 only." in fig.alt
 
 
 def test_report_numbers_figures_and_sends_alt_caption_and_data(monkeypatch, trend, dist):

@@ -41,7 +41,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers_and_iso_dates():
 
 
 @pytest.mark.parametrize(("value", "fmt", "text"), [
-    (1234, "int", "1,234"), (None, "int", "–"), (12.5, "percent", "12.5%"), (80.0, "percent", "80%"),
+    (1234, "int", "1,234"), (None, "int", "–"), (12.5, "percent", "12.5%"), (80.0, "percent", "80.0%"),
     (dt.date(2025, 3, 4), "date", "4 Mar 2025"), (float("nan"), "text", ""), ("x", "text", "x"),
 ])
 def test_format_cell(value, fmt, text):

@@ -125,7 +125,7 @@ def test_inspections_section(small):
     assert s.paragraphs[1] == "Of these, 1 gave an overall rating of Good or Outstanding and 1 Requires improvement or Inadequate."
     t = s.table("inspections_in_period").frame.set_index("Category")
     assert t.loc["Total", "Total"] == 2 and t.loc["Total", "Previous period"] == 7
-    assert t.loc["Care homes", "Requires improvement"] == 1 and t.loc["Community based", "Good"] == 1
+    assert t.loc["Care homes", "Requires improvement"] == 1 and t.loc["Community-based services", "Good"] == 1
     assert s.table("inspections_in_previous_period").frame.set_index("Category").loc["Care homes", "Good"] == 7
     assert list(s.table("inspections_in_period_list").frame["CQC location ID"]) == ["A", "B"]
 
@@ -141,24 +141,23 @@ def test_previous_period_phrase():
 def test_rating_changes_section(small):
     s = changes.rating_changes(*small)
     assert s.paragraphs[0] == (
-        "CQC published 2 graded overall ratings for adult social care locations in York between 1 April 2025 and "
-        "31 March 2026: 0 improved on the location's previous rating, 1 declined, 0 stayed the same and "
+        "CQC published 2 overall ratings for adult social care locations in York between 1 April 2025 and "
+        "31 March 2026: none improved on the location's previous rating, 1 declined, none stayed the same and "
         "1 was a first rating.")
     assert s.paragraphs[1] == "Declined: Service A (care home) from Good to Requires improvement on 1 June 2025."
     summary = s.table("rating_changes_summary").frame.set_index("Change")
-    assert summary.loc["Declined", "Care homes"] == 1 and summary.loc["First rating", "Community based"] == 1
+    assert summary.loc["Declined", "Care homes"] == 1 and summary.loc["First rating", "Community-based services"] == 1
     assert summary.loc["Total", "Total"] == 2
 
 
 def test_registration_sections(small):
     s = changes.registrations_in_period(*small)
     assert s.paragraphs[0] == ("2 new adult social care services opened in York between 1 April 2025 and "
-                               "31 March 2026 (2 community-based services and 0 care homes), up from 0 in the "
-                               "previous period.")
+                               "31 March 2026 (both community-based services), up from none in the previous period.")
     assert list(s.table("registrations_in_period_list").frame["CQC location ID"]) == ["B", "N"]
     d = changes.deregistrations_in_period(*small)
     assert d.paragraphs[0].startswith("1 adult social care service in York closed between")
-    assert "(0 community-based services and 1 care home)" in d.paragraphs[0]
+    assert "(1 care home), up from none in the previous period" in d.paragraphs[0]
     assert d.table("deregistrations_in_period").frame.iloc[-1].to_dict() == {
         "Category": "Total", "Service type": "", "This period": 1, "Previous period": 0}
 
@@ -166,8 +165,8 @@ def test_registration_sections(small):
 def test_not_inspected_section(small):
     s = changes.not_inspected_since(*small)
     # Active on 31 March 2026: A, B, N and P0–P6; before 1 April 2022 none was last inspected; N never was.
-    assert s.paragraphs[0] == ("On 31 March 2026, 0 of the 10 active adult social care locations in York had not "
-                               "been inspected since before 1 April 2022, and a further 1 had never been inspected.")
+    assert s.paragraphs[0] == ("On 31 March 2026, none of the 10 active adult social care locations in York had last "
+                               "been inspected before 1 April 2022; 1 had never been inspected.")
     assert list(s.table("not_inspected_since").frame["CQC location ID"]) == ["N"]
 
 
@@ -177,7 +176,7 @@ def test_key_question_ratings_at_dates_section(small):
     assert counts.loc["Requires improvement", "Ratings, 31 Mar 2025"] == 0
     assert counts.loc["Requires improvement", "Ratings, 31 Mar 2026"] == 5
     assert counts.loc["Requires improvement", "Locations, 31 Mar 2026"] == 1
-    assert ("On 31 March 2025, 0 locations had 0 Requires improvement ratings across the five key questions; "
+    assert ("On 31 March 2025, no location had a Requires improvement rating in any of the five key questions; "
             "on 31 March 2026, 1 location had 5.") in s.paragraphs
     wide = s.table("key_question_ratings_at_dates").frame.set_index("CQC location ID")
     assert wide.loc["A", "Safe, 31 Mar 2025"] == "Good" and wide.loc["A", "Safe, 31 Mar 2026"] == "Requires improvement"
@@ -232,7 +231,7 @@ def independent_inspections(start: dt.date, end: dt.date) -> Counter:
                 earlier = [overall_on[x] for x in sorted(overall_on) if x < date
                            and overall_on[x] not in (None, "Inspected but not rated")]
                 rating = earlier[-1] if earlier else "No published rating"
-            counts[("Care homes" if d["careHome"] == "Y" else "Community based", rating)] += 1
+            counts[("Care homes" if d["careHome"] == "Y" else "Community-based services", rating)] += 1
     return counts
 
 
@@ -261,7 +260,7 @@ def independent_register(field: str, start: dt.date, end: dt.date) -> Counter:
     moves left out."""
     everyone = oldham_social_care()
     skip = continues_another if field == "registrationDate" else (lambda d: continued_by_another(d, everyone))
-    return Counter("Care homes" if d["careHome"] == "Y" else "Community based" for d in everyone
+    return Counter("Care homes" if d["careHome"] == "Y" else "Community-based services" for d in everyone
                    if d.get(field) and start.isoformat() <= d[field] <= end.isoformat() and not skip(d))
 
 
@@ -272,7 +271,7 @@ def independent_provider_changes(start: dt.date, end: dt.date) -> set[str]:
 
 def check_inspections(rows: list[dict], now: Counter, before: Counter) -> None:
     got = {r["Category"]: r for r in rows}
-    for cat in ("Care homes", "Community based"):
+    for cat in ("Care homes", "Community-based services"):
         for rating in vocab.GRADED:
             assert int(got[cat][rating]) == now[(cat, rating)], (cat, rating)
         assert int(got[cat]["Total"]) == sum(n for (c, _), n in now.items() if c == cat)
@@ -285,7 +284,7 @@ def check_register(rows: list[dict], now: Counter, before: Counter) -> None:
     total = rows[-1]
     assert total["Category"] == "Total"
     assert int(total["This period"]) == sum(now.values()) and int(total["Previous period"]) == sum(before.values())
-    for cat in ("Care homes", "Community based"):
+    for cat in ("Care homes", "Community-based services"):
         assert sum(int(r["This period"]) for r in rows if r["Category"] == cat) == now[cat]
         assert sum(int(r["Previous period"]) for r in rows if r["Category"] == cat) == before[cat]
 
@@ -389,15 +388,15 @@ def taken_over(tmp_path):
 def test_a_change_of_provider_has_its_own_section_and_is_not_a_new_service_or_closure(taken_over):
     s = changes.provider_changes_in_period(*taken_over)
     assert s.paragraphs[0] == ("1 adult social care service in York changed provider or moved between 1 April 2025 "
-                               "and 31 March 2026 (0 community-based services and 1 care home), up from 0 in the "
-                               "previous period. They are not counted as new services or closures.")
+                               "and 31 March 2026 (1 care home), up from none in the previous period. It is not "
+                               "counted as a new service or a closure.")
     t = s.table("provider_changes_in_period").frame
     assert t[["CQC location ID", "Previous CQC location ID", "Change"]].to_dict("records") == [
         {"CQC location ID": "NEW", "Previous CQC location ID": "OLD", "Change": "New provider"}]
     new = changes.registrations_in_period(*taken_over)
     assert list(new.table("registrations_in_period_list").frame["CQC location ID"]) == ["OPEN"]
     closed = changes.deregistrations_in_period(*taken_over)
-    assert closed.paragraphs[0].startswith("0 adult social care services in York closed between")
+    assert closed.paragraphs[0].startswith("No adult social care service in York closed between")
 
 
 def test_the_not_inspected_list_marks_inherited_ratings(taken_over):
@@ -411,8 +410,8 @@ def test_sections_say_what_a_ratings_file_does_not_cover(small):
     model, params = small
     model.coverage = Coverage(closures=False, registrations=False)
     assert changes.deregistrations_in_period(model, params).paragraphs == [
-        "The input lists only services registered on its date, not those that left the CQC register, so closures in "
-        "York cannot be counted for this period."]
+        "CQC's data used here list only services registered on their date, not those that left the register, so "
+        "closures in York cannot be counted for this period."]
     assert changes.registrations_in_period(model, params).tables == []
     assert "cannot be found" in changes.provider_changes_in_period(model, params).paragraphs[0]
 
@@ -425,7 +424,7 @@ def test_sections_say_when_monthly_files_begin_after_the_period_starts(small):
     assert "The monthly CQC files begin on 1 June 2025, after the period starts" in \
         changes.registrations_in_period(model, params).paragraphs[0]
     s = changes.inspections_in_period(model, params)
-    assert "the inputs do not cover the whole previous period, so no comparison is made" in s.paragraphs[0]
+    assert "CQC's data used here do not cover the whole previous period, so no comparison is made" in s.paragraphs[0]
     assert any("begin on 1 June 2025" in n for n in s.table("inspections_in_period").footnotes)
     assert changes.rating_changes(model, params).paragraphs == [
         "The monthly CQC files begin on 1 June 2025, after the period starts (1 April 2025): the rating each "
@@ -438,12 +437,12 @@ def test_sections_say_when_community_services_are_not_covered(small):
     from carequality.model.coverage import Coverage
 
     model, params = small
-    model.coverage = Coverage(community_services=False, community_missing_because="the input lists care homes only")
+    model.coverage = Coverage(community_services=False, community_missing_because="the CQC data used here list care homes only")
     s = changes.inspections_in_period(model, params)
-    assert ("Community-based services are not covered: the input lists care homes only. The figures below are for "
+    assert ("Community-based services are not covered: the CQC data used here list care homes only. The figures below are for "
             "care homes only.") in s.paragraphs
     r = changes.registrations_in_period(model, params)
-    assert "(0 care homes)" in r.paragraphs[0] and "community-based" not in r.paragraphs[0]
+    assert "(no care homes)" in r.paragraphs[0] and "community-based" not in r.paragraphs[0]
 
 
 def test_end_of_period_figures_are_dated_no_later_than_the_data(small):

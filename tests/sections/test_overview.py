@@ -33,7 +33,7 @@ def test_the_service_group_table_labels_locations_rated_before_service_groups(li
 
 def test_a_ratings_file_alone_says_it_gives_no_service_types(lincolnshire):
     s = overview.market_overview(*lincolnshire)
-    assert ("The input does not give each service's regulated service types or number of beds, so the market is "
+    assert ("CQC's data used here do not give each service's regulated service types or number of beds, so the market is "
             "shown by category and by service group only.") in s.paragraphs
     assert [t.id for t in s.tables] == ["market_overview", "market_overview_by_service_group"]
 
@@ -48,15 +48,15 @@ def test_the_api_gives_the_market_by_service_type_with_beds(oldham):
 
 def test_the_minimum_standard_section(lincolnshire):
     s = overview.minimum_standard(*lincolnshire)
-    assert s.paragraphs[1] == ("Of the 349 locations in Lincolnshire with a graded overall rating, 241 (69.1%) meet "
-                               "this standard, against 279 (79.9%) rated Good or Outstanding overall.")
+    assert s.paragraphs[1] == ("241 of 349 (69.1%) of the locations in Lincolnshire with an overall rating meet "
+                               "this standard, against 279 of 349 (79.9%) rated Good or Outstanding overall.")
     assert s.table("minimum_standard").frame.iloc[-1]["Meeting the minimum standard"] == 241
 
 
 def test_the_appendix_shows_the_rating_framework_and_the_saf_score(oldham):
     t = overview.location_ratings_appendix(*oldham).table("location_ratings_appendix").frame.set_index("CQC location ID")
-    assert t.loc["1-5312102242", "Framework"] == "Single assessment: Good (74%)"
-    assert t.loc["1-5203053560", "Framework"] == "Single assessment: Good (75%)"
+    assert t.loc["1-5312102242", "Framework"] == "Single assessment: Good, score 74%"
+    assert t.loc["1-5203053560", "Framework"] == "Single assessment: Good, score 75%"
     assert t.loc["1-109570155", "Framework"] == "Earlier framework"
     assert t.loc["1-21881722437", "Framework"] == ""  # registered, not yet rated
     assert t.loc["1-18648277454", "Inherited"] == "Yes"
@@ -64,4 +64,4 @@ def test_the_appendix_shows_the_rating_framework_and_the_saf_score(oldham):
 
 def test_the_appendix_says_when_provider_names_are_partial(oldham):
     t = overview.location_ratings_appendix(*oldham).table("location_ratings_appendix")
-    assert any("names the providers of only some locations" in n for n in t.footnotes)
+    assert any("name the providers of only some locations" in n for n in t.footnotes)

@@ -74,13 +74,17 @@ def test_haringey_table_1_counts_and_rendered_percentages():
     # Group, number, G/O, G/O %, RI/I, RI/I %, not rated, not rated %
     assert [[r[1], r[2], r[4], r[6]] for r in rows] == [["86", "55", "8", "23"], ["64", "59", "5", "0"],
                                                        ["180", "150", "26", "4"]]
-    assert [r[3::2] for r in rows] == [["64%", "9%", "27%"], ["92%", "8%", "–"], ["83%", "14%", "2%"]]
+    # The report's one rounding (one decimal place); to whole numbers they are Haringey's printed 64%, 9%, 27% …
+    shares = [r[3::2] for r in rows]
+    assert shares == [["64.0%", "9.3%", "26.7%"], ["92.2%", "7.8%", "–"], ["83.3%", "14.4%", "2.2%"]]
+    whole = [[c if c == "–" else f"{float(c[:-1]) + 1e-9:.0f}%" for c in r] for r in shares]
+    assert whole == [["64%", "9%", "27%"], ["92%", "8%", "–"], ["83%", "14%", "2%"]]
     assert rows[0][0].startswith("In area – host (every registered provider)")
     text = " ".join(section.paragraphs)
     assert "As the host authority, Haringey oversees 86 CQC-registered adult social care providers." in text
-    assert "23 of them (27%) are not yet rated" in text
-    assert "92% of the 64 locations Haringey commissions in its own area are rated Good or Outstanding" in text
-    assert "83% of the 180 locations Haringey commissions in other areas are rated Good or Outstanding" in text
+    assert "23 of 86 (26.7%) are not yet rated" in text
+    assert "Haringey commissions 64 locations in its own area. 59 of 64 (92.2%) of those with a rating are Good or Outstanding" in text
+    assert "Haringey commissions 180 locations in other areas. 150 of 176 (85.2%) of those with a rating are Good or Outstanding" in text
 
 
 def test_haringey_eight_fewer_in_borough_locations_than_the_previous_period():
@@ -93,8 +97,9 @@ def test_haringey_eight_fewer_in_borough_locations_than_the_previous_period():
     p = qf.params("E09000014", "Haringey", "2023-12-01", "2024-11-30", previous=True, host_unit="providers")
     section = qa.commissioned_by_rating(m, p)
     text = " ".join(section.paragraphs)
-    assert "Haringey commissions from 8 fewer locations in its own area than at 30 November 2023." in text
-    assert "The number of locations in other areas is unchanged since 30 November 2023." in text
+    assert "Haringey commissions 64 locations in its own area." in text
+    assert "That is 8 fewer than on 30 November 2023." in text
+    assert "4 are not yet rated. The number is unchanged since 30 November 2023." in text
     change = section.table("commissioned_by_rating_change").frame
     loc_rows = change[change["Measure"] == "Locations"]
     assert loc_rows["Change"].tolist()[1:] == [-8, 0]
@@ -149,18 +154,20 @@ def test_rutland_requires_improvement_before_and_after():
     p = qf.params("E06000017", "Rutland", "2016-04-01", "2017-03-31", baseline_date="2016-05-01")
     section = qa.ratings_vs_baseline(m, p)
     t = section.table("commissioned_requires_improvement_vs_baseline").frame.set_index("Category")
-    then = ["With a key question rated RI, 1 May 2016", "RI key-question ratings, 1 May 2016"]
-    now_cols = ["With a key question rated RI, now", "RI key-question ratings, now"]
+    then = ["Locations with a key question rated Requires improvement, 1 May 2016",
+            "Key questions rated Requires improvement, 1 May 2016"]
+    now_cols = ["Locations with a key question rated Requires improvement, now",
+                "Key questions rated Requires improvement, now"]
     # "Previously there were 5 in-county residential providers with 13 ratings of Requires Improvement between
     # them; this is now 4 providers with 4" and "2 domiciliary care providers with 5 …; this is now 1 … 1".
     assert t.loc["Care homes", then].tolist() == [5, 13]
     assert t.loc["Care homes", now_cols].tolist() == [4, 4]
-    assert t.loc["Community services", then].tolist() == [2, 5]
-    assert t.loc["Community services", now_cols].tolist() == [1, 1]
-    assert ("Previously there were 5 in-area care homes commissioned by Rutland with 13 Requires improvement "
-            "ratings between them; this is now 4 with 4.") in section.paragraphs
-    assert ("Previously there were 2 in-area community services commissioned by Rutland with 5 Requires improvement "
-            "ratings between them; this is now 1 with 1.") in section.paragraphs
+    assert t.loc["Community-based services", then].tolist() == [2, 5]
+    assert t.loc["Community-based services", now_cols].tolist() == [1, 1]
+    assert ("On 1 May 2016, 5 care homes Rutland commissions in its area had a key question rated Requires "
+            "improvement (13 such ratings between them); now 4 have (4 such ratings).") in section.paragraphs
+    assert ("On 1 May 2016, 2 community-based services Rutland commissions in its area had a key question rated "
+            "Requires improvement (5 such ratings between them); now 1 has (1 such rating).") in section.paragraphs
 
 
 def test_rutland_without_a_history_says_so_and_shows_now_only():
@@ -171,8 +178,10 @@ def test_rutland_without_a_history_says_so_and_shows_now_only():
     section = qa.ratings_vs_baseline(m, p)
     assert any("need a CQC ratings history, which this report was not given" in s for s in section.paragraphs)
     cols = list(section.table("commissioned_requires_improvement_vs_baseline").frame.columns)
-    assert cols == ["Category", "Commissioned locations", "With a key question rated RI, now", "RI key-question ratings, now"]
-    assert list(section.table("ratings_vs_baseline").frame.columns) == ["Rating", "Care homes, now", "Community services, now"]
+    assert cols == ["Category", "Commissioned locations", "Locations with a key question rated Requires improvement, now",
+                    "Key questions rated Requires improvement, now"]
+    assert list(section.table("ratings_vs_baseline").frame.columns) == ["Rating", "Care homes, now",
+                                                                         "Community-based services, now"]
 
 
 # ---- Leicester 4.7 -------------------------------------------------------------------------------------
@@ -196,10 +205,10 @@ def test_leicester_baseline_comparison_three_outstanding_this_is_now_one():
     p = qf.params("E06000016", "Leicester", "2022-07-01", "2023-06-30", baseline_date="2020-06-30")
     section = qa.ratings_vs_baseline(m, p)
     homes = next(s for s in section.paragraphs if s.startswith("Care homes in Leicester"))
-    assert "3 Outstanding; this is now 1." in homes
-    assert "80 Good; this is now 59." in homes
-    assert "18 Requires improvement; this is now 25." in homes
-    assert "0 Inadequate; this is now 5." in homes
+    assert "Outstanding 3, now 1;" in homes
+    assert "Good 80, now 59;" in homes
+    assert "Requires improvement 18, now 25;" in homes
+    assert "Inadequate 0, now 5." in homes
     t = section.table("ratings_vs_baseline").frame.set_index("Rating")
     assert t.loc[list(vocab.GRADED), "Care homes, 30 June 2020"].tolist() == [3, 80, 18, 0]
     assert t.loc[list(vocab.GRADED), "Care homes, now"].tolist() == [1, 59, 25, 5]

@@ -14,11 +14,11 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.model.coverage import Coverage
-from carequality.model.history import NON_REPLACING, day, active_at, outcomes_by_location_date, ratings_at
+from carequality.model.history import NON_REPLACING, active_at, day, outcomes_by_location_date, ratings_at
 from carequality.sources.frames import History
 
 #: The row labels of CQC's primary inspection categories (Haringey's Table 4 rows), in report order.
-ROW_LABELS = [vocab.CATEGORY_WORDS[c].row for c in (vocab.COMMUNITY, vocab.RESIDENTIAL)]
+ROW_LABELS = [vocab.CATEGORY_WORDS[c].label for c in (vocab.COMMUNITY, vocab.RESIDENTIAL)]
 #: A location's main service type: the first of these (CQC service type names) it is registered for.
 SERVICE_TYPE_PRIORITY = (
     "Nursing homes", "Residential homes", "Homecare agencies", "Supported living", "Shared lives",
@@ -29,12 +29,11 @@ DIRECTIONS = ("Improved", "Declined", "Unchanged", "First rating")
 
 
 def category_label(category: str) -> str:
-    words = vocab.CATEGORY_WORDS.get(category)
-    return words.row if words else (category or NOT_KNOWN)
+    return vocab.category_label(category) if category else NOT_KNOWN
 
 
 def category_order(labels: Iterable[str]) -> list[str]:
-    """Labels in report order: Community based, Care homes, then any others alphabetically."""
+    """Labels in report order: Community-based services, Care homes, then any others alphabetically."""
     present = list(dict.fromkeys(labels))
     known = [lab for lab in ROW_LABELS if lab in present]
     return known + sorted(lab for lab in present if lab not in known)
@@ -108,10 +107,10 @@ def inspection_counts(inspections: pd.DataFrame) -> pd.DataFrame:
     labels = inspections["category"].map(category_label)
     rows = category_order(ROW_LABELS + list(labels))
     out = []
-    for lab in rows + ["Total"]:
+    for lab in [*rows, "Total"]:
         sub = inspections if lab == "Total" else inspections[labels == lab]
         counts = sub["rating"].astype(str).value_counts()
-        out.append({"Category": lab, **{w: int(counts.get(w, 0)) for w in words}, "Total": int(len(sub))})
+        out.append({"Category": lab, **{w: int(counts.get(w, 0)) for w in words}, "Total": len(sub)})
     return pd.DataFrame(out)
 
 
@@ -330,8 +329,8 @@ def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.
         for k in sorted((k for k in keys if k.split("\0")[0] == c), key=lambda k: k.split("\0")[1]):
             rows.append({"Category": c, "Service type": k.split("\0")[1],
                          "This period": int(now.get(k, 0)), "Previous period": int(before.get(k, 0))})
-    rows.append({"Category": "Total", "Service type": "", "This period": int(len(current)),
-                 "Previous period": int(len(previous))})
+    rows.append({"Category": "Total", "Service type": "", "This period": len(current),
+                 "Previous period": len(previous)})
     return pd.DataFrame(rows, columns=["Category", "Service type", "This period", "Previous period"])
 
 
@@ -397,7 +396,7 @@ def rating_level_counts(ratings_at_dates: pd.DataFrame) -> pd.DataFrame:
         sub = f[f["at"] == when]
         for w in words:
             hit = sub[sub["rating"] == w]
-            rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": int(len(hit)),
+            rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": len(hit),
                          "locations": int(hit["location_id"].nunique())})
     return pd.DataFrame(rows, columns=["rating", "at", "ratings", "locations"])
 

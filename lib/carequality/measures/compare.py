@@ -33,19 +33,27 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.areas import (
-    COUNCIL, ENGLAND, ENGLAND_CODE, ENGLAND_NAME, PEERS, REGION, REGION_CODES, PeerGroup, region_code,
+    COUNCIL,
+    ENGLAND,
+    ENGLAND_CODE,
+    ENGLAND_NAME,
+    PEERS,
+    REGION,
+    REGION_CODES,
+    PeerGroup,
+    region_code,
 )
 from carequality.councils import Council, all_councils, council_for_cqc_name
 from carequality.measures.shares import percent, round1
-from carequality.model.build import Model
 from carequality.model.asof import figures_date
+from carequality.model.build import Model
 from carequality.model.history import active_at, ratings_at
 from carequality.params import ReportParams
 from carequality.sources.area_counts import COUNT_COLUMNS, COUNTS, KEY, as_counts_frame, empty_counts
 from carequality.sources.frames import History
 from carequality.vocab import GRADED_COLUMNS
 
-NOT_COVERED = "not covered by the inputs"
+NOT_COVERED = vocab.NOT_COVERED
 
 
 # ---- months ------------------------------------------------------------------------------------------------
@@ -315,7 +323,7 @@ def rating_distribution_comparison(counts: pd.DataFrame, *, council: Council, pe
     for cat in vocab.CATEGORIES:
         for area in comparison_areas(council, peers):
             c, note = _lookup(counts, month, cat, area, peers)
-            num, den, pct = _share(c)
+            _, den, pct = _share(c)
             row = {"area_type": area.area_type, "area_code": area.code, "area": area.name, "category": cat,
                    "month": month, "date": c["date"] if c else pd.NaT, "rated": den,
                    "percent_good_or_outstanding": pct if pct is not None else pd.NA,
@@ -456,7 +464,7 @@ def baseline_month(params: ReportParams) -> str:
     """The month of the last month end on or before the baseline date (options.baseline_date, or the period start)."""
     d = pd.Timestamp(params.options.baseline_date or params.period.start)
     end = d.to_period("M").end_time.normalize()
-    return str((d.to_period("M") if d == end else d.to_period("M") - 1))
+    return str(d.to_period("M") if d == end else d.to_period("M") - 1)
 
 
 def benchmark_counts(model: Model, params: ReportParams, months: list[str]) -> pd.DataFrame:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from carequality import vocab
-from carequality.measures.shares import percent, round1
+from carequality.measures.shares import DIGITS, percent, round1
 
-#: The headline share's number of decimal places.
-DIGITS = 1
+__all__ = ["DIGITS", "Headline", "headline", "headline_from_counts"]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from carequality import vocab
-from carequality.measures.shares import percent
+from carequality.measures.shares import DIGITS, percent, round1
 from carequality.model.build import Model, area_mask
 from carequality.model.history import active_at, day, ratings_at
 from carequality.model.records import location_lookup, provider_key, with_cqc
@@ -70,7 +70,7 @@ def group_counts(overall: pd.Series) -> dict[str, int]:
     """Locations in each rating group, and the total."""
     groups = overall.map(rating_group) if len(overall) else pd.Series([], dtype=object)
     counts = {g: int((groups == g).sum()) for g in RATING_GROUPS}
-    counts["Locations"] = int(len(overall))
+    counts["Locations"] = len(overall)
     return counts
 
 
@@ -86,11 +86,12 @@ def worst_rating_by_provider(locations: pd.DataFrame) -> pd.Series:
     return worst.map(lambda i: vocab.GRADED[i] if i >= 0 else "Not Rated").sort_index()
 
 
-def whole_percent_or_dash(count: int, total: int) -> float | None:
-    """A share as Haringey prints it: whole percent rounded half up, and no number (a dash) for an empty cell."""
+def share_or_dash(count: int, total: int) -> float | None:
+    """A share of Haringey's Table 1: the report's one rounding (measures.shares, one decimal place, halves away from
+    zero), and no number (a dash) for an empty cell, as Haringey prints it."""
     if not count or not total:
         return None
-    return percent(count, total, 0)
+    return percent(count, total, DIGITS)
 
 
 def overall_at(ratings: pd.DataFrame) -> pd.Series:
@@ -118,7 +119,7 @@ def rating_group_table(rows: dict[str, pd.Series | None]) -> pd.DataFrame:
             row["Locations"] = c["Locations"]
             for g in RATING_GROUPS:
                 row[g] = c[g]
-                row[f"{g} (%)"] = whole_percent_or_dash(c[g], c["Locations"])
+                row[f"{g} (%)"] = share_or_dash(c[g], c["Locations"])
         out.append(row)
     frame = pd.DataFrame(out)
     for col in ["Locations", *RATING_GROUPS]:
@@ -154,7 +155,7 @@ def market_measures(commissioned: pd.DataFrame) -> dict[str, Any]:
     """
     known = commissioned[commissioned["known"]]
     providers = provider_key(known["provider_id"], known["location_id"])
-    n_loc = int(len(known))
+    n_loc = len(known)
     n_in = int(known["in_area"].sum())
     spend = commissioned["annual_spend"] if "annual_spend" in commissioned else pd.Series([], dtype="Float64")
     return {
@@ -162,7 +163,7 @@ def market_measures(commissioned: pd.DataFrame) -> dict[str, Any]:
         "providers": int(providers.nunique()),
         "locations": n_loc,
         "in_area": n_in,
-        "share_in_area": percent(n_in, n_loc, 0),
+        "share_in_area": percent(n_in, n_loc, DIGITS),
         "spend": None if spend.isna().all() or not len(spend) else float(spend.fillna(0).sum()),
         "unknown": int((~commissioned["known"]).sum()),
     }
@@ -176,11 +177,11 @@ def by_service_type(commissioned: pd.DataFrame) -> pd.DataFrame:
     for label, sub in [(t, commissioned[commissioned["service_type"] == t]) for t in types] + [("Total", commissioned)]:
         known = sub[sub["known"]]
         words = known["overall_rating"].map(rating_word)
-        row: dict[str, object] = {"Service type": label, "Locations": int(len(sub))}
+        row: dict[str, object] = {"Service type": label, "Locations": len(sub)}
         for w in (*vocab.GRADED, NOT_RATED):
             row[w] = int((words == w).sum())
-        row["Not found in CQC data"] = int((~sub["known"]).sum())
-        row[f"{GO} (%)"] = percent(int(words.isin(vocab.GOOD_OR_OUTSTANDING).sum()), int(len(known)), 1)
+        row[vocab.NOT_FOUND] = int((~sub["known"]).sum())
+        row[f"{GO} (%)"] = percent(int(words.isin(vocab.GOOD_OR_OUTSTANDING).sum()), len(known), 1)
         row["People funded"] = int(sub["funded_clients"].fillna(0).sum())
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -202,7 +203,7 @@ def requires_improvement_count(ratings: pd.DataFrame, location_ids: set[str]) ->
     Requires improvement ratings between them). `ratings`: location_id, key_question, rating."""
     r = ratings[ratings["location_id"].isin(location_ids) & ratings["key_question"].isin(vocab.KEY_QUESTIONS)]
     ri = r[r["rating"].astype(str) == "Requires improvement"]
-    return int(ri["location_id"].nunique()), int(len(ri))
+    return int(ri["location_id"].nunique()), len(ri)
 
 
 # ---- risk register ------------------------------------------------------------------------------------
@@ -293,8 +294,8 @@ def visits_by_type(visits: pd.DataFrame) -> pd.DataFrame:
             "Visit type": label[0].upper() + label[1:],
             "In area": int((sub["known"] & sub["in_area"]).sum()),
             "Out of area": int((sub["known"] & ~sub["in_area"]).sum()),
-            "Not found in CQC data": int((~sub["known"]).sum()),
-            "Total": int(len(sub)),
+            vocab.NOT_FOUND: int((~sub["known"]).sum()),
+            "Total": len(sub),
             "Services visited": int(sub["location_id"].nunique()),
         })
     return pd.DataFrame(rows)
@@ -395,10 +396,11 @@ def host_overall_at(model: Model, params: ReportParams, date: object) -> pd.Data
 
 def market_change(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     """market_measures now minus before: people, providers, locations, in area, the share in the area (percentage
-    points; None when either is unknown) and spend (None when either is unknown)."""
+    points, worked out before rounding as every change of a share; None when either is unknown) and spend (None when
+    either is unknown)."""
     out: dict[str, Any] = {k: now[k] - before[k] for k in ("people", "providers", "locations", "in_area")}
-    out["share_in_area"] = (None if now["share_in_area"] is None or before["share_in_area"] is None
-                            else now["share_in_area"] - before["share_in_area"])
+    out["share_in_area"] = (None if not now["locations"] or not before["locations"]
+                            else round1(100 * (now["in_area"] / now["locations"] - before["in_area"] / before["locations"])))
     out["spend"] = None if now["spend"] is None or before["spend"] is None else now["spend"] - before["spend"]
     return out
 
@@ -438,7 +440,7 @@ def previous_rating_rows(model: Model, params: ReportParams, ctx: QaContext, lab
         if o is not None and not missing:
             rows[label] = sub["location_id"].map(o)
         else:
-            rows[label] = int(len(sub))  # the count is known; the ratings then are not
+            rows[label] = len(sub)  # the count is known; the ratings then are not
             if missing:
                 uncovered[label] = missing
     return rating_rows(rows), uncovered
@@ -490,7 +492,7 @@ def high_risk_measures(model: Model, params: ReportParams, ctx: QaContext, *, in
     rows = spells[spells["known"] & (spells["in_area"] == in_area)].copy()
     com = model.records.commissioned_by_location
     stype = com.set_index("location_id")["service_type"] if com is not None else pd.Series(dtype=object)
-    rows["service"] = [stype.get(i) or (vocab.CATEGORY_WORDS[c].qa_row if c in vocab.CATEGORY_WORDS else c)
+    rows["service"] = [stype.get(i) or vocab.category_label(c)
                        for i, c in zip(rows["location_id"], rows["category"])]
     rows["lead"] = [(la or (ctx.council if in_area else host)) for la, host in zip(rows["lead_authority"], rows["local_authority"])]
     rows["provider"] = provider_key(rows["provider_id"], rows["location_id"])
@@ -547,8 +549,8 @@ def visit_summary(model: Model, params: ReportParams, ctx: QaContext) -> VisitSu
     cur = in_period(visits, "visit_date", p.start, p.end)
     before = in_period(visits, "visit_date", prev.start, prev.end)
     frame = visits_by_type(cur)
-    if not frame["Not found in CQC data"].any():
-        frame = frame.drop(columns="Not found in CQC data")
+    if not frame[vocab.NOT_FOUND].any():
+        frame = frame.drop(columns=vocab.NOT_FOUND)
     if len(before):
         frame["Previous period"] = visits_by_type(before)["Total"]
     welfare = cur[cur["visit_type"] == "welfare check"]

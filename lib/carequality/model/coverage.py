@@ -62,7 +62,7 @@ def community_coverage(categories: pd.Series, care_home: pd.Series, list_filters
     if list_filters and list_filters.get("careHome", "").upper() == "Y":
         return False, "the download from CQC asked for care homes only"
     if len(categories) and not categories.eq(vocab.COMMUNITY).any() and care_home.fillna(False).astype(bool).all():
-        return False, "the input lists care homes only"
+        return False, "the CQC data used here list care homes only"
     return True, ""
 
 

@@ -20,12 +20,13 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
-from carequality.vocab import GRADED_COLUMNS
-from carequality.present.text import month_label
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words
+from carequality.present.text import format_percent, join_words, month_label
+from carequality.vocab import GRADED_COLUMNS
 
 FIGURE_MIME = "application/vnd.carequality.figure+json"
+#: The headline share's column (measures.overview.PERCENT_GO, the same words): of the locations with a rating.
+GO = "% Good or Outstanding"
 DPI = 150
 #: Display width in CSS pixels: the PNG is drawn at DPI, shown at 96 dpi-equivalent for crisp print.
 DISPLAY_SCALE = 96 / DPI
@@ -58,7 +59,7 @@ HATCH_COLOUR = {"Outstanding": "#222222", "Good": "#222222", "Requires improveme
 class _Matplotlib:
     def __getattr__(self, name: str):
         import matplotlib
-        import matplotlib.lines  # noqa: F401
+        import matplotlib.lines
 
         return getattr(matplotlib, name)
 
@@ -127,7 +128,7 @@ def _png(fig: MplFigureType) -> tuple[bytes, int, int]:
     with matplotlib.rc_context(RC):
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     w, h = fig.get_size_inches()
-    return buf.getvalue(), int(round(w * 96)), int(round(h * 96))
+    return buf.getvalue(), round(float(w) * 96), round(float(h) * 96)
 
 
 def _pct(v: Any) -> str:
@@ -155,7 +156,7 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
     ends: dict[str, list[tuple[float, str, str, str]]] = {"first": [], "last": []}
     for area_type, area, values in lines:
         known = [(i, v) for i, v in zip(x, values) if not math.isnan(v)]
-        label = area if known else f"{area} (not covered by the inputs)"
+        label = area if known else f"{area} ({vocab.NOT_COVERED})"
         ax.plot(x, values, label=label, **AREA_STYLE[area_type])
         if known:
             ends["first"].append((known[0][1], format_percent(round(known[0][1], 1)), area_type, str(known[0][0])))
@@ -208,7 +209,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
                 s = sub[(sub["area_type"] == area_type) & (sub["area"] == area)].set_index("month")["percent"]
                 lines.append((area_type, area, [_num(s.get(m)) for m in months]))
             _plot_lines(ax, x, lines, lo, hi)
-            ax.set_title(vocab.CATEGORY_WORDS[cat].chart)
+            ax.set_title(vocab.CATEGORY_WORDS[cat].label)
             step = max(1, math.ceil(len(months) / 8))
             ax.set_xticks(x[::step], [month_label(m) for m in months[::step]], rotation=45, ha="right")
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -221,16 +222,16 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
 def _trend_data(t: pd.DataFrame) -> Table:
     frame = pd.DataFrame({
         "Month": [month_label(m) for m in t["month"]],
-        "Date": t["date"],
+        "As of": t["date"],
         "Area": t["area"],
-        "Category": t["category"],
+        "Category": t["category"].map(vocab.category_label),
         "Good or Outstanding": t["good_or_outstanding"],
         "Rated locations": t["rated"],
-        "% Good or Outstanding": t["percent"],
+        GO: t["percent"],
         "Note": t["note"],
     })
     return Table("trend_good_outstanding_chart", "Data of the trend chart", frame.reset_index(drop=True),
-                 formats={"% Good or Outstanding": "percent", "Date": "date"})
+                 formats={GO: "percent", "As of": "date"})
 
 
 def _trend_alt(t: pd.DataFrame, months: list[str]) -> str:
@@ -252,11 +253,11 @@ def _trend_alt(t: pd.DataFrame, months: list[str]) -> str:
             else:
                 bits.append(f"{area} {_pct(a['percent'])} in {month_label(a['month'])} and "
                             f"{_pct(b['percent'])} in {month_label(b['month'])}")
-        parts.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {'; '.join(bits)}.")
+        parts.append(f"{vocab.CATEGORY_WORDS[cat].label}: {'; '.join(bits)}.")
     gaps = t[t["percent"].isna()]
     if len(gaps):
         missing = [f"{area} ({len(g)} month-categories)" for area, g in gaps.groupby("area", sort=False)]
-        parts.append(f"Missing where the inputs do not cover the area or month: {join_words(missing)}.")
+        parts.append(f"Missing where the data used here do not cover the area or month: {join_words(missing)}.")
     return " ".join(parts)
 
 
@@ -285,7 +286,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
                 rated = r["rated"]
                 labels.append(f"{area}\n(n = {int(rated):,})" if not pd.isna(rated) else f"{area}\n(no data)")
                 if pd.isna(rated) or not rated:
-                    ax.text(1, y, "not covered by the inputs" if pd.isna(rated) else "no rated locations",
+                    ax.text(1, y, vocab.NOT_COVERED if pd.isna(rated) else "no rated locations",
                             va="center", fontsize=8, style="italic")
                     continue
                 left = 0.0
@@ -308,7 +309,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
             ax.set_ylim(-0.6, len(areas) - 0.4)
             ax.set_xlim(0, 122)  # room on the right for the labels of narrow segments
             ax.set_xticks(range(0, 101, 20))
-            ax.set_title(vocab.CATEGORY_WORDS[cat].chart, loc="left")
+            ax.set_title(vocab.CATEGORY_WORDS[cat].label, loc="left")
             ax.tick_params(axis="y", length=0)
         axes[-1].set_xlabel("% of locations with a graded overall rating")
         handles = [Patch(facecolor=vocab.PALETTE[w], hatch=vocab.HATCHES[w], hatchcolor=HATCH_COLOUR[w],
@@ -322,7 +323,8 @@ def _abbrev(word: str) -> str:
 
 
 def _distribution_data(dist: pd.DataFrame) -> Table:
-    frame = pd.DataFrame({"Category": dist["category"], "Area": dist["area"], "Date": dist["date"]})
+    frame = pd.DataFrame({"Category": dist["category"].map(vocab.category_label), "Area": dist["area"],
+                          "As of": dist["date"]})
     for word, col in GRADED_COLUMNS.items():
         frame[word] = dist[col]
     frame["Rated locations"] = dist["rated"]
@@ -330,7 +332,7 @@ def _distribution_data(dist: pd.DataFrame) -> Table:
         frame[f"% {word}"] = dist[f"percent_{col}"]
     frame["Note"] = dist["note"]
     return Table("rating_distribution_comparison_chart", "Data of the rating distribution chart",
-                 frame.reset_index(drop=True), formats={f"% {w}": "percent" for w in GRADED_COLUMNS} | {"Date": "date"})
+                 frame.reset_index(drop=True), formats={f"% {w}": "percent" for w in GRADED_COLUMNS} | {"As of": "date"})
 
 
 def _distribution_alt(dist: pd.DataFrame) -> str:
@@ -340,11 +342,11 @@ def _distribution_alt(dist: pd.DataFrame) -> str:
         bits = []
         for r in dist[dist["category"] == cat].itertuples():
             if pd.isna(r.rated):
-                bits.append(f"{r.area}: not covered by the inputs")
+                bits.append(f"{r.area}: {vocab.NOT_COVERED}")
                 continue
             shares = ", ".join(f"{w} {_pct(getattr(r, 'percent_' + c))}" for w, c in GRADED_COLUMNS.items())
             bits.append(f"{r.area}: {shares} of {int(r.rated):,} rated")
-        parts.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {'; '.join(bits)}.")
+        parts.append(f"{vocab.CATEGORY_WORDS[cat].label}: {'; '.join(bits)}.")
     return " ".join(parts)
 
 
@@ -380,7 +382,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
             ax.set_ylim(-0.6, len(areas) - 0.4)
             ax.set_xlim(lo, hi + (hi - lo) * 0.6)  # room on the right for the labels
             ax.set_xticks(range(int(lo), int(hi) + 1, 5 if hi - lo <= 40 else 10))
-            ax.set_title(vocab.CATEGORY_WORDS[cat].chart, loc="left")
+            ax.set_title(vocab.CATEGORY_WORDS[cat].label, loc="left")
             ax.grid(axis="x", color="#dddddd", linewidth=0.6)
             ax.tick_params(axis="y", length=0)
         axes[-1].set_xlabel("% of rated locations that are Good or Outstanding")
@@ -404,7 +406,7 @@ def _when(change: pd.DataFrame, which: str) -> str:
 
 def _change_label(r: pd.Series) -> str:
     if pd.isna(r["baseline_percent"]) and pd.isna(r["percent"]):
-        return "not covered by the inputs"
+        return vocab.NOT_COVERED
     if pd.isna(r["change_points"]):
         return f"{_pct(r['baseline_percent'])} → {_pct(r['percent'])}"
     return f"{_pct(r['baseline_percent'])} → {_pct(r['percent'])} ({_points(r['change_points'])})"
@@ -412,19 +414,20 @@ def _change_label(r: pd.Series) -> str:
 
 def _points(v: float) -> str:
     v = float(v)
-    return f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(v):.1f} points"
+    return "no change" if v == 0 else f"{'+' if v > 0 else '−'}{abs(v):.1f} percentage points"
 
 
 def _change_data(change: pd.DataFrame) -> Table:
     frame = pd.DataFrame({
-        "Category": change["category"], "Area": change["area"],
-        "Baseline date": change["baseline_date"], "Baseline Good or Outstanding": change["baseline_good_or_outstanding"],
-        "Baseline rated": change["baseline_rated"], "Baseline %": change["baseline_percent"],
-        "Date": change["date"], "Good or Outstanding": change["good_or_outstanding"], "Rated": change["rated"],
-        "%": change["percent"], "Change (percentage points)": change["change_points"], "Note": change["note"],
+        "Category": change["category"].map(vocab.category_label), "Area": change["area"],
+        "Baseline as of": change["baseline_date"], "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
+        "Rated at baseline": change["baseline_rated"], f"{GO} at baseline": change["baseline_percent"],
+        "Now as of": change["date"], "Good or Outstanding now": change["good_or_outstanding"], "Rated now": change["rated"],
+        f"{GO} now": change["percent"], "Change (percentage points)": change["change_points"], "Note": change["note"],
     })
     return Table("change_since_baseline_chart", "Data of the change chart", frame.reset_index(drop=True),
-                 formats={"Baseline %": "percent", "%": "percent", "Baseline date": "date", "Date": "date"})
+                 formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date",
+                          "Now as of": "date"})
 
 
 def _change_alt(change: pd.DataFrame) -> str:
@@ -434,11 +437,11 @@ def _change_alt(change: pd.DataFrame) -> str:
         bits = []
         for _, r in change[change["category"] == cat].iterrows():
             if pd.isna(r["change_points"]):
-                bits.append(f"{r['area']}: {_pct(r['baseline_percent'])} then {_pct(r['percent'])}")
+                bits.append(f"{r['area']}: {_pct(r['baseline_percent'])} at the baseline and {_pct(r['percent'])} now")
             else:
                 bits.append(f"{r['area']}: {_pct(r['baseline_percent'])} to {_pct(r['percent'])} "
                             f"({_points(r['change_points'])})")
-        parts.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {'; '.join(bits)}.")
+        parts.append(f"{vocab.CATEGORY_WORDS[cat].label}: {'; '.join(bits)}.")
     return " ".join(parts)
 
 
@@ -481,9 +484,13 @@ def external_chart(series: pd.DataFrame, *, indicator: str, source: str,
             alt.append(f"{area}: no data.")
         else:
             a, b = s.iloc[0], s.iloc[-1]
-            alt.append(f"{area}: {format_percent(round(float(a['value']), 1))} in {month_label(a['month'])} and "
-                       f"{format_percent(round(float(b['value']), 1))} in {month_label(b['month'])}.")
+            first_value = f"{format_percent(round(float(a['value']), 1))} in {month_label(a['month'])}"
+            if len(s) == 1:  # one month with a value: said once, not as a change from itself
+                alt.append(f"{area}: {first_value} only.")
+            else:
+                alt.append(f"{area}: {first_value} and "
+                           f"{format_percent(round(float(b['value']), 1))} in {month_label(b['month'])}.")
     return Figure(figure_id, caption, " ".join(alt), data, png, w, h)
 
 
-__all__ = ["Figure", "FIGURE_MIME", "trend_chart", "distribution_chart", "change_chart", "external_chart"]
+__all__ = ["FIGURE_MIME", "Figure", "change_chart", "distribution_chart", "external_chart", "trend_chart"]

@@ -30,6 +30,11 @@ PORTRAIT_CHARS = 112
 #: rating words ("Requires improvement") and months ("Aug 2025").
 NOWRAP_CHARS = 24
 _MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")
+#: A display format for one cell only (Table.cell_formats): a change of a share, in percentage points, in a column
+#: of shares ("−0.4 percentage points"). The JSON, CSV and spreadsheet keep the number.
+POINTS = "points"
+#: Formats shown as numbers (right-aligned).
+_NUMERIC = ("int", "percent", POINTS)
 
 
 @dataclass
@@ -46,11 +51,25 @@ class Table:
     links: dict[str, str] = field(default_factory=dict)
     #: Long reference tables (a monthly series, say) go to the report's data appendix, not the section body.
     appendix: bool = False
+    #: (row position, column) → a display format for that one cell (POINTS), where a row differs from its column: the
+    #: change row of a table of shares. Only what the report shows changes; the JSON, CSV and spreadsheet keep the number.
+    cell_formats: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         bad = {c: f for c, f in self.formats.items() if f not in FORMATS}
         if bad:
             raise ValueError(f"table {self.id}: unknown formats {bad}; expected one of {', '.join(FORMATS)}")
+        bad_cells = {k: f for k, f in self.cell_formats.items() if f not in (*FORMATS, POINTS)}
+        if bad_cells:
+            raise ValueError(f"table {self.id}: unknown cell formats {bad_cells}")
+
+    def cell_fmt(self, row: int, column: str) -> str:
+        """The display format of one cell: its own (cell_formats), else its column's."""
+        return self.cell_formats.get((row, column)) or self.fmt(column)
+
+    def column_cell_formats(self, column: str) -> list[str]:
+        """The display format of each cell of `column`, top to bottom: its own (cell_formats), else the column's."""
+        return [self.cell_fmt(i, column) for i in range(len(self.frame))]
 
     def fmt(self, column: str) -> Format:
         if column in self.formats:
@@ -73,9 +92,9 @@ class Table:
         total = 0
         frame = self.frame.reset_index(drop=True)
         for c in self.columns:
-            f = self.fmt(c)
             widest = max((len(w) for w in str(c).split()), default=0)
-            for v in frame[c]:
+            for i, v in enumerate(frame[c]):
+                f = self.cell_fmt(i, c)
                 text = format_cell(v, f)
                 widest = max(widest, len(text) if nowrap(text, f) else max((len(w) for w in text.split()), default=0))
             total += widest + 2
@@ -112,7 +131,7 @@ class Table:
         label = f"Table {number}: " if number is not None else ""
         columns = self.columns
         formats = [self.fmt(c) for c in columns]
-        classes = ["num" if f in ("int", "percent") else "txt" for f in formats]
+        classes = ["num" if f in _NUMERIC else "txt" for f in formats]
         out = [f'<table class="cq-table" id="table-{html.escape(self.id)}">']
         out.append(f"<caption>{html.escape(label + self.caption)}</caption>")
         out.append("<thead><tr>")
@@ -121,8 +140,9 @@ class Table:
         out.append("</tr></thead><tbody>")
         # Column by column (a cell at a time through pandas' indexing cost more than the rest of a report).
         cells, cell_classes = [], []
-        for c, f, cls in zip(columns, formats, classes):
-            texts = [format_cell(v, f) for v in self.frame[c]]
+        for c, f in zip(columns, formats):
+            cell_fmts = self.column_cell_formats(c)
+            texts = [format_cell(v, g) for v, g in zip(self.frame[c], cell_fmts)]
             urls = list(self.frame[self.links[c]]) if f == "link" and c in self.links else None
             if urls is None:
                 cells.append([html.escape(t) for t in texts])
@@ -130,7 +150,8 @@ class Table:
                 cells.append([f'<a href="{html.escape(_safe_url(u))}">{html.escape(t)}</a>' if isinstance(u, str) and u
                               else html.escape(t) for t, u in zip(texts, urls)])
             # Ids, dates, ratings and months never break across lines.
-            cell_classes.append([cls if cls == "num" else "txt nw" if nowrap(t, f) else "txt" for t in texts])
+            cell_classes.append(["num" if g in _NUMERIC else "txt nw" if nowrap(t, g) else "txt"
+                                 for t, g in zip(texts, cell_fmts)])
         rows = zip(zip(*cells), zip(*cell_classes)) if cells else [((), ())] * len(self.frame)
         for row, row_classes in rows:
             out.append("<tr>")
@@ -149,13 +170,12 @@ class Table:
 
     def to_text(self) -> str:
         columns = self.columns
-        formats = [self.fmt(c) for c in columns]
-        grid = text_grid(columns, [[format_cell(v, f) for v in self.frame[c]] for c, f in zip(columns, formats)])
+        texts = [[format_cell(v, g) for v, g in zip(self.frame[c], self.column_cell_formats(c))] for c in columns]
+        grid = text_grid(columns, texts)
         if grid is None:  # a layout text_grid leaves to pandas
             frame = self.frame[columns].copy()
-            for c in frame.columns:
-                f = self.fmt(c)
-                frame[c] = [format_cell(v, f) for v in frame[c]]
+            for c, column_texts in zip(frame.columns, texts):
+                frame[c] = column_texts
             grid = frame.to_string(index=False)
         return f"{self.caption}\n{grid}"
 
@@ -181,7 +201,7 @@ def text_grid(columns: list[str], cells: list[list[str]]) -> str | None:
     return "\n".join(lines)
 
 
-def nowrap(text: str, f: Format) -> bool:
+def nowrap(text: str, f: str) -> bool:
     """A cell that must not break across lines: a number, a date, a rating, a month, or one word (an id, a
     reference) of up to NOWRAP_CHARS characters."""
     if f in ("int", "percent", "date"):
@@ -216,13 +236,16 @@ def _json_value(v: object) -> object:
     return v if isinstance(v, (int, float, bool)) else str(v)
 
 
-def format_cell(v: object, f: Format) -> str:
+def format_cell(v: object, f: str) -> str:
     v = _json_value(v)
     assert v is None or isinstance(v, (str, int, float, bool))
     if v is None:
-        return "–" if f in ("int", "percent") else ""
-    if f == "percent":
-        return f"{v:.0f}%" if float(v).is_integer() else f"{v:.1f}%"
+        return "–" if f in ("int", "percent", POINTS) else ""
+    if f == "percent":  # one decimal place always, as present.text.format_percent
+        return f"{float(v):.1f}%"
+    if f == POINTS:
+        p = float(v)
+        return "no change" if p == 0 else f"{'+' if p > 0 else '−'}{abs(p):.1f} percentage points"
     if f == "int":
         return f"{int(v):,}"
     if f == "date" and isinstance(v, str) and len(v) == 10:

@@ -17,12 +17,30 @@ def was_were(n: int) -> str:
     return "was" if n == 1 else "were"
 
 
+def is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def has_have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def n_are(n: int, zero: str = "none") -> str:
+    """'none is', '1 is', '3 are': a count and its verb, with natural zero."""
+    return f"{zero} is" if not n else f"{int(n):,} {is_are(n)}"
+
+
+def number_or_none(n: int, zero: str = "none") -> str:
+    """'none' for 0 (natural zero in a sentence: "none declined"), else the number: '3', '1,204'."""
+    return zero if not n else f"{int(n):,}"
+
+
 def previous_period_phrase(now: int, before: int) -> str:
     """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'."""
     if now < before:
         return f"down from {before:,} in the previous period"
     if now > before:
-        return f"up from {before:,} in the previous period"
+        return f"up from {number_or_none(before)} in the previous period"
     return "the same number as in the previous period"
 
 
@@ -38,14 +56,21 @@ def net_change_phrase(now: int, before: int, noun: str = "") -> str:
 
 
 def format_percent(value: float | None) -> str:
+    """A share as the report shows it: always one decimal place ('90.0%', '84.8%'), so that precision never
+    changes between tables and sentences; the value is rounded once, by measures.shares.percent; '–' for none."""
     if value is None:
         return "–"
-    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+    return f"{float(value):.1f}%"
+
+
+def format_threshold(value: float) -> str:
+    """A threshold the council sets ('80%', '82.5%'): written as given, not as a measured share."""
+    return f"{value:g}%"
 
 
 def long_date(d: dt.date | pd.Timestamp | None) -> str:
     if d is None or pd.isna(d):
-        return "unknown date"
+        return "a date not given"
     return f"{d.day} {d:%B %Y}"
 
 

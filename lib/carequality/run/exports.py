@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from carequality import vocab
 from carequality.present.tables import neutralise
 
 #: Every format `carequality render --to` accepts. HTML, the CSV tables and manifest.json are always written.
@@ -29,7 +30,7 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ods", "docx")
 _TOOLS = {"pdf": ("chromium", "chromium"), "docx": ("pandoc", "pandoc")}
 #: Metadata dates in XLSX and DOCX: fixed, so that the same inputs give the same files
 #: (SOURCE_DATE_EPOCH, the reproducible-builds convention, overrides it).
-FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 TIMEOUT_SECONDS = 300
 
 
@@ -76,7 +77,7 @@ def check_formats(formats: Iterable[str]) -> None:
 def source_date() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return FIXED_DATE
 
 
@@ -147,18 +148,10 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CUT_NOTE = ("Some cells held more text than the {limit:,} characters a spreadsheet cell can hold. They are cut "
              "short and end with \"{marker}\"; the full text is in the CSV file of the same table beside the report.")
 
-#: What each input gives, in the words of the cover sheet's "Source" line.
-SOURCE_NAMES = {
-    "cqc_ratings": "CQC's care directory with ratings",
-    "cqc_api": "the CQC API",
-    "cqc_snapshots": "CQC's monthly care directory files",
-    "commissioned_services": "the council's commissioned services records",
-    "risk_register": "the council's risk register",
-    "qa_visits": "the council's quality assurance visits",
-    "inspection_themes": "themes from CQC inspection reports, gathered by the council",
-    "area_ratings_by_month": "monthly counts of CQC ratings for England, regions and councils",
-    "external_benchmark": "LG Inform",
-}
+#: What each input gives, in the words of the cover sheet's "Source" line (vocab.INPUT_LABELS, the report's words).
+SOURCE_NAMES = {name: vocab.INPUT_LABELS[name] for name in (
+    "cqc_ratings", "cqc_api", "cqc_snapshots", "commissioned_services", "risk_register", "qa_visits",
+    "inspection_themes", "area_ratings_by_month", "external_benchmark")}
 
 
 @dataclass(frozen=True)
@@ -407,12 +400,11 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
     import zipfile
 
     from odf import dc, meta, teletype
-    from odf.number import Day, DateStyle, Month, Number, NumberStyle, Year
+    from odf.number import DateStyle, Day, Month, Number, NumberStyle, Year
     from odf.number import Text as NumberText
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import ParagraphProperties, Style, TableCellProperties, TableColumnProperties, TextProperties
-    from odf.table import (DatabaseRange, DatabaseRanges, Table, TableCell, TableColumn, TableHeaderRows,
-                           TableRow)
+    from odf.table import DatabaseRange, DatabaseRanges, Table, TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import A, P
 
     doc = OpenDocumentSpreadsheet()

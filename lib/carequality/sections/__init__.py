@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from carequality.present.figures import Figure
 from carequality.present.tables import Table
+from carequality.present.text import join_words
 from carequality.registry import BY_NAME
+from carequality.vocab import INPUT_LABELS
 
 if TYPE_CHECKING:
     from carequality.model.build import Model
@@ -47,6 +49,21 @@ class Section:
 
 
 SectionFunction = Callable[["Model", "ReportParams"], Section]
+
+
+#: The CQC inputs, in the order the source lines name them.
+_CQC_INPUTS = ("cqc_ratings", "cqc_api", "cqc_snapshots")
+
+
+def cqc_source(model: Model) -> str:
+    """The CQC data a report reads, in plain words: "CQC's care directory with ratings", or the API, or both."""
+    names = {i.name for i in model.inputs}
+    return join_words([INPUT_LABELS[n] for n in _CQC_INPUTS if n in names]) or "CQC's data"
+
+
+def community_not_covered(model: Model) -> str:
+    """The sentence a section gives when CQC's data here hold care homes only, so its zeros are not read as facts."""
+    return f"Community-based services are not covered: {model.coverage.community_missing_because}."
 
 
 def section_function(name: str) -> SectionFunction:

@@ -11,19 +11,27 @@ import datetime as dt
 
 import pandas as pd
 
-from carequality.measures import changes as periods
 from carequality import vocab
-from carequality.sources.frames import History
+from carequality.measures import changes as periods
 from carequality.model.asof import data_end_before, figures_date
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams
 from carequality.present.tables import Table
-from carequality.present.text import join_words, long_date, plural, previous_period_phrase, short_date
-from carequality.sections import Section
+from carequality.present.text import (
+    count_phrase,
+    join_words,
+    long_date,
+    number_or_none,
+    plural,
+    previous_period_phrase,
+    short_date,
+)
+from carequality.sections import Section, community_not_covered
+from carequality.sources.frames import History
 
 
 def _history(model: Model, params: ReportParams) -> History:
-    if model.history is None:
+    if model.history is None:  # the registry gives these sections only with a history input (a programming error)
         raise ValueError("this section needs a ratings history: give inputs.cqc_api or inputs.cqc_snapshots")
     return council_history(model, params)
 
@@ -33,9 +41,21 @@ def _span(start: dt.date, end: dt.date) -> str:
 
 
 def _category_parts(frame: pd.DataFrame) -> str:
-    """'2 community-based services and 1 care home': the frame's locations by category, in report order."""
-    parts = [plural(n, *_nouns(label)) for label, n in periods.counts_by_category_label(frame).items()]
+    """'2 community-based services and 1 care home': the frame's locations by category, in report order; a category
+    with none is left out ('all 4 community-based services' when only one has any)."""
+    counts = {label: n for label, n in periods.counts_by_category_label(frame).items() if n}
+    parts = [plural(n, *_nouns(label)) for label, n in counts.items()]
+    if len(parts) == 1 and len(frame) == 2:
+        return "both " + _nouns(next(iter(counts)))[1]
+    if len(parts) == 1 and len(frame) > 2:
+        return "all " + parts[0]
     return join_words(parts)
+
+
+def _none_now_against(before: int) -> str:
+    """The end of a sentence that starts with none in the period: ', against 3 in the previous period.' or ', and none in
+    the previous period.' when there were none then either."""
+    return f", against {before:,} in the previous period." if before else ", and none in the previous period."
 
 
 def _at(model: Model, params: ReportParams) -> dt.date:
@@ -54,16 +74,14 @@ def _compared(model: Model, now: int, before: int, covered: bool) -> str:
     """The previous-period phrase, or what the inputs do not cover."""
     if covered:
         return previous_period_phrase(now, before)
-    return "and the inputs do not cover the whole previous period, so no comparison is made"
+    return "and CQC's data used here do not cover the whole previous period, so no comparison is made"
 
 
 def _community_note(model: Model) -> list[str]:
     """A sentence when the inputs hold no community-based services, so their zeros are not read as facts."""
-    cov = model.coverage
-    if cov.community_services:
+    if model.coverage.community_services:
         return []
-    return [f"Community-based services are not covered: {cov.community_missing_because}. The figures below are for "
-            "care homes only."]
+    return [f"{community_not_covered(model)} The figures below are for care homes only."]
 
 
 def _category_text(model: Model, frame: pd.DataFrame) -> str:
@@ -71,13 +89,13 @@ def _category_text(model: Model, frame: pd.DataFrame) -> str:
     if model.coverage.community_services:
         return _category_parts(frame)
     n = int(frame["category"].eq(vocab.RESIDENTIAL).sum())
-    return plural(n, *vocab.CATEGORY_WORDS[vocab.RESIDENTIAL].noun)
+    return count_phrase(n, *vocab.CATEGORY_WORDS[vocab.RESIDENTIAL].noun)
 
 
 def _nouns(label: str) -> tuple[str, str]:
     """The nouns of a category's row label ('Care homes' → care home, care homes)."""
     for words in vocab.CATEGORY_WORDS.values():
-        if words.row == label:
+        if words.label == label:
             return words.noun
     return (label.lower() + " location", label.lower() + " locations")
 
@@ -119,7 +137,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         notes.append(_first_file_note(model))
     if n == 0:
         paras = [f"CQC published no inspection reports on adult social care locations in {council} "
-                 f"{_span(p.start, p.end)}" + (f", against {n_prev:,} in the previous period." if covered else ".")]
+                 f"{_span(p.start, p.end)}" + (_none_now_against(n_prev) if covered else ".")]
     else:
         rating = now["rating"].astype(str)
         go = int(rating.isin(vocab.GOOD_OR_OUTSTANDING).sum())
@@ -128,8 +146,8 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         paras = [
             f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
             f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered)}.",
-            f"Of these, {go:,} gave an overall rating of Good or Outstanding and {ri:,} Requires improvement or "
-            f"Inadequate" + (f"; {other:,} gave no graded overall rating." if other else "."),
+            f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
+            "Requires improvement or Inadequate" + (f"; {number_or_none(other)} gave no overall rating." if other else "."),
         ]
     if partial:
         paras.append(_first_file_note(model))
@@ -159,13 +177,13 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     for d in (*periods.DIRECTIONS, "Total"):
         sub = rc if d == "Total" else rc[rc["direction"] == d]
         sub_labels = labels[sub.index]
-        rows.append({"Change": d, **{c: int((sub_labels == c).sum()) for c in cats}, "Total": int(len(sub))})
+        rows.append({"Change": d, **{c: int((sub_labels == c).sum()) for c in cats}, "Total": len(sub)})
     summary = Table("rating_changes_summary",
                     f"Overall ratings published for adult social care locations in {council} {_span(p.start, p.end)}, "
                     "against each location's previous rating", pd.DataFrame(rows),
                     footnotes=["Improved or declined compares the new overall rating with the location's previous "
-                               "overall rating; a first rating is one for a location with no earlier graded rating. "
-                               "Reports that gave no graded overall rating are not included. A previous rating "
+                               "overall rating; a first rating is one for a location with no earlier overall rating. "
+                               "Reports that gave no overall rating are not included. A previous rating "
                                "marked inherited was given to the service under its previous provider."])
     detail = pd.DataFrame({
         "Location": rc["location_name"], "CQC location ID": rc["location_id"], "Category": labels,
@@ -178,18 +196,21 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     k = rc["direction"].value_counts()
     up, down, same, first = (int(k.get(d, 0)) for d in periods.DIRECTIONS)
     if n == 0:
-        paras = [f"CQC published no graded overall ratings for adult social care locations in {council} "
+        paras = [f"CQC published no overall ratings for adult social care locations in {council} "
                  f"{_span(p.start, p.end)}."]
     else:
+        parts = [f"{number_or_none(up)} improved on the location's previous rating", f"{number_or_none(down)} declined",
+                 f"{number_or_none(same)} stayed the same"]
+        if first:
+            parts.append(f"{number_or_none(first)} {'was a first rating' if first == 1 else 'were first ratings'}")
         paras = [
-            f"CQC published {plural(n, 'graded overall rating')} for adult social care locations in {council} "
-            f"{_span(p.start, p.end)}: {up:,} improved on the location's previous rating, {down:,} declined, "
-            f"{same:,} stayed the same and {plural(first, 'was a first rating', 'were first ratings')}."
+            f"CQC published {plural(n, 'overall rating')} for adult social care locations in {council} "
+            f"{_span(p.start, p.end)}: {join_words(parts)}."
         ]
         declines = rc[rc["direction"] == "Declined"]
         if 0 < len(declines) <= 5 and params.options.mode != "publication":  # a published report names no service
             paras.append("Declined: " + "; ".join(
-                f"{r.location_name} ({_nouns(periods.category_label(r.category))[0] if r.category in vocab.CATEGORY_WORDS else r.category}) from {r.from_rating} to "
+                f"{r.location_name} ({_nouns(periods.category_label(r.category))[0]}) from {r.from_rating} to "
                 f"{r.to_rating} on {long_date(r.report_date)}" for r in declines.itertuples()) + ".")
     return Section("rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail])
 
@@ -212,9 +233,9 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
     known = periods.closures_covered if closing else periods.openings_covered
     if not known(cov, p.start):
         if closing and not cov.closures:
-            why = "The input lists only services registered on its date, not those that left the CQC register"
+            why = "CQC's data used here list only services registered on their date, not those that left the register"
         elif not closing and not cov.registrations:
-            why = "The input does not give the dates services registered with CQC"
+            why = "CQC's data used here do not give the dates services registered"
         else:
             why = (f"The monthly CQC files begin on {long_date(cov.register_from)}, after the period starts "
                    f"({long_date(p.start)})")
@@ -245,10 +266,16 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
                    formats={("Deregistered" if closing else "Registered"): "date"})
     covered = known(cov, q.start)
     n = len(now)
-    lead = (f"{plural(n, 'adult social care service')} in {council} closed" if closing
-            else f"{plural(n, 'new adult social care service')} opened in {council}")
-    paras = [f"{lead} {_span(p.start, p.end)} ({_category_text(model, now)}), "
-             f"{_compared(model, n, len(before), covered)}."]
+    if n:
+        lead = (f"{plural(n, 'adult social care service')} in {council} closed" if closing
+                else f"{plural(n, 'new adult social care service')} opened in {council}")
+        paras = [f"{lead} {_span(p.start, p.end)} ({_category_text(model, now)}), "
+                 f"{_compared(model, n, len(before), covered)}."]
+    else:
+        lead = (f"No adult social care service in {council} closed" if closing
+                else f"No new adult social care service opened in {council}")
+        paras = [f"{lead} {_span(p.start, p.end)}"
+                 + (_none_now_against(len(before)) if covered else ".")]
     return Section(sid, title, paras + _community_note(model), [t_counts, t_list])
 
 
@@ -270,7 +297,7 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
     title = "Changes of provider"
     if not periods.openings_covered(model.coverage, p.start):
         return Section("provider_changes_in_period", title, [
-            "The input does not say when services registered with CQC, so changes of provider in "
+            "CQC's data used here do not say when services registered, so changes of provider in "
             f"{council} cannot be found for this period."])
     now = periods.provider_changes_in_period(h, p.start, p.end)
     before = periods.provider_changes_in_period(h, q.start, q.end)
@@ -295,13 +322,20 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
     services, services_before = now.drop_duplicates("location_id"), before.drop_duplicates("location_id")
     moved = int(services["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum())
     n = len(services)
-    paras = [
-        f"{plural(n, 'adult social care service')} in {council} changed provider or moved "
-        f"{_span(p.start, p.end)} ({_category_text(model, services)}), "
-        f"{_compared(model, n, len(services_before), covered)}. They are not counted as new services or closures."
-    ]
+    if n:
+        paras = [
+            f"{plural(n, 'adult social care service')} in {council} changed provider or moved "
+            f"{_span(p.start, p.end)} ({_category_text(model, services)}), "
+            f"{_compared(model, n, len(services_before), covered)}. "
+            + ("It is not counted as a new service or a closure." if n == 1
+               else "They are not counted as new services or closures.")
+        ]
+    else:
+        paras = [f"No adult social care service in {council} changed provider or moved {_span(p.start, p.end)}"
+                 + (_none_now_against(len(services_before)) if covered else ".")]
     if moved:
-        paras.append(f"Of these, {plural(moved, 'service')} moved to a new address.")
+        paras.append("It moved to a new address." if n == 1 and moved == 1
+                     else f"Of these, {plural(moved, 'service')} moved to a new address.")
     return Section("provider_changes_in_period", title, paras + _community_note(model), [t])
 
 
@@ -328,11 +362,15 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
     old = int((gap["status"] == "Not inspected since").sum())
     never = int((gap["status"] == "Never inspected").sum())
     active = len(periods.active_at(h, at))
-    paras = [
-        f"On {long_date(at)}{_at_note(model, params)}, {old:,} of the "
-        f"{plural(active, 'active adult social care location')} in {council} "
-        f"had not been inspected since before {long_date(before)}, and a further {never:,} had never been inspected."
-    ]
+    lead = f"On {long_date(at)}{_at_note(model, params)}, "
+    where = f"the {plural(active, 'active adult social care location')} in {council}"
+    if old:
+        s = f"{lead}{old:,} of {where} had not been inspected since before {long_date(before)}"
+        s += f", and a further {never:,} had never been inspected." if never else "."
+    else:
+        s = f"{lead}none of {where} had last been inspected before {long_date(before)}"
+        s += f"; {never:,} had never been inspected." if never else "."
+    paras = [s]
     inherited = int((gap["inherited"] & gap["status"].eq("Never inspected")).sum())
     if inherited:
         paras.append(f"{plural(inherited, 'location')} never inspected under the current provider "
@@ -394,10 +432,10 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         ra, rb = int(ca["ratings"].get(word, 0)), int(cb["ratings"].get(word, 0))
         la, lb = int(ca["locations"].get(word, 0)), int(cb["locations"].get(word, 0))
         if ra or rb or word == "Requires improvement":
-            paras.append(
-                f"On {long_date(a)}, {plural(la, 'location')} had {plural(ra, word + ' rating')} "
-                f"across the five key questions; on {long_date(b)}, {plural(lb, 'location')} had {rb:,}."
-            )
+            then = (f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions" if ra
+                    else f"no location had a {word} rating in any of the five key questions")
+            now = f"{plural(lb, 'location')} had {rb:,}" if rb else "none had any"
+            paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
     n = long["location_id"].nunique()
     paras.insert(0, f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "
                     f"{plural(n, 'adult social care location')} active in {council} on {long_date(b)}"

@@ -12,30 +12,32 @@ from typing import Any
 
 import pandas as pd
 
+from carequality import areas, vocab
 from carequality.measures import compare as bm
-from carequality.measures.shares import round1
-from carequality.present.text import month_label
-from carequality import areas
-from carequality import vocab
-from carequality.present.figures import change_chart, distribution_chart, external_chart, trend_chart
+from carequality.measures.headline import Headline
+from carequality.measures.overview import PERCENT_GO as GO
 from carequality.model.build import Model
 from carequality.params import ReportParams
+from carequality.present.figures import change_chart, distribution_chart, external_chart, trend_chart
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words, long_date, plural
+from carequality.present.text import format_percent, join_words, long_date, month_label, n_of_n, plural, points_phrase
 from carequality.sections import Section
 
-GO = "% Good or Outstanding"
+#: What the comparison calls the data it reads, where measures name an input (a source column, a month not covered).
+DATA = "the data used here"
 
 
 def _pct(v: Any) -> str:
     return "no figure" if v is None or pd.isna(v) else format_percent(float(v))
 
 
-def _points(v: float) -> str:
-    v = float(v)
-    if v == 0:
-        return "no change"
-    return f"{'up' if v > 0 else 'down'} {abs(v):.1f} percentage points"
+def _n_of_n(good: Any, rated: Any, share: Any) -> str:
+    """'35 of 45 (77.8%)' from a comparison row's counts and share."""
+    return n_of_n(int(good), int(rated), None if share is None or pd.isna(share) else float(share))
+
+
+def _areas_phrase(peers: areas.PeerGroup | None) -> str:
+    return "its region, peer group and England" if peers is not None else "its region and England"
 
 
 def benchmarks(model: Model, params: ReportParams) -> Section:
@@ -48,14 +50,14 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
     section = Section("benchmarks", title.replace("region, and", "region and"))
     if c.last is None:
         section.paragraphs.append(
-            f"The inputs do not cover {name} in any month from {month_label(c.months[0])} to "
+            f"The data used here do not cover {name} in any month from {month_label(c.months[0])} to "
             f"{month_label(c.months[-1])}, so there is no comparison to show.")
         return section
     trend, dist, change, now, last, base = c.trend, c.dist, c.change, c.now, c.last, c.base
     assert trend is not None and dist is not None and change is not None and now is not None
     if now != last:
         section.paragraphs.append(
-            f"The inputs cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
+            f"The data used here cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
             f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}.")
     section.paragraphs += _now_sentences(dist, name, now)
     section.paragraphs += _trend_sentences(trend, name, c.months)
@@ -68,7 +70,9 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
             "they count in England only.")
 
     section.figures += [trend_chart(trend), distribution_chart(dist), change_chart(change)]
-    section.tables += [_trend_table(trend, name), _distribution_table(dist, name, now), _change_table(change, name, base, now)]
+    sources = _source_labels(model)
+    section.tables += [_trend_table(trend, name, peers, sources), _distribution_table(dist, name, now, peers),
+                       _change_table(change, name, base, now, peers)]
     for t in section.tables:
         t.footnotes.append(_peer_note(peers))
     return section
@@ -76,8 +80,17 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
 
 def _peer_note(peers: areas.PeerGroup | None) -> str:
     if peers is None:
-        return "Peer group: none named in the params."
-    return (f"Peer group: {peers.describe()}, from {peers.source}; its figures pool its councils' locations.")
+        return "No peer group was chosen for this report."
+    return f"Peer group: {peers.describe()}; its figures pool its councils' locations."
+
+
+def _source_labels(model: Model) -> dict[str, str]:
+    """The trend's sources in plain words: the counts file's name becomes what it is."""
+    out = {"CQC ratings file": "CQC's care directory with ratings"}
+    for i in model.inputs:
+        if i.name == "area_ratings_by_month":
+            out[i.path.name] = vocab.INPUT_LABELS["area_ratings_by_month"].capitalize()
+    return out
 
 
 # ---- sentences ---------------------------------------------------------------------------------------------
@@ -86,18 +99,21 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
     for cat in vocab.CATEGORIES:
         rows = dist[dist["category"] == cat].set_index("area_type")
         c = rows.loc[areas.COUNCIL]
+        noun = vocab.CATEGORY_WORDS[cat].noun[1]
         if pd.isna(c["rated"]) or not c["rated"]:
-            out.append(f"In {month_label(now)} {name} had no rated {vocab.CATEGORY_WORDS[cat].compare_noun}.")
+            out.append(f"In {month_label(now)} {name} had no {noun} with a rating.")
             continue
         others = []
         for area_type in (areas.ENGLAND, areas.REGION, areas.PEERS):
             if area_type in rows.index and not pd.isna(rows.loc[area_type, "percent_good_or_outstanding"]):
-                label = {"england": "England", "region": rows.loc[area_type, "area"], "peer group": "the peer group"}[area_type]
-                others.append(f"{_pct(rows.loc[area_type, 'percent_good_or_outstanding'])} in {label}")
+                r = rows.loc[area_type]
+                label = {"england": "England", "region": r["area"], "peer group": "the peer group"}[area_type]
+                others.append(f"{_n_of_n(r['outstanding'] + r['good'], r['rated'], r['percent_good_or_outstanding'])} "
+                              f"in {label}")
         against = f", against {join_words(others)}" if others else ""
         out.append(
-            f"On {long_date(c['date'])}, {_pct(c['percent_good_or_outstanding'])} of {name}'s rated {vocab.CATEGORY_WORDS[cat].compare_noun} were "
-            f"Good or Outstanding ({int(c['outstanding']) + int(c['good']):,} of {int(c['rated']):,}){against}.")
+            f"On {long_date(c['date'])}, {_n_of_n(c['outstanding'] + c['good'], c['rated'], c['percent_good_or_outstanding'])} "
+            f"of {name}'s {noun} with a rating were Good or Outstanding{against}.")
     return out
 
 
@@ -110,11 +126,14 @@ def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[
             continue
         a, b = s.iloc[0], s.iloc[-1]
         low = s.loc[s["percent"].astype(float).idxmin()]
-        change = round1(float(b["percent"]) - float(a["percent"]))
+        change = Headline(int(b["good_or_outstanding"]), int(b["rated"])).points_since(
+            Headline(int(a["good_or_outstanding"]), int(a["rated"])))
         out.append(
-            f"{vocab.CATEGORY_WORDS[cat].chart} in {name}: {_pct(a['percent'])} Good or Outstanding in {month_label(a['month'])} "
-            f"and {_pct(b['percent'])} in {month_label(b['month'])} ({_points(change)}); the lowest month was "
-            f"{month_label(low['month'])} at {_pct(low['percent'])}.")
+            f"{vocab.CATEGORY_WORDS[cat].label} in {name}: "
+            f"{_n_of_n(a['good_or_outstanding'], a['rated'], a['percent'])} Good or Outstanding in "
+            f"{month_label(a['month'])} and {_n_of_n(b['good_or_outstanding'], b['rated'], b['percent'])} in "
+            f"{month_label(b['month'])}, {points_phrase(change)}; the lowest month was {month_label(low['month'])}, at "
+            f"{_n_of_n(low['good_or_outstanding'], low['rated'], low['percent'])}.")
     return out
 
 
@@ -125,67 +144,69 @@ def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataF
     before = counts[(counts["month"] == base) & (counts["area_code"] == council.ons_code)].set_index("category")
     after = counts[(counts["month"] == now) & (counts["area_code"] == council.ons_code)].set_index("category")
     if before.empty:
-        return [f"The inputs do not cover {council.short_name} in {month_label(base)}, the baseline month, so "
+        return [f"The data used here do not cover {council.short_name} in {month_label(base)}, the baseline month, so "
                 "the change since the baseline cannot be shown for it."]
     for cat in vocab.CATEGORIES:
         if cat not in before.index or cat not in after.index:
             continue
         b, a = before.loc[cat], after.loc[cat]
-        parts = [f"{word} {int(b[col]):,}, now {int(a[col]):,}" for word, col in vocab.GRADED_COLUMNS.items()]
+        parts = [f"{word} {int(b[col]):,}, " + ("unchanged" if int(b[col]) == int(a[col]) else f"now {int(a[col]):,}")
+                 for word, col in vocab.GRADED_COLUMNS.items()]
         row = change[(change["category"] == cat) & (change["area_type"] == areas.COUNCIL)].iloc[0]
         tail = ""
         if not pd.isna(row["change_points"]):
-            tail = ("; the share Good or Outstanding is unchanged" if row["change_points"] == 0 else
-                    f"; the share Good or Outstanding is {_points(row['change_points'])}")
-        out.append(f"{vocab.CATEGORY_WORDS[cat].chart} on {long_date(b['date'])} (baseline) and {long_date(a['date'])}: "
-                   f"{'; '.join(parts)}{tail}.")
+            tail = f"; the share rated Good or Outstanding is {points_phrase(float(row['change_points']))}"
+        out.append(f"{vocab.CATEGORY_WORDS[cat].label} in {council.short_name} on {long_date(b['date'])} (the baseline) "
+                   f"and {long_date(a['date'])}: {'; '.join(parts)}{tail}.")
     return out
 
 
 def _coverage_sentences(trend: pd.DataFrame, peers: areas.PeerGroup | None) -> list[str]:
     out = []
     if peers is not None:
-        out.append(f"The peer group is the {peers.describe()}, from {peers.source}."
+        out.append(f"The peer group is the {peers.describe()}."
                    + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else ""))
     else:
-        out.append("No peer group is named in the params, so none is shown.")
+        out.append("No peer group was chosen for this report, so none is shown.")
     gaps = trend[trend["percent"].isna() & trend["note"].ne("")]
     if len(gaps):
         areas = list(dict.fromkeys(gaps["area"]))
-        out.append(f"The inputs do not cover every month for {join_words(areas)}; those months are shown as missing "
-                   "(a gap in the line, a dash in the tables), never as zero.")
+        out.append(f"The data used here do not cover every month for {join_words(areas)}; those months are shown as "
+                   "missing (a gap in the line, a dash in the tables), never as zero.")
     return out
 
 
 # ---- tables ------------------------------------------------------------------------------------------------
-def _trend_table(trend: pd.DataFrame, name: str) -> Table:
+def _trend_table(trend: pd.DataFrame, name: str, peers: areas.PeerGroup | None, sources: dict[str, str]) -> Table:
     frame = pd.DataFrame({
         "Month": [month_label(m) for m in trend["month"]],
         "As of": trend["date"],
         "Area": trend["area"],
-        "Category": trend["category"],
+        "Category": trend["category"].map(vocab.category_label),
         "Good or Outstanding": trend["good_or_outstanding"],
         "Rated locations": trend["rated"],
         "Active locations": trend["active"],
         GO: trend["percent"],
-        "Source": trend["source"],
+        "Source": trend["source"].map(lambda v: "; ".join(sources.get(x, x) for x in str(v).split("; ")) if v else ""),
         "Note": trend["note"],
     })
     return Table(
         "trend_good_outstanding",
-        f"Share of active adult social care locations rated Good or Outstanding by month: {name}, its region, peer "
-        "group and England",
+        f"Share of active adult social care locations rated Good or Outstanding by month: {name}, {_areas_phrase(peers)}",
         frame.reset_index(drop=True),
         formats={GO: "percent", "As of": "date"},
         appendix=True,
-        footnotes=[f"{GO} = Good or Outstanding ÷ rated locations (locations with a graded overall rating). Active "
-                   "locations include those not yet rated. A dash means the inputs do not cover that area and month.",
-                   "As of: the day the figure describes (the month end, or the input's last day within the month)."],
+        footnotes=[f"{GO}: Good or Outstanding ÷ rated locations (those with an overall CQC rating), the headline "
+                   "measure. Active locations include those not yet rated. A dash means the data used here do not "
+                   "cover that area and month.",
+                   "As of: the day the figure describes (the month end, or the last day the data cover within the "
+                   "month)."],
     )
 
 
-def _distribution_table(dist: pd.DataFrame, name: str, now: str) -> Table:
-    frame = pd.DataFrame({"Category": dist["category"], "Area": dist["area"], "As of": dist["date"]})
+def _distribution_table(dist: pd.DataFrame, name: str, now: str, peers: areas.PeerGroup | None) -> Table:
+    frame = pd.DataFrame({"Category": dist["category"].map(vocab.category_label), "Area": dist["area"],
+                          "As of": dist["date"]})
     for word, col in vocab.GRADED_COLUMNS.items():
         frame[word] = dist[col]
     frame["Not yet rated or not graded"] = dist["not_graded"]
@@ -196,17 +217,17 @@ def _distribution_table(dist: pd.DataFrame, name: str, now: str) -> Table:
     frame["Note"] = dist["note"]
     return Table(
         "rating_distribution_comparison",
-        f"Overall CQC ratings in {month_label(now)}: {name} compared with its region, peer group and England",
+        f"Overall CQC ratings in {month_label(now)}: {name} compared with {_areas_phrase(peers)}",
         frame.reset_index(drop=True),
         formats={f"% {w}": "percent" for w in vocab.GRADED_COLUMNS} | {GO: "percent", "As of": "date"},
-        footnotes=["Percentages are of locations with a graded overall rating (Outstanding, Good, Requires "
+        footnotes=["Percentages are of the locations with an overall CQC rating (Outstanding, Good, Requires "
                    "improvement or Inadequate), so each area's four add up to 100% give or take rounding."],
     )
 
 
-def _change_table(change: pd.DataFrame, name: str, base: str, now: str) -> Table:
+def _change_table(change: pd.DataFrame, name: str, base: str, now: str, peers: areas.PeerGroup | None) -> Table:
     frame = pd.DataFrame({
-        "Category": change["category"], "Area": change["area"],
+        "Category": change["category"].map(vocab.category_label), "Area": change["area"],
         "Baseline as of": change["baseline_date"],
         "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
         "Rated at baseline": change["baseline_rated"], f"{GO} at baseline": change["baseline_percent"],
@@ -217,7 +238,7 @@ def _change_table(change: pd.DataFrame, name: str, base: str, now: str) -> Table
     return Table(
         "change_since_baseline",
         f"Change in the share rated Good or Outstanding from {month_label(base)} to {month_label(now)}: {name}, "
-        "its region, peer group and England",
+        f"{_areas_phrase(peers)}",
         frame.reset_index(drop=True),
         formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date", "Now as of": "date",
                  "Change (percentage points)": "text"},
@@ -248,15 +269,14 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
         section.paragraphs += _external_sentences(comp, s, indicator, name)
     beside = "beside this report's own figures " if params.wants("benchmarks") else ""
     section.paragraphs.append(
-        f"These figures are LG Inform's, read from {ext.path.name}: computed by others from CQC's data (LG Inform "
-        f"counts care homes on the first day of each month), shown {beside}as an external benchmark and not "
-        "recomputed here.")
+        "These figures are LG Inform's: computed by others from CQC's data (LG Inform counts care homes on the first "
+        f"day of each month), shown {beside}as an external benchmark and not recomputed here.")
     if model.peer_group is not None:
-        section.paragraphs.append(f"The peer group is the {model.peer_group.describe()}, from "
-                                  f"{model.peer_group.source}; its line is the average of their values.")
+        section.paragraphs.append(f"The peer group is the {model.peer_group.describe()}; its line is the average of "
+                                  "their values.")
     if ext.missing:
-        section.paragraphs.append(f"The export leaves {plural(ext.missing, 'value')} blank or suppressed; they are "
-                                  "shown as missing, not as zero.")
+        section.paragraphs.append(f"LG Inform's figures leave {plural(ext.missing, 'value')} blank or suppressed; "
+                                  f"{'it is' if ext.missing == 1 else 'they are'} shown as missing, not as zero.")
     shown = set().union(*[set(f["area_code"]) for f in frames]) if frames else set()
     others = sorted(set(ext.frame["area_code"]) - shown - {""})
     if model.peer_group is not None:
@@ -266,12 +286,11 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
                                       f"councils ({join_words(missing_peers)}), so it gives no peer-group average.")
         others = [c for c in others if c not in model.peer_group.codes]
     if others:
-        section.paragraphs.append(f"The export also covers {plural(len(others), 'other area')}, not shown.")
+        section.paragraphs.append(f"LG Inform's figures also cover {plural(len(others), 'other area')}, not shown.")
     if frames:
         section.tables.append(_external_table(pd.concat(frames, ignore_index=True), name))
         if model.peer_group is not None:
-            section.tables[-1].footnotes.append(f"Peer group: {model.peer_group.describe()}, from "
-                                                f"{model.peer_group.source}.")
+            section.tables[-1].footnotes.append(f"Peer group: {model.peer_group.describe()}.")
     return section
 
 
@@ -308,36 +327,36 @@ def _external_table(frame: pd.DataFrame, name: str) -> Table:
 
 # ---- method note -------------------------------------------------------------------------------------------
 def benchmarks_method(model: Model, params: ReportParams) -> Section:
-    """How the comparison is made: which locations count, the denominator, inherited ratings and each input's date."""
+    """How the comparison is made: which locations count, the denominator, inherited ratings and each input's date.
+    In plain words: the settings' names are in the method appendix (report.method_note)."""
     o = params.options
     paras = []
     if params.wants("benchmarks"):
         paras += [
-            "Which locations count: every adult social care location CQC lists as registered and not deregistered "
-            "on the day (its primary inspection category residential social care or community based adult social "
-            "care services), in the area CQC's 'Location Local Authority' names. Each location counts once, in its "
-            "primary inspection category, with its latest overall rating on or before that day; a later 'Inspected "
-            "but not rated' does not replace an earlier rating.",
-            "The share rated Good or Outstanding is Good or Outstanding ÷ locations with a graded overall rating "
+            "Which locations count: every adult social care location CQC lists as registered on the day, in CQC's "
+            "two adult social care categories (care homes and community-based services), in the council area CQC "
+            "records for it. Each location counts once, in its category, with its latest overall rating on or "
+            "before that day; a later 'Inspected but not rated' does not replace an earlier rating.",
+            "The share rated Good or Outstanding is Good or Outstanding ÷ locations with an overall CQC rating "
             "(Outstanding, Good, Requires improvement or Inadequate); locations not yet rated count as active but "
-            "not in the denominator. Each month's figure describes its last day, or the input's last day when the "
-            "input ends within the month. A peer group's share pools its councils' locations and is given only when "
-            "every peer council is covered; an area or month the inputs do not cover is missing, never zero. A "
-            "ratings history covers only the report's council unless it is national (lists locations in all 153 "
-            "councils); England, region and peer figures otherwise come from the counts file.",
-            ("Ratings inherited from a previous provider are counted, as CQC publishes them (the default; "
-             "options.include_inherited_ratings: false leaves them out)." if o.include_inherited_ratings else
-             "Ratings inherited from a previous provider are left out (options.include_inherited_ratings: false): "
-             "such a location counts as not yet rated until CQC rates it. The default counts them, as CQC "
-             "publishes them."),
+            "not in the share. Each month's figure describes its last day, or the last day the data cover when they "
+            "end within the month. A peer group's share pools its councils' locations and is given only when every "
+            "peer council is covered; an area or month the data do not cover is missing, never zero. CQC's ratings "
+            "history used here covers only this council unless it covers the whole of England; England, region and "
+            "peer figures otherwise come from " + vocab.INPUT_LABELS["area_ratings_by_month"] + ".",
+            ("Ratings a service inherited from its previous provider are counted, as CQC publishes them."
+             if o.include_inherited_ratings else
+             "Ratings a service inherited from its previous provider are left out, as the council chose: such a "
+             "location counts as not yet rated until CQC rates it. CQC itself publishes them."),
             f"The trend runs from {month_label(str(pd.Timestamp(params.trend_from).to_period('M')))} "
-            f"(options.trend_from, default the start of the previous period); the baseline is the last month end on "
-            f"or before {long_date(o.baseline_date or params.period.start)} (options.baseline_date, default the "
-            "period start).",
+            f"({'the month the council chose' if o.trend_from else 'the start of the previous period'}); the baseline "
+            f"is the last month end on or before {long_date(o.baseline_date or params.period.start)} "
+            f"({'the date the council chose' if o.baseline_date else 'the start of the period'}).",
         ]
         if model.history is not None:
             frm, to = bm.history_coverage(model.history)
-            paras.append(f"The ratings history is taken to cover {'from ' + long_date(frm) + ' ' if frm is not None else ''}"
+            paras.append(f"CQC's ratings history used here is taken to cover "
+                         f"{'from ' + long_date(frm) + ' ' if frm is not None else ''}"
                          f"up to {long_date(to)}, the latest report, registration or closure date it holds.")
     if params.wants("external_benchmarks"):
         paras.append("External series are shown as their publisher gives them, labelled as external: this report "
@@ -347,7 +366,7 @@ def benchmarks_method(model: Model, params: ReportParams) -> Section:
     dated = [i for i in model.inputs if i.name in ("cqc_ratings", "cqc_api", "cqc_snapshots", "area_ratings_by_month",
                                                    "external_benchmark", "peer_group")]
     if dated:
-        paras.append("Inputs and their as-of dates: " + "; ".join(
-            f"{i.name} {i.path.name} ({'as of ' + long_date(dt.date.fromisoformat(i.as_of)) if i.as_of else 'no date'}; "
-            f"{i.note})" for i in dated) + ".")
+        paras.append("Sources and their dates: " + "; ".join(
+            vocab.INPUT_LABELS[i.name] + (f", as of {long_date(dt.date.fromisoformat(i.as_of))}" if i.as_of else "")
+            for i in dated) + ".")
     return Section("benchmarks_method", "How the comparison is made", paras)

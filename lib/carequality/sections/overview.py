@@ -13,8 +13,8 @@ from carequality.measures.overview import PERCENT_GO as GO
 from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, long_date, plural
-from carequality.sections import Section
+from carequality.present.text import has_have, long_date, n_are, n_of_n, plural
+from carequality.sections import Section, community_not_covered, cqc_source
 
 
 def market_overview(model: Model, params: ReportParams) -> Section:
@@ -24,12 +24,14 @@ def market_overview(model: Model, params: ReportParams) -> Section:
     council = params.council.name
     cov = model.coverage
     by_cat = m.locations_by_category(locs)
+    homes, community = (vocab.CATEGORY_WORDS[c] for c in (vocab.RESIDENTIAL, vocab.COMMUNITY))
     t_cat = Table(
         "market_overview",
-        f"Adult social care locations registered in {council}, by primary inspection category",
-        pd.DataFrame({"Primary inspection category": by_cat["category"], "Locations": by_cat["locations"]}),
-        footnotes=[f"Source: CQC care directory with ratings, as of {long_date(model.as_of)}. "
-                   "Locations are counted once, under CQC's primary inspection category."],
+        f"Adult social care locations registered in {council}, by category",
+        pd.DataFrame({"Category": by_cat["category"].map(vocab.category_label), "Locations": by_cat["locations"]}),
+        footnotes=[f"Source: {cqc_source(model)}, as of {long_date(model.as_of)}. Each location counts once, under "
+                   f"CQC's primary inspection category: {homes.noun[1]} are CQC's '{vocab.RESIDENTIAL}' and "
+                   f"{community.noun[1]} its '{vocab.COMMUNITY}' (home care, supported living and the like)."],
     )
     tables = [t_cat]
     if cov.service_types:
@@ -37,19 +39,19 @@ def market_overview(model: Model, params: ReportParams) -> Section:
         tables.append(Table(
             "market_overview_by_service_type",
             f"Adult social care locations registered in {council}, by main CQC service type, with care home beds",
-            pd.DataFrame({"Category": st["category"].map(_cell), "Service type": st["service_type"],
+            pd.DataFrame({"Category": st["category"].map(vocab.category_label), "Service type": st["service_type"],
                           "Locations": st["locations"], "Beds": st["beds"]}),
             footnotes=["Each location counts once, under its main regulated service type (nursing home, residential "
                        "home, home care, supported living, shared lives, extra care, supported housing, in that "
-                       "order of precedence). Beds: the number of beds CQC lists for the care homes; a blank means "
+                       "order of precedence). Beds: the number of beds CQC lists for the care homes; a dash means "
                        "none is given."]))
         spec = m.locations_by_specialism(locs)
         if len(spec):
             tables.append(Table(
                 "market_overview_by_specialism",
                 f"Adult social care locations registered in {council}, by the people they are registered to care for",
-                pd.DataFrame({"Specialism": spec["specialism"], "Care homes": spec["care_homes"],
-                              "Community based": spec["community"]}),
+                pd.DataFrame({"Specialism": spec["specialism"], homes.label: spec["care_homes"],
+                              community.label: spec["community"]}),
                 footnotes=["CQC's specialisms: a location registered for several counts under each, so the rows add "
                            "up to more than the number of locations."]))
     by_group, _ = m.locations_by_service_group(locs, model.service_groups_by_location)
@@ -68,64 +70,66 @@ def market_overview(model: Model, params: ReportParams) -> Section:
                    "to more than the number of locations."],
     ))
     count = by_cat.set_index("category")["locations"]
-    care_homes = vocab.CATEGORY_WORDS[vocab.RESIDENTIAL].noun
-    community = vocab.CATEGORY_WORDS[vocab.COMMUNITY].noun
-    lead = (f"CQC's care directory of {long_date(model.as_of)} lists "
-            f"{plural(len(locs), 'active adult social care location')} in {council}: "
-            f"{plural(int(count[vocab.RESIDENTIAL]), *care_homes)} (residential social care)")
-    paras = [lead + (f" and {plural(int(count[vocab.COMMUNITY]), *community)} such as home care and supported "
+    lead = (f"On {long_date(model.as_of)}, CQC listed {plural(len(locs), 'active adult social care location')} in "
+            f"{council}: {plural(int(count[vocab.RESIDENTIAL]), *homes.noun)}")
+    paras = [lead + (f" and {plural(int(count[vocab.COMMUNITY]), *community.noun)}, such as home care and supported "
                      "living." if cov.community_services else ".")]
     if not cov.community_services:
-        paras.append(f"Community-based services are not covered: {cov.community_missing_because}.")
+        paras.append(community_not_covered(model))
     if cov.service_types:
         beds = tables[1].frame["Beds"].iloc[-1]
         if not pd.isna(beds):
             paras.append(f"The care homes have {int(beds):,} beds between them.")
     else:
-        paras.append("The input does not give each service's regulated service types or number of beds, so the "
-                     "market is shown by category and by service group only.")
+        paras.append("CQC's data used here do not give each service's regulated service types or number of beds, so "
+                     "the market is shown by category and by service group only.")
     return Section("market_overview", "The care market", paras, tables)
 
 
-def _cell(category: str) -> str:
-    words = vocab.CATEGORY_WORDS.get(category)
-    return words.row if words else category
+def _headline(row: pd.Series, share_column: str = GO) -> str:
+    """'78 of 97 (80.4%)': a ratings row's Good or Outstanding of those rated, with the row's share."""
+    return n_of_n(m.good_or_outstanding(row), m.graded_total(row), _share(row[share_column]))
+
+
+def _share(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
 
 
 def ratings_overview(model: Model, params: ReportParams) -> Section:
     """Overall ratings by category with a total row and the share rated Good or Outstanding."""
+    council = params.council.name
     frame = m.ratings_by_category(model.locations)
     t = Table(
         "ratings_overview",
-        f"Overall CQC ratings of adult social care locations in {params.council.name}",
-        frame,
+        f"Overall CQC ratings of adult social care locations in {council}",
+        frame.assign(Category=frame["Category"].map(vocab.category_label)),
         formats={GO: "percent"},
         footnotes=[
-            f"{GO} is the share of locations with a graded rating (Outstanding, Good, Requires improvement or "
-            "Inadequate); locations not yet rated, or with another outcome, are counted in Total but not in "
-            "the denominator.",
+            f"{GO}: the share of locations with a CQC rating (Outstanding, Good, Requires improvement or Inadequate) "
+            "that are rated Good or Outstanding, the report's headline measure. Locations not yet rated, or with "
+            "another outcome, count in Total but not in the share.",
             "Ratings inherited by a location after a change of provider are included, as CQC publishes them.",
         ],
     )
     total = frame.iloc[-1]
     graded = m.graded_total(total)
     unrated = int(total["Total"]) - graded
+    ri = m.requires_improvement_or_inadequate(total)
     paras = [
-        f"Of the {plural(graded, 'location')} in {params.council.name} with a graded rating, "
-        f"{m.good_or_outstanding(total):,} ({_pct_text(total[GO])}) are rated Good or Outstanding and "
-        f"{m.requires_improvement_or_inadequate(total):,} Requires improvement or Inadequate."
-        + (f" A further {plural(unrated, 'location')} had no graded rating." if unrated else "")
+        f"{_headline(total)} of the adult social care locations in {council} with a CQC rating are rated Good or "
+        f"Outstanding; {n_are(ri)} rated Requires improvement or Inadequate."
+        + (f" A further {plural(unrated, 'location')} {has_have(unrated)} no rating yet, or an outcome that is not a "
+           "rating." if unrated else "")
     ]
-    for i in range(len(vocab.CATEGORIES)):
+    for i, cat in enumerate(vocab.CATEGORIES):
         r = frame.iloc[i]
-        if r["Total"]:
-            paras.append(f"{r['Category']}: {_pct_text(r[GO])} of rated locations are Good or Outstanding "
-                         f"({m.good_or_outstanding(r):,} of {m.graded_total(r):,}).")
+        label = vocab.CATEGORY_WORDS[cat].label
+        if m.graded_total(r):
+            paras.append(f"{label}: {_headline(r)} of those with a rating are Good or Outstanding.")
+        elif r["Total"]:
+            paras.append(f"{label}: none of the {plural(int(r['Total']), vocab.CATEGORY_WORDS[cat].noun[0], vocab.CATEGORY_WORDS[cat].noun[1])} "
+                         "has a rating yet.")
     return Section("ratings_overview", "How CQC rates services in the area", paras, [t])
-
-
-def _pct_text(v: object) -> str:
-    return format_percent(None if pd.isna(v) else float(v))  # type: ignore[arg-type]
 
 
 def key_question_ratings(model: Model, params: ReportParams) -> Section:
@@ -136,52 +140,55 @@ def key_question_ratings(model: Model, params: ReportParams) -> Section:
         f"Key question ratings of adult social care locations in {params.council.name}",
         frame,
         formats={GO: "percent"},
-        footnotes=[f"Each location counts once per key question. {GO} uses locations with a graded rating for that "
-                   "key question as the denominator. Total counts locations with a published line for that key question."],
+        footnotes=[f"Each location counts once per key question. {GO}: of the locations with a rating for that key "
+                   "question. Total counts the locations CQC has published anything for that key question."],
     )
     strongest, weakest = m.strongest_and_weakest(frame)
     para = (
-        f"{strongest['Key question']} is the strongest key question ({_pct_text(strongest[GO])} Good or Outstanding) "
-        f"and {weakest['Key question']} the weakest ({_pct_text(weakest[GO])})."
+        f"{strongest['Key question']} is the strongest key question: {_headline(strongest)} of the locations with a "
+        f"rating for it are Good or Outstanding. {weakest['Key question']} is the weakest, at {_headline(weakest)}."
     )
     return Section("key_question_ratings", "Ratings by key question", [para], [t])
 
 
 def minimum_standard(model: Model, params: ReportParams) -> Section:
-    """Somerset's minimum standard: locations rated Good or Outstanding overall and in all five key questions, by
-    category, beside the share Good or Outstanding overall."""
+    """A minimum standard (Somerset's: the method appendix credits it): locations rated Good or Outstanding overall and
+    in all five key questions, by category, beside the share Good or Outstanding overall."""
     council = params.council.name
     frame = m.minimum_standard_by_category(model.locations, model.ratings_by_location_key_question)
     t = Table(
         "minimum_standard",
         f"Adult social care locations in {council} meeting the minimum standard (Good or Outstanding overall and in "
         "all five key questions)",
-        frame.assign(Category=frame["Category"].map(lambda c: vocab.CATEGORY_WORDS[c].chart
-                                                    if c in vocab.CATEGORY_WORDS else c)),
+        frame.assign(Category=frame["Category"].map(vocab.category_label)),
         formats={GO: "percent", m.PERCENT_MINIMUM: "percent"},
-        footnotes=["Both shares are of the locations with a graded overall rating (Outstanding, Good, Requires "
+        footnotes=["Both shares are of the locations with an overall CQC rating (Outstanding, Good, Requires "
                    "improvement or Inadequate). A location meets the standard when its overall rating and each of "
                    "its five key-question ratings (safe, effective, caring, responsive, well-led) is Good or "
                    "Outstanding; a key question CQC has not rated does not meet it.",
                    "Ratings inherited by a location after a change of provider are included, as CQC publishes them."],
     )
+
+    def meets(r: pd.Series) -> str:
+        return n_of_n(int(r["Meeting the minimum standard"]), int(r["Rated"]), _share(r[m.PERCENT_MINIMUM]))
+
+    def overall(r: pd.Series) -> str:
+        return n_of_n(int(r["Good or Outstanding overall"]), int(r["Rated"]), _share(r[GO]))
+
     total = frame.iloc[-1]
     paras = [
-        "Somerset sets a minimum quality standard for the services it funds: a rating of Good or Outstanding "
+        "Some councils set a minimum quality standard for the services they fund: a rating of Good or Outstanding "
         "overall and in all five key questions.",
-        f"Of the {plural(int(total['Rated']), 'location')} in {council} with a graded overall rating, "
-        f"{int(total['Meeting the minimum standard']):,} ({_pct_text(total[m.PERCENT_MINIMUM])}) meet this standard, "
-        f"against {int(total['Good or Outstanding overall']):,} ({_pct_text(total[GO])}) rated Good or Outstanding "
-        "overall.",
+        f"{meets(total)} of the locations in {council} with an overall rating meet this standard, against "
+        f"{overall(total)} rated Good or Outstanding overall.",
     ]
     for i, cat in enumerate(vocab.CATEGORIES):
         r = frame.iloc[i]
         if cat == vocab.COMMUNITY and not model.coverage.community_services:
-            paras.append(f"Community-based services are not covered: {model.coverage.community_missing_because}.")
+            paras.append(community_not_covered(model))
         elif r["Rated"]:
-            paras.append(f"{vocab.CATEGORY_WORDS[cat].chart}: {int(r['Meeting the minimum standard']):,} of "
-                         f"{int(r['Rated']):,} ({_pct_text(r[m.PERCENT_MINIMUM])}) meet the standard; "
-                         f"{_pct_text(r[GO])} are Good or Outstanding overall.")
+            paras.append(f"{vocab.CATEGORY_WORDS[cat].label}: {meets(r)} meet the standard, against {overall(r)} "
+                         "Good or Outstanding overall.")
     return Section("minimum_standard", "The minimum standard: Good in every key question", paras, [t])
 
 
@@ -190,18 +197,20 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
     wide = m.location_ratings_wide(model.locations, model.ratings_by_location_key_question)
     fw = m.rating_frameworks(model.locations, model.service_groups_by_location, model.key_question_scores)
     fw = fw.set_index("location_id").reindex(wide["location_id"])
-    framework = [f"{f}: {o} ({int(sc)}%)" if not pd.isna(sc) and o else f
+    framework = [f"{f}: {o}, score {int(sc)}%" if not pd.isna(sc) and o else f
                  for f, o, sc in zip(fw["framework"].fillna(""), wide["Overall"], fw["score"])]
     frame = pd.DataFrame({
         "Location": wide["location_name"], "CQC location ID": wide["location_id"], "Provider": wide["provider_name"],
-        "Category": wide["category"].map(lambda c: vocab.CATEGORY_WORDS[c].cell if c in vocab.CATEGORY_WORDS else c),
+        "Category": wide["category"].map(vocab.category_label),
         **{q: wide[q] for q in vocab.DOMAINS},
         "Publication date": wide["publication_date"],
         "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
         "Framework": framework,
         "CQC page": wide["url"],
     })
-    frame = frame.sort_values(["Category", "Location", "CQC location ID"], kind="stable").reset_index(drop=True)
+    order = frame["Category"].map({vocab.CATEGORY_WORDS[c].label: i for i, c in enumerate(vocab.CATEGORIES)})
+    frame = (frame.assign(_order=order.fillna(len(vocab.CATEGORIES))).sort_values(
+        ["_order", "Category", "Location", "CQC location ID"], kind="stable").drop(columns="_order").reset_index(drop=True))
     t = Table(
         "location_ratings_appendix",
         f"Adult social care locations in {params.council.name} with their CQC ratings",
@@ -227,6 +236,6 @@ def _provider_note(model: Model) -> list[str]:
     if cov == ALL:
         return []
     if cov == NONE:
-        return ["Provider: the input does not name the providers."]
-    return ["Provider: the input names the providers of only some locations (a download from CQC names only the "
-            "providers whose registered office is in the area); a blank means not named."]
+        return ["Provider: CQC's data used here do not name the providers."]
+    return ["Provider: CQC's data used here name the providers of only some locations (a download from CQC names only "
+            "the providers whose registered office is in the area); a blank means not named."]

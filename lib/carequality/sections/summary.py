@@ -11,7 +11,7 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.text import (
     count_phrase,
-    format_percent,
+    format_threshold,
     join_words,
     long_date,
     n_of_n,
@@ -25,8 +25,8 @@ from carequality.sections import Bullet, Section
 
 def _standard(k: m.KeyFigures) -> str:
     s = k.standard
-    return (f"The council's standard: green at {format_percent(s.green_from)} or more, amber from "
-            f"{format_percent(s.amber_from)}, red below that.")
+    return (f"The council's standard: green at {format_threshold(s.green_from)} or more, amber from "
+            f"{format_threshold(s.amber_from)}, red below that.")
 
 
 def _headline(h: Headline) -> str:
@@ -138,7 +138,7 @@ def caveats_bullet(k: m.KeyFigures) -> Bullet:
     parts = []
     n = k.data_quality_rows
     if n:
-        parts.append(f"{plural(n, 'row')} of the inputs {'needs' if n == 1 else 'need'} attention and "
+        parts.append(f"{plural(n, 'row')} of the data supplied {'needs' if n == 1 else 'need'} attention and "
                      f"{'is' if n == 1 else 'are'} listed under Data quality")
     if k.as_of is not None:
         days = (k.period_end - k.as_of.date()).days
@@ -148,7 +148,7 @@ def caveats_bullet(k: m.KeyFigures) -> Bullet:
         else:
             parts.append(f"the CQC ratings are as of {long_date(k.as_of)}")
     if not parts:
-        parts.append("no row of the inputs needed attention")
+        parts.append("no row of the data supplied needed attention")
     text = "About the data: " + "; ".join(parts) + "."
     return Bullet(text, None, "data_quality", {"data_quality_rows": k.data_quality_rows})
 

@@ -191,14 +191,14 @@ class _Parser:
     def rating(self, path: Path, loc: str, where: str, value: object) -> str | None:
         try:
             return vocab.normalise_rating(value if isinstance(value, str) else None if value is None else str(value))
-        except vocab.UnknownWord as e:
+        except vocab.UnknownWordError as e:
             self.note(path, where, loc, f"{e}; this rating is left out")
             return None
 
     def domain(self, path: Path, loc: str, where: str, value: object) -> str | None:
         try:
             return vocab.normalise_domain(value)
-        except vocab.UnknownWord as e:
+        except vocab.UnknownWordError as e:
             self.note(path, where, loc, f"{e}; this rating is left out")
             return None
 

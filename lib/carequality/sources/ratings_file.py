@@ -312,7 +312,7 @@ def _normalise(df: pd.DataFrame, column: str, fn, path: Path, header: str) -> pd
     for word in pd.unique(df[column]):
         try:
             mapping[word] = fn(word)
-        except vocab.UnknownWord as e:
+        except vocab.UnknownWordError as e:
             r = int(df.loc[df[column] == word, "row"].iloc[0])
             raise InputError(path, str(e), row=r, column=header) from None
     return df[column].map(mapping)
