@@ -61,9 +61,16 @@ def councils_ever() -> tuple[Council, ...]:
     text = files("carequality").joinpath("resources/councils.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(
-        Council(r["ons_code"], r["name"], r["short_name"], r["region"], tuple(r["aliases"].split(";")),
-                _day(r.get("start_date")), _day(r.get("end_date")),
-                tuple(c for c in (r.get("replaced_by") or "").split(";") if c))
+        Council(
+            r["ons_code"],
+            r["name"],
+            r["short_name"],
+            r["region"],
+            tuple(r["aliases"].split(";")),
+            _day(r.get("start_date")),
+            _day(r.get("end_date")),
+            tuple(c for c in (r.get("replaced_by") or "").split(";") if c),
+        )
         for r in rows
     )
 
@@ -124,19 +131,24 @@ def covering_successors(council: Council) -> tuple[Council, ...]:
 def council_period_problem(council: Council, start: dt.date, end: dt.date) -> str | None:
     """Why `council` cannot be the council of a period from `start` to `end` (it did not exist for all of it), naming
     the council(s) of that time; None when it can."""
+
     def names(codes: tuple[Council, ...], word: str) -> str:
         parts = [f"{c.ons_code} ({c.name})" for c in codes]
         return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
     if council.end is not None and end > council.end:
         after = tuple(any_council_by_code(c) for c in council.replaced_by)
-        return (f"{council.ons_code} ({council.name}) was replaced on {council.end + dt.timedelta(days=1)} by "
-                f"{names(after, 'and')}; the period ends {end}: use the council of that time, or end the period by "
-                f"{council.end}")
+        return (
+            f"{council.ons_code} ({council.name}) was replaced on {council.end + dt.timedelta(days=1)} by "
+            f"{names(after, 'and')}; the period ends {end}: use the council of that time, or end the period by "
+            f"{council.end}"
+        )
     if council.start is not None and start < council.start:
         before = predecessors(council)
-        return (f"{council.ons_code} ({council.name}) began on {council.start}; the period starts {start}: for a "
-                f"period before then use the council of that time: {names(before, 'or') if before else 'not in this table'}")
+        return (
+            f"{council.ons_code} ({council.name}) began on {council.start}; the period starts {start}: for a "
+            f"period before then use the council of that time: {names(before, 'or') if before else 'not in this table'}"
+        )
     return None
 
 

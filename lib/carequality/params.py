@@ -30,14 +30,20 @@ from carequality.registry import (
 #: options.contact when the params file gives none: a placeholder the cover sheet shows until a team adds its own.
 DEFAULT_CONTACT = "add the team's email address in the params file"
 
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class CouncilParams(_Strict):
-    code: Annotated[str, Field(description="ONS code of the council, e.g. E10000019; for a period before a "
-                                           "reorganisation, the code of that time (e.g. E10000027 for Somerset "
-                                           "until 31 March 2023)")]
+    code: Annotated[
+        str,
+        Field(
+            description="ONS code of the council, e.g. E10000019; for a period before a "
+            "reorganisation, the code of that time (e.g. E10000027 for Somerset "
+            "until 31 March 2023)"
+        ),
+    ]
     name: Annotated[str, Field(description="The council's name, e.g. Lincolnshire")]
     cqc_names: tuple[str, ...] = Field(
         default=(),
@@ -104,11 +110,15 @@ class Period(_Strict):
             raise ValueError(f"end {self.end} is before start {self.start}; expected end on or after start")
         for name, d in (("start", self.start), ("end", self.end)):
             if not DATE_FLOOR <= d <= DATE_CEILING:
-                raise ValueError(f"{name} {d} is outside the dates a report can use; expected a date from "
-                                 f"{DATE_FLOOR} to {DATE_CEILING}")
+                raise ValueError(
+                    f"{name} {d} is outside the dates a report can use; expected a date from "
+                    f"{DATE_FLOOR} to {DATE_CEILING}"
+                )
         if self.end >= _years_after(self.start, MAX_PERIOD_YEARS):
-            raise ValueError(f"the period from {self.start} to {self.end} is longer than {MAX_PERIOD_YEARS} years; "
-                             f"expected a reporting period of at most {MAX_PERIOD_YEARS} years (usually one)")
+            raise ValueError(
+                f"the period from {self.start} to {self.end} is longer than {MAX_PERIOD_YEARS} years; "
+                f"expected a reporting period of at most {MAX_PERIOD_YEARS} years (usually one)"
+            )
         return self
 
     @property
@@ -137,42 +147,56 @@ FOLDER_INPUTS: frozenset[str] = frozenset({"cqc_api", "cqc_snapshots"})
 
 class Inputs(_Strict):
     cqc_ratings: Path | None = Field(
-        None, description="CQC 'Care directory with ratings' file (CSV, XLSX or ODS); optional when cqc_api or "
-                          "cqc_snapshots is given")
+        None,
+        description="CQC 'Care directory with ratings' file (CSV, XLSX or ODS); optional when cqc_api or "
+        "cqc_snapshots is given",
+    )
     cqc_api: Path | None = Field(
-        None, description="Folder of CQC API responses (location_details/location_<id>.json; docs/history.md)")
+        None, description="Folder of CQC API responses (location_details/location_<id>.json; docs/history.md)"
+    )
     cqc_snapshots: Path | None = Field(
-        None, description="Folder of successive 'Care directory with ratings' files (docs/history.md)")
+        None, description="Folder of successive 'Care directory with ratings' files (docs/history.md)"
+    )
     # The council's own records (CSV or XLSX; formats in docs/inputs.md, blank templates in templates/inputs/).
     commissioned_services: Path | None = Field(None, description="Locations the council funds people at, at period end")
     commissioned_services_previous: Path | None = Field(
-        None, description="The same file as it was at the end of the previous period (for the change from it)")
+        None, description="The same file as it was at the end of the previous period (for the change from it)"
+    )
     risk_register: Path | None = Field(None, description="Risk register: one row per case per spell at a risk level")
     qa_visits: Path | None = Field(None, description="Quality assurance visits: one row per visit")
     inspection_themes: Path | None = Field(None, description="Issues from CQC inspection reports, grouped by theme")
     theme_offers: Path | None = Field(None, description="Theme → training or support offer")
     # Benchmarks (docs/benchmarks.md).
     area_ratings_by_month: Path | None = Field(
-        None, description="Ratings counts by month for England, regions and councils (docs/benchmarks.md)")
+        None, description="Ratings counts by month for England, regions and councils (docs/benchmarks.md)"
+    )
     external_benchmark: Path | None = Field(
-        None, description="LG Inform-style CSV export (area_code, area_name, period, indicator, measure, unit, value)")
+        None, description="LG Inform-style CSV export (area_code, area_name, period, indicator, measure, unit, value)"
+    )
     peer_group: Path | None = Field(
-        None, description="Comparator list CSV (area_code, area_name) naming the peer group's councils")
+        None, description="Comparator list CSV (area_code, area_name) naming the peer group's councils"
+    )
     # The council's own words (docs/commentary.md; a template in templates/commentary.md).
     commentary: Path | None = Field(
-        default=None, description="Markdown file of the council's commentary: an introduction, a block per section, "
-                          "recommendations and next steps")
+        default=None,
+        description="Markdown file of the council's commentary: an introduction, a block per section, "
+        "recommendations and next steps",
+    )
 
     @model_validator(mode="after")
     def _companions(self) -> Inputs:
         problems = []
         if all(getattr(self, name) is None for name in CQC_LATEST) and self.external_benchmark is None:
-            problems.append("cqc_ratings: required, but missing (or give cqc_api or cqc_snapshots, "
-                            "folders of CQC API responses or of monthly ratings files; a report of an "
-                            "external_benchmark alone needs none)")
+            problems.append(
+                "cqc_ratings: required, but missing (or give cqc_api or cqc_snapshots, "
+                "folders of CQC API responses or of monthly ratings files; a report of an "
+                "external_benchmark alone needs none)"
+            )
         if self.commissioned_services_previous is not None and self.commissioned_services is None:
-            problems.append("commissioned_services_previous is given but commissioned_services is not; "
-                            "expected both (the change is measured between them)")
+            problems.append(
+                "commissioned_services_previous is given but commissioned_services is not; "
+                "expected both (the change is measured between them)"
+            )
         if self.theme_offers is not None and self.inspection_themes is None:
             problems.append("theme_offers is given but inspection_themes is not; expected both")
         if problems:
@@ -194,80 +218,117 @@ class Standard(_Strict):
     Outstanding): green from `green_from` %, amber from `amber_from` % up to green, red below amber."""
 
     green_from: float = Field(default=DEFAULT_GREEN_FROM, ge=0, le=100, description="Green at this share (%) or more")
-    amber_from: float = Field(default=DEFAULT_AMBER_FROM, ge=0, le=100,
-                              description="Amber at this share (%) or more, below green; red below it")
+    amber_from: float = Field(
+        default=DEFAULT_AMBER_FROM,
+        ge=0,
+        le=100,
+        description="Amber at this share (%) or more, below green; red below it",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Standard:
         if self.amber_from > self.green_from:
-            raise ValueError(f"amber_from {self.amber_from:g} is above green_from {self.green_from:g}; expected amber "
-                             "at or below green")
+            raise ValueError(
+                f"amber_from {self.amber_from:g} is above green_from {self.green_from:g}; expected amber "
+                "at or below green"
+            )
         return self
 
 
 class Options(_Strict):
-    location_types: tuple[str, ...] = Field(("Social Care Org",), min_length=1,
-                                            description="CQC 'Location Type' values to keep")
+    location_types: tuple[str, ...] = Field(
+        ("Social Care Org",), min_length=1, description="CQC 'Location Type' values to keep"
+    )
     example_data: bool = Field(False, description="Say on the report that the data are generated examples")
     protective_marking: str = "OFFICIAL"
     contact: str = Field(
-        DEFAULT_CONTACT, min_length=1,
+        DEFAULT_CONTACT,
+        min_length=1,
         description="Who readers of the spreadsheets can ask about the figures (the cover sheet prints it): "
-                    "a team's name and email address")
+        "a team's name and email address",
+    )
     # QA records (docs/inputs.md): publication mode, baseline, risk levels.
     mode: Literal["working", "publication"] = Field(
-        "working", description="working: providers named; publication: stable references, small counts suppressed")
-    suppress_below: int = Field(5, ge=2, le=100, description="In publication mode, counts of people from 1 to this - 1 are suppressed")
+        "working", description="working: providers named; publication: stable references, small counts suppressed"
+    )
+    suppress_below: int = Field(
+        5, ge=2, le=100, description="In publication mode, counts of people from 1 to this - 1 are suppressed"
+    )
     reference_key: str | None = Field(
-        None, min_length=8, description="Secret key for provider references; default: the public project salt")
+        None, min_length=8, description="Secret key for provider references; default: the public project salt"
+    )
     baseline_date: dt.date | None = Field(
-        None, description="Date to compare ratings against (ratings_vs_baseline; change_since_baseline uses the last "
-                          "month end on or before it); default: the period start")
+        None,
+        description="Date to compare ratings against (ratings_vs_baseline; change_since_baseline uses the last "
+        "month end on or before it); default: the period start",
+    )
     high_risk_from_level: int = Field(3, ge=1, le=4, description="Risk levels from this one up are 'high risk'")
     host_unit: Literal["locations", "providers"] = Field(
-        "locations", description="Count commissioned_by_rating's in-area host row by location, or by provider as Haringey does")
+        "locations",
+        description="Count commissioned_by_rating's in-area host row by location, or by provider as Haringey does",
+    )
     oversight_forums: dict[int, str] = Field(
-        default_factory=dict, description="Oversight forum per risk level 1-4; default: Coventry's Table One")
+        default_factory=dict, description="Oversight forum per risk level 1-4; default: Coventry's Table One"
+    )
     # Ratings history (docs/history.md).
     not_inspected_before: dt.date | None = Field(
-        None, description="not_inspected_since lists locations not inspected since before this date; "
-                          "default: three years before the period start")
+        None,
+        description="not_inspected_since lists locations not inspected since before this date; "
+        "default: three years before the period start",
+    )
     compare_ratings_from: dt.date | None = Field(
-        None, description="key_question_ratings_at_dates: the earlier date; default: the day before the period start")
+        None, description="key_question_ratings_at_dates: the earlier date; default: the day before the period start"
+    )
     compare_ratings_to: dt.date | None = Field(
-        None, description="key_question_ratings_at_dates: the later date; default: the period end")
+        None, description="key_question_ratings_at_dates: the later date; default: the period end"
+    )
     # Benchmarks (docs/benchmarks.md); change_since_baseline also uses baseline_date.
     peer_group_name: str | None = Field(
-        None, min_length=1, description="The peer group's name as the report gives it; needed with "
-                                        "inputs.peer_group or options.peer_group_codes")
+        None,
+        min_length=1,
+        description="The peer group's name as the report gives it; needed with "
+        "inputs.peer_group or options.peer_group_codes",
+    )
     peer_group_codes: tuple[str, ...] = Field(
-        (), description="ONS codes of the peer group's councils (or name a comparator list in inputs.peer_group)")
+        (), description="ONS codes of the peer group's councils (or name a comparator list in inputs.peer_group)"
+    )
     trend_from: dt.date | None = Field(
-        None, description="First month of the benchmark trend; default: the start of the previous period")
+        None, description="First month of the benchmark trend; default: the start of the previous period"
+    )
     # Key messages and the watch list (docs/params.md).
-    standard: Standard = Field(default=Standard(),
-                               description="The council's standard for the share rated Good or Outstanding")
+    standard: Standard = Field(
+        default=Standard(), description="The council's standard for the share rated Good or Outstanding"
+    )
     inspection_overdue_months: int = Field(
-        default=DEFAULT_INSPECTION_OVERDUE_MONTHS, ge=1, le=120,
-        description="The watch list flags an inspection older than this many months at the period end")
+        default=DEFAULT_INSPECTION_OVERDUE_MONTHS,
+        ge=1,
+        le=120,
+        description="The watch list flags an inspection older than this many months at the period end",
+    )
     # The Word document (docs/outputs.md).
     reference_docx: Path | None = Field(
-        default=None, description="The council's Word template (.docx) for report.docx; default: carequality's own")
+        default=None, description="The council's Word template (.docx) for report.docx; default: carequality's own"
+    )
     include_inherited_ratings: bool = Field(
-        True, description="Benchmarks count ratings inherited from a previous provider (default, as CQC publishes "
-                          "them); false: such locations count as not yet rated")
+        True,
+        description="Benchmarks count ratings inherited from a previous provider (default, as CQC publishes "
+        "them); false: such locations count as not yet rated",
+    )
     # Bounds on every date in the params file (docs/params.md, "Bounds").
     earliest_date: dt.date = Field(
-        EARLIEST_DATE, description="The earliest date the params file may name; default 1990-01-01")
+        EARLIEST_DATE, description="The earliest date the params file may name; default 1990-01-01"
+    )
     latest_date: dt.date | None = Field(
-        None, description="The latest date the params file may name; default: one year after the day of the run")
+        None, description="The latest date the params file may name; default: one year after the day of the run"
+    )
 
     @field_validator("earliest_date", "latest_date")
     @classmethod
     def _within_floor_and_ceiling(cls, v: dt.date | None) -> dt.date | None:
         if v is not None and not DATE_FLOOR <= v <= DATE_CEILING:
-            raise ValueError(f"{v} is outside the dates a report can use; expected a date from {DATE_FLOOR} to "
-                             f"{DATE_CEILING}")
+            raise ValueError(
+                f"{v} is outside the dates a report can use; expected a date from {DATE_FLOOR} to {DATE_CEILING}"
+            )
         return v
 
     @field_validator("location_types")
@@ -308,7 +369,9 @@ class ReportParams(_Strict):
             return v
         unknown = [s for s in v if s not in BY_NAME]
         if unknown:
-            raise ValueError(f"{', '.join(map(repr, unknown))} not a section; expected some of {', '.join(SECTION_NAMES)}")
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} not a section; expected some of {', '.join(SECTION_NAMES)}"
+            )
         dups = sorted({s for s in v if v.count(s) > 1})
         if dups:
             raise ValueError(f"listed more than once: {', '.join(dups)}")
@@ -335,16 +398,25 @@ class ReportParams(_Strict):
         o = self.options
         earliest, latest = o.earliest_date, o.latest_date or default_latest_date()
         if latest < earliest:
-            raise ValueError(f"options.latest_date {latest} is before options.earliest_date {earliest}; expected "
-                             "the earliest date first")
+            raise ValueError(
+                f"options.latest_date {latest} is before options.earliest_date {earliest}; expected "
+                "the earliest date first"
+            )
         problems = []
-        for name, d in (("period.start", self.period.start), ("period.end", self.period.end),
-                        ("options.baseline_date", o.baseline_date), ("options.not_inspected_before", o.not_inspected_before),
-                        ("options.compare_ratings_from", o.compare_ratings_from),
-                        ("options.compare_ratings_to", o.compare_ratings_to), ("options.trend_from", o.trend_from)):
+        for name, d in (
+            ("period.start", self.period.start),
+            ("period.end", self.period.end),
+            ("options.baseline_date", o.baseline_date),
+            ("options.not_inspected_before", o.not_inspected_before),
+            ("options.compare_ratings_from", o.compare_ratings_from),
+            ("options.compare_ratings_to", o.compare_ratings_to),
+            ("options.trend_from", o.trend_from),
+        ):
             if d is not None and not earliest <= d <= latest:
-                problems.append(f"{name} {d} is outside the dates this report allows; expected a date from {earliest} "
-                                f"to {latest} (set options.earliest_date or options.latest_date to change them)")
+                problems.append(
+                    f"{name} {d} is outside the dates this report allows; expected a date from {earliest} "
+                    f"to {latest} (set options.earliest_date or options.latest_date to change them)"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -361,20 +433,26 @@ class ReportParams(_Strict):
     def _baseline_before_end(self) -> ReportParams:
         b = self.options.baseline_date
         if b is not None and b >= self.period.end:
-            raise ValueError(f"options.baseline_date {b} is not before the period end {self.period.end}; "
-                             "expected an earlier date to compare ratings against")
+            raise ValueError(
+                f"options.baseline_date {b} is not before the period end {self.period.end}; "
+                "expected an earlier date to compare ratings against"
+            )
         return self
 
     @model_validator(mode="after")
     def _history_dates(self) -> ReportParams:
         o, problems = self.options, []
         if o.not_inspected_before is not None and o.not_inspected_before > self.period.end:
-            problems.append(f"options.not_inspected_before {o.not_inspected_before} is after the period end "
-                            f"{self.period.end}; expected a date on or before it")
+            problems.append(
+                f"options.not_inspected_before {o.not_inspected_before} is after the period end "
+                f"{self.period.end}; expected a date on or before it"
+            )
         a, b = self.compare_ratings_dates
         if a >= b:
-            problems.append(f"options.compare_ratings_from {a} is not before options.compare_ratings_to {b}; "
-                            "expected the earlier date first")
+            problems.append(
+                f"options.compare_ratings_from {a} is not before options.compare_ratings_to {b}; "
+                "expected the earlier date first"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -390,20 +468,26 @@ class ReportParams(_Strict):
             except KeyError:
                 unknown.append(c)
         if unknown:
-            problems.append(f"options.peer_group_codes: {', '.join(map(repr, unknown))} not the ONS code of one of the "
-                            "153 English councils with adult social care duties (see `carequality councils`)")
+            problems.append(
+                f"options.peer_group_codes: {', '.join(map(repr, unknown))} not the ONS code of one of the "
+                "153 English councils with adult social care duties (see `carequality councils`)"
+            )
         dups = sorted({c for c in codes if codes.count(c) > 1})
         if dups:
             problems.append(f"options.peer_group_codes: listed more than once: {', '.join(dups)}")
         if self.council.code in codes:
-            problems.append(f"options.peer_group_codes: {self.council.code} is the council itself; expected its peers only")
+            problems.append(
+                f"options.peer_group_codes: {self.council.code} is the council itself; expected its peers only"
+            )
         if codes and self.inputs.peer_group is not None:
             problems.append("options.peer_group_codes and inputs.peer_group are both given; expected one of them")
         if (codes or self.inputs.peer_group is not None) and not o.peer_group_name:
             problems.append("options.peer_group_name: required with a peer group, so the report can say which was used")
         if o.peer_group_name and not codes and self.inputs.peer_group is None:
-            problems.append("options.peer_group_name is given but no peer group is: expected options.peer_group_codes "
-                            "or inputs.peer_group")
+            problems.append(
+                "options.peer_group_name is given but no peer group is: expected options.peer_group_codes "
+                "or inputs.peer_group"
+            )
         if o.trend_from is not None and o.trend_from >= self.period.end:
             problems.append(f"options.trend_from {o.trend_from} is not before the period end {self.period.end}")
         if problems:
@@ -429,7 +513,10 @@ class ReportParams(_Strict):
     def compare_ratings_dates(self) -> tuple[dt.date, dt.date]:
         """The two dates of key_question_ratings_at_dates: options, or the day before the period start and its end."""
         o = self.options
-        return (o.compare_ratings_from or self.period.start - dt.timedelta(days=1), o.compare_ratings_to or self.period.end)
+        return (
+            o.compare_ratings_from or self.period.start - dt.timedelta(days=1),
+            o.compare_ratings_to or self.period.end,
+        )
 
     def path(self, relative: Path) -> Path:
         """An input path resolved against the params file's folder."""
@@ -529,21 +616,32 @@ def read_params_yaml(path: Path) -> object:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise ParamsError(path, [f"not UTF-8 text: byte 0x{data[e.start]:02x} at offset {e.start:,} (line {line}) is "
-                                 "not valid UTF-8; save the file as UTF-8"]) from None
+        raise ParamsError(
+            path,
+            [
+                f"not UTF-8 text: byte 0x{data[e.start]:02x} at offset {e.start:,} (line {line}) is "
+                "not valid UTF-8; save the file as UTF-8"
+            ],
+        ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ParamsError(path, [f"line {line} holds a NUL character; expected a YAML text file"])
     try:
         return yaml.load(text, Loader=_ParamsLoader)  # safe: _ParamsLoader is a SafeLoader
     except _DuplicateKeyError as e:
-        raise ParamsError(path, [f"key {_shown(e.key)} is given twice in the same mapping, on line {e.first} and "
-                                 f"line {e.second}; expected it once"]) from None
+        raise ParamsError(
+            path,
+            [
+                f"key {_shown(e.key)} is given twice in the same mapping, on line {e.first} and "
+                f"line {e.second}; expected it once"
+            ],
+        ) from None
     except yaml.YAMLError as e:
         raise ParamsError(path, [f"not valid YAML: {e}"]) from None
     except RecursionError:
-        raise ParamsError(path, ["nested too deeply to read; expected a mapping of keys such as council, period, "
-                                 "inputs"]) from None
+        raise ParamsError(
+            path, ["nested too deeply to read; expected a mapping of keys such as council, period, inputs"]
+        ) from None
 
 
 def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportParams:
@@ -555,19 +653,24 @@ def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportP
     except ValidationError as e:
         raise ParamsError(source, [p for err in e.errors() for p in _split(_describe(err))]) from None
     except RecursionError:
-        raise ParamsError(source, ["(top level): nested too deeply; expected a mapping of keys such as council, "
-                                   "period, inputs"]) from None
+        raise ParamsError(
+            source, ["(top level): nested too deeply; expected a mapping of keys such as council, period, inputs"]
+        ) from None
     problems = []
     for name, path in params.input_paths().items():
         if "\x00" in str(path):
-            problems.append(f"inputs.{name}: {_shown(str(getattr(params.inputs, name)))} holds a NUL character; "
-                            "expected a file name")
+            problems.append(
+                f"inputs.{name}: {_shown(str(getattr(params.inputs, name)))} holds a NUL character; "
+                "expected a file name"
+            )
             continue
         try:
             found = path.is_dir() if name in FOLDER_INPUTS else path.is_file()
         except (OSError, ValueError) as e:  # a name too long …
-            problems.append(f"inputs.{name}: {_shown(str(getattr(params.inputs, name)))} is not a usable path "
-                            f"({getattr(e, 'strerror', None) or e})")
+            problems.append(
+                f"inputs.{name}: {_shown(str(getattr(params.inputs, name)))} is not a usable path "
+                f"({getattr(e, 'strerror', None) or e})"
+            )
             continue
         if not found:
             what = "folder" if name in FOLDER_INPUTS else "file"
@@ -588,8 +691,9 @@ def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportP
 def check_profile(profile: str) -> str:
     """A render profile (`carequality render --profile`): 'full' or 'summary'; ValueError naming the choices."""
     if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)} "
-                         f"(default {DEFAULT_PROFILE})")
+        raise ValueError(
+            f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)} (default {DEFAULT_PROFILE})"
+        )
     return profile
 
 

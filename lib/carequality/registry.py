@@ -50,14 +50,14 @@ class SectionSpec:
                 out.append(names)
         return out
 
-
     def in_profile(self, profile: str) -> bool:
         """Whether a render of `profile` shows this section (the full profile shows every one)."""
         return profile == "full" or (profile == "summary" and self.summary)
 
 
-def _s(name: str, module: str, *needs: Need, summary: bool = False, annex: bool = False,
-       per_location: bool = False) -> SectionSpec:
+def _s(
+    name: str, module: str, *needs: Need, summary: bool = False, annex: bool = False, per_location: bool = False
+) -> SectionSpec:
     return SectionSpec(name, module, tuple(needs), summary=summary, annex=annex, per_location=per_location)
 
 

@@ -82,16 +82,21 @@ class Report:
             )
         # role "title": the HTML template lifts this block into the page header, above the contents list.
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
-        display({"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
-                metadata={HEADING_META: {"role": "title", "as_of": as_of}}, raw=True)
+        display(
+            {"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
+            metadata={HEADING_META: {"role": "title", "as_of": as_of}},
+            raw=True,
+        )
 
     def data_end_sentence(self) -> str:
         """One plain sentence when CQC's data end before the reporting period does; "" otherwise."""
         end, as_of = self.params.period.end, self.model.as_of
         if not data_end_before(end, as_of):
             return ""
-        return (f"The reporting period ends on {long_date(end)}, but the latest CQC data are from "
-                f"{long_date(as_of)}: figures for the end of the period describe {long_date(as_of)}.")
+        return (
+            f"The reporting period ends on {long_date(end)}, but the latest CQC data are from "
+            f"{long_date(as_of)}: figures for the end of the period describe {long_date(as_of)}."
+        )
 
     def _data_as_of(self) -> str:
         if self.model.as_of is not None:
@@ -124,15 +129,25 @@ class Report:
         display(data, metadata=self._meta(**meta), raw=True)
 
     def _heading(self, anchor: str, title: str, **meta: object) -> None:
-        self._display({"text/html": f'<h2 id="{html.escape(anchor)}">{html.escape(title)}</h2>', "text/plain": title},
-                      heading=title, anchor=anchor, **meta)
+        self._display(
+            {"text/html": f'<h2 id="{html.escape(anchor)}">{html.escape(title)}</h2>', "text/plain": title},
+            heading=title,
+            anchor=anchor,
+            **meta,
+        )
 
     def _commentary(self, key: str, **meta: object) -> bool:
         """The council's words for `key` (sanitised HTML), if the commentary file has any."""
         block = self.commentary.html(key)
         if block:
-            self._display({"text/html": f'<div class="cq-commentary">{block}</div>',
-                           "text/plain": self.commentary.blocks.get(key, "")}, role="commentary", **meta)
+            self._display(
+                {
+                    "text/html": f'<div class="cq-commentary">{block}</div>',
+                    "text/plain": self.commentary.blocks.get(key, ""),
+                },
+                role="commentary",
+                **meta,
+            )
         return bool(block)
 
     def display_section(self, section: Section, *, defer: bool = True, lead: bool = False) -> None:
@@ -143,14 +158,19 @@ class Report:
         tables, notes = [], []
         for t in section.tables:
             if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
-                notes.append(f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
-                             "published version of this report, so that no service can be identified.")
+                notes.append(
+                    f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
+                    "published version of this report, so that no service can be identified."
+                )
             elif t.appendix and defer:
                 self.deferred.append(t)
             elif t.wide and defer and not self.landscape:
                 self.deferred.append(t)
-                where = ("in the annex at the end of this report, and in its spreadsheet" if self.profile == "full"
-                         else "in the full version of this report and its spreadsheet")
+                where = (
+                    "in the annex at the end of this report, and in its spreadsheet"
+                    if self.profile == "full"
+                    else "in the full version of this report and its spreadsheet"
+                )
                 notes.append(f"The table \u201c{t.caption}\u201d is too wide for this page: it is {where}.")
             else:
                 tables.append(t)
@@ -159,8 +179,12 @@ class Report:
         if section.bullets:
             items = []
             for b in section.bullets:
-                badge = (f'<strong class="cq-status cq-status-{html.escape(b.status)}">{html.escape(status_label(b.status))}'
-                         "</strong> " if b.status else "")
+                badge = (
+                    f'<strong class="cq-status cq-status-{html.escape(b.status)}">{html.escape(status_label(b.status))}'
+                    "</strong> "
+                    if b.status
+                    else ""
+                )
                 items.append(f"<li>{badge}{html.escape(b.text)}</li>")
             plain = "\n".join(f"- {status_label(b.status) + ': ' if b.status else ''}{b.text}" for b in section.bullets)
             self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
@@ -193,10 +217,15 @@ class Report:
         self.figures_shown += 1
         caption = figure.to_text(number=self.figures_shown)
         display(
-            {"image/png": figure.png_base64(), "text/plain": caption,
-             FIGURE_MIME: {**figure.to_json(), "number": self.figures_shown}},
-            metadata={"image/png": {"alt": figure.alt, "caption": caption, "width": figure.width,
-                                    "height": figure.height}, **self._meta()},
+            {
+                "image/png": figure.png_base64(),
+                "text/plain": caption,
+                FIGURE_MIME: {**figure.to_json(), "number": self.figures_shown},
+            },
+            metadata={
+                "image/png": {"alt": figure.alt, "caption": caption, "width": figure.width, "height": figure.height},
+                **self._meta(),
+            },
             raw=True,
         )
 
@@ -204,9 +233,13 @@ class Report:
         self.tables_shown += 1
         n = self.tables_shown
         display(
-            {"text/html": table.to_html(number=n), "text/plain": table.to_text(),
-             TABLE_MIME: {**table.to_json(), "number": n}},
-            metadata=self._meta(), raw=True,
+            {
+                "text/html": table.to_html(number=n),
+                "text/plain": table.to_text(),
+                TABLE_MIME: {**table.to_json(), "number": n},
+            },
+            metadata=self._meta(),
+            raw=True,
         )
 
     def appendix_tables(self) -> None:
@@ -215,13 +248,16 @@ class Report:
         tables, self.deferred = self.deferred, []
         if not tables or self.profile != "full":
             return
-        paras = ["These tables are too wide or too long for the body of the report: the series behind the charts, "
-                 "and the comparisons across many columns. Each is also in the spreadsheet and in a file of its own beside "
-                 "the report."]
+        paras = [
+            "These tables are too wide or too long for the body of the report: the series behind the charts, "
+            "and the comparisons across many columns. Each is also in the spreadsheet and in a file of its own beside "
+            "the report."
+        ]
         self.landscape = True
         try:
-            self.display_section(Section("appendix_data", "Appendix: wide tables and data behind the charts", paras,
-                                         tables), defer=False)
+            self.display_section(
+                Section("appendix_data", "Appendix: wide tables and data behind the charts", paras, tables), defer=False
+            )
         finally:
             self.landscape = False
 
@@ -240,9 +276,13 @@ class Report:
         if len(dq):
             if self.publication:  # a location id joins to CQC's public directory, which names the service
                 dq = dq.drop(columns="location_id")
-            frame = dq.rename(columns={"file": "File", "row": "Row", "location_id": "CQC location ID", "issue": "Issue"})
+            frame = dq.rename(
+                columns={"file": "File", "row": "Row", "location_id": "CQC location ID", "issue": "Issue"}
+            )
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
-            paras.append(f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect.")
+            paras.append(
+                f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect."
+            )
         else:
             paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")
         self.display_section(Section("data_quality", "Data quality", paras, tables))
@@ -252,13 +292,16 @@ class Report:
         are counted, the headline measure and its rounding, and every setting of the params file. The one place in
         the report where file names, settings and CQC's own column names appear, for the analyst who makes it again."""
         model = self.model
-        paras = [f"This report was made with carequality {__version__} from the sources in the table below: the "
-                 "same sources and settings give the same tables."]
+        paras = [
+            f"This report was made with carequality {__version__} from the sources in the table below: the "
+            "same sources and settings give the same tables."
+        ]
         if model.as_of is not None:
             paras.append(
                 f"The report's CQC data are as of {long_date(model.as_of)}: the latest date in CQC's data "
                 "used here (a report's publication, a registration or a closure), leaving out dates after the day "
-                "the report was made.")
+                "the report was made."
+            )
         paras += [
             "Locations counted are those CQC lists as adult social care (location type 'Social Care Org') in the "
             "council area, named by CQC's 'Location Local Authority'. Each location is counted once.",
@@ -269,16 +312,34 @@ class Report:
             "before rounding. Where a table uses another denominator, its column header names it.",
         ]
         sources = pd.DataFrame(
-            [{"Source": INPUT_LABELS.get(i.name, i.name), "File": i.path.name, "Data as of": i.as_of or "not stated",
-              "Note": i.note} for i in model.inputs],
-            columns=["Source", "File", "Data as of", "Note"])
-        paras.append("Each file's checksum, and every setting of the parameters file the report was made with, are "
-                     "listed under Provenance at the end of the report.")
-        tables = [Table("method_sources", "Sources this report was made from", sources,
-                        footnotes=["Data as of: the latest date the source itself gives."])]
+            [
+                {
+                    "Source": INPUT_LABELS.get(i.name, i.name),
+                    "File": i.path.name,
+                    "Data as of": i.as_of or "not stated",
+                    "Note": i.note,
+                }
+                for i in model.inputs
+            ],
+            columns=["Source", "File", "Data as of", "Note"],
+        )
+        paras.append(
+            "Each file's checksum, and every setting of the parameters file the report was made with, are "
+            "listed under Provenance at the end of the report."
+        )
+        tables = [
+            Table(
+                "method_sources",
+                "Sources this report was made from",
+                sources,
+                footnotes=["Data as of: the latest date the source itself gives."],
+            )
+        ]
         if self.profile != "full":  # the committee paper keeps to its pages; Provenance still lists every file
-            paras[0] = (f"This report was made with carequality {__version__}; the full report lists its sources "
-                        "and the date each is as of.")
+            paras[0] = (
+                f"This report was made with carequality {__version__}; the full report lists its sources "
+                "and the date each is as of."
+            )
             tables = []
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)

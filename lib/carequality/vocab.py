@@ -77,8 +77,9 @@ class CategoryWords:
 #: Every name of each category, defined once.
 CATEGORY_WORDS: dict[str, CategoryWords] = {
     RESIDENTIAL: CategoryWords(label="Care homes", noun=("care home", "care homes")),
-    COMMUNITY: CategoryWords(label="Community-based services",
-                             noun=("community-based service", "community-based services")),
+    COMMUNITY: CategoryWords(
+        label="Community-based services", noun=("community-based service", "community-based services")
+    ),
 }
 
 

@@ -26,7 +26,9 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from carequality import __version__
 
-    parser = argparse.ArgumentParser(prog="carequality", description="Adult social care quality reports for English councils.")
+    parser = argparse.ArgumentParser(
+        prog="carequality", description="Adult social care quality reports for English councils."
+    )
     parser.add_argument("--version", action="version", version=f"carequality {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (report, data, params):
@@ -75,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug, not bad input: say what failed; the traceback only when asked for
         if os.environ.get("CAREQUALITY_DEBUG"):
             raise
-        print(f"carequality: unexpected error ({type(e).__name__}: {e}). This is a bug in carequality, not in your "
-              "input; run again with CAREQUALITY_DEBUG=1 to see the traceback, and report it.", file=sys.stderr)
+        print(
+            f"carequality: unexpected error ({type(e).__name__}: {e}). This is a bug in carequality, not in your "
+            "input; run again with CAREQUALITY_DEBUG=1 to see the traceback, and report it.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     finally:
         if previous is not None:

@@ -17,8 +17,10 @@ def _cmd_params_new(args: argparse.Namespace) -> int:
     except ScaffoldError as e:
         print(f"carequality params new: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{path}: params for {params.council.name} ({params.council.code}), {params.period.start} to "
-          f"{params.period.end}; check it with `carequality check {path}`")
+    print(
+        f"{path}: params for {params.council.name} ({params.council.code}), {params.period.start} to "
+        f"{params.period.end}; check it with `carequality check {path}`"
+    )
     return 0
 
 

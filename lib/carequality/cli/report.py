@@ -31,8 +31,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
         print(f"carequality render: {e}\nThe previous outputs, if any, are unchanged.", file=sys.stderr)
         return EXIT_FAILED
     others = ", ".join(p.name for f, p in result.outputs.items() if f != "html")
-    print(f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
-          f"{result.seconds:.1f} s)")
+    print(
+        f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
+        f"{result.seconds:.1f} s)"
+    )
     return 0
 
 
@@ -60,8 +62,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("carequality batch: --workers must be 1 or more", file=sys.stderr)
         return EXIT_BAD_INPUT
-    outcomes = run_batch(args.params, args.out, workers=args.workers, progress=not args.quiet, formats=formats,
-                         fork_kernels=not args.fresh_kernels)
+    outcomes = run_batch(
+        args.params,
+        args.out,
+        workers=args.workers,
+        progress=not args.quiet,
+        formats=formats,
+        fork_kernels=not args.fresh_kernels,
+    )
     print(summary_table(outcomes))
     print(f"Index of every report: {write_index(outcomes, args.out)}")
     return exit_code(outcomes)
@@ -71,8 +79,11 @@ def _cmd_site(args: argparse.Namespace) -> int:
     from carequality.run.site import write_site
 
     if not args.outputs.is_dir():
-        print(f"carequality site: {args.outputs}: folder not found; expected the folder render or batch writes "
-              "reports into (such as outputs/)", file=sys.stderr)
+        print(
+            f"carequality site: {args.outputs}: folder not found; expected the folder render or batch writes "
+            "reports into (such as outputs/)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     path = write_site(args.outputs)
     print(f"{path}: index of the reports in {args.outputs}")
@@ -83,11 +94,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="validate params, run the report notebook and write the outputs")
     p.add_argument("params", type=Path, help="params YAML file")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
-    p.add_argument("--to", default="html",
-                   help="formats, comma separated, from html,pdf,xlsx,ods,docx (default: html; HTML is always written)")
-    p.add_argument("--profile", default="full",
-                   help="full (default): every section and the annexes; summary: the committee paper (key messages, "
-                        "the main sections and the council's commentary)")
+    p.add_argument(
+        "--to",
+        default="html",
+        help="formats, comma separated, from html,pdf,xlsx,ods,docx (default: html; HTML is always written)",
+    )
+    p.add_argument(
+        "--profile",
+        default="full",
+        help="full (default): every section and the annexes; summary: the committee paper (key messages, "
+        "the main sections and the council's commentary)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_render)
 
@@ -101,11 +118,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs/)")
     p.add_argument("--to", default="html", help="formats, comma separated, from html,pdf,xlsx,ods,docx (default: html)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--fresh-kernels", action="store_true",
-                   help="start every kernel as a new Python process instead of forking it from a warm template (slower)")
+    p.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start every kernel as a new Python process instead of forking it from a warm template (slower)",
+    )
     p.set_defaults(func=_cmd_batch)
 
-    p = sub.add_parser("site", help="write OUTPUTS_DIR/index.html: every report in the folder, with links and headline measures")
+    p = sub.add_parser(
+        "site", help="write OUTPUTS_DIR/index.html: every report in the folder, with links and headline measures"
+    )
     p.add_argument("outputs", type=Path, metavar="OUTPUTS_DIR", help="folder of rendered reports (such as outputs/)")
     p.set_defaults(func=_cmd_site)
-

@@ -48,8 +48,9 @@ def _gac(care_home: bool, name: str, rng: random.Random) -> list[dict]:
     return out
 
 
-def _kq_list(ratings: dict[str, str], date: dt.date | None = None, link: str | None = None,
-             only: tuple[str, ...] = API_KQ_ORDER) -> list[dict]:
+def _kq_list(
+    ratings: dict[str, str], date: dt.date | None = None, link: str | None = None, only: tuple[str, ...] = API_KQ_ORDER
+) -> list[dict]:
     out = []
     for q in API_KQ_ORDER:
         if q in only and q in ratings:
@@ -87,18 +88,37 @@ def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.
     """One GET /locations/{id} response (keys omitted when empty, as the API does)."""
     care_home = loc["care_home"]
     d = {
-        "locationId": loc["id"], "providerId": loc["provider_id"], "organisationType": "Location",
-        "type": loc["type"], "name": loc["name"], "registrationStatus": loc["status"],
-        "registrationDate": _iso(loc["registered"]), "dormancy": loc.get("dormancy", "N"),
-        "numberOfBeds": loc.get("beds", 0), "careHome": "Y" if care_home else "N",
-        "inspectionDirectorate": "Adult social care" if loc["type"] == "Social Care Org" else "Primary medical services",
-        "postalAddressLine1": loc["street"], "postalAddressTownCity": "York", "postalAddressCounty": "North Yorkshire",
-        "postalCode": loc["postcode"], "region": "Yorkshire and The Humber", "localAuthority": LA,
-        "constituency": "York Central", "onspdCcgCode": "E38000188", "onspdCcgName": "NHS Vale of York CCG",
-        "onspdIcbCode": "E54000064", "onspdIcbName": "NHS Humber and North Yorkshire Integrated Care Board",
-        "onspdLatitude": round(53.95 + rng.uniform(-0.04, 0.04), 6), "onspdLongitude": round(-1.08 + rng.uniform(-0.06, 0.06), 6),
-        "locationTypes": [], "relationships": loc.get("relationships", []), "specialisms": [],
-        "inspectionAreas": [], "regulatedActivities": [],
+        "locationId": loc["id"],
+        "providerId": loc["provider_id"],
+        "organisationType": "Location",
+        "type": loc["type"],
+        "name": loc["name"],
+        "registrationStatus": loc["status"],
+        "registrationDate": _iso(loc["registered"]),
+        "dormancy": loc.get("dormancy", "N"),
+        "numberOfBeds": loc.get("beds", 0),
+        "careHome": "Y" if care_home else "N",
+        "inspectionDirectorate": "Adult social care"
+        if loc["type"] == "Social Care Org"
+        else "Primary medical services",
+        "postalAddressLine1": loc["street"],
+        "postalAddressTownCity": "York",
+        "postalAddressCounty": "North Yorkshire",
+        "postalCode": loc["postcode"],
+        "region": "Yorkshire and The Humber",
+        "localAuthority": LA,
+        "constituency": "York Central",
+        "onspdCcgCode": "E38000188",
+        "onspdCcgName": "NHS Vale of York CCG",
+        "onspdIcbCode": "E54000064",
+        "onspdIcbName": "NHS Humber and North Yorkshire Integrated Care Board",
+        "onspdLatitude": round(53.95 + rng.uniform(-0.04, 0.04), 6),
+        "onspdLongitude": round(-1.08 + rng.uniform(-0.06, 0.06), 6),
+        "locationTypes": [],
+        "relationships": loc.get("relationships", []),
+        "specialisms": [],
+        "inspectionAreas": [],
+        "regulatedActivities": [],
         "gacServiceTypes": loc["gac"],
     }
     if loc.get("deregistered"):
@@ -116,31 +136,62 @@ def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.
     historic = []
     for r in reports:
         link = _link(rng)
-        links.append({"firstVisitDate": _iso(r["date"] - dt.timedelta(days=rng.randint(14, 60))), "linkId": link,
-                      "reportDate": _iso(r["date"]), "reportType": "Location",
-                      "reportUri": f"/reports/{link}?{r['date']:%Y%m%d}120000"})
-        historic.append({"overall": {"keyQuestionRatings": _kq_list(r["kqs"]), "rating": r["overall"]},
-                         "reportDate": _iso(r["date"]), "reportLinkId": link})
+        links.append(
+            {
+                "firstVisitDate": _iso(r["date"] - dt.timedelta(days=rng.randint(14, 60))),
+                "linkId": link,
+                "reportDate": _iso(r["date"]),
+                "reportType": "Location",
+                "reportUri": f"/reports/{link}?{r['date']:%Y%m%d}120000",
+            }
+        )
+        historic.append(
+            {
+                "overall": {"keyQuestionRatings": _kq_list(r["kqs"]), "rating": r["overall"]},
+                "reportDate": _iso(r["date"]),
+                "reportLinkId": link,
+            }
+        )
     if current is not None and current.get("date") is not None:
         link = _link(rng)
-        links.insert(0, {"firstVisitDate": _iso(current["date"] - dt.timedelta(days=rng.randint(14, 60))),
-                         "linkId": link, "reportDate": _iso(current["date"]), "reportType": "Location",
-                         "reportUri": f"/reports/{link}?{current['date']:%Y%m%d}120000"})
+        links.insert(
+            0,
+            {
+                "firstVisitDate": _iso(current["date"] - dt.timedelta(days=rng.randint(14, 60))),
+                "linkId": link,
+                "reportDate": _iso(current["date"]),
+                "reportType": "Location",
+                "reportUri": f"/reports/{link}?{current['date']:%Y%m%d}120000",
+            },
+        )
         if saf:
-            d["assessmentServiceGroup"] = [{"assessmentServiceId": "271" if care_home else "272",
-                                            "assessmentServiceName": current["group"], "status": "Active"}]
+            d["assessmentServiceGroup"] = [
+                {
+                    "assessmentServiceId": "271" if care_home else "272",
+                    "assessmentServiceName": current["group"],
+                    "status": "Active",
+                }
+            ]
             d["assessment"] = [_assessment(current, rng)]
         else:
             d["currentRatings"] = {
-                "overall": {"keyQuestionRatings": _kq_list(current["kqs"], current["date"], link),
-                            "rating": current["overall"], "reportDate": _iso(current["date"]), "reportLinkId": link},
+                "overall": {
+                    "keyQuestionRatings": _kq_list(current["kqs"], current["date"], link),
+                    "rating": current["overall"],
+                    "reportDate": _iso(current["date"]),
+                    "reportLinkId": link,
+                },
                 "reportDate": _iso(current["date"]),
             }
         d["lastInspection"] = {"date": links[0]["firstVisitDate"]}
         d["lastReport"] = {"publicationDate": _iso(current["date"])}
     elif current is not None:
-        d["currentRatings"] = {"overall": {"keyQuestionRatings": [{"name": q, "rating": "No published rating"} for q in API_KQ_ORDER],
-                                           "rating": "No published rating"}}
+        d["currentRatings"] = {
+            "overall": {
+                "keyQuestionRatings": [{"name": q, "rating": "No published rating"} for q in API_KQ_ORDER],
+                "rating": "No published rating",
+            }
+        }
     if historic:
         d["historicRatings"] = historic
     if links:
@@ -148,15 +199,19 @@ def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.
     return d
 
 
-_SCORES = {"Outstanding": "4 - Evidence shows an exceptional standard of care",
-           "Good": "3 - Evidence shows a good standard of care",
-           "Requires improvement": "2 - Evidence shows some shortfalls in the standard of care",
-           "Inadequate": "1 - Evidence shows significant shortfalls in the standard of care"}
-_STATEMENTS = {"Safe": [("1", "Learning culture"), ("4", "Safeguarding"), ("7", "Infection prevention and control")],
-               "Effective": [("9", "Assessing needs"), ("10", "Delivering evidence-based care and treatment")],
-               "Caring": [("15", "Kindness, compassion and dignity"), ("17", "Independence, choice and control")],
-               "Responsive": [("21", "Person-centred care"), ("25", "Listening to and involving people")],
-               "Well-led": [("28", "Shared direction and culture"), ("31", "Governance, management and sustainability")]}
+_SCORES = {
+    "Outstanding": "4 - Evidence shows an exceptional standard of care",
+    "Good": "3 - Evidence shows a good standard of care",
+    "Requires improvement": "2 - Evidence shows some shortfalls in the standard of care",
+    "Inadequate": "1 - Evidence shows significant shortfalls in the standard of care",
+}
+_STATEMENTS = {
+    "Safe": [("1", "Learning culture"), ("4", "Safeguarding"), ("7", "Infection prevention and control")],
+    "Effective": [("9", "Assessing needs"), ("10", "Delivering evidence-based care and treatment")],
+    "Caring": [("15", "Kindness, compassion and dignity"), ("17", "Independence, choice and control")],
+    "Responsive": [("21", "Person-centred care"), ("25", "Listening to and involving people")],
+    "Well-led": [("28", "Shared direction and culture"), ("31", "Governance, management and sustainability")],
+}
 _PERCENT = {"Outstanding": 88, "Good": 75, "Requires improvement": 50, "Inadequate": 25}
 
 
@@ -164,22 +219,40 @@ def _assessment(current: dict, rng: random.Random) -> dict:
     kqs = []
     for q in ("Caring", "Effective", "Responsive", "Safe", "Well-led"):
         r = current["kqs"][q]
-        kqs.append({
-            "name": q, "rating": r, "status": "Assessed" if q in ("Safe", "Well-led") else "Not Assessed",
-            "percentageScore": str(_PERCENT.get(r, 0)),
-            "topicareas": [{"name": name, "qualityStatementId": qid, "qualityStatementscore": _SCORES.get(r, ""),
-                            "status": "Assessed" if q in ("Safe", "Well-led") else "Not Assessed"}
-                           for qid, name in _STATEMENTS[q]],
-        })
+        kqs.append(
+            {
+                "name": q,
+                "rating": r,
+                "status": "Assessed" if q in ("Safe", "Well-led") else "Not Assessed",
+                "percentageScore": str(_PERCENT.get(r, 0)),
+                "topicareas": [
+                    {
+                        "name": name,
+                        "qualityStatementId": qid,
+                        "qualityStatementscore": _SCORES.get(r, ""),
+                        "status": "Assessed" if q in ("Safe", "Well-led") else "Not Assessed",
+                    }
+                    for qid, name in _STATEMENTS[q]
+                ],
+            }
+        )
     published = dt.datetime.combine(current["date"], dt.time(10, rng.randint(0, 59), rng.randint(0, 59)))
     return {
         "assessmentPlanPublishedDateTime": published.strftime("%Y-%m-%d %H:%M:%S"),
-        "ratings": {"asgRatings": [{
-            "assessmentDate": _iso(current["date"] - dt.timedelta(days=rng.randint(40, 90))),
-            "assessmentPlanId": f"AP{rng.randint(1000, 9999)}", "assessmentPlanStatus": "Active",
-            "name": current["group"], "rating": current["overall"], "status": "Current",
-            "title": "Ongoing Assessment", "keyQuestionRatings": kqs,
-        }]},
+        "ratings": {
+            "asgRatings": [
+                {
+                    "assessmentDate": _iso(current["date"] - dt.timedelta(days=rng.randint(40, 90))),
+                    "assessmentPlanId": f"AP{rng.randint(1000, 9999)}",
+                    "assessmentPlanStatus": "Active",
+                    "name": current["group"],
+                    "rating": current["overall"],
+                    "status": "Current",
+                    "title": "Ongoing Assessment",
+                    "keyQuestionRatings": kqs,
+                }
+            ]
+        },
     }
 
 
@@ -208,12 +281,18 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
         care_home = first["Care Home?"] == "Y"
         is_social = first["Location Type"] == "Social Care Org"
         loc = {
-            "id": loc_id, "provider_id": first["Provider ID"] or f"1-{700000000 + hash_name(loc_id) % 99999}",
-            "type": first["Location Type"], "name": first["Location Name"], "status": "Registered",
-            "care_home": care_home, "street": first["Location Street Address"], "postcode": first["Location Post Code"],
+            "id": loc_id,
+            "provider_id": first["Provider ID"] or f"1-{700000000 + hash_name(loc_id) % 99999}",
+            "type": first["Location Type"],
+            "name": first["Location Name"],
+            "status": "Registered",
+            "care_home": care_home,
+            "street": first["Location Street Address"],
+            "postcode": first["Location Post Code"],
             "category": first["Location Primary Inspection Category"],
-            "gac": _gac(care_home, first["Location Name"], rng) if is_social else
-            [{"description": "Doctors consultation service", "name": "Doctors consultation service"}],
+            "gac": _gac(care_home, first["Location Name"], rng)
+            if is_social
+            else [{"description": "Doctors consultation service", "name": "Doctors consultation service"}],
             "beds": rng.randint(12, 70) if care_home else 0,
         }
         current: dict[str, Any] | None = None
@@ -224,29 +303,59 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
             current = {"date": None}
         else:
             kqs = {q: ratings[q] for q in vocab.KEY_QUESTIONS if q in ratings}
-            current = {"date": pub, "overall": ratings["Overall"], "kqs": kqs,
-                       "group": "Care Homes" if care_home else "Homecare"}
+            current = {
+                "date": pub,
+                "overall": ratings["Overall"],
+                "kqs": kqs,
+                "group": "Care Homes" if care_home else "Homecare",
+            }
             if inherited:
                 # A new provider took the service over after its last inspection: the rating is inherited.
                 loc["registered"] = min(pub + dt.timedelta(days=rng.randint(30, 400)), AS_OF - dt.timedelta(days=5))
-                old = dict(loc, id=f"1-{800000000 + hash_name(loc_id) % 9_999_999}", status="Deregistered",
-                           deregistered=loc["registered"], registered=None,
-                           provider_id=f"1-{600000000 + hash_name(loc_id + 'old') % 99999}",
-                           provider_name=f"{first['Location Name'].split()[0]} Healthcare Ltd")
+                old = dict(
+                    loc,
+                    id=f"1-{800000000 + hash_name(loc_id) % 9_999_999}",
+                    status="Deregistered",
+                    deregistered=loc["registered"],
+                    registered=None,
+                    provider_id=f"1-{600000000 + hash_name(loc_id + 'old') % 99999}",
+                    provider_name=f"{first['Location Name'].split()[0]} Healthcare Ltd",
+                )
                 old_reports = _earlier_reports(rng, ratings["Overall"], pub, rng.randint(0, 2))
-                old["registered"] = (old_reports[-1]["date"] if old_reports else pub) - dt.timedelta(days=rng.randint(100, 900))
-                loc["relationships"] = [{"reason": "New Provider", "relatedLocationId": old["id"],
-                                         "relatedLocationName": old["name"], "type": "HSCA Predecessor"}]
-                old["relationships"] = [{"reason": "New Provider", "relatedLocationId": loc_id,
-                                         "relatedLocationName": loc["name"], "type": "HSCA Successor"}]
+                old["registered"] = (old_reports[-1]["date"] if old_reports else pub) - dt.timedelta(
+                    days=rng.randint(100, 900)
+                )
+                loc["relationships"] = [
+                    {
+                        "reason": "New Provider",
+                        "relatedLocationId": old["id"],
+                        "relatedLocationName": old["name"],
+                        "type": "HSCA Predecessor",
+                    }
+                ]
+                old["relationships"] = [
+                    {
+                        "reason": "New Provider",
+                        "relatedLocationId": loc_id,
+                        "relatedLocationName": loc["name"],
+                        "type": "HSCA Successor",
+                    }
+                ]
                 predecessors.append((old, old_reports, dict(current)))
                 current = dict(current)
             else:
                 reports = _earlier_reports(rng, ratings["Overall"], pub, rng.choice([0, 1, 1, 2, 2, 3, 4]))
                 oldest = reports[-1]["date"] if reports else pub
                 loc["registered"] = max(oldest - dt.timedelta(days=rng.randint(60, 900)), dt.date(2010, 10, 1))
-        saf = (is_social and not inherited and pub is not None and ratings.get("Overall") in vocab.GRADED
-               and len(ratings) == 6 and (AS_OF - pub).days < 300 and saf_left[care_home] > 0)
+        saf = (
+            is_social
+            and not inherited
+            and pub is not None
+            and ratings.get("Overall") in vocab.GRADED
+            and len(ratings) == 6
+            and (AS_OF - pub).days < 300
+            and saf_left[care_home] > 0
+        )
         if saf:
             saf_left[care_home] -= 1
         if is_social and rng.random() < 0.04:
@@ -263,7 +372,9 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
         rng = random.Random(seed * 7 + hash_name(old["id"]))
         files[f"location_details/location_{old['id']}.json"] = _response(old, old_reports, current, rng, saf=False)
         locations.append({"locationId": old["id"], "locationName": old["name"], "postalCode": old["postcode"]})
-        providers.setdefault(old["provider_id"], {"name": old["provider_name"], "locations": []})["locations"].append(old["id"])
+        providers.setdefault(old["provider_id"], {"name": old["provider_name"], "locations": []})["locations"].append(
+            old["id"]
+        )
 
     # Services that closed: spread over the last five years, some in the example period and the one before it.
     rng = random.Random(seed + 3)
@@ -273,18 +384,26 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
         loc_id = f"1-{910000000 + i * 104729}"
         name = f"{FIRST_NAMES[(i * 7) % len(FIRST_NAMES)]} {'Residential Home' if care_home else 'Domiciliary Care'}"
         loc = {
-            "id": loc_id, "provider_id": f"1-{650000000 + i * 1013}", "type": "Social Care Org", "name": name,
-            "status": "Deregistered", "deregistered": closed, "care_home": care_home,
-            "street": f"{rng.randint(1, 90)} Clifton", "postcode": f"YO{rng.randint(1, 32)} {rng.randint(1, 9)}AB",
+            "id": loc_id,
+            "provider_id": f"1-{650000000 + i * 1013}",
+            "type": "Social Care Org",
+            "name": name,
+            "status": "Deregistered",
+            "deregistered": closed,
+            "care_home": care_home,
+            "street": f"{rng.randint(1, 90)} Clifton",
+            "postcode": f"YO{rng.randint(1, 32)} {rng.randint(1, 9)}AB",
             # Older closed locations lack inspectionCategories, as in CQC's API.
             "category": "" if i >= 7 else (vocab.RESIDENTIAL if care_home else vocab.COMMUNITY),
-            "gac": _gac(care_home, name, rng), "beds": rng.randint(10, 40) if care_home else 0,
+            "gac": _gac(care_home, name, rng),
+            "beds": rng.randint(10, 40) if care_home else 0,
         }
         last = closed - dt.timedelta(days=rng.randint(60, 500))
         rating = rng.choice(["Good", "Requires improvement", "Requires improvement", "Inadequate"])
         reports = _earlier_reports(rng, rating, last, rng.randint(0, 2))
-        loc["registered"] = max((reports[-1]["date"] if reports else last) - dt.timedelta(days=rng.randint(200, 900)),
-                                dt.date(2010, 10, 1))
+        loc["registered"] = max(
+            (reports[-1]["date"] if reports else last) - dt.timedelta(days=rng.randint(200, 900)), dt.date(2010, 10, 1)
+        )
         current = {"date": last, "overall": rating, "kqs": kq_ratings(rng, rating), "group": "Care Homes"}
         files[f"location_details/location_{loc_id}.json"] = _response(loc, reports, current, rng, saf=False)
         locations.append({"locationId": loc_id, "locationName": name, "postalCode": loc["postcode"]})
@@ -296,9 +415,14 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
     for pid in sorted(providers):
         p = providers[pid]
         files[f"provider_details/provider_{pid}.json"] = {
-            "providerId": pid, "name": p["name"], "locationIds": sorted(p["locations"]),
-            "organisationType": "Provider", "type": "Social Care Org", "registrationStatus": "Registered",
-            "localAuthority": LA, "region": "Yorkshire and The Humber",
+            "providerId": pid,
+            "name": p["name"],
+            "locationIds": sorted(p["locations"]),
+            "organisationType": "Provider",
+            "type": "Social Care Org",
+            "registrationStatus": "Registered",
+            "localAuthority": LA,
+            "region": "Yorkshire and The Humber",
         }
         plist.append({"providerId": pid, "providerName": p["name"]})
     files["providers.json"] = _list_response("providers", plist)
@@ -308,8 +432,17 @@ def api_responses(rows: list[dict[str, str]], seed: int = SEED) -> dict[str, dic
 def _list_response(kind: str, items: list[dict]) -> dict:
     """A list response in the API's key order (one page holding every entry, as `carequality fetch` writes)."""
     uri = f"/{kind}?page=1&perPage=1000&localAuthority={LA}"
-    return {"total": len(items), "firstPageUri": uri, "page": 1, "previousPageUri": None, "lastPageUri": uri,
-            "nextPageUri": None, "perPage": 1000, "totalPages": 1, kind: items}
+    return {
+        "total": len(items),
+        "firstPageUri": uri,
+        "page": 1,
+        "previousPageUri": None,
+        "lastPageUri": uri,
+        "nextPageUri": None,
+        "perPage": 1000,
+        "totalPages": 1,
+        kind: items,
+    }
 
 
 def _text(rel: str, data: dict) -> str:

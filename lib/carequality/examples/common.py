@@ -14,9 +14,38 @@ SEED = 20260401
 #: The example data's as-of date (the latest publication date in the generated CQC files).
 AS_OF = dt.date(2026, 3, 27)
 
-FIRST_NAMES = ["Acorn", "Beech", "Bramble", "Cedar", "Clover", "Elm", "Fern", "Hawthorn", "Hazel", "Heather", "Holly",
-          "Ivy", "Juniper", "Larch", "Linden", "Maple", "Meadow", "Oak", "Orchard", "Primrose", "Rowan", "Sycamore",
-          "Willow", "Yew", "Foxglove", "Bluebell", "Kestrel", "Heron", "Lapwing", "Skylark"]
+FIRST_NAMES = [
+    "Acorn",
+    "Beech",
+    "Bramble",
+    "Cedar",
+    "Clover",
+    "Elm",
+    "Fern",
+    "Hawthorn",
+    "Hazel",
+    "Heather",
+    "Holly",
+    "Ivy",
+    "Juniper",
+    "Larch",
+    "Linden",
+    "Maple",
+    "Meadow",
+    "Oak",
+    "Orchard",
+    "Primrose",
+    "Rowan",
+    "Sycamore",
+    "Willow",
+    "Yew",
+    "Foxglove",
+    "Bluebell",
+    "Kestrel",
+    "Heron",
+    "Lapwing",
+    "Skylark",
+]
 
 HOME_SUFFIXES = ["House", "Lodge", "Court", "Grange", "Manor", "View", "Gardens"]
 COMMUNITY_SUFFIXES = ["Home Care", "Care at Home", "Homecare Services", "Supported Living", "Community Care"]

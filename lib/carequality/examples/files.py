@@ -60,9 +60,19 @@ def write_xlsx(path: Path, fmt: RecordFormat, rows: Sequence[dict[str, object]] 
         ws.set_column(j, j, min(width, 60), date_fmt if col.kind == "date" else None)
         choices = {"risk_level": ["1", "2", "3", "4"], "yes_no": ["Y", "N"], "choice": list(col.choices)}.get(col.kind)
         if choices:
-            ws.data_validation(1, j, last, j, {
-                "validate": "list", "source": choices, "error_title": col.name,
-                "error_message": f"Expected {col.expected}.", "ignore_blank": True})
+            ws.data_validation(
+                1,
+                j,
+                last,
+                j,
+                {
+                    "validate": "list",
+                    "source": choices,
+                    "error_title": col.name,
+                    "error_message": f"Expected {col.expected}.",
+                    "ignore_blank": True,
+                },
+            )
         for i, r in enumerate(rows, start=1):
             v = r.get(col.name)
             if v is None or v == "":
@@ -84,8 +94,13 @@ def write_xlsx(path: Path, fmt: RecordFormat, rows: Sequence[dict[str, object]] 
     about.set_column(2, 3, 30, wrap)
     about.write_string(0, 0, fmt.title, bold)
     about.write_string(0, 1, fmt.description, wrap)
-    about.write_string(1, 1, "Fill the first sheet, one row per record, keeping its name and its header row. "
-                             "Add no other columns there. See docs/inputs.md.", wrap)
+    about.write_string(
+        1,
+        1,
+        "Fill the first sheet, one row per record, keeping its name and its header row. "
+        "Add no other columns there. See docs/inputs.md.",
+        wrap,
+    )
     for j, h in enumerate(("column", "what it holds", "expected", "example")):
         about.write_string(3, j, h, bold)
     for i, col in enumerate(fmt.columns, start=4):

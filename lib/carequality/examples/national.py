@@ -36,8 +36,15 @@ FILE = "area_ratings_by_month_example.csv"
 #: Mean locations per council by ONS code prefix: (care homes, community-based services).
 SIZES = {"E10": (230, 190), "E08": (85, 95), "E09": (45, 85), "E06": (55, 55)}
 REGION_EFFECT = {
-    "North East": 0.15, "North West": -0.05, "Yorkshire and The Humber": 0.0, "East Midlands": -0.3,
-    "West Midlands": -0.1, "East of England": 0.05, "London": -0.1, "South East": 0.1, "South West": 0.2,
+    "North East": 0.15,
+    "North West": -0.05,
+    "Yorkshire and The Humber": 0.0,
+    "East Midlands": -0.3,
+    "West Midlands": -0.1,
+    "East of England": 0.05,
+    "London": -0.1,
+    "South East": 0.1,
+    "South West": 0.2,
 }
 _START = dt.date(2010, 10, 1)
 
@@ -86,34 +93,52 @@ def synthetic_history(*, exclude: Collection[str] = frozenset({COUNCIL}), seed: 
                     outcomes.append((loc, t, "Overall", r, "generated example", False))
                     gap = {"Inadequate": (90, 300), "Requires improvement": (200, 700)}.get(r, (350, 1500))
                     t += dt.timedelta(days=rng.randint(*gap))
-                locations.append({
-                    "location_id": loc, "location_name": f"Example location {n}", "provider_id": "",
-                    "provider_name": "", "category": vocab.RESIDENTIAL if residential else vocab.COMMUNITY,
-                    "care_home": residential, "local_authority": council.short_name, "region": council.region,
-                    "registration_date": registered, "deregistration_date": closed,
-                    "registration_status": "Deregistered" if closed else "Registered", "dormancy": "N",
-                    "beds": None, "service_types": "", "inspection_directorate": "Adult social care",
-                    "location_type": "Social Care Org", "postcode": "", "registered_manager_absent_date": None,
-                    "dates_source": "api",
-                })
-    frame = pd.DataFrame(outcomes, columns=["location_id", "report_date", "key_question", "rating", "source",
-                                            "inherited"])
-    return History(outcomes_by_location_date_key_question=normalise_outcomes(frame),
-                   locations_all=normalise_locations(pd.DataFrame(locations)))
+                locations.append(
+                    {
+                        "location_id": loc,
+                        "location_name": f"Example location {n}",
+                        "provider_id": "",
+                        "provider_name": "",
+                        "category": vocab.RESIDENTIAL if residential else vocab.COMMUNITY,
+                        "care_home": residential,
+                        "local_authority": council.short_name,
+                        "region": council.region,
+                        "registration_date": registered,
+                        "deregistration_date": closed,
+                        "registration_status": "Deregistered" if closed else "Registered",
+                        "dormancy": "N",
+                        "beds": None,
+                        "service_types": "",
+                        "inspection_directorate": "Adult social care",
+                        "location_type": "Social Care Org",
+                        "postcode": "",
+                        "registered_manager_absent_date": None,
+                        "dates_source": "api",
+                    }
+                )
+    frame = pd.DataFrame(
+        outcomes, columns=["location_id", "report_date", "key_question", "rating", "source", "inherited"]
+    )
+    return History(
+        outcomes_by_location_date_key_question=normalise_outcomes(frame),
+        locations_all=normalise_locations(pd.DataFrame(locations)),
+    )
 
 
 def national_history(council_history: History) -> History:
     """The synthetic history of every other council, plus the example council's own history as given."""
     others = synthetic_history()
     name = council_by_code(COUNCIL).short_name
-    own_ids = set(council_history.locations_all.loc[council_history.locations_all["local_authority"] == name,
-                                                    "location_id"])
+    own_ids = set(
+        council_history.locations_all.loc[council_history.locations_all["local_authority"] == name, "location_id"]
+    )
     own_locs = council_history.locations_all[council_history.locations_all["location_id"].isin(own_ids)]
     o = council_history.outcomes_by_location_date_key_question
     own_out = o[o["location_id"].isin(own_ids)]
     return History(
         outcomes_by_location_date_key_question=normalise_outcomes(
-            pd.concat([others.outcomes_by_location_date_key_question, own_out], ignore_index=True)),
+            pd.concat([others.outcomes_by_location_date_key_question, own_out], ignore_index=True)
+        ),
         locations_all=normalise_locations(pd.concat([others.locations_all, own_locs], ignore_index=True)),
     )
 
@@ -121,8 +146,9 @@ def national_history(council_history: History) -> History:
 def national_counts(council_history: History) -> pd.DataFrame:
     """`ratings_by_area_month_category` of the synthetic national history, from April 2024 to the example's date."""
     months = months_between(FIRST_MONTH, AS_OF)
-    counts = counts_from_history(national_history(council_history), months, council=COUNCIL, covered_to=AS_OF,
-                                 source="")
+    counts = counts_from_history(
+        national_history(council_history), months, council=COUNCIL, covered_to=AS_OF, source=""
+    )
     return counts
 
 

@@ -33,13 +33,30 @@ PREVIOUS_START, PREVIOUS_END = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
 UNKNOWN_IDS = ("1-999000001", "1-999000002")
 
 THEME_ISSUES = {
-    "Medication": ["PRN protocols missing", "Medicine stock counts wrong", "Topical creams not recorded",
-                   "Controlled drugs register gaps", "Time-critical medicines given late"],
-    "Health & Safety": ["Window restrictors missing", "Hot surfaces not covered", "Water temperatures not checked",
-                        "Risk assessments out of date"],
-    "Nutrition / Eating & Drinking": ["Fluid charts incomplete", "Weights not monitored", "Modified diets not followed"],
+    "Medication": [
+        "PRN protocols missing",
+        "Medicine stock counts wrong",
+        "Topical creams not recorded",
+        "Controlled drugs register gaps",
+        "Time-critical medicines given late",
+    ],
+    "Health & Safety": [
+        "Window restrictors missing",
+        "Hot surfaces not covered",
+        "Water temperatures not checked",
+        "Risk assessments out of date",
+    ],
+    "Nutrition / Eating & Drinking": [
+        "Fluid charts incomplete",
+        "Weights not monitored",
+        "Modified diets not followed",
+    ],
     "Inclusion and person-centred support": ["Care plans not person-centred", "Few meaningful activities"],
-    "Infection Prevention and Control": ["Cleaning schedules incomplete", "PPE not used correctly", "Laundry not segregated"],
+    "Infection Prevention and Control": [
+        "Cleaning schedules incomplete",
+        "PPE not used correctly",
+        "Laundry not segregated",
+    ],
     "Leadership": ["Audits did not find issues", "No registered manager", "Notifications not sent to CQC"],
     "Staff training & Development": ["Training out of date", "No competency checks", "Supervisions overdue"],
     "Assessment / care planning / review": ["Care plans not reviewed", "Pre-admission assessment missing"],
@@ -67,10 +84,15 @@ OFFERS = {
     "Recruitment": "",  # listed, no offer yet
     "Dementia care": "Dementia awareness course",  # an offer no issue uses (the report's footnote says so)
 }
-ACTIONS = ["Provider suspended from new referrals.", "Improvement plan received and reviewed.",
-           "QA team visited to review the improvement plan.", "Further improvements are required.",
-           "People funded by the council reviewed; no concerns about their care.",
-           "CQC told of the improvements; reinspection requested.", "Provider concerns meetings held monthly."]
+ACTIONS = [
+    "Provider suspended from new referrals.",
+    "Improvement plan received and reviewed.",
+    "QA team visited to review the improvement plan.",
+    "Further improvements are required.",
+    "People funded by the council reviewed; no concerns about their care.",
+    "CQC told of the improvements; reinspection requested.",
+    "Provider concerns meetings held monthly.",
+]
 OUTCOMES = ["Satisfactory", "Improvement plan requested", "Actions from last visit completed", "Concerns escalated"]
 
 
@@ -91,13 +113,24 @@ def _locations() -> list[_Loc]:
     for r in example_rows():
         if r["Location Type"] != "Social Care Org" or r["Service / Population Group"] != "Overall":
             continue
-        loc = by_id.setdefault(r["Location ID"], _Loc(
-            r["Location ID"], r["Location Name"], r["Location Local Authority"], r["Care Home?"] == "Y", "", None, {},
-            r["Provider Name"]))
+        loc = by_id.setdefault(
+            r["Location ID"],
+            _Loc(
+                r["Location ID"],
+                r["Location Name"],
+                r["Location Local Authority"],
+                r["Care Home?"] == "Y",
+                "",
+                None,
+                {},
+                r["Provider Name"],
+            ),
+        )
         if r["Domain"] == "Overall":
             loc.overall = r["Latest Rating"]
-            loc.published = (dt.datetime.strptime(r["Publication Date"], "%d/%m/%Y").date()
-                             if r["Publication Date"] else None)
+            loc.published = (
+                dt.datetime.strptime(r["Publication Date"], "%d/%m/%Y").date() if r["Publication Date"] else None
+            )
         else:
             loc.kq[r["Domain"]] = r["Latest Rating"]
     return sorted(by_id.values(), key=lambda x: x.id)
@@ -105,8 +138,9 @@ def _locations() -> list[_Loc]:
 
 def _service_type(rng: random.Random, loc: _Loc) -> str:
     if loc.care_home:
-        return rng.choice(["Residential care (older people)", "Nursing care (older people)",
-                           "Residential care (working age)"])
+        return rng.choice(
+            ["Residential care (older people)", "Nursing care (older people)", "Residential care (working age)"]
+        )
     return "Supported living" if "Supported" in loc.name else "Home care"
 
 
@@ -118,11 +152,21 @@ def _commissioned(rng: random.Random, locs: list[_Loc]) -> list[dict]:
         if rng.random() >= chance:
             continue
         stype = _service_type(rng, loc)
-        clients = rng.randint(1, 25) if loc.care_home else (rng.randint(2, 12) if stype == "Supported living" else rng.randint(5, 60))
+        clients = (
+            rng.randint(1, 25)
+            if loc.care_home
+            else (rng.randint(2, 12) if stype == "Supported living" else rng.randint(5, 60))
+        )
         weekly = rng.choice([780, 850, 920, 1100]) if loc.care_home else rng.choice([300, 420, 510])
-        rows.append({"location_id": loc.id, "service_type": stype, "funded_clients": clients,
-                     "contract_type": rng.choice(["Framework", "Framework", "Block", "Spot"]),
-                     "annual_spend": clients * weekly * 52})
+        rows.append(
+            {
+                "location_id": loc.id,
+                "service_type": stype,
+                "funded_clients": clients,
+                "contract_type": rng.choice(["Framework", "Framework", "Block", "Spot"]),
+                "annual_spend": clients * weekly * 52,
+            }
+        )
     return rows
 
 
@@ -134,11 +178,20 @@ def _previous(rng: random.Random, current: list[dict], locs: list[_Loc]) -> list
         if rng.random() < 0.08:
             continue  # commissioned only since the previous period
         clients = max(1, r["funded_clients"] + rng.randint(-3, 3))
-        rows.append(r | {"funded_clients": clients, "annual_spend": r["annual_spend"] * clients // max(r["funded_clients"], 1)})
+        rows.append(
+            r | {"funded_clients": clients, "annual_spend": r["annual_spend"] * clients // max(r["funded_clients"], 1)}
+        )
     for loc in locs:
         if loc.id not in ids and loc.overall in vocab.GRADED and rng.random() < 0.12:
-            rows.append({"location_id": loc.id, "service_type": _service_type(rng, loc), "funded_clients": rng.randint(1, 8),
-                         "contract_type": "Spot", "annual_spend": rng.randint(20, 90) * 1000})
+            rows.append(
+                {
+                    "location_id": loc.id,
+                    "service_type": _service_type(rng, loc),
+                    "funded_clients": rng.randint(1, 8),
+                    "contract_type": "Spot",
+                    "annual_spend": rng.randint(20, 90) * 1000,
+                }
+            )
     return sorted(rows, key=lambda r: r["location_id"])
 
 
@@ -165,9 +218,14 @@ def _risk_register(rng: random.Random, locs: list[_Loc], commissioned: list[dict
         loc = by_id[loc_id]
         ref = f"QA-{n:03d}"
         out_of_area = loc.la != COUNCIL_LA
-        base = {"case_ref": ref, "location_id": loc_id, "funded_residents": com[loc_id]["funded_clients"],
-                "concerns": _concern(loc), "lead_authority": loc.la if out_of_area and n % 2 else "",
-                "actions": " ".join(rng.sample(ACTIONS, 3))}
+        base = {
+            "case_ref": ref,
+            "location_id": loc_id,
+            "funded_residents": com[loc_id]["funded_clients"],
+            "concerns": _concern(loc),
+            "lead_authority": loc.la if out_of_area and n % 2 else "",
+            "actions": " ".join(rng.sample(ACTIONS, 3)),
+        }
         opened = PREVIOUS_START + dt.timedelta(days=rng.randint(0, 600))
         story = rng.choice(["steady", "escalated", "de-escalated", "closed"])
         top = 3 if loc.overall == "Requires improvement" or out_of_area else (4 if loc.overall == "Inadequate" else 2)
@@ -175,15 +233,21 @@ def _risk_register(rng: random.Random, locs: list[_Loc], commissioned: list[dict
             rows.append(base | {"risk_level": top, "opened": opened, "closed": None, "placements_suspended": top >= 3})
         elif story == "escalated":
             moved = opened + dt.timedelta(days=rng.randint(20, 30))
-            rows.append(base | {"risk_level": max(1, top - 1), "opened": opened, "closed": moved, "placements_suspended": False})
+            rows.append(
+                base | {"risk_level": max(1, top - 1), "opened": opened, "closed": moved, "placements_suspended": False}
+            )
             rows.append(base | {"risk_level": top, "opened": moved, "closed": None, "placements_suspended": True})
         elif story == "de-escalated":
             moved = min(opened + dt.timedelta(days=rng.randint(60, 200)), PERIOD_END - dt.timedelta(days=5))
             rows.append(base | {"risk_level": top, "opened": opened, "closed": moved, "placements_suspended": True})
-            rows.append(base | {"risk_level": max(1, top - 2), "opened": moved, "closed": None, "placements_suspended": False})
+            rows.append(
+                base | {"risk_level": max(1, top - 2), "opened": moved, "closed": None, "placements_suspended": False}
+            )
         else:
             ended = min(opened + dt.timedelta(days=rng.randint(60, 200)), PERIOD_END)
-            rows.append(base | {"risk_level": max(1, top - 1), "opened": opened, "closed": ended, "placements_suspended": False})
+            rows.append(
+                base | {"risk_level": max(1, top - 1), "opened": opened, "closed": ended, "placements_suspended": False}
+            )
     return rows
 
 
@@ -196,16 +260,30 @@ def _visits(rng: random.Random, locs: list[_Loc], commissioned: list[dict], risk
         for _ in range(n):
             loc_id = rng.choice(risky) if rng.random() < 0.45 else rng.choice(ids)
             low = by_id[loc_id].overall in vocab.RI_OR_INADEQUATE
-            vtype = rng.choices(["announced", "unannounced", "contract monitoring", "welfare check"],
-                                weights=[3, 2, 4, 3 if low else 0.3])[0]
+            vtype = rng.choices(
+                ["announced", "unannounced", "contract monitoring", "welfare check"],
+                weights=[3, 2, 4, 3 if low else 0.3],
+            )[0]
             date = start + dt.timedelta(days=rng.randint(0, 364))
             if (loc_id, date, vtype) in seen:
                 continue
             seen.add((loc_id, date, vtype))
-            rows.append({"location_id": loc_id, "visit_date": date, "visit_type": vtype,
-                         "outcome": rng.choice(OUTCOMES[:3] + (OUTCOMES[3:] if low else []))})
-    rows.append({"location_id": UNKNOWN_IDS[1], "visit_date": dt.date(2025, 10, 14), "visit_type": "announced",
-                 "outcome": "Satisfactory"})
+            rows.append(
+                {
+                    "location_id": loc_id,
+                    "visit_date": date,
+                    "visit_type": vtype,
+                    "outcome": rng.choice(OUTCOMES[:3] + (OUTCOMES[3:] if low else [])),
+                }
+            )
+    rows.append(
+        {
+            "location_id": UNKNOWN_IDS[1],
+            "visit_date": dt.date(2025, 10, 14),
+            "visit_type": "announced",
+            "outcome": "Satisfactory",
+        }
+    )
     return sorted(rows, key=lambda r: (r["visit_date"], r["location_id"], r["visit_type"]))
 
 
@@ -231,8 +309,15 @@ def example_records(seed: int = SEED) -> dict[str, list[dict]]:
     locs = _locations()
     rng = random.Random(seed + 4)
     current = _commissioned(rng, locs)
-    current.append({"location_id": UNKNOWN_IDS[0], "service_type": "Home care", "funded_clients": 7,
-                    "contract_type": "Spot", "annual_spend": 7 * 420 * 52})
+    current.append(
+        {
+            "location_id": UNKNOWN_IDS[0],
+            "service_type": "Home care",
+            "funded_clients": 7,
+            "contract_type": "Spot",
+            "annual_spend": 7 * 420 * 52,
+        }
+    )
     current.sort(key=lambda r: r["location_id"])
     previous = _previous(rng, [r for r in current if r["location_id"] not in UNKNOWN_IDS], locs)
     risk = _risk_register(rng, locs, [r for r in current if r["location_id"] not in UNKNOWN_IDS])
@@ -264,4 +349,3 @@ def write_example_records(out: Path) -> list[Path]:
         writer = write_xlsx if file.endswith(".xlsx") else write_csv
         paths.append(writer(out / file, fmt, records[name]))
     return paths
-

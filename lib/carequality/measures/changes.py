@@ -21,8 +21,13 @@ from carequality.sources.frames import History
 ROW_LABELS = [vocab.CATEGORY_WORDS[c].label for c in (vocab.COMMUNITY, vocab.RESIDENTIAL)]
 #: A location's main service type: the first of these (CQC service type names) it is registered for.
 SERVICE_TYPE_PRIORITY = (
-    "Nursing homes", "Residential homes", "Homecare agencies", "Supported living", "Shared lives",
-    "Extra Care housing services", "Supported housing",
+    "Nursing homes",
+    "Residential homes",
+    "Homecare agencies",
+    "Supported living",
+    "Shared lives",
+    "Extra Care housing services",
+    "Supported housing",
 )
 NOT_KNOWN = "Not known"
 DIRECTIONS = ("Improved", "Declined", "Unchanged", "First rating")
@@ -74,8 +79,14 @@ def _overall_before(history: History, keys: pd.DataFrame, *, strictly: bool, col
     left = keys[["location_id", "report_date"]].reset_index().sort_values("report_date", kind="stable")
     if left.empty:
         return pd.Series([], dtype=object)
-    m = pd.merge_asof(left, right.astype({"rating": str}), on="report_date", by="location_id",
-                      allow_exact_matches=not strictly, direction="backward")
+    m = pd.merge_asof(
+        left,
+        right.astype({"rating": str}),
+        on="report_date",
+        by="location_id",
+        allow_exact_matches=not strictly,
+        direction="backward",
+    )
     return m.set_index("index")[column].reindex(keys.index)
 
 
@@ -91,7 +102,9 @@ def inspections_in_period(history: History, start: object, end: object) -> pd.Da
     per = per.reset_index(drop=True)
     carried = _overall_before(history, per, strictly=False)
     rating = per["overall"].astype(object).where(per["overall"].notna(), carried)
-    per["rating"] = pd.Series(rating, index=per.index).fillna("No published rating").astype(str).astype(vocab.RATING_DTYPE)
+    per["rating"] = (
+        pd.Series(rating, index=per.index).fillna("No published rating").astype(str).astype(vocab.RATING_DTYPE)
+    )
     out = _with_location(per.drop(columns=["overall", "inherited"]), history)
     cols = ["location_id", "location_name", "category", "care_home", "report_date", "rating", "key_questions", "source"]
     return out[cols].sort_values(["report_date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
@@ -123,8 +136,13 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
     Reports whose Overall rating is not graded (for example Inspected but not rated) are not rating changes.
     """
     o = history.outcomes_by_location_date_key_question
-    new = o[(o["key_question"] == "Overall") & o["rating"].astype(str).isin(vocab.GRADED) & ~o["inherited"]
-            & (o["report_date"] >= day(start)) & (o["report_date"] <= day(end))]
+    new = o[
+        (o["key_question"] == "Overall")
+        & o["rating"].astype(str).isin(vocab.GRADED)
+        & ~o["inherited"]
+        & (o["report_date"] >= day(start))
+        & (o["report_date"] <= day(end))
+    ]
     new = new[["location_id", "report_date", "rating"]].rename(columns={"rating": "to_rating"}).reset_index(drop=True)
     before = _overall_before(history, new, strictly=True)
     new["from_rating"] = pd.Series([b if b in vocab.GRADED else "" for b in before], index=new.index, dtype=str)
@@ -137,12 +155,21 @@ def rating_changes(history: History, start: object, end: object) -> pd.DataFrame
             return "First rating"
         return "Improved" if rank[now] < rank[was] else "Declined" if rank[now] > rank[was] else "Unchanged"
 
-    new["direction"] = pd.Series([direction(a, str(b)) for a, b in zip(new["from_rating"], new["to_rating"])],
-                                 index=new.index, dtype=str)
+    new["direction"] = pd.Series(
+        [direction(a, str(b)) for a, b in zip(new["from_rating"], new["to_rating"])], index=new.index, dtype=str
+    )
     new["to_rating"] = new["to_rating"].astype(str)
     out = _with_location(new, history)
-    cols = ["location_id", "location_name", "category", "report_date", "from_rating", "from_inherited", "to_rating",
-            "direction"]
+    cols = [
+        "location_id",
+        "location_name",
+        "category",
+        "report_date",
+        "from_rating",
+        "from_inherited",
+        "to_rating",
+        "direction",
+    ]
     return out[cols].sort_values(["report_date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
 
 
@@ -220,11 +247,27 @@ def continuation_links(history: History) -> pd.DataFrame:
                 reasons = reasons if len(reasons) == len(ids) else [""] * len(ids)
                 for other, name, reason in zip(ids, names, reasons):
                     if kind == "predecessor":
-                        rows.append({"previous_id": other, "location_id": r.location_id, "reason": reason,
-                                     "evidence": BY_LINK, "previous_name": name, "new_name": ""})
+                        rows.append(
+                            {
+                                "previous_id": other,
+                                "location_id": r.location_id,
+                                "reason": reason,
+                                "evidence": BY_LINK,
+                                "previous_name": name,
+                                "new_name": "",
+                            }
+                        )
                     else:
-                        rows.append({"previous_id": r.location_id, "location_id": other, "reason": reason,
-                                     "evidence": BY_LINK, "previous_name": "", "new_name": name})
+                        rows.append(
+                            {
+                                "previous_id": r.location_id,
+                                "location_id": other,
+                                "reason": reason,
+                                "evidence": BY_LINK,
+                                "previous_name": "",
+                                "new_name": name,
+                            }
+                        )
     links = pd.DataFrame(rows, columns=list(LINK_COLUMNS)).drop_duplicates(["previous_id", "location_id"])
     linked_new, linked_old = set(links["location_id"]), set(links["previous_id"])
 
@@ -234,14 +277,24 @@ def continuation_links(history: History) -> pd.DataFrame:
     took_over = set(first.loc[first["inherited"], "location_id"]) - linked_new
     extra = []
     for r in loc[loc["location_id"].isin(took_over)].sort_values("location_id").itertuples():
-        same = closed[closed["postcode"].ne("") & closed["postcode"].eq(r.postcode) & closed["location_id"].ne(r.location_id)]
+        same = closed[
+            closed["postcode"].ne("") & closed["postcode"].eq(r.postcode) & closed["location_id"].ne(r.location_id)
+        ]
         if pd.notna(r.registration_date) and len(same):
             gap = (same["deregistration_date"] - r.registration_date).abs()
             previous = same.loc[gap.idxmin(), "location_id"]
         else:
             previous = ""
-        extra.append({"previous_id": previous, "location_id": r.location_id, "reason": "", "evidence": BY_INHERITED,
-                      "previous_name": "", "new_name": ""})
+        extra.append(
+            {
+                "previous_id": previous,
+                "location_id": r.location_id,
+                "reason": "",
+                "evidence": BY_INHERITED,
+                "previous_name": "",
+                "new_name": "",
+            }
+        )
     taken = linked_new | took_over
     used_old = linked_old | {e["previous_id"] for e in extra}
     opened = loc[loc["registration_date"].notna() & ~loc["location_id"].isin(taken)]
@@ -250,12 +303,24 @@ def continuation_links(history: History) -> pd.DataFrame:
         a = opened.assign(_key=opened["location_name"].map(_fold_name) + "|" + opened["postcode"].map(_fold_name))
         b = closed.assign(_key=closed["location_name"].map(_fold_name) + "|" + closed["postcode"].map(_fold_name))
         pairs = a.merge(b, on="_key", suffixes=("", "_old"))
-        pairs = pairs[pairs["location_id"].ne(pairs["location_id_old"]) & pairs["postcode"].ne("")
-                      & ((pairs["registration_date"] - pairs["deregistration_date_old"]).abs().dt.days <= SAME_NAME_DAYS)]
+        pairs = pairs[
+            pairs["location_id"].ne(pairs["location_id_old"])
+            & pairs["postcode"].ne("")
+            & ((pairs["registration_date"] - pairs["deregistration_date_old"]).abs().dt.days <= SAME_NAME_DAYS)
+        ]
         pairs = pairs.sort_values(["location_id", "location_id_old"]).drop_duplicates("location_id")
         pairs = pairs.drop_duplicates("location_id_old")
-        extra += [{"previous_id": r.location_id_old, "location_id": r.location_id, "reason": "", "evidence": BY_NAME,
-                   "previous_name": "", "new_name": ""} for r in pairs.itertuples()]
+        extra += [
+            {
+                "previous_id": r.location_id_old,
+                "location_id": r.location_id,
+                "reason": "",
+                "evidence": BY_NAME,
+                "previous_name": "",
+                "new_name": "",
+            }
+            for r in pairs.itertuples()
+        ]
     out = pd.concat([links, pd.DataFrame(extra, columns=list(LINK_COLUMNS))], ignore_index=True)
     return out.sort_values(["location_id", "previous_id"], kind="stable").reset_index(drop=True)
 
@@ -318,6 +383,7 @@ def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.
 
     Columns: Category, Service type, This period, Previous period. Every location counts once.
     """
+
     def key(frame: pd.DataFrame) -> pd.Series:
         return frame["category"].map(category_label) + "\0" + frame["main_service_type"]
 
@@ -327,10 +393,17 @@ def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.
     rows = []
     for c in cats:
         for k in sorted((k for k in keys if k.split("\0")[0] == c), key=lambda k: k.split("\0")[1]):
-            rows.append({"Category": c, "Service type": k.split("\0")[1],
-                         "This period": int(now.get(k, 0)), "Previous period": int(before.get(k, 0))})
-    rows.append({"Category": "Total", "Service type": "", "This period": len(current),
-                 "Previous period": len(previous)})
+            rows.append(
+                {
+                    "Category": c,
+                    "Service type": k.split("\0")[1],
+                    "This period": int(now.get(k, 0)),
+                    "Previous period": int(before.get(k, 0)),
+                }
+            )
+    rows.append(
+        {"Category": "Total", "Service type": "", "This period": len(current), "Previous period": len(previous)}
+    )
     return pd.DataFrame(rows, columns=["Category", "Service type", "This period", "Previous period"])
 
 
@@ -390,18 +463,29 @@ def rating_level_counts(ratings_at_dates: pd.DataFrame) -> pd.DataFrame:
     words present, then "No rating". Columns: rating, at, ratings, locations."""
     f = ratings_at_dates.assign(rating=ratings_at_dates["rating"].replace("", "No rating"))
     present = set(f["rating"])
-    words = list(vocab.GRADED) + [w for w in vocab.RATINGS[4:] if w in present] + (["No rating"] if "No rating" in present else [])
+    words = (
+        list(vocab.GRADED)
+        + [w for w in vocab.RATINGS[4:] if w in present]
+        + (["No rating"] if "No rating" in present else [])
+    )
     rows = []
     for when in sorted(f["at"].unique()):
         sub = f[f["at"] == when]
         for w in words:
             hit = sub[sub["rating"] == w]
-            rows.append({"rating": w, "at": pd.Timestamp(when), "ratings": len(hit),
-                         "locations": int(hit["location_id"].nunique())})
+            rows.append(
+                {
+                    "rating": w,
+                    "at": pd.Timestamp(when),
+                    "ratings": len(hit),
+                    "locations": int(hit["location_id"].nunique()),
+                }
+            )
     return pd.DataFrame(rows, columns=["rating", "at", "ratings", "locations"])
 
 
 # ---- what the inputs cover, per section ---------------------------------------------------------------------
+
 
 def outcomes_covered(coverage: Coverage, start: object) -> bool:
     """Whether every report published from `start` on is in the inputs (monthly files hold a report only while it

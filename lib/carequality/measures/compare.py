@@ -91,7 +91,7 @@ def unmapped_local_authorities(history: History, extra_names: dict[str, str] | N
     locs = _asc(history.locations_all)
     codes = council_codes(locs["local_authority"], extra_names)
     bad = locs[codes.isna()]
-    return (bad.groupby("local_authority", sort=True).size().rename("locations").reset_index())
+    return bad.groupby("local_authority", sort=True).size().rename("locations").reset_index()
 
 
 def latest_date(history: History) -> pd.Timestamp | None:
@@ -177,15 +177,21 @@ def counts_from_history(
         act = act.assign(bucket=_bucket(act["location_id"].map(rated.set_index("location_id")["rating"])))
         grid = pd.MultiIndex.from_product([covered, vocab.CATEGORIES], names=["council", "category"])
         c = _wide(act, ["council", "category"]).reindex(grid, fill_value=0).reset_index()
-        parts = [c.rename(columns={"council": "area_code"}).assign(
-            area_type=COUNCIL, area_name=c["council"].map({k: v.short_name for k, v in councils.items()}))]
+        parts = [
+            c.rename(columns={"council": "area_code"}).assign(
+                area_type=COUNCIL, area_name=c["council"].map({k: v.short_name for k, v in councils.items()})
+            )
+        ]
         if regions_covered:
             known = act[act["council"].notna()]
             known = known.assign(region=known["council"].map(council_region))
             grid = pd.MultiIndex.from_product([regions_covered, vocab.CATEGORIES], names=["region", "category"])
             r = _wide(known, ["region", "category"]).reindex(grid, fill_value=0).reset_index()
-            parts.append(r.assign(area_type=REGION, area_code=r["region"].map(REGION_CODES), area_name=r["region"])
-                         .drop(columns="region"))
+            parts.append(
+                r.assign(area_type=REGION, area_code=r["region"].map(REGION_CODES), area_name=r["region"]).drop(
+                    columns="region"
+                )
+            )
         if england:
             e = _wide(act, ["category"]).reindex(pd.Index(list(vocab.CATEGORIES), name="category"), fill_value=0)
             parts.append(e.reset_index().assign(area_type=ENGLAND, area_code=ENGLAND_CODE, area_name=ENGLAND_NAME))
@@ -206,12 +212,24 @@ def _wide(act: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _row(month, date, area_type, code, name, category, counts, source) -> dict:
-    return {"month": month, "date": pd.Timestamp(date), "area_type": area_type, "area_code": code,
-            "area_name": name, "category": category, **counts, "source": source}
+    return {
+        "month": month,
+        "date": pd.Timestamp(date),
+        "area_type": area_type,
+        "area_code": code,
+        "area_name": name,
+        "category": category,
+        **counts,
+        "source": source,
+    }
 
 
 def counts_from_locations(
-    locations: pd.DataFrame, *, council: Council, date: object, include_inherited: bool = True,
+    locations: pd.DataFrame,
+    *,
+    council: Council,
+    date: object,
+    include_inherited: bool = True,
     source: str = "CQC ratings file",
 ) -> pd.DataFrame:
     """`ratings_by_area_month_category` rows for one council from a latest-ratings file's locations (all active
@@ -258,7 +276,9 @@ def comparison_areas(council: Council, peers: PeerGroup | None) -> list[Area]:
     return areas
 
 
-def _lookup(counts: pd.DataFrame, month: str, category: str, area: Area, peers: PeerGroup | None) -> tuple[dict | None, str]:
+def _lookup(
+    counts: pd.DataFrame, month: str, category: str, area: Area, peers: PeerGroup | None
+) -> tuple[dict | None, str]:
     """Counts for one area, month and category (None when not covered), and a note."""
     sub = counts[(counts["month"] == month) & (counts["category"] == category)]
     if area.area_type != PEERS:
@@ -286,12 +306,25 @@ def _share(c: dict | None) -> tuple[Any, Any, Any]:
     return num, den, percent(num, den, 1)
 
 
-TREND_COLUMNS = ("month", "date", "area_type", "area_code", "area", "category", "good_or_outstanding", "rated",
-                 "active", "percent", "source", "note")
+TREND_COLUMNS = (
+    "month",
+    "date",
+    "area_type",
+    "area_code",
+    "area",
+    "category",
+    "good_or_outstanding",
+    "rated",
+    "active",
+    "percent",
+    "source",
+    "note",
+)
 
 
-def trend_good_outstanding(counts: pd.DataFrame, *, council: Council, peers: PeerGroup | None,
-                           months: list[str]) -> pd.DataFrame:
+def trend_good_outstanding(
+    counts: pd.DataFrame, *, council: Council, peers: PeerGroup | None, months: list[str]
+) -> pd.DataFrame:
     """Month × area × category: locations rated Good or Outstanding (numerator), locations with a graded rating
     (denominator), active locations and the share, for the council, its region, the peer group and England.
     Every month and area has a row; where the inputs do not cover it the counts are missing and `note` says why."""
@@ -301,22 +334,44 @@ def trend_good_outstanding(counts: pd.DataFrame, *, council: Council, peers: Pee
             for cat in vocab.CATEGORIES:
                 c, note = _lookup(counts, month, cat, area, peers)
                 num, den, pct = _share(c)
-                rows.append({
-                    "month": month, "date": c["date"] if c else pd.NaT, "area_type": area.area_type,
-                    "area_code": area.code, "area": area.name, "category": cat,
-                    "good_or_outstanding": num, "rated": den, "active": c["active"] if c else pd.NA,
-                    "percent": pct if pct is not None else pd.NA, "source": c["source"] if c else "", "note": note,
-                })
+                rows.append(
+                    {
+                        "month": month,
+                        "date": c["date"] if c else pd.NaT,
+                        "area_type": area.area_type,
+                        "area_code": area.code,
+                        "area": area.name,
+                        "category": cat,
+                        "good_or_outstanding": num,
+                        "rated": den,
+                        "active": c["active"] if c else pd.NA,
+                        "percent": pct if pct is not None else pd.NA,
+                        "source": c["source"] if c else "",
+                        "note": note,
+                    }
+                )
     return _typed(pd.DataFrame(rows, columns=list(TREND_COLUMNS)), ("good_or_outstanding", "rated", "active"))
 
 
-DISTRIBUTION_COLUMNS = ("area_type", "area_code", "area", "category", "month", "date", *COUNTS, "rated",
-                        *(f"percent_{v}" for v in GRADED_COLUMNS.values()), "percent_good_or_outstanding", "source",
-                        "note")
+DISTRIBUTION_COLUMNS = (
+    "area_type",
+    "area_code",
+    "area",
+    "category",
+    "month",
+    "date",
+    *COUNTS,
+    "rated",
+    *(f"percent_{v}" for v in GRADED_COLUMNS.values()),
+    "percent_good_or_outstanding",
+    "source",
+    "note",
+)
 
 
-def rating_distribution_comparison(counts: pd.DataFrame, *, council: Council, peers: PeerGroup | None,
-                                   month: str) -> pd.DataFrame:
+def rating_distribution_comparison(
+    counts: pd.DataFrame, *, council: Council, peers: PeerGroup | None, month: str
+) -> pd.DataFrame:
     """Area × category for one month: locations by overall rating, and each graded rating's share of the
     locations with a graded rating, for the council, its region, the peer group and England."""
     rows = []
@@ -324,10 +379,18 @@ def rating_distribution_comparison(counts: pd.DataFrame, *, council: Council, pe
         for area in comparison_areas(council, peers):
             c, note = _lookup(counts, month, cat, area, peers)
             _, den, pct = _share(c)
-            row = {"area_type": area.area_type, "area_code": area.code, "area": area.name, "category": cat,
-                   "month": month, "date": c["date"] if c else pd.NaT, "rated": den,
-                   "percent_good_or_outstanding": pct if pct is not None else pd.NA,
-                   "source": c["source"] if c else "", "note": note}
+            row = {
+                "area_type": area.area_type,
+                "area_code": area.code,
+                "area": area.name,
+                "category": cat,
+                "month": month,
+                "date": c["date"] if c else pd.NaT,
+                "rated": den,
+                "percent_good_or_outstanding": pct if pct is not None else pd.NA,
+                "source": c["source"] if c else "",
+                "note": note,
+            }
             for col in COUNTS:
                 row[col] = c[col] if c else pd.NA
             for col in GRADED_COLUMNS.values():
@@ -337,13 +400,29 @@ def rating_distribution_comparison(counts: pd.DataFrame, *, council: Council, pe
     return _typed(pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS)), (*COUNTS, "rated"))
 
 
-CHANGE_COLUMNS = ("area_type", "area_code", "area", "category", "baseline_month", "baseline_date",
-                  "baseline_good_or_outstanding", "baseline_rated", "baseline_percent", "month", "date",
-                  "good_or_outstanding", "rated", "percent", "change_points", "note")
+CHANGE_COLUMNS = (
+    "area_type",
+    "area_code",
+    "area",
+    "category",
+    "baseline_month",
+    "baseline_date",
+    "baseline_good_or_outstanding",
+    "baseline_rated",
+    "baseline_percent",
+    "month",
+    "date",
+    "good_or_outstanding",
+    "rated",
+    "percent",
+    "change_points",
+    "note",
+)
 
 
-def change_since_baseline(counts: pd.DataFrame, *, council: Council, peers: PeerGroup | None, baseline_month: str,
-                          month: str) -> pd.DataFrame:
+def change_since_baseline(
+    counts: pd.DataFrame, *, council: Council, peers: PeerGroup | None, baseline_month: str, month: str
+) -> pd.DataFrame:
     """Area × category: the share rated Good or Outstanding at the baseline month and now, and the change in
     percentage points (from unrounded shares, rounded to one decimal place)."""
     rows = []
@@ -357,17 +436,30 @@ def change_since_baseline(counts: pd.DataFrame, *, council: Council, peers: Peer
             if c0 is not None and c1 is not None and d0 and d1:
                 change = round1(100 * (n1 / d1 - n0 / d0))
             notes = [f"baseline: {note0}" if note0 else "", f"now: {note1}" if note1 else ""]
-            rows.append({
-                "area_type": area.area_type, "area_code": area.code, "area": area.name, "category": cat,
-                "baseline_month": baseline_month, "baseline_date": c0["date"] if c0 else pd.NaT,
-                "baseline_good_or_outstanding": n0, "baseline_rated": d0,
-                "baseline_percent": p0 if p0 is not None else pd.NA,
-                "month": month, "date": c1["date"] if c1 else pd.NaT, "good_or_outstanding": n1, "rated": d1,
-                "percent": p1 if p1 is not None else pd.NA, "change_points": change,
-                "note": "; ".join(n for n in notes if n),
-            })
-    return _typed(pd.DataFrame(rows, columns=list(CHANGE_COLUMNS)),
-                  ("baseline_good_or_outstanding", "baseline_rated", "good_or_outstanding", "rated"))
+            rows.append(
+                {
+                    "area_type": area.area_type,
+                    "area_code": area.code,
+                    "area": area.name,
+                    "category": cat,
+                    "baseline_month": baseline_month,
+                    "baseline_date": c0["date"] if c0 else pd.NaT,
+                    "baseline_good_or_outstanding": n0,
+                    "baseline_rated": d0,
+                    "baseline_percent": p0 if p0 is not None else pd.NA,
+                    "month": month,
+                    "date": c1["date"] if c1 else pd.NaT,
+                    "good_or_outstanding": n1,
+                    "rated": d1,
+                    "percent": p1 if p1 is not None else pd.NA,
+                    "change_points": change,
+                    "note": "; ".join(n for n in notes if n),
+                }
+            )
+    return _typed(
+        pd.DataFrame(rows, columns=list(CHANGE_COLUMNS)),
+        ("baseline_good_or_outstanding", "baseline_rated", "good_or_outstanding", "rated"),
+    )
 
 
 def _typed(frame: pd.DataFrame, ints: tuple[str, ...]) -> pd.DataFrame:
@@ -380,8 +472,9 @@ def _typed(frame: pd.DataFrame, ints: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def latest_covered_month(counts: pd.DataFrame, council: Council, months: list[str], *,
-                         with_england: bool = False) -> str | None:
+def latest_covered_month(
+    counts: pd.DataFrame, council: Council, months: list[str], *, with_england: bool = False
+) -> str | None:
     """The latest of `months` for which the council has counts (and England too, if asked)."""
     have = set(counts.loc[counts["area_code"] == council.ons_code, "month"])
     if with_england:
@@ -394,8 +487,9 @@ def latest_covered_month(counts: pd.DataFrame, council: Council, months: list[st
 EXTERNAL_COLUMNS = ("month", "area_type", "area_code", "area", "value", "note")
 
 
-def external_comparison(series: pd.DataFrame, *, indicator: str, council: Council,
-                        peers: PeerGroup | None) -> pd.DataFrame:
+def external_comparison(
+    series: pd.DataFrame, *, indicator: str, council: Council, peers: PeerGroup | None
+) -> pd.DataFrame:
     """Month × area for one indicator of an external (LG Inform-style) series: the council, its region, the
     peer group and England, as far as the series has them. The peer group's value is the unweighted mean of its
     councils' values (the series gives no counts to pool), given only when every peer has a value that month.
@@ -416,8 +510,10 @@ def external_comparison(series: pd.DataFrame, *, indicator: str, council: Counci
                 vals = m[m["area_code"].isin(peers.codes)].set_index("area_code")["value"]
                 missing = [c.short_name for c in peers.councils if pd.isna(vals.get(c.ons_code))]
                 if missing:
-                    value, note = float("nan"), (f"{len(missing)} of {len(peers.codes)} peer councils have no value "
-                                                 f"({', '.join(missing)})")
+                    value, note = (
+                        float("nan"),
+                        (f"{len(missing)} of {len(peers.codes)} peer councils have no value ({', '.join(missing)})"),
+                    )
                 else:
                     value, note = round1(float(vals[list(peers.codes)].mean())), ""
                 name = "Peer group (average)"
@@ -426,8 +522,16 @@ def external_comparison(series: pd.DataFrame, *, indicator: str, council: Counci
                 value = float(hit.iloc[0]) if len(hit) else float("nan")
                 note = "" if value == value else "no value in the external series"
                 name = area.name
-            rows.append({"month": month, "area_type": area.area_type, "area_code": area.code, "area": name,
-                         "value": value, "note": note})
+            rows.append(
+                {
+                    "month": month,
+                    "area_type": area.area_type,
+                    "area_code": area.code,
+                    "area": name,
+                    "value": value,
+                    "note": note,
+                }
+            )
     frame = pd.DataFrame(rows, columns=list(EXTERNAL_COLUMNS))
     frame["value"] = frame["value"].astype("float64")
     return frame
@@ -476,13 +580,28 @@ def benchmark_counts(model: Model, params: ReportParams, months: list[str]) -> p
     frames = []
     if model.history is not None:
         frm, to = history_coverage(model.history)
-        frames.append(counts_from_history(model.history, months, council=params.council.code,
-                                             covered_from=frm, covered_to=to,
-                                             include_inherited=include, extra_names=extra,
-                                             source="CQC ratings history"))
+        frames.append(
+            counts_from_history(
+                model.history,
+                months,
+                council=params.council.code,
+                covered_from=frm,
+                covered_to=to,
+                include_inherited=include,
+                extra_names=extra,
+                source="CQC ratings history",
+            )
+        )
     if model.as_of is not None and len(model.locations) and str(model.as_of.to_period("M")) in months:
-        frames.append(counts_from_locations(model.locations, council=params.council.council, date=model.as_of,
-                                               include_inherited=include, source="CQC ratings file"))
+        frames.append(
+            counts_from_locations(
+                model.locations,
+                council=params.council.council,
+                date=model.as_of,
+                include_inherited=include,
+                source="CQC ratings file",
+            )
+        )
     if model.area_counts is not None:
         frames.append(model.area_counts[model.area_counts["month"].isin(months)])
     return combine_counts(*frames)

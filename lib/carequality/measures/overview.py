@@ -37,8 +37,9 @@ def locations_by_service_group(locations: pd.DataFrame, service_groups: pd.DataF
     return frame, no_group
 
 
-def rating_counts_by(frame: pd.DataFrame, row_key: str, rating_col: str,
-                     rows: list[tuple[str | None, str]]) -> pd.DataFrame:
+def rating_counts_by(
+    frame: pd.DataFrame, row_key: str, rating_col: str, rows: list[tuple[str | None, str]]
+) -> pd.DataFrame:
     """Count ratings per row; rows is [(key value or None for all rows, label)]. Columns: "" (the label), the graded
     ratings, other rating words present, Total, and PERCENT_GO (of those with a graded rating, one decimal)."""
     present = set(frame[rating_col].dropna().astype(str))
@@ -87,8 +88,12 @@ def requires_improvement_or_inadequate(row: pd.Series) -> int:
 def strongest_and_weakest(by_key_question: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The key questions with the highest and the lowest share Good or Outstanding (ties by name)."""
     f = by_key_question
-    weakest = f.sort_values([PERCENT_GO, "Key question"], ascending=[True, True], kind="stable", na_position="last").iloc[0]
-    strongest = f.sort_values([PERCENT_GO, "Key question"], ascending=[False, True], kind="stable", na_position="last").iloc[0]
+    weakest = f.sort_values(
+        [PERCENT_GO, "Key question"], ascending=[True, True], kind="stable", na_position="last"
+    ).iloc[0]
+    strongest = f.sort_values(
+        [PERCENT_GO, "Key question"], ascending=[False, True], kind="stable", na_position="last"
+    ).iloc[0]
     return strongest, weakest
 
 
@@ -102,7 +107,9 @@ def location_ratings_wide(locations: pd.DataFrame, ratings: pd.DataFrame) -> pd.
     frame["provider_name"] = locs["provider_name"]
     frame["category"] = locs["category"]
     for q in vocab.DOMAINS:
-        frame[q] = wide[q].astype(str).where(wide[q].notna(), "").reindex(frame.index).fillna("") if q in wide.columns else ""
+        frame[q] = (
+            wide[q].astype(str).where(wide[q].notna(), "").reindex(frame.index).fillna("") if q in wide.columns else ""
+        )
     frame["publication_date"] = locs["publication_date"]
     frame["inherited"] = locs["inherited"]
     frame["url"] = locs["url"].astype(str).str.replace("http://", "https://", regex=False)
@@ -110,6 +117,7 @@ def location_ratings_wide(locations: pd.DataFrame, ratings: pd.DataFrame) -> pd.
 
 
 # ---- the market by CQC's regulated service types ------------------------------------------------------------
+
 
 def locations_by_service_type(locations: pd.DataFrame) -> pd.DataFrame:
     """Locations by primary category and main regulated service type (each location once, see
@@ -128,8 +136,10 @@ def locations_by_service_type(locations: pd.DataFrame) -> pd.DataFrame:
         sub = f[f["category"] == cat]
         g = sub.groupby("main").agg(locations=("location_id", "size"), beds=("_beds", lambda b: b.sum(min_count=1)))
         g = g.reset_index().sort_values(["locations", "main"], ascending=[False, True], kind="stable")
-        rows += [{"category": cat, "service_type": r.main, "locations": int(r.locations), "beds": r.beds}
-                 for r in g.itertuples()]
+        rows += [
+            {"category": cat, "service_type": r.main, "locations": int(r.locations), "beds": r.beds}
+            for r in g.itertuples()
+        ]
     rows.append({"category": "Total", "service_type": "", "locations": len(f), "beds": f["_beds"].sum(min_count=1)})
     out = pd.DataFrame(rows, columns=["category", "service_type", "locations", "beds"])
     out["beds"] = pd.to_numeric(out["beds"]).round().astype("Int64")
@@ -147,13 +157,26 @@ def locations_by_specialism(locations: pd.DataFrame) -> pd.DataFrame:
     f = f.explode("specialism")
     f["specialism"] = f["specialism"].astype(str).str.strip()
     f = f[f["specialism"].ne("")]
-    piv = (f.groupby(["specialism", "category"])["location_id"].nunique().unstack(fill_value=0)
-           .reindex(columns=list(vocab.CATEGORIES), fill_value=0))
-    out = pd.DataFrame({"specialism": piv.index.astype(str), "care_homes": piv[vocab.RESIDENTIAL].astype(int).to_numpy(),
-                        "community": piv[vocab.COMMUNITY].astype(int).to_numpy()})
+    piv = (
+        f.groupby(["specialism", "category"])["location_id"]
+        .nunique()
+        .unstack(fill_value=0)
+        .reindex(columns=list(vocab.CATEGORIES), fill_value=0)
+    )
+    out = pd.DataFrame(
+        {
+            "specialism": piv.index.astype(str),
+            "care_homes": piv[vocab.RESIDENTIAL].astype(int).to_numpy(),
+            "community": piv[vocab.COMMUNITY].astype(int).to_numpy(),
+        }
+    )
     total = out["care_homes"] + out["community"]
-    return out.assign(_t=total).sort_values(["_t", "specialism"], ascending=[False, True], kind="stable") \
-        .drop(columns="_t").reset_index(drop=True)
+    return (
+        out.assign(_t=total)
+        .sort_values(["_t", "specialism"], ascending=[False, True], kind="stable")
+        .drop(columns="_t")
+        .reset_index(drop=True)
+    )
 
 
 #: Rows of the service-group table for locations CQC has not rated by service group.
@@ -179,8 +202,9 @@ PERCENT_MINIMUM = "% meeting the minimum standard"
 def meets_minimum_standard(ratings: pd.DataFrame) -> pd.Series:
     """location_id → whether its overall rating and all five key-question ratings are Good or Outstanding (a
     location missing any of the six ratings does not meet it)."""
-    wide = ratings.pivot_table(index="location_id", columns="key_question", values="rating", aggfunc="first",
-                               observed=True)
+    wide = ratings.pivot_table(
+        index="location_id", columns="key_question", values="rating", aggfunc="first", observed=True
+    )
     wide = wide.reindex(columns=list(vocab.DOMAINS))
     good = wide.apply(lambda col: col.astype(str).isin(vocab.GOOD_OR_OUTSTANDING))
     return good.all(axis=1)
@@ -193,17 +217,27 @@ def minimum_standard_by_category(locations: pd.DataFrame, ratings: pd.DataFrame)
     Meeting the minimum standard, PERCENT_MINIMUM (both shares of the rated locations, one decimal).
     """
     meets = meets_minimum_standard(ratings)
-    f = locations.assign(_meets=locations["location_id"].map(meets).fillna(False).astype(bool),
-                         _rating=locations["overall_rating"].astype(str))
+    f = locations.assign(
+        _meets=locations["location_id"].map(meets).fillna(False).astype(bool),
+        _rating=locations["overall_rating"].astype(str),
+    )
     rows = []
     for key, label in [*((c, c) for c in vocab.CATEGORIES), (None, "Total")]:
         sub = f if key is None else f[f["category"] == key]
         rated = int(sub["_rating"].isin(vocab.GRADED).sum())
         go = int(sub["_rating"].isin(vocab.GOOD_OR_OUTSTANDING).sum())
         ok = int((sub["_meets"] & sub["_rating"].isin(vocab.GOOD_OR_OUTSTANDING)).sum())
-        rows.append({"Category": label, "Locations": len(sub), "Rated": rated,
-                     "Good or Outstanding overall": go, PERCENT_GO: percent(go, rated, 1),
-                     "Meeting the minimum standard": ok, PERCENT_MINIMUM: percent(ok, rated, 1)})
+        rows.append(
+            {
+                "Category": label,
+                "Locations": len(sub),
+                "Rated": rated,
+                "Good or Outstanding overall": go,
+                PERCENT_GO: percent(go, rated, 1),
+                "Meeting the minimum standard": ok,
+                PERCENT_MINIMUM: percent(ok, rated, 1),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -225,8 +259,13 @@ def saf_scores(key_question_scores: pd.DataFrame) -> pd.DataFrame:
     cols = ["location_id", "published", "score"]
     k = key_question_scores
     if k is None or k.empty:
-        return pd.DataFrame({"location_id": pd.Series([], dtype=str), "published": pd.Series([], dtype="datetime64[ns]"),
-                             "score": pd.Series([], dtype="Int64")})
+        return pd.DataFrame(
+            {
+                "location_id": pd.Series([], dtype=str),
+                "published": pd.Series([], dtype="datetime64[ns]"),
+                "score": pd.Series([], dtype="Int64"),
+            }
+        )
     k = k.dropna(subset=["published"])
     latest = k.groupby("location_id")["published"].max()
     k = k[k["published"].eq(k["location_id"].map(latest))]
@@ -235,14 +274,16 @@ def saf_scores(key_question_scores: pd.DataFrame) -> pd.DataFrame:
         known = g["percentage_score"].dropna()
         single = g["service_group"].nunique() == 1
         score = percent(int(known.sum()), 100 * len(known), 0) if single and len(known) else None
-        rows.append({"location_id": loc, "published": g["published"].iloc[0],
-                     "score": None if score is None else int(score)})
+        rows.append(
+            {"location_id": loc, "published": g["published"].iloc[0], "score": None if score is None else int(score)}
+        )
     out = pd.DataFrame(rows, columns=cols)
     return out.astype({"score": "Int64"})
 
 
-def rating_frameworks(locations: pd.DataFrame, service_groups: pd.DataFrame,
-                      key_question_scores: pd.DataFrame | None) -> pd.DataFrame:
+def rating_frameworks(
+    locations: pd.DataFrame, service_groups: pd.DataFrame, key_question_scores: pd.DataFrame | None
+) -> pd.DataFrame:
     """Each location's rating framework and, under the Single Assessment Framework, its score.
 
     SAF when its current overall rating is an assessment's (published on or after the rating's date) or when CQC

@@ -37,7 +37,7 @@ RISK_LEVEL_DESCRIPTIONS: dict[int, str] = {
     2: "Persistent or widespread low-risk concerns that need formal action",
     3: "Persistent serious concerns that need enforcement action",
     4: "Persistent serious concerns: the provider is at risk of urgent closure or failure, or people are at "
-       "significant risk",
+    "significant risk",
 }
 DEFAULT_OVERSIGHT: dict[int, str] = {
     1: "Contracts officer and clinical nurse, with oversight from their line managers",
@@ -137,8 +137,15 @@ def change_table(previous: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
         for m in ["Locations", *RATING_GROUPS]:
             before, after = previous.loc[i, m], now.loc[i, m]
             change = None if pd.isna(before) or pd.isna(after) else int(after) - int(before)
-            out.append({"": label, "Measure": m, "Previous period": None if pd.isna(before) else int(before),
-                        "This period": None if pd.isna(after) else int(after), "Change": change})
+            out.append(
+                {
+                    "": label,
+                    "Measure": m,
+                    "Previous period": None if pd.isna(before) else int(before),
+                    "This period": None if pd.isna(after) else int(after),
+                    "Change": change,
+                }
+            )
     frame = pd.DataFrame(out)
     for c in ("Previous period", "This period", "Change"):
         frame[c] = frame[c].astype("Int64")
@@ -224,10 +231,22 @@ def level_changes(risk: pd.DataFrame) -> pd.DataFrame:
     for case, rows in risk.sort_values(["case_ref", "opened", "row"], kind="stable").groupby("case_ref", sort=True):
         prev = None
         for r in rows.itertuples():
-            if prev is not None and pd.notna(prev.closed) and prev.closed == r.opened and prev.risk_level != r.risk_level:
-                out.append({"case_ref": case, "location_id": r.location_id, "date": r.opened,
-                            "from_level": int(prev.risk_level), "to_level": int(r.risk_level),
-                            "direction": "escalation" if r.risk_level > prev.risk_level else "de-escalation"})
+            if (
+                prev is not None
+                and pd.notna(prev.closed)
+                and prev.closed == r.opened
+                and prev.risk_level != r.risk_level
+            ):
+                out.append(
+                    {
+                        "case_ref": case,
+                        "location_id": r.location_id,
+                        "date": r.opened,
+                        "from_level": int(prev.risk_level),
+                        "to_level": int(r.risk_level),
+                        "direction": "escalation" if r.risk_level > prev.risk_level else "de-escalation",
+                    }
+                )
             prev = r
     return pd.DataFrame(out, columns=["case_ref", "location_id", "date", "from_level", "to_level", "direction"])
 
@@ -237,10 +256,15 @@ def case_starts_and_ends(risk: pd.DataFrame) -> pd.DataFrame:
     s = risk.sort_values(["case_ref", "opened", "row"], kind="stable")
     first = s.groupby("case_ref", sort=True).first()
     last = s.groupby("case_ref", sort=True).last()
-    return pd.DataFrame({
-        "case_ref": first.index, "opened": first["opened"].to_numpy(), "opened_level": first["risk_level"].to_numpy(),
-        "closed": last["closed"].to_numpy(), "closed_level": last["risk_level"].to_numpy(),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "case_ref": first.index,
+            "opened": first["opened"].to_numpy(),
+            "opened_level": first["risk_level"].to_numpy(),
+            "closed": last["closed"].to_numpy(),
+            "closed_level": last["risk_level"].to_numpy(),
+        }
+    ).reset_index(drop=True)
 
 
 def risk_level_counts(risk: pd.DataFrame, provider_of: pd.Series, start: object, end: object) -> pd.DataFrame:
@@ -257,17 +281,33 @@ def risk_level_counts(risk: pd.DataFrame, provider_of: pd.Series, start: object,
     rows = []
     for level in (1, 2, 3, 4):
         here = at_end[at_end["risk_level"] == level]
-        providers = here["location_id"].map(provider_of).fillna(here["location_id"]) if len(here) else here["location_id"]
-        rows.append({
-            "Level": level,
-            "Services at period end": int(here["location_id"].nunique()),
-            "Providers at period end": int(pd.Series(providers).nunique()),
-            "Escalated to this level": int(((moves["to_level"] == level) & (moves["direction"] == "escalation")).sum()),
-            "De-escalated to this level": int(((moves["to_level"] == level) & (moves["direction"] == "de-escalation")).sum()),
-            "Cases opened at this level": int(((cases["opened_level"] == level) & (cases["opened"] >= s) & (cases["opened"] <= e)).sum()),
-            "Cases closed from this level": int(((cases["closed_level"] == level) & cases["closed"].notna()
-                                                 & (cases["closed"] >= s) & (cases["closed"] <= e)).sum()),
-        })
+        providers = (
+            here["location_id"].map(provider_of).fillna(here["location_id"]) if len(here) else here["location_id"]
+        )
+        rows.append(
+            {
+                "Level": level,
+                "Services at period end": int(here["location_id"].nunique()),
+                "Providers at period end": int(pd.Series(providers).nunique()),
+                "Escalated to this level": int(
+                    ((moves["to_level"] == level) & (moves["direction"] == "escalation")).sum()
+                ),
+                "De-escalated to this level": int(
+                    ((moves["to_level"] == level) & (moves["direction"] == "de-escalation")).sum()
+                ),
+                "Cases opened at this level": int(
+                    ((cases["opened_level"] == level) & (cases["opened"] >= s) & (cases["opened"] <= e)).sum()
+                ),
+                "Cases closed from this level": int(
+                    (
+                        (cases["closed_level"] == level)
+                        & cases["closed"].notna()
+                        & (cases["closed"] >= s)
+                        & (cases["closed"] <= e)
+                    ).sum()
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -290,14 +330,16 @@ def visits_by_type(visits: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for label in (*VISIT_TYPES, "Total"):
         sub = visits if label == "Total" else visits[visits["visit_type"] == label]
-        rows.append({
-            "Visit type": label[0].upper() + label[1:],
-            "In area": int((sub["known"] & sub["in_area"]).sum()),
-            "Out of area": int((sub["known"] & ~sub["in_area"]).sum()),
-            vocab.NOT_FOUND: int((~sub["known"]).sum()),
-            "Total": len(sub),
-            "Services visited": int(sub["location_id"].nunique()),
-        })
+        rows.append(
+            {
+                "Visit type": label[0].upper() + label[1:],
+                "In area": int((sub["known"] & sub["in_area"]).sum()),
+                "Out of area": int((sub["known"] & ~sub["in_area"]).sum()),
+                vocab.NOT_FOUND: int((~sub["known"]).sum()),
+                "Total": len(sub),
+                "Services visited": int(sub["location_id"].nunique()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -321,15 +363,22 @@ def themes_ranked(issues: pd.DataFrame, offers: pd.DataFrame | None) -> pd.DataF
     if not len(issues):
         cols = ["Rank", "Theme", "Issues", "Reports", "Services"] + ([] if offers is None else ["Support offer"])
         return pd.DataFrame(columns=cols)
-    g = issues.assign(report=issues["location_id"] + "|" + issues["report_date"].astype(str)).groupby("theme", sort=True)
-    frame = pd.DataFrame({
-        "Theme": g.size().index.astype(str),
-        "Issues": g.size().to_numpy().astype(int),
-        "Reports": g["report"].nunique().to_numpy().astype(int),
-        "Services": g["location_id"].nunique().to_numpy().astype(int),
-    })
-    frame = frame.assign(_k=frame["Theme"].str.casefold()).sort_values(["Issues", "_k"], ascending=[False, True],
-                                                                        kind="stable").drop(columns="_k")
+    g = issues.assign(report=issues["location_id"] + "|" + issues["report_date"].astype(str)).groupby(
+        "theme", sort=True
+    )
+    frame = pd.DataFrame(
+        {
+            "Theme": g.size().index.astype(str),
+            "Issues": g.size().to_numpy().astype(int),
+            "Reports": g["report"].nunique().to_numpy().astype(int),
+            "Services": g["location_id"].nunique().to_numpy().astype(int),
+        }
+    )
+    frame = (
+        frame.assign(_k=frame["Theme"].str.casefold())
+        .sort_values(["Issues", "_k"], ascending=[False, True], kind="stable")
+        .drop(columns="_k")
+    )
     frame.insert(0, "Rank", frame["Issues"].rank(method="min", ascending=False).astype(int))
     if offers is not None:
         by_key = {theme_key(t): (o or None) for t, o in zip(offers["theme"], offers["offer"])}
@@ -370,8 +419,14 @@ def qa_context(model: Model, params: ReportParams) -> QaContext:
     in_area = set(lookup.index[area_mask(la, params).to_numpy()]) if len(lookup) else set()
     in_area |= set(model.locations["location_id"])
     publication = params.options.mode == "publication"
-    return QaContext(params.council.name, lookup, in_area, history,
-                     params.options.suppress_below if publication else None, publication)
+    return QaContext(
+        params.council.name,
+        lookup,
+        in_area,
+        history,
+        params.options.suppress_below if publication else None,
+        publication,
+    )
 
 
 def commissioned(model: Model, ctx: QaContext, previous: bool = False) -> pd.DataFrame | None:
@@ -399,8 +454,11 @@ def market_change(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]
     points, worked out before rounding as every change of a share; None when either is unknown) and spend (None when
     either is unknown)."""
     out: dict[str, Any] = {k: now[k] - before[k] for k in ("people", "providers", "locations", "in_area")}
-    out["share_in_area"] = (None if not now["locations"] or not before["locations"]
-                            else round1(100 * (now["in_area"] / now["locations"] - before["in_area"] / before["locations"])))
+    out["share_in_area"] = (
+        None
+        if not now["locations"] or not before["locations"]
+        else round1(100 * (now["in_area"] / now["locations"] - before["in_area"] / before["locations"]))
+    )
     out["spend"] = None if now["spend"] is None or before["spend"] is None else now["spend"] - before["spend"]
     return out
 
@@ -414,8 +472,9 @@ def rating_rows(rows: dict[str, object]) -> pd.DataFrame:
     return frame
 
 
-def previous_rating_rows(model: Model, params: ReportParams, ctx: QaContext, labels: tuple[str, str, str],
-                         by_provider: bool) -> tuple[pd.DataFrame, dict[str, int]]:
+def previous_rating_rows(
+    model: Model, params: ReportParams, ctx: QaContext, labels: tuple[str, str, str], by_provider: bool
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """Haringey's Table 1 at the end of the previous period: host row from the ratings history, commissioned rows
     from the previous commissioned-services file rated from the history. A row is unknown (all None) without the
     inputs it needs; a commissioned row whose locations the history does not all cover keeps only its count.
@@ -456,8 +515,9 @@ def ratings_by_category_at(locations: pd.DataFrame, baseline: pd.DataFrame | Non
     return out
 
 
-def requires_improvement_by_category(model: Model, ctx: QaContext, com: pd.DataFrame,
-                                     baseline: object) -> list[dict[str, Any]]:
+def requires_improvement_by_category(
+    model: Model, ctx: QaContext, com: pd.DataFrame, baseline: object
+) -> list[dict[str, Any]]:
     """Rutland 2.7: per category, in-area commissioned locations and requires_improvement_count now and (with a
     history) at the baseline: category, locations, now (locations, ratings), then (or None)."""
     cohort = com[com["known"] & com["in_area"]]
@@ -465,9 +525,14 @@ def requires_improvement_by_category(model: Model, ctx: QaContext, com: pd.DataF
     out = []
     for cat in vocab.CATEGORIES:
         ids = set(cohort.loc[cohort["category"] == cat, "location_id"])
-        out.append({"category": cat, "locations": len(ids),
-                    "now": requires_improvement_count(model.ratings_by_location_key_question, ids),
-                    "then": None if then_kq is None else requires_improvement_count(then_kq, ids)})
+        out.append(
+            {
+                "category": cat,
+                "locations": len(ids),
+                "now": requires_improvement_count(model.ratings_by_location_key_question, ids),
+                "then": None if then_kq is None else requires_improvement_count(then_kq, ids),
+            }
+        )
     return out
 
 
@@ -492,16 +557,21 @@ def high_risk_measures(model: Model, params: ReportParams, ctx: QaContext, *, in
     rows = spells[spells["known"] & (spells["in_area"] == in_area)].copy()
     com = model.records.commissioned_by_location
     stype = com.set_index("location_id")["service_type"] if com is not None else pd.Series(dtype=object)
-    rows["service"] = [stype.get(i) or vocab.category_label(c)
-                       for i, c in zip(rows["location_id"], rows["category"])]
-    rows["lead"] = [(la or (ctx.council if in_area else host)) for la, host in zip(rows["lead_authority"], rows["local_authority"])]
+    rows["service"] = [stype.get(i) or vocab.category_label(c) for i, c in zip(rows["location_id"], rows["category"])]
+    rows["lead"] = [
+        (la or (ctx.council if in_area else host)) for la, host in zip(rows["lead_authority"], rows["local_authority"])
+    ]
     rows["provider"] = provider_key(rows["provider_id"], rows["location_id"])
     rows = rows.reset_index(drop=True)
     known_all = risk[risk["known"]]
-    return HighRisk(services=rows, all_providers=provider_key(known_all["provider_id"], known_all["location_id"]),
-                    unknown=int((~spells["known"]).sum()), providers=int(rows["provider"].nunique()),
-                    suspended=int(rows["placements_suspended"].fillna(False).sum()),
-                    lead_own=int((rows["lead"] == ctx.council).sum()))
+    return HighRisk(
+        services=rows,
+        all_providers=provider_key(known_all["provider_id"], known_all["location_id"]),
+        unknown=int((~spells["known"]).sum()),
+        providers=int(rows["provider"].nunique()),
+        suspended=int(rows["placements_suspended"].fillna(False).sum()),
+        lead_own=int((rows["lead"] == ctx.council).sum()),
+    )
 
 
 @dataclass
@@ -522,11 +592,14 @@ def risk_summary(model: Model, params: ReportParams, ctx: QaContext, forums: dic
     counts = risk_level_counts(model.records.risk_by_case_opened, provider_of, params.period.start, params.period.end)
     counts.insert(1, "Description", counts["Level"].map(RISK_LEVEL_DESCRIPTIONS))
     counts.insert(2, "Oversight", counts["Level"].map(forums))
-    return RiskSummary(counts=counts, services=int(counts["Services at period end"].sum()),
-                       escalated=int(counts["Escalated to this level"].sum()),
-                       de_escalated=int(counts["De-escalated to this level"].sum()),
-                       opened=int(counts["Cases opened at this level"].sum()),
-                       closed=int(counts["Cases closed from this level"].sum()))
+    return RiskSummary(
+        counts=counts,
+        services=int(counts["Services at period end"].sum()),
+        escalated=int(counts["Escalated to this level"].sum()),
+        de_escalated=int(counts["De-escalated to this level"].sum()),
+        opened=int(counts["Cases opened at this level"].sum()),
+        closed=int(counts["Cases closed from this level"].sum()),
+    )
 
 
 @dataclass
@@ -538,7 +611,9 @@ class VisitSummary:
     welfare_checks: int
     welfare_services: int
     welfare_low_rated: int  # services with a welfare check rated Requires improvement or Inadequate
-    suspensions: dict[str, int] | None  # in_area, out_of_area, unknown, total at the period end; None without a register
+    suspensions: (
+        dict[str, int] | None
+    )  # in_area, out_of_area, unknown, total at the period end; None without a register
 
 
 def visit_summary(model: Model, params: ReportParams, ctx: QaContext) -> VisitSummary:
@@ -564,9 +639,16 @@ def visit_summary(model: Model, params: ReportParams, ctx: QaContext) -> VisitSu
         n_in = int((ids["known"] & ids["in_area"]).sum())
         n_out = int((ids["known"] & ~ids["in_area"]).sum())
         suspensions = {"in_area": n_in, "out_of_area": n_out, "unknown": len(ids) - n_in - n_out, "total": len(ids)}
-    return VisitSummary(by_type=frame, outcomes=visit_outcomes(cur), previous=len(before),
-                        outside=len(visits) - len(cur) - len(before), welfare_checks=len(welfare),
-                        welfare_services=len(wl), welfare_low_rated=low, suspensions=suspensions)
+    return VisitSummary(
+        by_type=frame,
+        outcomes=visit_outcomes(cur),
+        previous=len(before),
+        outside=len(visits) - len(cur) - len(before),
+        welfare_checks=len(welfare),
+        welfare_services=len(wl),
+        welfare_low_rated=low,
+        suspensions=suspensions,
+    )
 
 
 @dataclass
@@ -586,7 +668,10 @@ def theme_summary(issues: pd.DataFrame, offers: pd.DataFrame | None) -> ThemeSum
     ranked = themes_ranked(issues, offers)
     reports = issues[["location_id", "report_date"]].drop_duplicates()
     return ThemeSummary(
-        ranked=ranked, issues=len(issues), reports=len(reports), services=int(reports["location_id"].nunique()),
+        ranked=ranked,
+        issues=len(issues),
+        reports=len(reports),
+        services=int(reports["location_id"].nunique()),
         first=issues["report_date"].min() if len(issues) else None,
         last=issues["report_date"].max() if len(issues) else None,
         without_offer=None if offers is None else ranked.loc[ranked["Support offer"].isna(), "Theme"].tolist(),

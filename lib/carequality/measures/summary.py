@@ -150,8 +150,11 @@ def rating_changes(model: Model, params: ReportParams) -> Changes:
     """rating_changes of the period: how many graded overall ratings were published, and those that improved or
     declined (location_id, location_name, category, report_date, from_rating, to_rating)."""
     rc = periods.rating_changes(council_history(model, params), params.period.start, params.period.end)
-    return Changes(len(rc), rc[rc["direction"] == "Improved"].reset_index(drop=True),
-                   rc[rc["direction"] == "Declined"].reset_index(drop=True))
+    return Changes(
+        len(rc),
+        rc[rc["direction"] == "Improved"].reset_index(drop=True),
+        rc[rc["direction"] == "Declined"].reset_index(drop=True),
+    )
 
 
 def high_risk(model: Model, params: ReportParams, ctx: qa.QaContext) -> HighRiskFigures:
@@ -167,7 +170,9 @@ def high_risk(model: Model, params: ReportParams, ctx: qa.QaContext) -> HighRisk
         level=params.options.high_risk_from_level,
         in_area=len(parts[True].services) if True in parts else None,
         out_of_area=len(parts[False].services) if False in parts else None,
-        providers=len(providers), suspended=sum(hr.suspended for hr in parts.values()))
+        providers=len(providers),
+        suspended=sum(hr.suspended for hr in parts.values()),
+    )
 
 
 def visits(model: Model, params: ReportParams, ctx: qa.QaContext) -> VisitFigures:
@@ -180,9 +185,14 @@ def visits(model: Model, params: ReportParams, ctx: qa.QaContext) -> VisitFigure
 def key_figures(model: Model, params: ReportParams) -> KeyFigures:
     """Everything the key messages say, from the sections' own measures (see the module note)."""
     standard = params.options.standard
-    out = KeyFigures(council=params.council.name, period_end=params.period.end,
-                     previous_end=params.period.previous.end, standard=standard,
-                     data_quality_rows=len(model.data_quality), as_of=model.as_of)
+    out = KeyFigures(
+        council=params.council.name,
+        period_end=params.period.end,
+        previous_end=params.period.previous.end,
+        standard=standard,
+        data_quality_rows=len(model.data_quality),
+        as_of=model.as_of,
+    )
     if params.wants("ratings_overview"):
         out.area = area_now(model)
         out.area_status = status(out.area.percent, standard)
@@ -190,8 +200,13 @@ def key_figures(model: Model, params: ReportParams) -> KeyFigures:
             out.area_previous = area_at(model, params, params.period.previous.end)
     if params.wants("benchmarks"):
         out.compared_on, out.comparators = comparators(model, params)
-    qa_sections = ("commissioned_by_service_type", "commissioned_by_rating", "high_risk_in_area",
-                   "high_risk_out_of_area", "qa_activity")
+    qa_sections = (
+        "commissioned_by_service_type",
+        "commissioned_by_rating",
+        "high_risk_in_area",
+        "high_risk_out_of_area",
+        "qa_activity",
+    )
     ctx = qa.qa_context(model, params) if any(params.wants(s) for s in qa_sections) else None
     if ctx is not None and (params.wants("commissioned_by_service_type") or params.wants("commissioned_by_rating")):
         out.commissioned = commissioned_now(model, ctx)

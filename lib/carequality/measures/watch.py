@@ -37,9 +37,23 @@ NOT_FOUND = "not found in CQC's data"
 #: The early warnings, in the order a row lists them.
 FLAGS: tuple[str, ...] = (RATING_FELL, NO_MANAGER, OVERDUE, NEVER_INSPECTED, DEREGISTERED, DORMANT, NOT_FOUND)
 
-COLUMNS = ("location_id", "location_name", "provider_name", "in_area", "commissioned", "risk_level", "suspended",
-           "overall_rating", "rating_date", "last_inspection", "months_since_inspection", "last_visit",
-           "people_funded", "previous_rating", "flags")
+COLUMNS = (
+    "location_id",
+    "location_name",
+    "provider_name",
+    "in_area",
+    "commissioned",
+    "risk_level",
+    "suspended",
+    "overall_rating",
+    "rating_date",
+    "last_inspection",
+    "months_since_inspection",
+    "last_visit",
+    "people_funded",
+    "previous_rating",
+    "flags",
+)
 
 _RANK = {"Inadequate": 0, "Requires improvement": 1, "Good": 3, "Outstanding": 4}  # anything else: 2
 
@@ -92,25 +106,37 @@ def watch_list(model: Model, params: ReportParams, ctx: qa.QaContext) -> pd.Data
     frame["in_area"] = frame["location_id"].isin(ctx.in_area)
     frame["commissioned"] = frame["location_id"].isin(set(com["location_id"])) if com is not None else False
     if open_now is not None and len(open_now):
-        frame["risk_level"] = frame["location_id"].map(open_now.groupby("location_id")["risk_level"].max()).astype("Int64")
-        suspended = open_now.assign(s=open_now["placements_suspended"].fillna(False).astype(bool)).groupby("location_id")["s"].any()
+        frame["risk_level"] = (
+            frame["location_id"].map(open_now.groupby("location_id")["risk_level"].max()).astype("Int64")
+        )
+        suspended = (
+            open_now.assign(s=open_now["placements_suspended"].fillna(False).astype(bool))
+            .groupby("location_id")["s"]
+            .any()
+        )
         frame["suspended"] = frame["location_id"].map(suspended).fillna(False).astype(bool)
     else:
         frame["risk_level"] = pd.array([pd.NA] * len(frame), dtype="Int64")
         frame["suspended"] = False
     locs = model.cqc_locations_all
-    published = (locs.set_index("location_id")["publication_date"] if len(locs) and "publication_date" in locs
-                 else pd.Series(dtype="datetime64[ns]"))
+    published = (
+        locs.set_index("location_id")["publication_date"]
+        if len(locs) and "publication_date" in locs
+        else pd.Series(dtype="datetime64[ns]")
+    )
     last = last_inspections(model, end)
     frame["rating_date"] = frame["location_id"].map(published).astype("datetime64[ns]")
     frame["last_inspection"] = frame["location_id"].map(last).astype("datetime64[ns]")
     frame["rating_date"] = frame["rating_date"].fillna(frame["last_inspection"])
     frame["months_since_inspection"] = pd.array(
-        [months_between(d, end) if pd.notna(d) else pd.NA for d in frame["last_inspection"]], dtype="Int64")
+        [months_between(d, end) if pd.notna(d) else pd.NA for d in frame["last_inspection"]], dtype="Int64"
+    )
     if model.records.visits_by_location_date is not None:
         v = model.records.visits_by_location_date
         v = v[v["visit_date"] <= end]
-        frame["last_visit"] = frame["location_id"].map(v.groupby("location_id")["visit_date"].max()).astype("datetime64[ns]")
+        frame["last_visit"] = (
+            frame["location_id"].map(v.groupby("location_id")["visit_date"].max()).astype("datetime64[ns]")
+        )
     else:
         frame["last_visit"] = pd.Series([pd.NaT] * len(frame), dtype="datetime64[ns]")
     if com is not None:
@@ -134,7 +160,11 @@ def watch_list(model: Model, params: ReportParams, ctx: qa.QaContext) -> pd.Data
         if now in vocab.GRADED and before in vocab.GRADED and vocab.GRADED.index(now) > vocab.GRADED.index(before):
             f.append(RATING_FELL)
         h = hist_locs.loc[r.location_id] if r.location_id in hist_locs.index else None
-        if h is not None and pd.notna(h["registered_manager_absent_date"]) and h["registered_manager_absent_date"] <= end:
+        if (
+            h is not None
+            and pd.notna(h["registered_manager_absent_date"])
+            and h["registered_manager_absent_date"] <= end
+        ):
             f.append(NO_MANAGER)
         if pd.notna(r.last_inspection):
             if r.last_inspection < cutoff:
@@ -150,11 +180,17 @@ def watch_list(model: Model, params: ReportParams, ctx: qa.QaContext) -> pd.Data
             f.append(NOT_FOUND)
         flags.append(f)
     frame["flags"] = flags
-    order = frame.assign(
-        _level=-frame["risk_level"].fillna(0).astype(int), _susp=~frame["suspended"], _n=-frame["flags"].map(len),
-        _rank=frame["overall_rating"].map(lambda w: _RANK.get(str(w), 2)),
-        _name=frame["location_name"].fillna("").astype(str).str.casefold(),
-    ).sort_values(["_level", "_susp", "_n", "_rank", "_name", "location_id"], kind="stable").index
+    order = (
+        frame.assign(
+            _level=-frame["risk_level"].fillna(0).astype(int),
+            _susp=~frame["suspended"],
+            _n=-frame["flags"].map(len),
+            _rank=frame["overall_rating"].map(lambda w: _RANK.get(str(w), 2)),
+            _name=frame["location_name"].fillna("").astype(str).str.casefold(),
+        )
+        .sort_values(["_level", "_susp", "_n", "_rank", "_name", "location_id"], kind="stable")
+        .index
+    )
     return frame.loc[order, list(COLUMNS)].reset_index(drop=True)
 
 

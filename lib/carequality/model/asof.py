@@ -18,8 +18,13 @@ import pandas as pd
 from carequality.sources.frames import History
 
 
-def cqc_as_of(*, publication_dates: Iterable[pd.Series] = (), history: History | None = None,
-              file_dates: Iterable[object] = (), today: dt.date | None = None) -> pd.Timestamp | None:
+def cqc_as_of(
+    *,
+    publication_dates: Iterable[pd.Series] = (),
+    history: History | None = None,
+    file_dates: Iterable[object] = (),
+    today: dt.date | None = None,
+) -> pd.Timestamp | None:
     """The latest date in CQC's inputs on or before `today` (default: the day of the run), or None.
 
     `publication_dates`: columns of publication dates (a ratings file's); `history`: a ratings history (its report,
@@ -28,8 +33,11 @@ def cqc_as_of(*, publication_dates: Iterable[pd.Series] = (), history: History |
     limit = pd.Timestamp(today or dt.date.today())
     columns = [pd.to_datetime(c) for c in publication_dates]
     if history is not None:
-        columns += [history.outcomes_by_location_date_key_question["report_date"],
-                    history.locations_all["registration_date"], history.locations_all["deregistration_date"]]
+        columns += [
+            history.outcomes_by_location_date_key_question["report_date"],
+            history.locations_all["registration_date"],
+            history.locations_all["deregistration_date"],
+        ]
     columns.append(pd.to_datetime(pd.Series(list(file_dates), dtype=object)))
     latest = [c[c <= limit].max() for c in columns if len(c)]
     latest = [d for d in latest if not pd.isna(d)]

@@ -73,7 +73,9 @@ def with_register_details(locations: pd.DataFrame, history: History | None) -> p
     cols = [c for c in REGISTER_DETAILS if c in h.columns]
     if not cols:
         return locations
-    have = h[h["location_id"].isin(set(locations["location_id"]))].drop_duplicates("location_id").set_index("location_id")
+    have = (
+        h[h["location_id"].isin(set(locations["location_id"]))].drop_duplicates("location_id").set_index("location_id")
+    )
     out = locations.drop(columns=[c for c in cols if c in locations.columns])
     for c in cols:
         out[c] = out["location_id"].map(have[c])
@@ -88,11 +90,19 @@ def future_dates(ratings: RatingsFile, today: dt.date) -> pd.DataFrame:
     """Data-quality rows for a ratings file's publication dates after the day of the run (not used for the as-of)."""
     tidy = ratings.ratings_by_location_service_group_key_question
     late = tidy[tidy["publication_date"] > pd.Timestamp(today)].drop_duplicates("location_id")
-    return pd.DataFrame({
-        "file": ratings.path.name, "row": late["row"].astype(object), "location_id": late["location_id"],
-        "issue": [f"publication date {d.date().isoformat()} is in the future (after the day of this run); "
-                  "not used for the report's as-of date" for d in late["publication_date"]],
-    }, columns=["file", "row", "location_id", "issue"])
+    return pd.DataFrame(
+        {
+            "file": ratings.path.name,
+            "row": late["row"].astype(object),
+            "location_id": late["location_id"],
+            "issue": [
+                f"publication date {d.date().isoformat()} is in the future (after the day of this run); "
+                "not used for the report's as-of date"
+                for d in late["publication_date"]
+            ],
+        },
+        columns=["file", "row", "location_id", "issue"],
+    )
 
 
 def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
@@ -107,8 +117,11 @@ def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
     extra = {n.casefold() for n in params.council.cqc_names}
     successors = set(covering_successors(wanted)) if not wanted.current else set()
     names = pd.Series(pd.unique(local_authority))
-    hits = {n for n in names if council_for_cqc_name(n, at=at) == wanted or council_for_cqc_name(n) in successors
-            or n.casefold() in extra}
+    hits = {
+        n
+        for n in names
+        if council_for_cqc_name(n, at=at) == wanted or council_for_cqc_name(n) in successors or n.casefold() in extra
+    }
     return local_authority.isin(hits)
 
 
@@ -133,12 +146,22 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
         late = future_dates(ratings, today)
         late = late[late["location_id"].isin(ids)]
         if len(late):
-            dq = pd.concat([dq.astype({"row": object}), late], ignore_index=True) if len(dq) else late.reset_index(drop=True)
-    file_as_of = cqc_as_of(publication_dates=[ratings.ratings_by_location_service_group_key_question["publication_date"]],
-                           today=today)
+            dq = (
+                pd.concat([dq.astype({"row": object}), late], ignore_index=True)
+                if len(dq)
+                else late.reset_index(drop=True)
+            )
+    file_as_of = cqc_as_of(
+        publication_dates=[ratings.ratings_by_location_service_group_key_question["publication_date"]], today=today
+    )
     as_of = cqc_as_of(
-        publication_dates=[ratings.ratings_by_location_service_group_key_question["publication_date"]] if given_file else [],
-        history=hist.history, file_dates=hist.snapshot_dates, today=today)
+        publication_dates=[ratings.ratings_by_location_service_group_key_question["publication_date"]]
+        if given_file
+        else [],
+        history=hist.history,
+        file_dates=hist.snapshot_dates,
+        today=today,
+    )
     locations = with_register_details(locations, hist.history)
     model = Model(
         council_names=tuple(sorted(set(ratings.locations.loc[in_area, "local_authority"]))),
@@ -155,17 +178,22 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
                 as_of=None if file_as_of is None else file_as_of.date().isoformat(),
                 note=f"CQC care directory with ratings; header era '{ratings.header_era}'; dates {ratings.date_format}",
             )
-        ] if params.inputs.cqc_ratings is not None else [],
+        ]
+        if params.inputs.cqc_ratings is not None
+        else [],
         as_of=as_of,
         cqc_locations_all=ratings.locations,
         history=hist.history,
     )
     model.inputs += hist.inputs
     model.coverage = input_coverage(
-        api=params.inputs.cqc_api is not None, api_list_filters=hist.api_list_filters,
+        api=params.inputs.cqc_api is not None,
+        api_list_filters=hist.api_list_filters,
         snapshot_dates=hist.snapshot_dates,
         history_locations=None if hist.history is None else hist.history.locations_all,
-        latest_locations=ratings.locations, council_locations=locations)
+        latest_locations=ratings.locations,
+        council_locations=locations,
+    )
     if hist.key_question_scores is not None:
         kqs = hist.key_question_scores
         model.key_question_scores = kqs[kqs["location_id"].isin(ids)].reset_index(drop=True)
@@ -181,8 +209,9 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
             model.data_quality = both.astype({"row": object}).drop_duplicates().reset_index(drop=True)
     if params.inputs.commentary is not None:  # the council's own words (docs/commentary.md): listed for provenance
         path = params.path(params.inputs.commentary)
-        model.inputs.append(InputFile(name="commentary", path=path, sha256=sha256_of(path), as_of=None,
-                                      note="the council's commentary"))
+        model.inputs.append(
+            InputFile(name="commentary", path=path, sha256=sha256_of(path), as_of=None, note="the council's commentary")
+        )
     return add_council_records(model, params)
 
 

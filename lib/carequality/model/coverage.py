@@ -55,8 +55,9 @@ def provider_name_coverage(names: pd.Series) -> str:
     return SOME if given.any() else NONE
 
 
-def community_coverage(categories: pd.Series, care_home: pd.Series, list_filters: dict[str, str] | None
-                       ) -> tuple[bool, str]:
+def community_coverage(
+    categories: pd.Series, care_home: pd.Series, list_filters: dict[str, str] | None
+) -> tuple[bool, str]:
     """Whether community-based services are covered, and why not: an API download asked for care homes only, or
     an input whose locations are all care homes."""
     if list_filters and list_filters.get("careHome", "").upper() == "Y":
@@ -66,9 +67,15 @@ def community_coverage(categories: pd.Series, care_home: pd.Series, list_filters
     return True, ""
 
 
-def input_coverage(*, api: bool, api_list_filters: dict[str, str] | None,
-                   snapshot_dates: list[pd.Timestamp], history_locations: pd.DataFrame | None,
-                   latest_locations: pd.DataFrame, council_locations: pd.DataFrame) -> Coverage:
+def input_coverage(
+    *,
+    api: bool,
+    api_list_filters: dict[str, str] | None,
+    snapshot_dates: list[pd.Timestamp],
+    history_locations: pd.DataFrame | None,
+    latest_locations: pd.DataFrame,
+    council_locations: pd.DataFrame,
+) -> Coverage:
     """Coverage of the inputs params name.
 
     `history_locations`: the history's locations_all (every area), or None without a history input;
@@ -93,8 +100,11 @@ def input_coverage(*, api: bool, api_list_filters: dict[str, str] | None,
     community, because = community_coverage(pool["category"], pool["care_home"], filters if api else None)
     types = "service_types" in council_locations.columns and council_locations["service_types"].fillna("").ne("").any()
     return Coverage(
-        closures=closures, registrations=registrations, register_from=register_from,
-        community_services=community, community_missing_because=because,
+        closures=closures,
+        registrations=registrations,
+        register_from=register_from,
+        community_services=community,
+        community_missing_because=because,
         provider_names=provider_name_coverage(council_locations["provider_name"]) if len(council_locations) else ALL,
         service_types=bool(types) or (api and not len(council_locations)),
     )

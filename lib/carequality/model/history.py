@@ -21,6 +21,7 @@ from carequality.sources.ratings_file import RatingsFile
 #: Rating words that say nothing new about quality: they never replace an earlier rating when carrying forward.
 NON_REPLACING: frozenset[str] = frozenset({"Inspected but not rated", "No published rating"})
 
+
 def day(date: object) -> pd.Timestamp:
     """A date, datetime or ISO text as a midnight Timestamp: the one way dates are compared here."""
     return pd.Timestamp(date).normalize()
@@ -37,11 +38,15 @@ def ratings_at(history: History, date: object) -> pd.DataFrame:
     o = history.outcomes_by_location_date_key_question
     o = o[o["report_date"] <= day(date)]
     if o.empty:
-        return pd.DataFrame({
-            "location_id": pd.Series([], dtype=str), "key_question": pd.Series([], dtype=str),
-            "rating": pd.Series([], dtype=vocab.RATING_DTYPE), "report_date": pd.Series([], dtype="datetime64[ns]"),
-            "inherited": pd.Series([], dtype=bool),
-        })
+        return pd.DataFrame(
+            {
+                "location_id": pd.Series([], dtype=str),
+                "key_question": pd.Series([], dtype=str),
+                "rating": pd.Series([], dtype=vocab.RATING_DTYPE),
+                "report_date": pd.Series([], dtype="datetime64[ns]"),
+                "inherited": pd.Series([], dtype=bool),
+            }
+        )
     weak = o["rating"].astype(str).isin(NON_REPLACING)
     # Strong ratings sort after weak ones, then by date: the last row per key is the answer.
     o = o.assign(_strong=~weak).sort_values(["location_id", "key_question", "_strong", "report_date"], kind="stable")
@@ -72,11 +77,16 @@ def outcomes_by_location_date(history: History) -> pd.DataFrame:
     o = history.outcomes_by_location_date_key_question
     keys = ["location_id", "report_date"]
     if o.empty:
-        return pd.DataFrame({
-            "location_id": pd.Series([], dtype=str), "report_date": pd.Series([], dtype="datetime64[ns]"),
-            "overall": pd.Series([], dtype=vocab.RATING_DTYPE), "key_questions": pd.Series([], dtype=str),
-            "source": pd.Series([], dtype=str), "inherited": pd.Series([], dtype=bool),
-        })
+        return pd.DataFrame(
+            {
+                "location_id": pd.Series([], dtype=str),
+                "report_date": pd.Series([], dtype="datetime64[ns]"),
+                "overall": pd.Series([], dtype=vocab.RATING_DTYPE),
+                "key_questions": pd.Series([], dtype=str),
+                "source": pd.Series([], dtype=str),
+                "inherited": pd.Series([], dtype=bool),
+            }
+        )
     overall = o[o["key_question"] == "Overall"].set_index(keys)["rating"]
     kqs = o[o["key_question"] != "Overall"].groupby(keys, sort=False)["key_question"].agg("; ".join)
     sources = o.groupby(keys, sort=False)["source"].agg(lambda s: "; ".join(sorted(set(s))))
@@ -123,14 +133,19 @@ def merge(first: History, second: History) -> History:
     both = b[overlap].merge(a, on=["location_id", "report_date", "key_question"], suffixes=("_b", "_a"))
     differ = both[both["rating_a"].astype(str) != both["rating_b"].astype(str)]
     dq = [
-        {"file": r.source_b, "row": f"{r.key_question} on {r.report_date.date().isoformat()}",
-         "location_id": r.location_id,
-         "issue": f"rated {r.rating_b} here but {r.rating_a} in {r.source_a}; {r.source_a} used"}
+        {
+            "file": r.source_b,
+            "row": f"{r.key_question} on {r.report_date.date().isoformat()}",
+            "location_id": r.location_id,
+            "issue": f"rated {r.rating_b} here but {r.rating_a} in {r.source_a}; {r.source_a} used",
+        }
         for r in differ.itertuples()
     ]
     outcomes = normalise_outcomes(pd.concat([a, b[~overlap]], ignore_index=True))
     la, lb = first.locations_all, second.locations_all
-    locations = normalise_locations(pd.concat([la, lb[~lb["location_id"].isin(set(la["location_id"]))]], ignore_index=True))
+    locations = normalise_locations(
+        pd.concat([la, lb[~lb["location_id"].isin(set(la["location_id"]))]], ignore_index=True)
+    )
 
     def cat(x: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
         if x.empty:
@@ -139,16 +154,19 @@ def merge(first: History, second: History) -> History:
             return x.reset_index(drop=True)
         return pd.concat([x, y], ignore_index=True)
 
-    data_quality = cat(cat(first.data_quality, second.data_quality),
-                       pd.DataFrame(dq, columns=list(DATA_QUALITY_COLUMNS)))
+    data_quality = cat(
+        cat(first.data_quality, second.data_quality), pd.DataFrame(dq, columns=list(DATA_QUALITY_COLUMNS))
+    )
     return History(
         outcomes_by_location_date_key_question=outcomes,
         locations_all=locations,
         data_quality=data_quality,
-        assessments_by_location_service_group=cat(first.assessments_by_location_service_group,
-                                                  second.assessments_by_location_service_group),
-        quality_statements_by_location_assessment=cat(first.quality_statements_by_location_assessment,
-                                                      second.quality_statements_by_location_assessment),
+        assessments_by_location_service_group=cat(
+            first.assessments_by_location_service_group, second.assessments_by_location_service_group
+        ),
+        quality_statements_by_location_assessment=cat(
+            first.quality_statements_by_location_assessment, second.quality_statements_by_location_assessment
+        ),
     )
 
 
@@ -170,12 +188,16 @@ def latest_ratings_view(api: ApiFolder) -> RatingsFile:
     ids_order = out["location_id"]
     out["overall_rating"] = pd.Series(overall["rating"].reindex(ids_order).to_numpy(), dtype=vocab.RATING_DTYPE)
     out["overall_rating"] = out["overall_rating"].fillna("No published rating")
-    out["publication_date"] = pd.Series(overall["publication_date"].reindex(ids_order).to_numpy(), dtype="datetime64[ns]")
+    out["publication_date"] = pd.Series(
+        overall["publication_date"].reindex(ids_order).to_numpy(), dtype="datetime64[ns]"
+    )
     out["inherited"] = pd.Series(overall["inherited"].reindex(ids_order).to_numpy()).fillna(False).astype(bool)
     groups = groups[groups["location_id"].isin(ids)]
     by_group = groups[["location_id", "service_group"]].drop_duplicates().sort_values(["location_id", "service_group"])
-    tidy = pd.concat([level.assign(service_group="Overall"),
-                      groups.dropna(subset=["rating"]).assign(inherited=False)], ignore_index=True)
+    tidy = pd.concat(
+        [level.assign(service_group="Overall"), groups.dropna(subset=["rating"]).assign(inherited=False)],
+        ignore_index=True,
+    )
     tidy["rating"] = tidy["rating"].astype(str).astype(vocab.RATING_DTYPE)
     tidy = tidy[["location_id", "service_group", "key_question", "rating", "publication_date", "inherited", "row"]]
     tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)

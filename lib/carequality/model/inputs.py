@@ -56,14 +56,27 @@ def load_history_inputs(params: ReportParams) -> HistoryInputs:
     if params.inputs.cqc_api is not None:
         api = load_api_folder(params.path(params.inputs.cqc_api), location_types=types)
         # The download's date: the latest report, registration or closure it holds (model/asof.py).
-        out.inputs.append(InputFile("cqc_api", api.path, api.sha256, iso_day(cqc_as_of(history=api.history)),
-                                    f"CQC API responses for {api.files:,} locations"))
+        out.inputs.append(
+            InputFile(
+                "cqc_api",
+                api.path,
+                api.sha256,
+                iso_day(cqc_as_of(history=api.history)),
+                f"CQC API responses for {api.files:,} locations",
+            )
+        )
     if params.inputs.cqc_snapshots is not None:
         snaps = load_snapshot_folder(params.path(params.inputs.cqc_snapshots), location_types=types)
-        out.inputs.append(InputFile(
-            "cqc_snapshots", snaps.path, snaps.sha256, iso_day(snaps.latest.as_of),
-            f"{len(snaps.snapshots):,} CQC care directory files from {iso_day(snaps.snapshots[0].as_of)} "
-            f"to {iso_day(snaps.latest.as_of)}"))
+        out.inputs.append(
+            InputFile(
+                "cqc_snapshots",
+                snaps.path,
+                snaps.sha256,
+                iso_day(snaps.latest.as_of),
+                f"{len(snaps.snapshots):,} CQC care directory files from {iso_day(snaps.snapshots[0].as_of)} "
+                f"to {iso_day(snaps.latest.as_of)}",
+            )
+        )
     if api is not None:
         out.api_list_filters, out.key_question_scores = api.list_filters, api.key_question_scores
     if snaps is not None:
@@ -96,16 +109,28 @@ def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
         path = params.path(i.area_ratings_by_month)
         out.area_counts = load_area_counts(path)
         months = sorted(set(out.area_counts["month"]))
-        out.inputs.append(InputFile(
-            "area_ratings_by_month", path, sha256_of(path), iso_day(counts_as_of(out.area_counts)),
-            f"ratings counts by area and month, {months[0]} to {months[-1]}, "
-            f"{out.area_counts['area_code'].nunique():,} areas"))
+        out.inputs.append(
+            InputFile(
+                "area_ratings_by_month",
+                path,
+                sha256_of(path),
+                iso_day(counts_as_of(out.area_counts)),
+                f"ratings counts by area and month, {months[0]} to {months[-1]}, "
+                f"{out.area_counts['area_code'].nunique():,} areas",
+            )
+        )
     if i.external_benchmark is not None:
         out.external = load_lginform_csv(params.path(i.external_benchmark))
         e = out.external
-        out.inputs.append(InputFile(
-            "external_benchmark", e.path, e.sha256, iso_day(e.as_of),
-            f"external series (LG Inform-style export): {'; '.join(e.indicators)}"))
+        out.inputs.append(
+            InputFile(
+                "external_benchmark",
+                e.path,
+                e.sha256,
+                iso_day(e.as_of),
+                f"external series (LG Inform-style export): {'; '.join(e.indicators)}",
+            )
+        )
     if i.peer_group is not None:
         path = params.path(i.peer_group)
         codes = load_comparator_list(path)
@@ -113,11 +138,16 @@ def load_benchmark_inputs(params: ReportParams) -> BenchmarkInputs:
             out.peer_group = peer_group(o.peer_group_name or "", codes, council=params.council.code, source=path.name)
         except ValueError as err:
             raise InputError(path, str(err)) from None
-        out.inputs.append(InputFile("peer_group", path, sha256_of(path), None,
-                                         f"comparator list of {len(codes)} councils"))
+        out.inputs.append(
+            InputFile("peer_group", path, sha256_of(path), None, f"comparator list of {len(codes)} councils")
+        )
     elif o.peer_group_codes:
-        out.peer_group = peer_group(o.peer_group_name or "", o.peer_group_codes, council=params.council.code,
-                                    source="params (options.peer_group_codes)")
+        out.peer_group = peer_group(
+            o.peer_group_name or "",
+            o.peer_group_codes,
+            council=params.council.code,
+            source="params (options.peer_group_codes)",
+        )
     return out
 
 
@@ -127,17 +157,32 @@ def no_ratings(path: Path) -> RatingsFile:
     locations["overall_rating"] = pd.Series([], dtype=vocab.RATING_DTYPE)
     locations["publication_date"] = pd.Series([], dtype="datetime64[ns]")
     locations["inherited"] = pd.Series([], dtype=bool)
-    level = pd.DataFrame({"location_id": pd.Series([], dtype=str), "key_question": pd.Series([], dtype=str),
-                          "rating": pd.Series([], dtype=vocab.RATING_DTYPE),
-                          "publication_date": pd.Series([], dtype="datetime64[ns]"),
-                          "inherited": pd.Series([], dtype=bool), "row": pd.Series([], dtype="Int64")})
+    level = pd.DataFrame(
+        {
+            "location_id": pd.Series([], dtype=str),
+            "key_question": pd.Series([], dtype=str),
+            "rating": pd.Series([], dtype=vocab.RATING_DTYPE),
+            "publication_date": pd.Series([], dtype="datetime64[ns]"),
+            "inherited": pd.Series([], dtype=bool),
+            "row": pd.Series([], dtype="Int64"),
+        }
+    )
     return RatingsFile(
-        path=path, sha256="", header_era="none", date_format="none", locations=locations,
+        path=path,
+        sha256="",
+        header_era="none",
+        date_format="none",
+        locations=locations,
         ratings_by_location_key_question=level,
         ratings_by_location_service_group_key_question=level.assign(service_group=pd.Series([], dtype=str)),
-        service_groups_by_location=pd.DataFrame({"location_id": pd.Series([], dtype=str),
-                                                 "service_group": pd.Series([], dtype=str)}),
-        excluded_by_location_type=pd.DataFrame({"location_type": pd.Series([], dtype=str),
-                                                "rows": pd.Series([], dtype="int64"),
-                                                "locations": pd.Series([], dtype="int64")}),
+        service_groups_by_location=pd.DataFrame(
+            {"location_id": pd.Series([], dtype=str), "service_group": pd.Series([], dtype=str)}
+        ),
+        excluded_by_location_type=pd.DataFrame(
+            {
+                "location_type": pd.Series([], dtype=str),
+                "rows": pd.Series([], dtype="int64"),
+                "locations": pd.Series([], dtype="int64"),
+            }
+        ),
     )

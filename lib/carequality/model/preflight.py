@@ -24,9 +24,11 @@ def check_council_in_data(params: ReportParams) -> None:
     """InputError when a CQC input holds none of the council's locations, naming the councils it does hold."""
     types = params.options.location_types
     council = params.council
-    readers = {"cqc_ratings": (local_authorities_in_ratings_file, "'Location Local Authority'"),
-               "cqc_api": (local_authorities_in_api_folder, "localAuthority"),
-               "cqc_snapshots": (local_authorities_in_snapshots, "'Location Local Authority'")}
+    readers = {
+        "cqc_ratings": (local_authorities_in_ratings_file, "'Location Local Authority'"),
+        "cqc_api": (local_authorities_in_api_folder, "localAuthority"),
+        "cqc_snapshots": (local_authorities_in_snapshots, "'Location Local Authority'"),
+    }
     for name, (read, field) in readers.items():
         relative = getattr(params.inputs, name)
         if relative is None:

@@ -21,8 +21,15 @@ from carequality.sources.provenance import InputFile, sha256_of
 if TYPE_CHECKING:
     from carequality.model.build import Model
 
-LOOKUP_COLUMNS = ("location_id", "location_name", "provider_id", "provider_name", "category", "local_authority",
-                  "overall_rating")
+LOOKUP_COLUMNS = (
+    "location_id",
+    "location_name",
+    "provider_id",
+    "provider_name",
+    "category",
+    "local_authority",
+    "overall_rating",
+)
 
 
 def provider_key(provider_id: pd.Series, location_id: pd.Series) -> pd.Series:
@@ -40,8 +47,11 @@ def known_location_ids(model: Model) -> set[str]:
     return known
 
 
-def location_lookup(cqc_locations_all: pd.DataFrame, history_locations_all: pd.DataFrame | None = None,
-                    history_overall: pd.Series | None = None) -> pd.DataFrame:
+def location_lookup(
+    cqc_locations_all: pd.DataFrame,
+    history_locations_all: pd.DataFrame | None = None,
+    history_overall: pd.Series | None = None,
+) -> pd.DataFrame:
     """One row per known location (index location_id): name, provider, category, local authority, overall rating.
 
     The ratings file wins; locations only the history knows (closed since) take their rating from
@@ -64,12 +74,18 @@ def location_lookup(cqc_locations_all: pd.DataFrame, history_locations_all: pd.D
 def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFrame:
     """Data-quality rows: every row of a council file whose location id CQC's data does not know."""
     what = {
-        "commissioned_services": ("commissioned_by_location", "counted in people funded; left out of the counts by "
-                                  "rating, by area and of providers"),
-        "commissioned_services_previous": ("commissioned_previous_by_location", "counted in people funded in the "
-                                           "previous period; left out of its counts by rating, area and provider"),
-        "risk_register": ("risk_by_case_opened", "counted in the risk levels; left out of the high-risk tables "
-                          "(area unknown)"),
+        "commissioned_services": (
+            "commissioned_by_location",
+            "counted in people funded; left out of the counts by rating, by area and of providers",
+        ),
+        "commissioned_services_previous": (
+            "commissioned_previous_by_location",
+            "counted in people funded in the previous period; left out of its counts by rating, area and provider",
+        ),
+        "risk_register": (
+            "risk_by_case_opened",
+            "counted in the risk levels; left out of the high-risk tables (area unknown)",
+        ),
         "qa_visits": ("visits_by_location_date", "counted in visits, as area not known"),
         "inspection_themes": ("issues_by_location_report", "its issues are counted in the themes"),
     }
@@ -80,8 +96,14 @@ def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFr
             continue
         bad = frame[~frame["location_id"].isin(known)].sort_values("row")
         for r in bad.itertuples():
-            out.append({"file": records.files[name].name, "row": int(r.row), "location_id": r.location_id,
-                        "issue": f"location id not found in CQC's data; {effect}"})
+            out.append(
+                {
+                    "file": records.files[name].name,
+                    "row": int(r.row),
+                    "location_id": r.location_id,
+                    "issue": f"location id not found in CQC's data; {effect}",
+                }
+            )
     return pd.DataFrame(out, columns=["file", "row", "location_id", "issue"])
 
 
@@ -106,10 +128,14 @@ def add_council_records(model: Model, params: ReportParams) -> Model:
     # Rows the loaders kept but could not take as they are (a cell longer than a spreadsheet cell holds, say).
     found = [f for f in (model.records.data_quality, unknown) if f is not None and len(f)]
     if found:
-        model.data_quality = pd.concat([model.data_quality, *found], ignore_index=True) if len(model.data_quality) \
+        model.data_quality = (
+            pd.concat([model.data_quality, *found], ignore_index=True)
+            if len(model.data_quality)
             else pd.concat(found, ignore_index=True)
+        )
     for name, path in model.records.files.items():
         as_of = records_as_of(model.records, name, params.period.end, params.period.previous.end)
-        model.inputs.append(InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of,
-                                      note="council record (docs/inputs.md)"))
+        model.inputs.append(
+            InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of, note="council record (docs/inputs.md)")
+        )
     return model

@@ -25,10 +25,38 @@ _BLOCK = re.compile(r"^##[ \t]+(?P<key>\S.*?)[ \t]*#*[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "del", "s", "sup", "sub",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "del",
+        "s",
+        "sup",
+        "sub",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"scope"}}
 URL_SCHEMES = frozenset({"https", "http", "mailto"})
 
@@ -81,13 +109,16 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
             if not _KEY.match(name) or name not in allowed:
                 near = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.75)
                 hint = f" (did you mean {near[0]}?)" if near else ""
-                problems.append(f"line {n}: '## {name}' is not a block of the commentary{hint}; expected a section "
-                                f"id or introduction, recommendations or next_steps (see docs/commentary.md)")
+                problems.append(
+                    f"line {n}: '## {name}' is not a block of the commentary{hint}; expected a section "
+                    f"id or introduction, recommendations or next_steps (see docs/commentary.md)"
+                )
                 key = None
                 continue
             if name in out.blocks or name == key:
-                problems.append(f"line {n}: '## {name}' is given twice (first at line {out.lines[name]}); "
-                                "expected each block once")
+                problems.append(
+                    f"line {n}: '## {name}' is given twice (first at line {out.lines[name]}); expected each block once"
+                )
                 key = None
                 continue
             key = name
@@ -95,8 +126,9 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
             continue
         if key is None:
             if stripped and not seen_heading:
-                problems.append(f"line {n}: text before the first block heading; expected a heading such as "
-                                "'## introduction' first")
+                problems.append(
+                    f"line {n}: text before the first block heading; expected a heading such as '## introduction' first"
+                )
                 seen_heading = True  # said once
             continue
         body.append(line)
@@ -127,5 +159,11 @@ def markdown_to_safe_html(text: str) -> str:
         if t.type in ("heading_open", "heading_close") and t.tag in ("h1", "h2"):
             t.tag = "h3"
     html = md.renderer.render(tokens, md.options, {})
-    return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                     url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer", strip_comments=True).strip()
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()

@@ -110,8 +110,15 @@ class Figure:
     def to_json(self) -> dict:
         """What the renderer collects: id, caption, alt and the chart's data as table JSON."""
         data = self.data.to_json()
-        return {"id": self.id, "caption": self.caption, "alt": self.alt, "columns": data["columns"],
-                "formats": data["formats"], "rows": data["rows"], "footnotes": data["footnotes"]}
+        return {
+            "id": self.id,
+            "caption": self.caption,
+            "alt": self.alt,
+            "columns": data["columns"],
+            "formats": data["formats"],
+            "rows": data["rows"],
+            "footnotes": data["footnotes"],
+        }
 
     def to_text(self, number: int | None = None) -> str:
         label = f"Figure {number}: " if number is not None else ""
@@ -166,9 +173,17 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
         positions = _spread([v for v, *_ in items], gap)
         for (v, text, area_type, i), y in zip(items, positions):
             xi = int(i)
-            ax.annotate(text, (xi, v), xytext=(xi - 0.5, y) if side == "first" else (xi + 0.5, y),
-                        textcoords="data", ha="right" if side == "first" else "left", va="center", fontsize=7.5,
-                        color=AREA_STYLE[area_type]["color"], fontweight="bold" if area_type == COUNCIL else None)
+            ax.annotate(
+                text,
+                (xi, v),
+                xytext=(xi - 0.5, y) if side == "first" else (xi + 0.5, y),
+                textcoords="data",
+                ha="right" if side == "first" else "left",
+                va="center",
+                fontsize=7.5,
+                color=AREA_STYLE[area_type]["color"],
+                fontweight="bold" if area_type == COUNCIL else None,
+            )
     ax.set_ylim(lo, hi)
     ax.set_xlim(-3.2, len(x) + 2.2)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -178,8 +193,9 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
 TREND_AREAS = (COUNCIL, REGION, PEERS, ENGLAND)
 
 
-def trend_chart(trend: pd.DataFrame, *, figure_id: str = "trend_good_outstanding",
-                area_types: tuple[str, ...] = TREND_AREAS) -> Figure:
+def trend_chart(
+    trend: pd.DataFrame, *, figure_id: str = "trend_good_outstanding", area_types: tuple[str, ...] = TREND_AREAS
+) -> Figure:
     """Share rated Good or Outstanding at each month end, one panel per category, a line per area.
     `trend` is benchmarks.trend_good_outstanding's frame."""
     t = trend[trend["area_type"].isin(area_types)]
@@ -187,7 +203,9 @@ def trend_chart(trend: pd.DataFrame, *, figure_id: str = "trend_good_outstanding
     png, w, h = _png(draw_trend(trend, area_types))
     data = _trend_data(t)
     first, last = (month_label(months[0]), month_label(months[-1])) if months else ("", "")
-    caption = f"Share of active adult social care locations rated Good or Outstanding at each month end, {first} to {last}"
+    caption = (
+        f"Share of active adult social care locations rated Good or Outstanding at each month end, {first} to {last}"
+    )
     return Figure(figure_id, caption, _trend_alt(t, months), data, png, w, h)
 
 
@@ -220,25 +238,33 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
 
 
 def _trend_data(t: pd.DataFrame) -> Table:
-    frame = pd.DataFrame({
-        "Month": [month_label(m) for m in t["month"]],
-        "As of": t["date"],
-        "Area": t["area"],
-        "Category": t["category"].map(vocab.category_label),
-        "Good or Outstanding": t["good_or_outstanding"],
-        "Rated locations": t["rated"],
-        GO: t["percent"],
-        "Note": t["note"],
-    })
-    return Table("trend_good_outstanding_chart", "Data of the trend chart", frame.reset_index(drop=True),
-                 formats={GO: "percent", "As of": "date"})
+    frame = pd.DataFrame(
+        {
+            "Month": [month_label(m) for m in t["month"]],
+            "As of": t["date"],
+            "Area": t["area"],
+            "Category": t["category"].map(vocab.category_label),
+            "Good or Outstanding": t["good_or_outstanding"],
+            "Rated locations": t["rated"],
+            GO: t["percent"],
+            "Note": t["note"],
+        }
+    )
+    return Table(
+        "trend_good_outstanding_chart",
+        "Data of the trend chart",
+        frame.reset_index(drop=True),
+        formats={GO: "percent", "As of": "date"},
+    )
 
 
 def _trend_alt(t: pd.DataFrame, months: list[str]) -> str:
     if not months:
         return "Line chart with no data."
-    parts = [f"Line chart of the share of active adult social care locations rated Good or Outstanding at each "
-             f"month end from {month_label(months[0])} to {month_label(months[-1])}."]
+    parts = [
+        f"Line chart of the share of active adult social care locations rated Good or Outstanding at each "
+        f"month end from {month_label(months[0])} to {month_label(months[-1])}."
+    ]
     for cat in vocab.CATEGORIES:
         sub = t[t["category"] == cat]
         bits = []
@@ -251,8 +277,10 @@ def _trend_alt(t: pd.DataFrame, months: list[str]) -> str:
             if a["month"] == b["month"]:
                 bits.append(f"{area} {_pct(a['percent'])} in {month_label(a['month'])}")
             else:
-                bits.append(f"{area} {_pct(a['percent'])} in {month_label(a['month'])} and "
-                            f"{_pct(b['percent'])} in {month_label(b['month'])}")
+                bits.append(
+                    f"{area} {_pct(a['percent'])} in {month_label(a['month'])} and "
+                    f"{_pct(b['percent'])} in {month_label(b['month'])}"
+                )
         parts.append(f"{vocab.CATEGORY_WORDS[cat].label}: {'; '.join(bits)}.")
     gaps = t[t["percent"].isna()]
     if len(gaps):
@@ -267,7 +295,9 @@ def distribution_chart(dist: pd.DataFrame, *, figure_id: str = "rating_distribut
     category. `dist` is benchmarks.rating_distribution_comparison's frame."""
     png, w, h = _png(draw_distribution(dist))
     month = dist["month"].iloc[0] if len(dist) else ""
-    caption = f"Overall CQC ratings of active adult social care locations, {month_label(month)}: shares of rated locations"
+    caption = (
+        f"Overall CQC ratings of active adult social care locations, {month_label(month)}: shares of rated locations"
+    )
     return Figure(figure_id, caption, _distribution_alt(dist), _distribution_data(dist), png, w, h)
 
 
@@ -286,20 +316,43 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
                 rated = r["rated"]
                 labels.append(f"{area}\n(n = {int(rated):,})" if not pd.isna(rated) else f"{area}\n(no data)")
                 if pd.isna(rated) or not rated:
-                    ax.text(1, y, vocab.NOT_COVERED if pd.isna(rated) else "no rated locations",
-                            va="center", fontsize=8, style="italic")
+                    ax.text(
+                        1,
+                        y,
+                        vocab.NOT_COVERED if pd.isna(rated) else "no rated locations",
+                        va="center",
+                        fontsize=8,
+                        style="italic",
+                    )
                     continue
                 left = 0.0
                 small = []
                 for word in ratings:
                     v = float(r[f"percent_{GRADED_COLUMNS[word]}"])
-                    ax.barh(y, v, left=left, height=0.62, color=vocab.PALETTE[word], hatch=vocab.HATCHES[word],
-                            hatchcolor=HATCH_COLOUR[word], edgecolor="#222222", linewidth=0.5, label=word)
+                    ax.barh(
+                        y,
+                        v,
+                        left=left,
+                        height=0.62,
+                        color=vocab.PALETTE[word],
+                        hatch=vocab.HATCHES[word],
+                        hatchcolor=HATCH_COLOUR[word],
+                        edgecolor="#222222",
+                        linewidth=0.5,
+                        label=word,
+                    )
                     if v >= 7:
-                        ax.text(left + v / 2, y, format_percent(v), ha="center", va="center", fontsize=7.5,
-                                color="white" if word in _LIGHT_TEXT else "black", fontweight="bold",
-                                bbox={"boxstyle": "round,pad=0.15", "facecolor": vocab.PALETTE[word],
-                                      "edgecolor": "none"})
+                        ax.text(
+                            left + v / 2,
+                            y,
+                            format_percent(v),
+                            ha="center",
+                            va="center",
+                            fontsize=7.5,
+                            color="white" if word in _LIGHT_TEXT else "black",
+                            fontweight="bold",
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": vocab.PALETTE[word], "edgecolor": "none"},
+                        )
                     elif v > 0:
                         small.append(f"{_abbrev(word)} {format_percent(v)}")
                     left += v
@@ -312,8 +365,16 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
             ax.set_title(vocab.CATEGORY_WORDS[cat].label, loc="left")
             ax.tick_params(axis="y", length=0)
         axes[-1].set_xlabel("% of locations with a graded overall rating")
-        handles = [Patch(facecolor=vocab.PALETTE[w], hatch=vocab.HATCHES[w], hatchcolor=HATCH_COLOUR[w],
-                         edgecolor="#222222", label=w) for w in ratings]
+        handles = [
+            Patch(
+                facecolor=vocab.PALETTE[w],
+                hatch=vocab.HATCHES[w],
+                hatchcolor=HATCH_COLOUR[w],
+                edgecolor="#222222",
+                label=w,
+            )
+            for w in ratings
+        ]
         fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
     return fig
 
@@ -323,16 +384,21 @@ def _abbrev(word: str) -> str:
 
 
 def _distribution_data(dist: pd.DataFrame) -> Table:
-    frame = pd.DataFrame({"Category": dist["category"].map(vocab.category_label), "Area": dist["area"],
-                          "As of": dist["date"]})
+    frame = pd.DataFrame(
+        {"Category": dist["category"].map(vocab.category_label), "Area": dist["area"], "As of": dist["date"]}
+    )
     for word, col in GRADED_COLUMNS.items():
         frame[word] = dist[col]
     frame["Rated locations"] = dist["rated"]
     for word, col in GRADED_COLUMNS.items():
         frame[f"% {word}"] = dist[f"percent_{col}"]
     frame["Note"] = dist["note"]
-    return Table("rating_distribution_comparison_chart", "Data of the rating distribution chart",
-                 frame.reset_index(drop=True), formats={f"% {w}": "percent" for w in GRADED_COLUMNS} | {"As of": "date"})
+    return Table(
+        "rating_distribution_comparison_chart",
+        "Data of the rating distribution chart",
+        frame.reset_index(drop=True),
+        formats={f"% {w}": "percent" for w in GRADED_COLUMNS} | {"As of": "date"},
+    )
 
 
 def _distribution_alt(dist: pd.DataFrame) -> str:
@@ -369,12 +435,29 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
                 style = AREA_STYLE[r["area_type"]]
                 b, n = _num(r["baseline_percent"]), _num(r["percent"])
                 if not math.isnan(b) and not math.isnan(n):
-                    ax.annotate("", xy=(n, y), xytext=(b, y),
-                                arrowprops={"arrowstyle": "-|>", "color": style["color"], "lw": 1.4,
-                                            "shrinkA": 4, "shrinkB": 4})
+                    ax.annotate(
+                        "",
+                        xy=(n, y),
+                        xytext=(b, y),
+                        arrowprops={
+                            "arrowstyle": "-|>",
+                            "color": style["color"],
+                            "lw": 1.4,
+                            "shrinkA": 4,
+                            "shrinkB": 4,
+                        },
+                    )
                 if not math.isnan(b):
-                    ax.plot([b], [y], marker="o", markersize=7, markerfacecolor="white",
-                            markeredgecolor=style["color"], markeredgewidth=1.6, linestyle="none")
+                    ax.plot(
+                        [b],
+                        [y],
+                        marker="o",
+                        markersize=7,
+                        markerfacecolor="white",
+                        markeredgecolor=style["color"],
+                        markeredgewidth=1.6,
+                        linestyle="none",
+                    )
                 if not math.isnan(n):
                     ax.plot([n], [y], marker="o", markersize=7, color=style["color"], linestyle="none")
                 ax.text(hi + (hi - lo) * 0.03, y, _change_label(r), va="center", fontsize=7.5)
@@ -387,15 +470,32 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
             ax.tick_params(axis="y", length=0)
         axes[-1].set_xlabel("% of rated locations that are Good or Outstanding")
         handles = [
-            Line2D([], [], marker="o", markersize=7, markerfacecolor="white", markeredgecolor="#333333",
-                                    linestyle="none", label=f"Baseline ({_when(change, 'baseline')})"),
-            Line2D([], [], marker="o", markersize=7, color="#333333", linestyle="none",
-                                    label=f"Now ({_when(change, 'now')})"),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor="#333333",
+                linestyle="none",
+                label=f"Baseline ({_when(change, 'baseline')})",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markersize=7,
+                color="#333333",
+                linestyle="none",
+                label=f"Now ({_when(change, 'now')})",
+            ),
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
         png, w, h = _png(fig)
-    caption = (f"Change in the share of active adult social care locations rated Good or Outstanding, "
-               f"{_when(change, 'baseline')} to {_when(change, 'now')}")
+    caption = (
+        f"Change in the share of active adult social care locations rated Good or Outstanding, "
+        f"{_when(change, 'baseline')} to {_when(change, 'now')}"
+    )
     return Figure(figure_id, caption, _change_alt(change), _change_data(change), png, w, h)
 
 
@@ -418,36 +518,53 @@ def _points(v: float) -> str:
 
 
 def _change_data(change: pd.DataFrame) -> Table:
-    frame = pd.DataFrame({
-        "Category": change["category"].map(vocab.category_label), "Area": change["area"],
-        "Baseline as of": change["baseline_date"], "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
-        "Rated at baseline": change["baseline_rated"], f"{GO} at baseline": change["baseline_percent"],
-        "Now as of": change["date"], "Good or Outstanding now": change["good_or_outstanding"], "Rated now": change["rated"],
-        f"{GO} now": change["percent"], "Change (percentage points)": change["change_points"], "Note": change["note"],
-    })
-    return Table("change_since_baseline_chart", "Data of the change chart", frame.reset_index(drop=True),
-                 formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date",
-                          "Now as of": "date"})
+    frame = pd.DataFrame(
+        {
+            "Category": change["category"].map(vocab.category_label),
+            "Area": change["area"],
+            "Baseline as of": change["baseline_date"],
+            "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
+            "Rated at baseline": change["baseline_rated"],
+            f"{GO} at baseline": change["baseline_percent"],
+            "Now as of": change["date"],
+            "Good or Outstanding now": change["good_or_outstanding"],
+            "Rated now": change["rated"],
+            f"{GO} now": change["percent"],
+            "Change (percentage points)": change["change_points"],
+            "Note": change["note"],
+        }
+    )
+    return Table(
+        "change_since_baseline_chart",
+        "Data of the change chart",
+        frame.reset_index(drop=True),
+        formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date", "Now as of": "date"},
+    )
 
 
 def _change_alt(change: pd.DataFrame) -> str:
-    parts = [f"Chart of the share of rated adult social care locations that are Good or Outstanding at the baseline "
-             f"({_when(change, 'baseline')}) and now ({_when(change, 'now')})."]
+    parts = [
+        f"Chart of the share of rated adult social care locations that are Good or Outstanding at the baseline "
+        f"({_when(change, 'baseline')}) and now ({_when(change, 'now')})."
+    ]
     for cat in vocab.CATEGORIES:
         bits = []
         for _, r in change[change["category"] == cat].iterrows():
             if pd.isna(r["change_points"]):
                 bits.append(f"{r['area']}: {_pct(r['baseline_percent'])} at the baseline and {_pct(r['percent'])} now")
             else:
-                bits.append(f"{r['area']}: {_pct(r['baseline_percent'])} to {_pct(r['percent'])} "
-                            f"({_points(r['change_points'])})")
+                bits.append(
+                    f"{r['area']}: {_pct(r['baseline_percent'])} to {_pct(r['percent'])} "
+                    f"({_points(r['change_points'])})"
+                )
         parts.append(f"{vocab.CATEGORY_WORDS[cat].label}: {'; '.join(bits)}.")
     return " ".join(parts)
 
 
 # ---- external series ---------------------------------------------------------------------------------------
-def external_chart(series: pd.DataFrame, *, indicator: str, source: str,
-                   figure_id: str = "external_benchmark") -> Figure:
+def external_chart(
+    series: pd.DataFrame, *, indicator: str, source: str, figure_id: str = "external_benchmark"
+) -> Figure:
     """An external series (LG Inform) as lines per area. `series` has month, area_type, area, value (the
     frame of benchmarks' external_comparison)."""
     with matplotlib.rc_context(RC):
@@ -474,8 +591,14 @@ def external_chart(series: pd.DataFrame, *, indicator: str, source: str,
         png, w, h = _png(fig)
     first, last = (month_label(months[0]), month_label(months[-1])) if months else ("", "")
     caption = f"External benchmark, not computed by this report ({source}): {indicator}, {first} to {last}"
-    frame = pd.DataFrame({"Month": [month_label(m) for m in series["month"]], "Area": series["area"],
-                          "Value": series["value"], "Note": series["note"]})
+    frame = pd.DataFrame(
+        {
+            "Month": [month_label(m) for m in series["month"]],
+            "Area": series["area"],
+            "Value": series["value"],
+            "Note": series["note"],
+        }
+    )
     data = Table("external_benchmark_chart", "Data of the external benchmark chart", frame.reset_index(drop=True))
     alt = [f"Line chart of an external series from {source}, {indicator}, from {first} to {last}."]
     for area_type, area in areas:
@@ -488,8 +611,10 @@ def external_chart(series: pd.DataFrame, *, indicator: str, source: str,
             if len(s) == 1:  # one month with a value: said once, not as a change from itself
                 alt.append(f"{area}: {first_value} only.")
             else:
-                alt.append(f"{area}: {first_value} and "
-                           f"{format_percent(round(float(b['value']), 1))} in {month_label(b['month'])}.")
+                alt.append(
+                    f"{area}: {first_value} and "
+                    f"{format_percent(round(float(b['value']), 1))} in {month_label(b['month'])}."
+                )
     return Figure(figure_id, caption, " ".join(alt), data, png, w, h)
 
 

@@ -91,8 +91,10 @@ def suppressed_total(total: int, threshold: int) -> object:
 
 
 def suppression_note(threshold: int) -> str:
-    return (f"{SUPPRESSED}: suppressed in the published version; a count of fewer than {threshold} people, or a "
-            "count from which one could be worked out.")
+    return (
+        f"{SUPPRESSED}: suppressed in the published version; a count of fewer than {threshold} people, or a "
+        "count from which one could be worked out."
+    )
 
 
 def people_text(n: int, threshold: int | None) -> str:
@@ -102,8 +104,9 @@ def people_text(n: int, threshold: int | None) -> str:
     return f"{n:,} {'person' if n == 1 else 'people'}"
 
 
-def suppress_people(frame: pd.DataFrame, column: str, threshold: int | None, *,
-                    total_row: bool = False) -> tuple[pd.DataFrame, str, int]:
+def suppress_people(
+    frame: pd.DataFrame, column: str, threshold: int | None, *, total_row: bool = False
+) -> tuple[pd.DataFrame, str, int]:
     """A table's column of people counts with small counts suppressed (publication mode: `threshold` not None).
 
     With `total_row` the last row is the other rows' total: it is suppressed by `suppressed_total` and one hidden
@@ -116,7 +119,10 @@ def suppress_people(frame: pd.DataFrame, column: str, threshold: int | None, *,
     if total_row:
         parts, n = suppress(values.iloc[:-1], threshold, total_shown=True)
         total = suppressed_total(int(values.iloc[-1]), threshold) if pd.notna(values.iloc[-1]) else None
-        values, n = pd.concat([parts, pd.Series([total], index=[values.index[-1]], dtype=object)]), n + (total == SUPPRESSED)
+        values, n = (
+            pd.concat([parts, pd.Series([total], index=[values.index[-1]], dtype=object)]),
+            n + (total == SUPPRESSED),
+        )
     else:
         values, n = suppress(values, threshold)
     if not n:

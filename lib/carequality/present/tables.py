@@ -147,11 +147,18 @@ class Table:
             if urls is None:
                 cells.append([html.escape(t) for t in texts])
             else:
-                cells.append([f'<a href="{html.escape(_safe_url(u))}">{html.escape(t)}</a>' if isinstance(u, str) and u
-                              else html.escape(t) for t, u in zip(texts, urls)])
+                cells.append(
+                    [
+                        f'<a href="{html.escape(_safe_url(u))}">{html.escape(t)}</a>'
+                        if isinstance(u, str) and u
+                        else html.escape(t)
+                        for t, u in zip(texts, urls)
+                    ]
+                )
             # Ids, dates, ratings and months never break across lines.
-            cell_classes.append(["num" if g in _NUMERIC else "txt nw" if nowrap(t, g) else "txt"
-                                 for t, g in zip(texts, cell_fmts)])
+            cell_classes.append(
+                ["num" if g in _NUMERIC else "txt nw" if nowrap(t, g) else "txt" for t, g in zip(texts, cell_fmts)]
+            )
         rows = zip(zip(*cells), zip(*cell_classes)) if cells else [((), ())] * len(self.frame)
         for row, row_classes in rows:
             out.append("<tr>")

@@ -84,13 +84,18 @@ def plan(params_files: Iterable[str | Path], out_root: Path) -> tuple[list[Job],
         try:
             params = load_params(f)
         except ParamsError as e:
-            refused.append(Outcome(str(f), f.name, "", BAD_INPUT, 0.0, f"invalid params in {f}: {'; '.join(e.problems)}"))
+            refused.append(
+                Outcome(str(f), f.name, "", BAD_INPUT, 0.0, f"invalid params in {f}: {'; '.join(e.problems)}")
+            )
             continue
         job = Job(f, params)
         target = output_dir(params, out_root).resolve()
         if target in targets:
-            refused.append(job.failed(BAD_INPUT, f"same council and period as {targets[target]}: "
-                                                 "their outputs would overwrite each other"))
+            refused.append(
+                job.failed(
+                    BAD_INPUT, f"same council and period as {targets[target]}: their outputs would overwrite each other"
+                )
+            )
             continue
         targets[target] = f
         jobs.append(job)
@@ -193,7 +198,9 @@ def _init_worker(fork_kernels: bool) -> None:
             print(f"carequality batch: kernels will start the usual way ({e})", file=sys.stderr)
 
 
-def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, ...], commit: str | None = None) -> Outcome:
+def _render_one(
+    params_file: str, out_root: str, now: str, formats: tuple[str, ...], commit: str | None = None
+) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
     from carequality.run.render import RenderError, kernel_manager_class, render
 
@@ -209,11 +216,21 @@ def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, .
     except ParamsError as e:
         return Outcome(params_file, Path(params_file).name, "", BAD_INPUT, 0.0, f"invalid params in {e}")
     try:
-        result = render(params_file, out_root, now=dt.datetime.fromisoformat(now), formats=formats,
-                        kernel_manager=kernel_manager, commit=commit)
+        result = render(
+            params_file,
+            out_root,
+            now=dt.datetime.fromisoformat(now),
+            formats=formats,
+            kernel_manager=kernel_manager,
+            commit=commit,
+        )
     except RenderError as e:
-        return job.failed(BAD_INPUT if e.bad_input else FAILED, str(e), time.perf_counter() - started,
-                          str(e.notebook) if e.notebook else None)
+        return job.failed(
+            BAD_INPUT if e.bad_input else FAILED,
+            str(e),
+            time.perf_counter() - started,
+            str(e.notebook) if e.notebook else None,
+        )
     except (InputError, ParamsError) as e:
         return job.failed(BAD_INPUT, str(e), time.perf_counter() - started)
     except Exception as e:
@@ -221,9 +238,17 @@ def _render_one(params_file: str, out_root: str, now: str, formats: tuple[str, .
     return Outcome(params_file, job.council, job.period, OK, time.perf_counter() - started, str(result.html))
 
 
-def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "outputs", *, workers: int | None = None,
-              progress: bool = True, formats: tuple[str, ...] = ("html",), now: dt.datetime | None = None,
-              fork_kernels: bool = True, log=None) -> list[Outcome]:
+def run_batch(
+    params_files: Iterable[str | Path],
+    out_root: str | Path = "outputs",
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    formats: tuple[str, ...] = ("html",),
+    now: dt.datetime | None = None,
+    fork_kernels: bool = True,
+    log=None,
+) -> list[Outcome]:
     """Render every params file; return one Outcome per file, in the order given."""
     from carequality.sources.cache import pin_cache_dir
 
@@ -255,10 +280,17 @@ def run_batch(params_files: Iterable[str | Path], out_root: str | Path = "output
         commit = git_commit()  # once for every report of the batch, as `now` is
 
         ctx = multiprocessing.get_context("spawn")
-        bar = tqdm(total=len(runnable), unit="report", desc="Rendering", disable=not progress, file=sys.stderr,
-                   dynamic_ncols=True)
-        with ProcessPoolExecutor(max_workers=min(workers, len(runnable)), mp_context=ctx,
-                                 initializer=_init_worker, initargs=(fork_kernels,)) as pool:
+        bar = tqdm(
+            total=len(runnable),
+            unit="report",
+            desc="Rendering",
+            disable=not progress,
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(runnable)), mp_context=ctx, initializer=_init_worker, initargs=(fork_kernels,)
+        ) as pool:
             futures: dict[Future, Job] = {
                 pool.submit(_render_one, str(j.params_file), str(out_root), now_iso, tuple(formats), commit): j
                 for j in runnable
@@ -304,7 +336,9 @@ def summary_table(outcomes: Sequence[Outcome], cwd: Path | None = None) -> str:
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 26)
     ok = sum(o.status == OK for o in outcomes)
-    lines.append(f"{ok} of {len(outcomes)} reports written" + ("" if ok == len(outcomes) else f"; {len(outcomes) - ok} failed"))
+    lines.append(
+        f"{ok} of {len(outcomes)} reports written" + ("" if ok == len(outcomes) else f"; {len(outcomes) - ok} failed")
+    )
     return "\n".join(lines)
 
 

@@ -20,9 +20,16 @@ from carequality.sources.cqc_api import load_api_folder
 from carequality.sources.snapshots import load_snapshot_folder
 
 
-def build_counts_file(out: str | Path, *, start: str, end: str, snapshots: str | Path | None = None,
-                      api: str | Path | None = None, council: str | None = None,
-                      include_inherited: bool = True) -> tuple[Path, int]:
+def build_counts_file(
+    out: str | Path,
+    *,
+    start: str,
+    end: str,
+    snapshots: str | Path | None = None,
+    api: str | Path | None = None,
+    council: str | None = None,
+    include_inherited: bool = True,
+) -> tuple[Path, int]:
     """Write the counts for the months from `start` to `end` ('YYYY-MM') to `out` atomically; return (path, rows)."""
     if snapshots is None and api is None:
         raise InputError(None, "give --snapshots, --api or both: the counts come from a ratings history")
@@ -33,12 +40,21 @@ def build_counts_file(out: str | Path, *, start: str, end: str, snapshots: str |
         histories.append(load_snapshot_folder(snapshots).history)
     history = merge(*histories) if len(histories) == 2 else histories[0]
     covered_from, covered_to = history_coverage(history)
-    counts = counts_from_history(history, months_between(start, end), council=council, covered_from=covered_from,
-                                 covered_to=covered_to, include_inherited=include_inherited,
-                                 source="CQC monthly files" if api is None else "CQC ratings history")
+    counts = counts_from_history(
+        history,
+        months_between(start, end),
+        council=council,
+        covered_from=covered_from,
+        covered_to=covered_to,
+        include_inherited=include_inherited,
+        source="CQC monthly files" if api is None else "CQC ratings history",
+    )
     if counts.empty:
-        raise InputError(snapshots or api, f"the history covers no council in full from {start} to {end}; "
-                         "national files cover every council, a narrower input needs --council")
+        raise InputError(
+            snapshots or api,
+            f"the history covers no council in full from {start} to {end}; "
+            "national files cover every council, a narrower input needs --council",
+        )
     out = Path(out)
     with atomic_path(out) as tmp:
         write_area_counts(counts, tmp)

@@ -107,12 +107,25 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="carequality-chromium-") as profile:
         env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
         cmd = [
-            exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-extensions", "--disable-default-apps", "--no-default-browser-check", "--mute-audio",
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--no-default-browser-check",
+            "--mute-audio",
             "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--no-pdf-header-footer", "--generate-pdf-document-outline",
-            f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.as_uri(),
+            "--no-pdf-header-footer",
+            "--generate-pdf-document-outline",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
         ]
         _run(cmd, "Chromium (printing the PDF)", env=env, cwd=Path(profile))
     if not pdf.is_file() or pdf.read_bytes()[:5] != b"%PDF-":
@@ -145,13 +158,26 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _SHEET_WORDS = {"qa": "QA", "vs": "versus", "kq": "key question"}
 _TRAILING = {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "versus", "with"}
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CUT_NOTE = ("Some cells held more text than the {limit:,} characters a spreadsheet cell can hold. They are cut "
-             "short and end with \"{marker}\"; the full text is in the CSV file of the same table beside the report.")
+_CUT_NOTE = (
+    "Some cells held more text than the {limit:,} characters a spreadsheet cell can hold. They are cut "
+    'short and end with "{marker}"; the full text is in the CSV file of the same table beside the report.'
+)
 
 #: What each input gives, in the words of the cover sheet's "Source" line (vocab.INPUT_LABELS, the report's words).
-SOURCE_NAMES = {name: vocab.INPUT_LABELS[name] for name in (
-    "cqc_ratings", "cqc_api", "cqc_snapshots", "commissioned_services", "risk_register", "qa_visits",
-    "inspection_themes", "area_ratings_by_month", "external_benchmark")}
+SOURCE_NAMES = {
+    name: vocab.INPUT_LABELS[name]
+    for name in (
+        "cqc_ratings",
+        "cqc_api",
+        "cqc_snapshots",
+        "commissioned_services",
+        "risk_register",
+        "qa_visits",
+        "inspection_themes",
+        "area_ratings_by_month",
+        "external_benchmark",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -243,7 +269,9 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
     cut = [False]
     body: list[Sheet] = []
     contents_rows: list[list[object]] = []
-    described = [("Table", t, i) for i, t in enumerate(tables, 1)] + [("Figure", f, i) for i, f in enumerate(figures, 1)]
+    described = [("Table", t, i) for i, t in enumerate(tables, 1)] + [
+        ("Figure", f, i) for i, f in enumerate(figures, 1)
+    ]
     for kind, item, fallback in described:
         number = item.get("number") or fallback
         label = f"{kind} {number}"
@@ -262,31 +290,70 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
         cut[0] = cut[0] or before
         what = "one table" if rows else "one table with no rows"
         line = f"This worksheet contains {what}. Notes are on the Notes sheet; symbols such as [x] are explained on the Cover sheet."
-        body.append(Sheet(name, _clean_text(heading + refs, cut), [line], columns, rows, formats,
-                          table_name=f"{kind}_{number}" + ("_data" if kind == "Figure" else "")))
-        contents_rows.append([Link(name, name), label if kind == "Table" else f"{label} data", _clean_text(caption, cut)])
+        body.append(
+            Sheet(
+                name,
+                _clean_text(heading + refs, cut),
+                [line],
+                columns,
+                rows,
+                formats,
+                table_name=f"{kind}_{number}" + ("_data" if kind == "Figure" else ""),
+            )
+        )
+        contents_rows.append(
+            [Link(name, name), label if kind == "Table" else f"{label} data", _clean_text(caption, cut)]
+        )
 
     note_sheet = Sheet(
-        "Notes", "Notes", ["This worksheet contains one table. The tables' titles refer to these notes as [note 1] and so on."],
+        "Notes",
+        "Notes",
+        ["This worksheet contains one table. The tables' titles refer to these notes as [note 1] and so on."],
         ["Note number", "Note text"],
-        [[f"[note {n}]", _clean_text(text.format(limit=CELL_LIMIT, marker=CUT_MARKER.strip()) if text == _CUT_NOTE else text, cut)]
-         for text, n in notes.items()] or [["[z]", "No table of this report has notes."]],
-        ["text", "text"], table_name="Notes_table")
+        [
+            [
+                f"[note {n}]",
+                _clean_text(
+                    text.format(limit=CELL_LIMIT, marker=CUT_MARKER.strip()) if text == _CUT_NOTE else text, cut
+                ),
+            ]
+            for text, n in notes.items()
+        ]
+        or [["[z]", "No table of this report has notes."]],
+        ["text", "text"],
+        table_name="Notes_table",
+    )
     contents = Sheet(
-        "Contents", "Contents", ["This worksheet contains one table. Each sheet name links to its sheet."],
+        "Contents",
+        "Contents",
+        ["This worksheet contains one table. Each sheet name links to its sheet."],
         ["Sheet name", "Table or chart", "Description"],
         [[Link("Notes", "Notes"), "Notes", "The notes the tables' titles refer to"], *contents_rows],
-        ["text", "text", "text"], table_name="Contents_table")
+        ["text", "text", "text"],
+        table_name="Contents_table",
+    )
 
     title = str(cover.get("title", ""))
     lines = []
     if cover.get("example_data"):
-        lines.append("Example data: this spreadsheet was built from generated example data in CQC's published "
-                     "format. It does not describe real services.")
-    lines.append(str(cover.get("description") or "This spreadsheet holds the tables of the report and the data behind "
-                                                  "its charts, one table per sheet."))
-    for label, key in (("Council", "council"), ("Reporting period", "period"), ("Source", "source"),
-                       ("CQC data as of", "as_of"), ("Protective marking", "marking"), ("Contact", "contact")):
+        lines.append(
+            "Example data: this spreadsheet was built from generated example data in CQC's published "
+            "format. It does not describe real services."
+        )
+    lines.append(
+        str(
+            cover.get("description")
+            or "This spreadsheet holds the tables of the report and the data behind its charts, one table per sheet."
+        )
+    )
+    for label, key in (
+        ("Council", "council"),
+        ("Reporting period", "period"),
+        ("Source", "source"),
+        ("CQC data as of", "as_of"),
+        ("Protective marking", "marking"),
+        ("Contact", "contact"),
+    ):
         if cover.get(key):
             lines.append(f"{label}: {cover[key]}")
     lines.append("The Contents sheet lists every table; the Notes sheet holds the notes their titles refer to.")
@@ -327,13 +394,23 @@ def sheets_to_xlsx(sheets: list[Sheet], path: Path, *, title: str, subject: str 
     wb = xlsxwriter.Workbook(
         str(path),
         # in_memory: zip entries carry xlsxwriter's fixed 1980 date whatever the time zone (no temporary files).
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True,
-         "in_memory": True},
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+            "in_memory": True,
+        },
     )
-    wb.set_properties({
-        "title": title, "subject": subject, "author": "carequality", "comments": comments,
-        "created": source_date().replace(tzinfo=None),
-    })
+    wb.set_properties(
+        {
+            "title": title,
+            "subject": subject,
+            "author": "carequality",
+            "comments": comments,
+            "created": source_date().replace(tzinfo=None),
+        }
+    )
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
     header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
     link_fmt = wb.add_format({"underline": True, "font_color": "#0000FF"})
@@ -360,7 +437,9 @@ def sheets_to_xlsx(sheets: list[Sheet], path: Path, *, title: str, subject: str 
             for c, value in enumerate(row):
                 fmt = sheet.formats[c] if c < len(sheet.formats) else "text"
                 if isinstance(value, Link):
-                    ws.write_url(r, c, "internal:'" + value.sheet.replace("'", "''") + "'!A1", link_fmt, string=value.text)
+                    ws.write_url(
+                        r, c, "internal:'" + value.sheet.replace("'", "''") + "'!A1", link_fmt, string=value.text
+                    )
                 elif isinstance(value, bool) or not isinstance(value, (int, float, dt.date)):
                     ws.write_string(r, c, str(value), fmts["shorthand"] if value in SHORTHAND else None)
                 elif isinstance(value, dt.date):
@@ -368,10 +447,18 @@ def sheets_to_xlsx(sheets: list[Sheet], path: Path, *, title: str, subject: str 
                 else:
                     ws.write_number(r, c, value, fmts.get(fmt, fmts["number"]))
         if sheet.rows:
-            ws.add_table(top, 0, top + len(sheet.rows), len(sheet.columns) - 1, {
-                "name": sheet.table_name, "autofilter": False, "style": "Table Style Light 1",
-                "columns": [{"header": h, "header_format": header_fmt} for h in sheet.columns],
-            })
+            ws.add_table(
+                top,
+                0,
+                top + len(sheet.rows),
+                len(sheet.columns) - 1,
+                {
+                    "name": sheet.table_name,
+                    "autofilter": False,
+                    "style": "Table Style Light 1",
+                    "columns": [{"header": h, "header_format": header_fmt} for h in sheet.columns],
+                },
+            )
         else:  # Excel tables need a row of data: the header alone, in bold
             for c, h in enumerate(sheet.columns):
                 ws.write_string(top, c, h, header_fmt)
@@ -428,8 +515,16 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
     for s in (int_style, pct_style, date_style):
         doc.automaticstyles.addElement(s)
 
-    def cell_style(name: str, *, data: str | None = None, bold: bool = False, size: str | None = None,
-                   underline: bool = False, right: bool = False, border: bool = False) -> Style:
+    def cell_style(
+        name: str,
+        *,
+        data: str | None = None,
+        bold: bool = False,
+        size: str | None = None,
+        underline: bool = False,
+        right: bool = False,
+        border: bool = False,
+    ) -> Style:
         st = Style(name=name, family="table-cell", **({"datastylename": data} if data else {}))
         text = {}
         if bold:
@@ -437,8 +532,9 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
         if size:
             text["fontsize"] = size
         if underline:
-            text.update(textunderlinestyle="solid", textunderlinewidth="auto", textunderlinecolor="font-color",
-                        color="#0000ff")
+            text.update(
+                textunderlinestyle="solid", textunderlinewidth="auto", textunderlinecolor="font-color", color="#0000ff"
+            )
         if text:
             st.addElement(TextProperties(**text))
         if right:
@@ -486,8 +582,11 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
             cell.addElement(P(text=_shown(value)))
             return cell
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            cell = TableCell(valuetype="float", value=repr(value) if isinstance(value, float) else str(value),
-                             stylename=styles.get(fmt, styles["int"]) if fmt in ("int", "percent") else None)
+            cell = TableCell(
+                valuetype="float",
+                value=repr(value) if isinstance(value, float) else str(value),
+                stylename=styles.get(fmt, styles["int"]) if fmt in ("int", "percent") else None,
+            )
             cell.addElement(P(text=_shown(value) if fmt in ("int", "percent") else str(value)))
             return cell
         return text_cell(str(value), styles["shorthand"] if value in SHORTHAND else None)
@@ -519,8 +618,13 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
             quoted = "'" + sheet.name.replace("'", "''") + "'"
             top, last = sheet.header_row + 1, sheet.header_row + 1 + len(sheet.rows)
             end_col = _column_letters(len(sheet.columns) - 1)
-            ranges.addElement(DatabaseRange(name=sheet.table_name, containsheader="true",
-                                            targetrangeaddress=f"{quoted}.A{top}:{quoted}.{end_col}{last}"))
+            ranges.addElement(
+                DatabaseRange(
+                    name=sheet.table_name,
+                    containsheader="true",
+                    targetrangeaddress=f"{quoted}.A{top}:{quoted}.{end_col}{last}",
+                )
+            )
         doc.spreadsheet.addElement(table)
     doc.spreadsheet.addElement(ranges)
 
@@ -549,15 +653,31 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def tables_to_xlsx(tables: list[dict], path: Path, *, title: str, subject: str = "", comments: str = "",
-                   figures: list[dict] | None = None, cover: dict | None = None) -> Path:
+def tables_to_xlsx(
+    tables: list[dict],
+    path: Path,
+    *,
+    title: str,
+    subject: str = "",
+    comments: str = "",
+    figures: list[dict] | None = None,
+    cover: dict | None = None,
+) -> Path:
     """report.xlsx from the collected tables (and charts' data): see workbook_sheets."""
     sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
     return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments=comments)
 
 
-def tables_to_ods(tables: list[dict], path: Path, *, title: str, subject: str = "", comments: str = "",
-                  figures: list[dict] | None = None, cover: dict | None = None) -> Path:
+def tables_to_ods(
+    tables: list[dict],
+    path: Path,
+    *,
+    title: str,
+    subject: str = "",
+    comments: str = "",
+    figures: list[dict] | None = None,
+    cover: dict | None = None,
+) -> Path:
     """report.ods: the same sheets as report.xlsx."""
     sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
     return sheets_to_ods(sheets, path, title=title, subject=subject, comments=comments)
@@ -572,11 +692,17 @@ def write_watch_list(path: Path, table: dict, *, cover: dict | None = None, subj
     """watch_list.xlsx: the watch list alone, with the same cover, contents, notes and conventions as report.xlsx."""
     council = (cover or {}).get("council", "")
     title = "Provider watch list" + (f": {council}" if council else "")
-    sheets = workbook_sheets([{**table, "number": 1}], None, {
-        **(cover or {}), "title": title,
-        "description": "This spreadsheet holds the provider watch list for placement teams: every location the "
-                       "council commissions or that is at a high risk level, most concerning first, with its early "
-                       "warnings. It is the same table as in the report."})
+    sheets = workbook_sheets(
+        [{**table, "number": 1}],
+        None,
+        {
+            **(cover or {}),
+            "title": title,
+            "description": "This spreadsheet holds the provider watch list for placement teams: every location the "
+            "council commissions or that is at a high risk level, most concerning first, with its early "
+            "warnings. It is the same table as in the report.",
+        },
+    )
     return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments="carequality watch list")
 
 
@@ -670,7 +796,9 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
         try:
             doc = Document(str(council_template))
         except Exception as e:  # a file that is not a Word document: say so, as for any bad input
-            raise ExportError(f"{council_template}: not a Word document (.docx) pandoc can use as a template: {e}") from None
+            raise ExportError(
+                f"{council_template}: not a Word document (.docx) pandoc can use as a template: {e}"
+            ) from None
         for section in doc.sections:
             if marking and marking not in _header_text(section):
                 section.header.is_linked_to_previous = False
@@ -682,10 +810,16 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
         check_formats(["docx"])
     assert exe is not None  # check_formats raised otherwise
     try:
-        default = subprocess.run([exe, "--print-default-data-file", "reference.docx"], capture_output=True,
-                                 timeout=TIMEOUT_SECONDS, check=True).stdout
+        default = subprocess.run(
+            [exe, "--print-default-data-file", "reference.docx"],
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError) as e:
-        raise ExportError(f"pandoc (writing the DOCX) failed: its default Word template could not be read: {e}") from None
+        raise ExportError(
+            f"pandoc (writing the DOCX) failed: its default Word template could not be read: {e}"
+        ) from None
     path.write_bytes(default)
     doc = Document(str(path))
     usable = Mm(A4_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"])
@@ -711,8 +845,9 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
     return path
 
 
-def html_to_docx(html: Path, docx: Path, *, header: str = "", marking: str = "",
-                 council_template: Path | None = None) -> Path:
+def html_to_docx(
+    html: Path, docx: Path, *, header: str = "", marking: str = "", council_template: Path | None = None
+) -> Path:
     """report.docx from our HTML with pandoc: real Word tables with captions, headings, embedded figures, styled
     by `reference_docx` (A4, a running header with the protective marking, page numbers, ruled tables; or the
     council's own template).
@@ -727,8 +862,9 @@ def html_to_docx(html: Path, docx: Path, *, header: str = "", marking: str = "",
     html, docx = Path(html).resolve(), Path(docx).resolve()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
     with tempfile.TemporaryDirectory(prefix="carequality-docx-") as work:
-        reference = reference_docx(Path(work) / "reference.docx", header=header, marking=marking,
-                                   council_template=council_template)
+        reference = reference_docx(
+            Path(work) / "reference.docx", header=header, marking=marking, council_template=council_template
+        )
         cmd = [exe, "--from=html", "--to=docx", f"--reference-doc={reference}", f"--output={docx}", html.name]
         _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=html.parent)
     if not docx.is_file():
@@ -737,9 +873,19 @@ def html_to_docx(html: Path, docx: Path, *, header: str = "", marking: str = "",
 
 
 # ---- all ----------------------------------------------------------------------------------------
-def write_exports(folder: Path, formats: Iterable[str], tables: list[dict], *, title: str, subject: str = "",
-                  comments: str = "", figures: list[dict] | None = None, cover: dict | None = None,
-                  header: str = "", reference_docx: Path | None = None) -> dict[str, Path]:
+def write_exports(
+    folder: Path,
+    formats: Iterable[str],
+    tables: list[dict],
+    *,
+    title: str,
+    subject: str = "",
+    comments: str = "",
+    figures: list[dict] | None = None,
+    cover: dict | None = None,
+    header: str = "",
+    reference_docx: Path | None = None,
+) -> dict[str, Path]:
     """Write report.pdf / report.xlsx / report.ods / report.docx beside folder/report.html; return {format: path}.
 
     `figures` (each chart's data JSON) and `cover` (see workbook_sheets) feed the spreadsheets; `header` (the running
@@ -754,8 +900,9 @@ def write_exports(folder: Path, formats: Iterable[str], tables: list[dict], *, t
             if fmt in formats:
                 written[fmt] = writer(sheets, folder / f"report.{fmt}", title=title, subject=subject, comments=comments)
     if "docx" in formats:
-        written["docx"] = html_to_docx(html, folder / "report.docx", header=header or title, marking=subject,
-                                       council_template=reference_docx)
+        written["docx"] = html_to_docx(
+            html, folder / "report.docx", header=header or title, marking=subject, council_template=reference_docx
+        )
     if "pdf" in formats:
         written["pdf"] = html_to_pdf(html, folder / "report.pdf")
     return written

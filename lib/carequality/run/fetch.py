@@ -134,8 +134,15 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 class CqcApi:
     """GET JSON from the CQC API with the key header, retrying what is worth retrying."""
 
-    def __init__(self, base_url: str, key: Secret, retry: Retry = Retry(), *,
-                 sleep: Callable[[float], None] = time.sleep, log: Log = _stderr):
+    def __init__(
+        self,
+        base_url: str,
+        key: Secret,
+        retry: Retry = Retry(),
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        log: Log = _stderr,
+    ):
         self.base_url = base_url.rstrip("/")
         self._key = key
         self.retry = retry
@@ -172,8 +179,9 @@ class CqcApi:
             status, retry_after = e.code, parse_retry_after(e.headers.get("Retry-After") if e.headers else None)
             e.close()
             if status in (401, 403):
-                raise FetchError(f"the CQC API refused the subscription key (HTTP {status}) on GET {uri}",
-                                 bad_input=True) from None
+                raise FetchError(
+                    f"the CQC API refused the subscription key (HTTP {status}) on GET {uri}", bad_input=True
+                ) from None
             if status == 429 or 500 <= status <= 599:
                 return f"HTTP {status}", retry_after
             if status == 404:
@@ -203,6 +211,7 @@ def _describe(error: BaseException) -> str:
 
 
 # --- the three JSON styles of the recorded files -------------------------------------------------
+
 
 def listing_json(obj: Any) -> str:
     """locations.json and providers.json: 4-space indent, the API's key order, a final newline."""
@@ -245,6 +254,7 @@ def _fit(value: Any, level: int, column: int, after: str) -> str:
 
 # --- files ----------------------------------------------------------------------------------------
 
+
 def read_done(path: Path) -> Any | None:
     """The parsed content of a finished file, or None when it is missing or does not parse."""
     try:
@@ -254,6 +264,7 @@ def read_done(path: Path) -> Any | None:
 
 
 # --- the download ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -315,8 +326,9 @@ def parse_since(text: str) -> str:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
             when = when if when.tzinfo else when.replace(tzinfo=UTC)
     except ValueError:
-        raise InputError(None, f"--since {text!r} is not a date; expected YYYY-MM-DD "
-                               "(or a timestamp such as 2025-03-01T09:30:00Z)") from None
+        raise InputError(
+            None, f"--since {text!r} is not a date; expected YYYY-MM-DD (or a timestamp such as 2025-03-01T09:30:00Z)"
+        ) from None
     return _iso(when)
 
 
@@ -344,10 +356,21 @@ def _listed_for(out: Path) -> str | None:
     return asked.get("localAuthority", [None])[0]
 
 
-def fetch(council: str | None, out: str | Path, *, key_env: str = KEY_ENV, base_url: str | None = None,
-          retry: Retry = Retry(), environ: Mapping[str, str] = os.environ,
-          sleep: Callable[[float], None] = time.sleep, log: Log = _stderr, cqc_name: str | None = None,
-          since: str | None = None, update: bool = False, now: Callable[[], datetime] = _utc_now) -> FetchResult:
+def fetch(
+    council: str | None,
+    out: str | Path,
+    *,
+    key_env: str = KEY_ENV,
+    base_url: str | None = None,
+    retry: Retry = Retry(),
+    environ: Mapping[str, str] = os.environ,
+    sleep: Callable[[float], None] = time.sleep,
+    log: Log = _stderr,
+    cqc_name: str | None = None,
+    since: str | None = None,
+    update: bool = False,
+    now: Callable[[], datetime] = _utc_now,
+) -> FetchResult:
     """Download the council's (ONS code or name) locations and providers from the CQC API into `out`.
 
     With `update` or `since`, refetch only what CQC's changes lists name for the window from `since` (default:
@@ -360,17 +383,24 @@ def fetch(council: str | None, out: str | Path, *, key_env: str = KEY_ENV, base_
     if council is None:
         council = state.get("ons_code") or state.get("council") or _listed_for(out)
         if council is None:
-            raise InputError(out, "no earlier download here to update (no locations.json or "
-                                  f"{STATE_FILE}); give --local-authority and --out for a full download first")
+            raise InputError(
+                out,
+                "no earlier download here to update (no locations.json or "
+                f"{STATE_FILE}); give --local-authority and --out for a full download first",
+            )
     try:
         found = find_council(council)
     except KeyError:
-        raise InputError(None, f"unknown council {council!r}: give an ONS code or name "
-                               "(`carequality councils` lists them)") from None
+        raise InputError(
+            None, f"unknown council {council!r}: give an ONS code or name (`carequality councils` lists them)"
+        ) from None
     local_authority = found.name
     if state.get("ons_code") not in (None, found.ons_code):
-        raise FetchError(f"{out / STATE_FILE} records a download for {state.get('council')}, not {local_authority}: "
-                         "choose another --out folder", bad_input=True)
+        raise FetchError(
+            f"{out / STATE_FILE} records a download for {state.get('council')}, not {local_authority}: "
+            "choose another --out folder",
+            bad_input=True,
+        )
     cqc_name = (cqc_name or "").strip() or state.get("cqc_name") or local_authority
     if retry.retries < 0 or retry.backoff < 0 or retry.timeout <= 0:
         raise InputError(None, "--retries and --backoff must be 0 or more and --timeout more than 0")
@@ -381,9 +411,11 @@ def fetch(council: str | None, out: str | Path, *, key_env: str = KEY_ENV, base_
     api = CqcApi(base_url, read_key(key_env, environ), retry, sleep=sleep, log=log)
     listed_for = _listed_for(out)
     if listed_for is not None and listed_for != cqc_name:
-        raise FetchError(f"{out / 'locations.json'} is a download for {listed_for}, not {cqc_name}: "
-                         "choose another --out folder (or give --cqc-name if CQC spells the council so)",
-                         bad_input=True)
+        raise FetchError(
+            f"{out / 'locations.json'} is a download for {listed_for}, not {cqc_name}: "
+            "choose another --out folder (or give --cqc-name if CQC spells the council so)",
+            bad_input=True,
+        )
     state.update(council=local_authority, ons_code=found.ons_code, cqc_name=cqc_name)
     if update:
         return _update(api, out, state, start, now, log)
@@ -415,16 +447,27 @@ def _full(api: CqcApi, out: Path, state: dict, now: Callable[[], datetime], log:
         state.setdefault("windows", []).append({"kind": "full", "start": None, "end": window[1]})
     state["not_found"] = missing
     _save_state(out, state)
-    return FetchResult(out, state["council"], fetched=counts[0], present=counts[1], window=window,
-                       not_found=tuple(i for ids in missing.values() for i in ids), cqc_name=cqc_name)
+    return FetchResult(
+        out,
+        state["council"],
+        fetched=counts[0],
+        present=counts[1],
+        window=window,
+        not_found=tuple(i for ids in missing.values() for i in ids),
+        cqc_name=cqc_name,
+    )
 
 
-def _update(api: CqcApi, out: Path, state: dict, start: str | None, now: Callable[[], datetime],
-            log: Log) -> FetchResult:
+def _update(
+    api: CqcApi, out: Path, state: dict, start: str | None, now: Callable[[], datetime], log: Log
+) -> FetchResult:
     """Refetch what changed in [start, now) into STAGING, then merge it into `out` (resumable at every step)."""
     if not all(_is_listing(read_done(out / f"{k.endpoint}.json"), k) for k in (LOCATIONS, PROVIDERS)):
-        raise InputError(out, "no finished download here to update (locations.json and providers.json are "
-                              "missing or incomplete); run the full download first (without --since or --update)")
+        raise InputError(
+            out,
+            "no finished download here to update (locations.json and providers.json are "
+            "missing or incomplete); run the full download first (without --since or --update)",
+        )
     pending = state.get("pending")
     if pending and start not in (None, pending["start"]):
         log(f"An unfinished update from {pending['start']} is dropped: starting again from {start}")
@@ -434,15 +477,25 @@ def _update(api: CqcApi, out: Path, state: dict, start: str | None, now: Callabl
         explicit = start is not None
         start = start or state.get("covered_to")
         if start is None:
-            raise InputError(out / STATE_FILE, "no record of when this folder was last brought up to date; "
-                                               "give --since DATE (the date of the download, or earlier)")
+            raise InputError(
+                out / STATE_FILE,
+                "no record of when this folder was last brought up to date; "
+                "give --since DATE (the date of the download, or earlier)",
+            )
         end = _iso(now())
         if start >= end:
             if explicit:
                 raise InputError(None, f"--since {start} is not before now ({end})")
             log(f"{out} is up to date: it covers CQC's data to {start}")
-            return FetchResult(out, state["council"], fetched=0, present=0, mode="update", window=(start, start),
-                               cqc_name=state["cqc_name"])
+            return FetchResult(
+                out,
+                state["council"],
+                fetched=0,
+                present=0,
+                mode="update",
+                window=(start, start),
+                cqc_name=state["cqc_name"],
+            )
         pending = {"start": start, "end": end, "merging": False}
         shutil.rmtree(out / STAGING, ignore_errors=True)
         state["pending"] = pending
@@ -465,8 +518,10 @@ def _update(api: CqcApi, out: Path, state: dict, start: str | None, now: Callabl
             fresh = [i for i in listed if i not in have]
             ours = set(listed) | have
             todo = sorted({i for i in changed if i in ours} | set(fresh))
-            log(f"{kind.endpoint}: {len(changed)} changed in the window (all councils), {len(todo)} of this "
-                f"council's to fetch ({len(fresh)} newly listed)")
+            log(
+                f"{kind.endpoint}: {len(changed)} changed in the window (all councils), {len(todo)} of this "
+                f"council's to fetch ({len(fresh)} newly listed)"
+            )
             fetched, present, absent = _details(api, staging, kind, todo, log)
             refetched += fetched + present
             new += len([i for i in fresh if i not in absent])
@@ -476,18 +531,35 @@ def _update(api: CqcApi, out: Path, state: dict, start: str | None, now: Callabl
     missing = pending.get("not_found", {})
     _merge(staging, out)
     known = state.get("not_found") or {}
-    state["not_found"] = {k: sorted(set(known.get(k, [])) | set(missing.get(k, []))) for k in ("locations", "providers")}
+    state["not_found"] = {
+        k: sorted(set(known.get(k, [])) | set(missing.get(k, []))) for k in ("locations", "providers")
+    }
     state["covered_to"] = end
-    state.setdefault("windows", []).append({
-        "kind": "update", "start": start, "end": end, "changed": pending.get("changed", 0),
-        "refetched": pending.get("refetched", 0), "new": pending.get("new", 0),
-        "not_found": {k: v for k, v in missing.items() if v}})
+    state.setdefault("windows", []).append(
+        {
+            "kind": "update",
+            "start": start,
+            "end": end,
+            "changed": pending.get("changed", 0),
+            "refetched": pending.get("refetched", 0),
+            "new": pending.get("new", 0),
+            "not_found": {k: v for k, v in missing.items() if v},
+        }
+    )
     state.pop("pending", None)
     _save_state(out, state)
     shutil.rmtree(staging, ignore_errors=True)
-    return FetchResult(out, state["council"], fetched=pending.get("refetched", 0), present=0, mode="update",
-                       window=(start, end), changed=pending.get("changed", 0),
-                       not_found=tuple(i for ids in missing.values() for i in ids), cqc_name=cqc_name)
+    return FetchResult(
+        out,
+        state["council"],
+        fetched=pending.get("refetched", 0),
+        present=0,
+        mode="update",
+        window=(start, end),
+        changed=pending.get("changed", 0),
+        not_found=tuple(i for ids in missing.values() for i in ids),
+        cqc_name=cqc_name,
+    )
 
 
 def _changes(api: CqcApi, staging: Path, kind: Kind, start: str, end: str, log: Log) -> list[str]:
@@ -496,8 +568,10 @@ def _changes(api: CqcApi, staging: Path, kind: Kind, start: str, end: str, log: 
     done = read_done(path)
     if isinstance(done, dict) and isinstance(done.get("changes"), list):
         return [str(i) for i in done["changes"]]
-    query = urllib.parse.urlencode({"startTimestamp": start, "endTimestamp": end, "page": 1,
-                                    "perPage": CHANGES_PER_PAGE}, quote_via=urllib.parse.quote)
+    query = urllib.parse.urlencode(
+        {"startTimestamp": start, "endTimestamp": end, "page": 1, "perPage": CHANGES_PER_PAGE},
+        quote_via=urllib.parse.quote,
+    )
     first_uri = f"/changes/{kind.singular}?{query}"
     uri: str | None = first_uri
     ids: list[str] = []
@@ -508,8 +582,11 @@ def _changes(api: CqcApi, staging: Path, kind: Kind, start: str, end: str, log: 
             raise FetchError(f"the {kind.singular} changes pages loop back to {uri}")
         seen.add(uri)
         page = api.get(uri)
-        if not isinstance(page, dict) or not isinstance(page.get("changes"), list) \
-                or not all(isinstance(i, str) for i in page["changes"]):
+        if (
+            not isinstance(page, dict)
+            or not isinstance(page.get("changes"), list)
+            or not all(isinstance(i, str) for i in page["changes"])
+        ):
             raise FetchError(f"GET {uri} did not return a list of changes")
         ids += page["changes"]
         pages += 1
@@ -546,8 +623,11 @@ def _listing(api: CqcApi, out: Path, kind: Kind, local_authority: str, log: Log)
     if done is not None and _is_listing(done, kind):
         asked = urllib.parse.parse_qs(urllib.parse.urlsplit(done.get("firstPageUri") or "").query)
         if asked.get("localAuthority", [local_authority]) != [local_authority]:
-            raise FetchError(f"{path} is a download for {asked['localAuthority'][0]}, not {local_authority}: "
-                             "choose another --out folder", bad_input=True)
+            raise FetchError(
+                f"{path} is a download for {asked['localAuthority'][0]}, not {local_authority}: "
+                "choose another --out folder",
+                bad_input=True,
+            )
         log(f"{kind.endpoint}: {path.name} already present ({len(done[kind.endpoint])} listed)")
         return done, False
     listing = _fetch_listing(api, kind, local_authority, log)
@@ -556,14 +636,18 @@ def _listing(api: CqcApi, out: Path, kind: Kind, local_authority: str, log: Log)
 
 
 def _is_listing(obj: Any, kind: Kind) -> bool:
-    return (isinstance(obj, dict) and isinstance(obj.get(kind.endpoint), list)
-            and all(isinstance(e, dict) and isinstance(e.get(kind.id_key), str) for e in obj[kind.endpoint]))
+    return (
+        isinstance(obj, dict)
+        and isinstance(obj.get(kind.endpoint), list)
+        and all(isinstance(e, dict) and isinstance(e.get(kind.id_key), str) for e in obj[kind.endpoint])
+    )
 
 
 def _fetch_listing(api: CqcApi, kind: Kind, local_authority: str, log: Log) -> dict:
     """Every page of the list endpoint, merged into one response shaped as a single page holding them all."""
-    query = urllib.parse.urlencode({"page": 1, "perPage": PER_PAGE, "localAuthority": local_authority},
-                                   quote_via=urllib.parse.quote)
+    query = urllib.parse.urlencode(
+        {"page": 1, "perPage": PER_PAGE, "localAuthority": local_authority}, quote_via=urllib.parse.quote
+    )
     first_uri = f"/{kind.endpoint}?{query}"
     uri: str | None = first_uri
     pages: list[dict] = []
@@ -581,13 +665,22 @@ def _fetch_listing(api: CqcApi, kind: Kind, local_authority: str, log: Log) -> d
         uri = _next_page(page, first_uri, len(pages), total_pages)
     merged = dict(pages[0])
     merged[kind.endpoint] = [entry for page in pages for entry in page[kind.endpoint]]
-    merged.update(page=1, totalPages=1, perPage=PER_PAGE, firstPageUri=first_uri, lastPageUri=first_uri,
-                  previousPageUri=None, nextPageUri=None)
+    merged.update(
+        page=1,
+        totalPages=1,
+        perPage=PER_PAGE,
+        firstPageUri=first_uri,
+        lastPageUri=first_uri,
+        previousPageUri=None,
+        nextPageUri=None,
+    )
     ids = [entry[kind.id_key] for entry in merged[kind.endpoint]]
     total = merged.get("total", len(ids))
     if len(ids) != total or len(set(ids)) != len(ids):
-        raise FetchError(f"the {kind.endpoint} list changed while it was paged ({total} expected, {len(ids)} "
-                         f"received, {len(set(ids))} distinct): run the command again")
+        raise FetchError(
+            f"the {kind.endpoint} list changed while it was paged ({total} expected, {len(ids)} "
+            f"received, {len(set(ids))} distinct): run the command again"
+        )
     bad = [i for i in ids if not _SAFE_ID.fullmatch(i)]
     if bad:
         raise FetchError(f"the {kind.endpoint} list holds ids that cannot name a file, such as {bad[0]!r}")

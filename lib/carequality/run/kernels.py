@@ -64,6 +64,8 @@ def preload_modules() -> list[str]:
             found.append(module)
             found += [f"{module}.{n.strip()}" for n in names.split(",") if n.strip()]
     return list(dict.fromkeys(found))
+
+
 LAUNCHER = ("-m", "ipykernel_launcher")
 _LAUNCH_PATH: str | None = None
 
@@ -80,7 +82,9 @@ class KernelTemplate:
         self._from_r, from_w = os.pipe()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "carequality.run.kernels", str(to_r), str(from_w)],
-            pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, start_new_session=True,
+            pass_fds=(to_r, from_w),
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         os.close(to_r)
         os.close(from_w)
@@ -204,7 +208,9 @@ def manager_class(base: type, template: KernelTemplate) -> type:
         async def _async_pre_start_kernel(self, **kw: Any):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
-                self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+                self.provisioner = ForkedProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
             return await super()._async_pre_start_kernel(**kw)
 
         async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:

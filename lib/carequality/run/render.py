@@ -49,8 +49,18 @@ NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipyn
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
 REPO_DIR = Path(__file__).resolve().parents[3]
-LIBRARIES = ("carequality", "pandas", "papermill", "nbconvert", "matplotlib", "pydantic", "python-calamine", "ipykernel",
-             "xlsxwriter", "odfpy")
+LIBRARIES = (
+    "carequality",
+    "pandas",
+    "papermill",
+    "nbconvert",
+    "matplotlib",
+    "pydantic",
+    "python-calamine",
+    "ipykernel",
+    "xlsxwriter",
+    "odfpy",
+)
 
 
 #: Optional modules that third-party libraries import eagerly, at a cost out of all proportion to their use here.
@@ -110,11 +120,16 @@ def git_commit() -> str:
     try:
         out = subprocess.run(
             ["git", "-C", str(REPO_DIR), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         )
         dirty = subprocess.run(
             ["git", "-C", str(REPO_DIR), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=5,
+            capture_output=True,
+            text=True,
+            timeout=5,
         ).stdout.strip()
         return out.stdout.strip() + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -190,7 +205,7 @@ def is_stale(folder: Path, prefix: str) -> bool:
         finally:
             os.close(fd)
         return True
-    pid = folder.name[len(prefix):].split("-", 1)[0]
+    pid = folder.name[len(prefix) :].split("-", 1)[0]
     if not pid.isdigit():
         return True  # an older version's folder (no pid, no lock): nothing can be using it now
     return int(pid) != os.getpid() and not _pid_alive(int(pid))
@@ -218,9 +233,11 @@ def output_key(final: Path) -> str:
 def remove_leftovers(final: Path) -> list[Path]:
     """Remove what killed renders of `final` left: temporary output folders, old outputs half swapped, and kernel
     socket folders. Renders of other outputs, and live renders of this one, are left alone."""
-    return (remove_stale(final.parent, f".{final.name}.tmp-")
-            + remove_stale(final.parent, f".{final.name}.old-")
-            + remove_stale(Path(tempfile.gettempdir()), f"cq-kernel-{output_key(final)}-"))
+    return (
+        remove_stale(final.parent, f".{final.name}.tmp-")
+        + remove_stale(final.parent, f".{final.name}.old-")
+        + remove_stale(Path(tempfile.gettempdir()), f"cq-kernel-{output_key(final)}-")
+    )
 
 
 @contextlib.contextmanager
@@ -236,8 +253,15 @@ def _locked_folder(prefix: str, parent: Path) -> Iterator[Path]:
         _release(fd)
 
 
-def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel_manager=None,
-            socket_key: str | None = None, profile: str = DEFAULT_PROFILE) -> nbformat.NotebookNode:
+def execute(
+    params_path: Path,
+    executed: Path,
+    *,
+    progress: bool = False,
+    kernel_manager=None,
+    socket_key: str | None = None,
+    profile: str = DEFAULT_PROFILE,
+) -> nbformat.NotebookNode:
     """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
 
     `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
@@ -266,7 +290,9 @@ def execute(params_path: Path, executed: Path, *, progress: bool = False, kernel
             )
     except PapermillExecutionError as e:
         bad_input = e.ename in ("InputError", "ParamsError")
-        raise RenderError(f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input) from None
+        raise RenderError(
+            f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input
+        ) from None
 
 
 def collect_tables(nb: nbformat.NotebookNode) -> list[dict]:
@@ -364,11 +390,14 @@ def report_exporter():
             # HTMLExporter's, TemplateExporter's and Exporter's from_notebook_node in one, less the three steps above.
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code",
-                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter(
+                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            )
             resources = self._init_resources(resources)
-            self.register_filter("filter_data_type",
-                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
             if "language" in nb.metadata:
                 resources["language"] = nb.metadata["language"].lower()
             meta = resources.get("metadata", {})
@@ -419,8 +448,11 @@ def library_versions() -> dict[str, str]:
 def build_manifest(params: ReportParams, params_path: Path, tables: list[dict], commit: str) -> dict:
     inputs = {}
     for name, path in params.input_paths().items():
-        inputs[name] = {"file": _relative(path, params_path.parent), "sha256": sha256_of_input(path, digest_memo()),
-                        "bytes": _bytes(path)}
+        inputs[name] = {
+            "file": _relative(path, params_path.parent),
+            "sha256": sha256_of_input(path, digest_memo()),
+            "bytes": _bytes(path),
+        }
     return {
         "carequality_version": __version__,
         "git_commit": commit,
@@ -450,9 +482,17 @@ def _swap_in(tmp: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def render(params_path: str | Path, out_root: str | Path = "outputs", *, progress: bool = False,
-           now: dt.datetime | None = None, formats: str | tuple[str, ...] = ("html",),
-           kernel_manager=None, profile: str = DEFAULT_PROFILE, commit: str | None = None) -> RenderResult:
+def render(
+    params_path: str | Path,
+    out_root: str | Path = "outputs",
+    *,
+    progress: bool = False,
+    now: dt.datetime | None = None,
+    formats: str | tuple[str, ...] = ("html",),
+    kernel_manager=None,
+    profile: str = DEFAULT_PROFILE,
+    commit: str | None = None,
+) -> RenderResult:
     """Validate params and the profile, execute the notebook, write HTML, CSV tables, the manifest, the watch list
     spreadsheet (when the report has one) and any other formats (pdf, xlsx, ods, docx: see exports.py) atomically.
 
@@ -475,8 +515,14 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         lock = _owned_lock(tmp)
         executed = tmp / "annual_report.ipynb"
         try:
-            nb = execute(params_path, executed, progress=progress, kernel_manager=kernel_manager,
-                         socket_key=output_key(final), profile=profile)
+            nb = execute(
+                params_path,
+                executed,
+                progress=progress,
+                kernel_manager=kernel_manager,
+                socket_key=output_key(final),
+                profile=profile,
+            )
         except RenderError as e:
             if executed.exists():
                 shutil.copyfile(executed, failed_nb)
@@ -513,14 +559,23 @@ def render(params_path: str | Path, out_root: str | Path = "outputs", *, progres
         manifest["headline"] = headline(tables, params.council.name, params.sections, params.period.start.isoformat())
         cover = spreadsheet_cover(params, nb, context["title"])
         reference = params.path(params.options.reference_docx) if params.options.reference_docx else None
-        outputs = write_exports(tmp, formats, tables, title=context["title"], subject=params.options.protective_marking,
-                                comments=f"carequality {__version__}, params {manifest['params_file']}",
-                                figures=[f for f, _ in figures], cover=cover,
-                                header=context["running_header"], reference_docx=reference)
+        outputs = write_exports(
+            tmp,
+            formats,
+            tables,
+            title=context["title"],
+            subject=params.options.protective_marking,
+            comments=f"carequality {__version__}, params {manifest['params_file']}",
+            figures=[f for f, _ in figures],
+            cover=cover,
+            header=context["running_header"],
+            reference_docx=reference,
+        )
         watch = [t for t in tables if t["id"] == WATCH_LIST_TABLE]
         if watch:
-            outputs["watch_list"] = write_watch_list(tmp / "watch_list.xlsx", watch[0], cover=cover,
-                                                     subject=params.options.protective_marking)
+            outputs["watch_list"] = write_watch_list(
+                tmp / "watch_list.xlsx", watch[0], cover=cover, subject=params.options.protective_marking
+            )
             manifest["outputs"].append("watch_list.xlsx")
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below

@@ -38,7 +38,9 @@ def council_from_arg(text: str) -> Council:
 def period_from_arg(text: str) -> Period:
     start, sep, end = text.partition(":")
     if not sep:
-        raise ScaffoldError(f"--period {text!r}: expected START:END as YYYY-MM-DD:YYYY-MM-DD, e.g. 2025-04-01:2026-03-31")
+        raise ScaffoldError(
+            f"--period {text!r}: expected START:END as YYYY-MM-DD:YYYY-MM-DD, e.g. 2025-04-01:2026-03-31"
+        )
     try:
         start_date, end_date = dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
     except ValueError as e:
@@ -83,8 +85,15 @@ def params_text(council: Council, period: Period, cqc_relative: str, *, title: s
     return head + body
 
 
-def new_params(council: str, period: str, cqc: str | Path, out: str | Path | None = None, *,
-               force: bool = False, title: str | None = None) -> tuple[Path, ReportParams]:
+def new_params(
+    council: str,
+    period: str,
+    cqc: str | Path,
+    out: str | Path | None = None,
+    *,
+    force: bool = False,
+    title: str | None = None,
+) -> tuple[Path, ReportParams]:
     """Write a params file; return its path and the validated params. Raise ScaffoldError or ParamsError."""
     c = council_from_arg(council)
     p = period_from_arg(period)
@@ -99,7 +108,9 @@ def new_params(council: str, period: str, cqc: str | Path, out: str | Path | Non
     out.parent.mkdir(parents=True, exist_ok=True)
     relative = Path(os.path.relpath(cqc.resolve(), out.parent.resolve())).as_posix()
     text = params_text(c, p, relative, title=title)
-    params = parse_params(yaml.safe_load(text), source=out, base_dir=out.parent.resolve())  # never write an invalid file
+    params = parse_params(
+        yaml.safe_load(text), source=out, base_dir=out.parent.resolve()
+    )  # never write an invalid file
     write_atomic(out, text)
     return out, params
 

@@ -60,8 +60,12 @@ def _share(good: float, rated: float) -> float | None:
     return percent(int(good), int(rated), 1) if rated else None
 
 
-def headline(tables: Iterable[dict], council: str, sections: Sequence[str] | None = None,
-             period_start: dt.date | str | None = None) -> dict:
+def headline(
+    tables: Iterable[dict],
+    council: str,
+    sections: Sequence[str] | None = None,
+    period_start: dt.date | str | None = None,
+) -> dict:
     """The report's headline measures from its tables (JSON as collected, or read back from the CSVs).
 
     good_or_outstanding: {"n", "of", "percent"} from the ratings overview's total row (rated services only);
@@ -82,11 +86,15 @@ def headline(tables: Iterable[dict], council: str, sections: Sequence[str] | Non
             all_ = _number(total.get("Total"))
             if all_ is not None and all_ - unrated > 0:
                 shown = _number(total.get("% Good or Outstanding"))
-                out["good_or_outstanding"] = {"n": int(good), "of": int(all_ - unrated),
-                                              "percent": shown if shown is not None else _share(good, all_ - unrated)}
+                out["good_or_outstanding"] = {
+                    "n": int(good),
+                    "of": int(all_ - unrated),
+                    "percent": shown if shown is not None else _share(good, all_ - unrated),
+                }
 
-    out["change_since_last_period"] = _change_from_trend(by_id.get("trend_good_outstanding"), council, period_start) \
-        or _change_from_baseline(by_id.get("ratings_vs_baseline"))
+    out["change_since_last_period"] = _change_from_trend(
+        by_id.get("trend_good_outstanding"), council, period_start
+    ) or _change_from_baseline(by_id.get("ratings_vs_baseline"))
 
     risk = by_id.get("high_risk_in_area")
     if risk is not None:
@@ -133,8 +141,9 @@ def _change_from_baseline(table: dict | None) -> dict | None:
 
     def share(cols: list[str]) -> float | None:
         good = sum(_number(rows.get(k, {}).get(c)) or 0 for k in ("Outstanding", "Good") for c in cols)
-        rated = sum((_number(rows["Total"].get(c)) or 0) - (_number(rows.get("Not yet rated", {}).get(c)) or 0)
-                    for c in cols)
+        rated = sum(
+            (_number(rows["Total"].get(c)) or 0) - (_number(rows.get("Not yet rated", {}).get(c)) or 0) for c in cols
+        )
         return _share(good, rated)
 
     a, b = share(then_cols), share(now_cols)
@@ -206,8 +215,19 @@ def find_reports(root: Path) -> list[Entry]:
         if not isinstance(head, dict):
             head = headline(_tables_from_csv(folder), name, params.get("sections"), start)
         files = [(f"{rel}/{f}", words) for f, words in FILES if (folder / f).is_file()]
-        entries.append(Entry(name, code, _region(code), start, end, rel, files, head,
-                             bool(params.get("options", {}).get("example_data"))))
+        entries.append(
+            Entry(
+                name,
+                code,
+                _region(code),
+                start,
+                end,
+                rel,
+                files,
+                head,
+                bool(params.get("options", {}).get("example_data")),
+            )
+        )
     entries.sort(key=lambda e: (e.council.casefold(), e.period_start, e.period_end))
     return entries
 
@@ -339,7 +359,9 @@ SCRIPT = """
 """
 
 
-def render_index(entries: Sequence[Entry], failures: Sequence[Failure], *, title: str = "Adult social care quality reports") -> str:
+def render_index(
+    entries: Sequence[Entry], failures: Sequence[Failure], *, title: str = "Adult social care quality reports"
+) -> str:
     """The page as text: every value escaped, every link relative to the outputs folder."""
     councils = len({e.code for e in entries})
     regions = sorted({e.region for e in entries})
@@ -418,10 +440,15 @@ def render_index(entries: Sequence[Entry], failures: Sequence[Failure], *, title
         ]
         for f in failures:
             error = f.error if len(f.error) <= ERROR_CHARS else f.error[: ERROR_CHARS - 1] + "…"
-            nb = (f'<a href="{_href(f.notebook)}">Notebook<span class="cq-visually-hidden">: {_e(f.council)}'
-                  "</span></a>") if f.notebook else '<span class="cq-none">None kept</span>'
-            out.append(f'<tr><th scope="row">{_e(f.council)}</th><td>{_e(f.period)}</td>'
-                       f'<td class="cq-error">{_e(error)}</td><td>{nb}</td></tr>')
+            nb = (
+                (f'<a href="{_href(f.notebook)}">Notebook<span class="cq-visually-hidden">: {_e(f.council)}</span></a>')
+                if f.notebook
+                else '<span class="cq-none">None kept</span>'
+            )
+            out.append(
+                f'<tr><th scope="row">{_e(f.council)}</th><td>{_e(f.period)}</td>'
+                f'<td class="cq-error">{_e(error)}</td><td>{nb}</td></tr>'
+            )
         out += ["</tbody>", "</table>"]
     out += ["</main>", f"<script>{SCRIPT}</script>", "</body>", "</html>", ""]
     return "\n".join(line for line in out if line)

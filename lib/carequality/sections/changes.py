@@ -102,6 +102,7 @@ def _nouns(label: str) -> tuple[str, str]:
 
 # ---- inspections ------------------------------------------------------------------------------------
 
+
 def inspections_in_period(model: Model, params: ReportParams) -> Section:
     """Published inspection outcomes by category × rating (Haringey's Table 4), with the previous period."""
     h = _history(model, params)
@@ -117,27 +118,44 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         "rating the location then held.",
         f"Previous period: {long_date(q.start)} to {long_date(q.end)}.",
     ]
-    t_now = Table("inspections_in_period",
-                  f"CQC inspection outcomes for adult social care locations in {council}, {_span(p.start, p.end)}",
-                  counts, footnotes=notes)
-    t_before = Table("inspections_in_previous_period",
-                     f"CQC inspection outcomes for adult social care locations in {council}, {_span(q.start, q.end)} "
-                     "(previous period)", previous)
-    listing = pd.DataFrame({
-        "Location": now["location_name"], "CQC location ID": now["location_id"],
-        "Category": now["category"].map(periods.category_label), "Report date": now["report_date"],
-        "Overall rating": now["rating"].astype(str), "Key questions rated": now["key_questions"],
-    })
-    t_list = Table("inspections_in_period_list", f"Inspection reports published {_span(p.start, p.end)}", listing,
-                   formats={"Report date": "date"})
+    t_now = Table(
+        "inspections_in_period",
+        f"CQC inspection outcomes for adult social care locations in {council}, {_span(p.start, p.end)}",
+        counts,
+        footnotes=notes,
+    )
+    t_before = Table(
+        "inspections_in_previous_period",
+        f"CQC inspection outcomes for adult social care locations in {council}, {_span(q.start, q.end)} "
+        "(previous period)",
+        previous,
+    )
+    listing = pd.DataFrame(
+        {
+            "Location": now["location_name"],
+            "CQC location ID": now["location_id"],
+            "Category": now["category"].map(periods.category_label),
+            "Report date": now["report_date"],
+            "Overall rating": now["rating"].astype(str),
+            "Key questions rated": now["key_questions"],
+        }
+    )
+    t_list = Table(
+        "inspections_in_period_list",
+        f"Inspection reports published {_span(p.start, p.end)}",
+        listing,
+        formats={"Report date": "date"},
+    )
     n, m, n_prev = len(now), now["location_id"].nunique(), len(before)
     covered = periods.outcomes_covered(model.coverage, q.start)
     partial = not periods.outcomes_covered(model.coverage, p.start)
     if partial:
         notes.append(_first_file_note(model))
     if n == 0:
-        paras = [f"CQC published no inspection reports on adult social care locations in {council} "
-                 f"{_span(p.start, p.end)}" + (_none_now_against(n_prev) if covered else ".")]
+        paras = [
+            f"CQC published no inspection reports on adult social care locations in {council} "
+            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev) if covered else ".")
+        ]
     else:
         rating = now["rating"].astype(str)
         go = int(rating.isin(vocab.GOOD_OR_OUTSTANDING).sum())
@@ -147,17 +165,24 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
             f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
             f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered)}.",
             f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
-            "Requires improvement or Inadequate" + (f"; {number_or_none(other)} gave no overall rating." if other else "."),
+            "Requires improvement or Inadequate"
+            + (f"; {number_or_none(other)} gave no overall rating." if other else "."),
         ]
     if partial:
         paras.append(_first_file_note(model))
-    return Section("inspections_in_period", "CQC inspections in the period", paras + _community_note(model),
-                   [t_now, t_before, t_list])
+    return Section(
+        "inspections_in_period",
+        "CQC inspections in the period",
+        paras + _community_note(model),
+        [t_now, t_before, t_list],
+    )
 
 
 def _first_file_note(model: Model) -> str:
-    return (f"The monthly CQC files begin on {long_date(model.coverage.register_from)}: a report published before "
-            "then is counted only if it was still the location's latest report in the first file.")
+    return (
+        f"The monthly CQC files begin on {long_date(model.coverage.register_from)}: a report published before "
+        "then is counted only if it was still the location's latest report in the first file."
+    )
 
 
 def rating_changes(model: Model, params: ReportParams) -> Section:
@@ -166,10 +191,15 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     p = params.period
     council = params.council.name
     if not periods.outcomes_covered(model.coverage, p.start):
-        return Section("rating_changes", "Changes of rating", [
-            f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after the period starts "
-            f"({long_date(p.start)}): the rating each location held before its new one is not known, so changes of "
-            f"rating in {council} cannot be measured for this period."])
+        return Section(
+            "rating_changes",
+            "Changes of rating",
+            [
+                f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after the period starts "
+                f"({long_date(p.start)}): the rating each location held before its new one is not known, so changes of "
+                f"rating in {council} cannot be measured for this period."
+            ],
+        )
     rc = periods.rating_changes(h, p.start, p.end)
     labels = rc["category"].map(periods.category_label)
     cats = periods.category_order(periods.ROW_LABELS + list(labels))
@@ -178,29 +208,45 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
         sub = rc if d == "Total" else rc[rc["direction"] == d]
         sub_labels = labels[sub.index]
         rows.append({"Change": d, **{c: int((sub_labels == c).sum()) for c in cats}, "Total": len(sub)})
-    summary = Table("rating_changes_summary",
-                    f"Overall ratings published for adult social care locations in {council} {_span(p.start, p.end)}, "
-                    "against each location's previous rating", pd.DataFrame(rows),
-                    footnotes=["Improved or declined compares the new overall rating with the location's previous "
-                               "overall rating; a first rating is one for a location with no earlier overall rating. "
-                               "Reports that gave no overall rating are not included. A previous rating "
-                               "marked inherited was given to the service under its previous provider."])
-    detail = pd.DataFrame({
-        "Location": rc["location_name"], "CQC location ID": rc["location_id"], "Category": labels,
-        "Report date": rc["report_date"], "From": _marked(rc["from_rating"], rc["from_inherited"]),
-        "To": rc["to_rating"], "Change": rc["direction"],
-    })
-    t_detail = Table("rating_changes", f"Changes of overall rating {_span(p.start, p.end)}", detail,
-                     formats={"Report date": "date"})
+    summary = Table(
+        "rating_changes_summary",
+        f"Overall ratings published for adult social care locations in {council} {_span(p.start, p.end)}, "
+        "against each location's previous rating",
+        pd.DataFrame(rows),
+        footnotes=[
+            "Improved or declined compares the new overall rating with the location's previous "
+            "overall rating; a first rating is one for a location with no earlier overall rating. "
+            "Reports that gave no overall rating are not included. A previous rating "
+            "marked inherited was given to the service under its previous provider."
+        ],
+    )
+    detail = pd.DataFrame(
+        {
+            "Location": rc["location_name"],
+            "CQC location ID": rc["location_id"],
+            "Category": labels,
+            "Report date": rc["report_date"],
+            "From": _marked(rc["from_rating"], rc["from_inherited"]),
+            "To": rc["to_rating"],
+            "Change": rc["direction"],
+        }
+    )
+    t_detail = Table(
+        "rating_changes", f"Changes of overall rating {_span(p.start, p.end)}", detail, formats={"Report date": "date"}
+    )
     n = len(rc)
     k = rc["direction"].value_counts()
     up, down, same, first = (int(k.get(d, 0)) for d in periods.DIRECTIONS)
     if n == 0:
-        paras = [f"CQC published no overall ratings for adult social care locations in {council} "
-                 f"{_span(p.start, p.end)}."]
+        paras = [
+            f"CQC published no overall ratings for adult social care locations in {council} {_span(p.start, p.end)}."
+        ]
     else:
-        parts = [f"{number_or_none(up)} improved on the location's previous rating", f"{number_or_none(down)} declined",
-                 f"{number_or_none(same)} stayed the same"]
+        parts = [
+            f"{number_or_none(up)} improved on the location's previous rating",
+            f"{number_or_none(down)} declined",
+            f"{number_or_none(same)} stayed the same",
+        ]
         if first:
             parts.append(f"{number_or_none(first)} {'was a first rating' if first == 1 else 'were first ratings'}")
         paras = [
@@ -209,19 +255,29 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
         ]
         declines = rc[rc["direction"] == "Declined"]
         if 0 < len(declines) <= 5 and params.options.mode != "publication":  # a published report names no service
-            paras.append("Declined: " + "; ".join(
-                f"{r.location_name} ({_nouns(periods.category_label(r.category))[0]}) from {r.from_rating} to "
-                f"{r.to_rating} on {long_date(r.report_date)}" for r in declines.itertuples()) + ".")
+            paras.append(
+                "Declined: "
+                + "; ".join(
+                    f"{r.location_name} ({_nouns(periods.category_label(r.category))[0]}) from {r.from_rating} to "
+                    f"{r.to_rating} on {long_date(r.report_date)}"
+                    for r in declines.itertuples()
+                )
+                + "."
+            )
     return Section("rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail])
 
 
 def _marked(ratings: pd.Series, inherited: pd.Series) -> pd.Series:
     """Ratings with "(inherited)" after those given to the previous provider."""
-    return pd.Series([f"{r} (inherited)" if i and r else r for r, i in zip(ratings.astype(str), inherited)],
-                     index=ratings.index, dtype=str)
+    return pd.Series(
+        [f"{r} (inherited)" if i and r else r for r, i in zip(ratings.astype(str), inherited)],
+        index=ratings.index,
+        dtype=str,
+    )
 
 
 # ---- openings, closures and changes of provider ----------------------------------------------------------------
+
 
 def _register_section(model: Model, params: ReportParams, *, closing: bool) -> Section:
     h = _history(model, params)
@@ -237,8 +293,10 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
         elif not closing and not cov.registrations:
             why = "CQC's data used here do not give the dates services registered"
         else:
-            why = (f"The monthly CQC files begin on {long_date(cov.register_from)}, after the period starts "
-                   f"({long_date(p.start)})")
+            why = (
+                f"The monthly CQC files begin on {long_date(cov.register_from)}, after the period starts "
+                f"({long_date(p.start)})"
+            )
         what = "closures" if closing else "new services"
         return Section(sid, title, [f"{why}, so {what} in {council} cannot be counted for this period."])
     fn = periods.closures_in_period if closing else periods.new_services_in_period
@@ -253,29 +311,51 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
         f"Previous period: {long_date(q.start)} to {long_date(q.end)}.",
     ]
     if (h.locations_all["dates_source"] == "snapshots").any():
-        notes.append("For locations known only from monthly CQC files, the date is that of the first file that lists "
-                     "the location (registrations) or the first that no longer does (deregistrations).")
-    t_counts = Table(sid, f"Adult social care locations {verb} in {council} {_span(p.start, p.end)}, by service type",
-                     periods.counts_by_service_type(now, before), footnotes=notes)
-    listing = pd.DataFrame({
-        "Location": now["location_name"], "CQC location ID": now["location_id"], "Provider": now["provider_name"],
-        "Category": now["category"].map(periods.category_label), "Service types": now["service_types"],
-        ("Deregistered" if closing else "Registered"): now[date_col],
-    })
-    t_list = Table(f"{sid}_list", f"Locations {verb} {_span(p.start, p.end)}", listing,
-                   formats={("Deregistered" if closing else "Registered"): "date"})
+        notes.append(
+            "For locations known only from monthly CQC files, the date is that of the first file that lists "
+            "the location (registrations) or the first that no longer does (deregistrations)."
+        )
+    t_counts = Table(
+        sid,
+        f"Adult social care locations {verb} in {council} {_span(p.start, p.end)}, by service type",
+        periods.counts_by_service_type(now, before),
+        footnotes=notes,
+    )
+    listing = pd.DataFrame(
+        {
+            "Location": now["location_name"],
+            "CQC location ID": now["location_id"],
+            "Provider": now["provider_name"],
+            "Category": now["category"].map(periods.category_label),
+            "Service types": now["service_types"],
+            ("Deregistered" if closing else "Registered"): now[date_col],
+        }
+    )
+    t_list = Table(
+        f"{sid}_list",
+        f"Locations {verb} {_span(p.start, p.end)}",
+        listing,
+        formats={("Deregistered" if closing else "Registered"): "date"},
+    )
     covered = known(cov, q.start)
     n = len(now)
     if n:
-        lead = (f"{plural(n, 'adult social care service')} in {council} closed" if closing
-                else f"{plural(n, 'new adult social care service')} opened in {council}")
-        paras = [f"{lead} {_span(p.start, p.end)} ({_category_text(model, now)}), "
-                 f"{_compared(model, n, len(before), covered)}."]
+        lead = (
+            f"{plural(n, 'adult social care service')} in {council} closed"
+            if closing
+            else f"{plural(n, 'new adult social care service')} opened in {council}"
+        )
+        paras = [
+            f"{lead} {_span(p.start, p.end)} ({_category_text(model, now)}), "
+            f"{_compared(model, n, len(before), covered)}."
+        ]
     else:
-        lead = (f"No adult social care service in {council} closed" if closing
-                else f"No new adult social care service opened in {council}")
-        paras = [f"{lead} {_span(p.start, p.end)}"
-                 + (_none_now_against(len(before)) if covered else ".")]
+        lead = (
+            f"No adult social care service in {council} closed"
+            if closing
+            else f"No new adult social care service opened in {council}"
+        )
+        paras = [f"{lead} {_span(p.start, p.end)}" + (_none_now_against(len(before)) if covered else ".")]
     return Section(sid, title, paras + _community_note(model), [t_counts, t_list])
 
 
@@ -296,27 +376,45 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
     council = params.council.name
     title = "Changes of provider"
     if not periods.openings_covered(model.coverage, p.start):
-        return Section("provider_changes_in_period", title, [
-            "CQC's data used here do not say when services registered, so changes of provider in "
-            f"{council} cannot be found for this period."])
+        return Section(
+            "provider_changes_in_period",
+            title,
+            [
+                "CQC's data used here do not say when services registered, so changes of provider in "
+                f"{council} cannot be found for this period."
+            ],
+        )
     now = periods.provider_changes_in_period(h, p.start, p.end)
     before = periods.provider_changes_in_period(h, q.start, q.end)
-    frame = pd.DataFrame({
-        "Location": now["location_name"], "CQC location ID": now["location_id"], "Provider": now["provider_name"],
-        "Category": now["category"].map(periods.category_label), "Registered": now["registration_date"],
-        "Previous registration": now["previous_name"], "Previous CQC location ID": now["previous_id"],
-        "Previous provider": now["previous_provider_name"], "Previous registration closed": now["previous_deregistration_date"],
-        "Change": now["change"], "How it is known": now["evidence"],
-    })
-    t = Table("provider_changes_in_period",
-              f"Adult social care services in {council} that changed provider or moved {_span(p.start, p.end)}",
-              frame, formats={"Registered": "date", "Previous registration closed": "date"},
-              footnotes=["When a service changes provider (or its provider becomes a new legal entity, or it moves "
-                         "address) CQC closes the old registration and opens a new one. The service goes on, so it "
-                         "is counted here and not as a new service or a closure. The date is the new registration's.",
-                         "How it is known: CQC links the two registrations; or the new registration inherited the "
-                         "old one's rating; or a registration opened within three months of a closure with the same "
-                         "name and postcode."])
+    frame = pd.DataFrame(
+        {
+            "Location": now["location_name"],
+            "CQC location ID": now["location_id"],
+            "Provider": now["provider_name"],
+            "Category": now["category"].map(periods.category_label),
+            "Registered": now["registration_date"],
+            "Previous registration": now["previous_name"],
+            "Previous CQC location ID": now["previous_id"],
+            "Previous provider": now["previous_provider_name"],
+            "Previous registration closed": now["previous_deregistration_date"],
+            "Change": now["change"],
+            "How it is known": now["evidence"],
+        }
+    )
+    t = Table(
+        "provider_changes_in_period",
+        f"Adult social care services in {council} that changed provider or moved {_span(p.start, p.end)}",
+        frame,
+        formats={"Registered": "date", "Previous registration closed": "date"},
+        footnotes=[
+            "When a service changes provider (or its provider becomes a new legal entity, or it moves "
+            "address) CQC closes the old registration and opens a new one. The service goes on, so it "
+            "is counted here and not as a new service or a closure. The date is the new registration's.",
+            "How it is known: CQC links the two registrations; or the new registration inherited the "
+            "old one's rating; or a registration opened within three months of a closure with the same "
+            "name and postcode.",
+        ],
+    )
     covered = periods.openings_covered(model.coverage, q.start)
     # A service counts once even when CQC links its new registration to two earlier ones.
     services, services_before = now.drop_duplicates("location_id"), before.drop_duplicates("location_id")
@@ -327,19 +425,28 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
             f"{plural(n, 'adult social care service')} in {council} changed provider or moved "
             f"{_span(p.start, p.end)} ({_category_text(model, services)}), "
             f"{_compared(model, n, len(services_before), covered)}. "
-            + ("It is not counted as a new service or a closure." if n == 1
-               else "They are not counted as new services or closures.")
+            + (
+                "It is not counted as a new service or a closure."
+                if n == 1
+                else "They are not counted as new services or closures."
+            )
         ]
     else:
-        paras = [f"No adult social care service in {council} changed provider or moved {_span(p.start, p.end)}"
-                 + (_none_now_against(len(services_before)) if covered else ".")]
+        paras = [
+            f"No adult social care service in {council} changed provider or moved {_span(p.start, p.end)}"
+            + (_none_now_against(len(services_before)) if covered else ".")
+        ]
     if moved:
-        paras.append("It moved to a new address." if n == 1 and moved == 1
-                     else f"Of these, {plural(moved, 'service')} moved to a new address.")
+        paras.append(
+            "It moved to a new address."
+            if n == 1 and moved == 1
+            else f"Of these, {plural(moved, 'service')} moved to a new address."
+        )
     return Section("provider_changes_in_period", title, paras + _community_note(model), [t])
 
 
 # ---- long gaps and before/after -------------------------------------------------------------------
+
 
 def not_inspected_since(model: Model, params: ReportParams) -> Section:
     """Active locations whose latest inspection is older than options.not_inspected_before, or never inspected."""
@@ -347,18 +454,29 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
     before, at = params.not_inspected_before, _at(model, params)
     council = params.council.name
     gap = periods.not_inspected_since(h, before, at)
-    frame = pd.DataFrame({
-        "Location": gap["location_name"], "CQC location ID": gap["location_id"],
-        "Category": gap["category"].map(periods.category_label), "Registered": gap["registration_date"],
-        "Last inspection report": gap["last_report_date"], "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
-        "Status": gap["status"],
-    })
-    t = Table("not_inspected_since",
-              f"Adult social care locations in {council} active on {long_date(at)} and not inspected since before "
-              f"{long_date(before)}", frame, formats={"Registered": "date", "Last inspection report": "date"},
-              footnotes=["An inspection is a published report with at least one rating; the date is the report's "
-                         "publication date. Ratings inherited from a previous provider do not count: a rating "
-                         "marked inherited was given to the service under its previous provider."])
+    frame = pd.DataFrame(
+        {
+            "Location": gap["location_name"],
+            "CQC location ID": gap["location_id"],
+            "Category": gap["category"].map(periods.category_label),
+            "Registered": gap["registration_date"],
+            "Last inspection report": gap["last_report_date"],
+            "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
+            "Status": gap["status"],
+        }
+    )
+    t = Table(
+        "not_inspected_since",
+        f"Adult social care locations in {council} active on {long_date(at)} and not inspected since before "
+        f"{long_date(before)}",
+        frame,
+        formats={"Registered": "date", "Last inspection report": "date"},
+        footnotes=[
+            "An inspection is a published report with at least one rating; the date is the report's "
+            "publication date. Ratings inherited from a previous provider do not count: a rating "
+            "marked inherited was given to the service under its previous provider."
+        ],
+    )
     old = int((gap["status"] == "Not inspected since").sum())
     never = int((gap["status"] == "Never inspected").sum())
     active = len(periods.active_at(h, at))
@@ -373,8 +491,10 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
     paras = [s]
     inherited = int((gap["inherited"] & gap["status"].eq("Never inspected")).sum())
     if inherited:
-        paras.append(f"{plural(inherited, 'location')} never inspected under the current provider "
-                     f"{'holds' if inherited == 1 else 'hold'} a rating inherited from the previous provider.")
+        paras.append(
+            f"{plural(inherited, 'location')} never inspected under the current provider "
+            f"{'holds' if inherited == 1 else 'hold'} a rating inherited from the previous provider."
+        )
     return Section("not_inspected_since", "Services not inspected recently", paras + _community_note(model), [t])
 
 
@@ -384,9 +504,14 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     a, b = params.compare_ratings_dates
     council = params.council.name
     if not periods.outcomes_covered(model.coverage, a):
-        return Section("key_question_ratings_at_dates", "Key-question ratings before and after", [
-            f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after {long_date(a)}: the "
-            f"ratings services in {council} held on {long_date(a)} are not known, so they cannot be compared."])
+        return Section(
+            "key_question_ratings_at_dates",
+            "Key-question ratings before and after",
+            [
+                f"The monthly CQC files begin on {long_date(model.coverage.register_from)}, after {long_date(a)}: the "
+                f"ratings services in {council} held on {long_date(a)} are not known, so they cannot be compared."
+            ],
+        )
     last = None if model.as_of is None else model.as_of.date()
     clipped = last is not None and a < last < b
     if last is not None and clipped:  # no figure dated after the data
@@ -399,17 +524,21 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     t_counts = Table(
         "key_question_ratings_at_dates_counts",
         f"Key-question ratings of adult social care locations in {council} on {long_date(a)} and {long_date(b)}",
-        pd.DataFrame({
-            "Rating": words,
-            f"Ratings, {short_date(a)}": [int(ca["ratings"].get(w, 0)) for w in words],
-            f"Locations, {short_date(a)}": [int(ca["locations"].get(w, 0)) for w in words],
-            f"Ratings, {short_date(b)}": [int(cb["ratings"].get(w, 0)) for w in words],
-            f"Locations, {short_date(b)}": [int(cb["locations"].get(w, 0)) for w in words],
-        }),
-        footnotes=[f"The same locations on both dates: those active on {long_date(b)}. Ratings counts each of the "
-                   "five key questions (Safe, Effective, Caring, Responsive, Well-led) of each location; Locations "
-                   "counts locations with at least one key question at that rating. No rating: the location had "
-                   "none for that key question on that date."],
+        pd.DataFrame(
+            {
+                "Rating": words,
+                f"Ratings, {short_date(a)}": [int(ca["ratings"].get(w, 0)) for w in words],
+                f"Locations, {short_date(a)}": [int(ca["locations"].get(w, 0)) for w in words],
+                f"Ratings, {short_date(b)}": [int(cb["ratings"].get(w, 0)) for w in words],
+                f"Locations, {short_date(b)}": [int(cb["locations"].get(w, 0)) for w in words],
+            }
+        ),
+        footnotes=[
+            f"The same locations on both dates: those active on {long_date(b)}. Ratings counts each of the "
+            "five key questions (Safe, Effective, Caring, Responsive, Well-led) of each location; Locations "
+            "counts locations with at least one key question at that rating. No rating: the location had "
+            "none for that key question on that date."
+        ],
     )
     wide = None
     for when in (ta, tb):
@@ -417,31 +546,50 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
         piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
         piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
-        piv[f"Inherited, {short_date(when)}"] = sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
+        piv[f"Inherited, {short_date(when)}"] = (
+            sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
+        )
         wide = piv if wide is None else wide.join(piv)
     names = long.drop_duplicates("location_id").set_index("location_id")
-    frame = pd.DataFrame({"Location": names["location_name"], "CQC location ID": names.index,
-                          "Category": names["category"].map(periods.category_label)}).join(wide)
+    frame = pd.DataFrame(
+        {
+            "Location": names["location_name"],
+            "CQC location ID": names.index,
+            "Category": names["category"].map(periods.category_label),
+        }
+    ).join(wide)
     frame = frame.sort_values(["Category", "Location", "CQC location ID"], kind="stable").reset_index(drop=True)
-    t_wide = Table("key_question_ratings_at_dates",
-                   f"Key-question ratings of each adult social care location in {council} on {long_date(a)} and "
-                   f"{long_date(b)}", frame,
-                   formats={c: "date" for c in frame.columns if c.startswith("Latest report")})
+    t_wide = Table(
+        "key_question_ratings_at_dates",
+        f"Key-question ratings of each adult social care location in {council} on {long_date(a)} and {long_date(b)}",
+        frame,
+        formats={c: "date" for c in frame.columns if c.startswith("Latest report")},
+    )
     paras = []
     for word in ("Requires improvement", "Inadequate"):
         ra, rb = int(ca["ratings"].get(word, 0)), int(cb["ratings"].get(word, 0))
         la, lb = int(ca["locations"].get(word, 0)), int(cb["locations"].get(word, 0))
         if ra or rb or word == "Requires improvement":
-            then = (f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions" if ra
-                    else f"no location had a {word} rating in any of the five key questions")
+            then = (
+                f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions"
+                if ra
+                else f"no location had a {word} rating in any of the five key questions"
+            )
             now = f"{plural(lb, 'location')} had {rb:,}" if rb else "none had any"
             paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
     n = long["location_id"].nunique()
-    paras.insert(0, f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "
-                    f"{plural(n, 'adult social care location')} active in {council} on {long_date(b)}"
-                    + (f", the date of the latest CQC data (the period ends on {long_date(params.period.end)})."
-                       if clipped else "."))
+    paras.insert(
+        0,
+        f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "
+        f"{plural(n, 'adult social care location')} active in {council} on {long_date(b)}"
+        + (
+            f", the date of the latest CQC data (the period ends on {long_date(params.period.end)})."
+            if clipped
+            else "."
+        ),
+    )
     if long["inherited"].any():
-        paras.append("Inherited: the location's ratings on that date were given to the service under its previous "
-                     "provider.")
+        paras.append(
+            "Inherited: the location's ratings on that date were given to the service under its previous provider."
+        )
     return Section("key_question_ratings_at_dates", "Key-question ratings before and after", paras, [t_counts, t_wide])

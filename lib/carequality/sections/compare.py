@@ -51,14 +51,16 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
     if c.last is None:
         section.paragraphs.append(
             f"The data used here do not cover {name} in any month from {month_label(c.months[0])} to "
-            f"{month_label(c.months[-1])}, so there is no comparison to show.")
+            f"{month_label(c.months[-1])}, so there is no comparison to show."
+        )
         return section
     trend, dist, change, now, last, base = c.trend, c.dist, c.change, c.now, c.last, c.base
     assert trend is not None and dist is not None and change is not None and now is not None
     if now != last:
         section.paragraphs.append(
             f"The data used here cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
-            f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}.")
+            f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}."
+        )
     section.paragraphs += _now_sentences(dist, name, now)
     section.paragraphs += _trend_sentences(trend, name, c.months)
     section.paragraphs += _change_sentences(change, dist, c.counts, params.council.council, base, now)
@@ -67,12 +69,16 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
         section.paragraphs.append(
             f"{plural(int(c.unmapped['locations'].sum()), 'location')} in the ratings history name a local "
             f"authority that is not one of the 153 councils ({join_words(list(c.unmapped['local_authority']))}); "
-            "they count in England only.")
+            "they count in England only."
+        )
 
     section.figures += [trend_chart(trend), distribution_chart(dist), change_chart(change)]
     sources = _source_labels(model)
-    section.tables += [_trend_table(trend, name, peers, sources), _distribution_table(dist, name, now, peers),
-                       _change_table(change, name, base, now, peers)]
+    section.tables += [
+        _trend_table(trend, name, peers, sources),
+        _distribution_table(dist, name, now, peers),
+        _change_table(change, name, base, now, peers),
+    ]
     for t in section.tables:
         t.footnotes.append(_peer_note(peers))
     return section
@@ -108,12 +114,14 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
             if area_type in rows.index and not pd.isna(rows.loc[area_type, "percent_good_or_outstanding"]):
                 r = rows.loc[area_type]
                 label = {"england": "England", "region": r["area"], "peer group": "the peer group"}[area_type]
-                others.append(f"{_n_of_n(r['outstanding'] + r['good'], r['rated'], r['percent_good_or_outstanding'])} "
-                              f"in {label}")
+                others.append(
+                    f"{_n_of_n(r['outstanding'] + r['good'], r['rated'], r['percent_good_or_outstanding'])} in {label}"
+                )
         against = f", against {join_words(others)}" if others else ""
         out.append(
             f"On {long_date(c['date'])}, {_n_of_n(c['outstanding'] + c['good'], c['rated'], c['percent_good_or_outstanding'])} "
-            f"of {name}'s {noun} with a rating were Good or Outstanding{against}.")
+            f"of {name}'s {noun} with a rating were Good or Outstanding{against}."
+        )
     return out
 
 
@@ -127,86 +135,105 @@ def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[
         a, b = s.iloc[0], s.iloc[-1]
         low = s.loc[s["percent"].astype(float).idxmin()]
         change = Headline(int(b["good_or_outstanding"]), int(b["rated"])).points_since(
-            Headline(int(a["good_or_outstanding"]), int(a["rated"])))
+            Headline(int(a["good_or_outstanding"]), int(a["rated"]))
+        )
         out.append(
             f"{vocab.CATEGORY_WORDS[cat].label} in {name}: "
             f"{_n_of_n(a['good_or_outstanding'], a['rated'], a['percent'])} Good or Outstanding in "
             f"{month_label(a['month'])} and {_n_of_n(b['good_or_outstanding'], b['rated'], b['percent'])} in "
             f"{month_label(b['month'])}, {points_phrase(change)}; the lowest month was {month_label(low['month'])}, at "
-            f"{_n_of_n(low['good_or_outstanding'], low['rated'], low['percent'])}.")
+            f"{_n_of_n(low['good_or_outstanding'], low['rated'], low['percent'])}."
+        )
     return out
 
 
-def _change_sentences(change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataFrame, council, base: str,
-                      now: str) -> list[str]:
+def _change_sentences(
+    change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataFrame, council, base: str, now: str
+) -> list[str]:
     """The council's counts by rating at the baseline and now, as Leicester's report gives them."""
     out = []
     before = counts[(counts["month"] == base) & (counts["area_code"] == council.ons_code)].set_index("category")
     after = counts[(counts["month"] == now) & (counts["area_code"] == council.ons_code)].set_index("category")
     if before.empty:
-        return [f"The data used here do not cover {council.short_name} in {month_label(base)}, the baseline month, so "
-                "the change since the baseline cannot be shown for it."]
+        return [
+            f"The data used here do not cover {council.short_name} in {month_label(base)}, the baseline month, so "
+            "the change since the baseline cannot be shown for it."
+        ]
     for cat in vocab.CATEGORIES:
         if cat not in before.index or cat not in after.index:
             continue
         b, a = before.loc[cat], after.loc[cat]
-        parts = [f"{word} {int(b[col]):,}, " + ("unchanged" if int(b[col]) == int(a[col]) else f"now {int(a[col]):,}")
-                 for word, col in vocab.GRADED_COLUMNS.items()]
+        parts = [
+            f"{word} {int(b[col]):,}, " + ("unchanged" if int(b[col]) == int(a[col]) else f"now {int(a[col]):,}")
+            for word, col in vocab.GRADED_COLUMNS.items()
+        ]
         row = change[(change["category"] == cat) & (change["area_type"] == areas.COUNCIL)].iloc[0]
         tail = ""
         if not pd.isna(row["change_points"]):
             tail = f"; the share rated Good or Outstanding is {points_phrase(float(row['change_points']))}"
-        out.append(f"{vocab.CATEGORY_WORDS[cat].label} in {council.short_name} on {long_date(b['date'])} (the baseline) "
-                   f"and {long_date(a['date'])}: {'; '.join(parts)}{tail}.")
+        out.append(
+            f"{vocab.CATEGORY_WORDS[cat].label} in {council.short_name} on {long_date(b['date'])} (the baseline) "
+            f"and {long_date(a['date'])}: {'; '.join(parts)}{tail}."
+        )
     return out
 
 
 def _coverage_sentences(trend: pd.DataFrame, peers: areas.PeerGroup | None) -> list[str]:
     out = []
     if peers is not None:
-        out.append(f"The peer group is the {peers.describe()}."
-                   + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else ""))
+        out.append(
+            f"The peer group is the {peers.describe()}."
+            + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else "")
+        )
     else:
         out.append("No peer group was chosen for this report, so none is shown.")
     gaps = trend[trend["percent"].isna() & trend["note"].ne("")]
     if len(gaps):
         areas = list(dict.fromkeys(gaps["area"]))
-        out.append(f"The data used here do not cover every month for {join_words(areas)}; those months are shown as "
-                   "missing (a gap in the line, a dash in the tables), never as zero.")
+        out.append(
+            f"The data used here do not cover every month for {join_words(areas)}; those months are shown as "
+            "missing (a gap in the line, a dash in the tables), never as zero."
+        )
     return out
 
 
 # ---- tables ------------------------------------------------------------------------------------------------
 def _trend_table(trend: pd.DataFrame, name: str, peers: areas.PeerGroup | None, sources: dict[str, str]) -> Table:
-    frame = pd.DataFrame({
-        "Month": [month_label(m) for m in trend["month"]],
-        "As of": trend["date"],
-        "Area": trend["area"],
-        "Category": trend["category"].map(vocab.category_label),
-        "Good or Outstanding": trend["good_or_outstanding"],
-        "Rated locations": trend["rated"],
-        "Active locations": trend["active"],
-        GO: trend["percent"],
-        "Source": trend["source"].map(lambda v: "; ".join(sources.get(x, x) for x in str(v).split("; ")) if v else ""),
-        "Note": trend["note"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Month": [month_label(m) for m in trend["month"]],
+            "As of": trend["date"],
+            "Area": trend["area"],
+            "Category": trend["category"].map(vocab.category_label),
+            "Good or Outstanding": trend["good_or_outstanding"],
+            "Rated locations": trend["rated"],
+            "Active locations": trend["active"],
+            GO: trend["percent"],
+            "Source": trend["source"].map(
+                lambda v: "; ".join(sources.get(x, x) for x in str(v).split("; ")) if v else ""
+            ),
+            "Note": trend["note"],
+        }
+    )
     return Table(
         "trend_good_outstanding",
         f"Share of active adult social care locations rated Good or Outstanding by month: {name}, {_areas_phrase(peers)}",
         frame.reset_index(drop=True),
         formats={GO: "percent", "As of": "date"},
         appendix=True,
-        footnotes=[f"{GO}: Good or Outstanding ÷ rated locations (those with an overall CQC rating), the headline "
-                   "measure. Active locations include those not yet rated. A dash means the data used here do not "
-                   "cover that area and month.",
-                   "As of: the day the figure describes (the month end, or the last day the data cover within the "
-                   "month)."],
+        footnotes=[
+            f"{GO}: Good or Outstanding ÷ rated locations (those with an overall CQC rating), the headline "
+            "measure. Active locations include those not yet rated. A dash means the data used here do not "
+            "cover that area and month.",
+            "As of: the day the figure describes (the month end, or the last day the data cover within the month).",
+        ],
     )
 
 
 def _distribution_table(dist: pd.DataFrame, name: str, now: str, peers: areas.PeerGroup | None) -> Table:
-    frame = pd.DataFrame({"Category": dist["category"].map(vocab.category_label), "Area": dist["area"],
-                          "As of": dist["date"]})
+    frame = pd.DataFrame(
+        {"Category": dist["category"].map(vocab.category_label), "Area": dist["area"], "As of": dist["date"]}
+    )
     for word, col in vocab.GRADED_COLUMNS.items():
         frame[word] = dist[col]
     frame["Not yet rated or not graded"] = dist["not_graded"]
@@ -220,30 +247,46 @@ def _distribution_table(dist: pd.DataFrame, name: str, now: str, peers: areas.Pe
         f"Overall CQC ratings in {month_label(now)}: {name} compared with {_areas_phrase(peers)}",
         frame.reset_index(drop=True),
         formats={f"% {w}": "percent" for w in vocab.GRADED_COLUMNS} | {GO: "percent", "As of": "date"},
-        footnotes=["Percentages are of the locations with an overall CQC rating (Outstanding, Good, Requires "
-                   "improvement or Inadequate), so each area's four add up to 100% give or take rounding."],
+        footnotes=[
+            "Percentages are of the locations with an overall CQC rating (Outstanding, Good, Requires "
+            "improvement or Inadequate), so each area's four add up to 100% give or take rounding."
+        ],
     )
 
 
 def _change_table(change: pd.DataFrame, name: str, base: str, now: str, peers: areas.PeerGroup | None) -> Table:
-    frame = pd.DataFrame({
-        "Category": change["category"].map(vocab.category_label), "Area": change["area"],
-        "Baseline as of": change["baseline_date"],
-        "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
-        "Rated at baseline": change["baseline_rated"], f"{GO} at baseline": change["baseline_percent"],
-        "Now as of": change["date"], "Good or Outstanding now": change["good_or_outstanding"],
-        "Rated now": change["rated"], f"{GO} now": change["percent"],
-        "Change (percentage points)": change["change_points"], "Note": change["note"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Category": change["category"].map(vocab.category_label),
+            "Area": change["area"],
+            "Baseline as of": change["baseline_date"],
+            "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
+            "Rated at baseline": change["baseline_rated"],
+            f"{GO} at baseline": change["baseline_percent"],
+            "Now as of": change["date"],
+            "Good or Outstanding now": change["good_or_outstanding"],
+            "Rated now": change["rated"],
+            f"{GO} now": change["percent"],
+            "Change (percentage points)": change["change_points"],
+            "Note": change["note"],
+        }
+    )
     return Table(
         "change_since_baseline",
         f"Change in the share rated Good or Outstanding from {month_label(base)} to {month_label(now)}: {name}, "
         f"{_areas_phrase(peers)}",
         frame.reset_index(drop=True),
-        formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date", "Now as of": "date",
-                 "Change (percentage points)": "text"},
-        footnotes=["The change is worked out from the unrounded shares, so it can differ by 0.1 from the difference "
-                   "of the rounded percentages."],
+        formats={
+            f"{GO} at baseline": "percent",
+            f"{GO} now": "percent",
+            "Baseline as of": "date",
+            "Now as of": "date",
+            "Change (percentage points)": "text",
+        },
+        footnotes=[
+            "The change is worked out from the unrounded shares, so it can differ by 0.1 from the difference "
+            "of the rounded percentages."
+        ],
     )
 
 
@@ -261,8 +304,9 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
         fid = "external_benchmark" if len(ext.indicators) == 1 else f"external_benchmark_{n}"
         s = ext.frame[ext.frame["indicator"] == indicator]
         if comp.empty:
-            section.paragraphs.append(f"The external series {indicator!r} has no values for {name}, its region, its "
-                                      "peers or England.")
+            section.paragraphs.append(
+                f"The external series {indicator!r} has no values for {name}, its region, its peers or England."
+            )
             continue
         section.figures.append(external_chart(comp, indicator=indicator, source="LG Inform", figure_id=fid))
         frames.append(comp.assign(indicator=indicator, unit=s["unit"].iloc[0], measure=s["measure"].iloc[0]))
@@ -270,20 +314,28 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     beside = "beside this report's own figures " if params.wants("benchmarks") else ""
     section.paragraphs.append(
         "These figures are LG Inform's: computed by others from CQC's data (LG Inform counts care homes on the first "
-        f"day of each month), shown {beside}as an external benchmark and not recomputed here.")
+        f"day of each month), shown {beside}as an external benchmark and not recomputed here."
+    )
     if model.peer_group is not None:
-        section.paragraphs.append(f"The peer group is the {model.peer_group.describe()}; its line is the average of "
-                                  "their values.")
+        section.paragraphs.append(
+            f"The peer group is the {model.peer_group.describe()}; its line is the average of their values."
+        )
     if ext.missing:
-        section.paragraphs.append(f"LG Inform's figures leave {plural(ext.missing, 'value')} blank or suppressed; "
-                                  f"{'it is' if ext.missing == 1 else 'they are'} shown as missing, not as zero.")
+        section.paragraphs.append(
+            f"LG Inform's figures leave {plural(ext.missing, 'value')} blank or suppressed; "
+            f"{'it is' if ext.missing == 1 else 'they are'} shown as missing, not as zero."
+        )
     shown = set().union(*[set(f["area_code"]) for f in frames]) if frames else set()
     others = sorted(set(ext.frame["area_code"]) - shown - {""})
     if model.peer_group is not None:
-        missing_peers = [c.short_name for c in model.peer_group.councils if c.ons_code not in set(ext.frame["area_code"])]
+        missing_peers = [
+            c.short_name for c in model.peer_group.councils if c.ons_code not in set(ext.frame["area_code"])
+        ]
         if missing_peers:
-            section.paragraphs.append(f"The external series has no values for {len(missing_peers)} of the peer group's "
-                                      f"councils ({join_words(missing_peers)}), so it gives no peer-group average.")
+            section.paragraphs.append(
+                f"The external series has no values for {len(missing_peers)} of the peer group's "
+                f"councils ({join_words(missing_peers)}), so it gives no peer-group average."
+            )
         others = [c for c in others if c not in model.peer_group.codes]
     if others:
         section.paragraphs.append(f"LG Inform's figures also cover {plural(len(others), 'other area')}, not shown.")
@@ -302,13 +354,19 @@ def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, nam
     first, last = c.iloc[0], c.iloc[-1]
     at_last = comp[comp["month"] == last["month"]].set_index("area_type")
     others = []
-    for area_type, label in ((areas.ENGLAND, "England"), (areas.REGION, None), (areas.PEERS, "the peer group's average")):
+    for area_type, label in (
+        (areas.ENGLAND, "England"),
+        (areas.REGION, None),
+        (areas.PEERS, "the peer group's average"),
+    ):
         if area_type in at_last.index and not pd.isna(at_last.loc[area_type, "value"]):
             lab = label or at_last.loc[area_type, "area"]
             others.append(f"{_ext(at_last.loc[area_type, 'value'])} for {lab}")
     against = f", against {join_words(others)}" if others else ""
-    out.append(f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {month_label(last['month'])}"
-               f"{against}; {name} was {_ext(first['value'])} in {month_label(first['month'])}.")
+    out.append(
+        f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {month_label(last['month'])}"
+        f"{against}; {name} was {_ext(first['value'])} in {month_label(first['month'])}."
+    )
     return out
 
 
@@ -317,12 +375,25 @@ def _ext(v: Any) -> str:
 
 
 def _external_table(frame: pd.DataFrame, name: str) -> Table:
-    out = pd.DataFrame({"Indicator": frame["indicator"], "Month": [month_label(m) for m in frame["month"]],
-                        "Area": frame["area"], "Value": frame["value"], "Unit": frame["unit"], "Note": frame["note"]})
-    return Table("external_benchmark", f"External benchmark series (LG Inform) for {name}, its peers and England",
-                 out.reset_index(drop=True),
-                 footnotes=["External: values as published by LG Inform, not computed by this report. The peer "
-                            "group's value is the unweighted average of its councils' values."])
+    out = pd.DataFrame(
+        {
+            "Indicator": frame["indicator"],
+            "Month": [month_label(m) for m in frame["month"]],
+            "Area": frame["area"],
+            "Value": frame["value"],
+            "Unit": frame["unit"],
+            "Note": frame["note"],
+        }
+    )
+    return Table(
+        "external_benchmark",
+        f"External benchmark series (LG Inform) for {name}, its peers and England",
+        out.reset_index(drop=True),
+        footnotes=[
+            "External: values as published by LG Inform, not computed by this report. The peer "
+            "group's value is the unweighted average of its councils' values."
+        ],
+    )
 
 
 # ---- method note -------------------------------------------------------------------------------------------
@@ -344,10 +415,12 @@ def benchmarks_method(model: Model, params: ReportParams) -> Section:
             "peer council is covered; an area or month the data do not cover is missing, never zero. CQC's ratings "
             "history used here covers only this council unless it covers the whole of England; England, region and "
             "peer figures otherwise come from " + vocab.INPUT_LABELS["area_ratings_by_month"] + ".",
-            ("Ratings a service inherited from its previous provider are counted, as CQC publishes them."
-             if o.include_inherited_ratings else
-             "Ratings a service inherited from its previous provider are left out, as the council chose: such a "
-             "location counts as not yet rated until CQC rates it. CQC itself publishes them."),
+            (
+                "Ratings a service inherited from its previous provider are counted, as CQC publishes them."
+                if o.include_inherited_ratings
+                else "Ratings a service inherited from its previous provider are left out, as the council chose: such a "
+                "location counts as not yet rated until CQC rates it. CQC itself publishes them."
+            ),
             f"The trend runs from {month_label(str(pd.Timestamp(params.trend_from).to_period('M')))} "
             f"({'the month the council chose' if o.trend_from else 'the start of the previous period'}); the baseline "
             f"is the last month end on or before {long_date(o.baseline_date or params.period.start)} "
@@ -355,18 +428,31 @@ def benchmarks_method(model: Model, params: ReportParams) -> Section:
         ]
         if model.history is not None:
             frm, to = bm.history_coverage(model.history)
-            paras.append(f"CQC's ratings history used here is taken to cover "
-                         f"{'from ' + long_date(frm) + ' ' if frm is not None else ''}"
-                         f"up to {long_date(to)}, the latest report, registration or closure date it holds.")
+            paras.append(
+                f"CQC's ratings history used here is taken to cover "
+                f"{'from ' + long_date(frm) + ' ' if frm is not None else ''}"
+                f"up to {long_date(to)}, the latest report, registration or closure date it holds."
+            )
     if params.wants("external_benchmarks"):
-        paras.append("External series are shown as their publisher gives them, labelled as external: this report "
-                     "does not recompute them, and their definitions may differ from its own (LG Inform counts care "
-                     "homes on the first day of each month; this report counts locations at each month end). A peer "
-                     "group's external figure is the unweighted average of its councils' values.")
-    dated = [i for i in model.inputs if i.name in ("cqc_ratings", "cqc_api", "cqc_snapshots", "area_ratings_by_month",
-                                                   "external_benchmark", "peer_group")]
+        paras.append(
+            "External series are shown as their publisher gives them, labelled as external: this report "
+            "does not recompute them, and their definitions may differ from its own (LG Inform counts care "
+            "homes on the first day of each month; this report counts locations at each month end). A peer "
+            "group's external figure is the unweighted average of its councils' values."
+        )
+    dated = [
+        i
+        for i in model.inputs
+        if i.name
+        in ("cqc_ratings", "cqc_api", "cqc_snapshots", "area_ratings_by_month", "external_benchmark", "peer_group")
+    ]
     if dated:
-        paras.append("Sources and their dates: " + "; ".join(
-            vocab.INPUT_LABELS[i.name] + (f", as of {long_date(dt.date.fromisoformat(i.as_of))}" if i.as_of else "")
-            for i in dated) + ".")
+        paras.append(
+            "Sources and their dates: "
+            + "; ".join(
+                vocab.INPUT_LABELS[i.name] + (f", as of {long_date(dt.date.fromisoformat(i.as_of))}" if i.as_of else "")
+                for i in dated
+            )
+            + "."
+        )
     return Section("benchmarks_method", "How the comparison is made", paras)

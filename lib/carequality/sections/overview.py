@@ -29,51 +29,88 @@ def market_overview(model: Model, params: ReportParams) -> Section:
         "market_overview",
         f"Adult social care locations registered in {council}, by category",
         pd.DataFrame({"Category": by_cat["category"].map(vocab.category_label), "Locations": by_cat["locations"]}),
-        footnotes=[f"Source: {cqc_source(model)}, as of {long_date(model.as_of)}. Each location counts once, under "
-                   f"CQC's primary inspection category: {homes.noun[1]} are CQC's '{vocab.RESIDENTIAL}' and "
-                   f"{community.noun[1]} its '{vocab.COMMUNITY}' (home care, supported living and the like)."],
+        footnotes=[
+            f"Source: {cqc_source(model)}, as of {long_date(model.as_of)}. Each location counts once, under "
+            f"CQC's primary inspection category: {homes.noun[1]} are CQC's '{vocab.RESIDENTIAL}' and "
+            f"{community.noun[1]} its '{vocab.COMMUNITY}' (home care, supported living and the like)."
+        ],
     )
     tables = [t_cat]
     if cov.service_types:
         st = m.locations_by_service_type(locs)
-        tables.append(Table(
-            "market_overview_by_service_type",
-            f"Adult social care locations registered in {council}, by main CQC service type, with care home beds",
-            pd.DataFrame({"Category": st["category"].map(vocab.category_label), "Service type": st["service_type"],
-                          "Locations": st["locations"], "Beds": st["beds"]}),
-            footnotes=["Each location counts once, under its main regulated service type (nursing home, residential "
-                       "home, home care, supported living, shared lives, extra care, supported housing, in that "
-                       "order of precedence). Beds: the number of beds CQC lists for the care homes; a dash means "
-                       "none is given."]))
+        tables.append(
+            Table(
+                "market_overview_by_service_type",
+                f"Adult social care locations registered in {council}, by main CQC service type, with care home beds",
+                pd.DataFrame(
+                    {
+                        "Category": st["category"].map(vocab.category_label),
+                        "Service type": st["service_type"],
+                        "Locations": st["locations"],
+                        "Beds": st["beds"],
+                    }
+                ),
+                footnotes=[
+                    "Each location counts once, under its main regulated service type (nursing home, residential "
+                    "home, home care, supported living, shared lives, extra care, supported housing, in that "
+                    "order of precedence). Beds: the number of beds CQC lists for the care homes; a dash means "
+                    "none is given."
+                ],
+            )
+        )
         spec = m.locations_by_specialism(locs)
         if len(spec):
-            tables.append(Table(
-                "market_overview_by_specialism",
-                f"Adult social care locations registered in {council}, by the people they are registered to care for",
-                pd.DataFrame({"Specialism": spec["specialism"], homes.label: spec["care_homes"],
-                              community.label: spec["community"]}),
-                footnotes=["CQC's specialisms: a location registered for several counts under each, so the rows add "
-                           "up to more than the number of locations."]))
+            tables.append(
+                Table(
+                    "market_overview_by_specialism",
+                    f"Adult social care locations registered in {council}, by the people they are registered to care for",
+                    pd.DataFrame(
+                        {
+                            "Specialism": spec["specialism"],
+                            homes.label: spec["care_homes"],
+                            community.label: spec["community"],
+                        }
+                    ),
+                    footnotes=[
+                        "CQC's specialisms: a location registered for several counts under each, so the rows add "
+                        "up to more than the number of locations."
+                    ],
+                )
+            )
     by_group, _ = m.locations_by_service_group(locs, model.service_groups_by_location)
-    group_rows = [{"Service group": g, "Locations": n} for g, n in zip(by_group["service_group"], by_group["locations"])]
+    group_rows = [
+        {"Service group": g, "Locations": n} for g, n in zip(by_group["service_group"], by_group["locations"])
+    ]
     for label, n in m.locations_without_service_group(locs, model.service_groups_by_location).items():
         if n:
             group_rows.append({"Service group": label, "Locations": n})
-    tables.append(Table(
-        "market_overview_by_service_group",
-        f"Adult social care locations registered in {council}, by the CQC service group they are rated in",
-        pd.DataFrame(group_rows, columns=["Service group", "Locations"]),
-        footnotes=["CQC rates a location by service group (such as care homes or home care) only when it has assessed "
-                   "it under its single assessment framework, used since late 2023. A location last rated before "
-                   "then has only an overall rating and is counted as last rated before service-group ratings began.",
-                   "A location rated for more than one service group is counted under each, so the rows can add up "
-                   "to more than the number of locations."],
-    ))
+    tables.append(
+        Table(
+            "market_overview_by_service_group",
+            f"Adult social care locations registered in {council}, by the CQC service group they are rated in",
+            pd.DataFrame(group_rows, columns=["Service group", "Locations"]),
+            footnotes=[
+                "CQC rates a location by service group (such as care homes or home care) only when it has assessed "
+                "it under its single assessment framework, used since late 2023. A location last rated before "
+                "then has only an overall rating and is counted as last rated before service-group ratings began.",
+                "A location rated for more than one service group is counted under each, so the rows can add up "
+                "to more than the number of locations.",
+            ],
+        )
+    )
     count = by_cat.set_index("category")["locations"]
-    lead = (f"On {long_date(model.as_of)}, CQC listed {plural(len(locs), 'active adult social care location')} in "
-            f"{council}: {plural(int(count[vocab.RESIDENTIAL]), *homes.noun)}")
-    paras = [lead + (f" and {plural(int(count[vocab.COMMUNITY]), *community.noun)}, such as home care and supported "
-                     "living." if cov.community_services else ".")]
+    lead = (
+        f"On {long_date(model.as_of)}, CQC listed {plural(len(locs), 'active adult social care location')} in "
+        f"{council}: {plural(int(count[vocab.RESIDENTIAL]), *homes.noun)}"
+    )
+    paras = [
+        lead
+        + (
+            f" and {plural(int(count[vocab.COMMUNITY]), *community.noun)}, such as home care and supported living."
+            if cov.community_services
+            else "."
+        )
+    ]
     if not cov.community_services:
         paras.append(community_not_covered(model))
     if cov.service_types:
@@ -81,8 +118,10 @@ def market_overview(model: Model, params: ReportParams) -> Section:
         if not pd.isna(beds):
             paras.append(f"The care homes have {int(beds):,} beds between them.")
     else:
-        paras.append("CQC's data used here do not give each service's regulated service types or number of beds, so "
-                     "the market is shown by category and by service group only.")
+        paras.append(
+            "CQC's data used here do not give each service's regulated service types or number of beds, so "
+            "the market is shown by category and by service group only."
+        )
     return Section("market_overview", "The care market", paras, tables)
 
 
@@ -118,8 +157,12 @@ def ratings_overview(model: Model, params: ReportParams) -> Section:
     paras = [
         f"{_headline(total)} of the adult social care locations in {council} with a CQC rating are rated Good or "
         f"Outstanding; {n_are(ri)} rated Requires improvement or Inadequate."
-        + (f" A further {plural(unrated, 'location')} {has_have(unrated)} no rating yet, or an outcome that is not a "
-           "rating." if unrated else "")
+        + (
+            f" A further {plural(unrated, 'location')} {has_have(unrated)} no rating yet, or an outcome that is not a "
+            "rating."
+            if unrated
+            else ""
+        )
     ]
     for i, cat in enumerate(vocab.CATEGORIES):
         r = frame.iloc[i]
@@ -127,8 +170,10 @@ def ratings_overview(model: Model, params: ReportParams) -> Section:
         if m.graded_total(r):
             paras.append(f"{label}: {_headline(r)} of those with a rating are Good or Outstanding.")
         elif r["Total"]:
-            paras.append(f"{label}: none of the {plural(int(r['Total']), vocab.CATEGORY_WORDS[cat].noun[0], vocab.CATEGORY_WORDS[cat].noun[1])} "
-                         "has a rating yet.")
+            paras.append(
+                f"{label}: none of the {plural(int(r['Total']), vocab.CATEGORY_WORDS[cat].noun[0], vocab.CATEGORY_WORDS[cat].noun[1])} "
+                "has a rating yet."
+            )
     return Section("ratings_overview", "How CQC rates services in the area", paras, [t])
 
 
@@ -140,8 +185,10 @@ def key_question_ratings(model: Model, params: ReportParams) -> Section:
         f"Key question ratings of adult social care locations in {params.council.name}",
         frame,
         formats={GO: "percent"},
-        footnotes=[f"Each location counts once per key question. {GO}: of the locations with a rating for that key "
-                   "question. Total counts the locations CQC has published anything for that key question."],
+        footnotes=[
+            f"Each location counts once per key question. {GO}: of the locations with a rating for that key "
+            "question. Total counts the locations CQC has published anything for that key question."
+        ],
     )
     strongest, weakest = m.strongest_and_weakest(frame)
     para = (
@@ -162,11 +209,13 @@ def minimum_standard(model: Model, params: ReportParams) -> Section:
         "all five key questions)",
         frame.assign(Category=frame["Category"].map(vocab.category_label)),
         formats={GO: "percent", m.PERCENT_MINIMUM: "percent"},
-        footnotes=["Both shares are of the locations with an overall CQC rating (Outstanding, Good, Requires "
-                   "improvement or Inadequate). A location meets the standard when its overall rating and each of "
-                   "its five key-question ratings (safe, effective, caring, responsive, well-led) is Good or "
-                   "Outstanding; a key question CQC has not rated does not meet it.",
-                   "Ratings inherited by a location after a change of provider are included, as CQC publishes them."],
+        footnotes=[
+            "Both shares are of the locations with an overall CQC rating (Outstanding, Good, Requires "
+            "improvement or Inadequate). A location meets the standard when its overall rating and each of "
+            "its five key-question ratings (safe, effective, caring, responsive, well-led) is Good or "
+            "Outstanding; a key question CQC has not rated does not meet it.",
+            "Ratings inherited by a location after a change of provider are included, as CQC publishes them.",
+        ],
     )
 
     def meets(r: pd.Series) -> str:
@@ -187,8 +236,10 @@ def minimum_standard(model: Model, params: ReportParams) -> Section:
         if cat == vocab.COMMUNITY and not model.coverage.community_services:
             paras.append(community_not_covered(model))
         elif r["Rated"]:
-            paras.append(f"{vocab.CATEGORY_WORDS[cat].label}: {meets(r)} meet the standard, against {overall(r)} "
-                         "Good or Outstanding overall.")
+            paras.append(
+                f"{vocab.CATEGORY_WORDS[cat].label}: {meets(r)} meet the standard, against {overall(r)} "
+                "Good or Outstanding overall."
+            )
     return Section("minimum_standard", "The minimum standard: Good in every key question", paras, [t])
 
 
@@ -197,33 +248,46 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
     wide = m.location_ratings_wide(model.locations, model.ratings_by_location_key_question)
     fw = m.rating_frameworks(model.locations, model.service_groups_by_location, model.key_question_scores)
     fw = fw.set_index("location_id").reindex(wide["location_id"])
-    framework = [f"{f}: {o}, score {int(sc)}%" if not pd.isna(sc) and o else f
-                 for f, o, sc in zip(fw["framework"].fillna(""), wide["Overall"], fw["score"])]
-    frame = pd.DataFrame({
-        "Location": wide["location_name"], "CQC location ID": wide["location_id"], "Provider": wide["provider_name"],
-        "Category": wide["category"].map(vocab.category_label),
-        **{q: wide[q] for q in vocab.DOMAINS},
-        "Publication date": wide["publication_date"],
-        "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
-        "Framework": framework,
-        "CQC page": wide["url"],
-    })
+    framework = [
+        f"{f}: {o}, score {int(sc)}%" if not pd.isna(sc) and o else f
+        for f, o, sc in zip(fw["framework"].fillna(""), wide["Overall"], fw["score"])
+    ]
+    frame = pd.DataFrame(
+        {
+            "Location": wide["location_name"],
+            "CQC location ID": wide["location_id"],
+            "Provider": wide["provider_name"],
+            "Category": wide["category"].map(vocab.category_label),
+            **{q: wide[q] for q in vocab.DOMAINS},
+            "Publication date": wide["publication_date"],
+            "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
+            "Framework": framework,
+            "CQC page": wide["url"],
+        }
+    )
     order = frame["Category"].map({vocab.CATEGORY_WORDS[c].label: i for i, c in enumerate(vocab.CATEGORIES)})
-    frame = (frame.assign(_order=order.fillna(len(vocab.CATEGORIES))).sort_values(
-        ["_order", "Category", "Location", "CQC location ID"], kind="stable").drop(columns="_order").reset_index(drop=True))
+    frame = (
+        frame.assign(_order=order.fillna(len(vocab.CATEGORIES)))
+        .sort_values(["_order", "Category", "Location", "CQC location ID"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
     t = Table(
         "location_ratings_appendix",
         f"Adult social care locations in {params.council.name} with their CQC ratings",
         frame,
         formats={"Location": "link", "Publication date": "date"},
         links={"Location": "CQC page"},
-        footnotes=["A blank key question means CQC has published no rating for it at that location. "
-                   "Inherited: the rating was given to the previous provider of the same service.",
-                   "Framework: whether the current rating comes from an assessment under CQC's single assessment "
-                   "framework (used since late 2023) or from an inspection under the framework before it. For a single "
-                   "assessment the overall rating is followed by its score: the average of the five key questions' "
-                   "percentage scores CQC publishes (each key question weighs the same). CQC publishes no score for "
-                   "earlier inspections.", *_provider_note(model)],
+        footnotes=[
+            "A blank key question means CQC has published no rating for it at that location. "
+            "Inherited: the rating was given to the previous provider of the same service.",
+            "Framework: whether the current rating comes from an assessment under CQC's single assessment "
+            "framework (used since late 2023) or from an inspection under the framework before it. For a single "
+            "assessment the overall rating is followed by its score: the average of the five key questions' "
+            "percentage scores CQC publishes (each key question weighs the same). CQC publishes no score for "
+            "earlier inspections.",
+            *_provider_note(model),
+        ],
     )
     return Section("location_ratings_appendix", "Appendix: ratings of every location", [], [t])
 
@@ -237,5 +301,7 @@ def _provider_note(model: Model) -> list[str]:
         return []
     if cov == NONE:
         return ["Provider: CQC's data used here do not name the providers."]
-    return ["Provider: CQC's data used here name the providers of only some locations (a download from CQC names only "
-            "the providers whose registered office is in the area); a blank means not named."]
+    return [
+        "Provider: CQC's data used here name the providers of only some locations (a download from CQC names only "
+        "the providers whose registered office is in the area); a blank means not named."
+    ]

@@ -64,8 +64,10 @@ PREVIOUS_RECORD = "the council's record of the services it commissioned at the e
 def _unknown_note(n: int, what: str) -> list[str]:
     if not n:
         return []
-    return [f"{plural(n, 'location id')} in {what} {is_are(n)} not found in CQC's data: "
-            "listed under Data quality and not counted in this table."]
+    return [
+        f"{plural(n, 'location id')} in {what} {is_are(n)} not found in CQC's data: "
+        "listed under Data quality and not counted in this table."
+    ]
 
 
 # ---- commissioned market (Haringey 6.2) ---------------------------------------------------------------
@@ -85,17 +87,29 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
     share = "Share of locations in the area (%)"
     people_col = vocab.PEOPLE_FUNDED
     rows = []
-    for label, measures in ([(f"At {long_date(prev_end)}", before)] if before else []) + [(f"At {long_date(end)}", now)]:
-        row = {"When": label, people_col: measures["people"], "Providers": measures["providers"],
-               "Locations": measures["locations"], "Locations in the area": measures["in_area"],
-               share: measures["share_in_area"]}
+    for label, measures in ([(f"At {long_date(prev_end)}", before)] if before else []) + [
+        (f"At {long_date(end)}", now)
+    ]:
+        row = {
+            "When": label,
+            people_col: measures["people"],
+            "Providers": measures["providers"],
+            "Locations": measures["locations"],
+            "Locations in the area": measures["in_area"],
+            share: measures["share_in_area"],
+        }
         if spend:
             row["Spend (£)"] = None if measures["spend"] is None else round(measures["spend"])
         rows.append(row)
     if change is not None:
-        row = {"When": "Change", people_col: change["people"],
-               "Providers": change["providers"], "Locations": change["locations"],
-               "Locations in the area": change["in_area"], share: change["share_in_area"]}
+        row = {
+            "When": "Change",
+            people_col: change["people"],
+            "Providers": change["providers"],
+            "Locations": change["locations"],
+            "Locations in the area": change["in_area"],
+            share: change["share_in_area"],
+        }
         if spend:
             row["Spend (£)"] = None if change["spend"] is None else round(change["spend"])
         rows.append(row)
@@ -105,15 +119,20 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
             frame[c] = frame[c].astype("Int64")
     frame[share] = frame[share].astype("Float64")
     formats = {share: "percent"}
-    notes = [f"{people_col}: people the council funds at the end of the period, from {COMMISSIONED_RECORD}. "
-             "Providers and locations: CQC-registered, as CQC's data name them."]
+    notes = [
+        f"{people_col}: people the council funds at the end of the period, from {COMMISSIONED_RECORD}. "
+        "Providers and locations: CQC-registered, as CQC's data name them."
+    ]
     if change is not None:
-        notes.append("Change: this period's figure less the previous period's; the share in the area changes by "
-                     "percentage points.")
+        notes.append(
+            "Change: this period's figure less the previous period's; the share in the area changes by "
+            "percentage points."
+        )
     if ctx.threshold is not None:
         # The change row shows a count of people only when neither end is suppressed (else it gives one away).
-        people: list[object] = [suppressed_total(int(v), ctx.threshold)
-                                for v in frame[people_col][: len(rows) - (1 if before else 0)]]
+        people: list[object] = [
+            suppressed_total(int(v), ctx.threshold) for v in frame[people_col][: len(rows) - (1 if before else 0)]
+        ]
         if before:
             people.append(SUPPRESSED if SUPPRESSED in people else int(frame[people_col].iloc[-1]))
         if SUPPRESSED in people:
@@ -121,26 +140,43 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
             formats[people_col] = "text"
             notes.append(suppression_note(hidden_threshold(ctx)))
     if now["unknown"]:
-        notes.append(f"{plural(now['unknown'], 'location id')} in {COMMISSIONED_RECORD} "
-                     f"{is_are(now['unknown'])} not found in CQC's data: the people funded there are "
-                     "counted; the providers and locations are not. Listed under Data quality.")
+        notes.append(
+            f"{plural(now['unknown'], 'location id')} in {COMMISSIONED_RECORD} "
+            f"{is_are(now['unknown'])} not found in CQC's data: the people funded there are "
+            "counted; the providers and locations are not. Listed under Data quality."
+        )
     cells = {(len(frame) - 1, share): POINTS} if change is not None else {}
-    table = Table("commissioned_market", f"People funded and providers commissioned by {ctx.council}", frame,
-                  footnotes=notes, formats=formats, cell_formats=cells)
-    para = (f"At {long_date(end)}, {ctx.council} funded {people_text(now['people'], ctx.threshold)} at "
-            f"{plural(now['locations'], 'CQC-registered location')} run by {plural(now['providers'], 'provider')}")
+    table = Table(
+        "commissioned_market",
+        f"People funded and providers commissioned by {ctx.council}",
+        frame,
+        footnotes=notes,
+        formats=formats,
+        cell_formats=cells,
+    )
+    para = (
+        f"At {long_date(end)}, {ctx.council} funded {people_text(now['people'], ctx.threshold)} at "
+        f"{plural(now['locations'], 'CQC-registered location')} run by {plural(now['providers'], 'provider')}"
+    )
     if before:
-        para += (f", compared with {plural(before['providers'], 'provider')} at {long_date(prev_end)} "
-                 f"({net_change_phrase(now['providers'], before['providers'])})")
+        para += (
+            f", compared with {plural(before['providers'], 'provider')} at {long_date(prev_end)} "
+            f"({net_change_phrase(now['providers'], before['providers'])})"
+        )
     para += "."
-    in_area = f"{n_of_n(now['in_area'], now['locations'], now['share_in_area'])} of these locations are in {ctx.council}"
+    in_area = (
+        f"{n_of_n(now['in_area'], now['locations'], now['share_in_area'])} of these locations are in {ctx.council}"
+    )
     if before and before["locations"]:
-        in_area += (f", against {n_of_n(before['in_area'], before['locations'], before['share_in_area'])} at "
-                    f"{long_date(prev_end)}")
+        in_area += (
+            f", against {n_of_n(before['in_area'], before['locations'], before['share_in_area'])} at "
+            f"{long_date(prev_end)}"
+        )
     paras = [para, in_area + "."]
     if not before:
-        paras.append(f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change since then is "
-                     "not shown.")
+        paras.append(
+            f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change since then is not shown."
+        )
     return Section("commissioned_market", "The market the council commissions from", paras, [table])
 
 
@@ -152,17 +188,22 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
     ctx = m.qa_context(model, params)
     council = ctx.council
     by_provider = params.options.host_unit == "providers"
-    labels = (f"In area – host (every registered {'provider' if by_provider else 'location'})",
-              f"In area – commissioned by {council}", f"Out of area – commissioned by {council}")
+    labels = (
+        f"In area – host (every registered {'provider' if by_provider else 'location'})",
+        f"In area – commissioned by {council}",
+        f"Out of area – commissioned by {council}",
+    )
     com = m.commissioned(model, ctx)
     assert com is not None  # the registry gives this section only with a commissioned-services file
     known = com[com["known"]]
     host_now = m.worst_rating_by_provider(model.locations) if by_provider else model.locations["overall_rating"]
-    now = m.rating_group_table({
-        labels[0]: host_now,
-        labels[1]: known.loc[known["in_area"], "overall_rating"],
-        labels[2]: known.loc[~known["in_area"], "overall_rating"],
-    })
+    now = m.rating_group_table(
+        {
+            labels[0]: host_now,
+            labels[1]: known.loc[known["in_area"], "overall_rating"],
+            labels[2]: known.loc[~known["in_area"], "overall_rating"],
+        }
+    )
     whole = "share of the row's total (%)" if by_provider else "share of all locations (%)"
     shares = {f"{g} (%)": f"{g}, {whole}" for g in RATING_GROUPS}
     t1 = Table(
@@ -173,8 +214,14 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
         footnotes=[
             "Shares are of every location in the row, those not yet rated included (the headline measure counts only "
             "the locations with a rating); a dash marks an empty cell.",
-            *(["The host row counts providers with a location in the area, each under the lowest rating of "
-               f"those locations ({NOT_RATED} when none has one)."] if by_provider else []),
+            *(
+                [
+                    "The host row counts providers with a location in the area, each under the lowest rating of "
+                    f"those locations ({NOT_RATED} when none has one)."
+                ]
+                if by_provider
+                else []
+            ),
             f"{NOT_RATED}: no rating yet (not inspected, or inspected without a rating).",
             _source_note(model),
             *_unknown_note(int((~com["known"]).sum()), COMMISSIONED_RECORD),
@@ -185,21 +232,26 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
     tables = [t1]
     paras = _table1_sentences(now, before, council, long_date(prev.end), "provider" if by_provider else "location")
     for label, n in uncovered.items():
-        paras.append(f"CQC's ratings history used here does not cover {plural(n, 'location')} of the row '{label}' on "
-                     f"{long_date(prev.end)}, so that row's ratings then are not shown.")
+        paras.append(
+            f"CQC's ratings history used here does not cover {plural(n, 'location')} of the row '{label}' on "
+            f"{long_date(prev.end)}, so that row's ratings then are not shown."
+        )
     if before["Locations"].notna().any():
-        tables.append(Table(
-            "commissioned_by_rating_change",
-            f"Change from {long_date(prev.end)}: locations by CQC rating",
-            m.change_table(before, now).rename(columns={"": "Group"}),
-            row_header=2,
-            footnotes=["A dash: not known for the previous period (the text above the tables says why)."],
-        ))
+        tables.append(
+            Table(
+                "commissioned_by_rating_change",
+                f"Change from {long_date(prev.end)}: locations by CQC rating",
+                m.change_table(before, now).rename(columns={"": "Group"}),
+                row_header=2,
+                footnotes=["A dash: not known for the previous period (the text above the tables says why)."],
+            )
+        )
     return Section("commissioned_by_rating", "Commissioned services by CQC rating", paras, tables)
 
 
-def _table1_sentences(now: pd.DataFrame, before: pd.DataFrame, council: str, prev_date: str,
-                      unit: str = "location") -> list[str]:
+def _table1_sentences(
+    now: pd.DataFrame, before: pd.DataFrame, council: str, prev_date: str, unit: str = "location"
+) -> list[str]:
     paras = []
     host, host_b = now.iloc[0], before.iloc[0]
     n_host = int(host["Locations"])
@@ -233,19 +285,28 @@ def _table1_sentences(now: pd.DataFrame, before: pd.DataFrame, council: str, pre
             s += "None of them has a rating yet." if n > 1 else "It has no rating yet."
         if pd.notna(b["Locations"]):
             d = n - int(b["Locations"])
-            s += (f" That is {abs(d):,} {'more' if d > 0 else 'fewer'} than on {prev_date}." if d else
-                  f" The number is unchanged since {prev_date}.")
+            s += (
+                f" That is {abs(d):,} {'more' if d > 0 else 'fewer'} than on {prev_date}."
+                if d
+                else f" The number is unchanged since {prev_date}."
+            )
         paras.append(s)
     if before["Locations"].isna().all():
-        paras.append("The change since the previous period is not shown: it needs "
-                     f"{PREVIOUS_RECORD.replace(' at the end of the previous period', ' then')} and CQC's ratings "
-                     "history, and neither was given.")
+        paras.append(
+            "The change since the previous period is not shown: it needs "
+            f"{PREVIOUS_RECORD.replace(' at the end of the previous period', ' then')} and CQC's ratings "
+            "history, and neither was given."
+        )
     elif pd.isna(before.loc[0, "Locations"]):
-        paras.append("Ratings at the end of the previous period need CQC's ratings history, which was not given; "
-                     "the change table shows only what is known.")
+        paras.append(
+            "Ratings at the end of the previous period need CQC's ratings history, which was not given; "
+            "the change table shows only what is known."
+        )
     elif pd.isna(before.loc[1, "Locations"]):
-        paras.append(f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change is shown for the "
-                     "host row only.")
+        paras.append(
+            f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change is shown for the "
+            "host row only."
+        )
     return paras
 
 
@@ -262,20 +323,28 @@ def commissioned_by_service_type(model: Model, params: ReportParams) -> Section:
         frame = frame.drop(columns=vocab.NOT_FOUND)
     frame, people_fmt, hidden = suppress_people(frame, vocab.PEOPLE_FUNDED, ctx.threshold, total_row=True)
     share = f"{GO}, share of locations found in CQC's data (%)"
-    notes = [f"{GO}, share: of every commissioned location found in CQC's data, those not yet rated included (the "
-             "headline measure counts only the locations with a rating).",
-             f"{NOT_RATED}: no rating yet.", _source_note(model)]
+    notes = [
+        f"{GO}, share: of every commissioned location found in CQC's data, those not yet rated included (the "
+        "headline measure counts only the locations with a rating).",
+        f"{NOT_RATED}: no rating yet.",
+        _source_note(model),
+    ]
     if hidden:
         notes.append(suppression_note(hidden_threshold(ctx)))
-    table = Table("commissioned_by_service_type",
-                  f"Locations commissioned by {ctx.council}, by service type and CQC overall rating",
-                  frame.rename(columns={f"{GO} (%)": share}), formats={share: "percent", vocab.PEOPLE_FUNDED: people_fmt},
-                  footnotes=notes)
+    table = Table(
+        "commissioned_by_service_type",
+        f"Locations commissioned by {ctx.council}, by service type and CQC overall rating",
+        frame.rename(columns={f"{GO} (%)": share}),
+        formats={share: "percent", vocab.PEOPLE_FUNDED: people_fmt},
+        footnotes=notes,
+    )
     total = frame.iloc[-1]
     h = headline_from_counts(total)
     inadequate, nyr = int(total["Inadequate"]), int(total[NOT_RATED])
-    s = (f"{n_of_n(h.good_or_outstanding, h.rated, h.percent)} of the locations {ctx.council} commissions that have "
-         f"a CQC rating are Good or Outstanding; {n_are(inadequate)} rated Inadequate.")
+    s = (
+        f"{n_of_n(h.good_or_outstanding, h.rated, h.percent)} of the locations {ctx.council} commissions that have "
+        f"a CQC rating are Good or Outstanding; {n_are(inadequate)} rated Inadequate."
+    )
     if nyr:
         s += f" A further {plural(nyr, 'commissioned location')} {is_are(nyr)} not yet rated."
     paras = [s]
@@ -289,8 +358,10 @@ def commissioned_by_service_type(model: Model, params: ReportParams) -> Section:
             known = int(r["Locations"]) - int(r.get(vocab.NOT_FOUND, 0))
             return n_of_n(int(r["Outstanding"]) + int(r["Good"]), known, float(r[f"{GO} (%)"]))
 
-        paras.append(f"By service type, the share of commissioned locations rated Good or Outstanding ranges from "
-                     f"{found(lo)} for {lo['Service type']} to {found(hi)} for {hi['Service type']}.")
+        paras.append(
+            f"By service type, the share of commissioned locations rated Good or Outstanding ranges from "
+            f"{found(lo)} for {lo['Service type']} to {found(hi)} for {hi['Service type']}."
+        )
     return Section("commissioned_by_service_type", "Commissioned services by service type", paras, [table])
 
 
@@ -312,22 +383,44 @@ def ratings_vs_baseline(model: Model, params: ReportParams) -> Section:
         now, then = counts[cat]["now"], counts[cat]["then"]
         if then is not None:
             frame[f"{label}, {when}"] = [*(then[w] for w in words), sum(then.values())]
-            paras.append(f"{label} in {ctx.council} on {when} and now ({long_date(model.as_of)}): "
-                         + "; ".join(f"{w} {then[w]:,}, " + ("unchanged" if then[w] == now[w] else f"now {now[w]:,}")
-                                     for w in vocab.GRADED) + ".")
+            paras.append(
+                f"{label} in {ctx.council} on {when} and now ({long_date(model.as_of)}): "
+                + "; ".join(
+                    f"{w} {then[w]:,}, " + ("unchanged" if then[w] == now[w] else f"now {now[w]:,}")
+                    for w in vocab.GRADED
+                )
+                + "."
+            )
         frame[f"{label}, now"] = [*(now[w] for w in words), sum(now.values())]
     if not has_baseline:
-        paras.append(f"Ratings on the baseline date ({when}) need a CQC ratings history, which this report was not "
-                     "given; the tables show ratings now only.")
-    baseline_note = (f"Baseline: {when}, the date the council chose." if params.options.baseline_date
-                     else f"Baseline: {when}, the start of the reporting period.")
-    tables = [Table("ratings_vs_baseline", f"Overall CQC ratings of locations in {ctx.council}: {when} and now", frame,
-                    footnotes=[baseline_note, "Locations registered in the area on each date; each counted once.",
-                               _source_note(model)])]
+        paras.append(
+            f"Ratings on the baseline date ({when}) need a CQC ratings history, which this report was not "
+            "given; the tables show ratings now only."
+        )
+    baseline_note = (
+        f"Baseline: {when}, the date the council chose."
+        if params.options.baseline_date
+        else f"Baseline: {when}, the start of the reporting period."
+    )
+    tables = [
+        Table(
+            "ratings_vs_baseline",
+            f"Overall CQC ratings of locations in {ctx.council}: {when} and now",
+            frame,
+            footnotes=[
+                baseline_note,
+                "Locations registered in the area on each date; each counted once.",
+                _source_note(model),
+            ],
+        )
+    ]
     com = m.commissioned(model, ctx)
     if com is not None:
-        tables.append(_requires_improvement_table(m.requires_improvement_by_category(model, ctx, com, baseline),
-                                                  ctx.council, when, paras))
+        tables.append(
+            _requires_improvement_table(
+                m.requires_improvement_by_category(model, ctx, com, baseline), ctx.council, when, paras
+            )
+        )
     return Section("ratings_vs_baseline", "Ratings now against the baseline", paras, tables)
 
 
@@ -342,22 +435,31 @@ def _requires_improvement_table(rows: list[dict], council: str, when: str, paras
         if r["then"] is not None:
             n0, r0 = r["then"]
             one, many = words.noun
-            then = (f"{plural(n0, one, many)} {council} commissions in its area had a key question rated Requires "
-                    f"improvement ({plural(r0, 'such rating')} between them)" if n0 else
-                    f"none of the {many} {council} commissions in its area had a key question rated Requires improvement")
+            then = (
+                f"{plural(n0, one, many)} {council} commissions in its area had a key question rated Requires "
+                f"improvement ({plural(r0, 'such rating')} between them)"
+                if n0
+                else f"none of the {many} {council} commissions in its area had a key question rated Requires improvement"
+            )
             now = f"{n1:,} {has_have(n1)} ({plural(r1, 'such rating')})" if n1 else "none has"
             paras.append(f"On {when}, {then}; now {now}.")
-            row |= {f"Locations with a key question rated Requires improvement, {when}": n0,
-                    f"Key questions rated Requires improvement, {when}": r0}
-        row |= {"Locations with a key question rated Requires improvement, now": n1,
-                "Key questions rated Requires improvement, now": r1}
+            row |= {
+                f"Locations with a key question rated Requires improvement, {when}": n0,
+                f"Key questions rated Requires improvement, {when}": r0,
+            }
+        row |= {
+            "Locations with a key question rated Requires improvement, now": n1,
+            "Key questions rated Requires improvement, now": r1,
+        }
         out.append(row)
     return Table(
         "commissioned_requires_improvement_vs_baseline",
         f"In-area locations commissioned by {council}: key questions rated Requires improvement, {when} and now",
         pd.DataFrame(out),
-        footnotes=["Key questions: Safe, Effective, Caring, Responsive and Well-led. The locations are those "
-                   "commissioned now, rated as they were on each date."],
+        footnotes=[
+            "Key questions: Safe, Effective, Caring, Responsive and Well-led. The locations are those "
+            "commissioned now, rated as they were on each date."
+        ],
     )
 
 
@@ -388,43 +490,62 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
         label = rows["provider_name"].fillna("").astype(str) + "|" + rows["location_name"].fillna("").astype(str)
         lead_cols = {"Provider": rows["provider_name"], "Location": rows["location_name"]}
     # Most serious first, then by provider, then by case.
-    order = rows.assign(_neg=-rows["risk_level"].astype(int), _label=label).sort_values(
-        ["_neg", "_label", "case_ref"], kind="stable").index
+    order = (
+        rows.assign(_neg=-rows["risk_level"].astype(int), _label=label)
+        .sort_values(["_neg", "_label", "case_ref"], kind="stable")
+        .index
+    )
     body = {**lead_cols, "Service type": rows["service"]}
     if not in_area:
         body["Lead council"] = rows["lead"]
-    body |= {"Risk level": rows["risk_level"], vocab.PEOPLE_FUNDED: rows["funded_residents"],
-             "Placements suspended": rows["placements_suspended"].map({True: "Yes", False: "No"})}
+    body |= {
+        "Risk level": rows["risk_level"],
+        vocab.PEOPLE_FUNDED: rows["funded_residents"],
+        "Placements suspended": rows["placements_suspended"].map({True: "Yes", False: "No"}),
+    }
     if not ctx.publication:  # free text can name a service, its rating and its dates: not published
-        body |= {"Summary of risk" if in_area else "Summary of concerns": rows["concerns"],
-                 "Actions taken / outcome": rows["actions"]}
+        body |= {
+            "Summary of risk" if in_area else "Summary of concerns": rows["concerns"],
+            "Actions taken / outcome": rows["actions"],
+        }
     frame = pd.DataFrame(body).loc[order].reset_index(drop=True)
     frame, people_fmt, hidden = suppress_people(frame, vocab.PEOPLE_FUNDED, ctx.threshold)
     where = f"in {ctx.council}" if in_area else f"in other areas where {ctx.council} funds people"
-    notes = [f"Services at risk level {level} or above on the risk register on {long_date(end)}. "
-             f"{vocab.PEOPLE_FUNDED}: people {ctx.council} funds there, from the risk register."]
+    notes = [
+        f"Services at risk level {level} or above on the risk register on {long_date(end)}. "
+        f"{vocab.PEOPLE_FUNDED}: people {ctx.council} funds there, from the risk register."
+    ]
     if ctx.publication:
-        notes.append("Providers are shown by a reference made from CQC's provider id with a keyed hash, the same in "
-                     "every report. The risk register's summaries of risk and of actions are left out of the published "
-                     "version: they can name a service, its rating and its dates.")
+        notes.append(
+            "Providers are shown by a reference made from CQC's provider id with a keyed hash, the same in "
+            "every report. The risk register's summaries of risk and of actions are left out of the published "
+            "version: they can name a service, its rating and its dates."
+        )
     if hidden:
         notes.append(suppression_note(hidden_threshold(ctx)))
     if hr.unknown:
-        notes.append(f"{plural(hr.unknown, 'high-risk case')} {'is' if hr.unknown == 1 else 'are'} about a location id not "
-                     "found in CQC's data, so its area is not known: listed under Data quality.")
+        notes.append(
+            f"{plural(hr.unknown, 'high-risk case')} {'is' if hr.unknown == 1 else 'are'} about a location id not "
+            "found in CQC's data, so its area is not known: listed under Data quality."
+        )
     n = len(frame)
     if n:
-        s = (f"At {long_date(end)}, {plural(n, 'service')} {where} {was_were(n)} at risk level {level} or above, run by "
-             f"{plural(hr.providers, 'provider')}. ")
+        s = (
+            f"At {long_date(end)}, {plural(n, 'service')} {where} {was_were(n)} at risk level {level} or above, run by "
+            f"{plural(hr.providers, 'provider')}. "
+        )
         s += _lead_phrase(ctx.council, hr.lead_own, n) + ". "
         s += _suspended_phrase(hr.suspended, n)
     else:
         s = f"No service {where} was at risk level {level} or above at {long_date(end)}."
     title = "High-risk providers in the area" if in_area else "High-risk providers in other areas"
     tid = "high_risk_in_area" if in_area else "high_risk_out_of_area"
-    caption = (f"High-risk services {where}, {long_date(end)}")
-    tables = [Table(tid, caption, frame, formats={vocab.PEOPLE_FUNDED: people_fmt, "Risk level": "int"},
-                    footnotes=notes)] if n else []
+    caption = f"High-risk services {where}, {long_date(end)}"
+    tables = (
+        [Table(tid, caption, frame, formats={vocab.PEOPLE_FUNDED: people_fmt, "Risk level": "int"}, footnotes=notes)]
+        if n
+        else []
+    )
     paras = [s] + ([] if n or not hr.unknown else [notes[-1]])
     return Section(tid, title, paras, tables)
 
@@ -432,7 +553,11 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
 def _suspended_phrase(suspended: int, n: int) -> str:
     """'New placements were suspended at all of them.', '… at 2 of them.', '… were not suspended at any of them.'"""
     if not suspended:
-        return "New placements were not suspended there." if n == 1 else "New placements were not suspended at any of them."
+        return (
+            "New placements were not suspended there."
+            if n == 1
+            else "New placements were not suspended at any of them."
+        )
     if suspended == n:
         return "New placements were suspended there." if n == 1 else "New placements were suspended at all of them."
     return f"New placements were suspended at {suspended:,} of them."
@@ -455,26 +580,34 @@ def risk_levels(model: Model, params: ReportParams) -> Section:
     ctx = m.qa_context(model, params)
     summary = m.risk_summary(model, params, ctx, {**m.DEFAULT_OVERSIGHT, **params.options.oversight_forums})
     counts = summary.counts
-    by_level = [f"{int(r['Services at period end']):,} at level {int(r['Level'])}" for _, r in counts.iterrows()
-                if int(r["Services at period end"])]
+    by_level = [
+        f"{int(r['Services at period end']):,} at level {int(r['Level'])}"
+        for _, r in counts.iterrows()
+        if int(r["Services at period end"])
+    ]
     total = summary.services
     on = long_date(params.period.end)
     paras = [
-        f"At {on}, {plural(total, 'service')} {was_were(total)} on the risk register: {join_words(by_level)}." if total
+        f"At {on}, {plural(total, 'service')} {was_were(total)} on the risk register: {join_words(by_level)}."
+        if total
         else f"At {on}, no service was on the risk register.",
         f"In the period, {count_phrase(summary.opened, 'case')} {was_were(summary.opened)} opened and "
         f"{number_or_none(summary.closed)} closed; {count_phrase(summary.escalated, 'case')} "
         f"{was_were(summary.escalated)} escalated to a higher level and {number_or_none(summary.de_escalated)} "
         "de-escalated.",
     ]
-    source = ("the council's own" if params.options.oversight_forums else "those of the same approach")
-    table = Table("risk_levels", "Risk levels: services and providers at each level, moves in the period, and oversight",
-                  counts, footnotes=[
-                      "A service is a CQC location. A case moves level when its next entry on the risk register opens "
-                      "on the day the previous one closed.",
-                      "The four levels and their descriptions follow a four-level approach a council has published "
-                      f"(the method appendix names it); the oversight forums are {source}.",
-                  ])
+    source = "the council's own" if params.options.oversight_forums else "those of the same approach"
+    table = Table(
+        "risk_levels",
+        "Risk levels: services and providers at each level, moves in the period, and oversight",
+        counts,
+        footnotes=[
+            "A service is a CQC location. A case moves level when its next entry on the risk register opens "
+            "on the day the previous one closed.",
+            "The four levels and their descriptions follow a four-level approach a council has published "
+            f"(the method appendix names it); the oversight forums are {source}.",
+        ],
+    )
     return Section("risk_levels", "Risk levels and oversight", paras, [table])
 
 
@@ -491,41 +624,54 @@ def qa_activity(model: Model, params: ReportParams) -> Section:
     if v.previous:
         notes.append(f"Previous period: {long_date(prev.start)} to {long_date(prev.end)}, from the same record.")
     if v.outside:
-        notes.append(f"{plural(v.outside, 'visit')} dated outside this period and the previous one {is_are(v.outside)} "
-                     "not counted.")
+        notes.append(
+            f"{plural(v.outside, 'visit')} dated outside this period and the previous one {is_are(v.outside)} "
+            "not counted."
+        )
     t1 = Table("qa_activity", "Quality assurance visits by type", frame, footnotes=notes)
     t2 = Table("qa_visit_outcomes", "Quality assurance visits in the period by outcome", v.outcomes)
     total = frame.iloc[-1]
     n, k = int(total["Total"]), int(total["Services visited"])
     un = int(frame.loc[frame["Visit type"] == "Unannounced", "Total"].iloc[0])
     if n:
-        s = (f"The quality assurance team made {plural(n, 'visit')} to {plural(k, 'service')} in the period, "
-             f"{number_or_none(un)} of them unannounced")
+        s = (
+            f"The quality assurance team made {plural(n, 'visit')} to {plural(k, 'service')} in the period, "
+            f"{number_or_none(un)} of them unannounced"
+        )
     else:
         s = "The quality assurance team recorded no visits in the period"
-    s += (f", against {int(total['Previous period']):,} in the previous period." if v.previous
-          else "; the council's record of visits holds none in the previous period to compare with.")
+    s += (
+        f", against {int(total['Previous period']):,} in the previous period."
+        if v.previous
+        else "; the council's record of visits holds none in the previous period to compare with."
+    )
     paras = [s]
     if v.welfare_checks:
-        paras.append(f"{plural(v.welfare_checks, 'welfare check')} {was_were(v.welfare_checks)} made at "
-                     f"{plural(v.welfare_services, 'service')}, {number_or_none(v.welfare_low_rated)} of them rated "
-                     "Requires improvement or Inadequate.")
+        paras.append(
+            f"{plural(v.welfare_checks, 'welfare check')} {was_were(v.welfare_checks)} made at "
+            f"{plural(v.welfare_services, 'service')}, {number_or_none(v.welfare_low_rated)} of them rated "
+            "Requires improvement or Inadequate."
+        )
     else:
         paras.append("No welfare checks were made in the period.")
     if v.suspensions is None:
         paras.append("The council's risk register was not given, so placement suspensions are not shown.")
     else:
         sp = v.suspensions
-        parts = [f"{sp['in_area']:,} in {ctx.council}" if sp["in_area"] else "",
-                 f"{sp['out_of_area']:,} in other areas" if sp["out_of_area"] else "",
-                 f"{sp['unknown']:,} at location ids not found in CQC's data" if sp["unknown"] else ""]
+        parts = [
+            f"{sp['in_area']:,} in {ctx.council}" if sp["in_area"] else "",
+            f"{sp['out_of_area']:,} in other areas" if sp["out_of_area"] else "",
+            f"{sp['unknown']:,} at location ids not found in CQC's data" if sp["unknown"] else "",
+        ]
         parts = [x for x in parts if x]
         when = f"At {long_date(p.end)}, new placements"
         if not sp["total"]:
             paras.append(f"{when} were not suspended at any service.")
         elif len(parts) == 1:
-            paras.append(f"{when} {was_were(sp['total'])} suspended at {plural(sp['total'], 'service')}, "
-                         f"{'all ' if sp['total'] > 1 else ''}{parts[0].split(' ', 1)[1]}.")
+            paras.append(
+                f"{when} {was_were(sp['total'])} suspended at {plural(sp['total'], 'service')}, "
+                f"{'all ' if sp['total'] > 1 else ''}{parts[0].split(' ', 1)[1]}."
+            )
         else:
             paras.append(f"{when} were suspended at {plural(sp['total'], 'service')}: {join_words(parts)}.")
     return Section("qa_activity", "Quality assurance activity", paras, [t1, t2])
@@ -539,27 +685,37 @@ def inspection_themes(model: Model, params: ReportParams) -> Section:
     issues = model.records.issues_by_location_report
     offers = model.records.offers_by_theme
     t = m.theme_summary(issues, offers)
-    notes = ["Rank: by number of issues; themes with the same number share a rank. Reports: distinct location "
-             "and publication date."]
+    notes = [
+        "Rank: by number of issues; themes with the same number share a rank. Reports: distinct location "
+        "and publication date."
+    ]
     if t.spare_offers:
-        notes.append(f"The council's support offers also cover {join_words(t.spare_offers)}, "
-                     f"{'a theme' if len(t.spare_offers) == 1 else 'themes'} no issue above falls under.")
+        notes.append(
+            f"The council's support offers also cover {join_words(t.spare_offers)}, "
+            f"{'a theme' if len(t.spare_offers) == 1 else 'themes'} no issue above falls under."
+        )
     paras = []
     if t.issues:
         top = [f"{r.Theme} ({r.Issues:,})" for r in t.ranked.head(3).itertuples()]
-        paras.append(f"{plural(t.issues, 'issue')} from {plural(t.reports, 'CQC inspection report')} on "
-                     f"{plural(t.services, 'service')}, published from {long_date(t.first)} to "
-                     f"{long_date(t.last)}, {'falls' if t.issues == 1 else 'fall'} under "
-                     f"{plural(len(t.ranked), 'theme')}. "
-                     + (f"The most frequent are {join_words(top)}." if len(top) > 1 else f"It is {top[0]}."))
+        paras.append(
+            f"{plural(t.issues, 'issue')} from {plural(t.reports, 'CQC inspection report')} on "
+            f"{plural(t.services, 'service')}, published from {long_date(t.first)} to "
+            f"{long_date(t.last)}, {'falls' if t.issues == 1 else 'fall'} under "
+            f"{plural(len(t.ranked), 'theme')}. "
+            + (f"The most frequent are {join_words(top)}." if len(top) > 1 else f"It is {top[0]}.")
+        )
         if t.without_offer is not None:
             missing = t.without_offer
-            paras.append(f"{plural(len(missing), 'theme')} {has_have(len(missing))} no support offer yet: "
-                         f"{join_words(missing)}." if missing else "Every theme has a support offer.")
+            paras.append(
+                f"{plural(len(missing), 'theme')} {has_have(len(missing))} no support offer yet: {join_words(missing)}."
+                if missing
+                else "Every theme has a support offer."
+            )
         else:
             paras.append("The council's support offers for each theme were not given, so offers are not shown.")
     else:
         paras.append("The council's record of inspection themes lists no issues.")
-    table = Table("inspection_themes", "Themes from CQC inspection reports, ranked by number of issues", t.ranked,
-                  footnotes=notes)
+    table = Table(
+        "inspection_themes", "Themes from CQC inspection reports, ranked by number of issues", t.ranked, footnotes=notes
+    )
     return Section("inspection_themes", "Themes from CQC inspection reports", paras, [table])

@@ -25,8 +25,10 @@ from carequality.sections import Bullet, Section
 
 def _standard(k: m.KeyFigures) -> str:
     s = k.standard
-    return (f"The council's standard: green at {format_threshold(s.green_from)} or more, amber from "
-            f"{format_threshold(s.amber_from)}, red below that.")
+    return (
+        f"The council's standard: green at {format_threshold(s.green_from)} or more, amber from "
+        f"{format_threshold(s.amber_from)}, red below that."
+    )
 
 
 def _headline(h: Headline) -> str:
@@ -34,8 +36,11 @@ def _headline(h: Headline) -> str:
 
 
 def _numbers(h: Headline, prefix: str = "") -> dict[str, object]:
-    return {f"{prefix}good_or_outstanding": h.good_or_outstanding, f"{prefix}rated": h.rated,
-            f"{prefix}percent": h.percent}
+    return {
+        f"{prefix}good_or_outstanding": h.good_or_outstanding,
+        f"{prefix}rated": h.rated,
+        f"{prefix}percent": h.percent,
+    }
 
 
 def area_bullet(k: m.KeyFigures) -> Bullet | None:
@@ -44,8 +49,10 @@ def area_bullet(k: m.KeyFigures) -> Bullet | None:
     text = f"{_headline(k.area)} of the adult social care locations in {k.council} with a CQC rating are Good or Outstanding"
     numbers = _numbers(k.area)
     if k.area_previous is not None and k.area_previous.rated:
-        text += (f", {points_phrase(k.area.points_since(k.area_previous))} since {long_date(k.previous_end)}, "
-                 f"when it was {_headline(k.area_previous)}")
+        text += (
+            f", {points_phrase(k.area.points_since(k.area_previous))} since {long_date(k.previous_end)}, "
+            f"when it was {_headline(k.area_previous)}"
+        )
         numbers |= _numbers(k.area_previous, "previous_")
     text += ". " + _standard(k) if k.area_status else "."
     return Bullet(text, k.area_status, "ratings_overview", numbers)
@@ -60,9 +67,11 @@ def comparison_bullet(k: m.KeyFigures) -> Bullet | None:
     if not others or not own or k.compared_on is None:
         return None
     parts = [f"{_headline(c.headline)} in {_AREA_NAMES[c.area_type] or c.area}" for c in others]
-    text = (f"Compared with other areas on {long_date(k.compared_on)}, every area counted the same way, the rated "
-            f"locations that were Good or Outstanding were {_headline(own[0].headline)} in {k.council}, "
-            f"{join_words(parts)}.")
+    text = (
+        f"Compared with other areas on {long_date(k.compared_on)}, every area counted the same way, the rated "
+        f"locations that were Good or Outstanding were {_headline(own[0].headline)} in {k.council}, "
+        f"{join_words(parts)}."
+    )
     numbers = {c.area_type: (c.headline.good_or_outstanding, c.headline.rated) for c in k.comparators}
     return Bullet(text, None, "benchmarks", numbers)
 
@@ -73,8 +82,10 @@ def commissioned_bullet(k: m.KeyFigures) -> Bullet | None:
     text = f"{_headline(k.commissioned)} of the rated locations {k.council} commissions are Good or Outstanding"
     numbers = _numbers(k.commissioned)
     if k.commissioned_previous is not None and k.commissioned_previous.rated:
-        text += (f", {points_phrase(k.commissioned.points_since(k.commissioned_previous))} since "
-                 f"{long_date(k.previous_end)}, when it was {_headline(k.commissioned_previous)}")
+        text += (
+            f", {points_phrase(k.commissioned.points_since(k.commissioned_previous))} since "
+            f"{long_date(k.previous_end)}, when it was {_headline(k.commissioned_previous)}"
+        )
         numbers |= _numbers(k.commissioned_previous, "previous_")
     text += ". " + _standard(k) if k.commissioned_status else "."
     return Bullet(text, k.commissioned_status, "commissioned_by_service_type", numbers)
@@ -86,20 +97,33 @@ def changes_bullet(k: m.KeyFigures, publication: bool) -> Bullet | None:
         return None
     up, down = len(c.improved), len(c.declined)
     if not c.published:
-        return Bullet(f"CQC published no new overall ratings for locations in {k.council} in the period.", None,
-                      "rating_changes", {"published": 0, "improved": 0, "declined": 0})
-    text = (f"CQC published {plural(c.published, 'new overall rating')} for locations in {k.council} in the period: "
-            f"{count_phrase(up, 'improvement', zero='no')} and {count_phrase(down, 'decline', zero='no')} on the "
-            "location's previous rating.")
+        return Bullet(
+            f"CQC published no new overall ratings for locations in {k.council} in the period.",
+            None,
+            "rating_changes",
+            {"published": 0, "improved": 0, "declined": 0},
+        )
+    text = (
+        f"CQC published {plural(c.published, 'new overall rating')} for locations in {k.council} in the period: "
+        f"{count_phrase(up, 'improvement', zero='no')} and {count_phrase(down, 'decline', zero='no')} on the "
+        "location's previous rating."
+    )
     if not publication:
+
         def named(frame) -> list[str]:
             return [f"{r.location_name} ({r.from_rating} to {r.to_rating})" for r in frame.itertuples()]
+
         if down:
             text += f" Declined: {names_phrase(named(c.declined))}."
         if up:
             text += f" Improved: {names_phrase(named(c.improved))}."
-    numbers = {"published": c.published, "improved": up, "declined": down,
-               "declined_names": list(c.declined["location_name"]), "improved_names": list(c.improved["location_name"])}
+    numbers = {
+        "published": c.published,
+        "improved": up,
+        "declined": down,
+        "declined_names": list(c.declined["location_name"]),
+        "improved_names": list(c.improved["location_name"]),
+    }
     return Bullet(text, None, "rating_changes", numbers)
 
 
@@ -111,17 +135,26 @@ def high_risk_bullet(k: m.KeyFigures) -> Bullet | None:
     when = long_date(k.period_end)
     numbers = {"in_area": h.in_area, "out_of_area": h.out_of_area, "providers": h.providers, "suspended": h.suspended}
     if not n:
-        return Bullet(f"No service was at risk level {h.level} or above on the council's risk register on {when}.",
-                      None, "high_risk_in_area", numbers)
+        return Bullet(
+            f"No service was at risk level {h.level} or above on the council's risk register on {when}.",
+            None,
+            "high_risk_in_area",
+            numbers,
+        )
     where = []
     if h.in_area is not None:
         where.append(f"{h.in_area:,} in {k.council}")
     if h.out_of_area is not None:
         where.append(f"{h.out_of_area:,} in other areas")
-    text = (f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {h.level} or above on the council's "
-            f"risk register ({' and '.join(where)}), run by {plural(h.providers, 'provider')}; new placements "
-            + (f"{was_were(h.suspended)} suspended at {h.suspended:,} of them." if h.suspended
-               else "were suspended at none of them."))
+    text = (
+        f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {h.level} or above on the council's "
+        f"risk register ({' and '.join(where)}), run by {plural(h.providers, 'provider')}; new placements "
+        + (
+            f"{was_were(h.suspended)} suspended at {h.suspended:,} of them."
+            if h.suspended
+            else "were suspended at none of them."
+        )
+    )
     return Bullet(text, None, "high_risk_in_area", numbers)
 
 
@@ -129,7 +162,9 @@ def visits_bullet(k: m.KeyFigures) -> Bullet | None:
     v = k.visits
     if v is None:
         return None
-    text = f"The quality assurance team made {plural(v.visits, 'visit')} to {plural(v.services, 'service')} in the period"
+    text = (
+        f"The quality assurance team made {plural(v.visits, 'visit')} to {plural(v.services, 'service')} in the period"
+    )
     text += f", against {v.previous:,} in the previous period." if v.previous is not None else "."
     return Bullet(text, None, "qa_activity", {"visits": v.visits, "services": v.services, "previous": v.previous})
 
@@ -138,13 +173,16 @@ def caveats_bullet(k: m.KeyFigures) -> Bullet:
     parts = []
     n = k.data_quality_rows
     if n:
-        parts.append(f"{plural(n, 'row')} of the data supplied {'needs' if n == 1 else 'need'} attention and "
-                     f"{'is' if n == 1 else 'are'} listed under Data quality")
+        parts.append(
+            f"{plural(n, 'row')} of the data supplied {'needs' if n == 1 else 'need'} attention and "
+            f"{'is' if n == 1 else 'are'} listed under Data quality"
+        )
     if k.as_of is not None:
         days = (k.period_end - k.as_of.date()).days
         if days > 0:
-            parts.append(f"the CQC ratings are as of {long_date(k.as_of)}, {plural(days, 'day')} before the end of "
-                         "the period")
+            parts.append(
+                f"the CQC ratings are as of {long_date(k.as_of)}, {plural(days, 'day')} before the end of the period"
+            )
         else:
             parts.append(f"the CQC ratings are as of {long_date(k.as_of)}")
     if not parts:
@@ -157,7 +195,17 @@ def key_messages(model: Model, params: ReportParams) -> Section:
     """Four to seven bullets with the numbers a councillor needs, each from the section it summarises."""
     k = m.key_figures(model, params)
     publication = params.options.mode == "publication"
-    bullets = [b for b in (area_bullet(k), comparison_bullet(k), commissioned_bullet(k), changes_bullet(k, publication),
-                           high_risk_bullet(k), visits_bullet(k)) if b is not None]
+    bullets = [
+        b
+        for b in (
+            area_bullet(k),
+            comparison_bullet(k),
+            commissioned_bullet(k),
+            changes_bullet(k, publication),
+            high_risk_bullet(k),
+            visits_bullet(k),
+        )
+        if b is not None
+    ]
     bullets.append(caveats_bullet(k))
     return Section("key_messages", "Key messages", [], bullets=bullets)

@@ -34,20 +34,22 @@ def watch_list(model: Model, params: ReportParams) -> Section:
     council = params.council.name
     end = long_date(params.period.end)
     months = params.options.inspection_overdue_months
-    frame = pd.DataFrame({
-        "Location": w["location_name"].fillna("").astype(str).replace({"": "Name not known"}),
-        "CQC location ID": w["location_id"],
-        "Provider": w["provider_name"].fillna("").astype(str),
-        "Area": w["in_area"].map({True: council, False: "Other area"}),
-        "Risk level": w["risk_level"],
-        "Placements suspended": w["suspended"].map({True: "Yes", False: ""}),
-        "CQC rating": w["overall_rating"].fillna("").astype(str).replace({"nan": ""}),
-        "Rating published": w["rating_date"],
-        "Months since inspection": w["months_since_inspection"],
-        "Last QA visit": w["last_visit"],
-        "People funded": w["people_funded"],
-        "Early warnings": w["flags"].map(lambda fs: "; ".join(f[:1].upper() + f[1:] for f in fs)),
-    })
+    frame = pd.DataFrame(
+        {
+            "Location": w["location_name"].fillna("").astype(str).replace({"": "Name not known"}),
+            "CQC location ID": w["location_id"],
+            "Provider": w["provider_name"].fillna("").astype(str),
+            "Area": w["in_area"].map({True: council, False: "Other area"}),
+            "Risk level": w["risk_level"],
+            "Placements suspended": w["suspended"].map({True: "Yes", False: ""}),
+            "CQC rating": w["overall_rating"].fillna("").astype(str).replace({"nan": ""}),
+            "Rating published": w["rating_date"],
+            "Months since inspection": w["months_since_inspection"],
+            "Last QA visit": w["last_visit"],
+            "People funded": w["people_funded"],
+            "Early warnings": w["flags"].map(lambda fs: "; ".join(f[:1].upper() + f[1:] for f in fs)),
+        }
+    )
     counts = m.flag_counts(w)
     used = [f for f in m.FLAGS if counts[f]]
     notes = [
@@ -58,15 +60,26 @@ def watch_list(model: Model, params: ReportParams) -> Section:
         *[f"{f[:1].upper() + f[1:]}: {FLAG_NOTES[f]}." for f in used if f != m.OVERDUE],
         "Risk level: the highest of the location's open cases on the risk register; blank when it has none.",
     ]
-    table = Table("watch_list", f"Provider watch list: commissioned and high-risk locations, {end}", frame,
-                  formats={"Rating published": "date", "Last QA visit": "date", "Risk level": "int",
-                           "Months since inspection": "int", "People funded": "int"},
-                  footnotes=notes)
+    table = Table(
+        "watch_list",
+        f"Provider watch list: commissioned and high-risk locations, {end}",
+        frame,
+        formats={
+            "Rating published": "date",
+            "Last QA visit": "date",
+            "Risk level": "int",
+            "Months since inspection": "int",
+            "People funded": "int",
+        },
+        footnotes=notes,
+    )
     n = len(w)
     commissioned = int(w["commissioned"].sum())
-    paras = [f"The watch list has {plural(n, 'location')}: {count_phrase(commissioned, 'location')} {council} "
-             f"commissions and {count_phrase(n - commissioned, 'other location')} at risk level "
-             f"{params.options.high_risk_from_level} or above. Placement teams also get it as a spreadsheet of its own."]
+    paras = [
+        f"The watch list has {plural(n, 'location')}: {count_phrase(commissioned, 'location')} {council} "
+        f"commissions and {count_phrase(n - commissioned, 'other location')} at risk level "
+        f"{params.options.high_risk_from_level} or above. Placement teams also get it as a spreadsheet of its own."
+    ]
     if used:
         parts = [f"{f} at {plural(counts[f], 'location')}" for f in used]
         paras.append(f"Early warnings: {join_words(parts)}.")

@@ -58,7 +58,6 @@ def as_counts_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-
 def _names_for(code: str) -> set[str] | None:
     if code == ENGLAND_CODE:
         return {ENGLAND_NAME.casefold()}
@@ -95,44 +94,83 @@ def load_area_counts(path: str | Path) -> pd.DataFrame:
         except ValueError:
             raise InputError(path, f"{text!r} is not a date; expected YYYY-MM-DD", row=row, column="date") from None
         if not EARLIEST <= date <= LATEST:
-            raise InputError(path, f"{text} is outside the dates a report can use; expected a date from "
-                                   f"{EARLIEST.year} to {LATEST.year}", row=row, column="date")
+            raise InputError(
+                path,
+                f"{text} is outside the dates a report can use; expected a date from {EARLIEST.year} to {LATEST.year}",
+                row=row,
+                column="date",
+            )
         code = str(r["area_code"]).strip().upper()
         names = _names_for(code)
         if names is None:
-            raise InputError(path, f"{shorten(code)!r} is not England ({ENGLAND_CODE}), an English region (E12…) or one of the "
-                                   "153 councils with adult social care duties", row=row, column="area_code")
+            raise InputError(
+                path,
+                f"{shorten(code)!r} is not England ({ENGLAND_CODE}), an English region (E12…) or one of the "
+                "153 councils with adult social care duties",
+                row=row,
+                column="area_code",
+            )
         if str(r["area_name"]).strip().casefold() not in names:
-            raise InputError(path, f"area name {shorten(r['area_name'])!r} does not match area code {code} "
-                                   f"(expected {sorted(names)[0]!r} or another name of that area)", row=row,
-                             column="area_name")
+            raise InputError(
+                path,
+                f"area name {shorten(r['area_name'])!r} does not match area code {code} "
+                f"(expected {sorted(names)[0]!r} or another name of that area)",
+                row=row,
+                column="area_name",
+            )
         category = str(r["category"]).strip()
         if category not in vocab.CATEGORIES:
-            raise InputError(path, f"{shorten(category)!r} is not an adult social care primary inspection category; expected "
-                                   f"{' or '.join(map(repr, vocab.CATEGORIES))}", row=row, column="category")
+            raise InputError(
+                path,
+                f"{shorten(category)!r} is not an adult social care primary inspection category; expected "
+                f"{' or '.join(map(repr, vocab.CATEGORIES))}",
+                row=row,
+                column="category",
+            )
         counts = {}
         for c in COUNTS:
             v = str(r[c]).strip()
             if not _COUNT.fullmatch(v):
-                raise InputError(path, f"{shorten(v)!r} is not a count; expected a whole number, 0 or more", row=row,
-                                 column=c)
+                raise InputError(
+                    path, f"{shorten(v)!r} is not a count; expected a whole number, 0 or more", row=row, column=c
+                )
             if len(v.lstrip("0")) > 9:
-                raise InputError(path, f"{shorten(v)!r} is too large; expected a count of at most 999,999,999",
-                                 row=row, column=c)
+                raise InputError(
+                    path, f"{shorten(v)!r} is too large; expected a count of at most 999,999,999", row=row, column=c
+                )
             counts[c] = int(v)
         parts = sum(counts[c] for c in COUNTS if c != "active")
         if parts != counts["active"]:
-            raise InputError(path, f"active is {counts['active']} but the five counts before it add up to {parts}; "
-                                   "expected active to be their sum", row=row, column="active")
+            raise InputError(
+                path,
+                f"active is {counts['active']} but the five counts before it add up to {parts}; "
+                "expected active to be their sum",
+                row=row,
+                column="active",
+            )
         month = date.strftime("%Y-%m")
         key = (month, code, category)
         if key in seen:
-            raise InputError(path, f"{code} {category} {month} is also on row {seen[key]}; expected one row per "
-                                   "month, area and category", row=row, column="date")
+            raise InputError(
+                path,
+                f"{code} {category} {month} is also on row {seen[key]}; expected one row per month, area and category",
+                row=row,
+                column="date",
+            )
         seen[key] = row
         source = str(r.get("source", "") or "").strip() or path.name
-        rows.append({"month": month, "date": pd.Timestamp(date), "area_type": area_type_of(code), "area_code": code,
-                     "area_name": str(r["area_name"]).strip(), "category": category, **counts, "source": source})
+        rows.append(
+            {
+                "month": month,
+                "date": pd.Timestamp(date),
+                "area_type": area_type_of(code),
+                "area_code": code,
+                "area_name": str(r["area_name"]).strip(),
+                "category": category,
+                **counts,
+                "source": source,
+            }
+        )
     return as_counts_frame(rows).sort_values(["month", "area_code", "category"], kind="stable").reset_index(drop=True)
 
 
@@ -149,8 +187,16 @@ def write_area_counts(counts: pd.DataFrame, path: str | Path) -> Path:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(FILE_COLUMNS)
         for r in frame.itertuples(index=False):
-            w.writerow([r.date.date().isoformat(), r.area_code, r.area_name, r.category,
-                        *(int(getattr(r, c)) for c in COUNTS), r.source])
+            w.writerow(
+                [
+                    r.date.date().isoformat(),
+                    r.area_code,
+                    r.area_name,
+                    r.category,
+                    *(int(getattr(r, c)) for c in COUNTS),
+                    r.source,
+                ]
+            )
     return path
 
 

@@ -101,22 +101,25 @@ def entry_key(sha256: str, location_types: tuple[str, ...], kind: str = "") -> s
     return hashlib.sha256(f"{sha256}\n{loader_version()}\n{options}".encode()).hexdigest()[:40]
 
 
-def entry_path(sha256: str, location_types: tuple[str, ...], folder: Path | None = None, *,
-               kind: str = "") -> Path | None:
+def entry_path(
+    sha256: str, location_types: tuple[str, ...], folder: Path | None = None, *, kind: str = ""
+) -> Path | None:
     folder = folder if folder is not None else cache_dir()
     return None if folder is None else folder / "ratings" / entry_key(sha256, tuple(location_types), kind)
 
 
-def load_ratings(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
-                 today: dt.date | None = None) -> RatingsFile:
+def load_ratings(
+    path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,), today: dt.date | None = None
+) -> RatingsFile:
     """The ratings file at `path`, from the cache when an entry for its bytes exists, else parsed and cached.
     Publication dates after `today` (default: the day of the run) are flagged (ratings_file.flag_future_dates)."""
     ratings, _ = load_ratings_cached(path, location_types=location_types, today=today)
     return ratings
 
 
-def load_ratings_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
-                        today: dt.date | None = None) -> tuple[RatingsFile, bool]:
+def load_ratings_cached(
+    path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,), today: dt.date | None = None
+) -> tuple[RatingsFile, bool]:
     """(ratings, True if served from the cache)."""
     from carequality.sources.ratings_file import flag_future_dates, load_ratings_file, parse_ratings_file
 
@@ -143,8 +146,9 @@ def is_cached(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CAR
     return entry is not None and (entry / "meta.json").is_file()
 
 
-def cached_frame(path: str | Path, name: str, columns: list[str], *,
-                 location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> pd.DataFrame:
+def cached_frame(
+    path: str | Path, name: str, columns: list[str], *, location_types: tuple[str, ...] = (SOCIAL_CARE,)
+) -> pd.DataFrame:
     """Some columns of one frame of the ratings file at `path` (such as locations' local authorities), read from
     its cache entry alone when there is one (cheap), else from the file, parsed and cached."""
     import pandas as pd

@@ -89,13 +89,29 @@ COMMISSIONED_SERVICES = RecordFormat(
     "One row per CQC-registered location where the council funds people, as at the end of the period.",
     (
         Column("location_id", "location_id", "CQC location id of the service", "1-117886088"),
-        Column("service_type", "text", "The council's own service type, spelt the same way on every row",
-               "Care home (older people)"),
+        Column(
+            "service_type",
+            "text",
+            "The council's own service type, spelt the same way on every row",
+            "Care home (older people)",
+        ),
         Column("funded_clients", "count", "People the council funds at the location at the end of the period", "12"),
-        Column("contract_type", "text", "How the council buys the service (framework, block, spot …)", "Framework",
-               optional=True, blank_ok=True),
-        Column("annual_spend", "money", "The council's spend at the location in the period, in pounds", "350000",
-               optional=True, blank_ok=True),
+        Column(
+            "contract_type",
+            "text",
+            "How the council buys the service (framework, block, spot …)",
+            "Framework",
+            optional=True,
+            blank_ok=True,
+        ),
+        Column(
+            "annual_spend",
+            "money",
+            "The council's spend at the location in the period, in pounds",
+            "350000",
+            optional=True,
+            blank_ok=True,
+        ),
     ),
 )
 
@@ -105,19 +121,37 @@ RISK_REGISTER = RecordFormat(
     "One row per case per spell at a risk level. When a case moves to another level, close its row on that date "
     "and add a row with the same case_ref, the new level and that date as opened.",
     (
-        Column("case_ref", "text", "The council's reference for the case; the same on every row of one case", "QA-2025-014"),
+        Column(
+            "case_ref", "text", "The council's reference for the case; the same on every row of one case", "QA-2025-014"
+        ),
         Column("location_id", "location_id", "CQC location id of the service the case is about", "1-117886088"),
-        Column("risk_level", "risk_level", "Level of concern, 1 (lowest) to 4 (highest), as in Coventry's Table One", "3"),
+        Column(
+            "risk_level", "risk_level", "Level of concern, 1 (lowest) to 4 (highest), as in Coventry's Table One", "3"
+        ),
         Column("opened", "date", "Date the case reached this level", "2025-06-02"),
         Column("closed", "date", "Date the case left this level (blank while it is at this level)", "", blank_ok=True),
-        Column("lead_authority", "text",
-               "Council leading the intervention; blank means the council of the location's area", "Leeds",
-               blank_ok=True),
+        Column(
+            "lead_authority",
+            "text",
+            "Council leading the intervention; blank means the council of the location's area",
+            "Leeds",
+            blank_ok=True,
+        ),
         Column("funded_residents", "count", "People the council funds at the service", "6", blank_ok=True),
-        Column("concerns", "text", "Summary of the risk, written for the report", "Rated Requires improvement in Safe",
-               blank_ok=True),
-        Column("actions", "text", "Actions taken and outcome, written for the report", "Improvement plan agreed",
-               blank_ok=True),
+        Column(
+            "concerns",
+            "text",
+            "Summary of the risk, written for the report",
+            "Rated Requires improvement in Safe",
+            blank_ok=True,
+        ),
+        Column(
+            "actions",
+            "text",
+            "Actions taken and outcome, written for the report",
+            "Improvement plan agreed",
+            blank_ok=True,
+        ),
         Column("placements_suspended", "yes_no", "Y while new placements are suspended, otherwise N", "Y"),
     ),
 )
@@ -130,8 +164,13 @@ QA_VISITS = RecordFormat(
         Column("location_id", "location_id", "CQC location id of the service visited", "1-117886088"),
         Column("visit_date", "date", "Date of the visit", "2025-09-15"),
         Column("visit_type", "choice", "Kind of visit", "unannounced", choices=VISIT_TYPES),
-        Column("outcome", "text", "Outcome of the visit, in a few words used the same way on every row",
-               "Improvement plan requested", blank_ok=True),
+        Column(
+            "outcome",
+            "text",
+            "Outcome of the visit, in a few words used the same way on every row",
+            "Improvement plan requested",
+            blank_ok=True,
+        ),
     ),
 )
 
@@ -153,8 +192,13 @@ THEME_OFFERS = RecordFormat(
     "One row per theme: the training or support available to providers for it.",
     (
         Column("theme", "text", "A theme as spelt in the inspection themes file", "Medication"),
-        Column("offer", "text", "Training or support on offer; blank if none yet", "Medicines optimisation team",
-               blank_ok=True),
+        Column(
+            "offer",
+            "text",
+            "Training or support on offer; blank if none yet",
+            "Medicines optimisation team",
+            blank_ok=True,
+        ),
     ),
 )
 
@@ -202,17 +246,26 @@ def read_records(path: str | Path, fmt: RecordFormat, data_quality: list[dict] |
             break
         i = f.row - sheet.first_row
         loc = str(out["location_id"].iloc[i]) if "location_id" in out.columns else ""
-        data_quality.append({"file": path.name, "row": f.row, "location_id": loc,
-                             "issue": f"column {f.column!r} holds {len(f.value):,} characters, more than the "
-                                      f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx"})
+        data_quality.append(
+            {
+                "file": path.name,
+                "row": f.row,
+                "location_id": loc,
+                "issue": f"column {f.column!r} holds {len(f.value):,} characters, more than the "
+                f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx",
+            }
+        )
     return out
 
 
 def _no_blank_rows(raw: pd.DataFrame, rows: pd.Series, path: Path) -> None:
     blank = raw.apply(lambda r: all(v == "" or v is None for v in r), axis=1) if len(raw) else pd.Series([], dtype=bool)
     if blank.any():
-        raise InputError(path, "blank row inside the data; delete it (blank rows are only ignored at the end)",
-                         row=int(rows[blank.to_numpy().nonzero()[0][0]]))
+        raise InputError(
+            path,
+            "blank row inside the data; delete it (blank rows are only ignored at the end)",
+            row=int(rows[blank.to_numpy().nonzero()[0][0]]),
+        )
 
 
 def _text(v: object) -> str:
@@ -312,8 +365,12 @@ def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str, *,
         for k in keys:
             same = same[same[k] == second[k]]
         first = int(same["row"].iloc[0])
-        raise InputError(path, f"same {what} as row {first}; expected one row per {what}",
-                         row=int(second["row"]), column=column or keys[0])
+        raise InputError(
+            path,
+            f"same {what} as row {first}; expected one row per {what}",
+            row=int(second["row"]),
+            column=column or keys[0],
+        )
 
 
 def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
@@ -327,7 +384,8 @@ def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
             raise InputError(
                 path,
                 f"{shorten(value)!r} is spelt {shorten(firsts[key][0])!r} in row {firsts[key][1]}; expected one spelling",
-                row=int(row), column=column,
+                row=int(row),
+                column=column,
             )
         firsts.setdefault(key, (value, int(row)))
 
@@ -337,8 +395,12 @@ def check_closed_after_opened(frame: pd.DataFrame, path: Path) -> None:
     bad = frame["closed"].notna() & (frame["closed"] < frame["opened"])
     if bad.any():
         r = frame.loc[bad].iloc[0]
-        raise InputError(path, f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or "
-                               "after opened", row=int(r.row), column="closed")
+        raise InputError(
+            path,
+            f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or after opened",
+            row=int(r.row),
+            column="closed",
+        )
 
 
 def check_case_has_one_location(frame: pd.DataFrame, path: Path) -> None:
@@ -348,8 +410,12 @@ def check_case_has_one_location(frame: pd.DataFrame, path: Path) -> None:
         if len(ids) > 1:
             bad = rows[rows["location_id"] == ids[1]].sort_values("row").iloc[0]
             first = int(rows.sort_values("row")["row"].iloc[0])
-            raise InputError(path, f"case {case!r} is about {ids[0]} in row {first} but {ids[1]} here; "
-                                   "expected one location per case", row=int(bad.row), column="location_id")
+            raise InputError(
+                path,
+                f"case {case!r} is about {ids[0]} in row {first} but {ids[1]} here; expected one location per case",
+                row=int(bad.row),
+                column="location_id",
+            )
 
 
 def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
@@ -365,7 +431,8 @@ def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
                     f"case {case!r} opens at level {r.risk_level} on {r.opened.date()} while its row {prev.row} "
                     f"(level {prev.risk_level}) {until}; expected one level at a time: close the earlier row on "
                     "the day the level changed",
-                    row=int(r.row), column="opened",
+                    row=int(r.row),
+                    column="opened",
                 )
             prev = r
 
@@ -479,6 +546,11 @@ def as_of(records: CouncilRecords, name: str, period_end, previous_end) -> str |
 
 
 #: Params input name → the format of its file.
-FILE_FORMAT = {"commissioned_services": "commissioned_services", "commissioned_services_previous": "commissioned_services",
-               "risk_register": "risk_register", "qa_visits": "qa_visits", "inspection_themes": "inspection_themes",
-               "theme_offers": "theme_offers"}
+FILE_FORMAT = {
+    "commissioned_services": "commissioned_services",
+    "commissioned_services_previous": "commissioned_services",
+    "risk_register": "risk_register",
+    "qa_visits": "qa_visits",
+    "inspection_themes": "inspection_themes",
+    "theme_offers": "theme_offers",
+}

@@ -47,15 +47,34 @@ SERVICE_RATING_COLUMNS = ("location_id", "service_group", "key_question", "ratin
 #: More beds than any care home has: a larger number is a broken file, not a big home.
 MAX_BEDS = 100_000
 #: Our column ← the response's text field, checked for length (data quality) and type.
-_TEXT_FIELDS = {"location_name": "name", "provider_id": "providerId", "local_authority": "localAuthority",
-                "region": "region", "registration_status": "registrationStatus", "location_type": "type",
-                "postcode": "postalCode", "brand_name": "brandName", "street": "postalAddressLine1",
-                "city": "postalAddressTownCity", "category": "inspectionCategories", "dormancy": "dormancy",
-                "inspection_directorate": "inspectionDirectorate", "service_types": "gacServiceTypes"}
+_TEXT_FIELDS = {
+    "location_name": "name",
+    "provider_id": "providerId",
+    "local_authority": "localAuthority",
+    "region": "region",
+    "registration_status": "registrationStatus",
+    "location_type": "type",
+    "postcode": "postalCode",
+    "brand_name": "brandName",
+    "street": "postalAddressLine1",
+    "city": "postalAddressTownCity",
+    "category": "inspectionCategories",
+    "dormancy": "dormancy",
+    "inspection_directorate": "inspectionDirectorate",
+    "service_types": "gacServiceTypes",
+}
 #: Single Assessment Framework key-question ratings with CQC's percentage score, one row per location × assessment ×
 #: service group × key question.
-KEY_QUESTION_SCORE_COLUMNS = ("location_id", "published", "assessment_plan_id", "service_group", "key_question",
-                              "rating", "percentage_score", "status")
+KEY_QUESTION_SCORE_COLUMNS = (
+    "location_id",
+    "published",
+    "assessment_plan_id",
+    "service_group",
+    "key_question",
+    "rating",
+    "percentage_score",
+    "status",
+)
 #: `relationships[].type` values: the location this one replaced, and the one that replaced it.
 PREDECESSOR, SUCCESSOR = "HSCA Predecessor", "HSCA Successor"
 
@@ -75,7 +94,8 @@ class ApiFolder:
     files: int  # distinct locations with a response
     #: SAF key-question ratings and percentage scores (KEY_QUESTION_SCORE_COLUMNS).
     key_question_scores: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({c: [] for c in KEY_QUESTION_SCORE_COLUMNS}))
+        default_factory=lambda: pd.DataFrame({c: [] for c in KEY_QUESTION_SCORE_COLUMNS})
+    )
     #: The filters the list responses (locations*.json) were asked for, from their `firstPageUri`
     #: (for example {"localAuthority": "Oldham", "careHome": "Y"}): what the download covers.
     list_filters: dict[str, str] = field(default_factory=dict)
@@ -90,7 +110,9 @@ def read_json(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(path, f"not UTF-8 text ({e.reason} at byte {e.start}); expected a JSON response from the CQC API") from None
+        raise InputError(
+            path, f"not UTF-8 text ({e.reason} at byte {e.start}); expected a JSON response from the CQC API"
+        ) from None
     if not text.strip():
         raise InputError(path, "the file is empty; expected a JSON response from the CQC API")
     try:
@@ -103,8 +125,9 @@ def read_json(path: Path) -> object:
         raise InputError(path, "not a CQC API response: nested too deeply to read") from None
 
 
-def overall_rating_dates(overall_date: str | None, key_question_dates: Iterable[str | None]
-                         ) -> tuple[str | None, str | None]:
+def overall_rating_dates(
+    overall_date: str | None, key_question_dates: Iterable[str | None]
+) -> tuple[str | None, str | None]:
     """When a current overall rating was set, and the date of a later report that rated nothing (or None).
 
     In 2020 and 2021 CQC ran infection-control inspections that rated nothing. Where such a report was a
@@ -122,6 +145,7 @@ def overall_rating_dates(overall_date: str | None, key_question_dates: Iterable[
 def inherited_report_dates(location_id: str, d: dict) -> set[str]:
     """Report dates of ratings CQC gives with another location's `organisationId`: ratings this location took over
     from the location it replaced (the `organisationId` is that location's id)."""
+
     def other(item: dict) -> bool:
         org = item.get("organisationId")
         return bool(org) and org != location_id
@@ -144,8 +168,11 @@ def relationship_links(d: dict) -> dict[str, str]:
     ("New Provider", "Legal Entity Change", "Location Move" …), "; "-joined when there are several."""
     out = {}
     for kind, name in ((PREDECESSOR, "predecessor"), (SUCCESSOR, "successor")):
-        links = [r for r in d.get("relationships") or [] if isinstance(r, dict) and r.get("type") == kind
-                 and r.get("relatedLocationId")]
+        links = [
+            r
+            for r in d.get("relationships") or []
+            if isinstance(r, dict) and r.get("type") == kind and r.get("relatedLocationId")
+        ]
         out[f"{name}_id"] = "; ".join(str(r["relatedLocationId"]) for r in links)
         out[f"{name}_name"] = "; ".join(str(r.get("relatedLocationName") or "") for r in links)
         out[f"{name}_reason"] = "; ".join(str(r.get("reason") or "") for r in links)
@@ -205,7 +232,9 @@ class _Parser:
     # ---- one response ------------------------------------------------------------------------
     def location(self, path: Path, d: dict) -> tuple[dict, list[dict], list[dict], list[dict], list[dict], list[dict]]:
         loc = d["locationId"]
-        primary = [c.get("name", "") for c in d.get("inspectionCategories") or [] if str(c.get("primary")).lower() == "true"]
+        primary = [
+            c.get("name", "") for c in d.get("inspectionCategories") or [] if str(c.get("primary")).lower() == "true"
+        ]
         care_home = str(d.get("careHome", "")).upper() == "Y"
         category = primary[0] if primary else ""
         if not category and d.get("type") == SOCIAL_CARE:
@@ -229,8 +258,9 @@ class _Parser:
             "inspection_directorate": d.get("inspectionDirectorate", ""),
             "location_type": d.get("type", ""),
             "postcode": d.get("postalCode", ""),
-            "registered_manager_absent_date": self.date(path, loc, "registeredManagerAbsentDate",
-                                                        d.get("registeredManagerAbsentDate")),
+            "registered_manager_absent_date": self.date(
+                path, loc, "registeredManagerAbsentDate", d.get("registeredManagerAbsentDate")
+            ),
             "dates_source": "api",
             # For the latest-ratings view (ratings-file columns):
             "brand_name": d.get("brandName", ""),
@@ -241,8 +271,11 @@ class _Parser:
         }
         beds = row["beds"]
         if beds is not None and (isinstance(beds, bool) or not isinstance(beds, int) or not 0 <= beds <= MAX_BEDS):
-            raise InputError(path, f"{shorten(repr(beds))} is not a number of beds; expected a whole number from 0 to "
-                                   f"{MAX_BEDS:,}", column="numberOfBeds")
+            raise InputError(
+                path,
+                f"{shorten(repr(beds))} is not a number of beds; expected a whole number from 0 to {MAX_BEDS:,}",
+                column="numberOfBeds",
+            )
         for key, field_name in _TEXT_FIELDS.items():
             value = row[key]
             if value is None:
@@ -252,10 +285,24 @@ class _Parser:
                     raise InputError(path, f"{shorten(repr(value))} is not text; expected a string", column=field_name)
                 row[key] = str(value)
             if len(row[key]) > CELL_LIMIT:
-                self.note(path, field_name, loc, f"{field_name} holds {len(row[key]):,} characters, more than the "
-                                                 f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx")
-        if row["registration_status"] == "Deregistered" and row["deregistration_date"] is None and not d.get("deregistrationDate"):
-            self.note(path, "deregistrationDate", loc, "deregistered, but no deregistration date: not counted as active at any date")
+                self.note(
+                    path,
+                    field_name,
+                    loc,
+                    f"{field_name} holds {len(row[key]):,} characters, more than the "
+                    f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx",
+                )
+        if (
+            row["registration_status"] == "Deregistered"
+            and row["deregistration_date"] is None
+            and not d.get("deregistrationDate")
+        ):
+            self.note(
+                path,
+                "deregistrationDate",
+                loc,
+                "deregistered, but no deregistration date: not counted as active at any date",
+            )
 
         outcomes: list[dict] = []  # location_id, report_date, key_question, rating, where (priority order)
         groups: list[dict] = []
@@ -273,17 +320,26 @@ class _Parser:
                 if rating != "No published rating":
                     self.note(path, where, loc, f"rating {rating!r} has no report date; left out of the history")
                 return
-            outcomes.append({"location_id": loc, "report_date": date, "key_question": kq, "rating": rating, "where": where})
+            outcomes.append(
+                {"location_id": loc, "report_date": date, "key_question": kq, "rating": rating, "where": where}
+            )
 
         cr = d.get("currentRatings") or {}
         overall = cr.get("overall") or {}
-        set_on, unrated_on = overall_rating_dates(overall.get("reportDate") or cr.get("reportDate"),
-                                                  [k.get("reportDate") for k in overall.get("keyQuestionRatings") or []])
+        set_on, unrated_on = overall_rating_dates(
+            overall.get("reportDate") or cr.get("reportDate"),
+            [k.get("reportDate") for k in overall.get("keyQuestionRatings") or []],
+        )
         cr_date = self.date(path, loc, "currentRatings.overall.reportDate", set_on)
         add("currentRatings.overall.rating", "Overall", overall.get("rating"), cr_date, "currentRatings.overall")
         if unrated_on is not None:  # a later report that rated nothing (see overall_rating_dates)
-            add("currentRatings.overall.reportDate", "Overall", "Inspected but not rated",
-                self.date(path, loc, "currentRatings.overall.reportDate", unrated_on), "currentRatings.overall")
+            add(
+                "currentRatings.overall.reportDate",
+                "Overall",
+                "Inspected but not rated",
+                self.date(path, loc, "currentRatings.overall.reportDate", unrated_on),
+                "currentRatings.overall",
+            )
         for i, k in enumerate(overall.get("keyQuestionRatings") or []):
             base = f"currentRatings.overall.keyQuestionRatings[{i}]"
             kd = self.date(path, loc, f"{base}.reportDate", k.get("reportDate")) if k.get("reportDate") else cr_date
@@ -292,63 +348,104 @@ class _Parser:
             sd = self.date(path, loc, f"currentRatings.serviceRatings[{i}].reportDate", s.get("reportDate")) or cr_date
             r = self.rating(path, loc, f"currentRatings.serviceRatings[{i}].rating", s.get("rating"))
             if s.get("name") and r is not None:
-                groups.append({"location_id": loc, "service_group": s["name"], "key_question": "Overall", "rating": r,
-                               "publication_date": sd})
+                groups.append(
+                    {
+                        "location_id": loc,
+                        "service_group": s["name"],
+                        "key_question": "Overall",
+                        "rating": r,
+                        "publication_date": sd,
+                    }
+                )
         for i, h in enumerate(d.get("historicRatings") or []):
             base = f"historicRatings[{i}]"
             hd = self.date(path, loc, f"{base}.reportDate", h.get("reportDate"))
             ho = h.get("overall") or {}
             add(f"{base}.overall.rating", "Overall", ho.get("rating"), hd, f"{base}.overall")
             for j, k in enumerate(ho.get("keyQuestionRatings") or []):
-                add(f"{base}.overall.keyQuestionRatings[{j}].rating", k.get("name"), k.get("rating"), hd,
-                    f"{base}.overall.keyQuestionRatings[{j}].name")
+                add(
+                    f"{base}.overall.keyQuestionRatings[{j}].rating",
+                    k.get("name"),
+                    k.get("rating"),
+                    hd,
+                    f"{base}.overall.keyQuestionRatings[{j}].name",
+                )
 
         assessments, statements, scores = [], [], []
         for i, a in enumerate(d.get("assessment") or []):
             base = f"assessment[{i}]"
-            published = self.date(path, loc, f"{base}.assessmentPlanPublishedDateTime", a.get("assessmentPlanPublishedDateTime"))
+            published = self.date(
+                path, loc, f"{base}.assessmentPlanPublishedDateTime", a.get("assessmentPlanPublishedDateTime")
+            )
             asgs = (a.get("ratings") or {}).get("asgRatings") or []
             for j, g in enumerate(asgs):
                 gb = f"{base}.ratings.asgRatings[{j}]"
                 g_rating = self.rating(path, loc, f"{gb}.rating", g.get("rating"))
-                assessments.append({
-                    "location_id": loc, "published": published, "assessment_plan_id": g.get("assessmentPlanId", ""),
-                    "service_group": g.get("name", ""), "rating": g_rating,
-                    "assessment_date": self.date(path, loc, f"{gb}.assessmentDate", g.get("assessmentDate")),
-                    "status": g.get("status", ""),
-                })
+                assessments.append(
+                    {
+                        "location_id": loc,
+                        "published": published,
+                        "assessment_plan_id": g.get("assessmentPlanId", ""),
+                        "service_group": g.get("name", ""),
+                        "rating": g_rating,
+                        "assessment_date": self.date(path, loc, f"{gb}.assessmentDate", g.get("assessmentDate")),
+                        "status": g.get("status", ""),
+                    }
+                )
                 if g.get("name"):
-                    groups.append({"location_id": loc, "service_group": g["name"], "key_question": "Overall",
-                                   "rating": g_rating, "publication_date": published})
+                    groups.append(
+                        {
+                            "location_id": loc,
+                            "service_group": g["name"],
+                            "key_question": "Overall",
+                            "rating": g_rating,
+                            "publication_date": published,
+                        }
+                    )
                 for m, k in enumerate(g.get("keyQuestionRatings") or []):
                     kb = f"{gb}.keyQuestionRatings[{m}]"
                     kq_name = self.domain(path, loc, f"{kb}.name", k.get("name")) if k.get("name") else None
                     if kq_name is not None:
-                        scores.append({
-                            "location_id": loc, "published": published, "assessment_plan_id": g.get("assessmentPlanId", ""),
-                            "service_group": g.get("name", ""), "key_question": kq_name,
-                            "rating": self.rating(path, loc, f"{kb}.rating", k.get("rating")),
-                            "percentage_score": _int_or_none(k.get("percentageScore")), "status": k.get("status", ""),
-                        })
+                        scores.append(
+                            {
+                                "location_id": loc,
+                                "published": published,
+                                "assessment_plan_id": g.get("assessmentPlanId", ""),
+                                "service_group": g.get("name", ""),
+                                "key_question": kq_name,
+                                "rating": self.rating(path, loc, f"{kb}.rating", k.get("rating")),
+                                "percentage_score": _int_or_none(k.get("percentageScore")),
+                                "status": k.get("status", ""),
+                            }
+                        )
                     for t in k.get("topicareas") or []:
                         score_text = t.get("qualityStatementscore", "")
                         lead = re.match(r"^\s*(\d)\b", score_text or "")
-                        statements.append({
-                            "location_id": loc, "assessment_plan_id": g.get("assessmentPlanId", ""),
-                            "service_group": g.get("name", ""), "key_question": k.get("name", ""),
-                            "key_question_score_percent": _int_or_none(k.get("percentageScore")),
-                            "quality_statement_id": str(t.get("qualityStatementId", "")),
-                            "quality_statement": t.get("name", ""),
-                            "score": int(lead[1]) if lead else None, "score_text": score_text or "",
-                            "status": t.get("status", ""),
-                        })
+                        statements.append(
+                            {
+                                "location_id": loc,
+                                "assessment_plan_id": g.get("assessmentPlanId", ""),
+                                "service_group": g.get("name", ""),
+                                "key_question": k.get("name", ""),
+                                "key_question_score_percent": _int_or_none(k.get("percentageScore")),
+                                "quality_statement_id": str(t.get("qualityStatementId", "")),
+                                "quality_statement": t.get("name", ""),
+                                "score": int(lead[1]) if lead else None,
+                                "score_text": score_text or "",
+                                "status": t.get("status", ""),
+                            }
+                        )
                     if len(asgs) == 1:
                         add(f"{kb}.rating", k.get("name"), k.get("rating"), published, f"{kb}.name")
                 if len(asgs) == 1:
                     add(f"{gb}.rating", "Overall", g.get("rating"), published, f"{gb}.name")
             if len(asgs) > 1:
-                self.note(path, f"{base}.ratings.asgRatings", loc,
-                          "assessment rates several service groups: its location-level ratings are not known")
+                self.note(
+                    path,
+                    f"{base}.ratings.asgRatings",
+                    loc,
+                    "assessment rates several service groups: its location-level ratings are not known",
+                )
         inherited = {pd.Timestamp(x) for x in inherited_report_dates(loc, d) if _ISO_DATE.match(x)}
         kept = self._dedupe(path, loc, outcomes)
         for o in kept:
@@ -364,9 +461,13 @@ class _Parser:
                 seen[key] = o
             elif seen[key]["rating"] != o["rating"]:
                 first = seen[key]
-                self.note(path, o["where"], loc,
-                          f"{o['key_question']} on {key[0].date().isoformat()} is {o['rating']!r} here but "
-                          f"{first['rating']!r} at {first['where']}; {first['where']} used")
+                self.note(
+                    path,
+                    o["where"],
+                    loc,
+                    f"{o['key_question']} on {key[0].date().isoformat()} is {o['rating']!r} here but "
+                    f"{first['rating']!r} at {first['where']}; {first['where']} used",
+                )
         return [{k: v for k, v in o.items() if k != "where"} | {"source": "api"} for o in seen.values()]
 
 
@@ -399,7 +500,9 @@ def _provider_names(folder: Path) -> dict[str, str]:
     for f in sorted(pdir.glob("*.json")) if pdir.is_dir() else []:
         data = read_json(f)
         if not isinstance(data, dict) or "providerId" not in data:
-            raise InputError(f, "expected a CQC provider response (a JSON object with 'providerId')", column="providerId")
+            raise InputError(
+                f, "expected a CQC provider response (a JSON object with 'providerId')", column="providerId"
+            )
         if data.get("name"):
             names[data["providerId"]] = data["name"]
     return names
@@ -414,7 +517,9 @@ def _listed(folder: Path) -> tuple[set[str], list[tuple[Path, int]], dict[str, s
     for f in sorted(folder.glob("locations*.json")):
         data = read_json(f)
         if not isinstance(data, dict) or not isinstance(data.get("locations"), list):
-            raise InputError(f, "expected a CQC list response (a JSON object with a 'locations' list)", column="locations")
+            raise InputError(
+                f, "expected a CQC list response (a JSON object with a 'locations' list)", column="locations"
+            )
         for i, item in enumerate(data["locations"]):
             if not isinstance(item, dict) or not item.get("locationId"):
                 raise InputError(f, "expected an object with a 'locationId'", column=f"locations[{i}]")
@@ -426,8 +531,9 @@ def _listed(folder: Path) -> tuple[set[str], list[tuple[Path, int]], dict[str, s
     return ids, totals, filters or {}
 
 
-def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
-                    today: dt.date | None = None) -> ApiFolder:
+def load_api_folder(
+    path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,), today: dt.date | None = None
+) -> ApiFolder:
     """Load a folder of CQC API responses. Raise InputError naming file and field on broken input."""
     folder = Path(path)
     if not folder.is_dir():
@@ -442,28 +548,40 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
     for f in files:
         data = read_json(f)
         if not isinstance(data, dict) or not isinstance(data.get("locationId"), str) or not data["locationId"]:
-            raise InputError(f, "expected a CQC location response (a JSON object with a 'locationId')", column="locationId")
+            raise InputError(
+                f, "expected a CQC location response (a JSON object with a 'locationId')", column="locationId"
+            )
         loc = data["locationId"]
         m = _FILE_ID.match(f.name)
         if f.parent.name == LOCATION_DIR and (m is None or m[1] != loc):
             named = m[1] if m else f.name
-            raise InputError(f, f"the file name says location {named} but its locationId is {loc}; "
-                                "expected location_<locationId>.json (re-fetch this location)", column="locationId")
+            raise InputError(
+                f,
+                f"the file name says location {named} but its locationId is {loc}; "
+                "expected location_<locationId>.json (re-fetch this location)",
+                column="locationId",
+            )
         if loc in by_id:
             other, before = by_id[loc]
             if before == data:
                 continue
             diff = sorted(k for k in set(before) | set(data) if before.get(k) != data.get(k))
-            raise InputError(f, f"location {loc} is also in {parser.rel(other)} with different content "
-                                f"(field(s) {', '.join(diff[:5])}); expected one response per location",
-                             column=diff[0] if diff else None)
+            raise InputError(
+                f,
+                f"location {loc} is also in {parser.rel(other)} with different content "
+                f"(field(s) {', '.join(diff[:5])}); expected one response per location",
+                column=diff[0] if diff else None,
+            )
         by_id[loc] = (f, data)
         try:
             row, o, g, a, s, k = parser.location(f, data)
         except (AttributeError, TypeError, KeyError, IndexError) as e:
             # A value of the wrong kind (a list where the API gives an object, and so on).
-            raise InputError(f, f"unexpected structure ({type(e).__name__}: {e}); expected a CQC location response "
-                                "as described in ../shared/data/cqc/API_STRUCTURE.md") from None
+            raise InputError(
+                f,
+                f"unexpected structure ({type(e).__name__}: {e}); expected a CQC location response "
+                "as described in ../shared/data/cqc/API_STRUCTURE.md",
+            ) from None
         row["provider_name"] = providers.get(row["provider_id"], "")
         rows.append(row)
         outcomes += o
@@ -474,38 +592,57 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
 
     listed, totals, filters = _listed(folder)
     for loc in sorted(listed - set(by_id)):
-        parser.dq.append({"file": "locations.json", "row": "locations", "location_id": loc,
-                          "issue": f"listed, but {LOCATION_DIR}/location_{loc}.json is missing: not in the report"})
+        parser.dq.append(
+            {
+                "file": "locations.json",
+                "row": "locations",
+                "location_id": loc,
+                "issue": f"listed, but {LOCATION_DIR}/location_{loc}.json is missing: not in the report",
+            }
+        )
     for f, total in totals:
         if total > len(listed):
-            parser.dq.append({"file": parser.rel(f), "row": "total", "location_id": "",
-                              "issue": f"the API said {total:,} locations but the list responses name {len(listed):,}; "
-                                       "a page may be missing"})
+            parser.dq.append(
+                {
+                    "file": parser.rel(f),
+                    "row": "total",
+                    "location_id": "",
+                    "issue": f"the API said {total:,} locations but the list responses name {len(listed):,}; "
+                    "a page may be missing",
+                }
+            )
 
     all_locations = pd.DataFrame(rows)
     types_present = all_locations.groupby("location_type", sort=True)["location_id"].nunique()
     unmatched = [t for t in location_types if t not in types_present.index]
     if unmatched:
         present = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
-        raise InputError(folder, f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
-                                 f"location in this folder; its location types (field 'type') are {present}",
-                         column="type")
+        raise InputError(
+            folder,
+            f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
+            f"location in this folder; its location types (field 'type') are {present}",
+            column="type",
+        )
     keep = all_locations["location_type"].isin(location_types)
     excluded = (
-        all_locations.loc[~keep].groupby("location_type", sort=True)
-        .agg(rows=("location_id", "size"), locations=("location_id", "nunique")).reset_index()
+        all_locations.loc[~keep]
+        .groupby("location_type", sort=True)
+        .agg(rows=("location_id", "size"), locations=("location_id", "nunique"))
+        .reset_index()
     )
     kept_ids = set(all_locations.loc[keep, "location_id"])
     locations = normalise_locations(all_locations.loc[keep])
-    outcome_frame = pd.DataFrame(outcomes, columns=["location_id", "report_date", "key_question", "rating", "source",
-                                                    "inherited"])
+    outcome_frame = pd.DataFrame(
+        outcomes, columns=["location_id", "report_date", "key_question", "rating", "source", "inherited"]
+    )
     outcome_frame = outcome_frame[outcome_frame["location_id"].isin(kept_ids)]
     # The API lists a predecessor's ratings under the location that took the service over (they are dated
     # before its registration): they are inherited, not inspections of this location.
     # So are ratings CQC gives with the organisationId of another location (inherited_report_dates).
     registered = outcome_frame["location_id"].map(locations.set_index("location_id")["registration_date"])
     outcome_frame = outcome_frame.assign(
-        inherited=outcome_frame["inherited"].astype(bool) | (outcome_frame["report_date"] < registered))
+        inherited=outcome_frame["inherited"].astype(bool) | (outcome_frame["report_date"] < registered)
+    )
     outcome_frame = normalise_outcomes(outcome_frame)
     dq = pd.DataFrame(parser.dq, columns=list(DATA_QUALITY_COLUMNS))
     dq = dq[dq["location_id"].isin(kept_ids) | ~dq["location_id"].isin(set(by_id))].reset_index(drop=True)
@@ -520,10 +657,18 @@ def load_api_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCI
         data_quality=dq,
         assessments_by_location_service_group=frame(assessments, ASSESSMENT_COLUMNS),
         quality_statements_by_location_assessment=frame(statements, QUALITY_STATEMENT_COLUMNS).astype(
-            {"score": "Int64", "key_question_score_percent": "Int64"}),
+            {"score": "Int64", "key_question_score_percent": "Int64"}
+        ),
     )
     service_ratings = pd.DataFrame(groups, columns=list(SERVICE_RATING_COLUMNS))
     key_question_scores = frame(scores, KEY_QUESTION_SCORE_COLUMNS).astype({"percentage_score": "Int64"})
-    return ApiFolder(path=folder, sha256=sha256_of_folder(folder), history=history, service_ratings=service_ratings,
-                     excluded_by_location_type=excluded, files=len(by_id), key_question_scores=key_question_scores,
-                     list_filters=filters)
+    return ApiFolder(
+        path=folder,
+        sha256=sha256_of_folder(folder),
+        history=history,
+        service_ratings=service_ratings,
+        excluded_by_location_type=excluded,
+        files=len(by_id),
+        key_question_scores=key_question_scores,
+        list_filters=filters,
+    )

@@ -48,8 +48,9 @@ def _in_range(d: dt.date) -> bool:
     return EARLIEST <= d <= LATEST
 
 
-def parse_date_column(values: pd.Series, *, file: str | Path | None, column: str, first_row: int = 2,
-                      rows: pd.Series | None = None) -> tuple[pd.Series, str]:
+def parse_date_column(
+    values: pd.Series, *, file: str | Path | None, column: str, first_row: int = 2, rows: pd.Series | None = None
+) -> tuple[pd.Series, str]:
     """Parse a column of dates; return (datetime64 series with NaT for blanks, the format used).
 
     `first_row` is the spreadsheet row number of values.iloc[0], for messages; or `rows` gives each value's.
@@ -70,13 +71,21 @@ def parse_date_column(values: pd.Series, *, file: str | Path | None, column: str
         if isinstance(v, (dt.datetime, dt.date)):
             day = v.date() if isinstance(v, dt.datetime) else v
             if not _in_range(day):
-                raise InputError(file, f"{day.isoformat()} is outside the dates a report can use; expected a date "
-                                       f"from {EARLIEST.year} to {LATEST.year}", row=_row_of(values, v, first_row),
-                                 column=column)
+                raise InputError(
+                    file,
+                    f"{day.isoformat()} is outside the dates a report can use; expected a date "
+                    f"from {EARLIEST.year} to {LATEST.year}",
+                    row=_row_of(values, v, first_row),
+                    column=column,
+                )
             parsed[v] = pd.Timestamp(day)
         elif not isinstance(v, str) and v is not None and not (isinstance(v, float) and v != v):
-            raise InputError(file, f"{str(v)!r} is not a date; expected DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD",
-                             row=_row_of(values, v, first_row), column=column)
+            raise InputError(
+                file,
+                f"{str(v)!r} is not a date; expected DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD",
+                row=_row_of(values, v, first_row),
+                column=column,
+            )
     chosen = "spreadsheet dates" if len(parsed) > 2 else "none"
     if text:
         fits = {f: True for f in FORMATS}
@@ -84,8 +93,12 @@ def parse_date_column(values: pd.Series, *, file: str | Path | None, column: str
         for v in text:
             ok = _fits(v)
             if not any(ok.values()):
-                raise InputError(file, f"{_quote(v)} is not a date; expected DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD",
-                                 row=_row_of(values, v, first_row), column=column)
+                raise InputError(
+                    file,
+                    f"{_quote(v)} is not a date; expected DD/MM/YYYY, MM/DD/YYYY or YYYY-MM-DD",
+                    row=_row_of(values, v, first_row),
+                    column=column,
+                )
             still = {f: fits[f] and ok[f] for f in FORMATS}
             if not any(still.values()):
                 # This value fits none of the formats every value before it fits: it is the one out of step.
@@ -129,9 +142,13 @@ def parse_date_column(values: pd.Series, *, file: str | Path | None, column: str
                 a, b, y = int(m[1]), int(m[2]), int(m[3])
                 day = dt.date(y, b, a) if fmt == "DD/MM/YYYY" else dt.date(y, a, b)
             if not _in_range(day):
-                raise InputError(file, f"{_quote(v)} is outside the dates a report can use; expected a date from "
-                                       f"{EARLIEST.year} to {LATEST.year}", row=_row_of(values, v, first_row),
-                                 column=column)
+                raise InputError(
+                    file,
+                    f"{_quote(v)} is outside the dates a report can use; expected a date from "
+                    f"{EARLIEST.year} to {LATEST.year}",
+                    row=_row_of(values, v, first_row),
+                    column=column,
+                )
             parsed[v] = pd.Timestamp(day)
     out = pd.to_datetime(values.map(parsed), errors="raise")
     return out.astype("datetime64[ns]"), chosen

@@ -25,20 +25,50 @@ from carequality import vocab
 
 OUTCOME_COLUMNS = ("location_id", "report_date", "key_question", "rating", "source", "inherited")
 LOCATION_COLUMNS = (
-    "location_id", "location_name", "provider_id", "provider_name", "category", "care_home", "local_authority",
-    "region", "registration_date", "deregistration_date", "registration_status", "dormancy", "beds",
-    "service_types", "inspection_directorate", "location_type", "postcode", "registered_manager_absent_date",
+    "location_id",
+    "location_name",
+    "provider_id",
+    "provider_name",
+    "category",
+    "care_home",
+    "local_authority",
+    "region",
+    "registration_date",
+    "deregistration_date",
+    "registration_status",
+    "dormancy",
+    "beds",
+    "service_types",
+    "inspection_directorate",
+    "location_type",
+    "postcode",
+    "registered_manager_absent_date",
     "dates_source",
 )
 DATA_QUALITY_COLUMNS = ("file", "row", "location_id", "issue")
 DATE_COLUMNS = ("registration_date", "deregistration_date", "registered_manager_absent_date")
 ASSESSMENT_COLUMNS = (
-    "location_id", "published", "assessment_plan_id", "service_group", "rating", "assessment_date", "status",
+    "location_id",
+    "published",
+    "assessment_plan_id",
+    "service_group",
+    "rating",
+    "assessment_date",
+    "status",
 )
 QUALITY_STATEMENT_COLUMNS = (
-    "location_id", "assessment_plan_id", "service_group", "key_question", "key_question_score_percent",
-    "quality_statement_id", "quality_statement", "score", "score_text", "status",
+    "location_id",
+    "assessment_plan_id",
+    "service_group",
+    "key_question",
+    "key_question_score_percent",
+    "quality_statement_id",
+    "quality_statement",
+    "score",
+    "score_text",
+    "status",
 )
+
 
 def empty_outcomes() -> pd.DataFrame:
     return normalise_outcomes(pd.DataFrame({c: [] for c in OUTCOME_COLUMNS}))
@@ -95,10 +125,12 @@ class History:
     data_quality: pd.DataFrame = field(default_factory=empty_data_quality)
     #: Single Assessment Framework: one row per location × assessment × service group (API only).
     assessments_by_location_service_group: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({c: [] for c in ASSESSMENT_COLUMNS}))
+        default_factory=lambda: pd.DataFrame({c: [] for c in ASSESSMENT_COLUMNS})
+    )
     #: Single Assessment Framework: one row per location × assessment × quality statement, with its score.
     quality_statements_by_location_assessment: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({c: [] for c in QUALITY_STATEMENT_COLUMNS}))
+        default_factory=lambda: pd.DataFrame({c: [] for c in QUALITY_STATEMENT_COLUMNS})
+    )
 
     @property
     def as_of(self) -> pd.Timestamp | None:

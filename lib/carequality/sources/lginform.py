@@ -26,8 +26,10 @@ from carequality.sources.tabular import read_sheet, shorten
 COLUMNS = ("area_code", "area_name", "period", "indicator", "measure", "unit", "value")
 SUPPRESSED = {"", "-", "..", ":", "[x]", "[c]", "n/a", "na"}
 _GSS = re.compile(r"^[EWSNK]\d{8}$")
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 _MON_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _YEAR_MON = re.compile(r"^(\d{4})-(\d{2})$")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -72,8 +74,21 @@ def parse_month(text: str) -> str | None:
     return None
 
 
-_FULL = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-         "november", "december", "sept"}
+_FULL = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "sept",
+}
 
 
 def load_lginform_csv(path: str | Path) -> ExternalSeries:
@@ -83,8 +98,11 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
     raw = sheet.frame
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected an LG Inform-style export with "
-                               f"columns {', '.join(COLUMNS)}")
+        raise InputError(
+            path,
+            f"missing column(s) {', '.join(missing)}; expected an LG Inform-style export with "
+            f"columns {', '.join(COLUMNS)}",
+        )
     if raw.empty:
         raise InputError(path, "the file has a header but no data rows")
     sheet.raise_duplicates(COLUMNS)
@@ -96,8 +114,12 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
         row = sheet.row_number(i)
         code = str(r["area_code"]).strip().upper()
         if not _GSS.match(code):
-            raise InputError(path, f"{shorten(code)!r} is not an ONS area code; expected a code such as E08000009",
-                             row=row, column="area_code")
+            raise InputError(
+                path,
+                f"{shorten(code)!r} is not an ONS area code; expected a code such as E08000009",
+                row=row,
+                column="area_code",
+            )
         name = str(r["area_name"]).strip()
         if not name:
             raise InputError(path, "blank area name; expected the area's name", row=row, column="area_name")
@@ -108,18 +130,29 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
         if council is not None:
             known = {n.casefold() for n in (council.name, council.short_name, *council.aliases)}
             if name.casefold() not in known:
-                raise InputError(path, f"area name {shorten(name)!r} does not match area code {code} ({council.name})",
-                                 row=row, column="area_name")
+                raise InputError(
+                    path,
+                    f"area name {shorten(name)!r} does not match area code {code} ({council.name})",
+                    row=row,
+                    column="area_name",
+                )
         if code in names and names[code][0] != name:
-            raise InputError(path, f"area {code} is named {shorten(name)!r} here but {shorten(names[code][0])!r} on row "
-                                   f"{names[code][1]}",
-                             row=row, column="area_name")
+            raise InputError(
+                path,
+                f"area {code} is named {shorten(name)!r} here but {shorten(names[code][0])!r} on row {names[code][1]}",
+                row=row,
+                column="area_name",
+            )
         names.setdefault(code, (name, row))
         period = str(r["period"]).strip()
         month = parse_month(period)
         if month is None:
-            raise InputError(path, f"{shorten(period)!r} is not a month; expected a month such as 'Nov 2023', 'November 2023' "
-                                   "or 2023-11", row=row, column="period")
+            raise InputError(
+                path,
+                f"{shorten(period)!r} is not a month; expected a month such as 'Nov 2023', 'November 2023' or 2023-11",
+                row=row,
+                column="period",
+            )
         indicator = str(r["indicator"]).strip()
         if not indicator:
             raise InputError(path, "blank indicator; expected the metric's name", row=row, column="indicator")
@@ -133,20 +166,41 @@ def load_lginform_csv(path: str | Path) -> ExternalSeries:
             except ValueError:
                 value = None
             if value is None or not math.isfinite(value):
-                raise InputError(path, f"{shorten(text)!r} is not a number; expected a number, or blank when LG Inform "
-                                       "gives no value", row=row, column="value") from None
+                raise InputError(
+                    path,
+                    f"{shorten(text)!r} is not a number; expected a number, or blank when LG Inform gives no value",
+                    row=row,
+                    column="value",
+                ) from None
         unit, measure = str(r["unit"]).strip(), str(r["measure"]).strip()
         assert value is not None
         if measure.casefold() == "percentage" and value == value and not 0 <= value <= 100:
-            raise InputError(path, f"{text} is not a percentage; expected a value from 0 to 100", row=row,
-                             column="value")
+            raise InputError(
+                path, f"{text} is not a percentage; expected a value from 0 to 100", row=row, column="value"
+            )
         key = (code, month, indicator)
         if key in seen:
-            raise InputError(path, f"{shorten(name)} {shorten(period)} {shorten(indicator)!r} is also on row {seen[key]}; expected one value "
-                                   "per area, period and indicator", row=row, column="period")
+            raise InputError(
+                path,
+                f"{shorten(name)} {shorten(period)} {shorten(indicator)!r} is also on row {seen[key]}; expected one value "
+                "per area, period and indicator",
+                row=row,
+                column="period",
+            )
         seen[key] = row
-        rows.append({"area_code": code, "area_name": name, "month": month, "period": period, "indicator": indicator,
-                     "measure": measure, "unit": unit, "value": value, "row": row})
+        rows.append(
+            {
+                "area_code": code,
+                "area_name": name,
+                "month": month,
+                "period": period,
+                "indicator": indicator,
+                "measure": measure,
+                "unit": unit,
+                "value": value,
+                "row": row,
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["value"] = frame["value"].astype("float64")
     frame = frame.sort_values(["indicator", "area_code", "month"], kind="stable").reset_index(drop=True)

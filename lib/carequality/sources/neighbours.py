@@ -30,8 +30,11 @@ def load_comparator_list(path: str | Path) -> tuple[str, ...]:
             if "no header row" not in e.message:
                 raise
     if sheet is None:
-        raise InputError(path, f"no column of ONS codes; expected a header with one of {', '.join(CODE_COLUMNS)} "
-                               "(and optionally area_name)")
+        raise InputError(
+            path,
+            f"no column of ONS codes; expected a header with one of {', '.join(CODE_COLUMNS)} "
+            "(and optionally area_name)",
+        )
     frame = sheet.frame
     code_col = next(c for c in CODE_COLUMNS if c in frame.columns)
     name_col = next((c for c in NAME_COLUMNS if c in frame.columns), None)
@@ -48,17 +51,30 @@ def load_comparator_list(path: str | Path) -> tuple[str, ...]:
         try:
             council = council_by_code(code)
         except KeyError:
-            raise InputError(path, f"{shorten(code)!r} is not the ONS code of one of the 153 English councils with adult "
-                                   "social care duties (E06…, E08…, E09… or E10…)", row=row, column=code_col) from None
+            raise InputError(
+                path,
+                f"{shorten(code)!r} is not the ONS code of one of the 153 English councils with adult "
+                "social care duties (E06…, E08…, E09… or E10…)",
+                row=row,
+                column=code_col,
+            ) from None
         if name_col is not None:
             name = str(r[name_col]).strip()
             known = {n.casefold() for n in (council.name, council.short_name, *council.aliases)}
             if name and name.casefold() not in known:
-                raise InputError(path, f"name {shorten(name)!r} does not match ONS code {code} ({council.name})", row=row,
-                                 column=name_col)
+                raise InputError(
+                    path,
+                    f"name {shorten(name)!r} does not match ONS code {code} ({council.name})",
+                    row=row,
+                    column=name_col,
+                )
         if code in rows:
-            raise InputError(path, f"{council.name} ({code}) is also on row {rows[code]}; expected each council once",
-                             row=row, column=code_col)
+            raise InputError(
+                path,
+                f"{council.name} ({code}) is also on row {rows[code]}; expected each council once",
+                row=row,
+                column=code_col,
+            )
         rows[code] = row
         codes.append(code)
     return tuple(codes)

@@ -42,9 +42,12 @@ def local_authorities_in_api_folder(path: Path, location_types: tuple[str, ...])
     unmatched = [t for t in location_types if t not in types]
     if unmatched and types:
         listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in sorted(types.items()))
-        raise InputError(path, f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
-                               f"location in this folder; its location types (field 'type') are {listed}",
-                         column="type")
+        raise InputError(
+            path,
+            f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
+            f"location in this folder; its location types (field 'type') are {listed}",
+            column="type",
+        )
     return counts
 
 

@@ -44,7 +44,9 @@ def _hash_file(path: Path) -> str:
 
 def _stamp(st: os.stat_result) -> tuple[str, int]:
     """(identity, latest of the modification and change times)."""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}", max(st.st_mtime_ns, st.st_ctime_ns)
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}", max(
+        st.st_mtime_ns, st.st_ctime_ns
+    )
 
 
 def _remembered_digest(kind: str, identity: str, newest_ns: int, compute, memo: Path | None) -> str:

@@ -97,7 +97,9 @@ class RatingsFile:
     ratings_by_location_service_group_key_question: pd.DataFrame
     service_groups_by_location: pd.DataFrame
     excluded_by_location_type: pd.DataFrame
-    data_quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "row", "location_id", "issue"]))
+    data_quality: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["file", "row", "location_id", "issue"])
+    )
 
     @property
     def as_of(self) -> pd.Timestamp | None:
@@ -108,8 +110,9 @@ class RatingsFile:
 DQ_COLUMNS = ["file", "row", "location_id", "issue"]
 
 
-def load_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,),
-                      today: dt.date | None = None) -> RatingsFile:
+def load_ratings_file(
+    path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,), today: dt.date | None = None
+) -> RatingsFile:
     """Load and validate a CQC ratings file. Raise InputError naming file, row and column on bad input.
 
     A publication date after `today` (default: the day of the run) is listed in the data-quality table and not
@@ -129,11 +132,16 @@ def flag_future_dates(ratings: RatingsFile, today: dt.date | None = None) -> Rat
     rows = []
     for loc, g in tidy[future].sort_values("row", kind="stable").groupby("location_id", sort=True):
         first = g.iloc[0]
-        rows.append({"file": ratings.path.name, "row": int(first["row"]) if pd.notna(first["row"]) else "",
-                     "location_id": loc,
-                     "issue": f"publication date {first['publication_date'].date().isoformat()} is in the future "
-                              f"(after {today.isoformat()}, the day of this run): the rating is kept, its date is not "
-                              "used"})
+        rows.append(
+            {
+                "file": ratings.path.name,
+                "row": int(first["row"]) if pd.notna(first["row"]) else "",
+                "location_id": loc,
+                "issue": f"publication date {first['publication_date'].date().isoformat()} is in the future "
+                f"(after {today.isoformat()}, the day of this run): the rating is kept, its date is not "
+                "used",
+            }
+        )
     for frame in (ratings.ratings_by_location_key_question, tidy, ratings.locations):
         frame.loc[frame["publication_date"] > limit, "publication_date"] = pd.NaT
     dq = pd.DataFrame(rows, columns=DQ_COLUMNS)
@@ -146,8 +154,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     location types only (cache.py stores it)."""
     path = Path(path)
     # Only the columns we use are converted: a national file's other 8 columns are a quarter of its cells.
-    sheet = read_sheet(path, header_contains="Location ID", sheet="Locations",
-                       columns={h for names in COLUMNS.values() for h in names})
+    sheet = read_sheet(
+        path, header_contains="Location ID", sheet="Locations", columns={h for names in COLUMNS.values() for h in names}
+    )
     raw = sheet.frame
     present = set(raw.columns)
     rename: dict[str, str] = {}
@@ -161,7 +170,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         names = ", ".join(repr(m) for m in missing)
         if "Domain" in missing:
             names = names.replace("'Domain'", "'Domain' (or 'Key Question' in older files)")
-        raise InputError(path, f"missing column(s) {names}; is this CQC's 'Care directory with ratings' Locations sheet?")
+        raise InputError(
+            path, f"missing column(s) {names}; is this CQC's 'Care directory with ratings' Locations sheet?"
+        )
     dups = sorted({h for h in raw.columns if list(raw.columns).count(h) > 1 and h in rename})
     if dups:
         raise InputError(path, f"column(s) {', '.join(map(repr, dups))} appear more than once; expected each once")
@@ -185,16 +196,21 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     blank_id = df["location_id"].eq("")
     if blank_id.any():
         r = int(df.loc[blank_id, "row"].iloc[0])
-        raise InputError(path, "blank location id; expected a CQC location id such as 1-117886088", row=r, column="Location ID")
+        raise InputError(
+            path, "blank location id; expected a CQC location id such as 1-117886088", row=r, column="Location ID"
+        )
     finding_dq = _finding_rows(sheet.of_kind("error_value", "long_text"), df, rename, path)
 
     types_present = df.groupby("location_type", sort=True)["location_id"].nunique()
     unmatched = [t for t in location_types if t not in types_present.index]
     if unmatched:
         listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
-        raise InputError(path, f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
-                               f"location in this file; its location types are {listed}",
-                         column=next(h for h, ours in rename.items() if ours == "location_type"))
+        raise InputError(
+            path,
+            f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
+            f"location in this file; its location types are {listed}",
+            column=next(h for h, ours in rename.items() if ours == "location_type"),
+        )
 
     # "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a duplicate).
     spelt = [g for g in pd.unique(df["service_group"]) if g != "Overall" and str(g).casefold() == "overall"]
@@ -210,7 +226,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     df = df.loc[keep].reset_index(drop=True)
 
     # Vocabulary: map each distinct word once.
-    df["domain"] = _normalise(df, "domain", vocab.normalise_domain, path, "Domain" if header_era == "Domain" else "Key Question")
+    df["domain"] = _normalise(
+        df, "domain", vocab.normalise_domain, path, "Domain" if header_era == "Domain" else "Key Question"
+    )
     df["rating"] = _normalise(df, "rating", vocab.normalise_rating, path, "Latest Rating")
     df["rating"] = df["rating"].fillna("No published rating").astype(vocab.RATING_DTYPE)
     df["publication_date"], date_format = _dates(df, path)
@@ -221,7 +239,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     if dup.any():
         d = df.loc[dup].sort_values("row")
         first = d.iloc[0]
-        other = d[(d.location_id == first.location_id) & (d.service_group == first.service_group) & (d.domain == first.domain)]
+        other = d[
+            (d.location_id == first.location_id) & (d.service_group == first.service_group) & (d.domain == first.domain)
+        ]
         raise InputError(
             path,
             f"location {first.location_id} has {len(other)} rows for service group {first.service_group!r} and "
@@ -236,7 +256,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
 
     level = tidy[tidy["service_group"].str.casefold() == "overall"].drop(columns="service_group")
-    locations = df.drop_duplicates("location_id")[list(LOCATION_COLUMNS)].sort_values("location_id").reset_index(drop=True)
+    locations = (
+        df.drop_duplicates("location_id")[list(LOCATION_COLUMNS)].sort_values("location_id").reset_index(drop=True)
+    )
 
     dq = []
     without = sorted(set(locations["location_id"]) - set(level["location_id"]))
@@ -248,8 +270,14 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         level = pd.concat([level, sub[sub["location_id"].isin(single)].drop(columns="service_group")])
         for loc in sorted(set(without) - set(single)):
             rows = sub.loc[sub["location_id"] == loc, "row"]
-            dq.append({"file": path.name, "row": int(rows.min()), "location_id": loc,
-                       "issue": "no location-level ('Overall') rows and several service groups: overall rating not known"})
+            dq.append(
+                {
+                    "file": path.name,
+                    "row": int(rows.min()),
+                    "location_id": loc,
+                    "issue": "no location-level ('Overall') rows and several service groups: overall rating not known",
+                }
+            )
     level = level.sort_values(["location_id", "key_question"], kind="stable").reset_index(drop=True)
 
     overall = level[level["key_question"] == "Overall"].set_index("location_id")
@@ -260,8 +288,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
 
     locations["overall_rating"] = pd.Series(by_location("rating"), index=locations.index).astype(vocab.RATING_DTYPE)
     locations["overall_rating"] = locations["overall_rating"].fillna("No published rating")
-    locations["publication_date"] = pd.Series(by_location("publication_date"), index=locations.index,
-                                              dtype="datetime64[ns]")
+    locations["publication_date"] = pd.Series(
+        by_location("publication_date"), index=locations.index, dtype="datetime64[ns]"
+    )
     locations["inherited"] = pd.Series(by_location("inherited"), index=locations.index).fillna(False).astype(bool)
 
     groups = (
@@ -301,8 +330,10 @@ def _finding_rows(findings: list[Finding], df: pd.DataFrame, rename: dict[str, s
             df.iloc[i, df.columns.get_loc(ours)] = ""
             issue = f"column {f.column!r} holds the spreadsheet error value {f.value}: read as blank"
         else:
-            issue = (f"column {f.column!r} holds {len(f.value):,} characters, more than the {CELL_LIMIT:,} a "
-                     "spreadsheet cell holds: cut in report.xlsx")
+            issue = (
+                f"column {f.column!r} holds {len(f.value):,} characters, more than the {CELL_LIMIT:,} a "
+                "spreadsheet cell holds: cut in report.xlsx"
+            )
         out.append({"file": path.name, "row": f.row, "location_id": loc, "issue": issue})
     return out
 

@@ -27,9 +27,26 @@ from carequality.sources.provenance import sha256_of_folder
 from carequality.sources.ratings_file import SOCIAL_CARE, RatingsFile
 
 SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"], start=1)}
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})[ _.-]([A-Za-z]+)[ _.-](\d{4})(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -80,7 +97,9 @@ def date_from_name(name: str) -> pd.Timestamp | None:
 
 
 def snapshot_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> SnapshotFolder:
@@ -90,7 +109,9 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
         raise InputError(folder, "folder not found; expected a folder of CQC 'Care directory with ratings' files")
     files = snapshot_files(folder)
     if not files:
-        raise InputError(folder, "no ratings files; expected CQC 'Care directory with ratings' files (.csv, .xlsx or .ods)")
+        raise InputError(
+            folder, "no ratings files; expected CQC 'Care directory with ratings' files (.csv, .xlsx or .ods)"
+        )
     from carequality.sources.cache import load_ratings
 
     snaps = []
@@ -99,21 +120,32 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
         ratings = load_ratings(f, location_types=location_types)
         named = date_from_name(f.name)
         if named is not None and named > today:
-            raise InputError(f, f"the file name says {named.date().isoformat()}, a date in the future; expected the "
-                                "date CQC published the file, such as 01_March_2025_Latest_ratings.csv")
+            raise InputError(
+                f,
+                f"the file name says {named.date().isoformat()}, a date in the future; expected the "
+                "date CQC published the file, such as 01_March_2025_Latest_ratings.csv",
+            )
         if named is not None:
             snaps.append(Snapshot(f, named, "file name", ratings))
         elif ratings.as_of is not None:
             snaps.append(Snapshot(f, ratings.as_of, "latest publication date", ratings))
         else:
-            raise InputError(f, "no date in the file name and no publication dates in the file; "
-                                "name the file with its date, such as 01_March_2025_Latest_ratings.csv")
+            raise InputError(
+                f,
+                "no date in the file name and no publication dates in the file; "
+                "name the file with its date, such as 01_March_2025_Latest_ratings.csv",
+            )
     snaps.sort(key=lambda s: (s.as_of, s.file.name))
     for a, b in itertools.pairwise(snaps):
         if a.as_of == b.as_of:
-            raise InputError(b.file, f"has the same date ({b.as_of.date().isoformat()}, from its {b.as_of_from}) as "
-                                     f"{a.file.name}; expected one file per date")
-    return SnapshotFolder(path=folder, sha256=sha256_of_folder(folder), snapshots=snaps, history=snapshot_history(snaps))
+            raise InputError(
+                b.file,
+                f"has the same date ({b.as_of.date().isoformat()}, from its {b.as_of_from}) as "
+                f"{a.file.name}; expected one file per date",
+            )
+    return SnapshotFolder(
+        path=folder, sha256=sha256_of_folder(folder), snapshots=snaps, history=snapshot_history(snaps)
+    )
 
 
 def snapshot_history(snaps: list[Snapshot]) -> History:
@@ -123,11 +155,20 @@ def snapshot_history(snaps: list[Snapshot]) -> History:
     for s in snaps:
         level = s.ratings.ratings_by_location_key_question
         rated = level[level["publication_date"].notna()]
-        parts.append(pd.DataFrame({
-            "location_id": rated["location_id"], "report_date": rated["publication_date"],
-            "key_question": rated["key_question"], "rating": rated["rating"].astype(str),
-            "source": s.file.name, "inherited": rated["inherited"], "order": len(parts), "row": rated["row"],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "location_id": rated["location_id"],
+                    "report_date": rated["publication_date"],
+                    "key_question": rated["key_question"],
+                    "rating": rated["rating"].astype(str),
+                    "source": s.file.name,
+                    "inherited": rated["inherited"],
+                    "order": len(parts),
+                    "row": rated["row"],
+                }
+            )
+        )
         dq += s.ratings.data_quality.to_dict("records")
     allrows = pd.concat(parts, ignore_index=True)
     keys = ["location_id", "report_date", "key_question"]
@@ -137,9 +178,15 @@ def snapshot_history(snaps: list[Snapshot]) -> History:
     for (loc, date, kq), g in distinct[clash].groupby(keys, sort=True):
         last = g.sort_values("order").iloc[-1]
         earlier = "; ".join(f"{r.rating} in {r.source}" for r in g.sort_values("order").iloc[:-1].itertuples())
-        dq.append({"file": last["source"], "row": int(last["row"]) if pd.notna(last["row"]) else "", "location_id": loc,
-                   "issue": f"{kq} published {date.date().isoformat()} is {last['rating']} here but {earlier}: "
-                            "a correction without a new publication date; this file's rating used"})
+        dq.append(
+            {
+                "file": last["source"],
+                "row": int(last["row"]) if pd.notna(last["row"]) else "",
+                "location_id": loc,
+                "issue": f"{kq} published {date.date().isoformat()} is {last['rating']} here but {earlier}: "
+                "a correction without a new publication date; this file's rating used",
+            }
+        )
     chosen = distinct.sort_values("order", kind="stable").drop_duplicates(keys, keep="last")
     outcomes = normalise_outcomes(chosen.drop(columns=["order", "row"]))
 
@@ -157,18 +204,33 @@ def snapshot_history(snaps: list[Snapshot]) -> History:
     records = []
     for loc, r in rows.items():
         active = last_seen[loc] == n - 1
-        records.append({
-            "location_id": loc, "location_name": r["location_name"], "provider_id": r["provider_id"],
-            "provider_name": r["provider_name"], "category": r["category"], "care_home": bool(r["care_home"]),
-            "local_authority": r["local_authority"], "region": r["region"],
-            "registration_date": snaps[first_seen[loc]].as_of if first_seen[loc] > 0 else pd.NaT,
-            "deregistration_date": pd.NaT if active else snaps[last_seen[loc] + 1].as_of,
-            "registration_status": "Registered" if active else "Deregistered",
-            "dormancy": "", "beds": pd.NA, "service_types": "",
-            "inspection_directorate": "", "location_type": r["location_type"], "postcode": r["postcode"],
-            "registered_manager_absent_date": pd.NaT, "dates_source": "snapshots",
-            "brand_name": r["brand_name"], "street": r["street"], "city": r["city"], "url": r["url"],
-        })
+        records.append(
+            {
+                "location_id": loc,
+                "location_name": r["location_name"],
+                "provider_id": r["provider_id"],
+                "provider_name": r["provider_name"],
+                "category": r["category"],
+                "care_home": bool(r["care_home"]),
+                "local_authority": r["local_authority"],
+                "region": r["region"],
+                "registration_date": snaps[first_seen[loc]].as_of if first_seen[loc] > 0 else pd.NaT,
+                "deregistration_date": pd.NaT if active else snaps[last_seen[loc] + 1].as_of,
+                "registration_status": "Registered" if active else "Deregistered",
+                "dormancy": "",
+                "beds": pd.NA,
+                "service_types": "",
+                "inspection_directorate": "",
+                "location_type": r["location_type"],
+                "postcode": r["postcode"],
+                "registered_manager_absent_date": pd.NaT,
+                "dates_source": "snapshots",
+                "brand_name": r["brand_name"],
+                "street": r["street"],
+                "city": r["city"],
+                "url": r["url"],
+            }
+        )
     locations = normalise_locations(pd.DataFrame(records))
     return History(
         outcomes_by_location_date_key_question=outcomes,

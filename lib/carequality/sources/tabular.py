@@ -35,16 +35,43 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt"}
 #: What a spreadsheet shows in a cell whose formula failed. Read as text from a CSV; found in the file's XML
 #: for XLSX and ODS (calamine reads them as blanks or zeros).
-ERROR_VALUES: frozenset[str] = frozenset({
-    "#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA", "#SPILL!", "#CALC!",
-    "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#N/A!", "Err:502", "Err:504", "Err:508",
-    "Err:511", "Err:522", "Err:523",
-})
+ERROR_VALUES: frozenset[str] = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#N/A!",
+        "Err:502",
+        "Err:504",
+        "Err:508",
+        "Err:511",
+        "Err:522",
+        "Err:523",
+    }
+)
 #: The most characters an Excel cell holds; a longer cell is cut in report.xlsx (and listed in data quality).
 CELL_LIMIT = 32_767
 _KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".csv": "csv", ".txt": "csv"}
-_KIND_NAMES = {"xlsx": "an XLSX workbook", "xls": "an old Excel (.xls) workbook", "ods": "an ODS spreadsheet",
-               "csv": "CSV text", "zip": "a zip archive that is not a spreadsheet", "binary": "not text"}
+_KIND_NAMES = {
+    "xlsx": "an XLSX workbook",
+    "xls": "an old Excel (.xls) workbook",
+    "ods": "an ODS spreadsheet",
+    "csv": "CSV text",
+    "zip": "a zip archive that is not a spreadsheet",
+    "binary": "not text",
+}
 
 
 @dataclass(frozen=True)
@@ -63,13 +90,19 @@ class Finding:
     @property
     def message(self) -> str:
         if self.kind == "error_value":
-            return (f"the spreadsheet error value {self.value} (a formula that failed); expected a value: fix or "
-                    "remove the formula")
+            return (
+                f"the spreadsheet error value {self.value} (a formula that failed); expected a value: fix or "
+                "remove the formula"
+            )
         if self.kind == "long_text":
-            return (f"a cell of {len(self.value):,} characters, more than the {CELL_LIMIT:,} a spreadsheet cell "
-                    "holds; expected a shorter value")
-        return (f"column {self.column} has data ({shorten(self.value)!r} on row {self.row}) but no header; expected a "
-                "column name in the header row, or delete the column")
+            return (
+                f"a cell of {len(self.value):,} characters, more than the {CELL_LIMIT:,} a spreadsheet cell "
+                "holds; expected a shorter value"
+            )
+        return (
+            f"column {self.column} has data ({shorten(self.value)!r} on row {self.row}) but no header; expected a "
+            "column name in the header row, or delete the column"
+        )
 
 
 @dataclass
@@ -100,17 +133,23 @@ class Sheet:
         names = list(self.frame.columns)
         dups = sorted({c for c in names if c in columns and names.count(c) > 1})
         if dups:
-            where = ", ".join(f"{c!r} (columns {' and '.join(column_letter(j) for j, h in enumerate(self.header) if h == c)})"
-                              for c in dups)
-            raise InputError(self.path, f"column(s) {where} appear more than once in the header; expected each once",
-                             row=self.first_row - 1)
+            where = ", ".join(
+                f"{c!r} (columns {' and '.join(column_letter(j) for j, h in enumerate(self.header) if h == c)})"
+                for c in dups
+            )
+            raise InputError(
+                self.path,
+                f"column(s) {where} appear more than once in the header; expected each once",
+                row=self.first_row - 1,
+            )
 
     def raise_first(self, *kinds: str, columns: Collection[str] | None = None) -> None:
         """InputError naming the first finding of these kinds (in these columns, when given)."""
         for f in self.of_kind(*kinds):
             if columns is None or f.column in columns or f.kind == "unnamed_column":
-                raise InputError(self.path, f.message, row=f.row,
-                                 column=None if f.kind == "unnamed_column" else f.column)
+                raise InputError(
+                    self.path, f.message, row=f.row, column=None if f.kind == "unnamed_column" else f.column
+                )
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -139,7 +178,9 @@ def sniff(path: Path) -> str:
                 names = set(z.namelist())
                 if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                     return "xlsx"
-                if "mimetype" in names and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                if "mimetype" in names and z.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"
+                ):
                     return "ods"
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
             pass
@@ -160,16 +201,28 @@ def file_kind(path: Path) -> str:
         return found
     label = suffix.lstrip(".").upper()
     if found == "xls" and expected == "xlsx":
-        raise InputError(path, f"not a readable {label} file: it is password-protected, or an old Excel (.xls) "
-                               "workbook; expected an XLSX workbook (save it from Excel without a password, as .xlsx)")
+        raise InputError(
+            path,
+            f"not a readable {label} file: it is password-protected, or an old Excel (.xls) "
+            "workbook; expected an XLSX workbook (save it from Excel without a password, as .xlsx)",
+        )
     if found == "zip" and expected in ("xlsx", "ods"):
-        raise InputError(path, f"not a readable {label} file: its zip archive is damaged or is not a spreadsheet; "
-                               f"expected {_KIND_NAMES[expected]} (save it again from the spreadsheet program)")
+        raise InputError(
+            path,
+            f"not a readable {label} file: its zip archive is damaged or is not a spreadsheet; "
+            f"expected {_KIND_NAMES[expected]} (save it again from the spreadsheet program)",
+        )
     if found == "csv" and expected in ("xlsx", "ods", "xls"):
-        raise InputError(path, f"not a readable {label} file: the content is CSV (or other) text, not "
-                               f"{_KIND_NAMES[expected]}; rename it to .csv if it is CSV")
-    raise InputError(path, f"the file is named {suffix} but the content is {_KIND_NAMES[found]}; "
-                           f"expected {_KIND_NAMES[expected]} (rename it to match its content)")
+        raise InputError(
+            path,
+            f"not a readable {label} file: the content is CSV (or other) text, not "
+            f"{_KIND_NAMES[expected]}; rename it to .csv if it is CSV",
+        )
+    raise InputError(
+        path,
+        f"the file is named {suffix} but the content is {_KIND_NAMES[found]}; "
+        f"expected {_KIND_NAMES[expected]} (rename it to match its content)",
+    )
 
 
 def _cell(value: object) -> object:
@@ -186,8 +239,9 @@ def _cell(value: object) -> object:
     return str(value).strip()
 
 
-def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
-               columns: Collection[str] | None = None) -> Sheet:
+def read_sheet(
+    path: Path, *, header_contains: str, sheet: str | None = None, columns: Collection[str] | None = None
+) -> Sheet:
     """Read `path`; the header is found by its column names among the first HEADER_SEARCH_ROWS rows (header_row).
 
     `columns`, when given, keeps only the columns with those headers (and `header_contains`'s): a spreadsheet's
@@ -206,10 +260,13 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
     else:
         raw = _csv_frame(path, fast=columns is not None)
 
-    header_at = header_row((list(raw.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(raw)))),
-                           header_contains, columns)
+    header_at = header_row(
+        (list(raw.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(raw)))), header_contains, columns
+    )
     if header_at is None:
-        raise InputError(path, f"no header row with a {header_contains!r} column in the first {HEADER_SEARCH_ROWS} rows")
+        raise InputError(
+            path, f"no header row with a {header_contains!r} column in the first {HEADER_SEARCH_ROWS} rows"
+        )
     header = [str(v).strip() if v is not None else "" for v in raw.iloc[header_at]]
     positions = list(raw.columns)  # each column's position in the sheet (0 is column A)
     frame = raw.iloc[header_at + 1 :].reset_index(drop=True)
@@ -228,7 +285,9 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
             filled = _filled(values)
             if filled.any():
                 i = int(filled.to_numpy().nonzero()[0][0])
-                findings.append(Finding("unnamed_column", first_row + i, column_letter(positions[j]), str(values.iloc[i])))
+                findings.append(
+                    Finding("unnamed_column", first_row + i, column_letter(positions[j]), str(values.iloc[i]))
+                )
     keep = [h != "" and (columns is None or h in columns or h == header_contains) for h in header]
     letters = {h: column_letter(positions[j]) for j, h in enumerate(header) if keep[j]}
     frame = frame.loc[:, keep]
@@ -244,7 +303,9 @@ def read_sheet(path: Path, *, header_contains: str, sheet: str | None = None,
 HEADER_SEARCH_ROWS = 50
 
 
-def header_row(rows: Iterable[Sequence[object]], header_contains: str, columns: Collection[str] | None = None) -> int | None:
+def header_row(
+    rows: Iterable[Sequence[object]], header_contains: str, columns: Collection[str] | None = None
+) -> int | None:
     """Index of the header row among the first rows: the first with a cell equal to `header_contains` and, when
     `columns` are given, at least two more of them (or all of them when fewer are wanted); failing that, the first
     with a cell equal to `header_contains` (the loader then names the columns it lacks); None when none has it.
@@ -313,10 +374,18 @@ def _decode(data: bytes, path: Path) -> str:
             line = data.count(b"\n", 0, at) + 1
             first = utf8.start
             first_line = data.count(b"\n", 0, first) + 1
-            also = "" if first == at else (f"; the first byte that is not UTF-8 is 0x{data[first]:02x} at offset "
-                                           f"{first:,} (line {first_line})")
-            raise InputError(path, f"not text: byte 0x{data[at]:02x} at offset {at:,} (line {line}) is valid neither "
-                                   f"as UTF-8 nor as Windows-1252{also}; expected a CSV file saved as UTF-8") from None
+            also = (
+                ""
+                if first == at
+                else (
+                    f"; the first byte that is not UTF-8 is 0x{data[first]:02x} at offset {first:,} (line {first_line})"
+                )
+            )
+            raise InputError(
+                path,
+                f"not text: byte 0x{data[at]:02x} at offset {at:,} (line {line}) is valid neither "
+                f"as UTF-8 nor as Windows-1252{also}; expected a CSV file saved as UTF-8",
+            ) from None
 
 
 def _csv_frame(path: Path, *, fast: bool = False) -> pd.DataFrame:
@@ -336,11 +405,20 @@ def _csv_frame(path: Path, *, fast: bool = False) -> pd.DataFrame:
         raise InputError(path, "the file is empty")
     if b"\x00" in data:
         at = text.index("\x00")
-        raise InputError(path, f"a NUL character on line {text.count(chr(10), 0, at) + 1}; expected CSV text "
-                               "(is this a CSV file?)")
+        raise InputError(
+            path, f"a NUL character on line {text.count(chr(10), 0, at) + 1}; expected CSV text (is this a CSV file?)"
+        )
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, header=None,
-                          skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, names=_csv_columns(text))
+        raw = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            header=None,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            names=_csv_columns(text),
+        )
     except pd.errors.EmptyDataError:
         raise InputError(path, "the file is empty") from None
     except (pd.errors.ParserError, ValueError, OverflowError):
@@ -352,8 +430,9 @@ def _csv_columns(text: str) -> list[int] | None:
     """Column positions for a CSV whose first rows (notices above the header) have fewer cells than the header:
     as many as the widest of the first HEADER_SEARCH_ROWS records. None (pandas decides) otherwise."""
     try:
-        widths = [len(r) for r in itertools.islice(csv.reader(io.StringIO(text[:1 << 20], newline="")),
-                                                   HEADER_SEARCH_ROWS)]
+        widths = [
+            len(r) for r in itertools.islice(csv.reader(io.StringIO(text[: 1 << 20], newline="")), HEADER_SEARCH_ROWS)
+        ]
     except csv.Error:
         return None
     return list(range(max(widths))) if widths and max(widths) > widths[0] else None
@@ -369,14 +448,19 @@ def _csv_frame_slow(text: str, path: Path) -> pd.DataFrame:
             rows.append(row)
             start = reader.line_num + 1
     except csv.Error as e:
-        raise InputError(path, f"not a readable CSV file: the record starting on line {start} is broken ({e}); "
-                               "expected every quote (\") to be closed", row=len(rows) + 1) from None
+        raise InputError(
+            path,
+            f"not a readable CSV file: the record starting on line {start} is broken ({e}); "
+            'expected every quote (") to be closed',
+            row=len(rows) + 1,
+        ) from None
     width = max((len(r) for r in rows), default=0)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
-def _spreadsheet_frame(path: Path, sheet: str | None, header_contains: str,
-                       wanted: Collection[str] | None, kind: str = "xlsx") -> pd.DataFrame:
+def _spreadsheet_frame(
+    path: Path, sheet: str | None, header_contains: str, wanted: Collection[str] | None, kind: str = "xlsx"
+) -> pd.DataFrame:
     """The sheet's cells (see _read_spreadsheet), with spreadsheet error values put back as their text; column
     labels are the columns' positions in the sheet (0 is column A). Calamine's errors are InputErrors."""
     label = path.suffix.lstrip(".").upper()
@@ -400,8 +484,9 @@ def _spreadsheet_frame(path: Path, sheet: str | None, header_contains: str,
     return frame
 
 
-def _read_spreadsheet(path: Path, sheet: str | None, header_contains: str,
-                      wanted: Collection[str] | None) -> tuple[pd.DataFrame, str, int]:
+def _read_spreadsheet(
+    path: Path, sheet: str | None, header_contains: str, wanted: Collection[str] | None
+) -> tuple[pd.DataFrame, str, int]:
     """The sheet as a frame of cells (`_cell` applied), built column by column in chunks of rows.
 
     A national CQC file has millions of cells: converting them one by one in Python, with the garbage
@@ -438,7 +523,7 @@ def _read_spreadsheet(path: Path, sheet: str | None, header_contains: str,
                 chunks.append([[""] * done] if done else [])
             for i, cells in enumerate(columns):
                 chunks[i].append(_column_chunk(list(cells)))
-            for short in chunks[len(columns):]:
+            for short in chunks[len(columns) :]:
                 short.append([""] * len(chunk))
             done += len(chunk)
             del chunk, columns
@@ -453,7 +538,9 @@ def _read_spreadsheet(path: Path, sheet: str | None, header_contains: str,
 _CHUNK_ROWS = 50_000
 
 
-def _wanted_positions(first_rows: Sequence[Sequence[object]], header_contains: str, wanted: Collection[str]) -> set[int] | None:
+def _wanted_positions(
+    first_rows: Sequence[Sequence[object]], header_contains: str, wanted: Collection[str]
+) -> set[int] | None:
     """Positions of the wanted columns, by the header row read_sheet will find; None (keep all) without one."""
     at = header_row(first_rows[:HEADER_SEARCH_ROWS], header_contains, wanted)
     if at is None:
@@ -650,12 +737,19 @@ def _arrow_csv_frame(data: bytes) -> pd.DataFrame | None:
             pa.py_buffer(data),
             read_options=pv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(4096)},
-                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
+            convert_options=pv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(4096)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeError):
         return None
     if table.num_columns > 4096 or not all(pa.types.is_string(t) for t in table.schema.types):
         return None
-    return pd.DataFrame({j: pd.array(pc.utf8_trim_whitespace(table.column(j).combine_chunks()).cast(pa.large_string()),
-                                     dtype="str")
-                         for j in range(table.num_columns)})
+    return pd.DataFrame(
+        {
+            j: pd.array(pc.utf8_trim_whitespace(table.column(j).combine_chunks()).cast(pa.large_string()), dtype="str")
+            for j in range(table.num_columns)
+        }
+    )
