@@ -15,7 +15,7 @@ AXE := tests/js/node_modules/axe-core/axe.min.js
 REPORT_DEBS := chromium:chromium pandoc:pandoc
 TEST_DEBS := $(REPORT_DEBS) pdfinfo:poppler-utils pdftoppm:poppler-utils npm:npm
 
-.PHONY: report test lab bench example clean venv sysdeps sysdeps-report
+.PHONY: report test lint lab bench example clean venv sysdeps sysdeps-report
 .DEFAULT_GOAL := report
 
 venv: $(STAMP)
@@ -54,8 +54,14 @@ $(AXE): tests/js/package.json tests/js/package-lock.json | sysdeps
 report: $(STAMP) sysdeps-report
 	$(BIN)/carequality render $(PARAMS) --out $(OUT) --to $(FORMATS)
 
-test: $(STAMP) sysdeps $(AXE)
+test: lint $(STAMP) sysdeps $(AXE)
 	$(BIN)/python -m pytest
+
+# Lint, format check and types on the package (configured in pyproject.toml); make test runs them first.
+lint: $(STAMP)
+	$(BIN)/ruff check lib
+	$(BIN)/ruff format --check lib
+	$(BIN)/mypy
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
