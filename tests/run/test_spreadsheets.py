@@ -235,8 +235,8 @@ def _table(**extra) -> dict:
 
 
 def _write_both(tmp_path: Path, tables: list[dict], **kw) -> tuple[Path, Path]:
-    return (exports.tables_to_xlsx(tables, tmp_path / "t.xlsx", title="=Title", **kw),
-            exports.tables_to_ods(tables, tmp_path / "t.ods", title="=Title", **kw))
+    return (exports.tables_to_workbook(tables, tmp_path / "t.xlsx", title="=Title", **kw),
+            exports.tables_to_workbook(tables, tmp_path / "t.ods", title="=Title", **kw))
 
 
 def test_formulas_are_neutralised_and_suppressed_counts_keep_their_shorthand(tmp_path):

@@ -517,8 +517,10 @@ def _points(v: float) -> str:
     return "no change" if v == 0 else f"{'+' if v > 0 else '−'}{abs(v):.1f} percentage points"
 
 
-def _change_data(change: pd.DataFrame) -> Table:
-    frame = pd.DataFrame(
+def change_frame(change: pd.DataFrame) -> pd.DataFrame:
+    """The change since the baseline (measures.compare.change_since_baseline) as the report's table and the change
+    chart's data show it: one set of column names for both."""
+    return pd.DataFrame(
         {
             "Category": change["category"].map(vocab.category_label),
             "Area": change["area"],
@@ -534,10 +536,13 @@ def _change_data(change: pd.DataFrame) -> Table:
             "Note": change["note"],
         }
     )
+
+
+def _change_data(change: pd.DataFrame) -> Table:
     return Table(
         "change_since_baseline_chart",
         "Data of the change chart",
-        frame.reset_index(drop=True),
+        change_frame(change).reset_index(drop=True),
         formats={f"{GO} at baseline": "percent", f"{GO} now": "percent", "Baseline as of": "date", "Now as of": "date"},
     )
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from carequality import vocab
 from carequality.present.tables import neutralise
+from carequality.sources.tabular import column_letter
 
 #: Every format `carequality render --to` accepts. HTML, the CSV tables and manifest.json are always written.
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ods", "docx")
@@ -617,7 +618,7 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
                 table.addElement(row)
             quoted = "'" + sheet.name.replace("'", "''") + "'"
             top, last = sheet.header_row + 1, sheet.header_row + 1 + len(sheet.rows)
-            end_col = _column_letters(len(sheet.columns) - 1)
+            end_col = column_letter(len(sheet.columns) - 1)
             ranges.addElement(
                 DatabaseRange(
                     name=sheet.table_name,
@@ -643,17 +644,7 @@ def _write_ods(sheets: list[Sheet], path: Path, *, title: str, subject: str, com
     return path
 
 
-def _column_letters(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def tables_to_xlsx(
+def tables_to_workbook(
     tables: list[dict],
     path: Path,
     *,
@@ -663,24 +654,11 @@ def tables_to_xlsx(
     figures: list[dict] | None = None,
     cover: dict | None = None,
 ) -> Path:
-    """report.xlsx from the collected tables (and charts' data): see workbook_sheets."""
+    """A workbook of the collected tables (and charts' data), see workbook_sheets: OpenDocument when `path` ends in
+    .ods, else Excel; both hold the same sheets."""
     sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
-    return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments=comments)
-
-
-def tables_to_ods(
-    tables: list[dict],
-    path: Path,
-    *,
-    title: str,
-    subject: str = "",
-    comments: str = "",
-    figures: list[dict] | None = None,
-    cover: dict | None = None,
-) -> Path:
-    """report.ods: the same sheets as report.xlsx."""
-    sheets = workbook_sheets(tables, figures, {"title": title, **(cover or {})})
-    return sheets_to_ods(sheets, path, title=title, subject=subject, comments=comments)
+    write = sheets_to_ods if path.suffix == ".ods" else sheets_to_xlsx
+    return write(sheets, path, title=title, subject=subject, comments=comments)
 
 
 # ---- the watch list --------------------------------------------------------------------------------

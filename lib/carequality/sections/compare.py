@@ -18,7 +18,7 @@ from carequality.measures.headline import Headline
 from carequality.measures.overview import PERCENT_GO as GO
 from carequality.model.build import Model
 from carequality.params import ReportParams
-from carequality.present.figures import change_chart, distribution_chart, external_chart, trend_chart
+from carequality.present.figures import change_chart, change_frame, distribution_chart, external_chart, trend_chart
 from carequality.present.tables import Table
 from carequality.present.text import format_percent, join_words, long_date, month_label, n_of_n, plural, points_phrase
 from carequality.sections import Section
@@ -255,22 +255,7 @@ def _distribution_table(dist: pd.DataFrame, name: str, now: str, peers: areas.Pe
 
 
 def _change_table(change: pd.DataFrame, name: str, base: str, now: str, peers: areas.PeerGroup | None) -> Table:
-    frame = pd.DataFrame(
-        {
-            "Category": change["category"].map(vocab.category_label),
-            "Area": change["area"],
-            "Baseline as of": change["baseline_date"],
-            "Good or Outstanding at baseline": change["baseline_good_or_outstanding"],
-            "Rated at baseline": change["baseline_rated"],
-            f"{GO} at baseline": change["baseline_percent"],
-            "Now as of": change["date"],
-            "Good or Outstanding now": change["good_or_outstanding"],
-            "Rated now": change["rated"],
-            f"{GO} now": change["percent"],
-            "Change (percentage points)": change["change_points"],
-            "Note": change["note"],
-        }
-    )
+    frame = change_frame(change)
     return Table(
         "change_since_baseline",
         f"Change in the share rated Good or Outstanding from {month_label(base)} to {month_label(now)}: {name}, "

@@ -43,19 +43,28 @@ def _numbers(h: Headline, prefix: str = "") -> dict[str, object]:
     }
 
 
-def area_bullet(k: m.KeyFigures) -> Bullet | None:
-    if k.area is None:
+def _share_bullet(
+    k: m.KeyFigures, now: Headline | None, previous: Headline | None, status: str | None, subject: str, section: str
+) -> Bullet | None:
+    """A headline share of `subject` ("of the rated locations York commissions"), its change since the end of the
+    previous period and its status against the council's standard, numbered for the test against `section`."""
+    if now is None:
         return None
-    text = f"{_headline(k.area)} of the adult social care locations in {k.council} with a CQC rating are Good or Outstanding"
-    numbers = _numbers(k.area)
-    if k.area_previous is not None and k.area_previous.rated:
+    text = f"{_headline(now)} {subject} are Good or Outstanding"
+    numbers = _numbers(now)
+    if previous is not None and previous.rated:
         text += (
-            f", {points_phrase(k.area.points_since(k.area_previous))} since {long_date(k.previous_end)}, "
-            f"when it was {_headline(k.area_previous)}"
+            f", {points_phrase(now.points_since(previous))} since {long_date(k.previous_end)}, "
+            f"when it was {_headline(previous)}"
         )
-        numbers |= _numbers(k.area_previous, "previous_")
-    text += ". " + _standard(k) if k.area_status else "."
-    return Bullet(text, k.area_status, "ratings_overview", numbers)
+        numbers |= _numbers(previous, "previous_")
+    text += ". " + _standard(k) if status else "."
+    return Bullet(text, status, section, numbers)
+
+
+def area_bullet(k: m.KeyFigures) -> Bullet | None:
+    subject = f"of the adult social care locations in {k.council} with a CQC rating"
+    return _share_bullet(k, k.area, k.area_previous, k.area_status, subject, "ratings_overview")
 
 
 _AREA_NAMES = {REGION: None, PEERS: "the peer group", ENGLAND: "England"}
@@ -68,27 +77,18 @@ def comparison_bullet(k: m.KeyFigures) -> Bullet | None:
         return None
     parts = [f"{_headline(c.headline)} in {_AREA_NAMES[c.area_type] or c.area}" for c in others]
     text = (
-        f"Compared with other areas on {long_date(k.compared_on)}, every area counted the same way, the rated "
-        f"locations that were Good or Outstanding were {_headline(own[0].headline)} in {k.council}, "
-        f"{join_words(parts)}."
+        f"On {long_date(k.compared_on)}, with every area counted the same way, {_headline(own[0].headline)} of the "
+        f"rated locations in {k.council} were Good or Outstanding, against {join_words(parts)}."
     )
     numbers = {c.area_type: (c.headline.good_or_outstanding, c.headline.rated) for c in k.comparators}
     return Bullet(text, None, "benchmarks", numbers)
 
 
 def commissioned_bullet(k: m.KeyFigures) -> Bullet | None:
-    if k.commissioned is None:
-        return None
-    text = f"{_headline(k.commissioned)} of the rated locations {k.council} commissions are Good or Outstanding"
-    numbers = _numbers(k.commissioned)
-    if k.commissioned_previous is not None and k.commissioned_previous.rated:
-        text += (
-            f", {points_phrase(k.commissioned.points_since(k.commissioned_previous))} since "
-            f"{long_date(k.previous_end)}, when it was {_headline(k.commissioned_previous)}"
-        )
-        numbers |= _numbers(k.commissioned_previous, "previous_")
-    text += ". " + _standard(k) if k.commissioned_status else "."
-    return Bullet(text, k.commissioned_status, "commissioned_by_service_type", numbers)
+    subject = f"of the rated locations {k.council} commissions"
+    return _share_bullet(
+        k, k.commissioned, k.commissioned_previous, k.commissioned_status, subject, "commissioned_by_service_type"
+    )
 
 
 def changes_bullet(k: m.KeyFigures, publication: bool) -> Bullet | None:

@@ -37,7 +37,7 @@ from carequality.sources.frames import (
 )
 from carequality.sources.provenance import sha256_of_folder
 from carequality.sources.ratings_file import SOCIAL_CARE
-from carequality.sources.tabular import CELL_LIMIT, shorten
+from carequality.sources.tabular import CELL_LIMIT, shorten, unmatched_location_types
 
 LOCATION_DIR = "location_details"
 PROVIDER_DIR = "provider_details"
@@ -613,16 +613,9 @@ def load_api_folder(
             )
 
     all_locations = pd.DataFrame(rows)
-    types_present = all_locations.groupby("location_type", sort=True)["location_id"].nunique()
-    unmatched = [t for t in location_types if t not in types_present.index]
+    unmatched = unmatched_location_types(all_locations, location_types, "this folder (field 'type')")
     if unmatched:
-        present = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
-        raise InputError(
-            folder,
-            f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
-            f"location in this folder; its location types (field 'type') are {present}",
-            column="type",
-        )
+        raise InputError(folder, unmatched, column="type")
     keep = all_locations["location_type"].isin(location_types)
     excluded = (
         all_locations.loc[~keep]

@@ -19,7 +19,7 @@ from carequality import vocab
 from carequality.errors import InputError
 from carequality.sources.dates import parse_date_column
 from carequality.sources.provenance import sha256_of
-from carequality.sources.tabular import CELL_LIMIT, Finding, read_sheet, shorten
+from carequality.sources.tabular import CELL_LIMIT, Finding, read_sheet, unmatched_location_types
 
 SOCIAL_CARE = "Social Care Org"
 
@@ -201,16 +201,9 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         )
     finding_dq = _finding_rows(sheet.of_kind("error_value", "long_text"), df, rename, path)
 
-    types_present = df.groupby("location_type", sort=True)["location_id"].nunique()
-    unmatched = [t for t in location_types if t not in types_present.index]
+    unmatched = unmatched_location_types(df, location_types, "this file")
     if unmatched:
-        listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in types_present.items())
-        raise InputError(
-            path,
-            f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no "
-            f"location in this file; its location types are {listed}",
-            column=next(h for h, ours in rename.items() if ours == "location_type"),
-        )
+        raise InputError(path, unmatched, column=next(h for h, ours in rename.items() if ours == "location_type"))
 
     # "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a duplicate).
     spelt = [g for g in pd.unique(df["service_group"]) if g != "Overall" and str(g).casefold() == "overall"]

@@ -158,6 +158,21 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def unmatched_location_types(locations: pd.DataFrame, wanted: Sequence[str], where: str) -> str | None:
+    """The message when some of params' location types match no location of `locations` (location_id,
+    location_type): the types asked for that match none, then the types `where` ("this file") holds with their
+    numbers of locations; None when every one matches."""
+    present = locations.groupby("location_type", sort=True)["location_id"].nunique()
+    unmatched = [t for t in wanted if t not in present.index]
+    if not unmatched:
+        return None
+    listed = ", ".join(f"{shorten(t)!r} ({n:,} location{'s' if n != 1 else ''})" for t, n in present.items())
+    return (
+        f"options.location_types {', '.join(repr(shorten(t)) for t in unmatched)} matches no location in "
+        f"{where}; its location types are {listed}"
+    )
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA: a column as a spreadsheet names it."""
     out = ""
