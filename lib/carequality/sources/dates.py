@@ -48,6 +48,16 @@ def _in_range(d: dt.date) -> bool:
     return EARLIEST <= d <= LATEST
 
 
+def _out_of_range(shown: str, file: str | Path | None, row: int | None, column: str) -> InputError:
+    """The error for a date (written `shown` in the file) outside the dates a report can use."""
+    return InputError(
+        file,
+        f"{shown} is outside the dates a report can use; expected a date from {EARLIEST.year} to {LATEST.year}",
+        row=row,
+        column=column,
+    )
+
+
 def parse_date_column(
     values: pd.Series, *, file: str | Path | None, column: str, first_row: int = 2, rows: pd.Series | None = None
 ) -> tuple[pd.Series, str]:
@@ -71,13 +81,7 @@ def parse_date_column(
         if isinstance(v, (dt.datetime, dt.date)):
             day = v.date() if isinstance(v, dt.datetime) else v
             if not _in_range(day):
-                raise InputError(
-                    file,
-                    f"{day.isoformat()} is outside the dates a report can use; expected a date "
-                    f"from {EARLIEST.year} to {LATEST.year}",
-                    row=_row_of(values, v, first_row),
-                    column=column,
-                )
+                raise _out_of_range(day.isoformat(), file, _row_of(values, v, first_row), column)
             parsed[v] = pd.Timestamp(day)
         elif not isinstance(v, str) and v is not None and not (isinstance(v, float) and v != v):
             raise InputError(
@@ -142,13 +146,7 @@ def parse_date_column(
                 a, b, y = int(m[1]), int(m[2]), int(m[3])
                 day = dt.date(y, b, a) if fmt == "DD/MM/YYYY" else dt.date(y, a, b)
             if not _in_range(day):
-                raise InputError(
-                    file,
-                    f"{_quote(v)} is outside the dates a report can use; expected a date from "
-                    f"{EARLIEST.year} to {LATEST.year}",
-                    row=_row_of(values, v, first_row),
-                    column=column,
-                )
+                raise _out_of_range(_quote(v), file, _row_of(values, v, first_row), column)
             parsed[v] = pd.Timestamp(day)
     out = pd.to_datetime(values.map(parsed), errors="raise")
     return out.astype("datetime64[ns]"), chosen
