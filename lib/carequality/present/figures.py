@@ -237,8 +237,10 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
     return fig
 
 
-def _trend_data(t: pd.DataFrame) -> Table:
-    frame = pd.DataFrame(
+def trend_frame(t: pd.DataFrame, extra: dict[str, object] | None = None) -> pd.DataFrame:
+    """The monthly trend (measures.compare.trend) as the report's table and the trend chart's data show it; `extra`
+    columns (the table's active locations and sources) go after the share, before the note."""
+    return pd.DataFrame(
         {
             "Month": [month_label(m) for m in t["month"]],
             "As of": t["date"],
@@ -246,14 +248,17 @@ def _trend_data(t: pd.DataFrame) -> Table:
             "Category": t["category"].map(vocab.category_label),
             "Good or Outstanding": t["good_or_outstanding"],
             "Rated locations": t["rated"],
-            GO: t["percent"],
+            **(extra or {}),
             "Note": t["note"],
         }
     )
+
+
+def _trend_data(t: pd.DataFrame) -> Table:
     return Table(
         "trend_good_outstanding_chart",
         "Data of the trend chart",
-        frame.reset_index(drop=True),
+        trend_frame(t, {GO: t["percent"]}).reset_index(drop=True),
         formats={GO: "percent", "As of": "date"},
     )
 

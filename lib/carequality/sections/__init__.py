@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from carequality.measures.changes import category_label
 from carequality.present.figures import Figure
 from carequality.present.tables import Table
 from carequality.present.text import join_words
@@ -16,6 +17,8 @@ from carequality.registry import BY_NAME
 from carequality.vocab import INPUT_LABELS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from carequality.model.build import Model
     from carequality.params import ReportParams
 
@@ -64,6 +67,16 @@ def cqc_source(model: Model) -> str:
 def community_not_covered(model: Model) -> str:
     """The sentence a section gives when CQC's data here hold care homes only, so its zeros are not read as facts."""
     return f"Community-based services are not covered: {model.coverage.community_missing_because}."
+
+
+def location_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns that open every list of locations: name, CQC id, provider and the category's label."""
+    return {
+        "Location": frame["location_name"],
+        "CQC location ID": frame["location_id"],
+        "Provider": frame["provider_name"],
+        "Category": frame["category"].map(category_label),
+    }
 
 
 def section_function(name: str) -> SectionFunction:

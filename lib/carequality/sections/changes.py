@@ -26,7 +26,7 @@ from carequality.present.text import (
     previous_period_phrase,
     short_date,
 )
-from carequality.sections import Section, community_not_covered
+from carequality.sections import Section, community_not_covered, location_columns
 from carequality.sources.frames import History
 
 
@@ -323,10 +323,7 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
     )
     listing = pd.DataFrame(
         {
-            "Location": now["location_name"],
-            "CQC location ID": now["location_id"],
-            "Provider": now["provider_name"],
-            "Category": now["category"].map(periods.category_label),
+            **location_columns(now),
             "Service types": now["service_types"],
             ("Deregistered" if closing else "Registered"): now[date_col],
         }
@@ -388,10 +385,7 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
     before = periods.provider_changes_in_period(h, q.start, q.end)
     frame = pd.DataFrame(
         {
-            "Location": now["location_name"],
-            "CQC location ID": now["location_id"],
-            "Provider": now["provider_name"],
-            "Category": now["category"].map(periods.category_label),
+            **location_columns(now),
             "Registered": now["registration_date"],
             "Previous registration": now["previous_name"],
             "Previous CQC location ID": now["previous_id"],

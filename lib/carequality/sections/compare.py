@@ -18,7 +18,14 @@ from carequality.measures.headline import Headline
 from carequality.measures.overview import PERCENT_GO as GO
 from carequality.model.build import Model
 from carequality.params import ReportParams
-from carequality.present.figures import change_chart, change_frame, distribution_chart, external_chart, trend_chart
+from carequality.present.figures import (
+    change_chart,
+    change_frame,
+    distribution_chart,
+    external_chart,
+    trend_chart,
+    trend_frame,
+)
 from carequality.present.tables import Table
 from carequality.present.text import format_percent, join_words, long_date, month_label, n_of_n, plural, points_phrase
 from carequality.sections import Section
@@ -199,22 +206,8 @@ def _coverage_sentences(trend: pd.DataFrame, peers: areas.PeerGroup | None) -> l
 
 # ---- tables ------------------------------------------------------------------------------------------------
 def _trend_table(trend: pd.DataFrame, name: str, peers: areas.PeerGroup | None, sources: dict[str, str]) -> Table:
-    frame = pd.DataFrame(
-        {
-            "Month": [month_label(m) for m in trend["month"]],
-            "As of": trend["date"],
-            "Area": trend["area"],
-            "Category": trend["category"].map(vocab.category_label),
-            "Good or Outstanding": trend["good_or_outstanding"],
-            "Rated locations": trend["rated"],
-            "Active locations": trend["active"],
-            GO: trend["percent"],
-            "Source": trend["source"].map(
-                lambda v: "; ".join(sources.get(x, x) for x in str(v).split("; ")) if v else ""
-            ),
-            "Note": trend["note"],
-        }
-    )
+    source = trend["source"].map(lambda v: "; ".join(sources.get(x, x) for x in str(v).split("; ")) if v else "")
+    frame = trend_frame(trend, {"Active locations": trend["active"], GO: trend["percent"], "Source": source})
     return Table(
         "trend_good_outstanding",
         f"Share of active adult social care locations rated Good or Outstanding by month: {name}, {_areas_phrase(peers)}",

@@ -14,7 +14,7 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.tables import Table
 from carequality.present.text import has_have, long_date, n_are, n_of_n, plural
-from carequality.sections import Section, community_not_covered, cqc_source
+from carequality.sections import Section, community_not_covered, cqc_source, location_columns
 
 
 def market_overview(model: Model, params: ReportParams) -> Section:
@@ -254,10 +254,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
     ]
     frame = pd.DataFrame(
         {
-            "Location": wide["location_name"],
-            "CQC location ID": wide["location_id"],
-            "Provider": wide["provider_name"],
-            "Category": wide["category"].map(vocab.category_label),
+            **location_columns(wide),
             **{q: wide[q] for q in vocab.DOMAINS},
             "Publication date": wide["publication_date"],
             "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
