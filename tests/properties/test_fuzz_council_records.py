@@ -6,8 +6,8 @@ the changes start from, what a valid frame holds) is the table RECORDS."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 import pytest
