@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -147,6 +148,18 @@ def write_sheet(path: Path, rows: list[list[str]], sheet: str, kind: str, data: 
     else:
         write_ods(path, rows, sheet=sheet)
     return path
+
+
+def load_mutated(data: st.DataObject, loader, rows: list[list[str]], *, name: str, sheet: str = "Sheet1",
+                 kinds: tuple[str, ...] = ("csv", "csv", "xlsx", "ods"), header: bool | None = None, **kwargs):
+    """Draw a file kind from `kinds`, change cells of `rows` (the header too when `header`, or when drawn if None),
+    write them as `name`.csv/.xlsx/.ods (CSV in a drawn encoding) and run `loader(path, **kwargs)` on the file:
+    its result, or None when it refused the input by name (see `allowed`)."""
+    kind = data.draw(st.sampled_from(kinds))
+    rows = data.draw(mutated(rows, header=data.draw(st.booleans()) if header is None else header))
+    raw = data.draw(encoded(rows)) if kind == "csv" else None
+    with tempfile.TemporaryDirectory() as d:
+        return allowed(loader, write_sheet(Path(d) / f"{name}.{kind}", rows, sheet, kind, raw), **kwargs)
 
 
 def read_csv_rows(path: Path, limit: int | None = None) -> list[list[str]]:

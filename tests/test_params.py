@@ -35,6 +35,15 @@ def problems(tmp_path, data) -> list[str]:
     return e.value.problems
 
 
+def only_problem(tmp_path, **changes: dict) -> str:
+    """The one problem found in good() params with `changes` (section → {key: value}) set in them."""
+    data = good()
+    for section, keys in changes.items():
+        data[section] = data.get(section, {}) | keys
+    [msg] = problems(tmp_path, data)
+    return msg
+
+
 def test_example_params_are_valid():
     p = load_params(EXAMPLE_PARAMS)
     assert p.council.code == "E06000014"
@@ -66,37 +75,27 @@ def test_unknown_nested_key(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    data = good()
-    data["inputs"]["cqc_ratings"] = "nowhere.csv"
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, inputs={"cqc_ratings": "nowhere.csv"})
     assert msg.startswith("inputs.cqc_ratings: file not found:") and msg.endswith("nowhere.csv")
 
 
 def test_end_before_start(tmp_path):
-    data = good()
-    data["period"] = {"start": "2026-03-31", "end": "2025-04-01"}
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, period={"start": "2026-03-31", "end": "2025-04-01"})
     assert msg == "period: end 2025-04-01 is before start 2026-03-31; expected end on or after start"
 
 
 def test_unknown_ons_code(tmp_path):
-    data = good()
-    data["council"]["code"] = "E07000001"
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, council={"code": "E07000001"})
     assert msg.startswith("council.code: 'E07000001' is not the ONS code of one of the 153 English councils")
 
 
 def test_name_must_match_code(tmp_path):
-    data = good()
-    data["council"]["name"] = "Leeds"
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, council={"name": "Leeds"})
     assert "name 'Leeds' does not match ONS code E06000014 (York)" in msg
 
 
 def test_bad_date(tmp_path):
-    data = good()
-    data["period"]["start"] = "first of April"
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, period={"start": "first of April"})
     assert msg.startswith("period.start: 'first of April' is not a date")
 
 
@@ -202,9 +201,7 @@ def test_a_params_file_not_in_utf8_names_the_byte_and_line(tmp_path):
 
 
 def test_a_period_longer_than_20_years_is_refused(tmp_path):
-    data = good()
-    data["period"] = {"start": "2005-04-01", "end": "2026-03-31"}
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, period={"start": "2005-04-01", "end": "2026-03-31"})
     assert "longer than 20 years" in msg
 
 
@@ -229,9 +226,7 @@ def test_dates_more_than_a_year_ahead_are_refused(tmp_path):
     from carequality.params import default_latest_date
 
     latest = default_latest_date()
-    data = good()
-    data["period"] = {"start": str(latest), "end": str(latest + dt.timedelta(days=1))}
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, period={"start": str(latest), "end": str(latest + dt.timedelta(days=1))})
     assert msg.startswith(f"period.end {latest + dt.timedelta(days=1)} is outside the dates this report allows")
 
 
@@ -246,23 +241,17 @@ def test_the_date_bounds_are_options(tmp_path):
 
 
 def test_a_path_with_a_nul_character_is_named(tmp_path):
-    data = good()
-    data["inputs"]["cqc_ratings"] = "cqc\x00.csv"
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, inputs={"cqc_ratings": "cqc\x00.csv"})
     assert msg == "inputs.cqc_ratings: 'cqc\\x00.csv' holds a NUL character; expected a file name"
 
 
 def test_a_path_too_long_for_the_system_is_named(tmp_path):
-    data = good()
-    data["inputs"]["cqc_ratings"] = "a" * 300 + ".csv"
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, inputs={"cqc_ratings": "a" * 300 + ".csv"})
     assert msg.startswith("inputs.cqc_ratings:") and "is not a usable path (File name too long)" in msg
 
 
 def test_no_location_types_is_refused(tmp_path):
-    data = good()
-    data["options"] = {"location_types": []}
-    [msg] = problems(tmp_path, data)
+    msg = only_problem(tmp_path, options={"location_types": []})
     assert msg.startswith("options.location_types:")
 
 

@@ -203,9 +203,10 @@ def _leftovers(parent: Path, final: Path) -> list[str]:
     return hidden + sockets
 
 
-def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_output(tmp_path):
-    import os
-    import signal
+def _render_until_mid_run(tmp_path: Path, **popen):
+    """Start `carequality render` of the example in another process (`popen`: how to start it) and wait until it is
+    mid-run: its temporary output folder and its kernel's sockets exist (or it ended, or 5 minutes passed). Returns
+    the process, the --out folder and the report's final folder."""
     import subprocess
     import sys
     import tempfile
@@ -214,19 +215,28 @@ def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_ou
     from carequality.run.render import output_key
 
     out = tmp_path / "out"
-    parent = out / "york"
-    final = parent / "2025-04-01_to_2026-03-31"
+    final = out / "york" / "2025-04-01_to_2026-03-31"
     exe = Path(sys.executable).parent / "carequality"
     proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=subprocess.DEVNULL, **popen)
+    parent = final.parent
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        tmp_made = parent.is_dir() and any(p.name.startswith(f".{final.name}.tmp-") for p in parent.iterdir())
+        if tmp_made and any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*")):
+            break
+        time.sleep(0.05)
+    return proc, out, final
+
+
+def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_output(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    proc, out, final = _render_until_mid_run(tmp_path, stderr=subprocess.DEVNULL, start_new_session=True)
+    parent = final.parent
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:  # mid-run: the temporary output folder and the kernel's sockets exist
-            tmp_made = parent.is_dir() and any(p.name.startswith(f".{final.name}.tmp-") for p in parent.iterdir())
-            sockets_made = any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*"))
-            if (tmp_made and sockets_made) or proc.poll() is not None:
-                break
-            time.sleep(0.05)
         assert proc.poll() is None, "the render ended before it could be killed"
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -358,27 +368,12 @@ def test_a_national_file_passes_the_preflight(tmp_path, monkeypatch):
 def test_a_render_stopped_by_sigterm_cleans_up_and_exits_143(tmp_path):
     import signal
     import subprocess
-    import sys
-    import tempfile
-    import time
 
-    from carequality.run.render import output_key
-
-    out = tmp_path / "out"
-    parent = out / "york"
-    final = parent / "2025-04-01_to_2026-03-31"
-    exe = Path(sys.executable).parent / "carequality"
-    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
-        if _leftovers(parent, final) and any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*")):
-            break
-        time.sleep(0.05)
+    proc, _, final = _render_until_mid_run(tmp_path, stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
-    assert _leftovers(parent, final) == []
+    assert _leftovers(final.parent, final) == []
 
 
 def test_an_output_folder_that_is_a_file_is_bad_input_not_a_bug(tmp_path, capsys):

@@ -257,36 +257,33 @@ def test_check_one_spelling(write_csv):
     assert (e.row, e.column) == (3, "service_type") and "spelt 'Home care' in row 2" in e.message
 
 
+def risk_file(write_csv, *rows):
+    """A risk register CSV of GOOD_RISK's header and `rows`: case_ref, location_id, risk_level, opened, closed and
+    placements_suspended (the other columns blank)."""
+    return write_csv([GOOD_RISK] + [[case, loc, level, opened, closed, "", "", "", "", suspended]
+                                    for case, loc, level, opened, closed, suspended in rows])
+
+
 def test_check_closed_after_opened(write_csv):
-    e = raised(cr.load_risk_register, write_csv([GOOD_RISK, ["C1", "1-100000001", "2", "2025-03-01", "2025-02-01", "",
-                                                             "", "", "", "N"]]))
+    e = raised(cr.load_risk_register, risk_file(write_csv, ("C1", "1-100000001", "2", "2025-03-01", "2025-02-01", "N")))
     assert (e.row, e.column) == (2, "closed") and "before opened" in e.message
 
 
 def test_check_case_has_one_location(write_csv):
-    e = raised(cr.load_risk_register, write_csv([
-        GOOD_RISK,
-        ["C1", "1-100000001", "2", "2025-01-01", "2025-02-01", "", "", "", "", "N"],
-        ["C1", "1-100000009", "3", "2025-02-01", "", "", "", "", "", "Y"],
-    ]))
+    e = raised(cr.load_risk_register, risk_file(write_csv, ("C1", "1-100000001", "2", "2025-01-01", "2025-02-01", "N"),
+                                                ("C1", "1-100000009", "3", "2025-02-01", "", "Y")))
     assert (e.row, e.column) == (3, "location_id") and "one location per case" in e.message
 
 
 def test_check_spells_do_not_overlap(write_csv):
-    e = raised(cr.load_risk_register, write_csv([
-        GOOD_RISK,
-        ["C1", "1-100000001", "2", "2025-01-01", "", "", "", "", "", "N"],
-        ["C1", "1-100000001", "3", "2025-02-01", "", "", "", "", "", "Y"],
-    ]))
+    e = raised(cr.load_risk_register, risk_file(write_csv, ("C1", "1-100000001", "2", "2025-01-01", "", "N"),
+                                                ("C1", "1-100000001", "3", "2025-02-01", "", "Y")))
     assert (e.row, e.column) == (3, "opened") and "still open" in e.message
 
 
 def test_a_level_change_on_the_closing_day_is_not_an_overlap(write_csv):
-    frame = cr.load_risk_register(write_csv([
-        GOOD_RISK,
-        ["C1", "1-100000001", "3", "2025-02-01", "", "", "", "", "", "Y"],
-        ["C1", "1-100000001", "2", "2025-01-01", "2025-02-01", "", "", "", "", "N"],
-    ]))
+    frame = cr.load_risk_register(risk_file(write_csv, ("C1", "1-100000001", "3", "2025-02-01", "", "Y"),
+                                            ("C1", "1-100000001", "2", "2025-01-01", "2025-02-01", "N")))
     assert frame["risk_level"].tolist() == [2, 3]
 
 
