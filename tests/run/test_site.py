@@ -215,3 +215,11 @@ def test_index_passes_axe_and_its_filters_and_links_work_in_chromium(batch_site)
         assert js("document.title") == "Quality of adult social care providers: York"
     finally:
         browser.close()
+
+
+def test_a_replaced_council_is_listed_in_its_region():
+    from carequality.run.site import region_of
+
+    assert region_of("E10000027") == "South West"  # Somerset County Council, until 31 March 2023
+    assert region_of("E06000066") == "South West"  # Somerset Council, since
+    assert region_of("E99999999") == "Unknown region"

@@ -188,11 +188,12 @@ class Failure:
     notebook: str | None = None  # relative href of the failed notebook, when kept
 
 
-def _region(code: str) -> str:
-    from carequality.councils import council_by_code
+def region_of(code: str) -> str:
+    """The region of a council, current or replaced (Somerset's E10000027 is in the South West)."""
+    from carequality.councils import any_council_by_code
 
     try:
-        return council_by_code(code).region
+        return any_council_by_code(code).region
     except KeyError:
         return "Unknown region"
 
@@ -219,7 +220,7 @@ def find_reports(root: Path) -> list[Entry]:
             Entry(
                 name,
                 code,
-                _region(code),
+                region_of(code),
                 start,
                 end,
                 rel,
