@@ -68,8 +68,13 @@ class Table:
         return self.cell_formats.get((row, column)) or self.fmt(column)
 
     def column_cell_formats(self, column: str) -> list[str]:
-        """The display format of each cell of `column`, top to bottom: its own (cell_formats), else the column's."""
-        return [self.cell_fmt(i, column) for i in range(len(self.frame))]
+        """The display format of each cell of `column`, top to bottom: its own (cell_formats), else the column's
+        (worked out once: `fmt` looks at the column's dtype, too dear to ask for every cell)."""
+        base = self.fmt(column)
+        n = len(self.frame)
+        if not any(c == column for _, c in self.cell_formats):
+            return [base] * n
+        return [self.cell_formats.get((i, column)) or base for i in range(n)]
 
     def fmt(self, column: str) -> Format:
         if column in self.formats:
@@ -93,8 +98,7 @@ class Table:
         frame = self.frame.reset_index(drop=True)
         for c in self.columns:
             widest = max((len(w) for w in str(c).split()), default=0)
-            for i, v in enumerate(frame[c]):
-                f = self.cell_fmt(i, c)
+            for v, f in zip(frame[c], self.column_cell_formats(c)):
                 text = format_cell(v, f)
                 widest = max(widest, len(text) if nowrap(text, f) else max((len(w) for w in text.split()), default=0))
             total += widest + 2
