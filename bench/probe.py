@@ -192,9 +192,15 @@ def kernel_work(params: str) -> dict:
     imports()
     report_module.display = lambda *a, **k: None
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    defaults = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    cells = [c for c in code if c not in defaults]
     os.chdir(Path(params).parent)
-    namespace: dict = {"params_file": Path(params).name}
+    # As papermill does: the parameters cell's defaults (the profile …), then the params file injected over them.
+    namespace: dict = {}
+    for cell in defaults:
+        exec(compile(cell.source, "<parameters>", "exec"), namespace)
+    namespace["params_file"] = Path(params).name
     times = []
     for cell in cells:
         started = time.perf_counter()
