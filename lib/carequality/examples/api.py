@@ -31,6 +31,18 @@ def _iso(d: dt.date) -> str:
     return d.isoformat()
 
 
+def _report(rng: random.Random, date: dt.date) -> dict:
+    """A report as the API lists it under `reports`: a new link id, then a first visit 14 to 60 days before."""
+    link = _link(rng)
+    return {
+        "firstVisitDate": _iso(date - dt.timedelta(days=rng.randint(14, 60))),
+        "linkId": link,
+        "reportDate": _iso(date),
+        "reportType": "Location",
+        "reportUri": f"/reports/{link}?{date:%Y%m%d}120000",
+    }
+
+
 def _link(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
@@ -135,16 +147,8 @@ def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.
     links = []
     historic = []
     for r in reports:
-        link = _link(rng)
-        links.append(
-            {
-                "firstVisitDate": _iso(r["date"] - dt.timedelta(days=rng.randint(14, 60))),
-                "linkId": link,
-                "reportDate": _iso(r["date"]),
-                "reportType": "Location",
-                "reportUri": f"/reports/{link}?{r['date']:%Y%m%d}120000",
-            }
-        )
+        links.append(_report(rng, r["date"]))
+        link = links[-1]["linkId"]
         historic.append(
             {
                 "overall": {"keyQuestionRatings": _kq_list(r["kqs"]), "rating": r["overall"]},
@@ -153,17 +157,8 @@ def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.
             }
         )
     if current is not None and current.get("date") is not None:
-        link = _link(rng)
-        links.insert(
-            0,
-            {
-                "firstVisitDate": _iso(current["date"] - dt.timedelta(days=rng.randint(14, 60))),
-                "linkId": link,
-                "reportDate": _iso(current["date"]),
-                "reportType": "Location",
-                "reportUri": f"/reports/{link}?{current['date']:%Y%m%d}120000",
-            },
-        )
+        links.insert(0, _report(rng, current["date"]))
+        link = links[0]["linkId"]
         if saf:
             d["assessmentServiceGroup"] = [
                 {
