@@ -292,9 +292,14 @@ class Report:
         are counted, the headline measure and its rounding, and every setting of the params file. The one place in
         the report where file names, settings and CQC's own column names appear, for the analyst who makes it again."""
         model = self.model
+        # The committee paper keeps to its pages: no table of sources (Provenance still lists every file).
+        full = self.profile == "full"
         paras = [
             f"This report was made with carequality {__version__} from the sources in the table below: the "
             "same sources and settings give the same tables."
+            if full
+            else f"This report was made with carequality {__version__}; the full report lists its sources and the "
+            "date each is as of."
         ]
         if model.as_of is not None:
             paras.append(
@@ -311,36 +316,32 @@ class Report:
             "from zero (so 12.25% is written 12.3%); a change in a share is given in percentage points, worked out "
             "before rounding. Where a table uses another denominator, its column header names it.",
         ]
-        sources = pd.DataFrame(
-            [
-                {
-                    "Source": INPUT_LABELS.get(i.name, i.name),
-                    "File": i.path.name,
-                    "Data as of": i.as_of or "not stated",
-                    "Note": i.note,
-                }
-                for i in model.inputs
-            ],
-            columns=["Source", "File", "Data as of", "Note"],
-        )
         paras.append(
             "Each file's checksum, and every setting of the parameters file the report was made with, are "
             "listed under Provenance at the end of the report."
         )
-        tables = [
-            Table(
-                "method_sources",
-                "Sources this report was made from",
-                sources,
-                footnotes=["Data as of: the latest date the source itself gives."],
+        tables = []
+        if full:
+            sources = pd.DataFrame(
+                [
+                    {
+                        "Source": INPUT_LABELS.get(i.name, i.name),
+                        "File": i.path.name,
+                        "Data as of": i.as_of or "not stated",
+                        "Note": i.note,
+                    }
+                    for i in model.inputs
+                ],
+                columns=["Source", "File", "Data as of", "Note"],
             )
-        ]
-        if self.profile != "full":  # the committee paper keeps to its pages; Provenance still lists every file
-            paras[0] = (
-                f"This report was made with carequality {__version__}; the full report lists its sources "
-                "and the date each is as of."
+            tables.append(
+                Table(
+                    "method_sources",
+                    "Sources this report was made from",
+                    sources,
+                    footnotes=["Data as of: the latest date the source itself gives."],
+                )
             )
-            tables = []
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
 

@@ -21,7 +21,7 @@ import pandas as pd
 from carequality import vocab
 from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words, month_label
+from carequality.present.text import format_percent, join_words, month_label, signed_points
 from carequality.vocab import GRADED_COLUMNS
 
 FIGURE_MIME = "application/vnd.carequality.figure+json"
@@ -514,12 +514,7 @@ def _change_label(r: pd.Series) -> str:
         return vocab.NOT_COVERED
     if pd.isna(r["change_points"]):
         return f"{_pct(r['baseline_percent'])} → {_pct(r['percent'])}"
-    return f"{_pct(r['baseline_percent'])} → {_pct(r['percent'])} ({_points(r['change_points'])})"
-
-
-def _points(v: float) -> str:
-    v = float(v)
-    return "no change" if v == 0 else f"{'+' if v > 0 else '−'}{abs(v):.1f} percentage points"
+    return f"{_pct(r['baseline_percent'])} → {_pct(r['percent'])} ({signed_points(r['change_points'])})"
 
 
 def change_frame(change: pd.DataFrame) -> pd.DataFrame:
@@ -565,7 +560,7 @@ def _change_alt(change: pd.DataFrame) -> str:
             else:
                 bits.append(
                     f"{r['area']}: {_pct(r['baseline_percent'])} to {_pct(r['percent'])} "
-                    f"({_points(r['change_points'])})"
+                    f"({signed_points(r['change_points'])})"
                 )
         parts.append(f"{vocab.CATEGORY_WORDS[cat].label}: {'; '.join(bits)}.")
     return " ".join(parts)

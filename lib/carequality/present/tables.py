@@ -18,6 +18,7 @@ from typing import Literal, cast, get_args
 import pandas as pd
 
 from carequality import vocab
+from carequality.present.text import format_percent, signed_points
 
 TABLE_MIME = "application/vnd.carequality.table+json"
 Format = Literal["text", "int", "percent", "date", "link"]
@@ -62,10 +63,6 @@ class Table:
         bad_cells = {k: f for k, f in self.cell_formats.items() if f not in (*FORMATS, POINTS)}
         if bad_cells:
             raise ValueError(f"table {self.id}: unknown cell formats {bad_cells}")
-
-    def cell_fmt(self, row: int, column: str) -> str:
-        """The display format of one cell: its own (cell_formats), else its column's."""
-        return self.cell_formats.get((row, column)) or self.fmt(column)
 
     def column_cell_formats(self, column: str) -> list[str]:
         """The display format of each cell of `column`, top to bottom: its own (cell_formats), else the column's
@@ -252,11 +249,10 @@ def format_cell(v: object, f: str) -> str:
     assert v is None or isinstance(v, (str, int, float, bool))
     if v is None:
         return "–" if f in ("int", "percent", POINTS) else ""
-    if f == "percent":  # one decimal place always, as present.text.format_percent
-        return f"{float(v):.1f}%"
+    if f == "percent":
+        return format_percent(float(v))
     if f == POINTS:
-        p = float(v)
-        return "no change" if p == 0 else f"{'+' if p > 0 else '−'}{abs(p):.1f} percentage points"
+        return signed_points(float(v))
     if f == "int":
         return f"{int(v):,}"
     if f == "date" and isinstance(v, str) and len(v) == 10:

@@ -100,6 +100,13 @@ def n_of_n(n: int, total: int, share: float | None) -> str:
     return f"{n:,} of {total:,} ({format_percent(share)})"
 
 
+def signed_points(points: float) -> str:
+    """A change of a share as a table cell or a chart label writes it: '+1.2 percentage points', '−0.4 percentage
+    points' (a true minus sign), or 'no change'."""
+    p = float(points)
+    return "no change" if p == 0 else f"{'+' if p > 0 else '−'}{abs(p):.1f} percentage points"
+
+
 def points_phrase(points: float | None) -> str:
     """A change of a share: 'up 1.2 percentage points', 'down 0.4 percentage points' or 'unchanged'."""
     if points is None:
