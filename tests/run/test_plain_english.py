@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -187,7 +188,6 @@ def _docx_text(docx: Path) -> str:
     # Word splits a paragraph into runs: join runs, then paragraphs with a space.
     paragraphs = [" ".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)).split())
                   for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)]
-    from html import unescape
     return unescape(" ".join(p for p in paragraphs if p))
 
 
