@@ -233,6 +233,11 @@ class FactBook:
         return book
 
 
+def slug(text: object) -> str:
+    """A fact id's part made from any text: 'Residential social care' → 'residential_social_care'."""
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "x"
+
+
 def count(fact_id: str, value: int, definition: str, noun: str, **where: Any) -> Fact:
     """A whole number of things (`noun`, singular: 'location'); `where` takes Fact's other fields (as_of, source …)."""
     return Fact(fact_id, int(value), "count", definition, noun=noun, **where)
