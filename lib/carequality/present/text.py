@@ -58,11 +58,12 @@ def number_or_none(n: int | Fact, zero: str = "none") -> str:
     return _zero(n, zero) if not v else shown
 
 
-def previous_period_phrase(now: int, before: int) -> str:
+def previous_period_phrase(now: int | Fact, before: int | Fact) -> str:
     """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'."""
-    if now < before:
-        return f"down from {before:,} in the previous period"
-    if now > before:
+    a, b = _v(now), _v(before)
+    if a < b:
+        return f"down from {_n(before)[1]} in the previous period"
+    if a > b:
         return f"up from {number_or_none(before)} in the previous period"
     return "the same number as in the previous period"
 
