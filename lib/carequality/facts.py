@@ -41,7 +41,8 @@ Value = int | float | str | None
 
 @dataclass(frozen=True)
 class Cell:
-    """Where a fact appears in a table: the table's id, the row (the text of the row's first cell) and the column."""
+    """Where a fact appears in a table: the table's id, the row (the text of the row's first cell, or of its first
+    cells joined by ' / ' where two columns head a row: 'Care homes / England') and the column."""
 
     table: str
     row: str

@@ -193,7 +193,7 @@ def cells(book: FactBook, tables: dict[str, list[list[str]]]) -> list[Finding]:
                 out.append(Finding("two values", where, f"fact {f.id} names a column the table does not have"))
                 continue
             j = header.index(c.column)
-            found = [r for r in rows[1:] if r and r[0].lstrip("'") == c.row]
+            found = [r for r in rows[1:] if r and _row_key(r, c.row) == c.row]
             if not found:
                 out.append(Finding("two values", where, f"fact {f.id} names a row the table does not have"))
                 continue
@@ -201,6 +201,17 @@ def cells(book: FactBook, tables: dict[str, list[list[str]]]) -> list[Finding]:
             if not _cell_agrees(f, cell):
                 out.append(Finding("two values", where, f"fact {f.id} is {fact_text(f)} but the table says {cell!r}"))
     return out
+
+
+def _row_key(r: list[str], wanted: str) -> str:
+    """A row's key as a Cell names it: its first cell, or its first cells joined by ' / ' (a table whose rows are
+    headed by two columns: category and area)."""
+    parts = [x.lstrip("'") for x in r]
+    for n in range(1, min(len(parts), 3) + 1):
+        key = " / ".join(parts[:n])
+        if key == wanted:
+            return key
+    return parts[0]
 
 
 def _cell_agrees(f: Fact, cell: str) -> bool:
