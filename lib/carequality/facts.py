@@ -79,6 +79,12 @@ class Fact:
     cells: tuple[Cell, ...] = ()
 
     def __post_init__(self) -> None:
+        # A datetime (pandas' Timestamp is one) is its day: a fact describes a day.
+        if isinstance(self.as_of, dt.datetime):
+            object.__setattr__(self, "as_of", self.as_of.date())
+        if self.period is not None and any(isinstance(d, dt.datetime) for d in self.period):
+            days = tuple(d.date() if isinstance(d, dt.datetime) else d for d in self.period)
+            object.__setattr__(self, "period", days)
         if not _ID.match(self.id):
             raise ValueError(f"fact id {self.id!r}: expected dotted lower-case words, e.g. 'qa.commissioned'")
         if self.unit not in UNITS:
