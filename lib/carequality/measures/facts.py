@@ -71,6 +71,10 @@ class FactSet:
         key = ".".join(slug(k) for k in key.split("."))
         return f"{self.prefix}.{key}" if self.prefix else key
 
+    def keep_as(self, fact_id: str, value: object, definition: str, noun: str = "", **kw: Any) -> Fact:
+        """A count under an id of its own, not this set's prefix: the fact another section states too."""
+        return self.keep(count(fact_id, int(value), definition, noun, **self._where(kw)))  # type: ignore[call-overload]
+
     def count(self, key: str, value: object, definition: str, noun: str = "", **kw: Any) -> Fact:
         return self.keep(count(self.id(key), int(value), definition, noun, **self._where(kw)))  # type: ignore[call-overload]
 

@@ -24,7 +24,7 @@ import pandas as pd
 from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
 from carequality.measures import changes as periods
 from carequality.measures import compare as bm
-from carequality.measures import qa
+from carequality.measures import qa, watch
 from carequality.measures.headline import Headline, headline, headline_from_counts
 from carequality.measures.overview import ratings_by_category
 from carequality.model.build import Model, council_history
@@ -97,6 +97,9 @@ class KeyFigures:
     changes: Changes | None = None
     high_risk: HighRiskFigures | None = None
     visits: VisitFigures | None = None
+    #: Commissioned locations rated Requires improvement or Inadequate with no risk level or no QA visit since the
+    #: rating (measures.watch.unwatched); None without a record of commissioned services.
+    unwatched: pd.DataFrame | None = None
     data_quality_rows: int = 0
     as_of: pd.Timestamp | None = None
     standard: Standard = field(default_factory=Standard)
@@ -229,4 +232,7 @@ def key_figures(model: Model, params: ReportParams) -> KeyFigures:
         out.high_risk = high_risk(model, params, ctx)
     if ctx is not None and params.wants("qa_activity"):
         out.visits = visits(model, params, ctx)
+    if model.records.commissioned_by_location is not None:
+        ctx = ctx or qa.qa_context(model, params)
+        out.unwatched = watch.unwatched(watch.watch_list(model, params, ctx))
     return out

@@ -679,19 +679,14 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         frame,
         formats={c: "date" for c in frame.columns if c.startswith("Latest report")},
     )
-    paras = []
-    for word in ("Requires improvement", "Inadequate"):
-        ra, rb = int(ca["ratings"].get(word, 0)), int(cb["ratings"].get(word, 0))
-        la, lb = int(ca["locations"].get(word, 0)), int(cb["locations"].get(word, 0))
-        if ra or rb or word == "Requires improvement":
-            then = (
-                f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions"
-                if ra
-                else f"no location had a {word} rating in any of the five key questions"
-            )
-            now = f"{plural(lb, 'location')} had {rb:,}" if rb else "none had any"
-            paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
-    n = long["location_id"].nunique()
+    f = FactSet("changes.key_questions_at_dates", as_of=b, source="cqc")
+    paras = _at_dates_sentences(f, ca, cb, a, b)
+    n = f.count(
+        "locations",
+        long["location_id"].nunique(),
+        f"Adult social care locations active in {council} on the later date.",
+        "location",
+    )
     paras.insert(
         0,
         f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "
@@ -706,4 +701,48 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         paras.append(
             "Inherited: the location's ratings on that date were given to the service under its previous provider."
         )
-    return Section("key_question_ratings_at_dates", "Key-question ratings before and after", paras, [t_counts, t_wide])
+    return Section(
+        "key_question_ratings_at_dates",
+        "Key-question ratings before and after",
+        paras,
+        [t_counts, t_wide],
+        facts=f.made,
+    )
+
+
+def _at_dates_sentences(f: FactSet, ca: pd.DataFrame, cb: pd.DataFrame, a: dt.date, b: dt.date) -> list[str]:
+    t = "key_question_ratings_at_dates_counts"
+    paras = []
+    for word in ("Requires improvement", "Inadequate"):
+        key = slug(word)
+        ra, la = (
+            f.count(
+                f"{key}.{what}_first",
+                ca[what].get(word, 0),
+                f"{word} {what} on the earlier date.",
+                "rating" if what == "ratings" else "location",
+                as_of=a,
+                at=(t, word, f"{what.capitalize()}, {short_date(a)}"),
+            )
+            for what in ("ratings", "locations")
+        )
+        rb, lb = (
+            f.count(
+                f"{key}.{what}_second",
+                cb[what].get(word, 0),
+                f"{word} {what} on the later date.",
+                "rating" if what == "ratings" else "location",
+                as_of=b,
+                at=(t, word, f"{what.capitalize()}, {short_date(b)}"),
+            )
+            for what in ("ratings", "locations")
+        )
+        if ra.value or rb.value or word == "Requires improvement":
+            then = (
+                f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions"
+                if ra.value
+                else f"no location had a {word} rating in any of the five key questions"
+            )
+            now = f"{plural(lb, 'location')} had {say(rb)}" if rb.value else "none had any"
+            paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
+    return paras

@@ -253,6 +253,43 @@ def visits_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     return Bullet(text, None, "qa_activity", {"visits": v.visits, "services": v.services, "previous": v.previous})
 
 
+def early_warning_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | None:
+    """Commissioned services rated Requires improvement or Inadequate that the council is not watching: no risk
+    level on the risk register, or no QA visit since the rating (the watch list's early warning)."""
+    u = k.unwatched
+    if u is None or not len(u):
+        return None
+    n = f.count(
+        "watch.unwatched",
+        len(u),
+        "Commissioned locations rated Requires improvement or Inadequate with no "
+        "risk level, or no QA visit since the rating.",
+        "location",
+        as_of=k.period_end,
+        source="commissioned_services",
+    )
+    people = f.count(
+        "watch.unwatched_people",
+        u["people_funded"].fillna(0).sum(),
+        "People the council funds at those locations.",
+        "person",
+        as_of=k.period_end,
+        source="commissioned_services",
+    )
+    text = (
+        f"{plural(n, 'commissioned service')} rated Requires improvement or Inadequate "
+        f"{'has' if n.value == 1 else 'have'} no risk level on the council's risk register, or no quality "
+        f"assurance visit since the rating; the council funds {say(people)} "
+        f"{'person' if people.value == 1 else 'people'} there."
+    )
+    if not publication:
+        named = [f"{r.location_name} ({r.overall_rating})" for r in u.itertuples()]
+        text += f" They are flagged on the provider watch list: {names_phrase(named)}."
+    else:
+        text += " They are flagged on the provider watch list."
+    return Bullet(text, "red", "watch_list", {"unwatched": len(u)})
+
+
 def caveats_bullet(f: FactSet, k: m.KeyFigures) -> Bullet:
     parts = []
     rows = f.count("data_quality.rows", k.data_quality_rows, "Rows of the data supplied that need attention.", "row")
@@ -296,6 +333,7 @@ def key_messages(model: Model, params: ReportParams) -> Section:
             changes_bullet(f, k, publication),
             high_risk_bullet(f, k),
             visits_bullet(f, k),
+            early_warning_bullet(f, k, publication),
         )
         if b is not None
     ]
