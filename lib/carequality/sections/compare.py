@@ -346,6 +346,7 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     ext = model.external_series
     assert ext is not None  # the registry gives this section only with an external series
     section = Section("external_benchmarks", "External benchmarks (LG Inform)")
+    f = FactSet("external", source="external_benchmark", made=section.facts)
     frames = []
     for n, indicator in enumerate(ext.indicators, start=1):
         comp = bm.external_comparison(ext.frame, indicator=indicator, council=council, peers=model.peer_group)
@@ -358,7 +359,7 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
             continue
         section.figures.append(external_chart(comp, indicator=indicator, source="LG Inform", figure_id=fid))
         frames.append(comp.assign(indicator=indicator, unit=s["unit"].iloc[0], measure=s["measure"].iloc[0]))
-        section.paragraphs += _external_sentences(comp, s, indicator, name)
+        section.paragraphs += _external_sentences(f, n, comp, indicator, name)
     beside = "beside this report's own figures " if params.wants("benchmarks") else ""
     section.paragraphs.append(
         "These figures are LG Inform's: computed by others from CQC's data (LG Inform counts care homes on the first "
@@ -366,14 +367,15 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     )
     if model.peer_group is not None:
         section.paragraphs.append(
-            f"The peer group is the {model.peer_group.describe()}; its line is the average of their values."
+            f"The peer group is the {peers_phrase(f, model.peer_group)}; its line is the average of their values."
         )
     if ext.missing:
+        missing = f.count("missing", ext.missing, "Values LG Inform leaves blank or suppressed.", "value")
         section.paragraphs.append(
-            f"LG Inform's figures leave {plural(ext.missing, 'value')} blank or suppressed; "
+            f"LG Inform's figures leave {plural(missing, 'value')} blank or suppressed; "
             f"{'it is' if ext.missing == 1 else 'they are'} shown as missing, not as zero."
         )
-    shown = set().union(*[set(f["area_code"]) for f in frames]) if frames else set()
+    shown = set().union(*[set(fr["area_code"]) for fr in frames]) if frames else set()
     others = sorted(set(ext.frame["area_code"]) - shown - {""})
     if model.peer_group is not None:
         missing_peers = [
@@ -381,12 +383,15 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
         ]
         if missing_peers:
             section.paragraphs.append(
-                f"The external series has no values for {len(missing_peers)} of the peer group's "
+                f"The external series has no values for "
+                f"{say(f.count('peers_missing', len(missing_peers), 'Peer councils with no values.', 'council'))} "
+                "of the peer group's "
                 f"councils ({join_words(missing_peers)}), so it gives no peer-group average."
             )
         others = [c for c in others if c not in model.peer_group.codes]
     if others:
-        section.paragraphs.append(f"LG Inform's figures also cover {plural(len(others), 'other area')}, not shown.")
+        n_others = f.count("other_areas", len(others), "Other areas LG Inform's figures cover.", "area")
+        section.paragraphs.append(f"LG Inform's figures also cover {plural(n_others, 'other area')}, not shown.")
     if frames:
         section.tables.append(_external_table(pd.concat(frames, ignore_index=True), name))
         if model.peer_group is not None:
@@ -394,13 +399,24 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     return section
 
 
-def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, name: str) -> list[str]:
-    out = []
+def _external_sentences(f: FactSet, n: int, comp: pd.DataFrame, indicator: str, name: str) -> list[str]:
     c = comp[(comp["area_type"] == areas.COUNCIL)].dropna(subset=["value"])
     if c.empty:
         return [f"The external series {indicator!r} has no value for {name}."]
     first, last = c.iloc[0], c.iloc[-1]
     at_last = comp[comp["month"] == last["month"]].set_index("area_type")
+
+    def value(key: str, r: pd.Series, area: str) -> str:
+        return say(
+            f.number(
+                f"{n}.{key}",
+                round(float(r["value"]), 1),
+                "percent",
+                f"{indicator}, {area}, {month_label(r['month'])}, as LG Inform publishes it.",
+                at=("external_benchmark", f"{indicator} / {month_label(r['month'])} / {r['area']}", "Value"),
+            )
+        )
+
     others = []
     for area_type, label in (
         (areas.ENGLAND, "England"),
@@ -408,14 +424,15 @@ def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, nam
         (areas.PEERS, "the peer group's average"),
     ):
         if area_type in at_last.index and not pd.isna(at_last.loc[area_type, "value"]):
-            lab = label or at_last.loc[area_type, "area"]
-            others.append(f"{_ext(at_last.loc[area_type, 'value'])} for {lab}")
+            r = at_last.loc[area_type]
+            lab = label or r["area"]
+            others.append(f"{value(area_type.replace(' ', '_'), r, str(r['area']))} for {lab}")
     against = f", against {join_words(others)}" if others else ""
-    out.append(
-        f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {month_label(last['month'])}"
-        f"{against}; {name} was {_ext(first['value'])} in {month_label(first['month'])}."
-    )
-    return out
+    return [
+        f"{indicator} (external, LG Inform): {name} {value('council_last', last, name)} in "
+        f"{month_label(last['month'])}{against}; {name} was {value('council_first', first, name)} in "
+        f"{month_label(first['month'])}."
+    ]
 
 
 def _ext(v: Any) -> str:
