@@ -385,7 +385,7 @@ def _commissioned_sentence(k: dict, council: str, where: str, prev_date: str) ->
     if not n:
         return f"{council} commissions {count_phrase(k['n'], 'location')} {where}."
     if "n_change" in k:
-        s = f"{council} commissions {compared(k['n'], k['n_before'], k['n_change'], noun=True, when=prev_date)} {where}. "
+        s = f"{council} commissions {compared(k['n'], k['n_before'], k['n_change'], noun=True, when=prev_date, where=where)}. "
     else:
         s = f"{council} commissions {say(k['n'], noun=True)} {where}. "
     if k["headline"].denominator:
@@ -405,7 +405,8 @@ def _table1_sentences(
 ) -> list[str]:
     prev_date = long_date(prev)
     keys = ("host", "in_area", "out_of_area")
-    rows = [_row_facts(f, keys[i], now.iloc[i], before.iloc[i], str(now.iloc[i, 0]), prev, unit) for i in range(3)]
+    units = (unit, "location", "location")
+    rows = [_row_facts(f, keys[i], now.iloc[i], before.iloc[i], str(now.iloc[i, 0]), prev, units[i]) for i in range(3)]
     paras = [_host_sentence(rows[0], council, prev_date, unit)]
     paras += [
         _commissioned_sentence(rows[i], council, w, prev_date)
