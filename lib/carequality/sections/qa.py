@@ -189,10 +189,12 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
     people = people_text(k["people"], threshold_fact(f, ctx))
     para = (
         f"At {long_date(end)}, {ctx.council} funded {people} at "
-        f"{plural(k['locations'], 'CQC-registered location')} run by {plural(k['providers'], 'provider')}"
+        f"{plural(k['locations'], 'CQC-registered location')} run by "
     )
     if before:
-        para += f", {compared(k['providers'], k['providers_before'], k['providers_change'])}"
+        para += compared(k["providers"], k["providers_before"], k["providers_change"], noun=True)
+    else:
+        para += plural(k["providers"], "provider")
     in_area = f"{pf.n_of_n(k['in_area'])} of these locations are in {ctx.council}"
     if before and before["locations"]:
         in_area += f", against {pf.n_of_n(k['in_area_before'])} at {long_date(prev_end)}"
