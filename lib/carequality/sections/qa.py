@@ -679,7 +679,7 @@ def high_risk_out_of_area(model: Model, params: ReportParams) -> Section:
 def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
     ctx = m.qa_context(model, params)
     level = params.options.high_risk_from_level
-    end = params.period.end
+    end = m.register_as_of(model, params)  # the register says nothing of later days
     hr = m.high_risk_measures(model, params, ctx, in_area=in_area)
     rows = hr.services
     if ctx.publication:
