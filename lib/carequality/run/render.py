@@ -34,7 +34,6 @@ from carequality.model.preflight import preflight
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE
-from carequality.run.audit import FACTS_FILE
 from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
 from carequality.run.site import headline
 from carequality.sources.cache import digest_memo
@@ -47,6 +46,8 @@ if TYPE_CHECKING:
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
 #: carequality renders without a clone; notebooks/annual_report.ipynb in a clone links to the same file.
+#: Every fact a report's sentences state, beside report.html (docs/facts.md); `carequality audit` reads it.
+FACTS_FILE = "facts.json"
 NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
