@@ -343,7 +343,7 @@ def data_as_of(nb: nbformat.NotebookNode) -> str | None:
 
 def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: str) -> dict:
     """What the spreadsheets' cover sheet says (exports.workbook_sheets)."""
-    from carequality.present.text import long_date
+    from carequality.present.text import long_date, upper_first
     from carequality.run.exports import SOURCE_NAMES
 
     given = params.input_paths()
@@ -354,7 +354,7 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
         "title": title,
         "council": f"{params.council.name} ({params.council.code})",
         "period": f"{long_date(params.period.start)} to {long_date(params.period.end)}",
-        "source": source[:1].upper() + source[1:],
+        "source": upper_first(source),
         "as_of": long_date(dt.date.fromisoformat(as_of)) if as_of else "",
         "marking": params.options.protective_marking,
         "contact": params.options.contact,
