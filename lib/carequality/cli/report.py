@@ -46,6 +46,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
         f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
     )
+    from carequality.report import commentary_notices
+
+    for line in commentary_notices(params):  # the council's words that will not print under their section
+        print(line)
     return 0
 
 
