@@ -175,23 +175,25 @@ def test_missing_unknown_and_repeated_columns(write_csv):
     e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home"),
                                                        header=("location_id", "service_type")))
     assert "missing column(s) 'funded_clients'" in e.message
-    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4", "x"),
-                                                       header=("location_id", "service_type", "funded_clients", "notes")))
-    assert "unknown column(s) 'notes'" in e.message
+    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4"),
+                                                       header=("location_id", "service_typ", "funded_clients")))
+    assert "missing column(s) 'service_type'" in e.message and "the file also has 'service_typ', not read" in e.message
     e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4", "5"),
                                                        header=("location_id", "service_type", "funded_clients", "funded_clients")))
     assert "more than once" in e.message
 
 
 def test_no_header_row(write_csv):
-    e = raised(cr.load_commissioned_services, write_csv([["Location ID", "Type"], ["1-100000002", "Care home"]]))
+    e = raised(cr.load_commissioned_services, write_csv([["Loc", "Type"], ["1-100000002", "Care home"]]))
     assert "no header row with a 'location_id' column" in e.message
 
 
-def test_blank_row_inside_the_data(write_csv):
-    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4"), ("", "", ""),
-                                                       ("1-100000003", "Care home", "4")))
-    assert e.row == 3 and "blank row" in e.message
+def test_a_blank_row_inside_the_data_is_set_aside_and_said(write_csv):
+    report = cr.FileReport(Path("com.csv"))
+    frame = cr.load_commissioned_services(com_file(write_csv, ("1-100000002", "Care home", "4"), ("", "", ""),
+                                                   ("1-100000003", "Care home", "4")), report=report)
+    assert frame["row"].tolist() == [2, 4]
+    assert report.set_aside == [(3, "a blank row")] and report.rows_read == 2
 
 
 def test_unsupported_file_type(tmp_path):

@@ -289,7 +289,7 @@ def execute(
                 kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)),
             )
     except PapermillExecutionError as e:
-        bad_input = e.ename in ("InputError", "ParamsError")
+        bad_input = e.ename in ("InputError", "CombinedInputError", "ParamsError")
         raise RenderError(
             f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input
         ) from None
