@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from carequality.params import ReportParams
@@ -94,6 +95,9 @@ def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFr
         "inspection_themes": ("issues_by_location_report", "its issues are counted in the themes"),
     }
     council_ids = council_id_places(records, known)
+    frames = [getattr(records, attr) for attr, _ in what.values() if getattr(records, attr) is not None]
+    typed = {str(i) for f in frames for i in f["location_id"] if i not in known}
+    nearest = nearest_known_ids(typed, council_ids, known)
     out = []
     for name, (attr, effect) in what.items():
         frame = getattr(records, attr)
@@ -101,7 +105,7 @@ def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFr
             continue
         bad = frame[~frame["location_id"].isin(known)].sort_values("row")
         for r in bad.itertuples():
-            near = nearest_known_id(str(r.location_id), council_ids, known)
+            near = nearest[str(r.location_id)]
             out.append(
                 {
                     "file": records.files[name].name,
@@ -134,34 +138,34 @@ def council_id_places(records: CouncilRecords, known: set[str]) -> dict[str, str
     return places
 
 
-def _edits(text: str) -> set[str]:
-    """Every id one typing slip from `text`: a digit changed, added, removed, or two neighbours swapped (the
-    Damerau–Levenshtein distance 1), keeping the "1-" that starts every location id."""
-    head, digits = text[:2], text[2:]
-    out = set()
-    for i in range(len(digits) + 1):
-        a, b = digits[:i], digits[i:]
-        if b:
-            out.add(a + b[1:])
-            out.update(a + d + b[1:] for d in "0123456789")
-        if len(b) > 1:
-            out.add(a + b[1] + b[0] + b[2:])
-        out.update(a + d + b for d in "0123456789")
-    out.discard(digits)
-    return {head + d for d in out}
-
-
 def nearest_known_id(typed: str, council_ids: Collection[str], known: Collection[str]) -> str | None:
-    """The id `typed` most likely meant: one or two typing slips away (`1-900023775` for `1-900023757`), an id in the
-    council's own files first, then any id CQC knows; the nearer first, then the smaller. None when none is."""
-    one = _edits(typed)
-    two = set().union(*(_edits(e) for e in one)) - {typed} - one
-    for pool in (council_ids, known):
-        for ring in (one, two):
-            hits = sorted(i for i in ring if i in pool)
-            if hits:
-                return hits[0]
-    return None
+    """The id `typed` most likely meant (see nearest_known_ids)."""
+    return nearest_known_ids([typed], council_ids, known)[typed]
+
+
+def nearest_known_ids(
+    typed: Collection[str], council_ids: Collection[str], known: Collection[str]
+) -> dict[str, str | None]:
+    """Each typed id → the id it most likely meant: one or two typing slips away (a character changed, added or
+    dropped, two neighbours swapped: the optimal string alignment distance), an id in the council's own files
+    first, then any id CQC knows; the nearer first, then the smaller. None when none is that near.
+
+    rapidfuzz compares every typed id with every id of CQC's national file at once, in C++ (2 ms an id)."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import cdist
+
+    out: dict[str, str | None] = dict.fromkeys(typed)
+    todo = sorted(out)
+    for pool in (sorted(council_ids), sorted(known)):
+        for start in range(0, len(todo) if pool else 0, 256):
+            chunk = todo[start : start + 256]
+            distances = cdist(chunk, pool, scorer=OSA.distance, score_cutoff=2, dtype=np.uint8, workers=1)
+            for t, row in zip(chunk, distances):
+                best = int(row.min())
+                if 0 < best <= 2:
+                    out[t] = pool[int(np.flatnonzero(row == best)[0])]
+        todo = [t for t in todo if out[t] is None]
+    return out
 
 
 def with_cqc(frame: pd.DataFrame, lookup: pd.DataFrame, in_area_ids: set[str]) -> pd.DataFrame:
