@@ -485,3 +485,11 @@ def test_every_problem_in_every_file_at_once(write_csv):
     found = [(Path(err.file).name, err.row, err.column) for err in e.value.errors]
     assert found == [("com.csv", 3, "service_type"), ("com.csv", 2, "funded_clients"), ("com.csv", 3, "funded_clients"),
                      ("visits.csv", 2, "visit_type")]
+
+
+def test_every_repeat_and_every_misspelling_is_named_not_only_the_first(write_csv):
+    with pytest.raises(CombinedInputError) as e:
+        cr.load_commissioned_services(com_file(write_csv, ("1-100000002", "Care home", "4"), ("1-100000002", "Care home", "1"),
+                                               ("1-100000002", "care home", "2")))
+    assert [(err.row, err.message.split(";")[0]) for err in e.value.errors] == [
+        (3, "same location as row 2"), (4, "same location as row 2"), (4, "'care home' is spelt 'Care home' in row 2")]

@@ -6,12 +6,15 @@
 - inspection themes: one row per issue found in a CQC inspection report (``issues_by_location_report``)
 - theme offers: one row per theme, the support offered for it (``offers_by_theme``)
 
-Each is read from CSV or XLSX (or ODS) with exactly the column names of its `RecordFormat` below (the
-blank templates in templates/inputs/ have them). Surrounding spaces and trailing blank rows are ignored;
-anything else that is not as described (a missing or unknown column, a blank row inside the data, a cell
-that is not what its column expects, a duplicate) raises InputError naming the file, row and column.
+Each is read from CSV or XLSX (or ODS) with the column names of its `RecordFormat` below (the blank templates in
+templates/inputs/ have them), matched ignoring capitals, spaces and underscores. Nothing is lost and nothing
+taken silently: other columns are kept aside and blank rows set aside, each said in the file's `FileReport`
+(`carequality check` prints it); dates are read one way (`sources.dates.DateReading`: day-first unless the
+council says month-first); `-` or `N/A` in a cell that may be blank is blank. Anything else that is not as
+described (a missing column, a cell that is not what its column expects, a duplicate) is an InputError naming
+the file, row and column, and every one in every file is raised at once (CombinedInputError).
 A location id that CQC's data does not know is *not* an error here: the model lists it in the report's
-data-quality table (qa.unknown_location_rows).
+data-quality table (model.records.unknown_location_rows), with the nearest known id.
 """
 
 from __future__ import annotations
@@ -445,84 +448,105 @@ def _cell(t: str, col: Column) -> object:
 
 
 def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str, *, column: str | None = None) -> None:
-    """No two rows share `keys`. `column`: the file's column to name (default: the first key)."""
+    """No two rows share `keys`. `column`: the file's column to name (default: the first key). Every repeat is
+    named, with the row it repeats."""
     dup = frame.duplicated(keys, keep="first")
-    if dup.any():
-        second = frame.loc[dup].iloc[0]
-        same = frame
-        for k in keys:
-            same = same[same[k] == second[k]]
-        first = int(same["row"].iloc[0])
-        raise InputError(
-            path,
-            f"same {what} as row {first}; expected one row per {what}",
-            row=int(second["row"]),
-            column=column or keys[0],
-        )
+    firsts = frame.loc[~dup].set_index(keys)["row"] if dup.any() else None
+    raise_all(
+        [
+            InputError(
+                path,
+                f"same {what} as row {int(firsts.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]])}; "
+                f"expected one row per {what}",
+                row=int(r["row"]),
+                column=column or keys[0],
+            )
+            for _, r in frame.loc[dup].sort_values("row").iterrows()
+        ]
+        if firsts is not None
+        else []
+    )
 
 
 def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
     """A word used in a column has one spelling: no two values differ only in capitals or spaces."""
     firsts: dict[str, tuple[str, int]] = {}
-    for value, row in zip(frame[column], frame["row"]):
+    errors = []
+    for value, row in sorted(zip(frame[column], frame["row"]), key=lambda x: x[1]):
         if not value:
             continue
         key = " ".join(str(value).split()).casefold()
         if key in firsts and firsts[key][0] != value:
-            raise InputError(
-                path,
-                f"{shorten(value)!r} is spelt {shorten(firsts[key][0])!r} in row {firsts[key][1]}; expected one spelling",
-                row=int(row),
-                column=column,
+            errors.append(
+                InputError(
+                    path,
+                    f"{shorten(value)!r} is spelt {shorten(firsts[key][0])!r} in row {firsts[key][1]}; "
+                    "expected one spelling",
+                    row=int(row),
+                    column=column,
+                )
             )
         firsts.setdefault(key, (value, int(row)))
+    raise_all(errors)
 
 
 def check_closed_after_opened(frame: pd.DataFrame, path: Path) -> None:
     """A risk spell closes on or after the day it opened."""
     bad = frame["closed"].notna() & (frame["closed"] < frame["opened"])
-    if bad.any():
-        r = frame.loc[bad].iloc[0]
-        raise InputError(
-            path,
-            f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or after opened",
-            row=int(r.row),
-            column="closed",
-        )
+    raise_all(
+        [
+            InputError(
+                path,
+                f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or after opened",
+                row=int(r.row),
+                column="closed",
+            )
+            for r in frame.loc[bad].sort_values("row").itertuples()
+        ]
+    )
 
 
 def check_case_has_one_location(frame: pd.DataFrame, path: Path) -> None:
     """Every row of a case is about the same location."""
+    errors = []
     for case, rows in frame.groupby("case_ref", sort=True):
-        ids = list(dict.fromkeys(rows.sort_values("row")["location_id"]))
-        if len(ids) > 1:
-            bad = rows[rows["location_id"] == ids[1]].sort_values("row").iloc[0]
-            first = int(rows.sort_values("row")["row"].iloc[0])
-            raise InputError(
-                path,
-                f"case {case!r} is about {ids[0]} in row {first} but {ids[1]} here; expected one location per case",
-                row=int(bad.row),
-                column="location_id",
+        rows = rows.sort_values("row")
+        ids = list(dict.fromkeys(rows["location_id"]))
+        first = int(rows["row"].iloc[0])
+        for other in ids[1:]:
+            bad = rows[rows["location_id"] == other].iloc[0]
+            errors.append(
+                InputError(
+                    path,
+                    f"case {case!r} is about {ids[0]} in row {first} but {other} here; expected one location per case",
+                    row=int(bad.row),
+                    column="location_id",
+                )
             )
+    raise_all(errors)
 
 
 def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
     """A case is at one level at a time: each spell opens on or after the previous one closed."""
+    errors = []
     for case, rows in frame.groupby("case_ref", sort=True):
         rows = rows.sort_values(["opened", "row"], kind="stable")
         prev = None
         for r in rows.itertuples():
             if prev is not None and (pd.isna(prev.closed) or r.opened < prev.closed):
                 until = "is still open" if pd.isna(prev.closed) else f"runs to {prev.closed.date()}"
-                raise InputError(
-                    path,
-                    f"case {case!r} opens at level {r.risk_level} on {r.opened.date()} while its row {prev.row} "
-                    f"(level {prev.risk_level}) {until}; expected one level at a time: close the earlier row on "
-                    "the day the level changed",
-                    row=int(r.row),
-                    column="opened",
+                errors.append(
+                    InputError(
+                        path,
+                        f"case {case!r} opens at level {r.risk_level} on {r.opened.date()} while its row {prev.row} "
+                        f"(level {prev.risk_level}) {until}; expected one level at a time: close the earlier row on "
+                        "the day the level changed",
+                        row=int(r.row),
+                        column="opened",
+                    )
                 )
             prev = r
+    raise_all(errors)
 
 
 # ---- loaders -------------------------------------------------------------------------------------------
@@ -587,7 +611,7 @@ def load_theme_offers(path: str | Path, data_quality: list[dict] | None = None, 
 
 
 def _all_rules(*rules: Callable[[], None]) -> None:
-    """Run every rule, then raise what they all found (each rule's first problem)."""
+    """Run every rule, then raise every problem they found."""
     errors = []
     for rule in rules:
         try:
