@@ -1,107 +1,102 @@
-"""The council's records joined to CQC's data (issue 19): the nearest known id beside an unknown one, dates after
-the data's end listed, and `carequality check` saying what a render will do with each file, every problem at once."""
+"""Issue 19, item 5: names matched as people write them. Every place a council is named (the params file's council
+and peer group, a risk case's lead council) accepts what `carequality params new` accepts, an ONS code or any of
+the council's names ("Leeds City Council" is Leeds), and refuses a name of no council, naming where it was."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 
+import qa_frames as qf
+from carequality.sections import qa as sections
 from carequality.cli import main
-from carequality.model.records import nearest_known_id
-from conftest import ROOT
-
-EXAMPLE = ROOT / "data" / "example"
-KNOWN = {"1-900023757", "1-900015838", "1-900031676", "1-117886088"}
-
-
-@pytest.mark.parametrize("typed, council, expected", [
-    ("1-900023775", set(), "1-900023757"),            # two digits swapped: one slip (Damerau–Levenshtein)
-    ("1-90002375", set(), "1-900023757"),             # a digit dropped
-    ("1-900031667", set(), "1-900031676"),
-    ("1-117886008", set(), "1-117886088"),            # a digit changed
-    ("1-555555555", set(), None),                     # nothing near
-    # the council's own files first: an id in the risk register two slips away beats a CQC id one slip away
-    ("1-900023700", {"1-900023757"}, "1-900023757"),
-])
-def test_the_nearest_known_id(typed, council, expected):
-    known = KNOWN | {"1-900023701"} if typed == "1-900023700" else KNOWN
-    assert nearest_known_id(typed, council, known) == expected
+from carequality.councils import closest_council_name, find_any_council
+from carequality.errors import InputError, ParamsError
+from carequality.model.records import lead_councils
+from carequality.params import load_params
+from carequality.sources.council_records import CouncilRecords
+from conftest import EXAMPLE_PARAMS
 
 
-def _params(tmp_path, inputs: dict, **options) -> str:
-    shutil.copy(EXAMPLE / "cqc_ratings_example.csv", tmp_path / "cqc.csv")
-    data = {"council": {"code": "E06000014", "name": "York"}, "period": {"start": "2025-04-01", "end": "2026-03-31"},
-            "inputs": {"cqc_ratings": "cqc.csv", **inputs}}
-    if options:
-        data["options"] = options
-    (tmp_path / "p.yaml").write_text(yaml.safe_dump(data))
-    return str(tmp_path / "p.yaml")
+def _model(lead: str):
+    """York's report with one high-risk case out of the area (Cedar Court, in Leeds) led by `lead`."""
+    locs = [qf.location("1-1", "York", "Good", provider_id="A", name="Acorn House"),
+            qf.location("1-3", "Leeds", "Requires improvement", provider_id="C", name="Cedar Court")]
+    records = CouncilRecords(
+        risk_by_case_opened=qf.risk([
+            {"case_ref": "R1", "location_id": "1-1", "risk_level": 2, "opened": "2025-05-01"},
+            {"case_ref": "R2", "location_id": "1-3", "risk_level": 4, "opened": "2025-06-01", "lead_authority": lead},
+        ]),
+        files={"risk_register": Path("risk.csv")},
+    )
+    return qf.model(locs, "York", records=records)
 
 
-def test_check_reports_a_mistyped_id_an_extra_column_and_a_blank_row_at_once(tmp_path, capsys):
-    shutil.copy(EXAMPLE / "risk_register_example.xlsx", tmp_path / "risk.xlsx")
-    (tmp_path / "com.csv").write_text(
-        "location_id,Provider name,service_type,funded_clients\n"
-        "1-900015838,Acme Care,Residential care (working age),11\n"
-        "1-900023775,Beech House,Residential care (older people),22\n"
-        ",,,\n"
-        "1-900031676,Cedars,Nursing care (older people),16\n")
-    assert main(["check", _params(tmp_path, {"commissioned_services": "com.csv", "risk_register": "risk.xlsx"})]) == 0
-    out = capsys.readouterr().out
-    assert "commissioned_services (com.csv): 3 rows read" in out
-    assert "  row 4: a blank row, set aside" in out
-    assert "  column 'Provider name' (B) is not one the report reads: kept aside, not used" in out
-    assert ("  row 3: 1-900023775: location id not found in CQC's data (nearest known id: 1-900023757, as in "
-            "risk.xlsx row 3)") in out
+@pytest.mark.parametrize("lead", ["City of York Council", "york", "E06000014", "  York  "])
+def test_the_council_itself_written_another_way_leads_its_own_intervention(lead):
+    model, params = _model(lead), qf.params()
+    lead_councils(model.records, params)
+    assert model.records.risk_by_case_opened["lead_authority"].tolist() == ["", "York"]
+    out = sections.high_risk_out_of_area(model, params)
+    assert out.table("high_risk_out_of_area").frame["Lead council"].tolist() == ["York"]
+    assert "York leads the intervention for it" in out.paragraphs[0], out.paragraphs[0]
+    assert "Another council" not in " ".join(out.paragraphs)
 
 
-def test_check_lists_every_problem_in_every_file_and_exits_2(tmp_path, capsys):
-    (tmp_path / "com.csv").write_text("Location_ID,service_type,funded_clients\n1-900015838,Home care,lots\n"
-                                      "1-900023757,Home care,12.5\n")
-    (tmp_path / "visits.csv").write_text("location_id,visit_date,visit_type,outcome\n"
-                                         "1-900015838,01/04/2025,announced,\n1-900015838,04/25/2025,announced,\n"
-                                         "1-900015838,2052-06-03,unannounced,\n")
-    assert main(["check", _params(tmp_path, {"commissioned_services": "com.csv", "qa_visits": "visits.csv"})]) == 2
+def test_another_council_by_any_of_its_names_is_named_as_the_report_names_it():
+    model, params = _model("Leeds City Council"), qf.params()
+    lead_councils(model.records, params)
+    assert model.records.risk_by_case_opened["lead_authority"].tolist() == ["", "Leeds"]
+    assert "Another council leads the intervention for it" in sections.high_risk_out_of_area(model, params).paragraphs[0]
+
+
+def test_a_lead_council_of_no_name_is_refused_with_file_row_column_and_the_nearest_name():
+    model = _model("Leeds Citty Council")
+    with pytest.raises(InputError) as e:
+        lead_councils(model.records, qf.params())
+    text = str(e.value)
+    assert text.startswith("risk.csv, row 3, column 'lead_authority': 'Leeds Citty Council' is not the name or ONS code")
+    assert "did you mean 'Leeds'?" in text
+
+
+def test_find_any_council_knows_current_and_replaced_councils_by_any_name():
+    assert find_any_council("leeds city council").ons_code == "E08000035"
+    assert find_any_council("Brighton & Hove City Council").ons_code == "E06000043"
+    assert find_any_council("North Yorkshire").ons_code == "E06000065"  # the current council first
+    assert find_any_council("North Yorkshire County Council").ons_code == "E10000023"  # a replaced one's own name
+    assert find_any_council("E10000023").ons_code == "E10000023"  # and its code
+    with pytest.raises(KeyError):
+        find_any_council("Atlantis")
+    assert closest_council_name("Leeds Citty Council") == "Leeds" and closest_council_name("Atlantis") is None
+
+
+def test_the_councils_name_in_params_is_matched_as_params_new_matches_it(tmp_path):
+    data = yaml.safe_load(EXAMPLE_PARAMS.read_text(encoding="utf-8"))
+    data["council"] = {"code": "E06000043", "name": "Brighton & Hove City Council"}
+    data["inputs"] = {"cqc_ratings": str(EXAMPLE_PARAMS.parent / data["inputs"]["cqc_ratings"])}
+    data["options"] = {}
+    path = tmp_path / "brighton.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert load_params(path).council.code == "E06000043"
+
+
+def test_peer_group_councils_by_name_or_code_and_an_unknown_one_refused(tmp_path, capsys):
+    data = yaml.safe_load(EXAMPLE_PARAMS.read_text(encoding="utf-8"))
+    given = list(data["options"]["peer_group_codes"])
+    data["options"]["peer_group_codes"] = ["Leeds City Council", *given[1:]] if given else ["Leeds City Council"]
+    data["inputs"] = {"cqc_ratings": str(EXAMPLE_PARAMS.parent / data["inputs"]["cqc_ratings"])}
+    data["options"].pop("reference_docx", None)
+    path = tmp_path / "york.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert load_params(path).options.peer_group_codes[0] == "E08000035"
+
+    data["options"]["peer_group_codes"] = ["Leeds Citty Council"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ParamsError) as e:
+        load_params(path)
+    assert "options.peer_group_codes: 'Leeds Citty Council' (did you mean 'Leeds'?) not the ONS code or name" in str(e.value)
+    assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "4 problems, all to fix before the report can run" in err
-    for where in ("com.csv, row 2, column 'funded_clients': 'lots'", "com.csv, row 3, column 'funded_clients': '12.5'",
-                  "visits.csv, row 3, column 'visit_date': '04/25/2025' is only valid as MM/DD/YYYY",
-                  "visits.csv, row 4, column 'visit_date': 2052-06-03 is after the day of this run"):
-        assert where in err, where
-    assert "Traceback" not in err
-
-
-def test_a_date_after_the_period_and_the_cqc_data_is_kept_and_listed(tmp_path):
-    from carequality.model.build import build_model
-    from carequality.params import load_params
-
-    (tmp_path / "visits.csv").write_text("location_id,visit_date,visit_type,outcome\n"
-                                         "1-900015838,2025-06-01,announced,\n1-900015838,2026-11-02,announced,\n")
-    p = load_params(_params(tmp_path, {"qa_visits": "visits.csv"}))
-    m = build_model(p, today=dt.date(2026, 12, 8))
-    assert len(m.records.visits_by_location_date) == 2
-    dq = m.data_quality[m.data_quality["file"] == "visits.csv"]
-    assert dq["row"].tolist() == [3]
-    assert dq["issue"].iloc[0].startswith("visit_date 2026-11-02 is after the period end and the CQC data's date")
-
-
-def test_records_read_month_first_and_from_a_named_sheet_when_the_params_say_so(tmp_path):
-    import xlsxwriter
-
-    from carequality.model.build import build_model
-    from carequality.params import load_params
-
-    wb = xlsxwriter.Workbook(str(tmp_path / "visits.xlsx"))
-    wb.add_worksheet("Read me").write(0, 0, "Visits this year")
-    ws = wb.add_worksheet("Sheet1")
-    for i, row in enumerate([["location_id", "visit_date", "visit_type", "outcome"],
-                             ["1-900015838", "04/25/2025", "announced", ""]]):
-        ws.write_row(i, 0, row)
-    wb.close()
-    p = load_params(_params(tmp_path, {"qa_visits": "visits.xlsx"}, records_date_order="month-first",
-                            record_sheets={"qa_visits": "Sheet1"}))
-    m = build_model(p, today=dt.date(2026, 12, 8))
-    assert m.records.visits_by_location_date["visit_date"].tolist() == [dt.datetime(2025, 4, 25)]
+    assert str(path) in err and "options.peer_group_codes" in err

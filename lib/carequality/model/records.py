@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from carequality.councils import closest_council_name, find_any_council
+from carequality.errors import InputError
 from carequality.params import ReportParams
-from carequality.sources.council_records import FILE_FORMAT, FORMATS, CouncilRecords, load_council_records
+from carequality.sources.council_records import FILE_FORMAT, FORMATS, CouncilRecords, load_council_records, raise_all
 from carequality.sources.council_records import LOADERS as RECORD_LOADERS
 from carequality.sources.council_records import as_of as records_as_of
 from carequality.sources.dates import DateReading
@@ -179,6 +181,40 @@ def with_cqc(frame: pd.DataFrame, lookup: pd.DataFrame, in_area_ids: set[str]) -
     return out
 
 
+def lead_councils(records: CouncilRecords, params: ReportParams) -> None:
+    """Name each risk case's lead council (risk register column lead_authority) as the report names councils: the
+    report's own council by its name in the params file, any other by its name in the councils table. A council is
+    found by anything `carequality params new` accepts (an ONS code or a name as people write it: 'Leeds City
+    Council' is Leeds), so the council itself is never taken for another; a name of no council is refused."""
+    frame = records.risk_by_case_opened
+    if frame is None or "lead_authority" not in frame or "risk_register" not in records.files:
+        return
+    given = frame["lead_authority"].fillna("").astype(str).str.strip()
+    names: dict[str, str] = {}
+    errors: list[InputError] = []
+    for text, row in zip(given, frame["row"]):
+        if not text or text in names:
+            continue
+        try:
+            c = find_any_council(text)
+        except KeyError:
+            near = closest_council_name(text)
+            errors.append(
+                InputError(
+                    records.files["risk_register"],
+                    f"{text!r} is not the name or ONS code of a council; expected a council as `carequality councils` "
+                    "lists it (a name such as Leeds or Leeds City Council, or an ONS code such as E08000035), or blank "
+                    "for the council of the location's area" + (f"; did you mean {near!r}?" if near else ""),
+                    row=int(row),
+                    column="lead_authority",
+                )
+            )
+            continue
+        names[text] = params.council.name if c.ons_code == params.council.code else c.name
+    raise_all(errors)  # every unknown name at once
+    frame["lead_authority"] = [names.get(t, "") if t else v for t, v in zip(given, frame["lead_authority"])]
+
+
 def record_dates(records: CouncilRecords) -> pd.DataFrame:
     """Every date in the council's files: input name, file, row, location_id, column, date."""
     parts = []
@@ -244,6 +280,7 @@ def add_council_records(model: Model, params: ReportParams, *, today: dt.date | 
     )
     sheets = {str(k): v for k, v in params.options.record_sheets.items()}
     model.records = load_council_records(paths, reading=reading, sheets=sheets)
+    lead_councils(model.records, params)
     data_end = max(params.period.end, model.as_of.date() if model.as_of is not None else params.period.end)
     late = late_record_dates(model.records, data_end)
     unknown = unknown_location_rows(model.records, known_location_ids(model))
