@@ -87,3 +87,22 @@ def test_the_date_order_is_a_validated_params_setting(tmp_path):
     with pytest.raises(ParamsError) as e:
         parse_params(base | {"options": {"records_date_order": "US"}}, source="p.yaml", base_dir=tmp_path)
     assert "options.records_date_order" in str(e.value) and "day-first" in str(e.value)
+
+
+def test_a_sheet_is_named_only_for_a_council_file_that_is_given(tmp_path):
+    from carequality.errors import ParamsError
+    from carequality.params import parse_params
+
+    (tmp_path / "r.csv").write_text("x")
+    (tmp_path / "com.xlsx").write_text("x")
+    base = {"council": {"code": "E06000014", "name": "York"}, "period": {"start": "2025-04-01", "end": "2026-03-31"},
+            "inputs": {"cqc_ratings": "r.csv", "commissioned_services": "com.xlsx"}}
+    p = parse_params(base | {"options": {"record_sheets": {"commissioned_services": "Sheet1"}}}, source="p.yaml",
+                     base_dir=tmp_path)
+    assert p.options.record_sheets == {"commissioned_services": "Sheet1"}
+    with pytest.raises(ParamsError) as e:
+        parse_params(base | {"options": {"record_sheets": {"risk_register": "Sheet1"}}}, source="p.yaml", base_dir=tmp_path)
+    assert "options.record_sheets names a sheet for risk_register, but inputs does not give that file" in str(e.value)
+    with pytest.raises(ParamsError) as e:
+        parse_params(base | {"options": {"record_sheets": {"cqc_ratings": "Sheet1"}}}, source="p.yaml", base_dir=tmp_path)
+    assert "options.record_sheets" in str(e.value)
