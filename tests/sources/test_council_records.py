@@ -461,6 +461,8 @@ def test_a_sheet_chosen_by_name(tmp_path):
     wb.close()
     e = raised(cr.load_commissioned_services, path)
     assert "options.record_sheets: {commissioned_services: NAME}" in e.message
+    e = raised(lambda: cr.load_commissioned_services(path, sheet="Sheet2"))
+    assert "no sheet named 'Sheet2'; the sheets are Notes, Sheet1 (the sheet options.record_sheets names)" in e.message
     frame = cr.load_commissioned_services(path, sheet="Sheet1")
     assert frame["funded_clients"].tolist() == [3]
     records = cr.load_council_records({"commissioned_services": path}, sheets={"commissioned_services": "Sheet1"})

@@ -264,8 +264,12 @@ def read_records(
     try:
         sheet_read = read_sheet(path, header_contains=fmt.header_key, sheet=sheet or fmt.name, match=header_key)
     except InputError as e:
-        if sheet is None and e.message.startswith("no sheet named"):
-            e.message += f"; or name the sheet to read in the params file (options.record_sheets: {{{fmt.name}: NAME}})"
+        if e.message.startswith("no sheet named"):
+            e.message += (
+                f"; or name the sheet to read in the params file (options.record_sheets: {{{fmt.name}: NAME}})"
+                if sheet is None
+                else " (the sheet options.record_sheets names)"
+            )
         raise
     errors, raw = _columns(sheet_read, fmt, report)
     errors += [
