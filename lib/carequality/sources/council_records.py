@@ -558,10 +558,17 @@ def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
 # workbook's sheet; `report`: what reading did, for `check`).
 
 
-def load_commissioned_services(path: str | Path, data_quality: list[dict] | None = None, **how) -> pd.DataFrame:
+def load_commissioned_services(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """commissioned_by_location: location_id, service_type, funded_clients, contract_type, annual_spend, row."""
     path = Path(path)
-    frame = read_records(path, COMMISSIONED_SERVICES, data_quality, **how)
+    frame = read_records(path, COMMISSIONED_SERVICES, data_quality, reading=reading, sheet=sheet, report=report)
     _all_rules(
         lambda: check_unique(frame, ["location_id"], path, "location"),
         lambda: check_one_spelling(frame, "service_type", path),
@@ -570,10 +577,17 @@ def load_commissioned_services(path: str | Path, data_quality: list[dict] | None
     return frame.sort_values(["location_id"], kind="stable").reset_index(drop=True)
 
 
-def load_risk_register(path: str | Path, data_quality: list[dict] | None = None, **how) -> pd.DataFrame:
+def load_risk_register(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """risk_by_case_opened: one row per case × spell at a level."""
     path = Path(path)
-    frame = read_records(path, RISK_REGISTER, data_quality, **how)
+    frame = read_records(path, RISK_REGISTER, data_quality, reading=reading, sheet=sheet, report=report)
     _all_rules(
         lambda: check_closed_after_opened(frame, path),
         lambda: check_case_has_one_location(frame, path),
@@ -582,10 +596,17 @@ def load_risk_register(path: str | Path, data_quality: list[dict] | None = None,
     return frame.sort_values(["case_ref", "opened", "row"], kind="stable").reset_index(drop=True)
 
 
-def load_qa_visits(path: str | Path, data_quality: list[dict] | None = None, **how) -> pd.DataFrame:
+def load_qa_visits(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """visits_by_location_date: location_id, visit_date, visit_type, outcome, row."""
     path = Path(path)
-    frame = read_records(path, QA_VISITS, data_quality, **how)
+    frame = read_records(path, QA_VISITS, data_quality, reading=reading, sheet=sheet, report=report)
     _all_rules(
         lambda: check_unique(frame, ["location_id", "visit_date", "visit_type"], path, "location, date and visit type"),
         lambda: check_one_spelling(frame, "outcome", path),
@@ -593,10 +614,17 @@ def load_qa_visits(path: str | Path, data_quality: list[dict] | None = None, **h
     return frame.sort_values(["visit_date", "location_id", "visit_type"], kind="stable").reset_index(drop=True)
 
 
-def load_inspection_themes(path: str | Path, data_quality: list[dict] | None = None, **how) -> pd.DataFrame:
+def load_inspection_themes(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """issues_by_location_report: location_id, report_date, theme, issue, row (one row per issue)."""
     path = Path(path)
-    frame = read_records(path, INSPECTION_THEMES, data_quality, **how)
+    frame = read_records(path, INSPECTION_THEMES, data_quality, reading=reading, sheet=sheet, report=report)
     _all_rules(
         lambda: check_one_spelling(frame, "theme", path),
         lambda: check_unique(frame, ["location_id", "report_date", "theme", "issue"], path, "issue in one report"),
@@ -604,10 +632,17 @@ def load_inspection_themes(path: str | Path, data_quality: list[dict] | None = N
     return frame.sort_values(["location_id", "report_date", "theme", "row"], kind="stable").reset_index(drop=True)
 
 
-def load_theme_offers(path: str | Path, data_quality: list[dict] | None = None, **how) -> pd.DataFrame:
+def load_theme_offers(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """offers_by_theme: theme, offer, row."""
     path = Path(path)
-    frame = read_records(path, THEME_OFFERS, data_quality, **how)
+    frame = read_records(path, THEME_OFFERS, data_quality, reading=reading, sheet=sheet, report=report)
     frame = frame.assign(theme_key=frame["theme"].map(theme_key))
     # themes match ignoring capitals and spaces
     _all_rules(lambda: check_unique(frame, ["theme_key"], path, "theme", column="theme"))
