@@ -106,8 +106,8 @@ def test_both_files_have_the_same_sheets_in_guidance_order(example, xlsx, ods):
     assert len(body) == len(tables) + len(figures)
     for name, (kind, item) in zip(body, _items(tables, figures)):  # named by the table's id, not its number
         words = item["id"].replace("_", " ").replace("qa ", "QA ").replace(" vs ", " versus ")
-        assert name == words[:1].upper() + words[1:] + (" (chart)" if kind == "Figure" else "") or (
-            re.fullmatch(r"[A-Z][\w ]* [0-9a-f]{4}( \(chart\))?", name)), name
+        assert name == words[:1].upper() + words[1:] + (" chart" if kind == "Figure" else "") or (
+            re.fullmatch(r"[A-Z][\w ]* [0-9a-f]{4}( chart)?", name)), name
     assert all(len(n) <= 31 and not (set(n) & FORBIDDEN) and not n.startswith("'") and not n.endswith("'")
                for n in names)
     assert len({n.casefold() for n in names}) == len(names)
@@ -281,7 +281,7 @@ def test_sheet_names_are_words_legal_unique_and_stable():
     assert re.fullmatch(r"Market overview by service [0-9a-f]{4}", names[0]) and names[1] == "QA activity"
     assert names[4] == "Commissioned by rating"
     assert re.fullmatch(r"Commissioned requires [0-9a-f]{4}", names[5]) and names[5] != names[6]  # cut: never "by"
-    assert exports.sheet_name("trend_good_outstanding", used, chart=True) == "Trend good outstanding (chart)"
+    assert exports.sheet_name("trend_good_outstanding", used, chart=True) == "Trend good outstanding chart"
     again: set[str] = set()
     assert [exports.sheet_name(t, again) for t in reversed(ids)] == names[::-1]  # whatever the order
     assert all(1 <= len(n) <= 31 and not set(n) & FORBIDDEN and "'" not in n for n in names)

@@ -212,14 +212,14 @@ class Sheet:
 
 def sheet_name(table_id: str, used: set[str], *, chart: bool = False) -> str:
     """A sheet's name from its table's id alone, so it never changes when another table is added or removed:
-    'commissioned_by_rating' → 'Commissioned by rating'; a chart's data 'Trend good outstanding (chart)'. At most 31
+    'commissioned_by_rating' → 'Commissioned by rating'; a chart's data 'Trend good outstanding chart'. At most 31
     characters, legal for Excel and LibreOffice; a name too long is cut at a word (never ending on "by", "of" …) and
     given four characters of the id's SHA-256, so two long ids that start alike still differ, whatever else the
     workbook holds. Unique (case-insensitively) among `used`, which it joins."""
     split = _SHEET_BAD.sub(" ", str(table_id).replace("_", " ").replace("'", "")).split()
     words = [_SHEET_WORDS.get(w, w) for w in split] or ["Sheet"]
     words[0] = words[0][:1].upper() + words[0][1:]
-    suffix = " (chart)" if chart else ""
+    suffix = " chart" if chart else ""
     name = " ".join(words) + suffix
     if len(name) > 31:
         tag = " " + hashlib.sha256(str(table_id).encode()).hexdigest()[:4] + suffix
