@@ -481,7 +481,9 @@ def _become_runner(stdout_fd: int, stderr_fd: int) -> None:
     """What a kernel process is, from the start: its own process group, no stdin, its output captured."""
     import faulthandler
 
+    parent = os.getppid()
     os.setsid()  # its own process group: a time limit ends the runner and whatever it started; Ctrl-C is the parent's
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_RDONLY)
@@ -500,6 +502,20 @@ def _become_runner(stdout_fd: int, stderr_fd: int) -> None:
     random.seed()
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Out of its parent's process group, the runner would outlive a parent killed outright (SIGKILL): ask Linux to
+    kill it then too (PR_SET_PDEATHSIG), as a kernel stops when its parent goes (JPY_PARENT_PID)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pipe's end stops it at its next output instead
+        return
+    if os.getppid() != parent:  # the parent went before the request was made
+        os._exit(1)
 
 
 def _shell(send):
