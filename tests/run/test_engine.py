@@ -187,3 +187,29 @@ def test_every_real_council_is_the_same_report_through_both_engines(shared_data,
     kernel = R.render(ROOT / "params" / params, tmp_path / "kernel", now=NOW, engine="kernel")
     assert inprocess.tables
     _same_report(inprocess.out_dir, kernel.out_dir)
+
+
+@pytest.mark.parametrize("engine", BOTH)
+def test_in_a_batch_a_report_that_dies_or_hangs_takes_no_other_with_it(tmp_path, monkeypatch, engine):
+    import sys
+
+    from carequality.run.batch import FAILED, OK, run_batch
+    from carequality.run.scaffold import new_params
+
+    sys.path.insert(0, str(ROOT))
+    from bench.national_file import write_csv
+
+    monkeypatch.setenv("CAREQUALITY_CACHE", str(tmp_path / "cache"))
+    national = tmp_path / "national.csv"
+    write_csv(national, rows=15_000)  # every council has locations in it, as in tests/run/test_batch.py
+    councils = ("E06000001", "E06000014", "E06000002", "E06000003")  # dies, fine, hangs, fine
+    files = [new_params(c, "2025-04-01:2026-03-31", national, tmp_path / "params" / f"{c}.yaml")[0] for c in councils]
+    notebook = _notebook(tmp_path / "nb", "import os, time\nif params_file.startswith('E06000001'):\n    os._exit(7)\n"
+                         "if params_file.startswith('E06000002'):\n    time.sleep(120)\nprint(params_file)",
+                         parameters=True)
+    outcomes = run_batch(files, tmp_path / "out", workers=2, progress=False, now=NOW, log=lambda m: None,
+                         engine=engine, cell_timeout=3, notebook=notebook)
+    assert [o.status for o in outcomes] == [FAILED, OK, FAILED, OK], [o.detail for o in outcomes]
+    assert "the notebook stopped at cell 3: the process running the notebook exited with code 7" in outcomes[0].detail
+    assert "the notebook stopped at cell 3: the cell ran for longer than the time limit of 3 s" in outcomes[2].detail
+    assert outcomes[0].notebook and outcomes[2].notebook

@@ -5,8 +5,10 @@
    (cache.py); a file already cached is not parsed again. A file that cannot be read fails the councils
    that use it, with the loader's message, and the rest go on.
 3. The reports are rendered in a process pool (default: one worker per core, at most one per report). Each
-   worker keeps papermill, nbconvert and the template loaded between reports; each report still runs in a
-   kernel of its own (kernels.py), so nothing one council's notebook does can reach another's.
+   worker keeps papermill, nbconvert and what the notebook imports loaded between reports; each report's cells
+   still run in a process of their own, forked from the worker (engine.py; or a kernel forked from a template,
+   kernels.py, with engine="kernel"), so nothing one council's notebook does can reach another's, and a report
+   that hangs or crashes fails alone.
 4. A progress bar names each council as it finishes; a summary table follows; the exit status is 0 when
    every report was written, 2 when every failure was bad params or input, else 1. A failed notebook is
    kept beside its outputs as <period>.failed.ipynb, as `carequality render` keeps it.
@@ -213,6 +215,7 @@ def _render_one(
     commit: str | None = None,
     engine: str = "inprocess",
     cell_timeout: float | None = None,
+    notebook: str | None = None,
 ) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
     from carequality.run.render import RenderError, kernel_manager_class, render
@@ -238,6 +241,7 @@ def _render_one(
             commit=commit,
             engine=engine,
             cell_timeout=cell_timeout,
+            notebook=Path(notebook) if notebook else None,
         )
     except RenderError as e:
         return job.failed(
@@ -265,12 +269,14 @@ def run_batch(
     log=None,
     engine: str = "inprocess",
     cell_timeout: float | None = None,
+    notebook: str | Path | None = None,
 ) -> list[Outcome]:
     """Render every params file; return one Outcome per file, in the order given.
 
     `engine` runs each report's notebook: "inprocess" (in a process forked from a warm worker) or "kernel" (a Jupyter
     kernel, forked from a warm template unless `fork_kernels` is False); a cell that runs longer than `cell_timeout`
-    seconds is stopped and fails its report alone (None: render's CELL_TIMEOUT; 0: no limit)."""
+    seconds is stopped and fails its report alone (None: render's CELL_TIMEOUT; 0: no limit). `notebook` replaces the
+    report notebook (tests, measurements)."""
     from carequality.run import CELL_TIMEOUT
     from carequality.sources.cache import pin_cache_dir
 
@@ -328,6 +334,7 @@ def run_batch(
                     commit,
                     engine,
                     cell_timeout,
+                    str(notebook) if notebook else None,
                 ): j
                 for j in runnable
             }

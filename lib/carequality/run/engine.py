@@ -49,7 +49,8 @@ from papermill.exceptions import PapermillException
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-#: The engines' names in papermill's registry (and the `papermill.engine` entry points in pyproject.toml).
+#: The engines' names in papermill's registry; importing this module registers them. (Not as `papermill.engine` entry
+#: points: papermill loads those as it is imported, and this module imports papermill, so importing it first failed.)
 ENGINE = "carequality-inprocess"
 #: papermill's own engine (nbclient: a Jupyter kernel per notebook), with the same failures as ENGINE's (KernelEngine).
 KERNEL_ENGINE = "carequality-kernel"

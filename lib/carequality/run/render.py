@@ -264,6 +264,7 @@ def execute(
     profile: str = DEFAULT_PROFILE,
     engine: str = "inprocess",
     cell_timeout: float | None = CELL_TIMEOUT,
+    notebook: Path | None = None,
 ) -> nbformat.NotebookNode:
     """Run the notebook with papermill in this process, in the params file's folder.
 
@@ -272,6 +273,7 @@ def execute(
     class to use instead of `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm
     template: kernels.py), and `socket_key` (output_key) names the socket folder so that the next render of the
     same output can find it. A cell running longer than `cell_timeout` seconds is stopped (None: no limit).
+    `notebook` replaces the report notebook (NOTEBOOK), for tests and measurements.
     """
     with slow_optional_imports_kept_out():
         import papermill
@@ -283,7 +285,7 @@ def execute(
         raise ValueError(f"unknown engine '{engine}': expected one of {', '.join(ENGINES)}")
     run = functools.partial(
         papermill.execute_notebook,
-        str(NOTEBOOK),
+        str(notebook or NOTEBOOK),
         str(executed),
         parameters={"params_file": params_path.name, "profile": profile},
         cwd=str(params_path.parent),
@@ -510,6 +512,7 @@ def render(
     commit: str | None = None,
     engine: str = "inprocess",
     cell_timeout: float | None = CELL_TIMEOUT,
+    notebook: Path | None = None,
 ) -> RenderResult:
     """Validate params and the profile, execute the notebook, write HTML, CSV tables, the manifest, the watch list
     spreadsheet (when the report has one) and any other formats (pdf, xlsx, ods, docx: see exports.py) atomically.
@@ -517,7 +520,7 @@ def render(
     `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
     `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports).
     `engine` runs the notebook's cells: "inprocess" (default) or "kernel" (execute); a cell running longer than
-    `cell_timeout` seconds fails the report."""
+    `cell_timeout` seconds fails the report. `notebook` replaces the report notebook (tests, measurements)."""
     started = dt.datetime.now(dt.UTC)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
@@ -544,6 +547,7 @@ def render(
                 profile=profile,
                 engine=engine,
                 cell_timeout=cell_timeout,
+                notebook=notebook,
             )
         except RenderError as e:
             if executed.exists():
