@@ -90,7 +90,7 @@ class InProcessEngine(Engine):
             "skip_tag": kwargs.get("skip_cells_with_tag", "skip-execution"),
         }
         timeout = execution_timeout or kwargs.get("timeout")
-        Runner(nb_man, timeout if timeout and timeout > 0 else None, options).run()
+        Runner(nb_man, timeout if timeout and timeout > 0 else None, options, start_timeout).run()
         return nb_man.nb
 
 
@@ -119,10 +119,12 @@ class RunnerGoneError(Exception):
 class Runner:
     """This process's side of one notebook's run: fork the runner, read its messages into the notebook."""
 
-    def __init__(self, nb_man, timeout: float | None, options: dict):
+    def __init__(self, nb_man, timeout: float | None, options: dict, start_timeout: float = 60):
         self.nb_man = nb_man
         self.nb = nb_man.nb
         self.timeout = timeout
+        self.start_timeout = start_timeout  # for the runner's first cell to start, as for a kernel to start
+        self.started = False
         self.options = options
         self.buffer = b""
         self.display_ids: dict[str, dict[int, list[int]]] = {}
@@ -189,11 +191,19 @@ class Runner:
 
     def _cell(self, cell, index: int) -> dict:
         """Read the runner's messages for cell `index` into it; return the cell's reply."""
-        deadline = None
+        deadline = None if self.started else time.monotonic() + self.start_timeout
         timing = cell.metadata["execution"]
         while True:
-            kind, *rest = self._next(deadline)
+            try:
+                kind, *rest = self._next(deadline)
+            except RunnerGoneError as e:
+                if e.ename == TIMEOUT_ERROR and not self.started:
+                    raise RunnerGoneError(
+                        DIED_ERROR, f"the process to run the notebook did not start within {self.start_timeout:g} s"
+                    ) from None
+                raise
             if kind == "start":
+                self.started = True
                 start = rest[1]
                 timing["iopub.status.busy"] = timing["iopub.execute_input"] = _timestamp(start)
                 cell.execution_count = rest[2]
