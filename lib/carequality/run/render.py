@@ -1,9 +1,11 @@
 """Render one params file: papermill in-process → executed notebook → HTML (own template), CSV tables, manifest.
 
-Outputs go to <out>/<council-slug>/<period-slug>/ and are written atomically: everything is built in a
-temporary folder beside the target and swapped in only when the whole render succeeded. A failed run
-leaves the previous outputs untouched and keeps the failed executed notebook at
-<out>/<council-slug>/<period-slug>.failed.ipynb.
+Outputs go to <out>/<council-slug>/<period-slug>/ (the full report) or <out>/<council-slug>/<period-slug>-summary/
+(the committee paper): each profile has a folder of its own, so rendering one never removes the other's files. They
+are written atomically: everything is built in a temporary folder beside the target and swapped in only when the
+whole render succeeded. A failed run leaves the previous outputs untouched and keeps the failed executed notebook
+beside them, at <out>/<council-slug>/<folder>.failed.ipynb. Folders and files get the user's usual permissions (their
+umask), not the private ones of the temporary folder.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from carequality.facts import Fact, FactBook
 from carequality.model.preflight import preflight
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
-from carequality.registry import DEFAULT_PROFILE
+from carequality.registry import DEFAULT_PROFILE, profile_folder
+from carequality.run import CELL_TIMEOUT
+from carequality.run.atomic import current_umask
 from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
 from carequality.run.site import headline
 from carequality.sources.cache import digest_memo
@@ -45,11 +49,11 @@ if TYPE_CHECKING:
     from carequality.model.build import Model
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
-#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone links to the same file.
-#: Every fact a report's sentences state, beside report.html (docs/facts.md); `carequality audit` reads it.
-FACTS_FILE = "facts.json"
+#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone is a copy of it (tests/test_registry.py).
 NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
+#: Every fact a report's sentences state, beside report.html (docs/facts.md); `carequality audit` reads it.
+FACTS_FILE = "facts.json"
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
 REPO_DIR = Path(__file__).resolve().parents[3]
 LIBRARIES = (
@@ -111,9 +115,11 @@ class RenderResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def output_dir(params: ReportParams, out_root: Path) -> Path:
+def output_dir(params: ReportParams, out_root: Path, profile: str = DEFAULT_PROFILE) -> Path:
+    """Where a profile's outputs go: <out_root>/<council>/<period> for the full report (the default profile), and
+    <out_root>/<council>/<period>-<profile> for any other (the committee paper: <period>-summary)."""
     council, period = params.output_slug
-    return Path(out_root) / council / period
+    return Path(out_root) / council / profile_folder(period, profile)
 
 
 def git_commit() -> str:
@@ -264,38 +270,55 @@ def execute(
     kernel_manager=None,
     socket_key: str | None = None,
     profile: str = DEFAULT_PROFILE,
+    engine: str = "inprocess",
+    cell_timeout: float | None = CELL_TIMEOUT,
+    notebook: Path | None = None,
 ) -> nbformat.NotebookNode:
-    """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
+    """Run the notebook with papermill in this process, in the params file's folder.
 
-    `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
-    `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
-    `socket_key` (output_key) names the socket folder so that the next render of the same output can find it.
+    `engine` is "inprocess" (the cells run in a process forked from this one: run/engine.py) or "kernel" (a Jupyter
+    kernel, papermill's own route). For a kernel, `kernel_manager(socket_dir)`, when given, returns the kernel manager
+    class to use instead of `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm
+    template: kernels.py), and `socket_key` (output_key) names the socket folder so that the next render of the
+    same output can find it. A cell running longer than `cell_timeout` seconds is stopped (None: no limit).
+    `notebook` replaces the report notebook (NOTEBOOK), for tests and measurements.
     """
     with slow_optional_imports_kept_out():
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
+        from carequality.run.engine import DIED_ERROR, ENGINES, TIMEOUT_ERROR
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}': expected one of {', '.join(ENGINES)}")
+    run = functools.partial(
+        papermill.execute_notebook,
+        str(notebook or NOTEBOOK),
+        str(executed),
+        parameters={"params_file": params_path.name, "profile": profile},
+        cwd=str(params_path.parent),
+        kernel_name="python3",
+        engine_name=ENGINES[engine],
+        progress_bar=progress,
+        log_output=False,
+        report_mode=True,
+        # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
+        request_save_on_cell_execute=False,
+        execution_timeout=cell_timeout,
+    )
     prefix = f"cq-kernel-{socket_key}-" if socket_key else "cq-kernel-"
     try:
+        if engine != "kernel":
+            return run()
         with _locked_folder(prefix, Path(tempfile.gettempdir())) as sockets:
-            return papermill.execute_notebook(
-                str(NOTEBOOK),
-                str(executed),
-                parameters={"params_file": params_path.name, "profile": profile},
-                cwd=str(params_path.parent),
-                kernel_name="python3",
-                progress_bar=progress,
-                log_output=False,
-                report_mode=True,
-                # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
-                request_save_on_cell_execute=False,
-                kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)),
-            )
+            return run(kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)))
     except PapermillExecutionError as e:
-        bad_input = e.ename in ("InputError", "ParamsError")
-        raise RenderError(
-            f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input
-        ) from None
+        bad_input = e.ename in ("InputError", "CombinedInputError", "ParamsError")
+        if e.ename in (TIMEOUT_ERROR, DIED_ERROR):
+            message = f"the notebook stopped at cell {e.exec_count}: {e.evalue}"
+        else:
+            message = f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue)
+        raise RenderError(message, executed, bad_input=bad_input) from None
 
 
 def collect_tables(nb: nbformat.NotebookNode) -> list[dict]:
@@ -386,7 +409,7 @@ def data_as_of(nb: nbformat.NotebookNode) -> str | None:
 
 def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: str) -> dict:
     """What the spreadsheets' cover sheet says (exports.workbook_sheets)."""
-    from carequality.present.text import long_date
+    from carequality.present.text import long_date, upper_first
     from carequality.run.exports import SOURCE_NAMES
 
     given = params.input_paths()
@@ -397,7 +420,7 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
         "title": title,
         "council": f"{params.council.name} ({params.council.code})",
         "period": f"{long_date(params.period.start)} to {long_date(params.period.end)}",
-        "source": source[:1].upper() + source[1:],
+        "source": upper_first(source),
         "as_of": long_date(dt.date.fromisoformat(as_of)) if as_of else "",
         "marking": params.options.protective_marking,
         "contact": params.options.contact,
@@ -540,12 +563,17 @@ def render(
     kernel_manager=None,
     profile: str = DEFAULT_PROFILE,
     commit: str | None = None,
+    engine: str = "inprocess",
+    cell_timeout: float | None = CELL_TIMEOUT,
+    notebook: Path | None = None,
 ) -> RenderResult:
     """Validate params and the profile, execute the notebook, write HTML, CSV tables, the manifest, the watch list
     spreadsheet (when the report has one) and any other formats (pdf, xlsx, ods, docx: see exports.py) atomically.
 
     `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
-    `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports)."""
+    `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports).
+    `engine` runs the notebook's cells: "inprocess" (default) or "kernel" (execute); a cell running longer than
+    `cell_timeout` seconds fails the report. `notebook` replaces the report notebook (tests, measurements)."""
     started = dt.datetime.now(dt.UTC)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
@@ -553,11 +581,12 @@ def render(
     formats = parse_formats(formats)
     check_formats(formats)  # a missing Chromium or pandoc is named before the notebook runs
     preflight(params)  # data of another council, say, is named before a kernel starts (model/preflight.py)
-    final = output_dir(params, Path(out_root)).resolve()
+    final = output_dir(params, Path(out_root), profile).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(final)  # of a render of this output that was killed
     failed_nb = final.with_name(final.name + ".failed.ipynb")
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is the owner's alone; the outputs are not
     lock = None
     try:
         lock = _owned_lock(tmp)
@@ -570,6 +599,9 @@ def render(
                 kernel_manager=kernel_manager,
                 socket_key=output_key(final),
                 profile=profile,
+                engine=engine,
+                cell_timeout=cell_timeout,
+                notebook=notebook,
             )
         except RenderError as e:
             if executed.exists():

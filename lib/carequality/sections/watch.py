@@ -14,7 +14,7 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.facts import say
 from carequality.present.tables import Table
-from carequality.present.text import count_phrase, join_words, long_date, plural
+from carequality.present.text import count_phrase, join_words, long_date, plural, upper_first
 from carequality.sections import Section
 
 #: What each early warning means, for the table's notes.
@@ -47,13 +47,14 @@ def watch_list(model: Model, params: ReportParams) -> Section:
             "Provider": w["provider_name"].fillna("").astype(str),
             "Area": [council if a else "Other area" if k else "Not known" for a, k in zip(w["in_area"], w["known"])],
             "Risk level": w["risk_level"],
-            "Placements suspended": w["suspended"].map({True: "Yes", False: ""}),
+            # Yes or No for a location with an open case on the risk register; blank (not applicable) without one.
+            "Placements suspended": w["suspended"].map({True: "Yes", False: "No"}).where(w["risk_level"].notna(), None),
             "CQC rating": w["overall_rating"].fillna("").astype(str).replace({"nan": ""}),
             "Rating published": w["rating_date"],
             "Months since inspection": w["months_since_inspection"],
             "Last QA visit": w["last_visit"],
             "People funded": w["people_funded"],
-            "Early warnings": w["flags"].map(lambda fs: "; ".join(f[:1].upper() + f[1:] for f in fs)),
+            "Early warnings": w["flags"].map(lambda fs: "; ".join(upper_first(f) for f in fs)),
         }
     )
     counts = m.flag_counts(w)
@@ -63,8 +64,9 @@ def watch_list(model: Model, params: ReportParams) -> Section:
         f"{params.options.high_risk_from_level} or above on the risk register on {end}, most concerning first: "
         "highest risk level, placements suspended, most early warnings, lowest rating.",
         f"Inspection overdue: the last inspection was more than {plural(months, 'month')} before {end}.",
-        *[f"{f[:1].upper() + f[1:]}: {FLAG_NOTES[f]}." for f in used if f != m.OVERDUE],
-        "Risk level: the highest of the location's open cases on the risk register; blank when it has none.",
+        *[f"{upper_first(f)}: {FLAG_NOTES[f]}." for f in used if f != m.OVERDUE],
+        "Risk level: the highest of the location's open cases on the risk register; blank when it has none, and "
+        "then placements suspended is blank too.",
     ]
     table = Table(
         "watch_list",
@@ -77,6 +79,7 @@ def watch_list(model: Model, params: ReportParams) -> Section:
             "Months since inspection": "int",
             "People funded": "int",
         },
+        blanks={"Risk level": "[z]", "Placements suspended": "[z]", "Last QA visit": "[z]"},
         footnotes=notes,
     )
     paras, facts = _watch_sentences(w, counts, used, params)
