@@ -526,7 +526,7 @@ def sentence_html(text: str) -> str:
     return replace_marks(
         html.escape(text),
         lambda fact_id, shown: (
-            shown  # a worked example, no fact to link to
+            f'<span class="cq-literal">{shown}</span>'  # a worked example: no fact to link to
             if fact_id == LITERAL
             else f'<a class="cq-fact" href="#fact-{fact_id.split("@")[0]}" data-fact="{fact_id}">{shown}</a>'
         ),

@@ -110,6 +110,8 @@ class _Sentences(HTMLParser):
             self._current = Sentence(self.section, "", [], "")
         elif tag == "a" and "cq-fact" in classes and self._current is not None:
             self._fact, self._fact_text = a.get("data-fact") or "", ""
+        elif tag == "span" and "cq-literal" in classes and self._current is not None:
+            self._fact, self._fact_text = LITERAL, ""
 
     def handle_endtag(self, tag: str) -> None:
         while self._stack:
@@ -119,7 +121,7 @@ class _Sentences(HTMLParser):
         if tag == "h2" and self._heading is not None:
             self.section = " ".join("".join(self._heading).split())
             self._heading = None
-        elif tag == "a" and self._fact is not None and self._current is not None:
+        elif tag in ("a", "span") and self._fact is not None and self._current is not None:
             self._current.facts.append((self._fact, self._fact_text))
             self._fact = None
         elif tag in ("p", "li") and self._current is not None and not any(t in ("p", "li") for t, _ in self._stack):
