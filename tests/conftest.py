@@ -57,7 +57,8 @@ def assert_one_headline(result, n: int, of: int, percent: float) -> None:
 
     page = result.html.read_text(encoding="utf-8")
     start = page.index('<h2 id="section-ratings_overview"')
-    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page[start : page.index("</p>", start)]))
+    # A number in a sentence is a link to its fact (docs/facts.md): tags are dropped, not made spaces.
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", page[start : page.index("</p>", start)]))
     said = re.search(r"([\d,]+) of ([\d,]+) \(([\d.]+)%\)", text)
     assert said and said.groups() == (f"{n:,}", f"{of:,}", f"{percent:g}"), text
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))

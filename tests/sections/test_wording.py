@@ -40,7 +40,7 @@ def test_lower_first_runs_a_caption_on_in_a_sentence_but_keeps_a_name_in_capital
 def test_the_high_risk_key_message_agrees_with_new_placements_not_the_count(suspended, ending):
     k = KeyFigures("York", dt.date(2026, 3, 31), dt.date(2025, 3, 31),
                    high_risk=HighRiskFigures(level=3, in_area=1, out_of_area=None, providers=1, suspended=suspended))
-    text = summary.high_risk_bullet(k).text
+    text = summary.high_risk_bullet(k).plain
     assert text.endswith(ending), text
     assert "1 service was at risk level 3" in text
 
@@ -58,7 +58,7 @@ def test_one_suspension_in_qa_activity_agrees_with_new_placements(opened, monkey
         return dataclasses.replace(v, suspensions={"total": 1, "in_area": 1, "out_of_area": 0, "unknown": 0})
 
     monkeypatch.setattr(mq, "visit_summary", one_suspension)
-    text = " ".join(qa.qa_activity(opened.model, opened.params).paragraphs)
+    text = " ".join(qa.qa_activity(opened.model, opened.params).sentences)
     assert "new placements were suspended at 1 service, in York." in text, text
     assert "placements was" not in text
 

@@ -65,11 +65,11 @@ class Changes:
 @dataclass
 class HighRiskFigures:
     level: int
-    as_of: dt.date  # the risk register's date (qa.register_as_of)
     in_area: int | None  # services in the area at the level or above (None when the section is not in the report)
     out_of_area: int | None
     providers: int
     suspended: int
+    as_of: dt.date | None = None  # the risk register's date (qa.register_as_of); None: the period end
 
 
 @dataclass

@@ -74,7 +74,8 @@ def _share_bullet(
     return Bullet(text, status, section, numbers)
 
 
-def area_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
+def area_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     subject = f"of the adult social care locations in {k.council} with a CQC rating"
     ids = ("overview.ratings.headline", "summary.area.headline_before", "summary.area.headline_change")
     return _share_bullet(f, k, ids, (k.area, k.area_previous), k.area_status, subject, "ratings_overview")
@@ -83,7 +84,8 @@ def area_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
 _AREA_NAMES = {REGION: None, PEERS: "the peer group", ENGLAND: "England"}
 
 
-def comparison_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
+def comparison_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     others = [c for c in k.comparators if c.area_type != COUNCIL]
     own = [c for c in k.comparators if c.area_type == COUNCIL]
     if not others or not own or k.compared_on is None:
@@ -112,7 +114,8 @@ def comparison_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     return Bullet(text, None, "benchmarks", numbers)
 
 
-def commissioned_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
+def commissioned_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     subject = f"of the rated locations {k.council} commissions"
     ids = ("qa.commissioned.headline", "summary.commissioned.headline_before", "summary.commissioned.headline_change")
     return _share_bullet(
@@ -126,7 +129,8 @@ def commissioned_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     )
 
 
-def changes_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | None:
+def changes_bullet(k: m.KeyFigures, publication: bool, f: FactSet | None = None) -> Bullet | None:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     c = k.changes
     if c is None:
         return None
@@ -172,16 +176,17 @@ def changes_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | N
     return Bullet(text, None, "rating_changes", numbers)
 
 
-def high_risk_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
+def high_risk_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     h = k.high_risk
     if h is None:
         return None
     level = f.setting(
         "high_risk_from_level", h.level, "The risk level from which the council counts a provider as high risk."
     )
-    when = long_date(h.as_of)
+    when = long_date(h.as_of or k.period_end)
     numbers = {"in_area": h.in_area, "out_of_area": h.out_of_area, "providers": h.providers, "suspended": h.suspended}
-    reg = {"as_of": h.as_of, "source": "risk_register"}
+    reg = {"as_of": h.as_of or k.period_end, "source": "risk_register"}
     n = f.count(
         "summary.high_risk.services",
         (h.in_area or 0) + (h.out_of_area or 0),
@@ -235,7 +240,8 @@ def high_risk_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     return Bullet(text, None, "high_risk_in_area", numbers)
 
 
-def visits_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
+def visits_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     v = k.visits
     if v is None:
         return None
@@ -261,9 +267,10 @@ def visits_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     return Bullet(text, None, "qa_activity", {"visits": v.visits, "services": v.services, "previous": v.previous})
 
 
-def early_warning_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | None:
+def early_warning_bullet(k: m.KeyFigures, publication: bool, f: FactSet | None = None) -> Bullet | None:
     """Commissioned services rated Requires improvement or Inadequate that the council is not watching: no risk
     level on the risk register, or no QA visit since the rating (the watch list's early warning)."""
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     u = k.unwatched
     if u is None or not len(u):
         return None
@@ -298,7 +305,8 @@ def early_warning_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bull
     return Bullet(text, None, "watch_list", {"unwatched": len(u)})
 
 
-def caveats_bullet(f: FactSet, k: m.KeyFigures) -> Bullet:
+def caveats_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet:
+    f = f or FactSet("", as_of=k.as_of, source="cqc")
     parts = []
     rows = f.count("data_quality.rows", k.data_quality_rows, "Rows of the data supplied that need attention.", "row")
     if rows.value:
@@ -335,23 +343,23 @@ def key_messages(model: Model, params: ReportParams) -> Section:
     bullets = [
         b
         for b in (
-            area_bullet(f, k),
-            comparison_bullet(f, k),
-            commissioned_bullet(f, k),
-            changes_bullet(f, k, publication),
-            high_risk_bullet(f, k),
-            visits_bullet(f, k),
+            area_bullet(k, f),
+            comparison_bullet(k, f),
+            commissioned_bullet(k, f),
+            changes_bullet(k, publication, f),
+            high_risk_bullet(k, f),
+            visits_bullet(k, f),
         )
         if b is not None
     ]
-    early = early_warning_bullet(f, k, publication) if params.wants("watch_list") else None
+    early = early_warning_bullet(k, publication, f) if params.wants("watch_list") else None
     risk = [b for b in bullets if b.source == "high_risk_in_area"]
     if early is not None and risk:  # one message on the services of concern: at most seven bullets
         risk[0].text += " " + early.text
         risk[0].numbers = {**risk[0].numbers, **early.numbers}
     elif early is not None:
         bullets.append(early)
-    bullets.append(caveats_bullet(f, k))
+    bullets.append(caveats_bullet(k, f))
     return Section("key_messages", "Key messages", [], bullets=bullets, facts=f.made)
 
 
