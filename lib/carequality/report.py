@@ -42,8 +42,8 @@ class Report:
     tables_shown: int = 0
     figures_shown: int = 0
     shown: list[str] = field(default_factory=list)
-    #: Long tables that sections send to the data appendix, and tables too wide for a portrait page: shown by
-    #: appendix_tables() at the end, on landscape pages.
+    #: Long tables that sections send to the data appendix: shown by appendix_tables() at the end, on landscape
+    #: pages.
     deferred: list[Table] = field(default_factory=list)
     #: "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
     profile: str = DEFAULT_PROFILE
@@ -164,14 +164,6 @@ class Report:
                 )
             elif t.appendix and defer:
                 self.deferred.append(t)
-            elif t.wide and defer and not self.landscape:
-                self.deferred.append(t)
-                where = (
-                    "in the annex at the end of this report, and in its spreadsheet"
-                    if self.profile == "full"
-                    else "in the full version of this report and its spreadsheet"
-                )
-                notes.append(f"The table \u201c{t.caption}\u201d is too wide for this page: it is {where}.")
             else:
                 tables.append(t)
         for p in section.paragraphs:
@@ -191,7 +183,8 @@ class Report:
         for f in section.figures:
             self.display_figure(f)
         for t in tables:
-            self.display_table(t)
+            for part in t.split():
+                self.display_table(part)
         for n in notes:
             self._display({"text/html": f'<p class="cq-pointer">{html.escape(n)}</p>', "text/plain": n}, **meta)
 
@@ -230,6 +223,7 @@ class Report:
         )
 
     def display_table(self, table: Table) -> None:
+        """A table with its number; one too wide for a portrait page is printed on a landscape page of its own."""
         self.tables_shown += 1
         n = self.tables_shown
         display(
@@ -238,25 +232,24 @@ class Report:
                 "text/plain": table.to_text(),
                 TABLE_MIME: {**table.to_json(), "number": n},
             },
-            metadata=self._meta(),
+            metadata=self._meta(**({"landscape": True} if table.wide else {})),
             raw=True,
         )
 
     def appendix_tables(self) -> None:
-        """The tables the sections deferred: long reference tables (the monthly series behind a chart) and tables
-        too wide for a portrait page, printed on landscape pages. The summary profile has no annex."""
+        """The tables the sections deferred: long reference tables (the monthly series behind a chart), printed on
+        landscape pages. The summary profile has no annex."""
         tables, self.deferred = self.deferred, []
         if not tables or self.profile != "full":
             return
         paras = [
-            "These tables are too wide or too long for the body of the report: the series behind the charts, "
-            "and the comparisons across many columns. Each is also in the spreadsheet and in a file of its own beside "
-            "the report."
+            "These tables are too long for the body of the report: the series behind the charts. Each is also "
+            "in the spreadsheet and in a file of its own beside the report."
         ]
         self.landscape = True
         try:
             self.display_section(
-                Section("appendix_data", "Appendix: wide tables and data behind the charts", paras, tables), defer=False
+                Section("appendix_data", "Appendix: data behind the charts", paras, tables), defer=False
             )
         finally:
             self.landscape = False

@@ -48,15 +48,6 @@ def _need(*tools: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def renders(tmp_path_factory):
-    """The example rendered to every format, then again (HTML, XLSX and ODS) into another folder for determinism."""
-    _need("chromium", "pandoc", "pdfinfo", "pdftoppm", "pdftotext")
-    first = render(EXAMPLE, tmp_path_factory.mktemp("outputs-a"), formats=ALL_FORMATS)
-    second = render(EXAMPLE, tmp_path_factory.mktemp("outputs-b"), formats=("html", "xlsx", "ods"))
-    return first, second
-
-
-@pytest.fixture(scope="session")
 def rendered(renders):
     return renders[0]
 
