@@ -20,19 +20,28 @@ from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
-from carequality.present.commentary import Commentary, read_commentary
+from carequality.present.commentary import FRONT_SHEET, Commentary, read_commentary
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import long_date, status_label
-from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
-from carequality.sections import Section
+from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE, IMPLICATIONS
+from carequality.sections import Section, section_function
 from carequality.vocab import INPUT_LABELS
 
 HEADING_META = "carequality"
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
 #: The blocks of the council's commentary that are sections of their own, with their headings.
-OWN_BLOCKS = {"introduction": "Introduction", "recommendations": "Recommendations", "next_steps": "Next steps"}
+OWN_BLOCKS = {
+    "purpose": "Purpose of the report",
+    "introduction": "Introduction",
+    "recommendations": "Recommendations",
+    "financial_implications": "Financial implications",
+    "legal_implications": "Legal implications",
+    "equalities_implications": "Equalities implications",
+    "risk_implications": "Risk implications",
+    "next_steps": "Next steps",
+}
 
 
 @dataclass
@@ -40,6 +49,7 @@ class Report:
     params: ReportParams
     model: Model
     tables_shown: int = 0
+    exempt_tables: int = 0
     figures_shown: int = 0
     shown: list[str] = field(default_factory=list)
     #: Long tables that sections send to the data appendix: shown by appendix_tables() at the end, on landscape
@@ -51,6 +61,12 @@ class Report:
     commentary: Commentary = field(default_factory=Commentary)
     #: While True, every output is printed on landscape pages (an annex).
     landscape: bool = False
+    #: The params as the council wrote them (its own mode): the exempt appendix names providers with them.
+    working: ReportParams | None = None
+    #: While True, every output belongs to the exempt appendix (its own file, not for publication).
+    exempt: bool = False
+    #: While True, every output belongs to the method-and-data annex (a background paper, its own file).
+    annex_file: bool = False
 
     @property
     def publication(self) -> bool:
@@ -61,6 +77,10 @@ class Report:
         meta = dict(extra)
         if self.landscape:
             meta["landscape"] = True
+        if self.exempt:
+            meta["exempt"] = True
+        if self.annex_file:
+            meta["method_annex"] = True
         return {HEADING_META: meta} if meta else {}
 
     # -- blocks ----------------------------------------------------------------------------
@@ -80,12 +100,37 @@ class Report:
                 '<p class="cq-notice" role="note"><strong>Example data.</strong> This report was built from generated '
                 "example data in CQC's published format. It does not describe real services.</p>"
             )
+        if self.profile == "summary":
+            parts.insert(0, self.front_sheet_html())
+            purpose = self.commentary.html("purpose")
+            if purpose:
+                self.shown.append("purpose")
+                parts.append(
+                    f'<h2 id="section-purpose">{OWN_BLOCKS["purpose"]}</h2><div class="cq-commentary">{purpose}</div>'
+                )
         # role "title": the HTML template lifts this block into the page header, above the contents list.
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
         display(
             {"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
             metadata={HEADING_META: {"role": "title", "as_of": as_of}},
             raw=True,
+        )
+
+    def front_sheet_html(self) -> str:
+        """The committee paper's first page: the front-sheet fields from the commentary's front matter (a field
+        left blank reads "[to be completed]"), the title, the council and the protective marking."""
+        p = self.params
+        rows = "".join(
+            f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(self.commentary.front_value(key))}</td></tr>'
+            for key, label in FRONT_SHEET.items()
+        )
+        return (
+            '<section class="cq-front-sheet" aria-label="Front sheet">'
+            f'<p class="cq-front-council">{html.escape(p.council.name)}</p>'
+            f'<p class="cq-front-marking">{html.escape(p.options.protective_marking)}</p>'
+            f'<p class="cq-front-title">{html.escape(p.title)}</p>'
+            f'<table class="cq-front"><tbody>{rows}</tbody></table>'
+            "</section>"
         )
 
     def data_end_sentence(self) -> str:
@@ -157,7 +202,7 @@ class Report:
         self._commentary(section.id, **meta)
         tables, notes = [], []
         for t in section.tables:
-            if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
+            if self.publication and not self.exempt and PER_LOCATION_COLUMNS & set(t.columns):
                 notes.append(
                     f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
                     "published version of this report, so that no service can be identified."
@@ -183,19 +228,36 @@ class Report:
         for f in section.figures:
             self.display_figure(f)
         for t in tables:
-            for part in t.split():
-                self.display_table(part)
+            self.display_table(t)
         for n in notes:
             self._display({"text/html": f'<p class="cq-pointer">{html.escape(n)}</p>', "text/plain": n}, **meta)
 
     def introduction(self) -> None:
-        """The council's introduction (its commentary's `introduction` block), after the key messages."""
+        """After the key messages: the council's recommendations (in the committee paper, before the body, as the
+        councils' papers put them), then its introduction."""
+        if self.profile == "summary":
+            self._own_block("recommendations")
         self._own_block("introduction")
 
     def closing(self) -> None:
-        """The council's recommendations and next steps, at the end of the report's body."""
-        self._own_block("recommendations")
+        """At the end of the report's body: the recommendations (full report), the implications in the council's
+        own words, and the next steps."""
+        if self.profile != "summary":
+            self._own_block("recommendations")
+        self._implications()
         self._own_block("next_steps")
+
+    def _implications(self) -> None:
+        """One section "Implications": each of the council's implications blocks under its own subheading."""
+        given = [k for k in IMPLICATIONS if self.commentary.html(k)]
+        if not given:
+            return
+        self.shown.append("implications")
+        self._heading("section-implications", "Implications")
+        for key in given:
+            title = OWN_BLOCKS[key]
+            self._display({"text/html": f"<h3>{html.escape(title)}</h3>", "text/plain": title})
+            self._commentary(key)
 
     def _own_block(self, key: str) -> None:
         if not self.commentary.html(key):
@@ -224,17 +286,21 @@ class Report:
 
     def display_table(self, table: Table) -> None:
         """A table with its number; one too wide for a portrait page is printed on a landscape page of its own."""
+        if self.exempt:  # the exempt appendix's tables are in its own file only: no CSV, no spreadsheet sheet
+            self.exempt_tables += 1
+            label = f"A{self.exempt_tables}"
+            html_table = table.to_html(number=None).replace("<caption>", f"<caption>Table {label}: ", 1)
+            display({"text/html": html_table, "text/plain": table.to_text()}, metadata=self._meta(), raw=True)
+            return
         self.tables_shown += 1
         n = self.tables_shown
-        display(
-            {
-                "text/html": table.to_html(number=n),
-                "text/plain": table.to_text(),
-                TABLE_MIME: {**table.to_json(), "number": n},
-            },
-            metadata=self._meta(**({"landscape": True} if table.wide else {})),
-            raw=True,
-        )
+        # A table too wide even for a landscape page is shown as parts of fewer columns under one number; the CSV and
+        # the spreadsheets keep it whole (its JSON rides on the first part).
+        for i, part in enumerate(table.split()):
+            data: dict[str, object] = {"text/html": part.to_html(number=n), "text/plain": part.to_text()}
+            if i == 0:
+                data[TABLE_MIME] = {**table.to_json(), "number": n}
+            display(data, metadata=self._meta(**({"landscape": True} if part.wide else {})), raw=True)
 
     def appendix_tables(self) -> None:
         """The tables the sections deferred: long reference tables (the monthly series behind a chart), printed on
@@ -253,6 +319,31 @@ class Report:
             )
         finally:
             self.landscape = False
+
+    def exempt_appendix(self) -> None:
+        """The names and concerns a paper that may be public leaves out: the high-risk tables as the council's own
+        mode gives them, in an appendix written as a file of its own, marked not for publication (the template's
+        "exempt" part). Only for the committee paper, and only when the council's mode names providers."""
+        working = self.working
+        if self.profile != "summary" or working is None or working.options.mode == "publication":
+            return
+        self.exempt = True
+        try:
+            for name in ("high_risk_in_area", "high_risk_out_of_area"):
+                if working.wants(name) and BY_NAME[name].in_profile(self.profile):
+                    self.display_section(section_function(name)(self.model, working), defer=False)
+        finally:
+            self.exempt = False
+
+    def background(self) -> None:
+        """Data quality and "How this report was made": in the full report, its last sections; in the committee
+        paper, the method-and-data annex, a background paper of its own (the template's "method" part)."""
+        self.annex_file = self.profile == "summary"
+        try:
+            self.data_quality()
+            self.method_note()
+        finally:
+            self.annex_file = False
 
     def data_quality(self) -> None:
         """List rows the report could not use as they are; say so plainly when there are none."""
@@ -339,12 +430,22 @@ class Report:
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
 
 
+def safe_params(params: ReportParams) -> ReportParams:
+    """The params of a paper that may be public: publication mode (providers by reference, no concern's text, no
+    list of locations, small counts of people suppressed)."""
+    return params.model_copy(update={"options": params.options.model_copy(update={"mode": "publication"})})
+
+
 def open_report(params_file: str | Path, profile: str = DEFAULT_PROFILE) -> Report:
     """Validate params (and the profile: registry.PROFILES), load the model and the council's commentary, and return
-    the Report the notebook's cells use."""
+    the Report the notebook's cells use. The committee paper (summary profile) is safe to publish by default: it is
+    built in publication mode, and the names and concerns go to its exempt appendix (Report.exempt_appendix)."""
     params = load_params(params_file)
     check_profile(profile)
+    working = params
+    if profile == "summary":
+        params = safe_params(params)
     commentary = Commentary()
     if params.inputs.commentary is not None:
         commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)  # checked by params
-    return Report(params=params, model=build_model(params), profile=profile, commentary=commentary)
+    return Report(params=params, model=build_model(params), profile=profile, commentary=commentary, working=working)

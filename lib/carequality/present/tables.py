@@ -129,7 +129,7 @@ class Table:
             cols = keys + group + [self.links[c] for c in keys + group if c in self.links]
             parts.append(
                 Table(
-                    f"{self.id}_part{i}",
+                    self.id if i == 1 else f"{self.id}_part{i}",
                     f"{self.caption} (part {i} of {n})",
                     self.frame[cols],
                     footnotes=self.footnotes if i == n else [],

@@ -326,6 +326,61 @@ def collect_figures(nb: nbformat.NotebookNode) -> list[tuple[dict, str]]:
     return figures
 
 
+#: The exempt appendix of a committee paper: the names and concerns it leaves out, in a file of its own.
+EXEMPT_APPENDIX = "exempt_appendix"
+#: The committee paper's method-and-data annex (a background paper): method, data quality, provenance.
+METHOD_ANNEX = "method_annex"
+
+
+def write_part(
+    folder: Path, nb: nbformat.NotebookNode, context: dict, name: str, formats: tuple[str, ...]
+) -> list[Path]:
+    """<name>.html (and .pdf when the PDF is asked for) of one part of the paper (the template's `part`)."""
+    html_path = folder / f"{name}.html"
+    _write(html_path, to_html(nb, context))
+    written = [html_path]
+    if "pdf" in formats:
+        from carequality.run.exports import html_to_pdf
+
+        written.append(html_to_pdf(html_path, folder / f"{name}.pdf"))
+    return written
+
+
+def has_exempt(nb: nbformat.NotebookNode) -> bool:
+    return any(
+        o.get("metadata", {}).get("carequality", {}).get("exempt") for c in nb.cells for o in c.get("outputs", [])
+    )
+
+
+def write_exempt_appendix(
+    folder: Path, nb: nbformat.NotebookNode, context: dict, params: ReportParams, formats: tuple[str, ...]
+) -> list[Path]:
+    """exempt_appendix.html (and .pdf when the PDF is asked for): the outputs the notebook marked exempt, under a
+    notice that they are not for publication, with the reason the council gives (its commentary's front matter);
+    [] when the paper has none."""
+    if not has_exempt(nb):
+        return []
+    from carequality.present.commentary import TO_BE_COMPLETED, Commentary, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    commentary = Commentary()
+    if params.inputs.commentary is not None:
+        commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    reason = commentary.front.get("exempt_reason", "").strip() or (
+        f"The reason this appendix is exempt (a paragraph of Schedule 12A to the Local Government Act 1972) is "
+        f"{TO_BE_COMPLETED}."
+    )
+    exempt_context = {
+        **context,
+        "part": "exempt",
+        "title": f"Exempt appendix: {context['title']}",
+        "marking": "NOT FOR PUBLICATION",
+        "running_header": f"{context['running_header']}: exempt appendix",
+        "exempt_reason": reason,
+    }
+    return write_part(folder, nb, exempt_context, EXEMPT_APPENDIX, formats)
+
+
 def data_as_of(nb: nbformat.NotebookNode) -> str | None:
     """The CQC data's as-of date (ISO) that the title block carries, or None."""
     for cell in nb.cells:
@@ -553,7 +608,28 @@ def render(
             "params": manifest["params"],
             "libraries": manifest["libraries"],
         }
+        if profile == "summary":  # the committee paper: provenance and method in a background paper of their own
+            context["method_annex"] = True
+            context["background_papers"] = [
+                f"Method and data annex ({METHOD_ANNEX}.html, {METHOD_ANNEX}.pdf): how this paper was made, its "
+                "data quality, input files with checksums, and settings.",
+                "The data behind the tables and charts: the spreadsheet beside this paper and its CSV files.",
+            ]
         _write(tmp / "report.html", to_html(nb, context))
+        exempt = write_exempt_appendix(tmp, nb, context, params, formats)
+        if profile == "summary":
+            exempt += write_part(
+                tmp,
+                nb,
+                {
+                    **context,
+                    "part": "method",
+                    "method_annex": False,
+                    "title": f"Method and data annex: {context['title']}",
+                },
+                METHOD_ANNEX,
+                formats,
+            )
         manifest["profile"] = profile
         manifest["outputs"] = [f"report.{f}" for f in formats]
         manifest["headline"] = headline(tables, params.council.name, params.sections, params.period.start.isoformat())
@@ -577,6 +653,7 @@ def render(
                 tmp / "watch_list.xlsx", watch[0], cover=cover, subject=params.options.protective_marking
             )
             manifest["outputs"].append("watch_list.xlsx")
+        manifest["outputs"].extend(p.name for p in exempt)
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below
         _swap_in(tmp, final)
