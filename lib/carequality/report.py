@@ -8,6 +8,7 @@ HTML template turns into the contents list.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,10 @@ from carequality.sections import Section, section_function
 from carequality.vocab import INPUT_LABELS
 
 HEADING_META = "carequality"
+#: HTML the report writes or the commentary sanitiser lets through (a type name for the numbering's signature).
+html_fragment = str
+#: The block tags whose nesting decides which paragraphs are top-level (Report._number_block).
+_BLOCK_TAGS = re.compile(r"<(/?)(p|li|ul|ol|blockquote|table)\b[^>]*>")
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
 #: The blocks of the council's commentary that are sections of their own, with their headings.
@@ -50,6 +55,9 @@ class Report:
     model: Model
     tables_shown: int = 0
     exempt_tables: int = 0
+    #: The number of the section shown last and of its last paragraph (numbered sections and paragraphs).
+    section_no: int = 0
+    para_no: int = 0
     figures_shown: int = 0
     shown: list[str] = field(default_factory=list)
     #: Long tables that sections send to the data appendix: shown by appendix_tables() at the end, on landscape
@@ -100,19 +108,23 @@ class Report:
                 '<p class="cq-notice" role="note"><strong>Example data.</strong> This report was built from generated '
                 "example data in CQC's published format. It does not describe real services.</p>"
             )
+        contents: dict[str, str] = {}
         if self.profile == "summary":
             parts.insert(0, self.front_sheet_html())
             purpose = self.commentary.html("purpose")
             if purpose:
                 self.shown.append("purpose")
+                number = self._next_section()
                 parts.append(
-                    f'<h2 id="section-purpose">{OWN_BLOCKS["purpose"]}</h2><div class="cq-commentary">{purpose}</div>'
+                    f'<h2 id="section-purpose"><span class="cq-sn">{number}</span> {OWN_BLOCKS["purpose"]}</h2>'
+                    f'<div class="cq-commentary">{self._number_block(purpose)}</div>'
                 )
+                contents = {"heading": f"{number} {OWN_BLOCKS['purpose']}", "anchor": "section-purpose"}
         # role "title": the HTML template lifts this block into the page header, above the contents list.
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
         display(
             {"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
-            metadata={HEADING_META: {"role": "title", "as_of": as_of}},
+            metadata={HEADING_META: {"role": "title", "as_of": as_of, **contents}},
             raw=True,
         )
 
@@ -173,10 +185,49 @@ class Report:
     def _display(self, data: dict, **meta: object) -> None:
         display(data, metadata=self._meta(**meta), raw=True)
 
+    # -- numbered sections and paragraphs (members cite "4.6"); the annexes in files of their own are not numbered --
+    @property
+    def numbered(self) -> bool:
+        return not (self.exempt or self.annex_file)
+
+    def _next_section(self) -> str:
+        self.section_no += 1
+        self.para_no = 0
+        return str(self.section_no)
+
+    def _pn(self) -> str:
+        """The next paragraph's number as the HTML that starts it, or "" outside the numbered paper."""
+        if not self.numbered or not self.section_no:
+            return ""
+        self.para_no += 1
+        return f'<span class="cq-pn">{self.section_no}.{self.para_no}</span> '
+
+    def _number_block(self, block: html_fragment) -> html_fragment:
+        """The council's sanitised HTML with each top-level paragraph numbered (a list stays the council's own)."""
+        if not self.numbered or not self.section_no:
+            return block
+        out, depth, pos = [], 0, 0
+        for m in _BLOCK_TAGS.finditer(block):
+            out.append(block[pos : m.end()])
+            pos = m.end()
+            closing, tag = m.group(1), m.group(2)
+            if tag in ("ul", "ol", "blockquote", "table"):
+                depth += -1 if closing else 1
+            elif not closing and tag == "p" and depth == 0:
+                out.append(self._pn())
+        out.append(block[pos:])
+        return "".join(out)
+
     def _heading(self, anchor: str, title: str, **meta: object) -> None:
+        shown = title
+        number = ""
+        if self.numbered:
+            number = self._next_section()
+            shown = f"{number} {title}"
+        label = f'<span class="cq-sn">{number}</span> ' if number else ""
         self._display(
-            {"text/html": f'<h2 id="{html.escape(anchor)}">{html.escape(title)}</h2>', "text/plain": title},
-            heading=title,
+            {"text/html": f'<h2 id="{html.escape(anchor)}">{label}{html.escape(title)}</h2>', "text/plain": title},
+            heading=shown,
             anchor=anchor,
             **meta,
         )
@@ -187,7 +238,7 @@ class Report:
         if block:
             self._display(
                 {
-                    "text/html": f'<div class="cq-commentary">{block}</div>',
+                    "text/html": f'<div class="cq-commentary">{self._number_block(block)}</div>',
                     "text/plain": self.commentary.blocks.get(key, ""),
                 },
                 role="commentary",
@@ -201,18 +252,27 @@ class Report:
         self._heading(f"section-{section.id}", section.title, **meta)
         self._commentary(section.id, **meta)
         tables, notes = [], []
+        # The committee paper shows a chart, not the table of its numbers too: that goes to its method-and-data annex.
+        charted = {f.id: f.caption for f in section.figures}
         for t in section.tables:
             if self.publication and not self.exempt and PER_LOCATION_COLUMNS & set(t.columns):
                 notes.append(
                     f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
                     "published version of this report, so that no service can be identified."
                 )
+            elif (t.appendix or t.id in charted) and defer and self.profile == "summary":
+                self.deferred.append(t)
+                if t.id in charted:
+                    notes.append(
+                        f"The figures behind the chart \u201c{charted[t.id]}\u201d are in the method and data annex, "
+                        "a background paper to this report, and in its spreadsheet."
+                    )
             elif t.appendix and defer:
                 self.deferred.append(t)
             else:
                 tables.append(t)
         for p in section.paragraphs:
-            self._display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, **meta)
+            self._display({"text/html": f"<p>{self._pn()}{html.escape(p)}</p>", "text/plain": p}, **meta)
         if section.bullets:
             items = []
             for b in section.bullets:
@@ -222,7 +282,7 @@ class Report:
                     if b.status
                     else ""
                 )
-                items.append(f"<li>{badge}{html.escape(b.text)}</li>")
+                items.append(f"<li>{self._pn()}{badge}{html.escape(b.text)}</li>")
             plain = "\n".join(f"- {status_label(b.status) + ': ' if b.status else ''}{b.text}" for b in section.bullets)
             self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
         for f in section.figures:
@@ -230,7 +290,9 @@ class Report:
         for t in tables:
             self.display_table(t)
         for n in notes:
-            self._display({"text/html": f'<p class="cq-pointer">{html.escape(n)}</p>', "text/plain": n}, **meta)
+            self._display(
+                {"text/html": f'<p class="cq-pointer">{self._pn()}{html.escape(n)}</p>', "text/plain": n}, **meta
+            )
 
     def introduction(self) -> None:
         """After the key messages: the council's recommendations (in the committee paper, before the body, as the
@@ -304,9 +366,16 @@ class Report:
 
     def appendix_tables(self) -> None:
         """The tables the sections deferred: long reference tables (the monthly series behind a chart), printed on
-        landscape pages. The summary profile has no annex."""
+        landscape pages; in the committee paper, its method-and-data annex."""
         tables, self.deferred = self.deferred, []
-        if not tables or self.profile != "full":
+        if not tables:
+            return
+        if self.profile == "summary":  # the committee paper: in its method-and-data annex, a background paper
+            self.annex_file = True
+            try:
+                self.display_section(Section("appendix_data", "Data behind the charts", [], tables), defer=False)
+            finally:
+                self.annex_file = False
             return
         paras = [
             "These tables are too long for the body of the report: the series behind the charts. Each is also "
