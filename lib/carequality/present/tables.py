@@ -30,6 +30,8 @@ PORTRAIT_CHARS = 108
 #: The same across an A4 landscape page (267 mm at 9 pt). A table wider still is split into tables of fewer columns,
 #: each repeating the row headers (`Table.split`): nothing is shrunk to fit and nothing is dropped.
 LANDSCAPE_CHARS = 160
+#: A table of at most this many rows is printed whole on one page, its caption with it.
+SHORT_ROWS = 25
 #: Text cells of one word up to this long (a location id, a reference) are never broken across lines, nor are
 #: rating words ("Requires improvement") and months ("Aug 2025").
 NOWRAP_CHARS = 24
@@ -169,7 +171,9 @@ class Table:
         columns = self.columns
         formats = [self.fmt(c) for c in columns]
         classes = ["num" if f in _NUMERIC else "txt" for f in formats]
-        out = [f'<table class="cq-table" id="table-{html.escape(self.id)}">']
+        # A short table is never broken across pages (Chromium parts a caption from its rows otherwise).
+        short = " cq-short" if len(self.frame) <= SHORT_ROWS else ""
+        out = [f'<table class="cq-table{short}" id="table-{html.escape(self.id)}">']
         out.append(f"<caption>{html.escape(label + self.caption)}</caption>")
         out.append("<thead><tr>")
         for c, cls in zip(columns, classes):

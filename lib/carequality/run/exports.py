@@ -95,8 +95,59 @@ def _run(cmd: list[str], what: str, *, env: dict | None = None, cwd: Path | None
 
 
 # ---- PDF ----------------------------------------------------------------------------------------
+#: A contents entry with its page-number slot (index.html.j2):
+#: `<a href="#ANCHOR">HEADING</a><span class="cq-page" data-for="ANCHOR"></span>`.
+_PAGE_SLOT = re.compile(r'<a href="#([^"]*)">([^<]*)</a><span class="cq-page" data-for="\1"></span>')
+
+
 def html_to_pdf(html: Path, pdf: Path) -> Path:
-    """Print our HTML with headless Chromium: A4 and page furniture from the @page CSS, tagged, with an outline.
+    """Print our HTML to PDF (print_pdf); when its contents list has page-number slots, print twice: Chromium has no
+    target-counter(), so the first print's outline (a bookmark per heading, with its page) gives each heading's page,
+    the numbers are written into a copy of the HTML, and the copy is printed. The slots have a fixed width, so the
+    numbers move nothing and the pages stay those of the first print."""
+    import html as html_lib
+
+    html, pdf = Path(html).resolve(), Path(pdf).resolve()
+    text = html.read_text(encoding="utf-8")
+    if not _PAGE_SLOT.search(text):
+        return print_pdf(html, pdf)
+    print_pdf(html, pdf)
+    pages = heading_pages(pdf)
+
+    def slot(m: re.Match) -> str:
+        page = pages.get(" ".join(html_lib.unescape(m.group(2)).split()), "")
+        return f'<a href="#{m.group(1)}">{m.group(2)}</a><span class="cq-page" data-for="{m.group(1)}">{page}</span>'
+
+    second = html.with_name(f".{html.stem}.paged.html")
+    try:
+        second.write_text(_PAGE_SLOT.sub(slot, text), encoding="utf-8")
+        print_pdf(second, pdf)
+    finally:
+        second.unlink(missing_ok=True)
+    return pdf
+
+
+def heading_pages(pdf: Path) -> dict[str, int]:
+    """Each heading's text → the page it is first printed on, from the PDF's outline (Chromium writes a bookmark per
+    heading, titled with the heading's text)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(pdf))
+    pages: dict[str, int] = {}
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                pages.setdefault(" ".join(str(item.title).split()), reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    return pages
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print an HTML file with headless Chromium: A4 and page furniture from the @page CSS, tagged, with an outline.
 
     A fresh profile per run; every host name resolves to nothing, so the printer cannot reach the network.
     """
@@ -105,6 +156,7 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
         check_formats(["pdf"])  # raises, naming the tool and its package
         raise ExportError("PDF needs chromium (Debian package chromium)")  # only if it vanished between the calls
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
+    pdf.unlink(missing_ok=True)  # a second print writes afresh
     with tempfile.TemporaryDirectory(prefix="carequality-chromium-") as profile:
         env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
         cmd = [
