@@ -140,7 +140,9 @@ def heading_pages(pdf: Path) -> dict[str, int]:
             if isinstance(item, list):
                 walk(item)
             else:
-                pages.setdefault(" ".join(str(item.title).split()), reader.get_destination_page_number(item) + 1)
+                page = reader.get_destination_page_number(item)
+                if page is not None:
+                    pages.setdefault(" ".join(str(item.title).split()), page + 1)
 
     walk(reader.outline)
     return pages
