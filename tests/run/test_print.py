@@ -9,6 +9,7 @@ pdftohtml -xml gives each text run's font size in whole pixels at 1.5 px a point
 from __future__ import annotations
 
 import collections
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -91,3 +92,32 @@ def test_every_real_data_report_prints_at_a_readable_size(shared_data, params, p
     need_tools("chromium", "pdftohtml", "pdftotext")
     result = render(params, tmp_path, formats=("html", "pdf"), profile=profile)
     check_print(result.outputs["pdf"])
+
+
+# ---- Word an officer can drop into the council's template -------------------------------------------------------
+def test_the_word_paper_has_its_title_once_a_contents_field_and_its_authors(summary_render):
+    from docx import Document
+
+    doc = Document(str(summary_render.outputs["docx"]))
+    texts = [p.text.strip() for p in doc.paragraphs]
+    title = "Quality of adult social care providers: York"
+    assert texts.count(title) == 1 and doc.paragraphs[texts.index(title)].style.name == "Title"
+    assert "OFFICIAL" not in texts  # the marking is in the header and footer of every page, not a paragraph
+    assert re.search(r"<w:instrText[^>]*>\s*TOC\b", doc.element.xml)  # a contents field Word fills in
+    props = doc.core_properties
+    assert props.author == "Director of Adult Social Care and Integration"  # "report of", from the front matter
+    assert props.created.date().isoformat() == "2026-06-16"  # the meeting date, not 2000-01-01
+    assert {"Heading 1", "Heading 2", "Title"} <= {p.style.name for p in doc.paragraphs}
+
+
+def test_wide_word_tables_are_in_landscape_sections(renders):
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    doc = Document(str(renders[0].outputs["docx"]))
+    orientations = [s.orientation for s in doc.sections]
+    assert orientations[0] == WD_ORIENT.PORTRAIT and WD_ORIENT.LANDSCAPE in orientations
+    for s in doc.sections:  # a landscape section is A4 turned, not a wider page
+        assert sorted((round(s.page_width.mm), round(s.page_height.mm))) == [210, 297]
+    wide = [t for t in doc.tables if len(t.columns) >= 9]
+    assert wide and len([o for o in orientations if o == WD_ORIENT.LANDSCAPE]) >= len(wide)

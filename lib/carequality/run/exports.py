@@ -877,12 +877,91 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
     return path
 
 
+#: What the Word copy of the page leaves out: the protective marking (it is in every page's header and footer), the
+#: report's own title heading (pandoc makes the document's Title from <title>: the title once), and the contents list
+#: (a Word contents field takes its place: pandoc --toc).
+_DOCX_DROP = (
+    re.compile(r'<p class="cq-(?:front-)?marking">.*?</p>', re.S),
+    re.compile(r'<h1 id="top">.*?</h1>', re.S),
+    re.compile(r'<nav class="cq-contents".*?</nav>', re.S),
+)
+#: A Word table of this many columns or more is put in a landscape section of its own.
+DOCX_LANDSCAPE_COLUMNS = 9
+
+
+def docx_html(text: str) -> str:
+    """The report's HTML as pandoc should read it for Word (see _DOCX_DROP)."""
+    for pattern in _DOCX_DROP:
+        text = pattern.sub("", text)
+    return text
+
+
+def landscape_sections(path: Path, min_columns: int = DOCX_LANDSCAPE_COLUMNS) -> int:
+    """Put each table of `min_columns` or more columns (with its caption) in a landscape section of its own, in place:
+    a section break before it and after it, the pages around it portrait. Returns how many tables were turned."""
+    import copy
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    doc = Document(str(path))
+    body = doc.element.body
+    final = body.find(qn("w:sectPr"))
+    if final is None:
+        return 0
+    turned = 0
+    for tbl in list(body.iter(qn("w:tbl"))):
+        if tbl.getparent() is not body:
+            continue
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is None or len(grid.findall(qn("w:gridCol"))) < min_columns:
+            continue
+        portrait = copy.deepcopy(final)
+        landscape = copy.deepcopy(final)
+        size = landscape.find(qn("w:pgSz"))
+        if size is not None:
+            w, h = size.get(qn("w:w")), size.get(qn("w:h"))
+            if w and h:
+                size.set(qn("w:w"), h)
+                size.set(qn("w:h"), w)
+            size.set(qn("w:orient"), WD_ORIENT.LANDSCAPE.name.lower())
+        start = tbl
+        previous = tbl.getprevious()
+        if previous is not None and previous.tag == qn("w:p") and "Caption" in previous.xml:
+            start = previous  # the table's caption goes with it
+        start.addprevious(_section_break(portrait))
+        tbl.addnext(_section_break(landscape))
+        turned += 1
+    doc.save(str(path))
+    return turned
+
+
+def _section_break(sect_pr):
+    """An empty paragraph that ends a section laid out by `sect_pr`."""
+    from docx.oxml import OxmlElement
+
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(sect_pr)
+    p.append(ppr)
+    return p
+
+
 def html_to_docx(
-    html: Path, docx: Path, *, header: str = "", marking: str = "", council_template: Path | None = None
+    html: Path,
+    docx: Path,
+    *,
+    header: str = "",
+    marking: str = "",
+    council_template: Path | None = None,
+    author: str = "",
+    date: str = "",
 ) -> Path:
-    """report.docx from our HTML with pandoc: real Word tables with captions, headings, embedded figures, styled
-    by `reference_docx` (A4, a running header with the protective marking, page numbers, ruled tables; or the
-    council's own template).
+    """report.docx from our HTML with pandoc: the title once (Word's Title style), a contents field Word fills in,
+    real Word tables with captions (wide ones in landscape sections), headings, embedded figures, styled by
+    `reference_docx` (A4, a running header with the protective marking, page numbers, ruled tables; or the council's
+    own template). `author` and `date` (ISO) go in the document's properties.
 
     Figures are data: URIs inside the HTML, so pandoc reads no other file and fetches nothing (pandoc 2.17's
     --sandbox cannot be used: it also hides pandoc's own docx data files).
@@ -892,15 +971,30 @@ def html_to_docx(
         check_formats(["docx"])  # raises, naming the tool and its package
         raise ExportError("DOCX needs pandoc (Debian package pandoc)")  # only if it vanished between the calls
     html, docx = Path(html).resolve(), Path(docx).resolve()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
+    stamp = source_date()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        stamp = dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC)
+    else:
+        date = ""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(stamp.timestamp()))}
     with tempfile.TemporaryDirectory(prefix="carequality-docx-") as work:
         reference = reference_docx(
             Path(work) / "reference.docx", header=header, marking=marking, council_template=council_template
         )
-        cmd = [exe, "--from=html", "--to=docx", f"--reference-doc={reference}", f"--output={docx}", html.name]
-        _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=html.parent)
+        page = Path(work) / "report.html"
+        page.write_text(docx_html(html.read_text(encoding="utf-8")), encoding="utf-8")
+        # The report's section headings (h2) are Word's Heading 1; its title is Word's Title, once.
+        cmd = [exe, "--from=html", "--to=docx", "--shift-heading-level-by=-1", "--toc", "--toc-depth=2"]
+        cmd.append(f"--reference-doc={reference}")
+        if author:
+            cmd.append(f"--metadata=author:{author}")
+        if date:
+            cmd.append(f"--metadata=date:{stamp.day} {stamp:%B %Y}")
+        cmd += [f"--output={docx}", page.name]
+        _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=page.parent)
     if not docx.is_file():
         raise ExportError("pandoc (writing the DOCX) finished but wrote no file")
+    landscape_sections(docx)
     return docx
 
 
@@ -917,11 +1011,14 @@ def write_exports(
     cover: dict | None = None,
     header: str = "",
     reference_docx: Path | None = None,
+    author: str = "",
+    date: str = "",
 ) -> dict[str, Path]:
     """Write report.pdf / report.xlsx / report.ods / report.docx beside folder/report.html; return {format: path}.
 
     `figures` (each chart's data JSON) and `cover` (see workbook_sheets) feed the spreadsheets; `header` (the running
-    header), `subject` (the protective marking) and `reference_docx` (the council's Word template) the DOCX."""
+    header), `subject` (the protective marking), `reference_docx` (the council's Word template), `author` and `date`
+    (ISO: the document's properties) the DOCX."""
     folder = Path(folder)
     html = folder / "report.html"
     written = {"html": html}
@@ -933,7 +1030,13 @@ def write_exports(
                 written[fmt] = writer(sheets, folder / f"report.{fmt}", title=title, subject=subject, comments=comments)
     if "docx" in formats:
         written["docx"] = html_to_docx(
-            html, folder / "report.docx", header=header or title, marking=subject, council_template=reference_docx
+            html,
+            folder / "report.docx",
+            header=header or title,
+            marking=subject,
+            council_template=reference_docx,
+            author=author,
+            date=date,
         )
     if "pdf" in formats:
         written["pdf"] = html_to_pdf(html, folder / "report.pdf")

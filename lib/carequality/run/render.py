@@ -381,6 +381,26 @@ def write_exempt_appendix(
     return write_part(folder, nb, exempt_context, EXEMPT_APPENDIX, formats)
 
 
+def docx_properties(params: ReportParams) -> dict[str, str]:
+    """The Word document's author and date: the report's author from the commentary's front matter ("report of",
+    else the lead officer), else the council; the meeting date when the front matter gives one as a date, else the
+    end of the reporting period. Both fixed by the inputs, so the same inputs give the same file."""
+    from carequality.present.commentary import Commentary, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    commentary = Commentary()
+    if params.inputs.commentary is not None:
+        commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    front = commentary.front
+    author = front.get("report_of", "").strip() or front.get("lead_officer", "").strip() or params.council.name
+    meeting = front.get("meeting_date", "").strip()
+    try:
+        date = dt.datetime.strptime(meeting, "%d %B %Y").date().isoformat()
+    except ValueError:
+        date = params.period.end.isoformat()
+    return {"author": author, "date": date}
+
+
 def data_as_of(nb: nbformat.NotebookNode) -> str | None:
     """The CQC data's as-of date (ISO) that the title block carries, or None."""
     for cell in nb.cells:
@@ -646,6 +666,7 @@ def render(
             cover=cover,
             header=context["running_header"],
             reference_docx=reference,
+            **docx_properties(params),
         )
         watch = [t for t in tables if t["id"] == WATCH_LIST_TABLE]
         if watch:
