@@ -91,6 +91,12 @@ def category_label(category: str) -> str:
 
 #: What the report calls each input a params file can name, in plain words (the method appendix, the
 #: spreadsheet's cover): never the params field's name.
+#: The attribution the Open Government Licence v3.0 asks for, under which CQC publishes its data and LG Inform
+#: its (issue 21: each source credited as its licence asks).
+OGL_CREDIT = "Contains public sector information licensed under the Open Government Licence v3.0."
+#: The inputs whose data are published under that licence (CQC's files and API, counts made from them, LG Inform).
+OGL_INPUTS: tuple[str, ...] = ("cqc_ratings", "cqc_api", "cqc_snapshots", "area_ratings_by_month", "external_benchmark")
+
 INPUT_LABELS: dict[str, str] = {
     "cqc_ratings": "CQC's care directory with ratings",
     "cqc_api": "CQC's data service (the CQC API)",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from carequality.vocab import OGL_CREDIT
 from conftest import REAL_PARAMS, need_tools
 
 pytestmark = pytest.mark.slow
@@ -92,6 +93,11 @@ def test_every_real_data_report_prints_at_a_readable_size(shared_data, params, p
     need_tools("chromium", "pdftohtml", "pdftotext")
     result = render(params, tmp_path, formats=("html", "pdf"), profile=profile)
     check_print(result.outputs["pdf"])
+    # CQC's data are credited as the Open Government Licence asks.
+    text = " ".join(
+        subprocess.run(["pdftotext", str(result.outputs["pdf"]), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert OGL_CREDIT in text
 
 
 # ---- Word an officer can drop into the council's template -------------------------------------------------------

@@ -406,6 +406,7 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
         ("Reporting period", "period"),
         ("Source", "source"),
         ("CQC data as of", "as_of"),
+        ("Licence", "licence"),
         ("Protective marking", "marking"),
         ("Contact", "contact"),
     ):

@@ -377,6 +377,8 @@ def write_exempt_appendix(
         "marking": "NOT FOR PUBLICATION",
         "running_header": f"{context['running_header']}: exempt appendix",
         "exempt_reason": reason,
+        "background_papers": [],
+        "credit": "",
     }
     return write_part(folder, nb, exempt_context, EXEMPT_APPENDIX, formats)
 
@@ -429,7 +431,17 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
         "marking": params.options.protective_marking,
         "contact": params.options.contact,
         "example_data": params.options.example_data,
+        "licence": source_credit(params),
     }
+
+
+def source_credit(params: ReportParams) -> str:
+    """The licence's attribution when the report uses data published under the Open Government Licence (not for
+    generated example data, which is nobody's information)."""
+    from carequality.vocab import OGL_CREDIT, OGL_INPUTS
+
+    given = params.input_paths()
+    return OGL_CREDIT if not params.options.example_data and any(name in given for name in OGL_INPUTS) else ""
 
 
 @functools.cache
@@ -627,6 +639,7 @@ def render(
             "running_header": f"{params.council.name}: {params.title}",
             "params": manifest["params"],
             "libraries": manifest["libraries"],
+            "credit": source_credit(params),
         }
         if profile == "summary":  # the committee paper: provenance and method in a background paper of their own
             context["method_annex"] = True
