@@ -265,7 +265,7 @@ class Report:
                 if t.id in charted:
                     notes.append(
                         f"The figures behind the chart \u201c{charted[t.id]}\u201d are in the method and data annex, "
-                        "a background paper to this report, and in its spreadsheet."
+                        "a background paper to this report."
                     )
             elif t.appendix and defer:
                 self.deferred.append(t)
@@ -379,7 +379,7 @@ class Report:
             return
         paras = [
             "These tables are too long for the body of the report: the series behind the charts. Each is also "
-            "in the spreadsheet and in a file of its own beside the report."
+            "in a file of its own beside the report."
         ]
         self.landscape = True
         try:

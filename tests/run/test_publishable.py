@@ -115,7 +115,7 @@ def test_the_committee_paper_opens_with_its_front_sheet_and_recommends_early(sum
     assert "Provenance" not in text and "SHA-256" not in text  # in the method-and-data annex instead
     method = _text(summary_render.out_dir / "method_annex.pdf")
     assert "SHA-256" in method and "Data quality" in method
-    assert "Background papers" in text and "method_annex" in text
+    assert "Background papers" in text and "Method and data annex" in text
     for heading in (
         "Purpose of the report",
         "Implications",

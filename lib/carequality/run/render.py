@@ -644,9 +644,12 @@ def render(
         if profile == "summary":  # the committee paper: provenance and method in a background paper of their own
             context["method_annex"] = True
             context["background_papers"] = [
-                f"Method and data annex ({METHOD_ANNEX}.html, {METHOD_ANNEX}.pdf): how this paper was made, its "
-                "data quality, input files with checksums, and settings.",
-                "The data behind the tables and charts: the spreadsheet beside this paper and its CSV files.",
+                "Method and data annex, beside this paper as a web page and a PDF: how this paper was made, the "
+                "quality of its data, the data behind its charts, its input files with their checksums, and its "
+                "settings.",
+                "The data behind the tables and charts: "
+                + ("the spreadsheet beside this paper and " if {"xlsx", "ods"} & set(formats) else "")
+                + "a file for each table and chart beside it.",
             ]
         _write(tmp / "report.html", to_html(nb, context))
         exempt = write_exempt_appendix(tmp, nb, context, params, formats)
