@@ -435,6 +435,23 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
     }
 
 
+def symbols_key(params: ReportParams, profile: str) -> str:
+    """The key to the symbols the tables and key messages use, said once under the contents."""
+    from carequality.present.text import STATUS_LABELS
+
+    statuses = ", ".join(f"{sym} {word}" for sym, word in STATUS_LABELS.values())
+    key = (
+        "How to read the tables: a dash (\u2013) means there is no figure for that cell. "
+        f"In the key messages, {statuses} compare a share with the council's standard."
+    )
+    if params.options.mode == "publication" or profile == "summary":
+        key += (
+            f" [c] stands for a count of fewer than {params.options.suppress_below} people, left out so that "
+            "no one can be identified."
+        )
+    return key
+
+
 def source_credit(params: ReportParams) -> str:
     """The licence's attribution when the report uses data published under the Open Government Licence (not for
     generated example data, which is nobody's information)."""
@@ -640,6 +657,7 @@ def render(
             "params": manifest["params"],
             "libraries": manifest["libraries"],
             "credit": source_credit(params),
+            "symbols": symbols_key(params, profile),
         }
         if profile == "summary":  # the committee paper: provenance and method in a background paper of their own
             context["method_annex"] = True
