@@ -119,7 +119,7 @@ class Report:
                     f'<h2 id="section-purpose"><span class="cq-sn">{number}</span> {OWN_BLOCKS["purpose"]}</h2>'
                     f'<div class="cq-commentary">{self._number_block(purpose)}</div>'
                 )
-                contents = {"heading": f"{number} {OWN_BLOCKS['purpose']}", "anchor": "section-purpose"}
+                contents = {"heading": OWN_BLOCKS["purpose"], "number": number, "anchor": "section-purpose"}
         # role "title": the HTML template lifts this block into the page header, above the contents list.
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
         display(
@@ -219,15 +219,13 @@ class Report:
         return "".join(out)
 
     def _heading(self, anchor: str, title: str, **meta: object) -> None:
-        shown = title
-        number = ""
-        if self.numbered:
-            number = self._next_section()
-            shown = f"{number} {title}"
+        number = self._next_section() if self.numbered else ""
         label = f'<span class="cq-sn">{number}</span> ' if number else ""
+        if number:
+            meta["number"] = number
         self._display(
             {"text/html": f'<h2 id="{html.escape(anchor)}">{label}{html.escape(title)}</h2>', "text/plain": title},
-            heading=shown,
+            heading=title,
             anchor=anchor,
             **meta,
         )
@@ -253,7 +251,8 @@ class Report:
         self._commentary(section.id, **meta)
         tables, notes = [], []
         # The committee paper shows a chart, not the table of its numbers too: that goes to its method-and-data annex.
-        charted = {f.id: f.caption for f in section.figures}
+        charted = {f.id for f in section.figures}
+        moved = 0
         for t in section.tables:
             if self.publication and not self.exempt and PER_LOCATION_COLUMNS & set(t.columns):
                 notes.append(
@@ -262,15 +261,16 @@ class Report:
                 )
             elif (t.appendix or t.id in charted) and defer and self.profile == "summary":
                 self.deferred.append(t)
-                if t.id in charted:
-                    notes.append(
-                        f"The figures behind the chart \u201c{charted[t.id]}\u201d are in the method and data annex, "
-                        "a background paper to this report."
-                    )
+                moved += t.id in charted
             elif t.appendix and defer:
                 self.deferred.append(t)
             else:
                 tables.append(t)
+        if moved:
+            notes.append(
+                f"The numbers behind {'the charts' if moved > 1 else 'the chart'} in this section are in the method "
+                "and data annex, a background paper to this report."
+            )
         for p in section.paragraphs:
             self._display({"text/html": f"<p>{self._pn()}{html.escape(p)}</p>", "text/plain": p}, **meta)
         if section.bullets:

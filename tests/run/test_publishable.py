@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 def _text(path: Path) -> str:
     """What a reader of the file sees, as one line of words."""
     if path.suffix == ".pdf":
-        raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        # -raw: the text in the order it is drawn, cell by cell (a name over two lines of a cell stays whole).
+        raw = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
     elif path.suffix in (".xlsx", ".ods", ".docx"):
         with zipfile.ZipFile(path) as z:
             raw = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))

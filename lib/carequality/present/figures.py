@@ -218,7 +218,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
         t = trend[trend["area_type"].isin(area_types)]
         months = list(dict.fromkeys(t["month"]))
         areas = list(dict.fromkeys(zip(t["area_type"], t["area"])))
-        fig = _draw(WIDTH_IN, 4.2)
+        fig = _draw(WIDTH_IN, 3.6)
         axes = fig.subplots(1, len(vocab.CATEGORIES), sharey=True)
         values = t["percent"].dropna().astype(float)
         lo = math.floor((values.min() if len(values) else 50) / 5) * 5 - 5
@@ -235,7 +235,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
             step = max(1, math.ceil(len(months) / 8))
             ax.set_xticks(x[::step], [month_label(m) for m in months[::step]], rotation=45, ha="right")
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        axes[0].set_ylabel("% of rated locations that are Good or Outstanding")
+        axes[0].set_ylabel("% of rated locations\nGood or Outstanding")
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
     return fig
@@ -314,7 +314,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
     ratings = list(GRADED_COLUMNS)
     with matplotlib.rc_context(RC):
         areas = list(dict.fromkeys(dist["area"]))
-        fig = _draw(WIDTH_IN, 1.2 + 0.62 * len(areas) * len(vocab.CATEGORIES))
+        fig = _draw(WIDTH_IN, 1.1 + 0.5 * len(areas) * len(vocab.CATEGORIES))
         axes = fig.subplots(len(vocab.CATEGORIES), 1, sharex=True)
         for ax, cat in zip(axes, vocab.CATEGORIES):
             sub = dist[dist["category"] == cat].set_index("area")
@@ -431,7 +431,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
     (filled circle), joined by an arrow and labelled. `change` is benchmarks.change_since_baseline's frame."""
     with matplotlib.rc_context(RC):
         areas = list(dict.fromkeys(change["area"]))
-        fig = _draw(WIDTH_IN, 1.2 + 0.5 * len(areas) * len(vocab.CATEGORIES))
+        fig = _draw(WIDTH_IN, 1.1 + 0.42 * len(areas) * len(vocab.CATEGORIES))
         axes = fig.subplots(len(vocab.CATEGORIES), 1, sharex=True)
         vals = pd.concat([change["baseline_percent"], change["percent"]]).dropna().astype(float)
         lo = max(0, math.floor((vals.min() if len(vals) else 50) / 5) * 5 - 5)
@@ -579,7 +579,7 @@ def external_chart(
     with matplotlib.rc_context(RC):
         months = sorted(set(series["month"]))
         areas = list(dict.fromkeys(zip(series["area_type"], series["area"])))
-        fig = _draw(WIDTH_IN, 4.2)
+        fig = _draw(WIDTH_IN, 3.6)
         ax = fig.subplots()
         vals = series["value"].dropna().astype(float)
         lo = math.floor((vals.min() if len(vals) else 50) / 5) * 5 - 5
