@@ -36,6 +36,8 @@ html_fragment = str
 _BLOCK_TAGS = re.compile(r"<(/?)(p|li|ul|ol|blockquote|table)\b[^>]*>")
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
+#: The sections whose names and concerns the committee paper leaves to its exempt appendix.
+EXEMPT_SECTIONS = ("high_risk_in_area", "high_risk_out_of_area")
 #: The blocks of the council's commentary that are sections of their own, with their headings.
 OWN_BLOCKS = {
     "purpose": "Purpose of the report",
@@ -255,9 +257,14 @@ class Report:
         moved = 0
         for t in section.tables:
             if self.publication and not self.exempt and PER_LOCATION_COLUMNS & set(t.columns):
+                where = (
+                    "this paper, which may be published"
+                    if self.profile == "summary"
+                    else "the published version of this report"
+                )
                 notes.append(
-                    f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
-                    "published version of this report, so that no service can be identified."
+                    f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of {where}, "
+                    "so that no service can be identified."
                 )
             elif (t.appendix or t.id in charted) and defer and self.profile == "summary":
                 self.deferred.append(t)
@@ -266,6 +273,11 @@ class Report:
                 self.deferred.append(t)
             else:
                 tables.append(t)
+        if section.tables and section.id in EXEMPT_SECTIONS and self.has_exempt_appendix and not self.exempt:
+            notes.append(
+                "The providers' and services' names, and the risk register's summaries of risk and of actions, are "
+                "in the exempt appendix to this report, which is not for publication."
+            )
         if moved:
             notes.append(
                 f"The numbers behind {'the charts' if moved > 1 else 'the chart'} in this section are in the method "
@@ -389,16 +401,23 @@ class Report:
         finally:
             self.landscape = False
 
+    @property
+    def has_exempt_appendix(self) -> bool:
+        """Whether this paper has an exempt appendix: the committee paper, when the council's own mode names
+        providers (exempt_appendix)."""
+        working = self.working
+        return self.profile == "summary" and working is not None and working.options.mode != "publication"
+
     def exempt_appendix(self) -> None:
         """The names and concerns a paper that may be public leaves out: the high-risk tables as the council's own
         mode gives them, in an appendix written as a file of its own, marked not for publication (the template's
         "exempt" part). Only for the committee paper, and only when the council's mode names providers."""
         working = self.working
-        if self.profile != "summary" or working is None or working.options.mode == "publication":
+        if not self.has_exempt_appendix or working is None:
             return
         self.exempt = True
         try:
-            for name in ("high_risk_in_area", "high_risk_out_of_area"):
+            for name in EXEMPT_SECTIONS:
                 if working.wants(name) and BY_NAME[name].in_profile(self.profile):
                     self.display_section(section_function(name)(self.model, working), defer=False)
         finally:
