@@ -56,10 +56,11 @@ report: $(STAMP) sysdeps-report
 
 # Every core, at most four (each worker renders the example once for the tests it runs): one test file per worker
 # at a time (--dist loadfile), so a file's module- and session-scoped renders are built once and the notebook's
-# cells (nbval) run in order in one kernel. TEST_WORKERS=0 runs the suite in one process.
+# cells (nbval) run in order in one kernel; files in the order tests/conftest.py gives (longest first), not
+# xdist's (most tests first). TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 test: lint $(STAMP) sysdeps $(AXE)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 # Lint, format check and types on the package (configured in pyproject.toml); make test runs them first.
 lint: $(STAMP)
