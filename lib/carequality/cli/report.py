@@ -9,6 +9,19 @@ from pathlib import Path
 from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
 
 
+def _skip_missing(formats: tuple[str, ...], strict: bool) -> tuple[tuple[str, ...], list[str]]:
+    """The formats this machine can write and a line per skipped one (none skipped with --strict: the render
+    then stops on a missing tool before anything runs, as batch does)."""
+    from carequality.run.exports import missing_tools
+
+    missing = {} if strict else missing_tools(formats)
+    return tuple(f for f in formats if f not in missing), [
+        f"carequality render: skipped {f.upper()}: {why}; or ask your IT team to install it "
+        "(`carequality doctor` lists what this machine has)"
+        for f, why in missing.items()
+    ]
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from carequality.params import check_profile
     from carequality.run.exports import ExportError, parse_formats
@@ -20,6 +33,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"carequality render: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    formats, skipped = _skip_missing(formats, args.strict)
     print(f"Rendering {args.params} …", file=sys.stderr)
     try:
         result = render(args.params, args.out, progress=not args.quiet, formats=formats, profile=args.profile)
@@ -35,10 +49,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
         f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
         f"{result.seconds:.1f} s)"
     )
+    for line in skipped:
+        print(line, file=sys.stderr)
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from carequality.params import SCHEMA_VERSION
     from carequality.run.render import check
 
     params, model = check(args.params)
@@ -46,6 +63,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
         f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
     )
+    if params.schema_version < SCHEMA_VERSION:
+        print(
+            f"{args.params}: written for params schema {params.schema_version} (this carequality writes "
+            f"{SCHEMA_VERSION}); `carequality params upgrade {args.params}` brings it up to date, keeping its comments",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -106,6 +129,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "the main sections and the council's commentary)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop before anything runs when a format's tool is missing (default: write the other formats and "
+        "say which were skipped and how to get them)",
+    )
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("check", help="validate params and inputs only; run nothing")
