@@ -64,7 +64,7 @@ def test_every_command_in_the_tutorial_runs_and_ends_with_the_committee_s_pdf(tm
     run = subprocess.run(["bash", "-c", script], cwd=home, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     assert "params valid; York (E06000014)" in run.stdout
-    report = home / "york-report" / "outputs" / "york" / "2025-04-01_to_2026-03-31"
+    report = home / "york-report" / "outputs" / "york" / "2025-04-01_to_2026-03-31-summary"
     assert {"report.html", "report.pdf", "report.docx"} <= {p.name for p in report.iterdir()}
     text = subprocess.run(["pdftotext", "-layout", str(report / "report.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout

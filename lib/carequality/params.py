@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from carequality.councils import Council, any_council_by_code, council_by_code, council_period_problem, slugify
+from carequality.councils import (
+    Council,
+    any_council_by_code,
+    closest_council_name,
+    council_period_problem,
+    find_council,
+    slugify,
+)
 from carequality.errors import ParamsError
 from carequality.present.commentary import read_commentary
 from carequality.registry import (
@@ -135,8 +142,7 @@ class CouncilParams(_Strict):
     @model_validator(mode="after")
     def _name_matches(self) -> CouncilParams:
         c = any_council_by_code(self.code)
-        names = {n.casefold() for n in (c.name, c.short_name, *c.aliases)}
-        if self.name.strip().casefold() not in names:
+        if not c.known_as(self.name):  # as `params new` matches names: case, spaces and '&' ignored
             raise ValueError(f"name {self.name!r} does not match ONS code {self.code} ({c.name})")
         return self
 
@@ -362,7 +368,9 @@ class Options(_Strict):
         "inputs.peer_group or options.peer_group_codes",
     )
     peer_group_codes: tuple[str, ...] = Field(
-        (), description="ONS codes of the peer group's councils (or name a comparator list in inputs.peer_group)"
+        (),
+        description="The peer group's councils by ONS code or name, as `params new` accepts them (kept as ONS codes); "
+        "or name a comparator list in inputs.peer_group",
     )
     trend_from: dt.date | None = Field(
         None, description="First month of the benchmark trend; default: the start of the previous period"
@@ -542,17 +550,18 @@ class ReportParams(_Strict):
     @model_validator(mode="after")
     def _peer_group(self) -> ReportParams:
         o, problems = self.options, []
-        codes = [c.strip().upper() for c in o.peer_group_codes]
-        unknown = []
-        for c in codes:
+        codes, unknown = [], []
+        for given in o.peer_group_codes:  # an ONS code or a name, as `params new` accepts: kept as the code
             try:
-                council_by_code(c)
+                codes.append(find_council(given).ons_code)
             except KeyError:
-                unknown.append(c)
+                unknown.append(given.strip())
         if unknown:
+            hints = [f" (did you mean {near!r}?)" if (near := closest_council_name(u)) else "" for u in unknown]
             problems.append(
-                f"options.peer_group_codes: {', '.join(map(repr, unknown))} not the ONS code of one of the "
-                "153 English councils with adult social care duties (see `carequality councils`)"
+                f"options.peer_group_codes: {', '.join(repr(u) + h for u, h in zip(unknown, hints))} not the ONS "
+                "code or name of one of the 153 English councils with adult social care duties "
+                "(see `carequality councils`)"
             )
         dups = sorted({c for c in codes if codes.count(c) > 1})
         if dups:

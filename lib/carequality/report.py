@@ -23,7 +23,7 @@ from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import Commentary, read_commentary
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import long_date, status_label
+from carequality.present.text import long_date, lower_first, plural, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
 from carequality.vocab import INPUT_LABELS
@@ -159,7 +159,7 @@ class Report:
         for t in section.tables:
             if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
                 notes.append(
-                    f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
+                    f"The list of locations ({lower_first(t.caption)}) is left out of the "
                     "published version of this report, so that no service can be identified."
                 )
             elif t.appendix and defer:
@@ -267,7 +267,7 @@ class Report:
         excluded = self.model.excluded_by_location_type
         paras = []
         if len(excluded):
-            kinds = "; ".join(f"{r.location_type}: {r.locations:,} locations" for r in excluded.itertuples())
+            kinds = "; ".join(f"{r.location_type}: {plural(r.locations, 'location')}" for r in excluded.itertuples())
             paras.append(
                 "The CQC file also lists services that are not adult social care; they are outside this report "
                 f"({kinds})."
@@ -281,7 +281,9 @@ class Report:
             )
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
             paras.append(
-                f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect."
+                f"{plural(len(dq), 'row')} {'needs' if len(dq) == 1 else 'need'} attention; "
+                f"{'it is' if len(dq) == 1 else 'they are'} listed below and left out of the counts "
+                f"{'it affects' if len(dq) == 1 else 'they affect'}."
             )
         else:
             paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")

@@ -127,6 +127,11 @@ def main() -> None:
     _write_xlsx_with_errors(FILES / "commissioned_div0.xlsx",
                             [head, [ids[0], "Home care", "12", "Spot", "1000"], [ids[1], "Home care", "=1/0", "Spot", ""]],
                             {(2, 2): "#DIV/0!"}, sheet="commissioned_services")
+    risk_head = ["case_ref", "location_id", "risk_level", "opened", "closed", "lead_authority", "funded_residents",
+                 "concerns", "actions", "placements_suspended"]
+    write_csv("risk_register_unknown_lead.csv", [risk_head, ["QA-1", ids[0], "3", "2024-06-01", "", "York", "4", "", "", "N"],
+                                                 ["QA-2", ids[1], "4", "2024-07-01", "", "Leeds Citty Council", "2", "", "",
+                                                  "Y"]])
     write_csv("theme_offers_duplicate.csv", [["theme", "offer"], ["Medication", "Training"], ["medication ", "Team"]])
     write_csv("qa_visits_headerless_column.csv", [["location_id", "visit_date", "visit_type", "outcome", ""],
                                                    [ids[0], "2024-06-10", "announced", "Satisfactory", ""],

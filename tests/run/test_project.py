@@ -18,6 +18,7 @@ from carequality import params as schema
 from carequality.errors import ParamsError
 from carequality.params import SCHEMA_VERSION, Inputs, SchemaChange, load_params, validate_params
 from carequality.project import MANIFEST, financial_year, init_project
+from carequality.run.atomic import current_umask
 from carequality.run.doctor import run_checks
 from carequality.run.scaffold import new_params
 from carequality.run.upgrade import upgrade_params, upgrade_text
@@ -50,7 +51,7 @@ def test_init_writes_every_file_the_readme_names(york):
                  "carequality render", "report.pdf", "watch_list.xlsx", "manifest.json", "using-cqc-data"):
         assert path in readme, path
     assert "$" not in readme.replace("```sh", "")  # every placeholder filled
-    assert stat.S_IMODE((york / "README.md").stat().st_mode) == 0o644
+    assert stat.S_IMODE((york / "README.md").stat().st_mode) == 0o666 & ~current_umask()  # as any file saved
 
 
 def test_the_record_templates_and_commentary_are_this_repository_s(york):

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from carequality.councils import closest_council_name, find_any_council
+from carequality.errors import InputError
 from carequality.params import ReportParams
 from carequality.sources.council_records import LOADERS as RECORD_LOADERS
 from carequality.sources.council_records import CouncilRecords, load_council_records
@@ -118,12 +120,42 @@ def with_cqc(frame: pd.DataFrame, lookup: pd.DataFrame, in_area_ids: set[str]) -
     return out
 
 
+def lead_councils(records: CouncilRecords, params: ReportParams) -> None:
+    """Name each risk case's lead council (risk register column lead_authority) as the report names councils: the
+    report's own council by its name in the params file, any other by its name in the councils table. A council is
+    found by anything `carequality params new` accepts (an ONS code or a name as people write it: 'Leeds City
+    Council' is Leeds), so the council itself is never taken for another; a name of no council is refused."""
+    frame = records.risk_by_case_opened
+    if frame is None or "lead_authority" not in frame or "risk_register" not in records.files:
+        return
+    given = frame["lead_authority"].fillna("").astype(str).str.strip()
+    names: dict[str, str] = {}
+    for text, row in zip(given, frame["row"]):
+        if not text or text in names:
+            continue
+        try:
+            c = find_any_council(text)
+        except KeyError:
+            near = closest_council_name(text)
+            raise InputError(
+                records.files["risk_register"],
+                f"{text!r} is not the name or ONS code of a council; expected a council as `carequality councils` "
+                "lists it (a name such as Leeds or Leeds City Council, or an ONS code such as E08000035), or blank "
+                "for the council of the location's area" + (f"; did you mean {near!r}?" if near else ""),
+                row=int(row),
+                column="lead_authority",
+            ) from None
+        names[text] = params.council.name if c.ons_code == params.council.code else c.name
+    frame["lead_authority"] = [names.get(t, "") if t else v for t, v in zip(given, frame["lead_authority"])]
+
+
 def add_council_records(model: Model, params: ReportParams) -> Model:
     """Load the council's QA files named in params; list their location ids unknown to CQC's data under data quality."""
     paths = {n: p for n, p in params.input_paths().items() if n in RECORD_LOADERS}
     if not paths:
         return model
     model.records = load_council_records(paths)
+    lead_councils(model.records, params)
     unknown = unknown_location_rows(model.records, known_location_ids(model))
     # Rows the loaders kept but could not take as they are (a cell longer than a spreadsheet cell holds, say).
     found = [f for f in (model.records.data_quality, unknown) if f is not None and len(f)]

@@ -140,10 +140,9 @@ def _read_manifest(folder: Path) -> dict[str, str]:
 
 
 def _write(target: Path, data: bytes) -> None:
-    """Atomically, readable by the council's colleagues as any file they save (not mkstemp's owner-only mode)."""
+    """Atomically, with the permissions the user's umask gives (run/atomic.py)."""
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
-        tmp.chmod(0o644)
 
 
 def init_project(folder: str | Path, council: str, period: str | None = None, *, force: bool = False) -> InitResult:
