@@ -83,6 +83,7 @@ def project_files(council: Council, period: Period) -> dict[str, bytes]:
     params = f"params/{period_label(period)}.yaml"
     values = {
         "council_name": council.name,
+        "council_short": council.short_name,
         "council_code": council.ons_code,
         "period_label": period_label(period),
         "period_slug": period.slug,
