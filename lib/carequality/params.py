@@ -313,6 +313,17 @@ class Standard(_Strict):
         return self
 
 
+#: The inputs that are the council's own records (docs/inputs.md), which options.record_sheets may name.
+RecordInput = Literal[
+    "commissioned_services",
+    "commissioned_services_previous",
+    "risk_register",
+    "qa_visits",
+    "inspection_themes",
+    "theme_offers",
+]
+
+
 class Options(_Strict):
     location_types: tuple[str, ...] = Field(
         ("Social Care Org",), min_length=1, description="CQC 'Location Type' values to keep"
@@ -347,6 +358,16 @@ class Options(_Strict):
     )
     oversight_forums: dict[int, str] = Field(
         default_factory=dict, description="Oversight forum per risk level 1-4; default: Coventry's Table One"
+    )
+    records_date_order: Literal["day-first", "month-first"] = Field(
+        "day-first",
+        description="How the council's own records write dates such as 01/04/2025: day-first (1 April, the "
+        "default) or month-first (4 January, as a US-locale spreadsheet saves them)",
+    )
+    record_sheets: dict[RecordInput, str] = Field(
+        default_factory=dict,
+        description="The sheet to read in a council record's workbook, by input name (such as "
+        "{commissioned_services: Sheet1}); default: the sheet named like the input, or the only sheet",
     )
     # Ratings history (docs/history.md).
     not_inspected_before: dt.date | None = Field(
@@ -481,6 +502,16 @@ class ReportParams(_Strict):
         and whatever options.example_data says."""
         if self.inputs.cqc_ratings is not None and self.inputs.cqc_ratings.name == EXAMPLE_CQC_NAME:
             object.__setattr__(self.options, "example_data", True)
+        return self
+
+    @model_validator(mode="after")
+    def _sheets_of_given_inputs(self) -> ReportParams:
+        missing = [n for n in self.options.record_sheets if getattr(self.inputs, n) is None]
+        if missing:
+            raise ValueError(
+                f"options.record_sheets names a sheet for {', '.join(missing)}, but inputs does not give "
+                f"{'that file' if len(missing) == 1 else 'those files'}; expected a sheet only for a file given"
+            )
         return self
 
     @model_validator(mode="after")

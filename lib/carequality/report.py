@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
+from carequality.measures.data import ReportData, report_data
 from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
@@ -51,6 +52,15 @@ class Report:
     commentary: Commentary = field(default_factory=Commentary)
     #: While True, every output is printed on landscape pages (an annex).
     landscape: bool = False
+    _data: ReportData | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> ReportData:
+        """The report's data as frames with documented names, for questions after the committee (docs/recipes.md):
+        locations, commissioned, ratings, rating_changes, the council's records and data quality."""
+        if self._data is None:
+            self._data = report_data(self.model, self.params)
+        return self._data
 
     @property
     def publication(self) -> bool:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from carequality.model.build import Model
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
-#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone links to the same file.
+#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone is a copy of it (tests/test_registry.py).
 NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
@@ -294,7 +294,7 @@ def execute(
                 kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)),
             )
     except PapermillExecutionError as e:
-        bad_input = e.ename in ("InputError", "ParamsError")
+        bad_input = e.ename in ("InputError", "CombinedInputError", "ParamsError")
         raise RenderError(
             f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input
         ) from None
