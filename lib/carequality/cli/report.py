@@ -9,6 +9,19 @@ from pathlib import Path
 from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
 
 
+def _skip_missing(formats: tuple[str, ...], strict: bool) -> tuple[tuple[str, ...], list[str]]:
+    """The formats this machine can write and a line per skipped one (none skipped with --strict: the render
+    then stops on a missing tool before anything runs, as batch does)."""
+    from carequality.run.exports import missing_tools
+
+    missing = {} if strict else missing_tools(formats)
+    return tuple(f for f in formats if f not in missing), [
+        f"carequality render: skipped {f.upper()}: {why}; or ask your IT team to install it "
+        "(`carequality doctor` lists what this machine has)"
+        for f, why in missing.items()
+    ]
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from carequality.params import check_profile
     from carequality.run.exports import ExportError, parse_formats
@@ -22,6 +35,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"carequality render: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    formats, skipped = _skip_missing(formats, args.strict)
     print(f"Rendering {args.params} …", file=sys.stderr)
     try:
         result = render(
@@ -45,10 +59,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
         f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
         f"{result.seconds:.1f} s)"
     )
+    for line in skipped:
+        print(line, file=sys.stderr)
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from carequality.params import SCHEMA_VERSION
     from carequality.run.render import check
 
     params, model = check(args.params)
@@ -62,6 +79,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     for line in commentary_notices(params):  # the council's words that will not print under their section
         print(line)
+    if params.schema_version < SCHEMA_VERSION:
+        print(
+            f"{args.params}: written for params schema {params.schema_version} (this carequality writes "
+            f"{SCHEMA_VERSION}); `carequality params upgrade {args.params}` brings it up to date, keeping its comments",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -165,6 +188,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_engine_options(p)
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop before anything runs when a format's tool is missing (default: write the other formats and "
+        "say which were skipped and how to get them)",
+    )
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("check", help="validate params and inputs only; run nothing")

@@ -63,17 +63,26 @@ def pandoc() -> str | None:
     return os.environ.get("CAREQUALITY_PANDOC") or shutil.which("pandoc")
 
 
-def check_formats(formats: Iterable[str]) -> None:
-    """Raise ExportError naming every tool the formats need that is not installed."""
-    missing = []
+def missing_tools(formats: Iterable[str]) -> dict[str, str]:
+    """Each asked-for format whose system tool is not installed, with what it needs and the command that installs
+    it on Debian or Ubuntu."""
+    missing = {}
     for f in formats:
         if f in _TOOLS:
             tool, package = _TOOLS[f]
             found = chromium() if f == "pdf" else pandoc()
             if not found:
-                missing.append(f"{f.upper()} needs {tool} (Debian package {package})")
+                missing[f] = f"{f.upper()} needs {tool} (Debian package {package}: sudo apt-get install {package})"
+    return missing
+
+
+def check_formats(formats: Iterable[str]) -> None:
+    """Raise ExportError naming every tool the formats need that is not installed."""
+    missing = missing_tools(formats)
     if missing:
-        raise ExportError("; ".join(missing) + ". Install with `make sysdeps` (or apt-get install), then run again.")
+        raise ExportError(
+            "; ".join(missing.values()) + ". Install with `make sysdeps` (or apt-get install), then run again."
+        )
 
 
 def source_date() -> dt.datetime:
