@@ -14,6 +14,25 @@ LINCOLNSHIRE_CSV = SHARED_DATA / "cqc" / "latest_ratings" / "cqc_lincolnshire_pr
 OLDHAM_API = SHARED_DATA / "cqc" / "api" / "oldham_2025-03"
 
 
+#: The longest test file by far (it builds, installs and runs the package in a fresh virtual environment): run first.
+LONGEST_FIRST = "tests/run/test_installed_package.py"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest work first, so that under xdist (`make test`: --dist loadfile --no-loadscope-reorder) no worker starts
+    a long file while the other has nothing left: the installed-package test, then the files with tests marked
+    slow (renders, browsers), then the rest, each group in collection order. The same order in every worker."""
+
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path == LONGEST_FIRST:
+            return 0
+        return 1 if path in slow_files else 2
+
+    slow_files = {i.nodeid.split("::", 1)[0] for i in items if i.get_closest_marker("slow")}
+    items[:] = sorted(items, key=rank)  # stable: the order within a file is kept
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data; tests that need it are skipped outside the team (in CI it is always there)."""

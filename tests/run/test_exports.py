@@ -433,9 +433,9 @@ def test_unknown_format_is_bad_input(capsys):
     assert "unknown format(s) odt" in capsys.readouterr().err
 
 
-def test_missing_chromium_is_named_before_anything_runs(tmp_path, monkeypatch, capsys):
+def test_missing_chromium_is_named_before_anything_runs_with_strict(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CAREQUALITY_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    assert main(["render", str(EXAMPLE), "--out", str(tmp_path), "--to", "html,pdf", "--quiet"]) == 1
+    assert main(["render", str(EXAMPLE), "--out", str(tmp_path), "--to", "html,pdf", "--quiet", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "PDF needs chromium" in err and "Traceback" not in err
     assert not any(tmp_path.rglob("report.html"))
