@@ -112,6 +112,13 @@ def test_the_committee_paper_opens_with_its_front_sheet_and_recommends_early(sum
     assert "Health and Adult Social Care Policy and Scrutiny Committee" in first
     assert "16 June 2026" in first
     assert any("Recommendations" in page(n) and "The panel is asked to" in page(n) for n in (2, 3))
+    # The contents list gives each section's page (the PDF is printed twice to fill them in).
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "3", str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    listed = dict(re.findall(r"^\s*\d+ (Key messages|Recommendations|Implications)\s+(\d+)\s*$", layout, re.M))
+    assert set(listed) == {"Key messages", "Recommendations", "Implications"}
+    for heading, number in listed.items():
+        assert re.search(rf"\d+ {heading}", page(int(number))), heading
     text = _text(pdf)
     assert "Provenance" not in text and "SHA-256" not in text  # in the method-and-data annex instead
     method = _text(summary_render.out_dir / "method_annex.pdf")
