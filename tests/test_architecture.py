@@ -93,10 +93,12 @@ def test_there_is_no_import_cycle():
 
 
 def test_runtime_code_never_imports_the_examples():
+    # project/ (`carequality init`) writes the blank record templates with the examples' file writers; like the
+    # examples it is reached only from the command line (the layers above keep render from importing it).
     modules = _modules()
     bad = []
     for name, path in modules.items():
-        if name.startswith(("carequality.examples", "carequality.cli")):
+        if name.startswith(("carequality.examples", "carequality.cli", "carequality.project")):
             continue
         bad += [f"{path.relative_to(ROOT)}:{line}" for module, _, line in _imports(name, path)
                 if module.startswith("carequality.examples")]

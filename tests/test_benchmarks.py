@@ -245,7 +245,7 @@ def test_params_peer_group_codes_are_validated(tmp_path):
     with pytest.raises(ParamsError) as e:
         params(tmp_path, peer_group_name="peers", peer_group_codes=["E08000035", "E99999999", "E08000035", "E06000014"])
     text = str(e.value)
-    assert "'E99999999' not the ONS code of one of the 153" in text
+    assert "'E99999999' not the ONS code or name of one of the 153" in text
     assert "listed more than once: E08000035" in text
     assert "E06000014 is the council itself" in text
     with pytest.raises(ParamsError, match="peer_group_name: required"):

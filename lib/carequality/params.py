@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,74 @@ from carequality.registry import (
     SECTION_NAMES,
     SECTIONS,
 )
+
+#: The params schema this carequality reads and writes. A file states the schema it was written for as its
+#: `schema_version`; a file without one was written for carequality 0.1.0 (schema 1). Schema 2 (carequality 0.2.0)
+#: added schema_version itself and changed nothing else (docs/params.md, "Schema versions").
+SCHEMA_VERSION = 2
+#: The schema of a file that states none.
+FIRST_SCHEMA = 1
+#: The carequality release that first wrote each schema.
+SCHEMA_RELEASES = {1: "0.1.0", 2: "0.2.0"}
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A setting that a schema renamed or moved (``new``) or removed (``new`` is None), with what to do instead."""
+
+    schema: int  # the schema that made the change
+    old: str  # the dotted key as an older file writes it, e.g. "options.peer_group"
+    new: str | None
+    advice: str = ""
+
+
+#: Every change to a setting since schema 1, oldest first: a file older than a change that still uses the old key
+#: is refused with the change named, and `carequality params upgrade` makes it. Schema 2 changed no setting.
+SCHEMA_CHANGES: tuple[SchemaChange, ...] = ()
+
+
+def describe_change(change: SchemaChange) -> str:
+    """'options.a: renamed to options.b in carequality 0.3.0 (params schema 3)' and the advice, if any."""
+    release = SCHEMA_RELEASES.get(change.schema, f"schema {change.schema}")
+    what = f"renamed to {change.new}" if change.new else "removed"
+    advice = f"; {change.advice}" if change.advice else ""
+    return f"{change.old}: {what} in carequality {release} (params schema {change.schema}){advice}"
+
+
+def _dotted(data: dict, key: str) -> tuple[dict | None, str]:
+    """The mapping that holds a dotted key (None if a parent is missing) and the key's last part."""
+    *parents, last = key.split(".")
+    node: object = data
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    return (node if isinstance(node, dict) else None), last
+
+
+def schema_version_of(data: dict) -> tuple[int, list[str]]:
+    """The schema a params mapping was written for, and the problems that stop this carequality reading it: a
+    schema_version that is not one, a newer schema than this release reads, or a setting an older file uses that
+    a later schema renamed or removed (each named, with its new form)."""
+    from carequality import __version__
+
+    raw = data.get("schema_version", FIRST_SCHEMA)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < FIRST_SCHEMA:
+        return FIRST_SCHEMA, [
+            f"schema_version: {_shown(raw)} is not a params schema version; expected a whole number from "
+            f"{FIRST_SCHEMA} to {SCHEMA_VERSION}"
+        ]
+    if raw > SCHEMA_VERSION:
+        return raw, [
+            f"schema_version: {raw} is newer than this carequality ({__version__}) reads ({FIRST_SCHEMA} to "
+            f"{SCHEMA_VERSION}); expected a file for schema {SCHEMA_VERSION} or older: upgrade carequality "
+            "(pip install --upgrade carequality) or use the release the file was written for"
+        ]
+    problems = []
+    for change in SCHEMA_CHANGES:
+        holder, last = _dotted(data, change.old)
+        if change.schema > raw and holder is not None and last in holder:
+            problems.append(f"{describe_change(change)}; `carequality params upgrade FILE` makes this change")
+    return raw, problems
+
 
 #: options.contact when the params file gives none: a placeholder the cover sheet shows until a team adds its own.
 DEFAULT_CONTACT = "add the team's email address in the params file"
@@ -146,6 +215,9 @@ class Period(_Strict):
             return Period(start=dt.date(index // 12, index % 12 + 1, 1), end=end)
         return Period(start=end - (self.end - self.start), end=end)
 
+
+#: The name of the example's CQC file (data/example/, written by `carequality example`).
+EXAMPLE_CQC_NAME = "cqc_ratings_example.csv"
 
 #: Inputs that are folders rather than files.
 FOLDER_INPUTS: frozenset[str] = frozenset({"cqc_api", "cqc_snapshots"})
@@ -388,6 +460,8 @@ class ReportParams(_Strict):
         default=None, description="Sections to include, in any order; default: every section whose inputs are given"
     )
     options: Options = Options()
+    #: The schema the file states (FIRST_SCHEMA when it states none). Set by parse_params; not in the manifest.
+    schema_version: int = Field(default=SCHEMA_VERSION, exclude=True)
     #: Where the params file lives; input paths are relative to it. Set by load_params, not by the YAML.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -420,6 +494,14 @@ class ReportParams(_Strict):
         problems = [f"section {s!r} needs {', '.join(unmet(s))}" for s in self.sections if unmet(s)]
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _example_data_says_so(self) -> ReportParams:
+        """A report from the example's CQC file (data/example/) says its data are examples, whatever the council
+        and whatever options.example_data says."""
+        if self.inputs.cqc_ratings is not None and self.inputs.cqc_ratings.name == EXAMPLE_CQC_NAME:
+            object.__setattr__(self.options, "example_data", True)
         return self
 
     @model_validator(mode="after")
@@ -669,6 +751,11 @@ def read_params_yaml(path: Path) -> object:
                 "not valid UTF-8; save the file as UTF-8"
             ],
         ) from None
+    return read_params_text(text, path)
+
+
+def read_params_text(text: str, path: str | Path) -> object:
+    """The YAML of a params file's text (read_params_yaml's checks after decoding)."""
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ParamsError(path, [f"line {line} holds a NUL character; expected a YAML text file"])
@@ -691,17 +778,32 @@ def read_params_yaml(path: Path) -> object:
 
 
 def parse_params(data: object, *, source: str | Path, base_dir: Path) -> ReportParams:
-    """Validate a params mapping; raise ParamsError listing every problem."""
+    """Validate a params mapping and its input files; raise ParamsError listing every problem."""
+    params = validate_params(data, source=source, base_dir=base_dir)
+    return _check_files(params, source)
+
+
+def validate_params(data: object, *, source: str | Path, base_dir: Path) -> ReportParams:
+    """Validate a params mapping's form (its schema version, keys and values), not its files; raise ParamsError
+    listing every problem."""
     if not isinstance(data, dict):
         raise ParamsError(source, ["(top level): expected a mapping of keys such as council, period, inputs"])
+    version, problems = schema_version_of(data)
+    if problems:
+        raise ParamsError(source, problems)
     try:
-        params = ReportParams.model_validate({**data, "base_dir": base_dir})
+        params = ReportParams.model_validate({**data, "schema_version": version, "base_dir": base_dir})
     except ValidationError as e:
         raise ParamsError(source, [p for err in e.errors() for p in _split(_describe(err))]) from None
     except RecursionError:
         raise ParamsError(
             source, ["(top level): nested too deeply; expected a mapping of keys such as council, period, inputs"]
         ) from None
+    return params
+
+
+def _check_files(params: ReportParams, source: str | Path) -> ReportParams:
+    """Every input file and folder the params name exists; the commentary file reads."""
     problems = []
     for name, path in params.input_paths().items():
         if "\x00" in str(path):
@@ -765,4 +867,4 @@ def params_for_manifest(params: ReportParams) -> dict:
     return data
 
 
-__all__ = ["ReportParams", "load_params", "parse_params", "slugify"]
+__all__ = ["SCHEMA_VERSION", "ReportParams", "load_params", "parse_params", "slugify"]

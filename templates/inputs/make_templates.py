@@ -3,7 +3,7 @@
     .venv/bin/python templates/inputs/make_templates.py
 
 The formats come from carequality.sources.council_records.FORMATS, so the templates always have the columns
-the loaders expect. The XLSX files are byte-for-byte reproducible (fixed document dates); tests check that
+the loaders expect; `carequality init` writes the same files into a council's project (carequality.project). The XLSX files are byte-for-byte reproducible (fixed document dates); tests check that
 the committed files equal what this script writes.
 """
 
@@ -12,19 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from carequality.examples.files import write_csv, write_xlsx
-from carequality.sources.council_records import FORMATS
-
-#: Rows below the header that get the XLSX drop-down lists (risk level, Y/N, visit type).
-BLANK_ROWS = 1000
-
-
-def write_templates(out: Path) -> list[Path]:
-    paths = []
-    for name, fmt in FORMATS.items():
-        paths.append(write_csv(out / f"{name}.csv", fmt))
-        paths.append(write_xlsx(out / f"{name}.xlsx", fmt, blank_rows=BLANK_ROWS))
-    return paths
+from carequality.project import write_record_templates as write_templates
 
 
 if __name__ == "__main__":

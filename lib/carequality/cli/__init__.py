@@ -1,5 +1,6 @@
 """The `carequality` command: a thin layer over run/ and sources/, one module per command group
-(report: render, check, batch; data: fetch, counts, example, councils; params: params new).
+(report: render, check, batch; data: fetch, counts, example, councils; params: params new, params upgrade;
+project: init, doctor).
 No traceback reaches a user: bad input exits 2 with the message, anything else 1 with one line."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import signal
 import sys
 import threading
 
-from carequality.cli import data, params, report
+from carequality.cli import data, params, project, report
 from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_TERMINATED
 from carequality.errors import InputError, ParamsError
 
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"carequality {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (report, data, params):
+    for group in (report, data, params, project):
         group.add_commands(sub)
     return parser
 

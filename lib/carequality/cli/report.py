@@ -9,6 +9,19 @@ from pathlib import Path
 from carequality.cli.exits import EXIT_AUDIT, EXIT_BAD_INPUT, EXIT_FAILED
 
 
+def _skip_missing(formats: tuple[str, ...], strict: bool) -> tuple[tuple[str, ...], list[str]]:
+    """The formats this machine can write and a line per skipped one (none skipped with --strict: the render
+    then stops on a missing tool before anything runs, as batch does)."""
+    from carequality.run.exports import missing_tools
+
+    missing = {} if strict else missing_tools(formats)
+    return tuple(f for f in formats if f not in missing), [
+        f"carequality render: skipped {f.upper()}: {why}; or ask your IT team to install it "
+        "(`carequality doctor` lists what this machine has)"
+        for f, why in missing.items()
+    ]
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from carequality.params import check_profile
     from carequality.run.exports import ExportError, parse_formats
@@ -22,6 +35,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"carequality render: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    formats, skipped = _skip_missing(formats, args.strict)
     print(f"Rendering {args.params} …", file=sys.stderr)
     try:
         result = render(
@@ -45,6 +59,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
         f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
         f"{result.seconds:.1f} s)"
     )
+    for line in skipped:
+        print(line, file=sys.stderr)
     return _audit_printed(result.out_dir, "render")
 
 
@@ -80,6 +96,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from carequality.params import SCHEMA_VERSION
     from carequality.run.render import check
 
     params, model = check(args.params)
@@ -87,13 +104,36 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
         f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
     )
-    for line in records_summary(model):
+    for line in records_summary(model) + front_sheet_gaps(params):
         print(line)
     from carequality.report import commentary_notices
 
     for line in commentary_notices(params):  # the council's words that will not print under their section
         print(line)
+    if params.schema_version < SCHEMA_VERSION:
+        print(
+            f"{args.params}: written for params schema {params.schema_version} (this carequality writes "
+            f"{SCHEMA_VERSION}); `carequality params upgrade {args.params}` brings it up to date, keeping its comments",
+            file=sys.stderr,
+        )
     return 0
+
+
+def front_sheet_gaps(params) -> list[str]:
+    """The committee paper's front-sheet fields left blank in the commentary's front matter, one line each (the
+    paper prints "[to be completed]" there)."""
+    from carequality.present.commentary import TO_BE_COMPLETED, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    if params.inputs.commentary is None:
+        return ["Front sheet: no commentary file, so every field of the committee paper's front sheet is blank."]
+    commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    blank = commentary.blank_front_fields()
+    if not blank:
+        return []
+    return [f"Front sheet: {len(blank)} field(s) left blank, printed as {TO_BE_COMPLETED}:"] + [
+        f"  - {label}" for label in blank
+    ]
 
 
 def records_summary(model) -> list[str]:
@@ -198,6 +238,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_engine_options(p)
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop before anything runs when a format's tool is missing (default: write the other formats and "
+        "say which were skipped and how to get them)",
+    )
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("check", help="validate params and inputs only; run nothing")

@@ -17,8 +17,17 @@ from pydantic import ValidationError
 
 from carequality.councils import Council, all_councils, find_council
 from carequality.errors import ParamsError
-from carequality.params import Period, ReportParams, parse_params
+from carequality.params import (
+    EXAMPLE_CQC_NAME,
+    FOLDER_INPUTS,
+    SCHEMA_VERSION,
+    Inputs,
+    Period,
+    ReportParams,
+    parse_params,
+)
 from carequality.run.atomic import write_atomic
+from carequality.run.upgrade import VERSION_COMMENT
 
 
 class ScaffoldError(ValueError):
@@ -67,22 +76,69 @@ def default_path(council: Council, period: Period, root: Path = Path("params")) 
     return root / council.slug / f"{period_label(period)}.yaml"
 
 
-def params_text(council: Council, period: Period, cqc_relative: str, *, title: str | None = None) -> str:
-    data = {
+def stub_path(name: str, records: str) -> str:
+    """Where a stub suggests an input goes: `records` + the input's name (a folder for folder inputs)."""
+    if name in FOLDER_INPUTS:
+        return f"{records}{name}/"
+    if name in ("commentary",):
+        return f"{records}commentary.md"
+    if name in ("area_ratings_by_month", "external_benchmark", "peer_group"):
+        return f"{records}{name}.csv"
+    return f"{records}{name}.xlsx"
+
+
+def input_stubs(given: set[str], records: str) -> str:
+    """Commented lines, one per input not given, each with its suggested path and what it holds: a council
+    uncomments the ones it has (docs/params.md lists them all)."""
+    lines = ["  # Inputs a council may add (paths relative to this file): remove the # from those you have."]
+    for name, field in Inputs.model_fields.items():
+        if name not in given:
+            lines.append(f"  # {name}: {stub_path(name, records)}  # {field.description}")
+    return "\n".join(lines) + "\n"
+
+
+def params_text(
+    council: Council,
+    period: Period,
+    cqc_relative: str,
+    *,
+    title: str | None = None,
+    records: str | None = None,
+    example: bool | None = None,
+    written_by: str = "carequality params new",
+    more_inputs: dict[str, str] | None = None,
+) -> str:
+    """A params file's text: the schema version, council, period and CQC file, then a commented stub for every
+    other input (suggested under `records`), and example_data set when the CQC file is the example's."""
+    inputs = {"cqc_ratings": cqc_relative, **(more_inputs or {})}
+    data: dict[str, object] = {
+        "schema_version": SCHEMA_VERSION,
         "council": {"code": council.ons_code, "name": council.name},
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         **({"title": title} if title else {}),
-        "inputs": {"cqc_ratings": cqc_relative},
+        "inputs": inputs,
     }
+    if example if example is not None else Path(cqc_relative).name == EXAMPLE_CQC_NAME:
+        data["options"] = {"example_data": True}
     head = (
         f"# {council.name} ({council.ons_code}), {period.start.isoformat()} to {period.end.isoformat()}.\n"
-        "# Written by `carequality params new`; paths are relative to this file. See docs/params.md for every key.\n"
+        f"# Written by `{written_by}`; paths are relative to this file. See docs/params.md for every key.\n"
     )
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
     # yaml quotes ISO dates written as strings; unquoted they read back as dates, as in hand-written files.
     for d in (period.start.isoformat(), period.end.isoformat()):
         body = body.replace(f"'{d}'", d)
-    return head + body
+    body = body.replace(
+        f"schema_version: {SCHEMA_VERSION}\n", f"schema_version: {SCHEMA_VERSION}  # {VERSION_COMMENT}\n", 1
+    )
+    if records is None:
+        records = f"../../data/{council.slug}/"
+    given = set(inputs)
+    last = list(inputs)[-1]
+    line = f"  {last}: {yaml.safe_dump(inputs[last], default_style=None).splitlines()[0]}\n"
+    if line not in body:  # the path needed quoting over several lines: no stubs rather than a broken file
+        return head + body
+    return head + body.replace(line, line + input_stubs(given, records), 1)
 
 
 def new_params(

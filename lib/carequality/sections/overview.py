@@ -42,7 +42,8 @@ def market_overview(model: Model, params: ReportParams) -> Section:
     tables = [t_cat, *(_service_type_tables(locs, council) if cov.service_types else [])]
     by_group, _ = m.locations_by_service_group(locs, model.service_groups_by_location)
     group_rows = [
-        {"Service group": g, "Locations": n} for g, n in zip(by_group["service_group"], by_group["locations"])
+        {"Service group": vocab.service_label(g), "Locations": n}
+        for g, n in zip(by_group["service_group"], by_group["locations"])
     ]
     for label, n in m.locations_without_service_group(
         locs, model.service_groups_by_location, model.key_question_scores
@@ -79,7 +80,7 @@ def _service_type_tables(locs: pd.DataFrame, council: str) -> list[Table]:
             pd.DataFrame(
                 {
                     "Category": st["category"].map(vocab.category_label),
-                    "Service type": st["service_type"],
+                    "Service type": st["service_type"].map(vocab.service_label),
                     "Locations": st["locations"],
                     "Beds": st["beds"],
                 }
