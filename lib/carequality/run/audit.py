@@ -56,7 +56,7 @@ _NOT_NUMBERS = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
 _NUMBER = re.compile(r"£?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|£?\d+(?:\.\d+)?%?")
-_SKIP_CLASSES = {"cq-commentary", "cq-facts", "cq-footnotes", "cq-contents", "cq-provenance", "cq-marking"}
+_SKIP_CLASSES = {"cq-pn", "cq-commentary", "cq-facts", "cq-footnotes", "cq-contents", "cq-provenance", "cq-marking"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class _Sentences(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._heading is not None:
             self._heading.append(data)
-        if self._current is None:
+        if self._current is None or self._skipping():  # a paragraph's number ("6.1") is not one of its numbers
             return
         self._current.text += data
         if self._fact is not None:
