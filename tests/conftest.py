@@ -66,6 +66,58 @@ def example_render(tmp_path_factory):
     return render(EXAMPLE_PARAMS, out)
 
 
+ALL_FORMATS = ("html", "pdf", "xlsx", "ods", "docx")
+#: The params files that read real CQC data from ../shared/data (every one is printed and measured).
+REAL_PARAMS = tuple(sorted(p for p in (ROOT / "params").glob("*/*.yaml") if "example" not in p.name))
+
+
+def need_tools(*tools: str) -> None:
+    import shutil
+
+    missing = [t for t in tools if not shutil.which(t)]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: run `make sysdeps` (make test installs them)")
+
+
+@pytest.fixture(scope="session")
+def summary_render(tmp_path_factory):
+    """The example's committee paper (summary profile) in every format, rendered once per session."""
+    from carequality.run.render import render
+
+    need_tools("chromium", "pandoc", "pdfinfo", "pdftotext", "pdftohtml")
+    return render(EXAMPLE_PARAMS, tmp_path_factory.mktemp("summary"), formats=ALL_FORMATS, profile="summary")
+
+
+@pytest.fixture(scope="session")
+def published_render(tmp_path_factory):
+    """The example's full report in publication mode, every format, rendered once per session."""
+    import yaml
+
+    from carequality.run.render import render
+
+    need_tools("chromium", "pandoc", "pdfinfo", "pdftotext")
+    folder = tmp_path_factory.mktemp("published")
+    data = yaml.safe_load(EXAMPLE_PARAMS.read_text())
+    data["options"]["mode"] = "publication"
+    params = EXAMPLE_PARAMS.parent / ".publication-test.yaml"  # beside the example, so its paths hold
+    params.write_text(yaml.safe_dump(data))
+    try:
+        return render(params, folder, formats=ALL_FORMATS)
+    finally:
+        params.unlink()
+
+
+@pytest.fixture(scope="session")
+def renders(tmp_path_factory):
+    """The example rendered to every format, then again (HTML, XLSX and ODS) into another folder for determinism."""
+    from carequality.run.render import render
+
+    need_tools("chromium", "pandoc", "pdfinfo", "pdftoppm", "pdftotext")
+    first = render(EXAMPLE_PARAMS, tmp_path_factory.mktemp("outputs-a"), formats=ALL_FORMATS)
+    second = render(EXAMPLE_PARAMS, tmp_path_factory.mktemp("outputs-b"), formats=("html", "xlsx", "ods"))
+    return first, second
+
+
 def assert_one_headline(result, n: int, of: int, percent: float) -> None:
     """Issue 19, item 6: the report, its manifest.json and the site index give the same n, N and share."""
     import html as html_lib

@@ -319,7 +319,7 @@ def test_commissioned_by_rating_with_a_history():
          qf.history_location("1-3", "Leeds")])
     s = sections.commissioned_by_rating(york_model(previous=True, history=hist), qf.params(previous=True))
     change = s.table("commissioned_by_rating_change").frame
-    host = change[change["Group"].str.startswith("In area – host")].set_index("Measure")
+    host = change[change["Group"].str.startswith("In area: host")].set_index("Measure")
     assert host.loc["Locations", ["Previous period", "This period", "Change"]].tolist() == [2, 3, 1]
     assert host.loc[qa.NOT_RATED, "Previous period"] == 0
     text = " ".join(s.paragraphs)

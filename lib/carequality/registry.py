@@ -110,4 +110,20 @@ BY_NAME: dict[str, SectionSpec] = {s.name: s for s in SECTIONS}
 #: and method sections, and three blocks of the council's own: an introduction (after the key messages), and
 #: recommendations and next steps (at the end of the body).
 REPORT_BLOCKS: tuple[str, ...] = ("data_quality", "method")
-COMMENTARY_BLOCKS: tuple[str, ...] = ("introduction", *SECTION_NAMES, *REPORT_BLOCKS, "recommendations", "next_steps")
+#: The committee paper's own blocks (issue 21): its purpose (before the key messages) and the implications the
+#: council states in its own words (after the body), as the councils' papers have them.
+IMPLICATIONS: tuple[str, ...] = (
+    "financial_implications",
+    "legal_implications",
+    "equalities_implications",
+    "risk_implications",
+)
+COMMENTARY_BLOCKS: tuple[str, ...] = (
+    "purpose",
+    "introduction",
+    *SECTION_NAMES,
+    *REPORT_BLOCKS,
+    "recommendations",
+    *IMPLICATIONS,
+    "next_steps",
+)

@@ -8,6 +8,7 @@ HTML template turns into the contents list.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,19 +22,34 @@ from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
-from carequality.present.commentary import Commentary, read_commentary
+from carequality.present.commentary import FRONT_SHEET, Commentary, read_commentary
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import join_words, long_date, lower_first, plural, status_label, upper_first
-from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
-from carequality.sections import Section
+from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE, IMPLICATIONS
+from carequality.sections import Section, section_function
 from carequality.vocab import INPUT_LABELS
 
 HEADING_META = "carequality"
+#: HTML the report writes or the commentary sanitiser lets through (a type name for the numbering's signature).
+html_fragment = str
+#: The block tags whose nesting decides which paragraphs are top-level (Report._number_block).
+_BLOCK_TAGS = re.compile(r"<(/?)(p|li|ul|ol|blockquote|table)\b[^>]*>")
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
+#: The sections whose names and concerns the committee paper leaves to its exempt appendix.
+EXEMPT_SECTIONS = ("high_risk_in_area", "high_risk_out_of_area")
 #: The blocks of the council's commentary that are sections of their own, with their headings.
-OWN_BLOCKS = {"introduction": "Introduction", "recommendations": "Recommendations", "next_steps": "Next steps"}
+OWN_BLOCKS = {
+    "purpose": "Purpose of the report",
+    "introduction": "Introduction",
+    "recommendations": "Recommendations",
+    "financial_implications": "Financial implications",
+    "legal_implications": "Legal implications",
+    "equalities_implications": "Equalities implications",
+    "risk_implications": "Risk implications",
+    "next_steps": "Next steps",
+}
 #: Where the council's words on sections this report does not show are printed (docs/commentary.md).
 OTHER_COMMENTARY = "The council's commentary on other matters"
 #: Why a section's commentary block cannot print under it: (kind, the report's words, `check`'s words).
@@ -110,10 +126,14 @@ class Report:
     params: ReportParams
     model: Model
     tables_shown: int = 0
+    exempt_tables: int = 0
+    #: The number of the section shown last and of its last paragraph (numbered sections and paragraphs).
+    section_no: int = 0
+    para_no: int = 0
     figures_shown: int = 0
     shown: list[str] = field(default_factory=list)
-    #: Long tables that sections send to the data appendix, and tables too wide for a portrait page: shown by
-    #: appendix_tables() at the end, on landscape pages.
+    #: Long tables that sections send to the data appendix: shown by appendix_tables() at the end, on landscape
+    #: pages.
     deferred: list[Table] = field(default_factory=list)
     #: "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
     profile: str = DEFAULT_PROFILE
@@ -121,6 +141,12 @@ class Report:
     commentary: Commentary = field(default_factory=Commentary)
     #: While True, every output is printed on landscape pages (an annex).
     landscape: bool = False
+    #: The params as the council wrote them (its own mode): the exempt appendix names providers with them.
+    working: ReportParams | None = None
+    #: While True, every output belongs to the exempt appendix (its own file, not for publication).
+    exempt: bool = False
+    #: While True, every output belongs to the method-and-data annex (a background paper, its own file).
+    annex_file: bool = False
     _data: ReportData | None = field(default=None, repr=False)
 
     @property
@@ -140,6 +166,10 @@ class Report:
         meta = dict(extra)
         if self.landscape:
             meta["landscape"] = True
+        if self.exempt:
+            meta["exempt"] = True
+        if self.annex_file:
+            meta["method_annex"] = True
         return {HEADING_META: meta} if meta else {}
 
     # -- blocks ----------------------------------------------------------------------------
@@ -159,12 +189,41 @@ class Report:
                 '<p class="cq-notice" role="note"><strong>Example data.</strong> This report was built from generated '
                 "example data in CQC's published format. It does not describe real services.</p>"
             )
+        contents: dict[str, str] = {}
+        if self.profile == "summary":
+            parts.insert(0, self.front_sheet_html())
+            purpose = self.commentary.html("purpose")
+            if purpose:
+                self.shown.append("purpose")
+                number = self._next_section()
+                parts.append(
+                    f'<h2 id="section-purpose"><span class="cq-sn">{number}</span> {OWN_BLOCKS["purpose"]}</h2>'
+                    f'<div class="cq-commentary">{self._number_block(purpose)}</div>'
+                )
+                contents = {"heading": OWN_BLOCKS["purpose"], "number": number, "anchor": "section-purpose"}
         # role "title": the HTML template lifts this block into the page header, above the contents list.
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
         display(
             {"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
-            metadata={HEADING_META: {"role": "title", "as_of": as_of}},
+            metadata={HEADING_META: {"role": "title", "as_of": as_of, **contents}},
             raw=True,
+        )
+
+    def front_sheet_html(self) -> str:
+        """The committee paper's first page: the front-sheet fields from the commentary's front matter (a field
+        left blank reads "[to be completed]"), the title, the council and the protective marking."""
+        p = self.params
+        rows = "".join(
+            f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(self.commentary.front_value(key))}</td></tr>'
+            for key, label in FRONT_SHEET.items()
+        )
+        return (
+            '<section class="cq-front-sheet" aria-label="Front sheet">'
+            f'<p class="cq-front-council">{html.escape(p.council.name)}</p>'
+            f'<p class="cq-front-marking">{html.escape(p.options.protective_marking)}</p>'
+            f'<p class="cq-front-title">{html.escape(p.title)}</p>'
+            f'<table class="cq-front"><tbody>{rows}</tbody></table>'
+            "</section>"
         )
 
     def data_end_sentence(self) -> str:
@@ -207,9 +266,46 @@ class Report:
     def _display(self, data: dict, **meta: object) -> None:
         display(data, metadata=self._meta(**meta), raw=True)
 
+    # -- numbered sections and paragraphs (members cite "4.6"); the annexes in files of their own are not numbered --
+    @property
+    def numbered(self) -> bool:
+        return not (self.exempt or self.annex_file)
+
+    def _next_section(self) -> str:
+        self.section_no += 1
+        self.para_no = 0
+        return str(self.section_no)
+
+    def _pn(self) -> str:
+        """The next paragraph's number as the HTML that starts it, or "" outside the numbered paper."""
+        if not self.numbered or not self.section_no:
+            return ""
+        self.para_no += 1
+        return f'<span class="cq-pn">{self.section_no}.{self.para_no}</span> '
+
+    def _number_block(self, block: html_fragment) -> html_fragment:
+        """The council's sanitised HTML with each top-level paragraph numbered (a list stays the council's own)."""
+        if not self.numbered or not self.section_no:
+            return block
+        out, depth, pos = [], 0, 0
+        for m in _BLOCK_TAGS.finditer(block):
+            out.append(block[pos : m.end()])
+            pos = m.end()
+            closing, tag = m.group(1), m.group(2)
+            if tag in ("ul", "ol", "blockquote", "table"):
+                depth += -1 if closing else 1
+            elif not closing and tag == "p" and depth == 0:
+                out.append(self._pn())
+        out.append(block[pos:])
+        return "".join(out)
+
     def _heading(self, anchor: str, title: str, **meta: object) -> None:
+        number = self._next_section() if self.numbered else ""
+        label = f'<span class="cq-sn">{number}</span> ' if number else ""
+        if number:
+            meta["number"] = number
         self._display(
-            {"text/html": f'<h2 id="{html.escape(anchor)}">{html.escape(title)}</h2>', "text/plain": title},
+            {"text/html": f'<h2 id="{html.escape(anchor)}">{label}{html.escape(title)}</h2>', "text/plain": title},
             heading=title,
             anchor=anchor,
             **meta,
@@ -221,7 +317,7 @@ class Report:
         if block:
             self._display(
                 {
-                    "text/html": f'<div class="cq-commentary">{block}</div>',
+                    "text/html": f'<div class="cq-commentary">{self._number_block(block)}</div>',
                     "text/plain": self.commentary.blocks.get(key, ""),
                 },
                 role="commentary",
@@ -235,26 +331,39 @@ class Report:
         self._heading(f"section-{section.id}", section.title, **meta)
         self._commentary(section.id, **meta)
         tables, notes = [], []
+        # The committee paper shows a chart, not the table of its numbers too: that goes to its method-and-data annex.
+        charted = {f.id for f in section.figures}
+        moved = 0
         for t in section.tables:
-            if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
-                notes.append(
-                    f"The list of locations ({lower_first(t.caption)}) is left out of the "
-                    "published version of this report, so that no service can be identified."
+            if self.publication and not self.exempt and PER_LOCATION_COLUMNS & set(t.columns):
+                where = (
+                    "this paper, which may be published"
+                    if self.profile == "summary"
+                    else "the published version of this report"
                 )
+                notes.append(
+                    f"The list of locations ({lower_first(t.caption)}) is left out of {where}, "
+                    "so that no service can be identified."
+                )
+            elif (t.appendix or t.id in charted) and defer and self.profile == "summary":
+                self.deferred.append(t)
+                moved += t.id in charted
             elif t.appendix and defer:
                 self.deferred.append(t)
-            elif t.wide and defer and not self.landscape:
-                self.deferred.append(t)
-                where = (
-                    "in the annex at the end of this report, and in its spreadsheet"
-                    if self.profile == "full"
-                    else "in the full version of this report and its spreadsheet"
-                )
-                notes.append(f"The table \u201c{t.caption}\u201d is too wide for this page: it is {where}.")
             else:
                 tables.append(t)
+        if section.tables and section.id in EXEMPT_SECTIONS and self.has_exempt_appendix and not self.exempt:
+            notes.append(
+                "The providers' and services' names, and the risk register's summaries of risk and of actions, are "
+                "in the exempt appendix to this report, which is not for publication."
+            )
+        if moved:
+            notes.append(
+                f"The numbers behind {'the charts' if moved > 1 else 'the chart'} in this section are in the method "
+                "and data annex, a background paper to this report."
+            )
         for p in section.paragraphs:
-            self._display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, **meta)
+            self._display({"text/html": f"<p>{self._pn()}{html.escape(p)}</p>", "text/plain": p}, **meta)
         if section.bullets:
             items = []
             for b in section.bullets:
@@ -264,7 +373,7 @@ class Report:
                     if b.status
                     else ""
                 )
-                items.append(f"<li>{badge}{html.escape(b.text)}</li>")
+                items.append(f"<li>{self._pn()}{badge}{html.escape(b.text)}</li>")
             plain = "\n".join(f"- {status_label(b.status) + ': ' if b.status else ''}{b.text}" for b in section.bullets)
             self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
         for f in section.figures:
@@ -272,18 +381,37 @@ class Report:
         for t in tables:
             self.display_table(t)
         for n in notes:
-            self._display({"text/html": f'<p class="cq-pointer">{html.escape(n)}</p>', "text/plain": n}, **meta)
+            self._display(
+                {"text/html": f'<p class="cq-pointer">{self._pn()}{html.escape(n)}</p>', "text/plain": n}, **meta
+            )
 
     def introduction(self) -> None:
-        """The council's introduction (its commentary's `introduction` block), after the key messages."""
+        """After the key messages: the council's recommendations (in the committee paper, before the body, as the
+        councils' papers put them), then its introduction."""
+        if self.profile == "summary":
+            self._own_block("recommendations")
         self._own_block("introduction")
 
     def closing(self) -> None:
-        """The council's words on sections this report does not show, then its recommendations and next steps, at
-        the end of the report's body."""
+        """At the end of the report's body: the council's words on sections this report does not show, the
+        recommendations (full report), the implications in the council's own words, and the next steps."""
         self.other_commentary()
-        self._own_block("recommendations")
+        if self.profile != "summary":
+            self._own_block("recommendations")
+        self._implications()
         self._own_block("next_steps")
+
+    def _implications(self) -> None:
+        """One section "Implications": each of the council's implications blocks under its own subheading."""
+        given = [k for k in IMPLICATIONS if self.commentary.html(k)]
+        if not given:
+            return
+        self.shown.append("implications")
+        self._heading("section-implications", "Implications")
+        for key in given:
+            title = OWN_BLOCKS[key]
+            self._display({"text/html": f"<h3>{html.escape(title)}</h3>", "text/plain": title})
+            self._commentary(key)
 
     def other_commentary(self) -> None:
         """The council's words are never lost: a block for a section this report does not show is printed here, under
@@ -300,7 +428,9 @@ class Report:
             name = upper_first(block_name(key))
             self._display({"text/html": f"<h3>{html.escape(name)}</h3>", "text/plain": name})
             note = f"Not shown as a section of this report: {_ABSENT[why][0]}."
-            self._display({"text/html": f'<p class="cq-pointer">{html.escape(note)}</p>', "text/plain": note})
+            self._display(
+                {"text/html": f'<p class="cq-pointer">{self._pn()}{html.escape(note)}</p>', "text/plain": note}
+            )
             self._commentary(key)
         if withheld:
             names = join_words([block_name(k) for k in withheld])
@@ -309,7 +439,9 @@ class Report:
                 f"{'that section is' if len(withheld) == 1 else 'those sections are'}, so that no service can be "
                 "identified."
             )
-            self._display({"text/html": f'<p class="cq-pointer">{html.escape(note)}</p>', "text/plain": note})
+            self._display(
+                {"text/html": f'<p class="cq-pointer">{self._pn()}{html.escape(note)}</p>', "text/plain": note}
+            )
 
     def _own_block(self, key: str) -> None:
         if not self.commentary.html(key):
@@ -337,36 +469,79 @@ class Report:
         )
 
     def display_table(self, table: Table) -> None:
+        """A table with its number; one too wide for a portrait page is printed on a landscape page of its own."""
+        if self.exempt:  # the exempt appendix's tables are in its own file only: no CSV, no spreadsheet sheet
+            self.exempt_tables += 1
+            label = f"A{self.exempt_tables}"
+            html_table = table.to_html(number=None).replace("<caption>", f"<caption>Table {label}: ", 1)
+            display({"text/html": html_table, "text/plain": table.to_text()}, metadata=self._meta(), raw=True)
+            return
         self.tables_shown += 1
         n = self.tables_shown
-        display(
-            {
-                "text/html": table.to_html(number=n),
-                "text/plain": table.to_text(),
-                TABLE_MIME: {**table.to_json(), "number": n},
-            },
-            metadata=self._meta(),
-            raw=True,
-        )
+        # A table too wide even for a landscape page is shown as parts of fewer columns under one number; the CSV and
+        # the spreadsheets keep it whole (its JSON rides on the first part).
+        for i, part in enumerate(table.split()):
+            data: dict[str, object] = {"text/html": part.to_html(number=n), "text/plain": part.to_text()}
+            if i == 0:
+                data[TABLE_MIME] = {**table.to_json(), "number": n}
+            display(data, metadata=self._meta(**({"landscape": True} if part.wide else {})), raw=True)
 
     def appendix_tables(self) -> None:
-        """The tables the sections deferred: long reference tables (the monthly series behind a chart) and tables
-        too wide for a portrait page, printed on landscape pages. The summary profile has no annex."""
+        """The tables the sections deferred: long reference tables (the monthly series behind a chart), printed on
+        landscape pages; in the committee paper, its method-and-data annex."""
         tables, self.deferred = self.deferred, []
-        if not tables or self.profile != "full":
+        if not tables:
+            return
+        if self.profile == "summary":  # the committee paper: in its method-and-data annex, a background paper
+            self.annex_file = True
+            try:
+                self.display_section(Section("appendix_data", "Data behind the charts", [], tables), defer=False)
+            finally:
+                self.annex_file = False
             return
         paras = [
-            "These tables are too wide or too long for the body of the report: the series behind the charts, "
-            "and the comparisons across many columns. Each is also in the spreadsheet and in a file of its own beside "
-            "the report."
+            "These tables are too long for the body of the report: the series behind the charts. Each is also "
+            "in a file of its own beside the report."
         ]
         self.landscape = True
         try:
             self.display_section(
-                Section("appendix_data", "Appendix: wide tables and data behind the charts", paras, tables), defer=False
+                Section("appendix_data", "Appendix: data behind the charts", paras, tables), defer=False
             )
         finally:
             self.landscape = False
+
+    @property
+    def has_exempt_appendix(self) -> bool:
+        """Whether this paper has an exempt appendix: the committee paper, when the council's own mode names
+        providers (exempt_appendix)."""
+        working = self.working
+        return self.profile == "summary" and working is not None and working.options.mode != "publication"
+
+    def exempt_appendix(self) -> None:
+        """The names and concerns a paper that may be public leaves out: the high-risk tables as the council's own
+        mode gives them, in an appendix written as a file of its own, marked not for publication (the template's
+        "exempt" part). Only for the committee paper, and only when the council's mode names providers."""
+        working = self.working
+        if not self.has_exempt_appendix or working is None:
+            return
+        self.exempt = True
+        try:
+            for name in EXEMPT_SECTIONS:
+                if working.wants(name) and BY_NAME[name].in_profile(self.profile):
+                    self.display_section(section_function(name)(self.model, working), defer=False)
+        finally:
+            self.exempt = False
+
+    def background(self) -> None:
+        """Data quality and "How this report was made": in the full report, its last sections; in the committee
+        paper, the method-and-data annex, a background paper of its own (the template's "method" part)."""
+        self.annex_file = self.profile == "summary"
+        try:
+            self.data_quality()
+            self.method_note()
+        finally:
+            self.annex_file = False
 
     def data_quality(self) -> None:
         """List rows the report could not use as they are; say so plainly when there are none."""
@@ -455,12 +630,22 @@ class Report:
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
 
 
+def safe_params(params: ReportParams) -> ReportParams:
+    """The params of a paper that may be public: publication mode (providers by reference, no concern's text, no
+    list of locations, small counts of people suppressed)."""
+    return params.model_copy(update={"options": params.options.model_copy(update={"mode": "publication"})})
+
+
 def open_report(params_file: str | Path, profile: str = DEFAULT_PROFILE) -> Report:
     """Validate params (and the profile: registry.PROFILES), load the model and the council's commentary, and return
-    the Report the notebook's cells use."""
+    the Report the notebook's cells use. The committee paper (summary profile) is safe to publish by default: it is
+    built in publication mode, and the names and concerns go to its exempt appendix (Report.exempt_appendix)."""
     params = load_params(params_file)
     check_profile(profile)
+    working = params
+    if profile == "summary":
+        params = safe_params(params)
     commentary = Commentary()
     if params.inputs.commentary is not None:
         commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)  # checked by params
-    return Report(params=params, model=build_model(params), profile=profile, commentary=commentary)
+    return Report(params=params, model=build_model(params), profile=profile, commentary=commentary, working=working)

@@ -89,6 +89,27 @@ def category_label(category: str) -> str:
     return words.label if words else category
 
 
+#: CQC's names of its service groups and service types, as the report writes them: one term per idea ("home care",
+#: as the sentences say it, not CQC's "Homecare"), in sentence case like every other label.
+SERVICE_WORDS: dict[str, str] = {
+    "Homecare": "Home care",
+    "Homecare agencies": "Home care agencies",
+    "Care Homes": "Care homes",
+    "Supported Living": "Supported living",
+}
+
+
+def service_label(name: object) -> object:
+    """A CQC service group's or service type's name as the report writes it (SERVICE_WORDS), else as CQC writes it."""
+    return SERVICE_WORDS.get(name, name) if isinstance(name, str) else name
+
+
+#: The attribution the Open Government Licence v3.0 asks for, under which CQC publishes its data and LG Inform
+#: its (issue 21: each source credited as its licence asks).
+OGL_CREDIT = "Contains public sector information licensed under the Open Government Licence v3.0."
+#: The inputs whose data are published under that licence (CQC's files and API, counts made from them, LG Inform).
+OGL_INPUTS: tuple[str, ...] = ("cqc_ratings", "cqc_api", "cqc_snapshots", "area_ratings_by_month", "external_benchmark")
+
 #: What the report calls each input a params file can name, in plain words (the method appendix, the
 #: spreadsheet's cover): never the params field's name.
 INPUT_LABELS: dict[str, str] = {

@@ -191,7 +191,7 @@ def test_counts_by_service_type(history):
     before = P.registrations_in_period(history, "2023-04-01", "2024-03-31")
     t = P.counts_by_service_type(now, before)
     assert t.to_dict("records") == [
-        {"Category": "Community-based services", "Service type": "Homecare agencies", "This period": 2, "Previous period": 0},
+        {"Category": "Community-based services", "Service type": "Home care agencies", "This period": 2, "Previous period": 0},
         {"Category": "Care homes", "Service type": "Residential homes", "This period": 1, "Previous period": 0},
         {"Category": "Total", "Service type": "", "This period": 3, "Previous period": 0},
     ]

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from carequality.present.commentary import markdown_to_safe_html, parse_commentary, read_commentary
+from carequality.present.commentary import (
+    FRONT_SHEET,
+    TO_BE_COMPLETED,
+    markdown_to_safe_html,
+    parse_commentary,
+    read_commentary,
+)
 from carequality.registry import COMMENTARY_BLOCKS, SECTION_NAMES
 from conftest import ROOT
 
@@ -85,3 +91,53 @@ def test_a_file_that_is_not_utf8_is_a_problem_not_a_crash(tmp_path):
     path.write_bytes(b"## introduction\n\xff\xfe caf\xe9\n")
     _, problems = read_commentary(path, KEYS)
     assert problems and "not UTF-8" in problems[0]
+
+
+# ---- the front sheet (issue 21) -------------------------------------------------------------------------------
+def test_front_matter_fills_the_front_sheet_and_keeps_the_line_numbers():
+    text = ("---\ncommittee: Health Scrutiny Panel\nmeeting_date: 2026-06-16\nkey_decision: no\nwards_affected:\n"
+            "  - Acomb\n  - Clifton\n---\n## introduction\nHello.\n")
+    c, problems = parse_commentary(text, KEYS)
+    assert problems == []
+    assert c.front == {"committee": "Health Scrutiny Panel", "meeting_date": "16 June 2026", "key_decision": "No",
+                       "wards_affected": "Acomb, Clifton"}
+    assert c.lines == {"introduction": 9}  # the line of the file, front matter counted
+    assert c.front_value("committee") == "Health Scrutiny Panel"
+    assert c.front_value("report_of") == TO_BE_COMPLETED
+    assert c.blank_front_fields() == [FRONT_SHEET[k] for k in FRONT_SHEET
+                                      if k not in ("committee", "meeting_date", "key_decision", "wards_affected")]
+
+
+def test_an_unknown_front_sheet_field_and_bad_yaml_are_named():
+    _, problems = parse_commentary("---\ncommitee: Panel\n---\n## introduction\n", KEYS)
+    assert len(problems) == 1 and "'commitee' is not a front-sheet field (did you mean committee?)" in problems[0]
+    _, problems = parse_commentary("---\ncommittee: [unclosed\n---\n## introduction\n", KEYS)
+    assert len(problems) == 1 and "not valid YAML" in problems[0]
+
+
+def test_the_example_and_the_template_have_every_front_sheet_field():
+    example, problems = read_commentary(ROOT / "data" / "example" / "commentary_example.md", COMMENTARY_BLOCKS)
+    assert problems == [] and example.blank_front_fields() == []
+    template, problems = read_commentary(ROOT / "templates" / "commentary.md", COMMENTARY_BLOCKS)
+    assert problems == [] and template.blank_front_fields() == list(FRONT_SHEET.values())
+
+
+def test_check_lists_the_blank_front_sheet_fields(tmp_path, capsys):
+    from carequality.cli import main
+
+    params = ROOT / "params" / "york" / "2025-26-example.yaml"
+    assert main(["check", str(params)]) == 0
+    assert "Front sheet" not in capsys.readouterr().out  # the example fills in every field
+    commentary = tmp_path / "commentary.md"
+    commentary.write_text("---\ncommittee: Panel\n---\n## introduction\nHello.\n", encoding="utf-8")
+    import yaml
+
+    data = yaml.safe_load(params.read_text())
+    data["inputs"] = {k: str((params.parent / v).resolve()) for k, v in data["inputs"].items()}
+    data["inputs"]["commentary"] = str(commentary)
+    own = tmp_path / "params.yaml"
+    own.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["check", str(own)]) == 0
+    out = capsys.readouterr().out
+    assert f"Front sheet: {len(FRONT_SHEET) - 1} field(s) left blank, printed as {TO_BE_COMPLETED}:" in out
+    assert "  - Date of meeting" in out and "  - Committee\n" not in out

@@ -47,25 +47,13 @@ def _zip_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def summary(tmp_path_factory):
-    _need("chromium", "pandoc", "pdfinfo", "pdftotext")
-    return render(EXAMPLE_PARAMS, tmp_path_factory.mktemp("summary"), formats=("html", "pdf", "docx"),
-                  profile="summary")
+def summary(summary_render):
+    return summary_render
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """The example in publication mode, every format."""
-    _need("chromium", "pandoc", "pdfinfo", "pdftotext")
-    folder = tmp_path_factory.mktemp("published")
-    data = yaml.safe_load(EXAMPLE_PARAMS.read_text())
-    data["options"]["mode"] = "publication"
-    params = EXAMPLE_PARAMS.parent / ".publication-test.yaml"  # beside the example, so its paths hold
-    params.write_text(yaml.safe_dump(data))
-    try:
-        return render(params, folder, formats=("html", "pdf", "xlsx", "ods", "docx"))
-    finally:
-        params.unlink()
+def published(published_render):
+    return published_render
 
 
 # ---- the committee paper --------------------------------------------------------------------------------
@@ -73,9 +61,11 @@ def test_the_committee_paper_of_the_example_is_at_most_twelve_a4_pages(summary):
     assert _pages(summary.outputs["pdf"]) <= 12
 
 
-def test_the_committee_paper_opens_on_its_key_messages(summary):
+def test_the_committee_paper_opens_on_its_front_sheet_then_its_key_messages(summary):
     page1 = _pdf_text(summary.outputs["pdf"], 1, 1)
-    assert "Key messages" in page1 and "78 of 97 (80.4%)" in page1 and "● Green" in page1
+    assert "Front sheet" not in page1 and "Date of meeting" in page1 and "Key messages" not in page1
+    page2 = _pdf_text(summary.outputs["pdf"], 2, 2)
+    assert "Key messages" in page2 and "78 of 97 (80.4%)" in page2 and "● Green" in page2
     html = summary.html.read_text(encoding="utf-8")
     assert html.index('id="section-key_messages"') < html.index('class="cq-contents"')
 
@@ -87,18 +77,22 @@ def test_the_committee_paper_shows_the_main_sections_and_no_annex(summary):
     for left_out in ("key_question_ratings", "not_inspected_since", "watch_list", "location_ratings_appendix",
                      "appendix_data"):
         assert f'id="section-{left_out}"' not in html, left_out
-    assert "in the full version of this report" in html
+    assert "too wide" not in html
     assert not (summary.out_dir / "watch_list.xlsx").exists()
 
 
 # ---- the council's words ---------------------------------------------------------------------------------
 def test_the_commentary_is_in_place_in_the_html(summary):
     html = " ".join(summary.html.read_text(encoding="utf-8").split())
-    at = {k: html.index(f'id="section-{k}"') for k in ("key_messages", "introduction", "market_overview",
-                                                       "commissioned_by_rating", "recommendations", "next_steps",
-                                                       "data_quality")}
-    assert at["key_messages"] < at["introduction"] < at["market_overview"]
-    assert at["recommendations"] < at["next_steps"] < at["data_quality"]
+    at = {k: html.index(f'id="section-{k}"') for k in ("purpose", "key_messages", "introduction", "market_overview",
+                                                       "commissioned_by_rating", "recommendations", "implications",
+                                                       "next_steps")}
+    # The councils' order: purpose, key messages, recommendations, then the body, the implications, next steps.
+    assert at["purpose"] < at["key_messages"] < at["recommendations"] < at["introduction"] < at["market_overview"]
+    assert at["market_overview"] < at["implications"] < at["next_steps"]
+    assert 'id="section-data_quality"' not in html  # in the method-and-data annex, a background paper
+    annex = (summary.out_dir / "method_annex.html").read_text(encoding="utf-8")
+    assert 'id="section-data_quality"' in annex and 'id="section-method"' in annex
     own_words = html.index("welfare checks on everyone the council funds there")
     assert at["commissioned_by_rating"] < own_words < html.index("Table", at["commissioned_by_rating"])
     assert "<strong>Good</strong>" in html and "<ol>" in html  # Markdown rendered
@@ -160,14 +154,16 @@ def test_the_full_report_writes_the_watch_list_spreadsheet(example_render):
     assert "watch_list.xlsx" in json.loads((example_render.out_dir / "manifest.json").read_text())["outputs"]
 
 
-def test_wide_tables_wait_for_the_landscape_annex(example_render):
+def test_wide_tables_are_laid_out_in_place_on_landscape_pages(example_render):
+    """Issue 21: a table too wide for a portrait page is printed where it belongs, on a landscape page (the named
+    page "wide"), never dropped; the data appendix holds only the long series behind the charts."""
     html = example_render.html.read_text(encoding="utf-8")
     annex = html.index('id="section-appendix_data"')
-    assert html.index('id="table-watch_list"') > annex
-    assert html.index('id="table-rating_distribution_comparison"') > annex
+    assert html.index('id="table-watch_list"') < annex
+    assert re.search(r'<div class="cq-landscape">\s*(<div class="cq-wide"[^>]*>)?<table class="cq-table[^"]*" '
+                     r'id="table-watch_list"', html)
     assert html.index('id="table-high_risk_in_area"') < annex
-    assert re.search(r'<div class="cq-landscape">\s*<h2 id="section-appendix_data"', html)
-    assert "@page landscape" in html
+    assert "@page wide" in html and "too wide" not in html
 
 
 # ---- publication ----------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def test_haringey_table_1_counts_and_rendered_percentages():
     assert shares == [["64.0%", "9.3%", "26.7%"], ["92.2%", "7.8%", "0.0%"], ["83.3%", "14.4%", "2.2%"]]
     whole = [[f"{float(c[:-1]) + 1e-9:.0f}%" for c in r] for r in shares]
     assert whole == [["64%", "9%", "27%"], ["92%", "8%", "0%"], ["83%", "14%", "2%"]]
-    assert rows[0][0].startswith("In area – host (every registered provider)")
+    assert rows[0][0].startswith("In area: host (every registered provider)")
     text = " ".join(section.paragraphs)
     assert "As the host authority, Haringey oversees 86 CQC-registered adult social care providers." in text
     assert "23 of 86 (26.7%) are not yet rated" in text

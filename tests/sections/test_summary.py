@@ -46,7 +46,7 @@ def test_the_area_bullet_is_the_ratings_overview_total_row_and_the_host_row_a_pe
     assert b.numbers["rated"] == sum(total[w] for w in ("Outstanding", "Good", "Requires improvement", "Inadequate"))
     assert b.numbers["percent"] == total["% Good or Outstanding"]
     change = _section(example, "commissioned_by_rating").table("commissioned_by_rating_change").frame
-    host = change[change["Group"].str.startswith("In area – host")].set_index("Measure")["Previous period"]
+    host = change[change["Group"].str.startswith("In area: host")].set_index("Measure")["Previous period"]
     assert b.numbers["previous_good_or_outstanding"] == host["Good or Outstanding"]
     assert b.numbers["previous_rated"] == host["Locations"] - host["Not yet rated"]
     assert f"{b.numbers['good_or_outstanding']} of {b.numbers['rated']} (80.4%)" in b.text

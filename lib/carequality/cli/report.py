@@ -73,7 +73,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
         f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
     )
-    for line in records_summary(model):
+    for line in records_summary(model) + front_sheet_gaps(params):
         print(line)
     from carequality.report import commentary_notices
 
@@ -86,6 +86,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def front_sheet_gaps(params) -> list[str]:
+    """The committee paper's front-sheet fields left blank in the commentary's front matter, one line each (the
+    paper prints "[to be completed]" there)."""
+    from carequality.present.commentary import TO_BE_COMPLETED, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    if params.inputs.commentary is None:
+        return ["Front sheet: no commentary file, so every field of the committee paper's front sheet is blank."]
+    commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    blank = commentary.blank_front_fields()
+    if not blank:
+        return []
+    return [f"Front sheet: {len(blank)} field(s) left blank, printed as {TO_BE_COMPLETED}:"] + [
+        f"  - {label}" for label in blank
+    ]
 
 
 def records_summary(model) -> list[str]:

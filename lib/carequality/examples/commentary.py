@@ -5,8 +5,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-COMMENTARY = """<!-- The example council's commentary (generated example data: it describes no real council or service).
+COMMENTARY = """---
+committee: Health and Adult Social Care Policy and Scrutiny Committee
+meeting_date: 2026-06-16
+agenda_item: "7"
+report_of: Director of Adult Social Care and Integration
+lead_officer: Head of Commissioning (Adults)
+contact: "Quality Assurance Manager, Adult Social Care, 01904 551550, qualityassurance@york.example"
+cabinet_member: Executive Member for Health and Adult Social Care
+wards_affected: All wards
+key_decision: "No"
+public_or_exempt: Public, with an exempt appendix
+exempt_reason: >-
+  The appendix is exempt under paragraph 3 of Part 1 of Schedule 12A to the Local Government Act 1972
+  (information relating to the financial or business affairs of any particular person, including the authority
+  holding that information). The public interest in keeping it exempt outweighs the public interest in disclosing
+  it while improvement plans are under way.
+---
+<!-- The example council's commentary (generated example data: it describes no real council or service).
      The format is in docs/commentary.md; a blank template with every block is templates/commentary.md. -->
+
+## purpose
+To give the committee an annual overview of the quality of adult social care services in York, as CQC rates them,
+and of the council's quality assurance work with the providers it commissions.
 
 ## introduction
 This report gives the scrutiny panel an overview of the quality of adult social care services in York and of
@@ -30,6 +51,20 @@ The panel is asked to:
 
 1. note the quality of adult social care services in York and the council's quality assurance work;
 2. comment on the approach to services at high risk.
+
+## financial_implications
+There are no direct financial implications. Quality assurance work is met from the existing commissioning budget.
+
+## legal_implications
+The council has duties under the Care Act 2014 to promote a diverse, high-quality market of care and support.
+This report is for information and asks for no decision.
+
+## equalities_implications
+The services in this report support older and disabled people. No decision is sought, so no equality impact
+assessment is needed.
+
+## risk_implications
+Services at high risk are managed through the provider concerns process described in this report.
 
 ## next_steps
 - Extend the provider watch list to placement teams in neighbouring councils by September.

@@ -396,7 +396,7 @@ def counts_by_service_type(current: pd.DataFrame, previous: pd.DataFrame) -> pd.
             rows.append(
                 {
                     "Category": c,
-                    "Service type": k.split("\0")[1],
+                    "Service type": vocab.service_label(k.split("\0")[1]),
                     "This period": int(now.get(k, 0)),
                     "Previous period": int(before.get(k, 0)),
                 }

@@ -11,6 +11,11 @@ Rendering is made safe twice over (rule 4: text from inputs is data):
 2. nh3 (the Python binding of the Rust sanitiser Ammonia) then keeps only an allow-list of tags and attributes
    and links to https, http and mailto: no script, style or iframe, no on* attribute, no javascript: link.
 Headings inside a block start at level 3 (a block sits under its section's level-2 heading).
+
+Front matter (issue 21): the file may open with a YAML block between two lines of `---`, holding the committee
+paper's front sheet (FRONT_SHEET: committee, meeting date, agenda item, report of, lead officer and contact, cabinet
+member, wards affected, key decision, public or exempt and why). A field left blank is shown as "[to be completed]"
+on the front sheet and listed by `carequality check`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,24 @@ from pathlib import Path
 _BLOCK = re.compile(r"^##[ \t]+(?P<key>\S.*?)[ \t]*#*[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^---[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+
+#: The front sheet's fields (front matter key → the label the front sheet prints), in the order they are printed.
+FRONT_SHEET: dict[str, str] = {
+    "committee": "Committee",
+    "meeting_date": "Date of meeting",
+    "agenda_item": "Agenda item",
+    "report_of": "Report of",
+    "lead_officer": "Lead officer",
+    "contact": "Contact",
+    "cabinet_member": "Cabinet member",
+    "wards_affected": "Wards affected",
+    "key_decision": "Key decision",
+    "public_or_exempt": "Public or exempt",
+    "exempt_reason": "Exempt information (appendix)",
+}
+#: What a draft shows for a front-sheet field the council has not filled in.
+TO_BE_COMPLETED = "[to be completed]"
 
 ALLOWED_TAGS = frozenset(
     {
@@ -68,6 +91,16 @@ class Commentary:
     path: Path | None = None
     blocks: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    #: The front matter's front-sheet fields (FRONT_SHEET keys), as text; a field not given is absent.
+    front: dict[str, str] = field(default_factory=dict)
+
+    def front_value(self, key: str) -> str:
+        """A front-sheet field as printed: the council's text, or TO_BE_COMPLETED."""
+        return self.front.get(key, "").strip() or TO_BE_COMPLETED
+
+    def blank_front_fields(self) -> list[str]:
+        """The labels of the front-sheet fields left blank, in front-sheet order."""
+        return [label for key, label in FRONT_SHEET.items() if not self.front.get(key, "").strip()]
 
     def html(self, key: str) -> str:
         """The block's sanitised HTML, or "" when the file has no text for it."""
@@ -89,10 +122,11 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
     A problem: a block heading whose key is not one of `allowed`, a key given twice, or text before the first
     block heading."""
     text = text.lstrip("\ufeff")
+    front, front_problems, text = _front_matter(text)
     # Comments are dropped but their line breaks kept, so line numbers stay those of the file.
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    out = Commentary()
-    problems: list[str] = []
+    out = Commentary(front=front)
+    problems: list[str] = list(front_problems)
     key: str | None = None
     body: list[str] = []
     fence: str | None = None
@@ -119,7 +153,8 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
                 hint = f" (did you mean {near[0]}?)" if near else ""
                 problems.append(
                     f"line {n}: '## {name}' is not a block of the commentary{hint}; expected a section "
-                    f"id or introduction, recommendations or next_steps (see docs/commentary.md)"
+                    f"id or purpose, introduction, recommendations, an implications block or next_steps "
+                    "(see docs/commentary.md)"
                 )
                 key = None
                 continue
@@ -142,6 +177,51 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
         body.append(line)
     close()
     return out, problems
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], list[str], str]:
+    """(front-sheet fields, problems, the text with the front matter's lines blanked, so line numbers hold)."""
+    import datetime as dt
+
+    import yaml
+
+    m = _FRONT.match(text)
+    if not m:
+        return {}, [], text
+    blanked = "\n" * m.group(0).count("\n") + text[m.end() :]
+    try:
+        data = yaml.safe_load(m.group("yaml"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 2}" if mark is not None else "line 1"
+        return (
+            {},
+            [f"{where}: the front matter is not valid YAML; expected 'field: text' lines between '---' lines"],
+            blanked,
+        )
+    if data is None:
+        return {}, [], blanked
+    if not isinstance(data, dict):
+        return {}, ["line 2: the front matter is not a list of 'field: text' lines"], blanked
+    front, problems = {}, []
+    for key, value in data.items():
+        if key not in FRONT_SHEET:
+            near = difflib.get_close_matches(str(key), FRONT_SHEET, n=1, cutoff=0.75)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            problems.append(
+                f"front matter: '{key}' is not a front-sheet field{hint}; expected one of {', '.join(FRONT_SHEET)}"
+            )
+            continue
+        if isinstance(value, dt.date):
+            value = f"{value.day} {value:%B %Y}"
+        elif isinstance(value, bool):
+            value = "Yes" if value else "No"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif value is None:
+            value = ""
+        front[key] = str(value)
+    return front, problems, blanked
 
 
 def read_commentary(path: Path, allowed: tuple[str, ...]) -> tuple[Commentary, list[str]]:

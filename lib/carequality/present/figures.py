@@ -30,6 +30,10 @@ GO = "% Good or Outstanding"
 DPI = 150
 #: Display width in CSS pixels: the PNG is drawn at DPI, shown at 96 dpi-equivalent for crisp print.
 DISPLAY_SCALE = 96 / DPI
+#: Width of every chart in inches: the A4 portrait text width (180 mm), so the chart prints at its own size and its
+#: smallest text (SMALL_PT) stays at 8 pt on paper (issue 21: nothing shrunk to fit).
+WIDTH_IN = 7.0
+SMALL_PT = 8
 RC = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -180,7 +184,7 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
                 textcoords="data",
                 ha="right" if side == "first" else "left",
                 va="center",
-                fontsize=7.5,
+                fontsize=SMALL_PT,
                 color=AREA_STYLE[area_type]["color"],
                 fontweight="bold" if area_type == COUNCIL else None,
             )
@@ -214,7 +218,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
         t = trend[trend["area_type"].isin(area_types)]
         months = list(dict.fromkeys(t["month"]))
         areas = list(dict.fromkeys(zip(t["area_type"], t["area"])))
-        fig = _draw(9.2, 4.2)
+        fig = _draw(WIDTH_IN, 3.6)
         axes = fig.subplots(1, len(vocab.CATEGORIES), sharey=True)
         values = t["percent"].dropna().astype(float)
         lo = math.floor((values.min() if len(values) else 50) / 5) * 5 - 5
@@ -231,7 +235,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
             step = max(1, math.ceil(len(months) / 8))
             ax.set_xticks(x[::step], [month_label(m) for m in months[::step]], rotation=45, ha="right")
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        axes[0].set_ylabel("% of rated locations that are Good or Outstanding")
+        axes[0].set_ylabel("% of rated locations\nGood or Outstanding")
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
     return fig
@@ -310,7 +314,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
     ratings = list(GRADED_COLUMNS)
     with matplotlib.rc_context(RC):
         areas = list(dict.fromkeys(dist["area"]))
-        fig = _draw(9.2, 1.2 + 0.62 * len(areas) * len(vocab.CATEGORIES))
+        fig = _draw(WIDTH_IN, 1.1 + 0.5 * len(areas) * len(vocab.CATEGORIES))
         axes = fig.subplots(len(vocab.CATEGORIES), 1, sharex=True)
         for ax, cat in zip(axes, vocab.CATEGORIES):
             sub = dist[dist["category"] == cat].set_index("area")
@@ -326,7 +330,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
                         y,
                         vocab.NOT_COVERED if pd.isna(rated) else "no rated locations",
                         va="center",
-                        fontsize=8,
+                        fontsize=SMALL_PT,
                         style="italic",
                     )
                     continue
@@ -353,7 +357,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
                             format_percent(v),
                             ha="center",
                             va="center",
-                            fontsize=7.5,
+                            fontsize=SMALL_PT,
                             color="white" if word in _LIGHT_TEXT else "black",
                             fontweight="bold",
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": vocab.PALETTE[word], "edgecolor": "none"},
@@ -362,7 +366,7 @@ def draw_distribution(dist: pd.DataFrame) -> MplFigureType:
                         small.append(f"{_abbrev(word)} {format_percent(v)}")
                     left += v
                 if small:
-                    ax.text(101, y, ", ".join(small), va="center", fontsize=7.5)
+                    ax.text(101, y, ", ".join(small), va="center", fontsize=SMALL_PT)
             ax.set_yticks(ys, labels)
             ax.set_ylim(-0.6, len(areas) - 0.4)
             ax.set_xlim(0, 122)  # room on the right for the labels of narrow segments
@@ -427,7 +431,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
     (filled circle), joined by an arrow and labelled. `change` is benchmarks.change_since_baseline's frame."""
     with matplotlib.rc_context(RC):
         areas = list(dict.fromkeys(change["area"]))
-        fig = _draw(9.2, 1.2 + 0.5 * len(areas) * len(vocab.CATEGORIES))
+        fig = _draw(WIDTH_IN, 1.1 + 0.42 * len(areas) * len(vocab.CATEGORIES))
         axes = fig.subplots(len(vocab.CATEGORIES), 1, sharex=True)
         vals = pd.concat([change["baseline_percent"], change["percent"]]).dropna().astype(float)
         lo = max(0, math.floor((vals.min() if len(vals) else 50) / 5) * 5 - 5)
@@ -465,7 +469,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
                     )
                 if not math.isnan(n):
                     ax.plot([n], [y], marker="o", markersize=7, color=style["color"], linestyle="none")
-                ax.text(hi + (hi - lo) * 0.03, y, _change_label(r), va="center", fontsize=7.5)
+                ax.text(hi + (hi - lo) * 0.03, y, _change_label(r), va="center", fontsize=SMALL_PT)
             ax.set_yticks(ys, areas)
             ax.set_ylim(-0.6, len(areas) - 0.4)
             ax.set_xlim(lo, hi + (hi - lo) * 0.6)  # room on the right for the labels
@@ -575,7 +579,7 @@ def external_chart(
     with matplotlib.rc_context(RC):
         months = sorted(set(series["month"]))
         areas = list(dict.fromkeys(zip(series["area_type"], series["area"])))
-        fig = _draw(9.2, 4.2)
+        fig = _draw(WIDTH_IN, 3.6)
         ax = fig.subplots()
         vals = series["value"].dropna().astype(float)
         lo = math.floor((vals.min() if len(vals) else 50) / 5) * 5 - 5

@@ -26,7 +26,12 @@ FORMATS: tuple[Format, ...] = get_args(Format)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: About how many characters of a table's type fit across an A4 portrait page (180 mm at 8.7 pt), counting two a
 #: column for its padding. A table whose narrowest layout needs more is printed on the landscape annex pages.
-PORTRAIT_CHARS = 112
+PORTRAIT_CHARS = 108
+#: The same across an A4 landscape page (267 mm at 9 pt). A table wider still is split into tables of fewer columns,
+#: each repeating the row headers (`Table.split`): nothing is shrunk to fit and nothing is dropped.
+LANDSCAPE_CHARS = 160
+#: A table of at most this many rows is printed whole on one page, its caption with it.
+SHORT_ROWS = 25
 #: Text cells of one word up to this long (a location id, a reference) are never broken across lines, nor are
 #: rating words ("Requires improvement") and months ("Aug 2025").
 NOWRAP_CHARS = 24
@@ -112,8 +117,41 @@ class Table:
 
     @property
     def wide(self) -> bool:
-        """Too wide for an A4 portrait page (PORTRAIT_CHARS): the report prints it on a landscape annex page."""
+        """Too wide for an A4 portrait page (PORTRAIT_CHARS): the report prints it on a landscape page."""
         return self.min_chars() > PORTRAIT_CHARS
+
+    def split(self, limit: int = LANDSCAPE_CHARS) -> list[Table]:
+        """This table as tables of at most `limit` characters' width, each repeating the row-header columns and
+        captioned "(part 1 of 2)": [self] when it fits. The JSON of each part is what that part shows."""
+        if self.min_chars() <= limit:
+            return [self]
+        keys = self.columns[: self.row_header]
+        rest = self.columns[self.row_header :]
+        width = {c: Table(self.id, "", self.frame[[c]], formats=self.formats).min_chars() for c in self.columns}
+        budget = limit - sum(width[c] for c in keys)
+        groups: list[list[str]] = [[]]
+        for c in rest:
+            if groups[-1] and sum(width[x] for x in groups[-1]) + width[c] > budget:
+                groups.append([])
+            groups[-1].append(c)
+        n = len(groups)
+        parts = []
+        for i, group in enumerate(groups, 1):
+            cols = keys + group + [self.links[c] for c in keys + group if c in self.links]
+            parts.append(
+                Table(
+                    self.id if i == 1 else f"{self.id}_part{i}",
+                    f"{self.caption} (part {i} of {n})",
+                    self.frame[cols],
+                    footnotes=self.footnotes if i == n else [],
+                    formats={c: f for c, f in self.formats.items() if c in cols},
+                    row_header=self.row_header,
+                    links={c: u for c, u in self.links.items() if c in cols},
+                    appendix=self.appendix,
+                    cell_formats={k: f for k, f in self.cell_formats.items() if k[1] in cols},
+                )
+            )
+        return parts
 
     # ---- data -------------------------------------------------------------------------
     def records(self) -> list[list[object]]:
@@ -143,7 +181,9 @@ class Table:
         columns = self.columns
         formats = [self.fmt(c) for c in columns]
         classes = ["num" if f in _NUMERIC else "txt" for f in formats]
-        out = [f'<table class="cq-table" id="table-{html.escape(self.id)}">']
+        # A short table is never broken across pages (Chromium parts a caption from its rows otherwise).
+        short = " cq-short" if len(self.frame) <= SHORT_ROWS else ""
+        out = [f'<table class="cq-table{short}" id="table-{html.escape(self.id)}">']
         out.append(f"<caption>{html.escape(label + self.caption)}</caption>")
         out.append("<thead><tr>")
         for c, cls in zip(columns, classes):

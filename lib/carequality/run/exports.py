@@ -105,8 +105,61 @@ def _run(cmd: list[str], what: str, *, env: dict | None = None, cwd: Path | None
 
 
 # ---- PDF ----------------------------------------------------------------------------------------
+#: A contents entry with its page-number slot (index.html.j2):
+#: `<a href="#ANCHOR">HEADING</a><span class="cq-page" data-for="ANCHOR"></span>`.
+_PAGE_SLOT = re.compile(r'<a href="#([^"]*)">([^<]*)</a><span class="cq-page" data-for="\1"></span>')
+
+
 def html_to_pdf(html: Path, pdf: Path) -> Path:
-    """Print our HTML with headless Chromium: A4 and page furniture from the @page CSS, tagged, with an outline.
+    """Print our HTML to PDF (print_pdf); when its contents list has page-number slots, print twice: Chromium has no
+    target-counter(), so the first print's outline (a bookmark per heading, with its page) gives each heading's page,
+    the numbers are written into a copy of the HTML, and the copy is printed. The slots have a fixed width, so the
+    numbers move nothing and the pages stay those of the first print."""
+    import html as html_lib
+
+    html, pdf = Path(html).resolve(), Path(pdf).resolve()
+    text = html.read_text(encoding="utf-8")
+    if not _PAGE_SLOT.search(text):
+        return print_pdf(html, pdf)
+    print_pdf(html, pdf)
+    pages = heading_pages(pdf)
+
+    def slot(m: re.Match) -> str:
+        page = pages.get(" ".join(html_lib.unescape(m.group(2)).split()), "")
+        return f'<a href="#{m.group(1)}">{m.group(2)}</a><span class="cq-page" data-for="{m.group(1)}">{page}</span>'
+
+    second = html.with_name(f".{html.stem}.paged.html")
+    try:
+        second.write_text(_PAGE_SLOT.sub(slot, text), encoding="utf-8")
+        print_pdf(second, pdf)
+    finally:
+        second.unlink(missing_ok=True)
+    return pdf
+
+
+def heading_pages(pdf: Path) -> dict[str, int]:
+    """Each heading's text → the page it is first printed on, from the PDF's outline (Chromium writes a bookmark per
+    heading, titled with the heading's text)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(pdf))
+    pages: dict[str, int] = {}
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                page = reader.get_destination_page_number(item)
+                if page is not None:
+                    pages.setdefault(" ".join(str(item.title).split()), page + 1)
+
+    walk(reader.outline)
+    return pages
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print an HTML file with headless Chromium: A4 and page furniture from the @page CSS, tagged, with an outline.
 
     A fresh profile per run; every host name resolves to nothing, so the printer cannot reach the network.
     """
@@ -115,6 +168,7 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
         check_formats(["pdf"])  # raises, naming the tool and its package
         raise ExportError("PDF needs chromium (Debian package chromium)")  # only if it vanished between the calls
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
+    pdf.unlink(missing_ok=True)  # a second print writes afresh
     with tempfile.TemporaryDirectory(prefix="carequality-chromium-") as profile:
         env = {**os.environ, "HOME": profile, "XDG_CONFIG_HOME": profile, "XDG_CACHE_HOME": profile}
         cmd = [
@@ -379,6 +433,7 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
         ("Reporting period", "period"),
         ("Source", "source"),
         ("CQC data as of", "as_of"),
+        ("Licence", "licence"),
         ("Protective marking", "marking"),
         ("Contact", "contact"),
     ):
@@ -850,12 +905,91 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
     return path
 
 
+#: What the Word copy of the page leaves out: the protective marking (it is in every page's header and footer), the
+#: report's own title heading (pandoc makes the document's Title from <title>: the title once), and the contents list
+#: (a Word contents field takes its place: pandoc --toc).
+_DOCX_DROP = (
+    re.compile(r'<p class="cq-(?:front-)?marking">.*?</p>', re.S),
+    re.compile(r'<h1 id="top">.*?</h1>', re.S),
+    re.compile(r'<nav class="cq-contents".*?</nav>', re.S),
+)
+#: A Word table of this many columns or more is put in a landscape section of its own.
+DOCX_LANDSCAPE_COLUMNS = 9
+
+
+def docx_html(text: str) -> str:
+    """The report's HTML as pandoc should read it for Word (see _DOCX_DROP)."""
+    for pattern in _DOCX_DROP:
+        text = pattern.sub("", text)
+    return text
+
+
+def landscape_sections(path: Path, min_columns: int = DOCX_LANDSCAPE_COLUMNS) -> int:
+    """Put each table of `min_columns` or more columns (with its caption) in a landscape section of its own, in place:
+    a section break before it and after it, the pages around it portrait. Returns how many tables were turned."""
+    import copy
+
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    doc = Document(str(path))
+    body = doc.element.body
+    final = body.find(qn("w:sectPr"))
+    if final is None:
+        return 0
+    turned = 0
+    for tbl in list(body.iter(qn("w:tbl"))):
+        if tbl.getparent() is not body:
+            continue
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is None or len(grid.findall(qn("w:gridCol"))) < min_columns:
+            continue
+        portrait = copy.deepcopy(final)
+        landscape = copy.deepcopy(final)
+        size = landscape.find(qn("w:pgSz"))
+        if size is not None:
+            w, h = size.get(qn("w:w")), size.get(qn("w:h"))
+            if w and h:
+                size.set(qn("w:w"), h)
+                size.set(qn("w:h"), w)
+            size.set(qn("w:orient"), WD_ORIENT.LANDSCAPE.name.lower())
+        start = tbl
+        previous = tbl.getprevious()
+        if previous is not None and previous.tag == qn("w:p") and "Caption" in previous.xml:
+            start = previous  # the table's caption goes with it
+        start.addprevious(_section_break(portrait))
+        tbl.addnext(_section_break(landscape))
+        turned += 1
+    doc.save(str(path))
+    return turned
+
+
+def _section_break(sect_pr):
+    """An empty paragraph that ends a section laid out by `sect_pr`."""
+    from docx.oxml import OxmlElement
+
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(sect_pr)
+    p.append(ppr)
+    return p
+
+
 def html_to_docx(
-    html: Path, docx: Path, *, header: str = "", marking: str = "", council_template: Path | None = None
+    html: Path,
+    docx: Path,
+    *,
+    header: str = "",
+    marking: str = "",
+    council_template: Path | None = None,
+    author: str = "",
+    date: str = "",
 ) -> Path:
-    """report.docx from our HTML with pandoc: real Word tables with captions, headings, embedded figures, styled
-    by `reference_docx` (A4, a running header with the protective marking, page numbers, ruled tables; or the
-    council's own template).
+    """report.docx from our HTML with pandoc: the title once (Word's Title style), a contents field Word fills in,
+    real Word tables with captions (wide ones in landscape sections), headings, embedded figures, styled by
+    `reference_docx` (A4, a running header with the protective marking, page numbers, ruled tables; or the council's
+    own template). `author` and `date` (ISO) go in the document's properties.
 
     Figures are data: URIs inside the HTML, so pandoc reads no other file and fetches nothing (pandoc 2.17's
     --sandbox cannot be used: it also hides pandoc's own docx data files).
@@ -865,15 +999,30 @@ def html_to_docx(
         check_formats(["docx"])  # raises, naming the tool and its package
         raise ExportError("DOCX needs pandoc (Debian package pandoc)")  # only if it vanished between the calls
     html, docx = Path(html).resolve(), Path(docx).resolve()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(source_date().timestamp()))}
+    stamp = source_date()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        stamp = dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC)
+    else:
+        date = ""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(stamp.timestamp()))}
     with tempfile.TemporaryDirectory(prefix="carequality-docx-") as work:
         reference = reference_docx(
             Path(work) / "reference.docx", header=header, marking=marking, council_template=council_template
         )
-        cmd = [exe, "--from=html", "--to=docx", f"--reference-doc={reference}", f"--output={docx}", html.name]
-        _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=html.parent)
+        page = Path(work) / "report.html"
+        page.write_text(docx_html(html.read_text(encoding="utf-8")), encoding="utf-8")
+        # The report's section headings (h2) are Word's Heading 1; its title is Word's Title, once.
+        cmd = [exe, "--from=html", "--to=docx", "--shift-heading-level-by=-1", "--toc", "--toc-depth=2"]
+        cmd.append(f"--reference-doc={reference}")
+        if author:
+            cmd.append(f"--metadata=author:{author}")
+        if date:
+            cmd.append(f"--metadata=date:{stamp.day} {stamp:%B %Y}")
+        cmd += [f"--output={docx}", page.name]
+        _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=page.parent)
     if not docx.is_file():
         raise ExportError("pandoc (writing the DOCX) finished but wrote no file")
+    landscape_sections(docx)
     return docx
 
 
@@ -890,11 +1039,14 @@ def write_exports(
     cover: dict | None = None,
     header: str = "",
     reference_docx: Path | None = None,
+    author: str = "",
+    date: str = "",
 ) -> dict[str, Path]:
     """Write report.pdf / report.xlsx / report.ods / report.docx beside folder/report.html; return {format: path}.
 
     `figures` (each chart's data JSON) and `cover` (see workbook_sheets) feed the spreadsheets; `header` (the running
-    header), `subject` (the protective marking) and `reference_docx` (the council's Word template) the DOCX."""
+    header), `subject` (the protective marking), `reference_docx` (the council's Word template), `author` and `date`
+    (ISO: the document's properties) the DOCX."""
     folder = Path(folder)
     html = folder / "report.html"
     written = {"html": html}
@@ -906,7 +1058,13 @@ def write_exports(
                 written[fmt] = writer(sheets, folder / f"report.{fmt}", title=title, subject=subject, comments=comments)
     if "docx" in formats:
         written["docx"] = html_to_docx(
-            html, folder / "report.docx", header=header or title, marking=subject, council_template=reference_docx
+            html,
+            folder / "report.docx",
+            header=header or title,
+            marking=subject,
+            council_template=reference_docx,
+            author=author,
+            date=date,
         )
     if "pdf" in formats:
         written["pdf"] = html_to_pdf(html, folder / "report.pdf")

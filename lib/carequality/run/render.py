@@ -349,6 +349,83 @@ def collect_figures(nb: nbformat.NotebookNode) -> list[tuple[dict, str]]:
     return figures
 
 
+#: The exempt appendix of a committee paper: the names and concerns it leaves out, in a file of its own.
+EXEMPT_APPENDIX = "exempt_appendix"
+#: The committee paper's method-and-data annex (a background paper): method, data quality, provenance.
+METHOD_ANNEX = "method_annex"
+
+
+def write_part(
+    folder: Path, nb: nbformat.NotebookNode, context: dict, name: str, formats: tuple[str, ...]
+) -> list[Path]:
+    """<name>.html (and .pdf when the PDF is asked for) of one part of the paper (the template's `part`)."""
+    html_path = folder / f"{name}.html"
+    _write(html_path, to_html(nb, context))
+    written = [html_path]
+    if "pdf" in formats:
+        from carequality.run.exports import html_to_pdf
+
+        written.append(html_to_pdf(html_path, folder / f"{name}.pdf"))
+    return written
+
+
+def has_exempt(nb: nbformat.NotebookNode) -> bool:
+    return any(
+        o.get("metadata", {}).get("carequality", {}).get("exempt") for c in nb.cells for o in c.get("outputs", [])
+    )
+
+
+def write_exempt_appendix(
+    folder: Path, nb: nbformat.NotebookNode, context: dict, params: ReportParams, formats: tuple[str, ...]
+) -> list[Path]:
+    """exempt_appendix.html (and .pdf when the PDF is asked for): the outputs the notebook marked exempt, under a
+    notice that they are not for publication, with the reason the council gives (its commentary's front matter);
+    [] when the paper has none."""
+    if not has_exempt(nb):
+        return []
+    from carequality.present.commentary import TO_BE_COMPLETED, Commentary, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    commentary = Commentary()
+    if params.inputs.commentary is not None:
+        commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    reason = commentary.front.get("exempt_reason", "").strip() or (
+        f"The reason this appendix is exempt (a paragraph of Schedule 12A to the Local Government Act 1972) is "
+        f"{TO_BE_COMPLETED}."
+    )
+    exempt_context = {
+        **context,
+        "part": "exempt",
+        "title": f"Exempt appendix: {context['title']}",
+        "marking": "NOT FOR PUBLICATION",
+        "running_header": f"{context['running_header']}: exempt appendix",
+        "exempt_reason": reason,
+        "background_papers": [],
+        "credit": "",
+    }
+    return write_part(folder, nb, exempt_context, EXEMPT_APPENDIX, formats)
+
+
+def docx_properties(params: ReportParams) -> dict[str, str]:
+    """The Word document's author and date: the report's author from the commentary's front matter ("report of",
+    else the lead officer), else the council; the meeting date when the front matter gives one as a date, else the
+    end of the reporting period. Both fixed by the inputs, so the same inputs give the same file."""
+    from carequality.present.commentary import Commentary, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    commentary = Commentary()
+    if params.inputs.commentary is not None:
+        commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    front = commentary.front
+    author = front.get("report_of", "").strip() or front.get("lead_officer", "").strip() or params.council.name
+    meeting = front.get("meeting_date", "").strip()
+    try:
+        date = dt.datetime.strptime(meeting, "%d %B %Y").date().isoformat()
+    except ValueError:
+        date = params.period.end.isoformat()
+    return {"author": author, "date": date}
+
+
 def data_as_of(nb: nbformat.NotebookNode) -> str | None:
     """The CQC data's as-of date (ISO) that the title block carries, or None."""
     for cell in nb.cells:
@@ -377,7 +454,34 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
         "marking": params.options.protective_marking,
         "contact": params.options.contact,
         "example_data": params.options.example_data,
+        "licence": source_credit(params),
     }
+
+
+def symbols_key(params: ReportParams, profile: str) -> str:
+    """The key to the symbols the tables and key messages use, said once under the contents."""
+    from carequality.present.text import STATUS_LABELS
+
+    statuses = ", ".join(f"{sym} {word}" for sym, word in STATUS_LABELS.values())
+    key = (
+        "How to read the tables: a dash (\u2013) means there is no figure for that cell. "
+        f"In the key messages, {statuses} compare a share with the council's standard."
+    )
+    if params.options.mode == "publication" or profile == "summary":
+        key += (
+            f" [c] stands for a count of fewer than {params.options.suppress_below} people, left out so that "
+            "no one can be identified."
+        )
+    return key
+
+
+def source_credit(params: ReportParams) -> str:
+    """The licence's attribution when the report uses data published under the Open Government Licence (not for
+    generated example data, which is nobody's information)."""
+    from carequality.vocab import OGL_CREDIT, OGL_INPUTS
+
+    given = params.input_paths()
+    return OGL_CREDIT if not params.options.example_data and any(name in given for name in OGL_INPUTS) else ""
 
 
 @functools.cache
@@ -584,8 +688,34 @@ def render(
             "running_header": f"{params.council.name}: {params.title}",
             "params": manifest["params"],
             "libraries": manifest["libraries"],
+            "credit": source_credit(params),
+            "symbols": symbols_key(params, profile),
         }
+        if profile == "summary":  # the committee paper: provenance and method in a background paper of their own
+            context["method_annex"] = True
+            context["background_papers"] = [
+                "Method and data annex, beside this paper as a web page and a PDF: how this paper was made, the "
+                "quality of its data, the data behind its charts, its input files with their checksums, and its "
+                "settings.",
+                "The data behind the tables and charts: "
+                + ("the spreadsheet beside this paper and " if {"xlsx", "ods"} & set(formats) else "")
+                + "a file for each table and chart beside it.",
+            ]
         _write(tmp / "report.html", to_html(nb, context))
+        exempt = write_exempt_appendix(tmp, nb, context, params, formats)
+        if profile == "summary":
+            exempt += write_part(
+                tmp,
+                nb,
+                {
+                    **context,
+                    "part": "method",
+                    "method_annex": False,
+                    "title": f"Method and data annex: {context['title']}",
+                },
+                METHOD_ANNEX,
+                formats,
+            )
         manifest["profile"] = profile
         manifest["outputs"] = [f"report.{f}" for f in formats]
         manifest["headline"] = headline(tables, params.council.name, params.sections, params.period.start.isoformat())
@@ -602,6 +732,7 @@ def render(
             cover=cover,
             header=context["running_header"],
             reference_docx=reference,
+            **docx_properties(params),
         )
         watch = [t for t in tables if t["id"] == WATCH_LIST_TABLE]
         if watch:
@@ -609,6 +740,7 @@ def render(
                 tmp / "watch_list.xlsx", watch[0], cover=cover, subject=params.options.protective_marking
             )
             manifest["outputs"].append("watch_list.xlsx")
+        manifest["outputs"].extend(p.name for p in exempt)
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below
         _swap_in(tmp, final)

@@ -45,7 +45,7 @@ def market_overview(model: Model, params: ReportParams) -> Section:
                 pd.DataFrame(
                     {
                         "Category": st["category"].map(vocab.category_label),
-                        "Service type": st["service_type"],
+                        "Service type": st["service_type"].map(vocab.service_label),
                         "Locations": st["locations"],
                         "Beds": st["beds"],
                     }
@@ -79,7 +79,8 @@ def market_overview(model: Model, params: ReportParams) -> Section:
             )
     by_group, _ = m.locations_by_service_group(locs, model.service_groups_by_location)
     group_rows = [
-        {"Service group": g, "Locations": n} for g, n in zip(by_group["service_group"], by_group["locations"])
+        {"Service group": vocab.service_label(g), "Locations": n}
+        for g, n in zip(by_group["service_group"], by_group["locations"])
     ]
     for label, n in m.locations_without_service_group(locs, model.service_groups_by_location).items():
         if n:

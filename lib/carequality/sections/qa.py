@@ -188,9 +188,9 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
     council = ctx.council
     by_provider = params.options.host_unit == "providers"
     labels = (
-        f"In area – host (every registered {'provider' if by_provider else 'location'})",
-        f"In area – commissioned by {council}",
-        f"Out of area – commissioned by {council}",
+        f"In area: host (every registered {'provider' if by_provider else 'location'})",
+        f"In area: commissioned by {council}",
+        f"Out of area: commissioned by {council}",
     )
     com = m.commissioned(model, ctx)
     assert com is not None  # the registry gives this section only with a commissioned-services file
