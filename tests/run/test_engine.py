@@ -95,6 +95,36 @@ def test_what_a_kernel_shows_the_engine_shows(tmp_path):
     assert "ValueError" in "".join(outputs[8][-1]["traceback"]) and outputs[9] == []
 
 
+def test_what_the_process_did_to_matplotlib_before_the_fork_does_not_reach_the_notebook(tmp_path):
+    """The runner is forked from a process that may have used matplotlib already (a test that drew with Agg, a script
+    or notebook that calls render()): pyplot imported with another backend, a figure open, a setting changed, the
+    inline backend imported with no shell to hook into. A kernel starts without any of it, and so must the runner:
+    once, a full test run forked the engine after a test had picked Agg, and the cell's figure was never shown."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import matplotlib_inline.backend_inline  # noqa: F401  (imported here, where no IPython shell exists)
+
+    nb = _notebook(
+        tmp_path,
+        "import matplotlib, matplotlib.pyplot as plt\n"
+        "print(plt.get_fignums(), matplotlib.rcParams['lines.linewidth'], matplotlib.get_backend())",
+        "plt.plot([1, 3, 2]);",
+    )
+    backend = matplotlib.rcParams["backend"]
+    plt.switch_backend("Agg")
+    figure = plt.figure()
+    try:
+        with matplotlib.rc_context({"lines.linewidth": 7.0}):
+            (a, _), (b, _) = _run(nb, "inprocess"), _run(nb, "kernel")
+    finally:
+        plt.close(figure)
+        plt.switch_backend(backend)
+    assert _comparable(a) == _comparable(b)
+    said = a["cells"][0]["outputs"][0]["text"][0]
+    assert said.startswith("[] 1.5 ") and "inline" in said
+    assert "image/png" in a["cells"][1]["outputs"][0]["data"]
+
+
 def test_a_subprocess_output_is_captured_in_its_cell(tmp_path, monkeypatch):
     monkeypatch.setenv("CQ_SUBPROCESS", "1")
     nb = _notebook(tmp_path, 'import os\nprint("before")\nos.system("echo from a subprocess")\nprint("after")')

@@ -7,7 +7,8 @@ cells' outputs. This engine, registered as ENGINE ("carequality-inprocess"), doe
 - For each notebook it forks a *runner* from the process that runs papermill (a `carequality batch` worker that
   has already imported pandas, IPython and carequality, or `carequality render`'s own process). The runner is a
   fresh process per notebook, as a kernel is: nothing one report sets can reach the next, and a report that
-  crashes its process (os._exit, a segfault) ends that report alone.
+  crashes its process (os._exit, a segfault) ends that report alone. What the forking process did to matplotlib
+  (pyplot imported with another backend, figures open, settings changed) is undone first (_fresh_matplotlib).
 - The runner executes the code cells one after another in an IPython shell: ipykernel's own shell class
   (ZMQInteractiveShell), display hook, display publisher and cell compiler, so that display(), a cell's last value,
   matplotlib's inline figures and tracebacks are formatted by the very code a kernel runs. Only the last step, the
@@ -561,6 +562,26 @@ def _shell(send):
     return shell
 
 
+def _fresh_matplotlib() -> None:
+    """matplotlib as a new kernel has it, where the process the runner was forked from had imported it already (a
+    script or notebook that renders, a test): settings as matplotlib's files give them, no figures, the backend that
+    MPLBACKEND names (the inline one unless the user chose another), and the inline backend hooked to this runner's
+    shell. Without this, pyplot imported earlier with another backend (Agg) kept it, and a cell's figure was never
+    shown; and an inline backend imported before this shell existed sent its figures to no shell at all."""
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is None:  # the notebook's own import sets it up, as in a kernel
+        return
+    # Imported before this shell existed, its import-time hook (into the shell, and the figure formats) did not
+    # reach this one: forget the module, so that the backend's next import hooks it here, as a kernel's first does.
+    sys.modules.pop("matplotlib_inline.backend_inline", None)
+    matplotlib.rc_file_defaults()  # every setting from the files, but the backend and the few styles keep
+    matplotlib.rcParams["backend"] = os.environ["MPLBACKEND"]
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+        pyplot.switch_backend(os.environ["MPLBACKEND"])
+
+
 def _run_cells(nb, pipe: _Pipe, stdout_fd: int, stderr_fd: int, options: dict) -> None:
     import builtins
     import getpass
@@ -579,6 +600,7 @@ def _run_cells(nb, pipe: _Pipe, stdout_fd: int, stderr_fd: int, options: dict) -
     sys.stdout = _Stream("stdout", send_stream, _FdCapture(1), 1)
     sys.stderr = _Stream("stderr", send_stream, _FdCapture(2), 2)
     shell = _shell(send)
+    _fresh_matplotlib()
     builtins.input = getpass.getpass = _no_input  # type: ignore[assignment]  # as a kernel without stdin
     from ipykernel.ipkernel import IPythonKernel
 
