@@ -2,7 +2,8 @@
 
     .venv/bin/python templates/inputs/make_templates.py
 
-The formats come from carequality.sources.council_records.FORMATS, so the templates always have the columns
+The formats come from carequality.sources.council_records.FORMATS (and sources/audits.AUDITS, PAMMS's scale
+and domains), so the templates always have the columns
 the loaders expect. The XLSX files are byte-for-byte reproducible (fixed document dates); tests check that
 the committed files equal what this script writes.
 """
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from carequality.examples.files import write_csv, write_xlsx
+from carequality.sources.audits import AUDITS
 from carequality.sources.council_records import FORMATS
 
 #: Rows below the header that get the XLSX drop-down lists (risk level, Y/N, visit type).
@@ -21,7 +23,7 @@ BLANK_ROWS = 1000
 
 def write_templates(out: Path) -> list[Path]:
     paths = []
-    for name, fmt in FORMATS.items():
+    for name, fmt in {**FORMATS, AUDITS.name: AUDITS}.items():
         paths.append(write_csv(out / f"{name}.csv", fmt))
         paths.append(write_xlsx(out / f"{name}.xlsx", fmt, blank_rows=BLANK_ROWS))
     return paths

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from carequality.examples.api import write_api_example
+from carequality.examples.audits import write_example_audits
 from carequality.examples.commentary import write_commentary_example
 from carequality.examples.national import write_national_example
 from carequality.examples.ratings import example_rows, write_ratings_example
@@ -20,4 +21,11 @@ def write_example(out: Path) -> list[Path]:
     council's commentary."""
     path = write_ratings_example(out)
     api = write_api_example(out / "cqc_api", example_rows())
-    return [path, *api, *write_example_records(out), *write_national_example(out), write_commentary_example(out)]
+    return [
+        path,
+        *api,
+        *write_example_records(out),
+        *write_national_example(out),
+        write_commentary_example(out),
+        write_example_audits(out),
+    ]

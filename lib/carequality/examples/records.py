@@ -349,3 +349,8 @@ def write_example_records(out: Path) -> list[Path]:
         writer = write_xlsx if file.endswith(".xlsx") else write_csv
         paths.append(writer(out / file, fmt, records[name]))
     return paths
+
+
+def locations() -> list[_Loc]:
+    """The example's adult social care locations with their overall and key-question ratings (examples/audits.py)."""
+    return _locations()

@@ -8,11 +8,13 @@ the ratings history, in any area) has its id.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from carequality.params import ReportParams
+from carequality.sources.audits import audit_format, load_audits
 from carequality.sources.council_records import LOADERS as RECORD_LOADERS
 from carequality.sources.council_records import CouncilRecords, load_council_records
 from carequality.sources.council_records import as_of as records_as_of
@@ -88,6 +90,7 @@ def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFr
         ),
         "qa_visits": ("visits_by_location_date", "counted in visits, as area not known"),
         "inspection_themes": ("issues_by_location_report", "its issues are counted in the themes"),
+        "audits": ("audits_by_location_date", "counted in the audits by rating; left out of the comparison with CQC"),
     }
     out = []
     for name, (attr, effect) in what.items():
@@ -121,12 +124,16 @@ def with_cqc(frame: pd.DataFrame, lookup: pd.DataFrame, in_area_ids: set[str]) -
 def add_council_records(model: Model, params: ReportParams) -> Model:
     """Load the council's QA files named in params; list their location ids unknown to CQC's data under data quality."""
     paths = {n: p for n, p in params.input_paths().items() if n in RECORD_LOADERS}
-    if not paths:
+    audits = params.path(params.inputs.audits) if params.inputs.audits is not None else None
+    if not paths and audits is None:
         return model
     model.records = load_council_records(paths)
+    late = pd.DataFrame(columns=["file", "row", "location_id", "issue"])
+    if audits is not None:
+        late = add_audits(model.records, audits, params)
     unknown = unknown_location_rows(model.records, known_location_ids(model))
     # Rows the loaders kept but could not take as they are (a cell longer than a spreadsheet cell holds, say).
-    found = [f for f in (model.records.data_quality, unknown) if f is not None and len(f)]
+    found = [f for f in (model.records.data_quality, unknown, late) if f is not None and len(f)]
     if found:
         model.data_quality = (
             pd.concat([model.data_quality, *found], ignore_index=True)
@@ -134,8 +141,41 @@ def add_council_records(model: Model, params: ReportParams) -> Model:
             else pd.concat(found, ignore_index=True)
         )
     for name, path in model.records.files.items():
-        as_of = records_as_of(model.records, name, params.period.end, params.period.previous.end)
+        as_of = (
+            audits_as_of(model.records.audits_by_location_date)
+            if name == "audits"
+            else records_as_of(model.records, name, params.period.end, params.period.previous.end)
+        )
         model.inputs.append(
             InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of, note="council record (docs/inputs.md)")
         )
     return model
+
+
+def add_audits(records: CouncilRecords, path: Path, params: ReportParams) -> pd.DataFrame:
+    """Load the audit file with the council's scale and domains into `records`; audits dated after the period end
+    are left out and returned as data-quality rows (file, row, location_id, issue)."""
+    a = params.options.audits
+    dq: list[dict] = []
+    frame = load_audits(path, dq, audit_format(a.scale, a.domains))
+    end = pd.Timestamp(params.period.end)
+    after = frame[frame["audit_date"] > end]
+    rows = [
+        {
+            "file": path.name,
+            "row": int(r.row),
+            "location_id": r.location_id,
+            "issue": f"audit dated {r.audit_date.date().isoformat()}, after the period end; left out of every count",
+        }
+        for r in after.itertuples()
+    ]
+    records.audits_by_location_date = frame[frame["audit_date"] <= end].reset_index(drop=True)
+    records.files["audits"] = path
+    return pd.DataFrame(dq + rows, columns=["file", "row", "location_id", "issue"])
+
+
+def audits_as_of(frame: pd.DataFrame | None) -> str | None:
+    """The latest audit date kept (for the method note)."""
+    if frame is None or not len(frame):
+        return None
+    return frame["audit_date"].max().date().isoformat()

@@ -33,7 +33,15 @@ from carequality.model.preflight import preflight
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE
-from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
+from carequality.run.exports import (
+    VISIT_SCHEDULE_TABLE,
+    WATCH_LIST_TABLE,
+    check_formats,
+    parse_formats,
+    write_exports,
+    write_visit_schedule,
+    write_watch_list,
+)
 from carequality.run.site import headline
 from carequality.sources.cache import digest_memo
 from carequality.sources.provenance import sha256_of_input
@@ -577,6 +585,12 @@ def render(
                 tmp / "watch_list.xlsx", watch[0], cover=cover, subject=params.options.protective_marking
             )
             manifest["outputs"].append("watch_list.xlsx")
+        schedule = [t for t in tables if t["id"] == VISIT_SCHEDULE_TABLE]
+        if schedule:
+            outputs["visit_schedule"] = write_visit_schedule(
+                tmp / "visit_schedule.xlsx", schedule[0], cover=cover, subject=params.options.protective_marking
+            )
+            manifest["outputs"].append("visit_schedule.xlsx")
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below
         _swap_in(tmp, final)

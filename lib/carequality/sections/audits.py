@@ -1,0 +1,268 @@
+"""The council's own audits beside CQC's ratings, and where to visit next (measures/audits.py).
+
+Sections that list services one by one (the disagreements, the whole visit schedule) are registry entries of their
+own marked per_location and left out of the committee paper: neither a published report nor the paper names a
+service whose audit is below Good. Audit notes never reach these sections (sources/audits.py drops them).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from carequality.measures import audits as m
+from carequality.measures import qa
+from carequality.model.build import Model
+from carequality.params import ReportParams
+from carequality.present.tables import Table
+from carequality.present.text import (
+    count_phrase,
+    is_are,
+    join_words,
+    long_date,
+    n_of_n,
+    period_noun,
+    plural,
+)
+from carequality.sections import Section, location_columns
+
+#: The id of the whole schedule's table, also written as visit_schedule.xlsx (run/exports.VISIT_SCHEDULE_TABLE).
+VISIT_SCHEDULE_TABLE = "visit_schedule"
+#: The audit record, as sentences name it.
+AUDIT_RECORD = "the council's record of its quality audits"
+
+
+def below_words(scale: m.Scale) -> str:
+    """'below Good (Requires Improvement or Poor)': the council's grades below Good, in words."""
+    grades = [g for g in scale.grades if scale.below_good(g)]
+    if not grades:
+        return "below Good"
+    return "below Good (" + (", ".join(grades[:-1]) + " or " + grades[-1] if len(grades) > 1 else grades[0]) + ")"
+
+
+def _noun(params: ReportParams) -> str:
+    return period_noun(params.period.start, params.period.end)
+
+
+def _period_columns(frame: pd.DataFrame, noun: str) -> pd.DataFrame:
+    return frame.rename(columns={"Previous period": f"Previous {noun}", "This period": f"This {noun}"})
+
+
+def audit_results(model: Model, params: ReportParams) -> Section:
+    """Final audits in the period by overall rating against the previous period, the domains where services most
+    often fall short, and the commissioned services with no audit in the period."""
+    ctx = qa.qa_context(model, params)
+    s = m.audit_summary(model, params, ctx)
+    noun = _noun(params)
+    prev = "previous " + noun
+    scale = s.scale
+    below = below_words(scale)
+    paras = [
+        f"The quality assurance team completed {plural(s.now, 'audit')} of {plural(s.services, 'service')} in the "
+        f"{noun}, against {plural(s.before, 'audit')} in the {prev}."
+    ]
+    if s.now:
+        paras[0] += f" {s.below_good:,} of this {noun}'s {plural(s.now, 'audit')} rated the service {below}."
+    if s.drafts:
+        paras.append(
+            f"{plural(s.drafts, 'draft audit')} dated in the {noun} {is_are(s.drafts)} not yet final and not counted."
+        )
+    tables = [
+        Table(
+            "audit_ratings",
+            f"Audits by overall rating: this {noun} and the {prev}",
+            _period_columns(s.by_rating, noun),
+            footnotes=[
+                f"Final audits dated in each {noun}, on the council's own scale. Change: this {noun} less the {prev}."
+            ],
+        )
+    ]
+    if s.now:
+        top = s.domains.iloc[0]
+        if int(top["Below Good"]):
+            paras.append(
+                f"Services most often fell short in {top['Domain'].lower()}: "
+                f"{n_of_n(int(top['Below Good']), int(top['Audits grading it']), top['Below Good (%)'])} of the "
+                "audits that graded it graded it below Good."
+            )
+        tables.append(
+            Table(
+                "audit_domains",
+                f"Audit domains graded below Good this {noun}, most often first",
+                s.domains,
+                formats={"Below Good (%)": "percent"},
+                footnotes=[
+                    f"Below Good: {below}, the grades the council places at CQC's Requires improvement or Inadequate."
+                ],
+            )
+        )
+    if s.unaudited is not None and s.commissioned is not None:
+        n = len(s.unaudited)
+        paras.append(
+            f"{n_of_n(n, s.commissioned, None)} services the council commissions had no audit in the {noun}."
+            if n
+            else f"Every service the council commissions had an audit in the {noun}."
+        )
+        if n:
+            frame = pd.DataFrame(location_columns(s.unaudited))
+            frame["Location"] = frame["Location"].fillna("").astype(str).replace({"": "Name not known"})
+            tables.append(
+                Table(
+                    "audit_not_audited",
+                    f"Commissioned services with no audit this {noun}",
+                    frame.reset_index(drop=True),
+                    footnotes=["Services with only a draft audit are listed: a draft is not counted until final."],
+                )
+            )
+    return Section("audit_results", "The council's own audits", paras, tables)
+
+
+def audit_vs_cqc(model: Model, params: ReportParams) -> Section:
+    """The latest audit rating against the latest CQC rating, for every commissioned service with both."""
+    ctx = qa.qa_context(model, params)
+    scale = m.Scale.of(params.options.audits)
+    pairs = m.audit_pairs(model, params, ctx)
+    cross = m.audit_against_cqc(pairs, scale)
+    apart = m.disagreements(pairs, scale)
+    higher = int(apart["audit_higher"].sum())
+    eq = "; ".join(f"{g} as {r}" for g, r in scale.equivalent.items())
+    paras = [
+        f"{plural(len(pairs), 'commissioned service')} {'has' if len(pairs) == 1 else 'have'} both a final audit and "
+        f"a CQC rating. For {plural(len(apart), 'service')} the two are more than one step apart: "
+        f"{count_phrase(higher, 'service', zero='no')} where the council's audit is the better view and "
+        f"{count_phrase(len(apart) - higher, 'service', zero='no')} where CQC's is, a sign that one of them knows "
+        "something the other does not yet."
+    ]
+    table = Table(
+        "audit_vs_cqc",
+        "Latest audit rating against latest CQC rating, commissioned services with both",
+        cross,
+        footnotes=[
+            "Rows: the latest final audit by the period end, on the council's scale; columns: the CQC overall rating.",
+            f"The council places its grades on CQC's scale as: {eq}. More than one step apart: two or more places "
+            "apart on CQC's four ratings.",
+        ],
+    )
+    return Section("audit_vs_cqc", "The council's view against CQC's", paras, [table])
+
+
+def audit_disagreements(model: Model, params: ReportParams) -> Section:
+    """The services whose audit and CQC rating are more than one step apart, with both dates."""
+    ctx = qa.qa_context(model, params)
+    scale = m.Scale.of(params.options.audits)
+    apart = m.disagreements(m.audit_pairs(model, params, ctx), scale)
+    frame = pd.DataFrame(location_columns(apart))
+    frame["Audit rating"] = apart["audit_rating"]
+    frame["Audit date"] = apart["audit_date"]
+    frame["CQC rating"] = apart["overall_rating"]
+    frame["CQC rating published"] = apart["rating_date"]
+    frame["Better view"] = apart["audit_higher"].map({True: "Council's audit", False: "CQC"})
+    paras = [
+        f"{plural(len(apart), 'service')} {'has' if len(apart) == 1 else 'have'} an audit and a CQC rating more than "
+        "one step apart."
+        + (
+            " Each is listed with the date of both, so the team can see which view is the more recent."
+            if len(apart)
+            else ""
+        )
+    ]
+    tables = []
+    if len(apart):
+        tables.append(
+            Table(
+                "audit_disagreements",
+                "Services where the council's audit and CQC's rating disagree by more than one step",
+                frame.reset_index(drop=True),
+                formats={"Audit date": "date", "CQC rating published": "date"},
+            )
+        )
+    return Section("audit_disagreements", "Where the council's audits and CQC disagree", paras, tables)
+
+
+def _schedule_paras(schedule: pd.DataFrame, params: ReportParams) -> list[str]:
+    end = long_date(params.period.end)
+    overdue = int(schedule["overdue"].sum())
+    counts = m.rule_counts(schedule)
+    why = {
+        m.RISK_HIGH: "a high risk level",
+        m.RISK: "a lower risk level",
+        m.NO_MANAGER: "no registered manager",
+        m.EARLY_WARNING: "an early warning",
+        m.NO_RATING: "no rating",
+    }
+    sooner = [f"{plural(counts[k], 'service')} for {v}" for k, v in why.items() if counts[k]]
+    paras = [
+        f"The council's rules give every one of the {plural(len(schedule), 'service')} it commissions a date for its "
+        f"next visit: {count_phrase(overdue, 'service', zero='no')} {'was' if overdue == 1 else 'were'} overdue on {end}."
+    ]
+    if sooner:
+        paras.append(f"The next visit is sooner than the rating alone would make it for {join_words(sooner)}.")
+    return paras
+
+
+def visit_schedule(model: Model, params: ReportParams) -> Section:
+    """Where to visit next: how many commissioned services are due a visit when, and why (the whole list is the
+    next section, and visit_schedule.xlsx)."""
+    ctx = qa.qa_context(model, params)
+    schedule = m.visit_schedule(model, params, ctx)
+    rules = params.options.visit_rules
+    months = "; ".join(f"{r} within {plural(n, 'month')}" for r, n in rules.months_by_rating.items())
+    table = Table(
+        "visit_schedule_summary",
+        f"Commissioned services by when their next visit is due, from {long_date(params.period.end)}",
+        m.schedule_counts(schedule, params.period.end),
+        footnotes=[
+            "The next visit is due the set number of months after the latest of the last CQC inspection, the last "
+            f"final audit and the last quality assurance visit: {months} (an audit grade counts as its CQC rating, "
+            f"and the lower of the two ratings is used); {plural(rules.not_rated_months, 'month')} with no rating.",
+            f"Sooner: within {plural(rules.high_risk_months, 'month')} at risk level "
+            f"{params.options.high_risk_from_level} or above, {plural(rules.risk_months, 'month')} at a lower level, "
+            f"{plural(rules.no_manager_months, 'month')} with no registered manager and "
+            f"{plural(rules.early_warning_months, 'month')} with an early warning on the watch list. A service never inspected, audited "
+            "or visited is due at the end of the period.",
+        ],
+    )
+    return Section("visit_schedule", "Where to visit next", _schedule_paras(schedule, params), [table])
+
+
+def visit_schedule_list(model: Model, params: ReportParams) -> Section:
+    """The whole visit schedule, soonest first (also written as visit_schedule.xlsx for the team)."""
+    ctx = qa.qa_context(model, params)
+    s = m.visit_schedule(model, params, ctx)
+    frame = pd.DataFrame(
+        {
+            "Location": s["location_name"].fillna("").astype(str).replace({"": "Name not known"}),
+            "CQC location ID": s["location_id"],
+            "Provider": s["provider_name"].fillna("").astype(str),
+        }
+    )
+    frame["CQC rating"] = s["overall_rating"].fillna("").astype(str).replace({"nan": ""})
+    frame["Audit rating"] = s["audit_rating"].fillna("").astype(str).replace({"nan": ""})
+    frame["Risk level"] = s["risk_level"]
+    frame["Last CQC inspection"] = s["last_inspection"]
+    frame["Last audit"] = s["last_audit"]
+    frame["Last visit"] = s["last_visit"]
+    frame["Next visit due"] = s["due"]
+    frame["Overdue"] = s["overdue"].map({True: "Overdue", False: ""})
+    frame["Why"] = [
+        f"{r[:1].upper()}{r[1:]}: within {plural(int(n), 'month')}" for r, n in zip(s["reason"], s["months"])
+    ]
+    paras = [
+        f"Every service {params.council.name} commissions, soonest due first. The quality assurance team also gets "
+        "this list as a spreadsheet of its own."
+    ]
+    table = Table(
+        VISIT_SCHEDULE_TABLE,
+        f"Visit schedule: every commissioned service, soonest due first, from {long_date(params.period.end)}",
+        frame.reset_index(drop=True),
+        formats={
+            "Risk level": "int",
+            "Last CQC inspection": "date",
+            "Last audit": "date",
+            "Last visit": "date",
+            "Next visit due": "date",
+        },
+        footnotes=[
+            "Why: the rule that set the shortest interval (the rules are under \u201cWhere to visit next\u201d)."
+        ],
+    )
+    return Section("visit_schedule_list", "Visit schedule", paras, [table])
