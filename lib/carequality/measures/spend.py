@@ -19,6 +19,8 @@ from carequality.model.records import provider_key
 
 GO = "Good or Outstanding"
 BELOW_WORDS = "rated below Good"
+#: The spend column: the record's annual_spend, a year's flow.
+SPEND = "Spend in a year (£)"
 
 
 def spend_given(commissioned: pd.DataFrame) -> bool:
@@ -51,7 +53,7 @@ def by_type(commissioned: pd.DataFrame) -> pd.DataFrame:
         if with_spend:
             spend = sub["annual_spend"].fillna(0).astype(float)
             total = float(spend.sum())
-            row["Spend in the period (£)"] = round(total)
+            row[SPEND] = round(total)
             row[f"Spend at {GO} services (%)"] = _share(float(spend[go].sum()), total)
             row[f"Spend at services {BELOW_WORDS} (%)"] = _share(float(spend[below].sum()), total)
         rows.append(row)

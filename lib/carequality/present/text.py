@@ -35,13 +35,14 @@ def number_or_none(n: int, zero: str = "none") -> str:
     return zero if not n else f"{int(n):,}"
 
 
-def previous_period_phrase(now: int, before: int) -> str:
-    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'."""
+def previous_period_phrase(now: int, before: int, noun: str = "period") -> str:
+    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period' (`noun`:
+    period_noun's word for the period, "quarter" say)."""
     if now < before:
-        return f"down from {before:,} in the previous period"
+        return f"down from {before:,} in the previous {noun}"
     if now > before:
-        return f"up from {number_or_none(before)} in the previous period"
-    return "the same number as in the previous period"
+        return f"up from {number_or_none(before)} in the previous {noun}"
+    return f"the same number as in the previous {noun}"
 
 
 def net_change_phrase(now: int, before: int, noun: str = "") -> str:

@@ -80,9 +80,9 @@ def audit_results(model: Model, params: ReportParams) -> Section:
         top = s.domains.iloc[0]
         if int(top["Below Good"]):
             paras.append(
-                f"Services most often fell short in {top['Domain'].lower()}: "
+                f"Services most often fell short in {top['Domain'].lower()}: graded below Good in "
                 f"{n_of_n(int(top['Below Good']), int(top['Audits grading it']), top['Below Good (%)'])} of the "
-                "audits that graded it graded it below Good."
+                "audits that graded it."
             )
         tables.append(
             Table(

@@ -22,6 +22,7 @@ from carequality.present.text import (
     join_words,
     long_date,
     number_or_none,
+    period_noun,
     plural,
     previous_period_phrase,
     short_date,
@@ -52,10 +53,10 @@ def _category_parts(frame: pd.DataFrame) -> str:
     return join_words(parts)
 
 
-def _none_now_against(before: int) -> str:
+def _none_now_against(before: int, noun: str = "period") -> str:
     """The end of a sentence that starts with none in the period: ', against 3 in the previous period.' or ', and none in
-    the previous period.' when there were none then either."""
-    return f", against {before:,} in the previous period." if before else ", and none in the previous period."
+    the previous period.' when there were none then either (`noun`: "quarter" for a quarter's report)."""
+    return f", against {before:,} in the previous {noun}." if before else f", and none in the previous {noun}."
 
 
 def _at(model: Model, params: ReportParams) -> dt.date:
@@ -70,11 +71,11 @@ def _at_note(model: Model, params: ReportParams) -> str:
     return f" (the latest CQC data; the period ends on {long_date(params.period.end)})"
 
 
-def _compared(model: Model, now: int, before: int, covered: bool) -> str:
+def _compared(model: Model, now: int, before: int, covered: bool, noun: str = "period") -> str:
     """The previous-period phrase, or what the inputs do not cover."""
     if covered:
-        return previous_period_phrase(now, before)
-    return "and CQC's data used here do not cover the whole previous period, so no comparison is made"
+        return previous_period_phrase(now, before, noun)
+    return f"and CQC's data used here do not cover the whole previous {noun}, so no comparison is made"
 
 
 def _community_note(model: Model) -> list[str]:
@@ -108,15 +109,16 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     h = _history(model, params)
     p, q = params.period, params.period.previous
     council = params.council.name
+    noun = period_noun(p.start, p.end)
     now = periods.inspections_in_period(h, p.start, p.end)
     before = periods.inspections_in_period(h, q.start, q.end)
     counts, previous = periods.inspection_counts(now), periods.inspection_counts(before)
-    counts["Previous period"] = counts["Category"].map(previous.set_index("Category")["Total"]).fillna(0).astype(int)
+    counts[f"Previous {noun}"] = counts["Category"].map(previous.set_index("Category")["Total"]).fillna(0).astype(int)
     notes = [
-        "An inspection is a report CQC published in the period with at least one rating. Its rating is the overall "
+        f"An inspection is a report CQC published in the {noun} with at least one rating. Its rating is the overall "
         "rating it published; a focused inspection that rated only some key questions is counted under the overall "
         "rating the location then held.",
-        f"Previous period: {long_date(q.start)} to {long_date(q.end)}.",
+        f"Previous {noun}: {long_date(q.start)} to {long_date(q.end)}.",
     ]
     t_now = Table(
         "inspections_in_period",
@@ -127,7 +129,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     t_before = Table(
         "inspections_in_previous_period",
         f"CQC inspection outcomes for adult social care locations in {council}, {_span(q.start, q.end)} "
-        "(previous period)",
+        f"(previous {noun})",
         previous,
     )
     listing = pd.DataFrame(
@@ -154,7 +156,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     if n == 0:
         paras = [
             f"CQC published no inspection reports on adult social care locations in {council} "
-            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev) if covered else ".")
+            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev, noun) if covered else ".")
         ]
     else:
         rating = now["rating"].astype(str)
@@ -163,7 +165,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         other = n - go - ri
         paras = [
             f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
-            f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered)}.",
+            f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered, noun)}.",
             f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
             "Requires improvement or Inadequate"
             + (f"; {number_or_none(other)} gave no overall rating." if other else "."),
@@ -172,7 +174,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         paras.append(_first_file_note(model))
     return Section(
         "inspections_in_period",
-        "CQC inspections in the period",
+        f"CQC inspections in the {noun}",
         paras + _community_note(model),
         [t_now, t_before, t_list],
     )

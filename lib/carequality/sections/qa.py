@@ -34,6 +34,7 @@ from carequality.present.text import (
     n_of_n,
     net_change_phrase,
     number_or_none,
+    period_noun,
     plural,
     was_were,
 )
@@ -619,31 +620,32 @@ def qa_activity(model: Model, params: ReportParams) -> Section:
     ctx = m.qa_context(model, params)
     v = m.visit_summary(model, params, ctx)
     p, prev = params.period, params.period.previous
-    frame = v.by_type
+    noun = period_noun(p.start, p.end)
+    frame = v.by_type.rename(columns={"Previous period": f"Previous {noun}"})
     notes = [f"Visits dated {long_date(p.start)} to {long_date(p.end)}; services visited: distinct CQC locations."]
     if v.previous:
-        notes.append(f"Previous period: {long_date(prev.start)} to {long_date(prev.end)}, from the same record.")
+        notes.append(f"Previous {noun}: {long_date(prev.start)} to {long_date(prev.end)}, from the same record.")
     if v.outside:
         notes.append(
-            f"{plural(v.outside, 'visit')} dated outside this period and the previous one {is_are(v.outside)} "
+            f"{plural(v.outside, 'visit')} dated outside this {noun} and the previous one {is_are(v.outside)} "
             "not counted."
         )
     t1 = Table("qa_activity", "Quality assurance visits by type", frame, footnotes=notes)
-    t2 = Table("qa_visit_outcomes", "Quality assurance visits in the period by outcome", v.outcomes)
+    t2 = Table("qa_visit_outcomes", f"Quality assurance visits in the {noun} by outcome", v.outcomes)
     total = frame.iloc[-1]
     n, k = int(total["Total"]), int(total["Services visited"])
     un = int(frame.loc[frame["Visit type"] == "Unannounced", "Total"].iloc[0])
     if n:
         s = (
-            f"The quality assurance team made {plural(n, 'visit')} to {plural(k, 'service')} in the period, "
+            f"The quality assurance team made {plural(n, 'visit')} to {plural(k, 'service')} in the {noun}, "
             f"{number_or_none(un)} of them unannounced"
         )
     else:
-        s = "The quality assurance team recorded no visits in the period"
+        s = f"The quality assurance team recorded no visits in the {noun}"
     s += (
-        f", against {int(total['Previous period']):,} in the previous period."
+        f", against {int(total[f'Previous {noun}']):,} in the previous {noun}."
         if v.previous
-        else "; the council's record of visits holds none in the previous period to compare with."
+        else f"; the council's record of visits holds none in the previous {noun} to compare with."
     )
     paras = [s]
     if v.welfare_checks:
@@ -653,7 +655,7 @@ def qa_activity(model: Model, params: ReportParams) -> Section:
             "Requires improvement or Inadequate."
         )
     else:
-        paras.append("No welfare checks were made in the period.")
+        paras.append(f"No welfare checks were made in the {noun}.")
     if v.suspensions is None:
         paras.append("The council's risk register was not given, so placement suspensions are not shown.")
     else:

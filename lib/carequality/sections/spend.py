@@ -35,10 +35,15 @@ def spend_by_service_type(model: Model, params: ReportParams) -> Section:
     ]
     if m.spend_given(com):
         spend_go = f"Spend at {m.GO} services (%)"
+        spent = _money(int(total[m.SPEND]))
+        when = (
+            f"in the year to {long_date(params.period.end)}"
+            if noun == "year"
+            else "in a year (the record gives each service's yearly spend)"
+        )
         paras.append(
-            f"The council spent {_money(int(total['Spend in the period (£)']))} on these services in the {noun} to "
-            f"{long_date(params.period.end)}; {format_percent(total[spend_go])} of it went to services rated Good or "
-            "Outstanding."
+            f"The council spent {spent} on these services {when}; {format_percent(total[spend_go])} of it went to "
+            "services rated Good or Outstanding."
         )
     else:
         paras.append(
@@ -58,7 +63,7 @@ def spend_by_service_type(model: Model, params: ReportParams) -> Section:
             f"{plural(beds.homes, 'care home')}; CQC's data used here do not give their beds."
         )
     notes = [
-        "People funded: at the end of the period. Spend: the council's spend in the period. Shares are of the whole "
+        "People funded: at the end of the period. Spend in a year: the council's yearly spend at each service, from its record of commissioned services. Shares are of the whole "
         "row, services not yet rated or not found in CQC's data included, so Good or Outstanding and below Good need "
         "not add up to 100%.",
         "Below Good: rated Requires improvement or Inadequate by CQC.",
