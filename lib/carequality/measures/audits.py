@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from carequality import vocab
+from carequality.facts import Fact, count
 from carequality.measures import qa
 from carequality.measures import watch as w
-from carequality.measures.shares import DIGITS, percent
+from carequality.measures.shares import DIGITS, change, percent, share
 from carequality.model.build import Model
 from carequality.model.history import day
 from carequality.params import AuditOptions, ReportParams, VisitRules
@@ -315,3 +316,164 @@ def rule_counts(schedule: pd.DataFrame) -> dict[str, int]:
     return {
         r: int((schedule["rule"] == r).sum()) for r in (RISK_HIGH, RISK, NO_MANAGER, EARLY_WARNING, RATING, NO_RATING)
     }
+
+
+# ---- facts: every number the audit sections state (docs/facts.md) -------------------------------------
+
+
+@dataclass
+class AuditFacts:
+    """The audit results' facts: final audits this period and last, services audited, those below Good, drafts,
+    the domain most often short and the commissioned services with no audit."""
+
+    now: Fact
+    before: Fact
+    change: Fact
+    services: Fact
+    below_good: Fact
+    drafts: Fact
+    top_domain: Fact | None  # share of the audits grading the domain most often short that graded it below Good
+    unaudited: Fact | None  # share of commissioned services with no final audit in the period
+
+
+def audit_facts(s: AuditSummary, params: ReportParams, noun: str) -> AuditFacts:
+    p, prev = params.period, params.period.previous
+    span, before_span = (p.start, p.end), (prev.start, prev.end)
+    now = count("audits.final", s.now, f"Final audits dated in the {noun}.", "audit", period=span, source="audits")
+    before = count(
+        "audits.final_previous",
+        s.before,
+        f"Final audits dated in the previous {noun}.",
+        "audit",
+        period=before_span,
+        source="audits",
+    )
+    top = None
+    if s.now and len(s.domains) and int(s.domains["Below Good"].iloc[0]):
+        r = s.domains.iloc[0]
+        top = share(
+            "audits.top_domain_below_good",
+            int(r["Below Good"]),
+            int(r["Audits grading it"]),
+            f"Of the {noun}'s final audits that graded the domain most often short, those that graded it below Good.",
+            period=span,
+            source="audits",
+        ).at("audit_domains", r["Domain"], "Below Good (%)")
+    unaudited = None
+    if s.unaudited is not None and s.commissioned is not None:
+        unaudited = share(
+            "audits.commissioned_not_audited",
+            len(s.unaudited),
+            s.commissioned,
+            f"Services the council commissions at the period end with no final audit in the {noun}.",
+            period=span,
+            source="audits",
+        )
+    return AuditFacts(
+        now=now.at("audit_ratings", "Total", f"This {noun}"),
+        before=before.at("audit_ratings", "Total", f"Previous {noun}"),
+        change=change(
+            "audits.final_change", now, before, f"Final audits this {noun} less the previous {noun}'s.", period=span
+        ).at("audit_ratings", "Total", "Change"),
+        services=count(
+            "audits.services_audited",
+            s.services,
+            f"Services with a final audit in the {noun}.",
+            "service",
+            period=span,
+            source="audits",
+        ),
+        below_good=share(
+            "audits.final_below_good",
+            s.below_good,
+            s.now,
+            f"Of the {noun}'s final audits, those whose overall rating is below Good on the council's scale.",
+            period=span,
+            source="audits",
+        ),
+        drafts=count(
+            "audits.drafts",
+            s.drafts,
+            f"Draft audits dated in the {noun} (not counted until final).",
+            "draft audit",
+            period=span,
+            source="audits",
+        ),
+        top_domain=top,
+        unaudited=unaudited,
+    )
+
+
+@dataclass
+class CrossFacts:
+    """The audit–CQC comparison's facts."""
+
+    pairs: Fact  # commissioned services with both
+    apart: Fact  # more than one step apart
+    audit_better: Fact
+    cqc_better: Fact
+
+
+def cross_facts(pairs: pd.DataFrame, apart: pd.DataFrame, end: object) -> CrossFacts:
+    at = day(end).date()
+    higher = int(apart["audit_higher"].sum())
+    return CrossFacts(
+        pairs=count(
+            "audits.vs_cqc.services",
+            len(pairs),
+            "Commissioned services with both a final audit and a CQC rating by the period end.",
+            "service",
+            as_of=at,
+        ).at("audit_vs_cqc", "Total", "Total"),
+        apart=count(
+            "audits.vs_cqc.apart",
+            len(apart),
+            "Of those, services whose audit and CQC rating are more than one step apart on CQC's scale.",
+            "service",
+            as_of=at,
+        ),
+        audit_better=count(
+            "audits.vs_cqc.audit_better",
+            higher,
+            "Of those more than one step apart, the audit is the better rating.",
+            "service",
+            as_of=at,
+        ),
+        cqc_better=count(
+            "audits.vs_cqc.cqc_better",
+            len(apart) - higher,
+            "Of those more than one step apart, CQC's is the better rating.",
+            "service",
+            as_of=at,
+        ),
+    )
+
+
+def schedule_facts(schedule: pd.DataFrame, end: object) -> dict[str, Fact]:
+    """The visit schedule's facts: services scheduled, overdue, and those each rule (other than the rating) set."""
+    at = day(end).date()
+    out = {
+        "services": count(
+            "visits.schedule.services",
+            len(schedule),
+            "Commissioned services on the visit schedule.",
+            "service",
+            as_of=at,
+        ).at("visit_schedule_summary", "Total", "Services"),
+        "overdue": count(
+            "visits.schedule.overdue",
+            int(schedule["overdue"].sum()),
+            "Services whose next visit was due before the period end.",
+            "service",
+            as_of=at,
+        ).at("visit_schedule_summary", DUE_BANDS[0][0], "Services"),
+    }
+    for rule, n in rule_counts(schedule).items():
+        out[rule] = count(
+            f"visits.schedule.rule.{rule.replace(' ', '_')}",
+            n,
+            f"Services whose next visit the rule '{rule}' set (the shortest interval that applies).",
+            "service",
+            as_of=at,
+        )
+    return out

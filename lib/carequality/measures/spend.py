@@ -9,12 +9,14 @@ included, so each row's Good or Outstanding, below Good and the rest add up to t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
 from carequality import vocab
-from carequality.measures.shares import DIGITS, percent
+from carequality.facts import Fact, count
+from carequality.measures.shares import DIGITS, percent, share
 from carequality.model.records import provider_key
 
 GO = "Good or Outstanding"
@@ -38,9 +40,8 @@ def by_type(commissioned: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for label, sub in [(t, commissioned[commissioned["service_type"] == t]) for t in types] + [("Total", commissioned)]:
         known = sub[sub["known"]]
-        rating = sub["overall_rating"].map(lambda r: str(r)).where(sub["known"], "")
-        go = rating.isin(vocab.GOOD_OR_OUTSTANDING)
-        below = rating.isin(vocab.RI_OR_INADEQUATE)
+        go = good(sub)
+        below = sub["known"] & sub["overall_rating"].map(lambda r: str(r) in vocab.RI_OR_INADEQUATE)
         people = sub["funded_clients"].fillna(0).astype(int)
         row: dict[str, object] = {
             "Service type": label,
@@ -51,11 +52,11 @@ def by_type(commissioned: pd.DataFrame) -> pd.DataFrame:
             f"People at services {BELOW_WORDS} (%)": percent(int(people[below].sum()), int(people.sum()), DIGITS),
         }
         if with_spend:
-            spend = sub["annual_spend"].fillna(0).astype(float)
-            total = float(spend.sum())
-            row[SPEND] = round(total)
-            row[f"Spend at {GO} services (%)"] = _share(float(spend[go].sum()), total)
-            row[f"Spend at services {BELOW_WORDS} (%)"] = _share(float(spend[below].sum()), total)
+            spend = pounds(sub)
+            total = int(spend.sum())
+            row[SPEND] = total
+            row[f"Spend at {GO} services (%)"] = percent(int(spend[go].sum()), total, DIGITS)
+            row[f"Spend at services {BELOW_WORDS} (%)"] = percent(int(spend[below].sum()), total, DIGITS)
         rows.append(row)
     frame = pd.DataFrame(rows)
     for c in frame.columns:
@@ -66,9 +67,76 @@ def by_type(commissioned: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _share(part: float, whole: float) -> float | None:
-    """A share of money, rounded as every share (measures.shares.percent works on whole pence)."""
-    return percent(round(part * 100), round(whole * 100), DIGITS)
+def pounds(commissioned: pd.DataFrame) -> pd.Series:
+    """Each row's spend in whole pounds (a blank is none): totals and shares are of whole pounds, so a Total row is
+    the sum of the rows above it."""
+    return commissioned["annual_spend"].fillna(0).astype(float).round().astype(int)
+
+
+def good(commissioned: pd.DataFrame) -> pd.Series:
+    """Rows at a service CQC knows and rates Good or Outstanding."""
+    return commissioned["known"] & commissioned["overall_rating"].map(lambda r: str(r) in vocab.GOOD_OR_OUTSTANDING)
+
+
+def spend_facts(commissioned: pd.DataFrame, beds: CareHomeBeds, start: dt.date, end: dt.date) -> dict[str, Fact]:
+    """The section's facts: the share of people funded, and (where the record gives spend) the yearly spend and its
+    share, at services rated Good or Outstanding; the area's care homes, their beds and the people funded in them."""
+    go = good(commissioned)
+    people = commissioned["funded_clients"].fillna(0).astype(int)
+    out = {
+        "people_good": share(
+            "spend.people_at_good",
+            int(people[go].sum()),
+            int(people.sum()),
+            "Of the people the council funds at the period end, those at services rated Good or Outstanding.",
+            as_of=end,
+            source="commissioned",
+        ).at("spend_by_service_type", "Total", f"People at {GO} services (%)"),
+        "homes": count("spend.care_homes", beds.homes, "Care homes in the council's area.", "care home", as_of=end),
+        "people_in_homes": count(
+            "spend.people_in_care_homes",
+            beds.people,
+            "People the council funds in care homes in its area.",
+            "person",
+            as_of=end,
+            source="commissioned",
+        ),
+    }
+    if beds.beds is not None:
+        out["beds"] = count(
+            "spend.care_home_beds",
+            beds.beds,
+            "Registered beds of the area's care homes, where CQC gives them.",
+            "registered bed",
+            as_of=end,
+        )
+        out["homes_with_beds"] = count(
+            "spend.care_homes_with_beds",
+            beds.homes_with_beds,
+            "Care homes whose beds CQC's data give.",
+            "care home",
+            as_of=end,
+        )
+    if spend_given(commissioned):
+        money = pounds(commissioned)
+        year = (end - dt.timedelta(days=364) if end.month != 2 or end.day != 29 else end - dt.timedelta(days=365), end)
+        out["spend"] = Fact(
+            "spend.yearly",
+            int(money.sum()),
+            "pounds",
+            "The council's yearly spend at the services it commissions.",
+            period=year,
+            source="commissioned",
+        ).at("spend_by_service_type", "Total", SPEND)
+        out["spend_good"] = share(
+            "spend.at_good",
+            int(money[go].sum()),
+            int(money.sum()),
+            "Of the council's yearly spend, the part at services rated Good or Outstanding.",
+            period=year,
+            source="commissioned",
+        ).at("spend_by_service_type", "Total", f"Spend at {GO} services (%)")
+    return out
 
 
 @dataclass

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from carequality.facts import Fact
 from carequality.measures import audits as m
 from carequality.measures import qa
 from carequality.model.build import Model
 from carequality.params import ReportParams
+from carequality.present.facts import n_of_n, say
 from carequality.present.tables import Table
-from carequality.present.text import (
-    count_phrase,
-    is_are,
-    join_words,
-    long_date,
-    n_of_n,
-    period_noun,
-    plural,
-)
+from carequality.present.text import has_have, is_are, join_words, long_date, period_noun, plural
 from carequality.sections import Section, location_columns
 
 #: The id of the whole schedule's table, also written as visit_schedule.xlsx (run/exports.VISIT_SCHEDULE_TABLE).
@@ -47,43 +41,54 @@ def _period_columns(frame: pd.DataFrame, noun: str) -> pd.DataFrame:
     return frame.rename(columns={"Previous period": f"Previous {noun}", "This period": f"This {noun}"})
 
 
+def _audit_paras(f: m.AuditFacts, noun: str, below: str) -> list[str]:
+    """The audit results' sentences, every number from its fact."""
+    paras = [
+        f"The quality assurance team completed {say(f.now, noun=True)} of {say(f.services, noun=True)} in the "
+        f"{noun}, against {say(f.before, noun=True)} in the previous {noun}."
+    ]
+    if f.now.value:
+        paras[0] += f" {n_of_n(f.below_good)} of this {noun}'s audits rated the service {below}."
+    if f.drafts.value:
+        paras.append(
+            f"{say(f.drafts, noun=True)} dated in the {noun} {is_are(int(f.drafts.value))} not yet final and not "
+            "counted."
+        )
+    if f.top_domain is not None:
+        paras.append(
+            "Services most often fell short in {domain}: graded below Good in "
+            f"{n_of_n(f.top_domain)} of the audits that graded it."
+        )
+    if f.unaudited is not None:
+        paras.append(
+            f"{n_of_n(f.unaudited)} of the services the council commissions had no audit in the {noun}."
+            if f.unaudited.numerator
+            else f"Every service the council commissions had an audit in the {noun}."
+        )
+    return paras
+
+
 def audit_results(model: Model, params: ReportParams) -> Section:
     """Final audits in the period by overall rating against the previous period, the domains where services most
     often fall short, and the commissioned services with no audit in the period."""
     ctx = qa.qa_context(model, params)
     s = m.audit_summary(model, params, ctx)
     noun = _noun(params)
-    prev = "previous " + noun
-    scale = s.scale
-    below = below_words(scale)
-    paras = [
-        f"The quality assurance team completed {plural(s.now, 'audit')} of {plural(s.services, 'service')} in the "
-        f"{noun}, against {plural(s.before, 'audit')} in the {prev}."
-    ]
-    if s.now:
-        paras[0] += f" {s.below_good:,} of this {noun}'s {plural(s.now, 'audit')} rated the service {below}."
-    if s.drafts:
-        paras.append(
-            f"{plural(s.drafts, 'draft audit')} dated in the {noun} {is_are(s.drafts)} not yet final and not counted."
-        )
+    below = below_words(s.scale)
+    f = m.audit_facts(s, params, noun)
+    paras = [p.replace("{domain}", str(s.domains["Domain"].iloc[0]).lower()) for p in _audit_paras(f, noun, below)]
     tables = [
         Table(
             "audit_ratings",
-            f"Audits by overall rating: this {noun} and the {prev}",
+            f"Audits by overall rating: this {noun} and the previous {noun}",
             _period_columns(s.by_rating, noun),
             footnotes=[
-                f"Final audits dated in each {noun}, on the council's own scale. Change: this {noun} less the {prev}."
+                f"Final audits dated in each {noun}, on the council's own scale. Change: this {noun} less the "
+                f"previous {noun}."
             ],
         )
     ]
     if s.now:
-        top = s.domains.iloc[0]
-        if int(top["Below Good"]):
-            paras.append(
-                f"Services most often fell short in {top['Domain'].lower()}: graded below Good in "
-                f"{n_of_n(int(top['Below Good']), int(top['Audits grading it']), top['Below Good (%)'])} of the "
-                "audits that graded it."
-            )
         tables.append(
             Table(
                 "audit_domains",
@@ -95,25 +100,20 @@ def audit_results(model: Model, params: ReportParams) -> Section:
                 ],
             )
         )
-    if s.unaudited is not None and s.commissioned is not None:
-        n = len(s.unaudited)
-        paras.append(
-            f"{n_of_n(n, s.commissioned, None)} services the council commissions had no audit in the {noun}."
-            if n
-            else f"Every service the council commissions had an audit in the {noun}."
-        )
-        if n:
-            frame = pd.DataFrame(location_columns(s.unaudited))
-            frame["Location"] = frame["Location"].fillna("").astype(str).replace({"": "Name not known"})
-            tables.append(
-                Table(
-                    "audit_not_audited",
-                    f"Commissioned services with no audit this {noun}",
-                    frame.reset_index(drop=True),
-                    footnotes=["Services with only a draft audit are listed: a draft is not counted until final."],
-                )
+    if s.unaudited is not None and len(s.unaudited):
+        frame = pd.DataFrame(location_columns(s.unaudited))
+        frame["Location"] = frame["Location"].fillna("").astype(str).replace({"": "Name not known"})
+        tables.append(
+            Table(
+                "audit_not_audited",
+                f"Commissioned services with no audit this {noun}",
+                frame.reset_index(drop=True),
+                footnotes=["Services with only a draft audit are listed: a draft is not counted until final."],
             )
-    return Section("audit_results", "The council's own audits", paras, tables)
+        )
+    section = Section("audit_results", "The council's own audits", paras, tables)
+    section.state(*[x for x in vars(f).values() if x is not None])
+    return section
 
 
 def audit_vs_cqc(model: Model, params: ReportParams) -> Section:
@@ -123,14 +123,14 @@ def audit_vs_cqc(model: Model, params: ReportParams) -> Section:
     pairs = m.audit_pairs(model, params, ctx)
     cross = m.audit_against_cqc(pairs, scale)
     apart = m.disagreements(pairs, scale)
-    higher = int(apart["audit_higher"].sum())
+    f = m.cross_facts(pairs, apart, params.period.end)
     eq = "; ".join(f"{g} as {r}" for g, r in scale.equivalent.items())
     paras = [
-        f"{plural(len(pairs), 'commissioned service')} {'has' if len(pairs) == 1 else 'have'} both a final audit and "
-        f"a CQC rating. For {plural(len(apart), 'service')} the two are more than one step apart: "
-        f"{count_phrase(higher, 'service', zero='no')} where the council's audit is the better view and "
-        f"{count_phrase(len(apart) - higher, 'service', zero='no')} where CQC's is, a sign that one of them knows "
-        "something the other does not yet."
+        f"{say(f.pairs, noun='commissioned service')} {has_have(int(f.pairs.value or 0))} both a final audit and a "
+        f"CQC rating. For {say(f.apart, noun=True, zero='no')} the two are more than one step apart: "
+        f"{say(f.audit_better, noun=True, zero='no')} where the council's audit is the better view and "
+        f"{say(f.cqc_better, noun=True, zero='no')} where CQC's is, a sign that one of them knows something the other "
+        "does not yet."
     ]
     table = Table(
         "audit_vs_cqc",
@@ -142,23 +142,27 @@ def audit_vs_cqc(model: Model, params: ReportParams) -> Section:
             "apart on CQC's four ratings.",
         ],
     )
-    return Section("audit_vs_cqc", "The council's view against CQC's", paras, [table])
+    section = Section("audit_vs_cqc", "The council's view against CQC's", paras, [table])
+    section.state(*vars(f).values())
+    return section
 
 
 def audit_disagreements(model: Model, params: ReportParams) -> Section:
     """The services whose audit and CQC rating are more than one step apart, with both dates."""
     ctx = qa.qa_context(model, params)
     scale = m.Scale.of(params.options.audits)
-    apart = m.disagreements(m.audit_pairs(model, params, ctx), scale)
+    pairs = m.audit_pairs(model, params, ctx)
+    apart = m.disagreements(pairs, scale)
     frame = pd.DataFrame(location_columns(apart))
     frame["Audit rating"] = apart["audit_rating"]
     frame["Audit date"] = apart["audit_date"]
     frame["CQC rating"] = apart["overall_rating"]
     frame["CQC rating published"] = apart["rating_date"]
     frame["Better view"] = apart["audit_higher"].map({True: "Council's audit", False: "CQC"})
+    f = m.cross_facts(pairs, apart, params.period.end)
     paras = [
-        f"{plural(len(apart), 'service')} {'has' if len(apart) == 1 else 'have'} an audit and a CQC rating more than "
-        "one step apart."
+        f"{say(f.apart, noun=True, zero='No')} {has_have(int(f.apart.value or 0))} an audit and a CQC rating more "
+        "than one step apart."
         + (
             " Each is listed with the date of both, so the team can see which view is the more recent."
             if len(apart)
@@ -175,13 +179,13 @@ def audit_disagreements(model: Model, params: ReportParams) -> Section:
                 formats={"Audit date": "date", "CQC rating published": "date"},
             )
         )
-    return Section("audit_disagreements", "Where the council's audits and CQC disagree", paras, tables)
+    section = Section("audit_disagreements", "Where the council's audits and CQC disagree", paras, tables)
+    section.state(f.apart)
+    return section
 
 
-def _schedule_paras(schedule: pd.DataFrame, params: ReportParams) -> list[str]:
+def _schedule_paras(f: dict[str, Fact], params: ReportParams) -> list[str]:
     end = long_date(params.period.end)
-    overdue = int(schedule["overdue"].sum())
-    counts = m.rule_counts(schedule)
     why = {
         m.RISK_HIGH: "a high risk level",
         m.RISK: "a lower risk level",
@@ -189,10 +193,11 @@ def _schedule_paras(schedule: pd.DataFrame, params: ReportParams) -> list[str]:
         m.EARLY_WARNING: "an early warning",
         m.NO_RATING: "no rating",
     }
-    sooner = [f"{plural(counts[k], 'service')} for {v}" for k, v in why.items() if counts[k]]
+    sooner = [f"{say(f[k], noun=True)} for {v}" for k, v in why.items() if f[k].value]
+    overdue = int(f["overdue"].value or 0)
     paras = [
-        f"The council's rules give every one of the {plural(len(schedule), 'service')} it commissions a date for its "
-        f"next visit: {count_phrase(overdue, 'service', zero='no')} {'was' if overdue == 1 else 'were'} overdue on {end}."
+        f"The council's rules give every one of the {say(f['services'], noun=True)} it commissions a date for its "
+        f"next visit: {say(f['overdue'], noun=True, zero='no')} {'was' if overdue == 1 else 'were'} overdue on {end}."
     ]
     if sooner:
         paras.append(f"The next visit is sooner than the rating alone would make it for {join_words(sooner)}.")
@@ -217,11 +222,14 @@ def visit_schedule(model: Model, params: ReportParams) -> Section:
             f"Sooner: within {plural(rules.high_risk_months, 'month')} at risk level "
             f"{params.options.high_risk_from_level} or above, {plural(rules.risk_months, 'month')} at a lower level, "
             f"{plural(rules.no_manager_months, 'month')} with no registered manager and "
-            f"{plural(rules.early_warning_months, 'month')} with an early warning on the watch list. A service never inspected, audited "
-            "or visited is due at the end of the period.",
+            f"{plural(rules.early_warning_months, 'month')} with an early warning on the watch list. A service never "
+            "inspected, audited or visited is due at the end of the period.",
         ],
     )
-    return Section("visit_schedule", "Where to visit next", _schedule_paras(schedule, params), [table])
+    f = m.schedule_facts(schedule, params.period.end)
+    section = Section("visit_schedule", "Where to visit next", _schedule_paras(f, params), [table])
+    section.state(*f.values())
+    return section
 
 
 def visit_schedule_list(model: Model, params: ReportParams) -> Section:
