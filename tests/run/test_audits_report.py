@@ -38,6 +38,11 @@ def _table(out: Path, table: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def _plain(html_path: Path) -> str:
+    """The report's text: tags (the links of facts to their definitions) removed, entities unescaped."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", html_path.read_text(encoding="utf-8"))).split())
+
+
 def _d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -67,7 +72,7 @@ def test_audits_by_rating_against_the_previous_year_are_an_independent_count(exa
         assert (int(got[g]["This year"]), int(got[g]["Previous year"])) == (now[g], before[g]), g
         assert int(got[g]["Change"]) == now[g] - before[g]
     assert int(got["Total"]["This year"]) == sum(now.values()) > 30
-    html = example_render.html.read_text(encoding="utf-8")
+    html = _plain(example_render.html)
     assert f"completed {sum(now.values())} audits of" in html and f"against {sum(before.values())} audits" in html
 
 
@@ -189,7 +194,7 @@ def test_a_quarter_is_said_as_a_quarter_with_the_quarters_counts(quarter):
     before = Counter(r["overall_rating"] for r in _final_in("2025-10-01", "2025-12-31"))
     for g in PAMMS:
         assert (int(got[g]["This quarter"]), int(got[g]["Previous quarter"])) == (now[g], before[g]), g
-    html = html_lib.unescape(quarter.html.read_text(encoding="utf-8"))
+    html = _plain(quarter.html)
     assert "CQC inspections in the quarter" in html
     assert f"completed {sum(now.values())} audits of" in html and "in the quarter, against" in html
     visits = [v for v in _rows("qa_visits_example.csv") if "2026-01-01" <= v["visit_date"] <= "2026-03-31"]
@@ -197,3 +202,20 @@ def test_a_quarter_is_said_as_a_quarter_with_the_quarters_counts(quarter):
     inspections = {r["Category"]: r for r in _table(out, "inspections_in_period")}
     assert "Previous quarter" in inspections["Total"]
     assert "in a year (the record gives each service's yearly spend)" in html  # spend is never a quarter's
+
+
+#: The sections and tables of issue 23, as the audit names them.
+MINE = ("own audits", "view against CQC", "disagree", "visit next", "Visit schedule", "money goes", "audit_", "visit_schedule",
+        "spend_by_service_type", "audits.", "visits.schedule", "spend.")
+
+
+def test_the_audit_finds_nothing_wrong_in_the_audit_schedule_and_spend_sections(example_render, quarter):
+    from carequality.run.audit import audit
+
+    for out in (example_render.out_dir, quarter.out_dir):
+        found = [str(f) for f in audit(out) if any(k in str(f) for k in MINE)]
+        assert found == []
+    facts = {f["id"]: f for f in json.loads((example_render.out_dir / "facts.json").read_text())["facts"]}
+    ratings = {r["Overall rating"]: r for r in _table(example_render.out_dir, "audit_ratings")}
+    assert facts["audits.final"]["value"] == int(ratings["Total"]["This year"])
+    assert facts["audits.vs_cqc.apart"]["stated_in"] == ["audit_vs_cqc", "audit_disagreements"]
