@@ -90,6 +90,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     # are sections of their own, per location and out of the committee paper (they can name a service audited below
     # Good); the whole schedule is also written as visit_schedule.xlsx.
     _s("audit_results", "audits", CQC_LATEST, "audits", summary=True),
+    _s("audit_gaps", "audits", CQC_LATEST, "audits", "commissioned_services", per_location=True),
     _s("audit_vs_cqc", "audits", CQC_LATEST, "audits", "commissioned_services", summary=True),
     _s("audit_disagreements", "audits", CQC_LATEST, "audits", "commissioned_services", per_location=True),
     _s("visit_schedule", "audits", CQC_LATEST, "commissioned_services", summary=True),

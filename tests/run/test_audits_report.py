@@ -69,9 +69,9 @@ def test_audits_by_rating_against_the_previous_year_are_an_independent_count(exa
     now = Counter(r["overall_rating"] for r in _final_in("2025-04-01", "2026-03-31"))
     before = Counter(r["overall_rating"] for r in _final_in("2024-04-01", "2025-03-31"))
     for g in PAMMS:
-        assert (int(got[g]["This year"]), int(got[g]["Previous year"])) == (now[g], before[g]), g
+        assert (int(got[g]["This period"]), int(got[g]["Previous period"])) == (now[g], before[g]), g
         assert int(got[g]["Change"]) == now[g] - before[g]
-    assert int(got["Total"]["This year"]) == sum(now.values()) > 30
+    assert int(got["Total"]["This period"]) == sum(now.values()) > 30
     html = _plain(example_render.html)
     assert f"completed {sum(now.values())} audits of" in html and f"against {sum(before.values())} audits" in html
 
@@ -217,5 +217,5 @@ def test_the_audit_finds_nothing_wrong_in_the_audit_schedule_and_spend_sections(
         assert found == []
     facts = {f["id"]: f for f in json.loads((example_render.out_dir / "facts.json").read_text())["facts"]}
     ratings = {r["Overall rating"]: r for r in _table(example_render.out_dir, "audit_ratings")}
-    assert facts["audits.final"]["value"] == int(ratings["Total"]["This year"])
+    assert facts["audits.final"]["value"] == int(ratings["Total"]["This period"])
     assert facts["audits.vs_cqc.apart"]["stated_in"] == ["audit_vs_cqc", "audit_disagreements"]

@@ -202,3 +202,35 @@ def test_a_publication_leaves_out_the_lists_of_locations_and_the_risk_registers_
     assert "is left out of the published version of this report" in html
     assert "Summary of risk" not in html and "Provider ref" in html
     assert not re.search(r"\b1-\d{6,}\b", html)  # no CQC location id either
+
+
+# ---- issue 23: no audited service below Good named in the committee paper or a publication ---------------------
+def _audited_below_good() -> set[str]:
+    """The names (from CQC's data) of every service whose latest final audit in the example is below Good."""
+    import csv
+
+    latest: dict[str, tuple[str, str]] = {}
+    with open(EXAMPLE_PARAMS.parent.parent.parent / "data" / "example" / "audits_example.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["status"] == "final" and r["audit_date"] <= "2026-03-31":
+                latest[r["location_id"]] = max(latest.get(r["location_id"], ("", "")), (r["audit_date"], r["overall_rating"]))
+    low = {i for i, (_, g) in latest.items() if g in ("Requires Improvement", "Poor")}
+    model = build_model(load_params(EXAMPLE_PARAMS))
+    locs = model.cqc_locations_all
+    names = set(locs.loc[locs["location_id"].isin(low), "location_name"].dropna())
+    assert len(names) >= 5
+    return names
+
+
+def test_neither_the_committee_paper_nor_a_publication_names_a_service_audited_below_good(summary, published):
+    names = _audited_below_good()
+    for rendered in (summary, published):
+        texts = {p.name: (_zip_text(p) if p.suffix in (".xlsx", ".ods", ".docx") else
+                          _pdf_text(p) if p.suffix == ".pdf" else p.read_text(encoding="utf-8"))
+                 for p in rendered.out_dir.rglob("*") if p.suffix in (".html", ".csv", ".pdf", ".xlsx", ".ods", ".docx")}
+        found = {k: sorted(n for n in names if n in t) for k, t in texts.items()}
+        assert {k: v for k, v in found.items() if v} == {}
+        assert not (rendered.out_dir / "visit_schedule.xlsx").exists()
+    html = summary.html.read_text(encoding="utf-8")
+    assert 'id="section-audit_vs_cqc"' in html and 'id="section-visit_schedule"' in html
+    assert 'id="section-audit_disagreements"' not in html and 'id="section-visit_schedule_list"' not in html

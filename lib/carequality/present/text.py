@@ -147,10 +147,10 @@ def names_phrase(names: list[str], limit: int = 5) -> str:
 
 
 def period_noun(start: dt.date, end: dt.date) -> str:
-    """What a reporting period is called in sentences: "quarter" for three whole calendar months, "year" for twelve,
-    "month" for one, otherwise "period"."""
+    """What a reporting period is called in sentences: "quarter" for three whole calendar months, "month" for one,
+    otherwise "period" (a year's report says "the period", as it always has)."""
     whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
     if not whole:
         return "period"
     months = (end.year - start.year) * 12 + end.month - start.month + 1
-    return {1: "month", 3: "quarter", 12: "year"}.get(months, "period")
+    return {1: "month", 3: "quarter"}.get(months, "period")
