@@ -95,9 +95,7 @@ def audit_results(model: Model, params: ReportParams) -> Section:
                 f"Audit domains graded below Good this {noun}, most often first",
                 s.domains,
                 formats={"Below Good (%)": "percent"},
-                footnotes=[
-                    f"Below Good: {below}, the grades the council places at CQC's Requires improvement or Inadequate."
-                ],
+                footnotes=[f"Below Good: {below[len('below Good (') : -1] if '(' in below else below}."],
             )
         )
     section = Section("audit_results", "The council's own audits", paras, tables)
