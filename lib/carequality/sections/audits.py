@@ -25,12 +25,16 @@ VISIT_SCHEDULE_TABLE = "visit_schedule"
 AUDIT_RECORD = "the council's record of its quality audits"
 
 
+def below_grades(scale: m.Scale) -> str:
+    """'Requires Improvement or Poor': the council's grades below Good, in words ('' when none is)."""
+    grades = [g for g in scale.grades if scale.below_good(g)]
+    return ", ".join(grades[:-1]) + " or " + grades[-1] if len(grades) > 1 else "".join(grades)
+
+
 def below_words(scale: m.Scale) -> str:
     """'below Good (Requires Improvement or Poor)': the council's grades below Good, in words."""
-    grades = [g for g in scale.grades if scale.below_good(g)]
-    if not grades:
-        return "below Good"
-    return "below Good (" + (", ".join(grades[:-1]) + " or " + grades[-1] if len(grades) > 1 else grades[0]) + ")"
+    grades = below_grades(scale)
+    return f"below Good ({grades})" if grades else "below Good"
 
 
 def _noun(params: ReportParams) -> str:
