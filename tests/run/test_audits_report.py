@@ -219,3 +219,18 @@ def test_the_audit_finds_nothing_wrong_in_the_audit_schedule_and_spend_sections(
     ratings = {r["Overall rating"]: r for r in _table(example_render.out_dir, "audit_ratings")}
     assert facts["audits.final"]["value"] == int(ratings["Total"]["This period"])
     assert facts["audits.vs_cqc.apart"]["stated_in"] == ["audit_vs_cqc", "audit_disagreements"]
+
+
+def test_care_home_beds_beside_the_people_funded_in_them_are_an_independent_count(example_render):
+    homes = {}
+    for r in _rows("cqc_ratings_example.csv"):
+        if r["Location Type"] == "Social Care Org" and r["Location Local Authority"] == "York" and r["Care Home?"] == "Y":
+            homes[r["Location ID"]] = None
+    for i in homes:
+        detail = EXAMPLE / "cqc_api" / "location_details" / f"location_{i}.json"
+        homes[i] = json.loads(detail.read_text())["numberOfBeds"]
+    funded = [c for c in _commissioned() if c["location_id"] in homes]
+    people = sum(int(c["funded_clients"]) for c in funded)
+    text = _plain(example_render.html)
+    assert (f"The area's {len(homes)} care homes have {sum(homes.values()):,} registered beds; the council commissions "
+            f"{len(funded)} of them and funds {people:,} people there.") in text

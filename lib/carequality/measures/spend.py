@@ -93,6 +93,14 @@ def spend_facts(commissioned: pd.DataFrame, beds: CareHomeBeds, start: dt.date, 
             source="commissioned",
         ).at("spend_by_service_type", "Total", f"People at {GO} services (%)"),
         "homes": count("spend.care_homes", beds.homes, "Care homes in the council's area.", "care home", as_of=end),
+        "homes_commissioned": count(
+            "spend.care_homes_commissioned",
+            beds.commissioned,
+            "Care homes in the area the council commissions.",
+            "care home",
+            as_of=end,
+            source="commissioned",
+        ),
         "people_in_homes": count(
             "spend.people_in_care_homes",
             beds.people,
@@ -147,6 +155,7 @@ class CareHomeBeds:
     homes: int
     homes_with_beds: int
     beds: int | None
+    commissioned: int  # of those care homes, the ones the council commissions
     people: int  # people the council funds in care homes in the area
 
 
@@ -157,10 +166,11 @@ def care_home_beds(locations: pd.DataFrame, commissioned: pd.DataFrame) -> CareH
     beds = homes["beds"] if "beds" in homes else pd.Series([], dtype="Int64")
     with_beds = int(beds.notna().sum())
     ids = set(homes["location_id"])
-    people = int(commissioned.loc[commissioned["location_id"].isin(ids), "funded_clients"].fillna(0).sum())
+    here = commissioned[commissioned["location_id"].isin(ids)]
     return CareHomeBeds(
         homes=len(homes),
         homes_with_beds=with_beds,
         beds=int(beds.fillna(0).sum()) if with_beds else None,
-        people=people,
+        commissioned=int(here["location_id"].nunique()),
+        people=int(here["funded_clients"].fillna(0).sum()),
     )

@@ -52,12 +52,12 @@ def spend_by_service_type(model: Model, params: ReportParams) -> Section:
         known = f" (beds known for {say(f['homes_with_beds'])})" if beds.homes_with_beds < beds.homes else ""
         paras.append(
             f"The area's {say(f['homes'], noun=True)} {has_have(beds.homes)} {say(f['beds'], noun=True)}{known}; the "
-            f"council funds {funded} in them."
+            f"council commissions {say(f['homes_commissioned'], zero='none')} of them and funds {funded} there."
         )
     else:
         paras.append(
-            f"The council funds {funded} in the area's {say(f['homes'], noun=True)}; CQC's data used here do not give "
-            "their beds."
+            f"The council commissions {say(f['homes_commissioned'], zero='none')} of the area's "
+            f"{say(f['homes'], noun=True)} and funds {funded} there; CQC's data used here do not give their beds."
         )
     notes = [
         "People funded: at the end of the period. Spend in a year: the council's yearly spend at each service, from its record of commissioned services. Shares are of the whole "
