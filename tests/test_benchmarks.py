@@ -483,7 +483,7 @@ def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(t
                                         "change_since_baseline"]
     assert [f.id for f in s.figures] == ["trend_good_outstanding", "rating_distribution_comparison",
                                          "change_since_baseline"]
-    text = " ".join(s.paragraphs)
+    text = " ".join(s.sentences)
     # Now (March 2026): York 60 of 90 = 66.7%; England 800 / 1,000 = 80%; peers 40 / 50 = 80%.
     assert "60 of 90 (66.7%) of York's care homes with a rating were Good or Outstanding" in text
     assert "against 800 of 1,000 (80.0%) in England and 40 of 50 (80.0%) in the peer group" in text
@@ -497,7 +497,7 @@ def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(t
     peers_2024 = trend[(trend["Area"] == "Peer group") & trend["Month"].str.endswith("2024") & (trend["Category"] == RES)]
     assert peers_2024["% Good or Outstanding"].isna().all()
     assert (peers_2024["Note"].str.contains("1 of 2 peer councils")).all()
-    method = " ".join(compare.benchmarks_method(model, p).paragraphs)
+    method = " ".join(compare.benchmarks_method(model, p).sentences)
     assert "Ratings a service inherited from its previous provider are counted" in method
     assert "options." not in method
 
@@ -513,7 +513,7 @@ def test_benchmarks_section_without_coverage_says_so(tmp_path):
                   as_of=None, area_counts=counts_frame([("2024-05", areas.ENGLAND_CODE, RES, 1, 1, 1, 1, 1)]))
     s = compare.benchmarks(model, p)
     assert s.tables == [] and s.figures == []
-    assert s.paragraphs == ["The data used here do not cover York in any month from Apr 2024 to Mar 2026, so there is no "
+    assert s.sentences == ["The data used here do not cover York in any month from Apr 2024 to Mar 2026, so there is no "
                             "comparison to show."]
 
 
@@ -546,7 +546,7 @@ def test_comparisons_use_the_latest_month_england_is_covered_too(tmp_path):
                   as_of=None, area_counts=counts_frame(rows))
     s = compare.benchmarks(model, p)
     assert s.title == "How York compares with its region and England"
-    assert "cover York to Mar 2026 but England only to Feb 2026" in s.paragraphs[0]
-    assert "10 of 10 (100.0%) of York's care homes with a rating" in s.paragraphs[1]
-    assert "against 8 of 10 (80.0%) in England" in s.paragraphs[1]
+    assert "cover York to Mar 2026 but England only to Feb 2026" in s.sentences[0]
+    assert "10 of 10 (100.0%) of York's care homes with a rating" in s.sentences[1]
+    assert "against 8 of 10 (80.0%) in England" in s.sentences[1]
     assert s.table("trend_good_outstanding").frame["Month"].iloc[-1] == "Mar 2026"

@@ -259,11 +259,11 @@ def test_commissioned_market_with_and_without_the_previous_file():
     assert t["People funded"].tolist() == [19, 32, 13]
     assert t["Locations"].tolist() == [2, 3, 1]
     assert t["Share of locations in the area (%)"].tolist() == [50.0, 66.7, 16.7]
-    assert s.paragraphs[0] == ("At 31 March 2026, York funded 32 people at 3 CQC-registered locations run by 3 providers, "
+    assert s.sentences[0] == ("At 31 March 2026, York funded 32 people at 3 CQC-registered locations run by 3 providers, "
                                "compared with 2 providers at 31 March 2025 (a net increase of 1).")
     s = sections.commissioned_market(york_model(), qf.params())
     assert len(s.table("commissioned_market").frame) == 1
-    assert any("so the change since then is not shown" in p for p in s.paragraphs)
+    assert any("so the change since then is not shown" in p for p in s.sentences)
 
 
 def test_publication_mode_suppresses_small_counts_of_people():
@@ -288,7 +288,7 @@ def test_high_risk_tables_in_working_and_publication_mode():
     assert any("1 high-risk case is about a location id not found" in n for n in t.footnotes)
     out = sections.high_risk_out_of_area(m, qf.params())
     assert out.table("high_risk_out_of_area").frame["Lead council"].tolist() == ["Leeds"]  # blank → the host council
-    assert "Another council leads the intervention for it" in out.paragraphs[0]
+    assert "Another council leads the intervention for it" in out.sentences[0]
     pub_t = sections.high_risk_in_area(m, qf.params(mode="publication", reference_key="k" * 16)).table("high_risk_in_area")
     assert list(pub_t.frame.columns[:2]) == ["Provider ref", "Service type"]
     assert pub_t.frame["Provider ref"].tolist() == [pub.provider_reference("B", "k" * 16)]
@@ -300,15 +300,15 @@ def test_risk_levels_oversight_from_params():
     s = sections.risk_levels(york_model(), qf.params(oversight_forums={3: "Quality Board", 4: "Quality Board"}))
     t = s.table("risk_levels").frame.set_index("Level")
     assert t.loc[3, "Oversight"] == "Quality Board" and t.loc[2, "Oversight"] == "Quality Peer Support Group"
-    assert s.paragraphs[0] == "At 31 March 2026, 3 services were on the risk register: 2 at level 3 and 1 at level 4."
+    assert s.sentences[0] == "At 31 March 2026, 3 services were on the risk register: 2 at level 3 and 1 at level 4."
 
 
 def test_qa_activity_counts_welfare_checks_and_suspensions():
     s = sections.qa_activity(york_model(), qf.params())
     t = s.table("qa_activity").frame.set_index("Visit type")
     assert t.loc["Total", "Total"] == 1 and t.loc["Total", "Previous period"] == 1
-    assert "1 welfare check was made at 1 service, 1 of them rated Requires improvement or Inadequate." in s.paragraphs
-    assert "At 31 March 2026, new placements were suspended at 2 services: 1 in York and 1 in other areas." in s.paragraphs
+    assert "1 welfare check was made at 1 service, 1 of them rated Requires improvement or Inadequate." in s.sentences
+    assert "At 31 March 2026, new placements were suspended at 2 services: 1 in York and 1 in other areas." in s.sentences
 
 
 def test_commissioned_by_rating_with_a_history():
@@ -322,7 +322,7 @@ def test_commissioned_by_rating_with_a_history():
     host = change[change["Group"].str.startswith("In area – host")].set_index("Measure")
     assert host.loc["Locations", ["Previous period", "This period", "Change"]].tolist() == [2, 3, 1]
     assert host.loc[qa.NOT_RATED, "Previous period"] == 0
-    text = " ".join(s.paragraphs)
+    text = " ".join(s.sentences)
     assert "York oversees 3 CQC-registered adult social care locations, a net increase of 1 since 31 March 2025" in text
     # 1-3 is in the history but has no outcome before the date: counted as not yet rated then.
     out = change[change["Group"].str.startswith("Out of area")].set_index("Measure")
@@ -333,7 +333,7 @@ def test_commissioned_by_rating_without_a_history_shows_no_invented_numbers():
     s = sections.commissioned_by_rating(york_model(previous=True), qf.params(previous=True))
     change = s.table("commissioned_by_rating_change").frame
     assert change.loc[change["Measure"] != "Locations", "Previous period"].isna().all()
-    assert any("need CQC's ratings history, which was not given" in p for p in s.paragraphs)
+    assert any("need CQC's ratings history, which was not given" in p for p in s.sentences)
 
 
 # ---- params --------------------------------------------------------------------------------------------
@@ -396,8 +396,8 @@ def test_every_section_runs_on_the_blank_templates():
     for name in ("commissioned_market", "commissioned_by_rating", "commissioned_by_service_type", "ratings_vs_baseline",
                  "high_risk_in_area", "high_risk_out_of_area", "risk_levels", "qa_activity", "inspection_themes"):
         s = getattr(sections, name)(m, p)
-        assert s.id == name and s.paragraphs, name
-        said[name] = " ".join(s.paragraphs)
+        assert s.id == name and s.sentences, name
+        said[name] = " ".join(s.sentences)
     assert said["high_risk_in_area"] == "No service in York was at risk level 3 or above at 31 March 2026."
     assert said["qa_activity"].startswith("The quality assurance team recorded no visits in the period")
     assert said["inspection_themes"] == "The council's record of inspection themes lists no issues."

@@ -41,7 +41,8 @@ Value = int | float | str | None
 
 @dataclass(frozen=True)
 class Cell:
-    """Where a fact appears in a table: the table's id, the row (the text of the row's first cell) and the column."""
+    """Where a fact appears in a table: the table's id, the row (the text of the row's first cell, or of its first
+    cells joined by ' / ' where two columns head a row: 'Care homes / England') and the column."""
 
     table: str
     row: str
@@ -78,6 +79,12 @@ class Fact:
     cells: tuple[Cell, ...] = ()
 
     def __post_init__(self) -> None:
+        # A datetime (pandas' Timestamp is one) is its day: a fact describes a day.
+        if isinstance(self.as_of, dt.datetime):
+            object.__setattr__(self, "as_of", self.as_of.date())
+        if self.period is not None and any(isinstance(d, dt.datetime) for d in self.period):
+            days = tuple(d.date() if isinstance(d, dt.datetime) else d for d in self.period)
+            object.__setattr__(self, "period", days)
         if not _ID.match(self.id):
             raise ValueError(f"fact id {self.id!r}: expected dotted lower-case words, e.g. 'qa.commissioned'")
         if self.unit not in UNITS:
@@ -231,6 +238,11 @@ class FactBook:
             for c in d.get("conflicts", [])
         ]
         return book
+
+
+def slug(text: object) -> str:
+    """A fact id's part made from any text: 'Residential social care' → 'residential_social_care'."""
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "x"
 
 
 def count(fact_id: str, value: int, definition: str, noun: str, **where: Any) -> Fact:

@@ -348,7 +348,7 @@ class Options(_Strict):
     baseline_date: dt.date | None = Field(
         None,
         description="Date to compare ratings against (ratings_vs_baseline; change_since_baseline uses the last "
-        "month end on or before it); default: the period start",
+        "month end on or before it); default: the day before the period starts",
     )
     high_risk_from_level: int = Field(3, ge=1, le=4, description="Risk levels from this one up are 'high risk'")
     host_unit: Literal["locations", "providers"] = Field(
@@ -622,6 +622,12 @@ class ReportParams(_Strict):
     @property
     def output_slug(self) -> tuple[str, str]:
         return self.council.council.slug, self.period.slug
+
+    @property
+    def baseline(self) -> dt.date:
+        """The one baseline date every section compares with: options.baseline_date, or the day before the period
+        starts (the end of the previous period), so 'the baseline' is one date wherever the report says it."""
+        return self.options.baseline_date or self.period.previous.end
 
     def wants(self, section: str) -> bool:
         return self.sections is not None and section in self.sections

@@ -16,15 +16,15 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
-from carequality.facts import FactBook, replace_marks, unmark
-from carequality.measures.headline import DIGITS
+from carequality.facts import FactBook, literal, replace_marks, slug, unmark
+from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import Commentary, read_commentary
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import long_date, status_label
+from carequality.present.text import long_date, plural, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
 from carequality.vocab import INPUT_LABELS
@@ -296,8 +296,21 @@ class Report:
         dq = self.model.data_quality
         excluded = self.model.excluded_by_location_type
         paras = []
+        f = FactSet("data_quality", as_of=self.model.as_of, source="cqc")
         if len(excluded):
-            kinds = "; ".join(f"{r.location_type}: {r.locations:,} locations" for r in excluded.itertuples())
+            kinds = "; ".join(
+                f"{r.location_type}: "
+                + plural(
+                    f.count(
+                        f"excluded.{slug(r.location_type)}",
+                        r.locations,
+                        f"Locations of type {r.location_type} in CQC's file, outside this report.",
+                        "location",
+                    ),
+                    "location",
+                )
+                for r in excluded.itertuples()
+            )
             paras.append(
                 "The CQC file also lists services that are not adult social care; they are outside this report "
                 f"({kinds})."
@@ -310,12 +323,15 @@ class Report:
                 columns={"file": "File", "row": "Row", "location_id": "CQC location ID", "issue": "Issue"}
             )
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
+            rows = f.keep_as("data_quality.rows", len(dq), "Rows of the data supplied that need attention.", "row")
             paras.append(
-                f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect."
+                f"{plural(rows, 'row')} {'needs' if len(dq) == 1 else 'need'} attention; "
+                f"{'it is' if len(dq) == 1 else 'they are'} listed below and left out of the counts "
+                f"{'it affects' if len(dq) == 1 else 'they affect'}."
             )
         else:
             paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")
-        self.display_section(Section("data_quality", "Data quality", paras, tables))
+        self.display_section(Section("data_quality", "Data quality", paras, tables, facts=f.made))
 
     def method_note(self) -> None:
         """The "How this report was made" appendix: the sources (the files, the date each is as of), how locations
@@ -324,11 +340,12 @@ class Report:
         model = self.model
         # The committee paper keeps to its pages: no table of sources (Provenance still lists every file).
         full = self.profile == "full"
+        version = literal(__version__)
         paras = [
-            f"This report was made with carequality {__version__} from the sources in the table below: the "
+            f"This report was made with carequality {version} from the sources in the table below: the "
             "same sources and settings give the same tables."
             if full
-            else f"This report was made with carequality {__version__}; the full report lists its sources and the "
+            else f"This report was made with carequality {version}; the full report lists its sources and the "
             "date each is as of."
         ]
         if model.as_of is not None:
@@ -342,9 +359,11 @@ class Report:
             "council area, named by CQC's 'Location Local Authority'. Each location is counted once.",
             "The headline measure is the share of locations with a CQC rating (Outstanding, Good, Requires "
             "improvement or Inadequate) that are rated Good or Outstanding, written as the number of such locations "
-            f"of the number rated, with the share. Shares are rounded to {DIGITS} decimal place, halves rounded away "
-            "from zero (so 12.25% is written 12.3%); a change in a share is given in percentage points, worked out "
-            "before rounding. Where a table uses another denominator, its column header names it.",
+            f"of the number rated, with the share. Shares are rounded to one decimal place, halves rounded away "
+            f"from zero (so {literal('12.25%')} is written {literal('12.3%')}); a change in a share is given in "
+            "percentage points, worked out before rounding. Where a table uses another denominator, its column "
+            "header names it.",
+            KEY_QUESTION_RULE,
         ]
         paras.append(
             "Each file's checksum, and every setting of the parameters file the report was made with, are "
@@ -374,6 +393,15 @@ class Report:
             )
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
+
+
+#: The one rule for key-question ratings, stated once here and used by every table (model/history.ratings_at).
+KEY_QUESTION_RULE = (
+    "Key-question ratings: each location's rating for a key question is the latest CQC has published for it. A "
+    "focused inspection that rates only some key questions leaves the others at their earlier ratings, which are "
+    "carried forward, as CQC itself shows them; a later 'Inspected but not rated' does not replace an earlier "
+    "rating. Every table of key-question ratings in this report counts them by this rule."
+)
 
 
 def sentence_html(text: str) -> str:

@@ -98,7 +98,9 @@ def test_locations_without_a_service_group_are_said_to_be_rated_before_groups_be
     locs = pd.DataFrame({"location_id": ["A", "B", "C"], "overall_rating": ["Good", "Good", "No published rating"],
                          "publication_date": pd.to_datetime(["2019-01-01", "2025-01-01", None])})
     groups = pd.DataFrame({"location_id": ["B"], "service_group": ["Care Homes"]})
-    assert m.locations_without_service_group(locs, groups) == {m.RATED_BEFORE_GROUPS: 1, m.NOT_YET_RATED: 1}
+    assert m.locations_without_service_group(locs, groups) == {
+        m.RATED_BEFORE_GROUPS: 1, m.ASSESSED_NO_GROUP: 0, m.NOT_YET_RATED: 1
+    }
 
 
 def test_saf_score_is_the_mean_of_the_key_question_scores():
@@ -124,3 +126,18 @@ def test_rating_frameworks():
     fw = m.rating_frameworks(locs, groups, k).set_index("location_id")
     assert fw["framework"].to_dict() == {"SAF": m.SAF, "OLD": m.BEFORE_SAF, "FILE": m.SAF, "NEW": ""}
     assert fw.loc["SAF", "score"] == 72 and pd.isna(fw.loc["OLD", "score"]) and pd.isna(fw.loc["FILE", "score"])
+
+
+def test_the_service_group_table_and_the_appendix_count_the_earlier_framework_alike():
+    """Issue 20: 42 locations 'last rated before service-group ratings began' against 41 rows of the earlier
+    framework in the appendix: a location assessed under the single framework with no group was counted as before."""
+    locs = pd.DataFrame({"location_id": ["A", "B", "C", "D"], "overall_rating": ["Good", "Good", "Good", None],
+                         "publication_date": pd.to_datetime(["2019-01-01", "2025-01-01", "2025-02-01", None])})
+    groups = pd.DataFrame({"location_id": ["B"], "service_group": ["Care Homes"]})
+    scores = pd.DataFrame({"location_id": "C", "published": pd.Timestamp("2025-02-01"), "assessment_plan_id": "AP1",
+                           "service_group": "", "key_question": list(vocab.KEY_QUESTIONS), "rating": "Good",
+                           "percentage_score": pd.array([75] * 5, dtype="Int64"), "status": "Assessed"})
+    counts = m.locations_without_service_group(locs, groups, scores)
+    fw = m.rating_frameworks(locs, groups, scores)
+    assert counts[m.RATED_BEFORE_GROUPS] == int((fw["framework"] == m.BEFORE_SAF).sum()) == 1
+    assert counts == {m.RATED_BEFORE_GROUPS: 1, m.ASSESSED_NO_GROUP: 1, m.NOT_YET_RATED: 1}

@@ -86,4 +86,4 @@ def test_the_section_table_has_a_row_per_location_and_the_flags_in_words(example
     assert t.frame["CQC location ID"].tolist() == w["location_id"].tolist()
     assert "Inspection overdue" in set("; ".join(t.frame["Early warnings"]).split("; "))
     assert t.wide  # printed on the landscape annex pages
-    assert s.paragraphs[0].startswith(f"The watch list has {len(w)} locations")
+    assert s.sentences[0].startswith(f"The watch list has {len(w)} locations")

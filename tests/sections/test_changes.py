@@ -120,9 +120,9 @@ def small(tmp_path):
 
 def test_inspections_section(small):
     s = changes.inspections_in_period(*small)
-    assert s.paragraphs[0] == ("CQC published 2 inspection reports on 2 adult social care locations in York between "
+    assert s.sentences[0] == ("CQC published 2 inspection reports on 2 adult social care locations in York between "
                                "1 April 2025 and 31 March 2026, down from 7 in the previous period.")
-    assert s.paragraphs[1] == "Of these, 1 gave an overall rating of Good or Outstanding and 1 Requires improvement or Inadequate."
+    assert s.sentences[1] == "Of these, 1 gave an overall rating of Good or Outstanding and 1 Requires improvement or Inadequate."
     t = s.table("inspections_in_period").frame.set_index("Category")
     assert t.loc["Total", "Total"] == 2 and t.loc["Total", "Previous period"] == 7
     assert t.loc["Care homes", "Requires improvement"] == 1 and t.loc["Community-based services", "Good"] == 1
@@ -140,11 +140,11 @@ def test_previous_period_phrase():
 
 def test_rating_changes_section(small):
     s = changes.rating_changes(*small)
-    assert s.paragraphs[0] == (
+    assert s.sentences[0] == (
         "CQC published 2 overall ratings for adult social care locations in York between 1 April 2025 and "
         "31 March 2026: none improved on the location's previous rating, 1 declined, none stayed the same and "
         "1 was a first rating.")
-    assert s.paragraphs[1] == "Declined: Service A (care home) from Good to Requires improvement on 1 June 2025."
+    assert s.sentences[1] == "Declined: Service A (care home) from Good to Requires improvement on 1 June 2025."
     summary = s.table("rating_changes_summary").frame.set_index("Change")
     assert summary.loc["Declined", "Care homes"] == 1 and summary.loc["First rating", "Community-based services"] == 1
     assert summary.loc["Total", "Total"] == 2
@@ -152,12 +152,12 @@ def test_rating_changes_section(small):
 
 def test_registration_sections(small):
     s = changes.registrations_in_period(*small)
-    assert s.paragraphs[0] == ("2 new adult social care services opened in York between 1 April 2025 and "
+    assert s.sentences[0] == ("2 new adult social care services opened in York between 1 April 2025 and "
                                "31 March 2026 (both community-based services), up from none in the previous period.")
     assert list(s.table("registrations_in_period_list").frame["CQC location ID"]) == ["B", "N"]
     d = changes.deregistrations_in_period(*small)
-    assert d.paragraphs[0].startswith("1 adult social care service in York closed between")
-    assert "(1 care home), up from none in the previous period" in d.paragraphs[0]
+    assert d.sentences[0].startswith("1 adult social care service in York closed between")
+    assert "(1 care home), up from none in the previous period" in d.sentences[0]
     assert d.table("deregistrations_in_period").frame.iloc[-1].to_dict() == {
         "Category": "Total", "Service type": "", "This period": 1, "Previous period": 0}
 
@@ -165,7 +165,7 @@ def test_registration_sections(small):
 def test_not_inspected_section(small):
     s = changes.not_inspected_since(*small)
     # Active on 31 March 2026: A, B, N and P0–P6; before 1 April 2022 none was last inspected; N never was.
-    assert s.paragraphs[0] == ("On 31 March 2026, none of the 10 active adult social care locations in York had last "
+    assert s.sentences[0] == ("On 31 March 2026, none of the 10 active adult social care locations in York had last "
                                "been inspected before 1 April 2022; 1 had never been inspected.")
     assert list(s.table("not_inspected_since").frame["CQC location ID"]) == ["N"]
 
@@ -177,7 +177,7 @@ def test_key_question_ratings_at_dates_section(small):
     assert counts.loc["Requires improvement", "Ratings, 31 Mar 2026"] == 5
     assert counts.loc["Requires improvement", "Locations, 31 Mar 2026"] == 1
     assert ("On 31 March 2025, no location had a Requires improvement rating in any of the five key questions; "
-            "on 31 March 2026, 1 location had 5.") in s.paragraphs
+            "on 31 March 2026, 1 location had 5.") in s.sentences
     wide = s.table("key_question_ratings_at_dates").frame.set_index("CQC location ID")
     assert wide.loc["A", "Safe, 31 Mar 2025"] == "Good" and wide.loc["A", "Safe, 31 Mar 2026"] == "Requires improvement"
     assert wide.loc["N", "Safe, 31 Mar 2026"] == ""
@@ -364,7 +364,7 @@ def test_monthly_files_alone_give_the_model_and_the_sections(tmp_path):
     assert sorted(model.locations["location_id"]) == ["1-A", "1-B", "1-C"]
     assert [i.name for i in model.inputs] == ["cqc_snapshots"]
     s = changes.inspections_in_period(model, params)
-    assert s.paragraphs[0].startswith("CQC published 1 inspection report on 1 adult social care location in York")
+    assert s.sentences[0].startswith("CQC published 1 inspection report on 1 adult social care location in York")
     r = changes.registrations_in_period(model, params)
     assert list(r.table("registrations_in_period_list").frame["CQC location ID"]) == ["1-C"]
     assert any("first file that lists" in n for n in r.table("registrations_in_period").footnotes)
@@ -387,7 +387,7 @@ def taken_over(tmp_path):
 
 def test_a_change_of_provider_has_its_own_section_and_is_not_a_new_service_or_closure(taken_over):
     s = changes.provider_changes_in_period(*taken_over)
-    assert s.paragraphs[0] == ("1 adult social care service in York changed provider or moved between 1 April 2025 "
+    assert s.sentences[0] == ("1 adult social care service in York changed provider or moved between 1 April 2025 "
                                "and 31 March 2026 (1 care home), up from none in the previous period. It is not "
                                "counted as a new service or a closure.")
     t = s.table("provider_changes_in_period").frame
@@ -396,7 +396,7 @@ def test_a_change_of_provider_has_its_own_section_and_is_not_a_new_service_or_cl
     new = changes.registrations_in_period(*taken_over)
     assert list(new.table("registrations_in_period_list").frame["CQC location ID"]) == ["OPEN"]
     closed = changes.deregistrations_in_period(*taken_over)
-    assert closed.paragraphs[0].startswith("No adult social care service in York closed between")
+    assert closed.sentences[0].startswith("No adult social care service in York closed between")
 
 
 def test_the_not_inspected_list_marks_inherited_ratings(taken_over):
@@ -409,11 +409,11 @@ def test_sections_say_what_a_ratings_file_does_not_cover(small):
 
     model, params = small
     model.coverage = Coverage(closures=False, registrations=False)
-    assert changes.deregistrations_in_period(model, params).paragraphs == [
+    assert changes.deregistrations_in_period(model, params).sentences == [
         "CQC's data used here list only services registered on their date, not those that left the register, so "
         "closures in York cannot be counted for this period."]
     assert changes.registrations_in_period(model, params).tables == []
-    assert "cannot be found" in changes.provider_changes_in_period(model, params).paragraphs[0]
+    assert "cannot be found" in changes.provider_changes_in_period(model, params).sentences[0]
 
 
 def test_sections_say_when_monthly_files_begin_after_the_period_starts(small):
@@ -422,15 +422,15 @@ def test_sections_say_when_monthly_files_begin_after_the_period_starts(small):
     model, params = small
     model.coverage = Coverage(register_from=pd.Timestamp("2025-06-01"))
     assert "The monthly CQC files begin on 1 June 2025, after the period starts" in \
-        changes.registrations_in_period(model, params).paragraphs[0]
+        changes.registrations_in_period(model, params).sentences[0]
     s = changes.inspections_in_period(model, params)
-    assert "CQC's data used here do not cover the whole previous period, so no comparison is made" in s.paragraphs[0]
+    assert "CQC's data used here do not cover the whole previous period, so no comparison is made" in s.sentences[0]
     assert any("begin on 1 June 2025" in n for n in s.table("inspections_in_period").footnotes)
-    assert changes.rating_changes(model, params).paragraphs == [
+    assert changes.rating_changes(model, params).sentences == [
         "The monthly CQC files begin on 1 June 2025, after the period starts (1 April 2025): the rating each "
         "location held before its new one is not known, so changes of rating in York cannot be measured for this "
         "period."]
-    assert "cannot be compared" in changes.key_question_ratings_at_dates(model, params).paragraphs[0]
+    assert "cannot be compared" in changes.key_question_ratings_at_dates(model, params).sentences[0]
 
 
 def test_sections_say_when_community_services_are_not_covered(small):
@@ -440,17 +440,17 @@ def test_sections_say_when_community_services_are_not_covered(small):
     model.coverage = Coverage(community_services=False, community_missing_because="the CQC data used here list care homes only")
     s = changes.inspections_in_period(model, params)
     assert ("Community-based services are not covered: the CQC data used here list care homes only. The figures below are for "
-            "care homes only.") in s.paragraphs
+            "care homes only.") in s.sentences
     r = changes.registrations_in_period(model, params)
-    assert "(no care homes)" in r.paragraphs[0] and "community-based" not in r.paragraphs[0]
+    assert "(no care homes)" in r.sentences[0] and "community-based" not in r.sentences[0]
 
 
 def test_end_of_period_figures_are_dated_no_later_than_the_data(small):
     model, params = small
     model.as_of = pd.Timestamp("2026-02-25")
     s = changes.not_inspected_since(model, params)
-    assert s.paragraphs[0].startswith("On 25 February 2026 (the latest CQC data; the period ends on 31 March 2026), ")
+    assert s.sentences[0].startswith("On 25 February 2026 (the latest CQC data; the period ends on 31 March 2026), ")
     assert "active on 25 February 2026" in s.table("not_inspected_since").caption
     k = changes.key_question_ratings_at_dates(model, params)
-    assert "25 February 2026, the date of the latest CQC data (the period ends on 31 March 2026)" in k.paragraphs[0]
+    assert "25 February 2026, the date of the latest CQC data (the period ends on 31 March 2026)" in k.sentences[0]
     assert "Safe, 25 Feb 2026" in k.table("key_question_ratings_at_dates").frame.columns

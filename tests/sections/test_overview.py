@@ -34,7 +34,7 @@ def test_the_service_group_table_labels_locations_rated_before_service_groups(li
 def test_a_ratings_file_alone_says_it_gives_no_service_types(lincolnshire):
     s = overview.market_overview(*lincolnshire)
     assert ("CQC's data used here do not give each service's regulated service types or number of beds, so the market is "
-            "shown by category and by service group only.") in s.paragraphs
+            "shown by category and by service group only.") in s.sentences
     assert [t.id for t in s.tables] == ["market_overview", "market_overview_by_service_group"]
 
 
@@ -42,13 +42,13 @@ def test_the_api_gives_the_market_by_service_type_with_beds(oldham):
     s = overview.market_overview(*oldham)
     t = s.table("market_overview_by_service_type").frame
     assert t.iloc[-1].to_dict()["Locations"] == 106
-    assert "The care homes have 1,574 beds between them." in s.paragraphs
+    assert "The care homes have 1,574 beds between them." in s.sentences
     assert "market_overview_by_specialism" in [x.id for x in s.tables]
 
 
 def test_the_minimum_standard_section(lincolnshire):
     s = overview.minimum_standard(*lincolnshire)
-    assert s.paragraphs[1] == ("241 of 349 (69.1%) of the locations in Lincolnshire with an overall rating meet "
+    assert s.sentences[1] == ("241 of 349 (69.1%) of the locations in Lincolnshire with an overall rating meet "
                                "this standard, against 279 of 349 (79.9%) rated Good or Outstanding overall.")
     assert s.table("minimum_standard").frame.iloc[-1]["Meeting the minimum standard"] == 241
 

@@ -80,7 +80,7 @@ def test_haringey_table_1_counts_and_rendered_percentages():
     whole = [[c if c == "–" else f"{float(c[:-1]) + 1e-9:.0f}%" for c in r] for r in shares]
     assert whole == [["64%", "9%", "27%"], ["92%", "8%", "–"], ["83%", "14%", "2%"]]
     assert rows[0][0].startswith("In area – host (every registered provider)")
-    text = " ".join(section.paragraphs)
+    text = " ".join(section.sentences)
     assert "As the host authority, Haringey oversees 86 CQC-registered adult social care providers." in text
     assert "23 of 86 (26.7%) are not yet rated" in text
     assert "Haringey commissions 64 locations in its own area. 59 of 64 (92.2%) of those with a rating are Good or Outstanding" in text
@@ -96,10 +96,11 @@ def test_haringey_eight_fewer_in_borough_locations_than_the_previous_period():
     m = qf.model(locs + extra, "Haringey", records=records)
     p = qf.params("E09000014", "Haringey", "2023-12-01", "2024-11-30", previous=True, host_unit="providers")
     section = qa.commissioned_by_rating(m, p)
-    text = " ".join(section.paragraphs)
-    assert "Haringey commissions 64 locations in its own area." in text
-    assert "That is 8 fewer than on 30 November 2023." in text
-    assert "4 are not yet rated. The number is unchanged since 30 November 2023." in text
+    text = " ".join(section.sentences)
+    # The comparison names what it compares (issue 20: the "2 fewer" said after another subject).
+    assert "Haringey commissions 64 locations in its own area, 8 fewer than the 72 on 30 November 2023." in text
+    assert "Haringey commissions 180 locations in other areas, the same as the 180 on 30 November 2023." in text
+    assert "4 are not yet rated." in text
     change = section.table("commissioned_by_rating_change").frame
     loc_rows = change[change["Measure"] == "Locations"]
     assert loc_rows["Change"].tolist()[1:] == [-8, 0]
@@ -164,10 +165,10 @@ def test_rutland_requires_improvement_before_and_after():
     assert t.loc["Care homes", now_cols].tolist() == [4, 4]
     assert t.loc["Community-based services", then].tolist() == [2, 5]
     assert t.loc["Community-based services", now_cols].tolist() == [1, 1]
-    assert ("On 1 May 2016, 5 care homes Rutland commissions in its area had a key question rated Requires "
-            "improvement (13 such ratings between them); now 4 have (4 such ratings).") in section.paragraphs
-    assert ("On 1 May 2016, 2 community-based services Rutland commissions in its area had a key question rated "
-            "Requires improvement (5 such ratings between them); now 1 has (1 such rating).") in section.paragraphs
+    assert ("At the baseline (1 May 2016), 5 care homes Rutland commissions in its area had a key question rated Requires "
+            "improvement (13 such ratings between them); now 4 have (4 such ratings).") in section.sentences
+    assert ("At the baseline (1 May 2016), 2 community-based services Rutland commissions in its area had a key question rated "
+            "Requires improvement (5 such ratings between them); now 1 has (1 such rating).") in section.sentences
 
 
 def test_rutland_without_a_history_says_so_and_shows_now_only():
@@ -176,7 +177,7 @@ def test_rutland_without_a_history_says_so_and_shows_now_only():
                  records=CouncilRecords(commissioned_by_location=qf.commissioned([("1-300001", "Care home", 3)])))
     p = qf.params("E06000017", "Rutland", "2016-04-01", "2017-03-31", baseline_date="2016-05-01")
     section = qa.ratings_vs_baseline(m, p)
-    assert any("need a CQC ratings history, which this report was not given" in s for s in section.paragraphs)
+    assert any("need a CQC ratings history, which this report was not given" in s for s in section.sentences)
     cols = list(section.table("commissioned_requires_improvement_vs_baseline").frame.columns)
     assert cols == ["Category", "Commissioned locations", "Locations with a key question rated Requires improvement, now",
                     "Key questions rated Requires improvement, now"]
@@ -204,7 +205,7 @@ def test_leicester_baseline_comparison_three_outstanding_this_is_now_one():
                                                                                    for x in locs[1:]])))
     p = qf.params("E06000016", "Leicester", "2022-07-01", "2023-06-30", baseline_date="2020-06-30")
     section = qa.ratings_vs_baseline(m, p)
-    homes = next(s for s in section.paragraphs if s.startswith("Care homes in Leicester"))
+    homes = next(s for s in section.sentences if s.startswith("Care homes in Leicester"))
     assert "Outstanding 3, now 1;" in homes
     assert "Good 80, now 59;" in homes
     assert "Requires improvement 18, now 25;" in homes
@@ -247,7 +248,7 @@ def test_leicester_themes_ranked_by_issues_with_their_offers():
     assert t["Issues"].sum() == sum(LEICESTER_THEMES.values()) and len(t) == 19
     assert t.set_index("Theme").loc["Medication", "Support offer"] == "Meds optimisation team"  # matched ignoring case
     assert pd.isna(t.set_index("Theme").loc["Recruitment", "Support offer"])
-    assert "The most frequent are Medication (27), Health & Safety (22) and Nutrition / Eating & Drinking / dietary (18)." in section.paragraphs[0]
+    assert "The most frequent are Medication (27), Health & Safety (22) and Nutrition / Eating & Drinking / dietary (18)." in section.sentences[0]
 
 
 # ---- Coventry Table One --------------------------------------------------------------------------------

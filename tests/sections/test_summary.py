@@ -49,7 +49,7 @@ def test_the_area_bullet_is_the_ratings_overview_total_row_and_the_host_row_a_pe
     host = change[change["Group"].str.startswith("In area – host")].set_index("Measure")["Previous period"]
     assert b.numbers["previous_good_or_outstanding"] == host["Good or Outstanding"]
     assert b.numbers["previous_rated"] == host["Locations"] - host["Not yet rated"]
-    assert f"{b.numbers['good_or_outstanding']} of {b.numbers['rated']} (80.4%)" in b.text
+    assert f"{b.numbers['good_or_outstanding']} of {b.numbers['rated']} (80.4%)" in b.plain
 
 
 def test_the_comparison_bullet_is_the_distribution_table_by_area(example, bullets):
@@ -77,7 +77,7 @@ def test_the_changes_bullet_names_the_locations_the_rating_changes_table_lists(e
     assert b.numbers["published"] == len(detail)
     assert b.numbers["declined_names"] == list(detail.loc[detail["Change"] == "Declined", "Location"])
     assert b.numbers["improved_names"] == list(detail.loc[detail["Change"] == "Improved", "Location"])
-    assert all(name in b.text for name in b.numbers["declined_names"] + b.numbers["improved_names"])
+    assert all(name in b.plain for name in b.numbers["declined_names"] + b.numbers["improved_names"])
 
 
 def test_the_high_risk_bullet_counts_the_high_risk_tables(example, bullets):
@@ -100,7 +100,7 @@ def test_the_visits_bullet_is_the_qa_activity_total_row(example, bullets):
 def test_the_caveats_bullet_counts_the_data_quality_rows(example, bullets):
     _, model = example
     assert bullets["data_quality"].numbers["data_quality_rows"] == len(model.data_quality)
-    assert "34 days before the end of the period" in bullets["data_quality"].text
+    assert "34 days before the end of the period" in bullets["data_quality"].plain
 
 
 @pytest.mark.parametrize("share, expected", [(80.0, GREEN), (79.9, AMBER), (70.0, AMBER), (69.9, RED), (None, None)])
@@ -129,7 +129,7 @@ def test_a_stricter_standard_turns_the_area_amber(example):
 def test_published_key_messages_name_no_location(example):
     params, model = example
     pub = params.model_copy(update={"options": params.options.model_copy(update={"mode": "publication"})})
-    text = " ".join(b.text for b in summary.key_messages(model, pub).bullets)
+    text = " ".join(b.plain for b in summary.key_messages(model, pub).bullets)
     names = set(model.cqc_locations_all["location_name"]) | set(model.history.locations_all["location_name"])
     assert not [n for n in names if n and n in text]
     assert "3 declines" in text

@@ -565,8 +565,8 @@ def history_coverage(history: History) -> tuple[pd.Timestamp | None, pd.Timestam
 
 # ---- what the comparison section shows, gathered from the model ----------------------------------------------
 def baseline_month(params: ReportParams) -> str:
-    """The month of the last month end on or before the baseline date (options.baseline_date, or the period start)."""
-    d = pd.Timestamp(params.options.baseline_date or params.period.start)
+    """The month of the last month end on or before the baseline date (params.baseline)."""
+    d = pd.Timestamp(params.baseline)
     end = d.to_period("M").end_time.normalize()
     return str(d.to_period("M") if d == end else d.to_period("M") - 1)
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from carequality import vocab
-from carequality.measures.shares import DIGITS, percent, round1
+from carequality.facts import Fact
+from carequality.measures.shares import DIGITS, percent, round1, share
 
 __all__ = ["DIGITS", "Headline", "headline", "headline_from_counts"]
 
@@ -30,6 +32,10 @@ class Headline:
     @property
     def percent(self) -> float | None:
         return percent(self.good_or_outstanding, self.rated, DIGITS)
+
+    def fact(self, fact_id: str, definition: str, **where: Any) -> Fact:
+        """This headline as a share fact (measures.shares.share): 'n of N (x%)' in a sentence."""
+        return share(fact_id, self.good_or_outstanding, self.rated, definition, **where)
 
     def points_since(self, before: Headline) -> float | None:
         """The change from `before` in percentage points, from the unrounded shares, to one decimal place."""

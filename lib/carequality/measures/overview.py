@@ -184,12 +184,24 @@ RATED_BEFORE_GROUPS = "Last rated before service-group ratings began"
 NOT_YET_RATED = "Not yet rated"
 
 
-def locations_without_service_group(locations: pd.DataFrame, service_groups: pd.DataFrame) -> dict[str, int]:
-    """Locations with no service-group rating, split into those last rated before CQC rated by service group (an
-    overall rating, no group) and those not yet rated."""
-    without = locations[~locations["location_id"].isin(set(service_groups["location_id"]))]
-    rated = without["publication_date"].notna()
-    return {RATED_BEFORE_GROUPS: int(rated.sum()), NOT_YET_RATED: int((~rated).sum())}
+#: Locations assessed under the single assessment framework for which CQC's data give no service group.
+ASSESSED_NO_GROUP = "Assessed since service-group ratings began, no group given"
+
+
+def locations_without_service_group(
+    locations: pd.DataFrame, service_groups: pd.DataFrame, key_question_scores: pd.DataFrame | None = None
+) -> dict[str, int]:
+    """Locations with no service-group rating, by the one rule of rating_frameworks (the appendix's Framework
+    column): last rated under the earlier framework, assessed under the single framework with no group given, or
+    not yet rated. So this table and the appendix count the earlier framework's locations the same."""
+    fw = rating_frameworks(locations, service_groups, key_question_scores)
+    grouped = fw["location_id"].isin(set(service_groups["location_id"]))
+    without = fw[~grouped]
+    return {
+        RATED_BEFORE_GROUPS: int((without["framework"] == BEFORE_SAF).sum()),
+        ASSESSED_NO_GROUP: int((without["framework"] == SAF).sum()),
+        NOT_YET_RATED: int((without["framework"] == "").sum()),
+    }
 
 
 # ---- the Somerset minimum standard -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ Not yet rated (every other word: Not Rated, no published rating, insufficient ev
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -677,3 +678,19 @@ def theme_summary(issues: pd.DataFrame, offers: pd.DataFrame | None) -> ThemeSum
         without_offer=None if offers is None else ranked.loc[ranked["Support offer"].isna(), "Theme"].tolist(),
         spare_offers=[] if offers is None else offers_without_issues(issues, offers),
     )
+
+
+def register_as_of(model: Model, params: ReportParams) -> dt.date:
+    """The date the risk register's figures describe: its latest entry, or the period end if that is earlier. Its
+    sentences say this date, never a later one the register cannot know about."""
+    dates = [i.as_of for i in model.inputs if i.name == "risk_register" and i.as_of]
+    end = params.period.end
+    return min(end, dt.date.fromisoformat(dates[0])) if dates else end
+
+
+def register_when(model: Model, params: ReportParams) -> str:
+    """'At 31 March 2026' or 'On 18 March 2026, the date of the risk register's latest entry,' (a sentence's
+    opening, from register_as_of)."""
+    day = register_as_of(model, params)
+    text = f"{day.day} {day:%B %Y}"
+    return f"At {text}" if day == params.period.end else f"On {text}, the date of the risk register's latest entry,"

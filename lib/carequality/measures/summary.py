@@ -24,7 +24,7 @@ import pandas as pd
 from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
 from carequality.measures import changes as periods
 from carequality.measures import compare as bm
-from carequality.measures import qa
+from carequality.measures import qa, watch
 from carequality.measures.headline import Headline, headline, headline_from_counts
 from carequality.measures.overview import ratings_by_category
 from carequality.model.build import Model, council_history
@@ -49,6 +49,8 @@ class Comparator:
     area_type: str
     area: str
     headline: Headline
+    #: The day this area's figure describes (an area's counts can be dated apart from the council's).
+    date: pd.Timestamp | None = None
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Changes:
 @dataclass
 class HighRiskFigures:
     level: int
+    as_of: dt.date  # the risk register's date (qa.register_as_of)
     in_area: int | None  # services in the area at the level or above (None when the section is not in the report)
     out_of_area: int | None
     providers: int
@@ -81,6 +84,8 @@ class KeyFigures:
     council: str
     period_end: dt.date
     previous_end: dt.date
+    period_start: dt.date | None = None
+    previous_start: dt.date | None = None
     area: Headline | None = None
     area_previous: Headline | None = None
     area_status: str | None = None
@@ -92,6 +97,9 @@ class KeyFigures:
     changes: Changes | None = None
     high_risk: HighRiskFigures | None = None
     visits: VisitFigures | None = None
+    #: Commissioned locations rated Requires improvement or Inadequate with no risk level or no QA visit since the
+    #: rating (measures.watch.unwatched); None without a record of commissioned services.
+    unwatched: pd.DataFrame | None = None
     data_quality_rows: int = 0
     as_of: pd.Timestamp | None = None
     standard: Standard = field(default_factory=Standard)
@@ -122,7 +130,8 @@ def comparators(model: Model, params: ReportParams) -> tuple[pd.Timestamp | None
         if not len(rows) or rows["rated"].isna().any():
             continue
         h = Headline(int(rows["outstanding"].sum() + rows["good"].sum()), int(rows["rated"].sum()))
-        out.append(Comparator(area_type, str(rows["area"].iloc[0]), h))
+        day = rows["date"].dropna()
+        out.append(Comparator(area_type, str(rows["area"].iloc[0]), h, day.max() if len(day) else None))
     dates = dist.loc[dist["area_type"] == COUNCIL, "date"].dropna()
     return (dates.max() if len(dates) else None), out
 
@@ -168,6 +177,7 @@ def high_risk(model: Model, params: ReportParams, ctx: qa.QaContext) -> HighRisk
         providers |= set(hr.services["provider"])
     return HighRiskFigures(
         level=params.options.high_risk_from_level,
+        as_of=qa.register_as_of(model, params),
         in_area=len(parts[True].services) if True in parts else None,
         out_of_area=len(parts[False].services) if False in parts else None,
         providers=len(providers),
@@ -189,6 +199,8 @@ def key_figures(model: Model, params: ReportParams) -> KeyFigures:
         council=params.council.name,
         period_end=params.period.end,
         previous_end=params.period.previous.end,
+        period_start=params.period.start,
+        previous_start=params.period.previous.start,
         standard=standard,
         data_quality_rows=len(model.data_quality),
         as_of=model.as_of,
@@ -220,4 +232,7 @@ def key_figures(model: Model, params: ReportParams) -> KeyFigures:
         out.high_risk = high_risk(model, params, ctx)
     if ctx is not None and params.wants("qa_activity"):
         out.visits = visits(model, params, ctx)
+    if model.records.commissioned_by_location is not None:
+        ctx = ctx or qa.qa_context(model, params)
+        out.unwatched = watch.unwatched(watch.watch_list(model, params, ctx))
     return out

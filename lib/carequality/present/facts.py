@@ -82,15 +82,18 @@ def n_of_n(share: Fact) -> str:
     return f"{part(share, 'numerator')} of {part(share, 'denominator')} ({say(share)})"
 
 
-def compared(now: Fact, before: Fact, change: Fact, *, noun: bool | str = False, when: str | None = None) -> str:
+def compared(
+    now: Fact, before: Fact, change: Fact, *, noun: bool | str = False, when: str | None = None, where: str = ""
+) -> str:
     """A comparison that names what it compares: '61 locations, 2 fewer than the 63 on 31 March 2025'; for shares
     '80.4%, up 1.2 percentage points from 79.2% on 31 March 2025'; '…, the same as the 63 on …' for no change.
     `change` must be the difference of `now` and `before` (measures.shares.change makes it); `when` names the
-    earlier date in place of `before`'s own as-of date ('the baseline, 31 March 2025')."""
+    earlier date in place of `before`'s own as-of date ('the baseline, 31 March 2025'); `where` follows the noun
+    ('61 locations in its own area, 2 fewer than …')."""
     if change.difference_of != (now.id, before.id):
         raise ValueError(f"fact {change.id} is not the difference of {now.id} and {before.id}")
     day = when or (long_date(before.as_of) if before.as_of else "before")
-    lead = say(now, noun=noun)
+    lead = say(now, noun=noun) + (f" {where}" if where else "")
     then = say(before)
     v = float(change.value or 0)
     if now.unit == "percent":

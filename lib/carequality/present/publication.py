@@ -24,7 +24,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from carequality.facts import Fact
 from carequality.present.tables import format_cell
+from carequality.present.text import plural
 
 PROJECT_SALT = "carequality provider reference v1"
 PREFIX = "P-"
@@ -97,11 +99,14 @@ def suppression_note(threshold: int) -> str:
     )
 
 
-def people_text(n: int, threshold: int | None) -> str:
-    """A count of people for a sentence: 'fewer than N people' when it would be suppressed."""
-    if threshold is not None and 0 < n < threshold:
-        return f"fewer than {threshold} people"
-    return f"{n:,} {'person' if n == 1 else 'people'}"
+def people_text(n: int | Fact, threshold: int | Fact | None) -> str:
+    """A count of people for a sentence: 'fewer than N people' when it would be suppressed (a Fact is said as its
+    fact: docs/facts.md)."""
+    v = int(n.value or 0) if isinstance(n, Fact) else int(n)
+    t = None if threshold is None else int(threshold.value or 0) if isinstance(threshold, Fact) else int(threshold)
+    if t is not None and threshold is not None and 0 < v < t:
+        return f"fewer than {plural(threshold, 'person', 'people').rsplit(' ', 1)[0]} people"
+    return plural(n, "person", "people")
 
 
 def suppress_people(

@@ -7,40 +7,64 @@ from typing import Any
 
 import pandas as pd
 
-
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if n == 1 else (plural_form or singular + "s")
-    return f"{n:,} {word}"
+from carequality.facts import Fact, mark
 
 
-def was_were(n: int) -> str:
-    return "was" if n == 1 else "were"
+def _n(n: int | Fact) -> tuple[int, str]:
+    """A count and its text as a sentence writes it: a Fact's value, marked as that fact (docs/facts.md); a plain
+    int as it is (only for numbers that are not a reader's: the audit flags any in a report's sentences)."""
+    if isinstance(n, Fact):
+        v = int(n.value or 0)
+        return v, mark(n.id, f"{v:,}")
+    return int(n), f"{int(n):,}"
 
 
-def is_are(n: int) -> str:
-    return "is" if n == 1 else "are"
+def plural(n: int | Fact, singular: str, plural_form: str | None = None) -> str:
+    v, shown = _n(n)
+    word = singular if v == 1 else (plural_form or singular + "s")
+    return f"{shown} {word}"
 
 
-def has_have(n: int) -> str:
-    return "has" if n == 1 else "have"
+def _v(n: int | Fact) -> int:
+    return _n(n)[0]
 
 
-def n_are(n: int, zero: str = "none") -> str:
+def was_were(n: int | Fact) -> str:
+    return "was" if _v(n) == 1 else "were"
+
+
+def is_are(n: int | Fact) -> str:
+    return "is" if _v(n) == 1 else "are"
+
+
+def has_have(n: int | Fact) -> str:
+    return "has" if _v(n) == 1 else "have"
+
+
+def n_are(n: int | Fact, zero: str = "none") -> str:
     """'none is', '1 is', '3 are': a count and its verb, with natural zero."""
-    return f"{zero} is" if not n else f"{int(n):,} {is_are(n)}"
+    v, shown = _n(n)
+    return f"{_zero(n, zero)} is" if not v else f"{shown} {is_are(v)}"
 
 
-def number_or_none(n: int, zero: str = "none") -> str:
+def _zero(n: int | Fact, zero: str) -> str:
+    """The word for a zero count, marked as its fact when it is one (so the audit knows it)."""
+    return mark(n.id, zero) if isinstance(n, Fact) else zero
+
+
+def number_or_none(n: int | Fact, zero: str = "none") -> str:
     """'none' for 0 (natural zero in a sentence: "none declined"), else the number: '3', '1,204'."""
-    return zero if not n else f"{int(n):,}"
+    v, shown = _n(n)
+    return _zero(n, zero) if not v else shown
 
 
-def previous_period_phrase(now: int, before: int, noun: str = "period") -> str:
-    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period' (`noun`:
-    period_noun's word for the period, "quarter" say)."""
-    if now < before:
-        return f"down from {before:,} in the previous {noun}"
-    if now > before:
+def previous_period_phrase(now: int | Fact, before: int | Fact, noun: str = "period") -> str:
+    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'
+    (`noun`: period_noun's word for the period, "quarter" say)."""
+    a, b = _v(now), _v(before)
+    if a < b:
+        return f"down from {_n(before)[1]} in the previous {noun}"
+    if a > b:
         return f"up from {number_or_none(before)} in the previous {noun}"
     return f"the same number as in the previous {noun}"
 
@@ -118,10 +142,10 @@ def points_phrase(points: float | None) -> str:
     return f"{'up' if points > 0 else 'down'} {abs(points):.1f} {word}"
 
 
-def count_phrase(n: int, singular: str, plural_form: str | None = None, *, zero: str = "no") -> str:
+def count_phrase(n: int | Fact, singular: str, plural_form: str | None = None, *, zero: str = "no") -> str:
     """'no locations', '1 location', '3 locations': natural zero and singular."""
-    if n == 0:
-        return f"{zero} {plural_form or singular + 's'}"
+    if _v(n) == 0:
+        return f"{_zero(n, zero)} {plural_form or singular + 's'}"
     return plural(n, singular, plural_form)
 
 

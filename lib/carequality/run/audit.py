@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from carequality.facts import LITERAL, Fact, FactBook
 from carequality.measures.shares import percent
@@ -38,12 +39,12 @@ FACTS_FILE = "facts.json"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _SHORT = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 #: Text that holds digits but is not a number a reader weighs: dates, years and spans of years, table and figure
-#: references, CQC's ids (1-123456789), section references. Removed before the audit looks for numbers.
+#: references, risk levels by name ("level 2"), CQC's ids (1-123456789), section references. Removed before the audit looks for numbers.
 _NOT_NUMBERS = re.compile(
     rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"
     rf"|\b(?:{_MONTHS}|{_SHORT}) \d{{4}}\b"
     r"|\b(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?\b"
-    r"|\b(?:Table|Figure|Section|Appendix) \d+\b"
+    r"|\b(?:Table|Figure|Section|Appendix|[Ll]evels?) \d+\b"
     r"|\b\d-\d{6,}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
@@ -192,7 +193,7 @@ def cells(book: FactBook, tables: dict[str, list[list[str]]]) -> list[Finding]:
                 out.append(Finding("two values", where, f"fact {f.id} names a column the table does not have"))
                 continue
             j = header.index(c.column)
-            found = [r for r in rows[1:] if r and r[0].lstrip("'") == c.row]
+            found = [r for r in rows[1:] if r and _row_key(r, c.row) == c.row]
             if not found:
                 out.append(Finding("two values", where, f"fact {f.id} names a row the table does not have"))
                 continue
@@ -200,6 +201,17 @@ def cells(book: FactBook, tables: dict[str, list[list[str]]]) -> list[Finding]:
             if not _cell_agrees(f, cell):
                 out.append(Finding("two values", where, f"fact {f.id} is {fact_text(f)} but the table says {cell!r}"))
     return out
+
+
+def _row_key(r: list[str], wanted: str) -> str:
+    """A row's key as a Cell names it: its first cell, or its first cells joined by ' / ' (a table whose rows are
+    headed by two columns: category and area)."""
+    parts = [x.lstrip("'") for x in r]
+    for n in range(1, min(len(parts), 3) + 1):
+        key = " / ".join(parts[:n])
+        if key == wanted:
+            return key
+    return parts[0]
 
 
 def _cell_agrees(f: Fact, cell: str) -> bool:
@@ -379,3 +391,68 @@ def describe(findings: list[Finding]) -> str:
 
 
 __all__ = ["AUDIT_EXIT", "FACTS_FILE", "Finding", "audit", "audit_parts", "describe", "sentences"]
+
+
+def execute_in_memory(params_file: str | Path, profile: str = "full") -> Any:
+    """The report notebook's code cells run in this process, with each cell's displays kept as its outputs (no
+    kernel, no papermill): a notebook node render.to_html and collect_tables read as they read papermill's. For the
+    property tests and quick checks of many councils (the audit of a render is `audit`)."""
+    import nbformat
+
+    from carequality import report as report_module
+    from carequality.run.render import NOTEBOOK
+
+    nb = nbformat.reads(NOTEBOOK.read_text(encoding="utf-8"), as_version=4)
+    outputs: list[dict] = []
+
+    def display(data: dict, metadata: dict | None = None, raw: bool = False) -> None:
+        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
+
+    saved = report_module.display
+    report_module.display = display  # type: ignore[assignment]
+    namespace: dict[str, Any] = {}
+    try:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            outputs.clear()
+            exec(cell.source, namespace)
+            if "params_file" in cell.source and "profile =" in cell.source:
+                namespace["params_file"], namespace["profile"] = str(params_file), profile
+            cell.outputs = [nbformat.from_dict(o) for o in outputs]
+    finally:
+        report_module.display = saved
+    return nb
+
+
+def audit_in_memory(params_file: str | Path, profile: str = "full") -> list[Finding]:
+    """Every disagreement in the report of `params_file`, built in this process (execute_in_memory)."""
+    from carequality.run.render import collect_facts, collect_tables, facts_for_page, to_html
+
+    nb = execute_in_memory(params_file, profile)
+    tables = collect_tables(nb)
+    for n, t in enumerate(tables, 1):
+        t.setdefault("number", n)
+    book = collect_facts(nb, tables)
+    rows = {t["id"]: [list(t["columns"]), *([_csv_cell(v) for v in r] for r in t["rows"])] for t in tables}
+    context = {
+        "title": "",
+        "council": "",
+        "version": "",
+        "commit": "",
+        "generated": "",
+        "inputs": [],
+        "params_file": "",
+        "params_sha256": "",
+        "marking": "",
+        "running_header": "",
+        "params": {},
+        "libraries": {},
+        "facts": facts_for_page(book),
+    }
+    return audit_parts(book, rows, to_html(nb, context))
+
+
+def _csv_cell(v: object) -> str:
+    """A table cell as tables/<id>.csv writes it."""
+    return "" if v is None else str(v)

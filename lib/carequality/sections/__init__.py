@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from carequality.facts import Fact
+from carequality.facts import Fact, unmark
 from carequality.measures.changes import category_label
 from carequality.present.figures import Figure
 from carequality.present.tables import Table
@@ -34,6 +34,11 @@ class Bullet:
     source: str = ""
     numbers: Mapping[str, object] = field(default_factory=dict)
 
+    @property
+    def plain(self) -> str:
+        """The sentence as a reader sees it (its facts' marks removed: docs/facts.md)."""
+        return unmark(self.text)
+
 
 @dataclass
 class Section:
@@ -47,6 +52,11 @@ class Section:
     #: Every fact the section states, in its sentences or its tables (docs/facts.md): the report gathers them into
     #: its FactBook, written as facts.json.
     facts: list[Fact] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The paragraphs as a reader sees them (their facts' marks removed: docs/facts.md)."""
+        return [unmark(p) for p in self.paragraphs]
 
     def state(self, *facts: Fact) -> None:
         """Add facts the section states (a fact stated twice with one value is one fact)."""

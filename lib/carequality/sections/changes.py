@@ -12,10 +12,13 @@ import datetime as dt
 import pandas as pd
 
 from carequality import vocab
+from carequality.facts import Fact, slug
 from carequality.measures import changes as periods
+from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before, figures_date
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams
+from carequality.present.facts import say
 from carequality.present.tables import Table
 from carequality.present.text import (
     count_phrase,
@@ -41,10 +44,14 @@ def _span(start: dt.date, end: dt.date) -> str:
     return f"between {long_date(start)} and {long_date(end)}"
 
 
-def _category_parts(frame: pd.DataFrame) -> str:
+def _category_parts(frame: pd.DataFrame, f: FactSet, key: str) -> str:
     """'2 community-based services and 1 care home': the frame's locations by category, in report order; a category
     with none is left out ('all 4 community-based services' when only one has any)."""
-    counts = {label: n for label, n in periods.counts_by_category_label(frame).items() if n}
+    counts = {
+        label: f.count(f"{key}.{slug(label)}", n, f"Of those, {label.lower()}.", _nouns(label)[0], period=None)
+        for label, n in periods.counts_by_category_label(frame).items()
+        if n
+    }
     parts = [plural(n, *_nouns(label)) for label, n in counts.items()]
     if len(parts) == 1 and len(frame) == 2:
         return "both " + _nouns(next(iter(counts)))[1]
@@ -53,10 +60,10 @@ def _category_parts(frame: pd.DataFrame) -> str:
     return join_words(parts)
 
 
-def _none_now_against(before: int, noun: str = "period") -> str:
+def _none_now_against(before: Fact, noun: str = "period") -> str:
     """The end of a sentence that starts with none in the period: ', against 3 in the previous period.' or ', and none in
     the previous period.' when there were none then either (`noun`: "quarter" for a quarter's report)."""
-    return f", against {before:,} in the previous {noun}." if before else f", and none in the previous {noun}."
+    return f", against {say(before)} in the previous {noun}." if before.value else f", and none in the previous {noun}."
 
 
 def _at(model: Model, params: ReportParams) -> dt.date:
@@ -71,7 +78,7 @@ def _at_note(model: Model, params: ReportParams) -> str:
     return f" (the latest CQC data; the period ends on {long_date(params.period.end)})"
 
 
-def _compared(model: Model, now: int, before: int, covered: bool, noun: str = "period") -> str:
+def _compared(model: Model, now: Fact, before: Fact, covered: bool, noun: str = "period") -> str:
     """The previous-period phrase, or what the inputs do not cover."""
     if covered:
         return previous_period_phrase(now, before, noun)
@@ -85,11 +92,17 @@ def _community_note(model: Model) -> list[str]:
     return [f"{community_not_covered(model)} The figures below are for care homes only."]
 
 
-def _category_text(model: Model, frame: pd.DataFrame) -> str:
+def _category_text(model: Model, frame: pd.DataFrame, f: FactSet, key: str) -> str:
     """_category_parts, or only the care homes when the inputs hold nothing else."""
     if model.coverage.community_services:
-        return _category_parts(frame)
-    n = int(frame["category"].eq(vocab.RESIDENTIAL).sum())
+        return _category_parts(frame, f, key)
+    n = f.count(
+        f"{key}.care_homes",
+        frame["category"].eq(vocab.RESIDENTIAL).sum(),
+        "Of those, care homes.",
+        "care home",
+        period=None,
+    )
     return count_phrase(n, *vocab.CATEGORY_WORDS[vocab.RESIDENTIAL].noun)
 
 
@@ -148,28 +161,12 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         listing,
         formats={"Report date": "date"},
     )
-    n, m, n_prev = len(now), now["location_id"].nunique(), len(before)
     covered = periods.outcomes_covered(model.coverage, q.start)
     partial = not periods.outcomes_covered(model.coverage, p.start)
     if partial:
         notes.append(_first_file_note(model))
-    if n == 0:
-        paras = [
-            f"CQC published no inspection reports on adult social care locations in {council} "
-            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev, noun) if covered else ".")
-        ]
-    else:
-        rating = now["rating"].astype(str)
-        go = int(rating.isin(vocab.GOOD_OR_OUTSTANDING).sum())
-        ri = int(rating.isin(vocab.RI_OR_INADEQUATE).sum())
-        other = n - go - ri
-        paras = [
-            f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
-            f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered, noun)}.",
-            f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
-            "Requires improvement or Inadequate"
-            + (f"; {number_or_none(other)} gave no overall rating." if other else "."),
-        ]
+    f = FactSet("changes.inspections", period=(p.start, p.end), source="cqc")
+    paras = _inspection_sentences(model, f, now, before, council, covered, params)
     if partial:
         paras.append(_first_file_note(model))
     return Section(
@@ -177,7 +174,66 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         f"CQC inspections in the {noun}",
         paras + _community_note(model),
         [t_now, t_before, t_list],
+        facts=f.made,
     )
+
+
+def _inspection_sentences(
+    model: Model,
+    f: FactSet,
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    council: str,
+    covered: bool,
+    params: ReportParams,
+) -> list[str]:
+    p, q = params.period, params.period.previous
+    noun = period_noun(p.start, p.end)
+    t = "inspections_in_period"
+    n = f.count(
+        "reports",
+        len(now),
+        f"CQC inspection reports published on locations in {council} in the period.",
+        "report",
+        at=(t, "Total", "Total"),
+    )
+    n_prev = f.count(
+        "reports_previous",
+        len(before),
+        "The same in the previous period.",
+        "report",
+        period=(q.start, q.end),
+        at=(t, "Total", f"Previous {noun}"),
+    )
+    if not n.value:
+        return [
+            f"CQC published no inspection reports on adult social care locations in {council} "
+            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev, noun) if covered else ".")
+        ]
+    m = f.count("locations", now["location_id"].nunique(), "Locations those reports were on.", "location")
+    rating = now["rating"].astype(str)
+    go = f.count(
+        "good_or_outstanding",
+        rating.isin(vocab.GOOD_OR_OUTSTANDING).sum(),
+        "Reports with an overall rating of Good or Outstanding.",
+        "report",
+    )
+    ri = f.count(
+        "ri_or_inadequate",
+        rating.isin(vocab.RI_OR_INADEQUATE).sum(),
+        "Reports with an overall rating of Requires improvement or Inadequate.",
+        "report",
+    )
+    other = f.count(
+        "no_overall", len(now) - int(go.value or 0) - int(ri.value or 0), "Reports with no overall rating.", "report"
+    )
+    return [
+        f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
+        f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered, noun)}.",
+        f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
+        "Requires improvement or Inadequate"
+        + (f"; {number_or_none(other)} gave no overall rating." if other.value else "."),
+    ]
 
 
 def _first_file_note(model: Model) -> str:
@@ -236,37 +292,55 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
     t_detail = Table(
         "rating_changes", f"Changes of overall rating {_span(p.start, p.end)}", detail, formats={"Report date": "date"}
     )
-    n = len(rc)
+    f = FactSet("changes.ratings", period=(p.start, p.end), source="cqc")
+    paras = _rating_change_sentences(f, rc, council, params)
+    return Section(
+        "rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail], facts=f.made
+    )
+
+
+def _rating_change_sentences(f: FactSet, rc: pd.DataFrame, council: str, params: ReportParams) -> list[str]:
+    p = params.period
+    t = "rating_changes_summary"
     k = rc["direction"].value_counts()
-    up, down, same, first = (int(k.get(d, 0)) for d in periods.DIRECTIONS)
-    if n == 0:
-        paras = [
+    if not len(rc):
+        return [
             f"CQC published no overall ratings for adult social care locations in {council} {_span(p.start, p.end)}."
         ]
-    else:
-        parts = [
-            f"{number_or_none(up)} improved on the location's previous rating",
-            f"{number_or_none(down)} declined",
-            f"{number_or_none(same)} stayed the same",
-        ]
-        if first:
-            parts.append(f"{number_or_none(first)} {'was a first rating' if first == 1 else 'were first ratings'}")
-        paras = [
-            f"CQC published {plural(n, 'overall rating')} for adult social care locations in {council} "
-            f"{_span(p.start, p.end)}: {join_words(parts)}."
-        ]
-        declines = rc[rc["direction"] == "Declined"]
-        if 0 < len(declines) <= 5 and params.options.mode != "publication":  # a published report names no service
-            paras.append(
-                "Declined: "
-                + "; ".join(
-                    f"{r.location_name} ({_nouns(periods.category_label(r.category))[0]}) from {r.from_rating} to "
-                    f"{r.to_rating} on {long_date(r.report_date)}"
-                    for r in declines.itertuples()
-                )
-                + "."
+    n = f.count(
+        "published",
+        len(rc),
+        f"Overall ratings CQC published for locations in {council} in the period.",
+        "overall rating",
+        at=(t, "Total", "Total"),
+    )
+    up, down, same, first = (
+        f.count(slug(d), k.get(d, 0), f"Of those, {d.lower()}.", "rating", at=(t, d, "Total"))
+        for d in periods.DIRECTIONS
+    )
+    parts = [
+        f"{number_or_none(up)} improved on the location's previous rating",
+        f"{number_or_none(down)} declined",
+        f"{number_or_none(same)} stayed the same",
+    ]
+    if first.value:
+        parts.append(f"{number_or_none(first)} {'was a first rating' if first.value == 1 else 'were first ratings'}")
+    paras = [
+        f"CQC published {plural(n, 'overall rating')} for adult social care locations in {council} "
+        f"{_span(p.start, p.end)}: {join_words(parts)}."
+    ]
+    declines = rc[rc["direction"] == "Declined"]
+    if 0 < len(declines) <= 5 and params.options.mode != "publication":  # a published report names no service
+        paras.append(
+            "Declined: "
+            + "; ".join(
+                f"{r.location_name} ({_nouns(periods.category_label(r.category))[0]}) from {r.from_rating} to "
+                f"{r.to_rating} on {long_date(r.report_date)}"
+                for r in declines.itertuples()
             )
-    return Section("rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail])
+            + "."
+        )
+    return paras
 
 
 def _marked(ratings: pd.Series, inherited: pd.Series) -> pd.Series:
@@ -337,16 +411,31 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
         formats={("Deregistered" if closing else "Registered"): "date"},
     )
     covered = known(cov, q.start)
-    n = len(now)
-    if n:
+    f = FactSet(f"changes.{sid}", period=(p.start, p.end), source="cqc")
+    n = f.count(
+        "services",
+        len(now),
+        f"Adult social care services {verb} in {council} in the period.",
+        "service",
+        at=(sid, "Total", "This period"),
+    )
+    n_before = f.count(
+        "services_previous",
+        len(before),
+        "The same in the previous period.",
+        "service",
+        period=(q.start, q.end),
+        at=(sid, "Total", "Previous period"),
+    )
+    if n.value:
         lead = (
             f"{plural(n, 'adult social care service')} in {council} closed"
             if closing
             else f"{plural(n, 'new adult social care service')} opened in {council}"
         )
         paras = [
-            f"{lead} {_span(p.start, p.end)} ({_category_text(model, now)}), "
-            f"{_compared(model, n, len(before), covered)}."
+            f"{lead} {_span(p.start, p.end)} ({_category_text(model, now, f, 'by_category')}), "
+            f"{_compared(model, n, n_before, covered)}."
         ]
     else:
         lead = (
@@ -354,8 +443,8 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
             if closing
             else f"No new adult social care service opened in {council}"
         )
-        paras = [f"{lead} {_span(p.start, p.end)}" + (_none_now_against(len(before)) if covered else ".")]
-    return Section(sid, title, paras + _community_note(model), [t_counts, t_list])
+        paras = [f"{lead} {_span(p.start, p.end)}" + (_none_now_against(n_before) if covered else ".")]
+    return Section(sid, title, paras + _community_note(model), [t_counts, t_list], facts=f.made)
 
 
 def registrations_in_period(model: Model, params: ReportParams) -> Section:
@@ -414,31 +503,46 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
     covered = periods.openings_covered(model.coverage, q.start)
     # A service counts once even when CQC links its new registration to two earlier ones.
     services, services_before = now.drop_duplicates("location_id"), before.drop_duplicates("location_id")
-    moved = int(services["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum())
-    n = len(services)
-    if n:
+    f = FactSet("changes.provider_changes", period=(p.start, p.end), source="cqc")
+    moved = f.count(
+        "moved",
+        services["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum(),
+        "Of those, services that moved to a new address.",
+        "service",
+    )
+    n = f.count(
+        "services", len(services), f"Services in {council} that changed provider or moved in the period.", "service"
+    )
+    n_before = f.count(
+        "services_previous",
+        len(services_before),
+        "The same in the previous period.",
+        "service",
+        period=(q.start, q.end),
+    )
+    if n.value:
         paras = [
             f"{plural(n, 'adult social care service')} in {council} changed provider or moved "
-            f"{_span(p.start, p.end)} ({_category_text(model, services)}), "
-            f"{_compared(model, n, len(services_before), covered)}. "
+            f"{_span(p.start, p.end)} ({_category_text(model, services, f, 'by_category')}), "
+            f"{_compared(model, n, n_before, covered)}. "
             + (
                 "It is not counted as a new service or a closure."
-                if n == 1
+                if n.value == 1
                 else "They are not counted as new services or closures."
             )
         ]
     else:
         paras = [
             f"No adult social care service in {council} changed provider or moved {_span(p.start, p.end)}"
-            + (_none_now_against(len(services_before)) if covered else ".")
+            + (_none_now_against(n_before) if covered else ".")
         ]
-    if moved:
+    if moved.value:
         paras.append(
             "It moved to a new address."
-            if n == 1 and moved == 1
+            if n.value == 1 and moved.value == 1
             else f"Of these, {plural(moved, 'service')} moved to a new address."
         )
-    return Section("provider_changes_in_period", title, paras + _community_note(model), [t])
+    return Section("provider_changes_in_period", title, paras + _community_note(model), [t], facts=f.made)
 
 
 # ---- long gaps and before/after -------------------------------------------------------------------
@@ -473,25 +577,42 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
             "marked inherited was given to the service under its previous provider."
         ],
     )
-    old = int((gap["status"] == "Not inspected since").sum())
-    never = int((gap["status"] == "Never inspected").sum())
-    active = len(periods.active_at(h, at))
+    f = FactSet("changes.not_inspected", as_of=at, source="cqc")
+    old = f.count(
+        "since_before",
+        (gap["status"] == "Not inspected since").sum(),
+        "Active locations not inspected since before the council's date.",
+        "location",
+    )
+    never = f.count(
+        "never", (gap["status"] == "Never inspected").sum(), "Active locations never inspected.", "location"
+    )
+    active = f.count(
+        "active", len(periods.active_at(h, at)), f"Active adult social care locations in {council}.", "location"
+    )
     lead = f"On {long_date(at)}{_at_note(model, params)}, "
     where = f"the {plural(active, 'active adult social care location')} in {council}"
-    if old:
-        s = f"{lead}{old:,} of {where} had not been inspected since before {long_date(before)}"
-        s += f", and a further {never:,} had never been inspected." if never else "."
+    if old.value:
+        s = f"{lead}{say(old)} of {where} had not been inspected since before {long_date(before)}"
+        s += f", and a further {say(never)} had never been inspected." if never.value else "."
     else:
         s = f"{lead}none of {where} had last been inspected before {long_date(before)}"
-        s += f"; {never:,} had never been inspected." if never else "."
+        s += f"; {say(never)} had never been inspected." if never.value else "."
     paras = [s]
-    inherited = int((gap["inherited"] & gap["status"].eq("Never inspected")).sum())
-    if inherited:
+    inherited = f.count(
+        "inherited",
+        (gap["inherited"] & gap["status"].eq("Never inspected")).sum(),
+        "Of the locations never inspected, those holding a rating inherited from the previous provider.",
+        "location",
+    )
+    if inherited.value:
         paras.append(
             f"{plural(inherited, 'location')} never inspected under the current provider "
-            f"{'holds' if inherited == 1 else 'hold'} a rating inherited from the previous provider."
+            f"{'holds' if inherited.value == 1 else 'hold'} a rating inherited from the previous provider."
         )
-    return Section("not_inspected_since", "Services not inspected recently", paras + _community_note(model), [t])
+    return Section(
+        "not_inspected_since", "Services not inspected recently", paras + _community_note(model), [t], facts=f.made
+    )
 
 
 def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section:
@@ -561,19 +682,14 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         frame,
         formats={c: "date" for c in frame.columns if c.startswith("Latest report")},
     )
-    paras = []
-    for word in ("Requires improvement", "Inadequate"):
-        ra, rb = int(ca["ratings"].get(word, 0)), int(cb["ratings"].get(word, 0))
-        la, lb = int(ca["locations"].get(word, 0)), int(cb["locations"].get(word, 0))
-        if ra or rb or word == "Requires improvement":
-            then = (
-                f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions"
-                if ra
-                else f"no location had a {word} rating in any of the five key questions"
-            )
-            now = f"{plural(lb, 'location')} had {rb:,}" if rb else "none had any"
-            paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
-    n = long["location_id"].nunique()
+    f = FactSet("changes.key_questions_at_dates", as_of=b, source="cqc")
+    paras = _at_dates_sentences(f, ca, cb, a, b)
+    n = f.count(
+        "locations",
+        long["location_id"].nunique(),
+        f"Adult social care locations active in {council} on the later date.",
+        "location",
+    )
     paras.insert(
         0,
         f"The tables below give the key-question ratings on {long_date(a)} and on {long_date(b)} of the "
@@ -588,4 +704,48 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         paras.append(
             "Inherited: the location's ratings on that date were given to the service under its previous provider."
         )
-    return Section("key_question_ratings_at_dates", "Key-question ratings before and after", paras, [t_counts, t_wide])
+    return Section(
+        "key_question_ratings_at_dates",
+        "Key-question ratings before and after",
+        paras,
+        [t_counts, t_wide],
+        facts=f.made,
+    )
+
+
+def _at_dates_sentences(f: FactSet, ca: pd.DataFrame, cb: pd.DataFrame, a: dt.date, b: dt.date) -> list[str]:
+    t = "key_question_ratings_at_dates_counts"
+    paras = []
+    for word in ("Requires improvement", "Inadequate"):
+        key = slug(word)
+        ra, la = (
+            f.count(
+                f"{key}.{what}_first",
+                ca[what].get(word, 0),
+                f"{word} {what} on the earlier date.",
+                "rating" if what == "ratings" else "location",
+                as_of=a,
+                at=(t, word, f"{what.capitalize()}, {short_date(a)}"),
+            )
+            for what in ("ratings", "locations")
+        )
+        rb, lb = (
+            f.count(
+                f"{key}.{what}_second",
+                cb[what].get(word, 0),
+                f"{word} {what} on the later date.",
+                "rating" if what == "ratings" else "location",
+                as_of=b,
+                at=(t, word, f"{what.capitalize()}, {short_date(b)}"),
+            )
+            for what in ("ratings", "locations")
+        )
+        if ra.value or rb.value or word == "Requires improvement":
+            then = (
+                f"{plural(la, 'location')} had {plural(ra, word + ' rating')} across the five key questions"
+                if ra.value
+                else f"no location had a {word} rating in any of the five key questions"
+            )
+            now = f"{plural(lb, 'location')} had {say(rb)}" if rb.value else "none had any"
+            paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
+    return paras

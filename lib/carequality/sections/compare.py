@@ -13,11 +13,14 @@ from typing import Any
 import pandas as pd
 
 from carequality import areas, vocab
+from carequality.facts import Fact
 from carequality.measures import compare as bm
-from carequality.measures.headline import Headline
+from carequality.measures.facts import FactSet
 from carequality.measures.overview import PERCENT_GO as GO
 from carequality.model.build import Model
 from carequality.params import ReportParams
+from carequality.present import facts as pf
+from carequality.present.facts import say
 from carequality.present.figures import (
     change_chart,
     change_frame,
@@ -27,7 +30,7 @@ from carequality.present.figures import (
     trend_frame,
 )
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words, long_date, month_label, n_of_n, plural, points_phrase
+from carequality.present.text import format_percent, join_words, long_date, month_label, plural
 from carequality.sections import Section
 
 #: What the comparison calls the data it reads, where measures name an input (a source column, a month not covered).
@@ -38,9 +41,14 @@ def _pct(v: Any) -> str:
     return "no figure" if v is None or pd.isna(v) else format_percent(float(v))
 
 
-def _n_of_n(good: Any, rated: Any, share: Any) -> str:
-    """'35 of 45 (77.8%)' from a comparison row's counts and share."""
-    return n_of_n(int(good), int(rated), None if share is None or pd.isna(share) else float(share))
+def _n_of_n(f: FactSet, key: str, good: Any, rated: Any, definition: str, **where: Any) -> str:
+    """'35 of 45 (77.8%)' from a comparison row's counts, as a share fact (its value is percent(good, rated), the
+    share the row shows)."""
+    return pf.n_of_n(f.share(key, int(good), int(rated), definition, **where))
+
+
+def _area_label(area_type: str, area: str) -> str:
+    return {areas.ENGLAND: "England", areas.PEERS: "the peer group"}.get(area_type, area)
 
 
 def _areas_phrase(peers: areas.PeerGroup | None) -> str:
@@ -68,13 +76,20 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
             f"The data used here cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
             f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}."
         )
-    section.paragraphs += _now_sentences(dist, name, now)
-    section.paragraphs += _trend_sentences(trend, name, c.months)
-    section.paragraphs += _change_sentences(change, dist, c.counts, params.council.council, base, now)
-    section.paragraphs += _coverage_sentences(trend, peers)
+    f = FactSet("compare", as_of=model.as_of, source="cqc", made=section.facts)
+    section.paragraphs += _now_sentences(f, dist, name, now)
+    section.paragraphs += _trend_sentences(f, trend, name, c.months)
+    section.paragraphs += _change_sentences(f, change, dist, c.counts, params.council.council, base, now)
+    section.paragraphs += _coverage_sentences(f, trend, peers)
     if c.unmapped is not None and len(c.unmapped) and c.counts["area_type"].eq(areas.ENGLAND).any():
+        n = f.count(
+            "unmapped",
+            c.unmapped["locations"].sum(),
+            "Locations in the ratings history naming a local authority that is not a council.",
+            "location",
+        )
         section.paragraphs.append(
-            f"{plural(int(c.unmapped['locations'].sum()), 'location')} in the ratings history name a local "
+            f"{plural(n, 'location')} in the ratings history name a local "
             f"authority that is not one of the 153 councils ({join_words(list(c.unmapped['local_authority']))}); "
             "they count in England only."
         )
@@ -107,7 +122,9 @@ def _source_labels(model: Model) -> dict[str, str]:
 
 
 # ---- sentences ---------------------------------------------------------------------------------------------
-def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
+def _now_sentences(f: FactSet, dist: pd.DataFrame, name: str, now: str) -> list[str]:
+    """Each category's share Good or Outstanding in the council against England, its region and its peers, each
+    with its own as-of date where the areas' dates differ (the facts ids the key messages name too)."""
     out = []
     for cat in vocab.CATEGORIES:
         rows = dist[dist["category"] == cat].set_index("area_type")
@@ -120,19 +137,33 @@ def _now_sentences(dist: pd.DataFrame, name: str, now: str) -> list[str]:
         for area_type in (areas.ENGLAND, areas.REGION, areas.PEERS):
             if area_type in rows.index and not pd.isna(rows.loc[area_type, "percent_good_or_outstanding"]):
                 r = rows.loc[area_type]
-                label = {"england": "England", "region": r["area"], "peer group": "the peer group"}[area_type]
-                others.append(
-                    f"{_n_of_n(r['outstanding'] + r['good'], r['rated'], r['percent_good_or_outstanding'])} in {label}"
-                )
+                label = _area_label(area_type, str(r["area"]))
+                said = _dist_share(f, cat, area_type, r)
+                when = "" if r["date"] == c["date"] else f" on {long_date(r['date'])}"
+                others.append(f"{said} in {label}{when}")
         against = f", against {join_words(others)}" if others else ""
         out.append(
-            f"On {long_date(c['date'])}, {_n_of_n(c['outstanding'] + c['good'], c['rated'], c['percent_good_or_outstanding'])} "
+            f"On {long_date(c['date'])}, {_dist_share(f, cat, areas.COUNCIL, c)} "
             f"of {name}'s {noun} with a rating were Good or Outstanding{against}."
         )
     return out
 
 
-def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[str]:
+def _dist_share(f: FactSet, cat: str, area_type: str, r: pd.Series) -> str:
+    label = vocab.category_label(cat)
+    return _n_of_n(
+        f,
+        f"now.{cat}.{area_type}",
+        r["outstanding"] + r["good"],
+        r["rated"],
+        f"{label} in {r['area']} rated Good or Outstanding, of those with a rating.",
+        as_of=r["date"],
+        source="cqc" if area_type == areas.COUNCIL else "area_ratings_by_month",
+        at=("rating_distribution_comparison", f"{label} / {r['area']}", GO),
+    )
+
+
+def _trend_sentences(f: FactSet, trend: pd.DataFrame, name: str, months: list[str]) -> list[str]:
     out = []
     council = trend[(trend["area_type"] == areas.COUNCIL)].dropna(subset=["percent"])
     for cat in vocab.CATEGORIES:
@@ -141,21 +172,37 @@ def _trend_sentences(trend: pd.DataFrame, name: str, months: list[str]) -> list[
             continue
         a, b = s.iloc[0], s.iloc[-1]
         low = s.loc[s["percent"].astype(float).idxmin()]
-        change = Headline(int(b["good_or_outstanding"]), int(b["rated"])).points_since(
-            Headline(int(a["good_or_outstanding"]), int(a["rated"]))
+        label = vocab.CATEGORY_WORDS[cat].label
+        first, last, lowest = (
+            f.share(
+                f"trend.{cat}.{k}",
+                r["good_or_outstanding"],
+                r["rated"],
+                f"{label} in {name} rated Good or Outstanding in {month_label(r['month'])}.",
+                as_of=r["date"],
+            )
+            for k, r in (("first", a), ("last", b), ("lowest", low))
         )
+        change = f.change(f"trend.{cat}.change", last, first, f"{label} in {name}: the change over the trend.")
         out.append(
-            f"{vocab.CATEGORY_WORDS[cat].label} in {name}: "
-            f"{_n_of_n(a['good_or_outstanding'], a['rated'], a['percent'])} Good or Outstanding in "
-            f"{month_label(a['month'])} and {_n_of_n(b['good_or_outstanding'], b['rated'], b['percent'])} in "
-            f"{month_label(b['month'])}, {points_phrase(change)}; the lowest month was {month_label(low['month'])}, at "
-            f"{_n_of_n(low['good_or_outstanding'], low['rated'], low['percent'])}."
+            f"{label} in {name}: {pf.n_of_n(first)} Good or Outstanding in {month_label(a['month'])} and "
+            f"{pf.n_of_n(last)} in {month_label(b['month'])}, {_points(change)}; the lowest month was "
+            f"{month_label(low['month'])}, at {pf.n_of_n(lowest)}."
         )
     return out
 
 
+def _points(change: Fact) -> str:
+    """'up 1.2 percentage points', 'down …', 'unchanged': a change of a share, marked as its fact."""
+    if change.value is None:
+        return "no figure"
+    if not change.value:
+        return "unchanged"
+    return f"{'up' if float(change.value) > 0 else 'down'} {pf.magnitude(change)}"
+
+
 def _change_sentences(
-    change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataFrame, council, base: str, now: str
+    f: FactSet, change: pd.DataFrame, dist: pd.DataFrame, counts: pd.DataFrame, council, base: str, now: str
 ) -> list[str]:
     """The council's counts by rating at the baseline and now, as Leicester's report gives them."""
     out = []
@@ -169,27 +216,50 @@ def _change_sentences(
     for cat in vocab.CATEGORIES:
         if cat not in before.index or cat not in after.index:
             continue
-        b, a = before.loc[cat], after.loc[cat]
-        parts = [
-            f"{word} {int(b[col]):,}, " + ("unchanged" if int(b[col]) == int(a[col]) else f"now {int(a[col]):,}")
-            for word, col in vocab.GRADED_COLUMNS.items()
-        ]
-        row = change[(change["category"] == cat) & (change["area_type"] == areas.COUNCIL)].iloc[0]
-        tail = ""
-        if not pd.isna(row["change_points"]):
-            tail = f"; the share rated Good or Outstanding is {points_phrase(float(row['change_points']))}"
-        out.append(
-            f"{vocab.CATEGORY_WORDS[cat].label} in {council.short_name} on {long_date(b['date'])} (the baseline) "
-            f"and {long_date(a['date'])}: {'; '.join(parts)}{tail}."
-        )
+        out.append(_change_sentence(f, cat, before.loc[cat], after.loc[cat], change, council.short_name))
     return out
 
 
-def _coverage_sentences(trend: pd.DataFrame, peers: areas.PeerGroup | None) -> list[str]:
+def _change_sentence(f: FactSet, cat: str, b: pd.Series, a: pd.Series, change: pd.DataFrame, name: str) -> str:
+    label = vocab.CATEGORY_WORDS[cat].label
+    parts = []
+    for word, col in vocab.GRADED_COLUMNS.items():
+        then = f.count(
+            f"baseline.{cat}.{col}",
+            b[col],
+            f"{label} in {name} rated {word} at the baseline.",
+            "location",
+            as_of=b["date"],
+        )
+        now = f.count(
+            f"baseline.{cat}.{col}_now", a[col], f"{label} in {name} rated {word} now.", "location", as_of=a["date"]
+        )
+        parts.append(f"{word} {say(then)}, " + ("unchanged" if then.value == now.value else f"now {say(now)}"))
+    row = change[(change["category"] == cat) & (change["area_type"] == areas.COUNCIL)].iloc[0]
+    tail = ""
+    if not pd.isna(row["change_points"]):
+        pts = f.number(
+            f"baseline.{cat}.change_points",
+            float(row["change_points"]),
+            "points",
+            f"{label} in {name}: the change in the share Good or Outstanding since the baseline.",
+            as_of=a["date"],
+        )
+        tail = f"; the share rated Good or Outstanding is {_points(pts)}"
+    return f"{label} in {name} on {long_date(b['date'])} (the baseline) and {long_date(a['date'])}: {'; '.join(parts)}{tail}."
+
+
+def peers_phrase(f: FactSet, peers: areas.PeerGroup) -> str:
+    """'example peer group (8 councils: A, B …)': PeerGroup.describe with its number a fact."""
+    n = f.count("peer_councils", len(peers.codes), "Councils in the peer group.", "council")
+    return f"{peers.name} ({plural(n, 'council')}: {', '.join(c.short_name for c in peers.councils)})"
+
+
+def _coverage_sentences(f: FactSet, trend: pd.DataFrame, peers: areas.PeerGroup | None) -> list[str]:
     out = []
     if peers is not None:
         out.append(
-            f"The peer group is the {peers.describe()}."
+            f"The peer group is the {peers_phrase(f, peers)}."
             + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else "")
         )
     else:
@@ -276,6 +346,7 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     ext = model.external_series
     assert ext is not None  # the registry gives this section only with an external series
     section = Section("external_benchmarks", "External benchmarks (LG Inform)")
+    f = FactSet("external", source="external_benchmark", made=section.facts)
     frames = []
     for n, indicator in enumerate(ext.indicators, start=1):
         comp = bm.external_comparison(ext.frame, indicator=indicator, council=council, peers=model.peer_group)
@@ -288,7 +359,7 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
             continue
         section.figures.append(external_chart(comp, indicator=indicator, source="LG Inform", figure_id=fid))
         frames.append(comp.assign(indicator=indicator, unit=s["unit"].iloc[0], measure=s["measure"].iloc[0]))
-        section.paragraphs += _external_sentences(comp, s, indicator, name)
+        section.paragraphs += _external_sentences(f, n, comp, indicator, name)
     beside = "beside this report's own figures " if params.wants("benchmarks") else ""
     section.paragraphs.append(
         "These figures are LG Inform's: computed by others from CQC's data (LG Inform counts care homes on the first "
@@ -296,14 +367,15 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     )
     if model.peer_group is not None:
         section.paragraphs.append(
-            f"The peer group is the {model.peer_group.describe()}; its line is the average of their values."
+            f"The peer group is the {peers_phrase(f, model.peer_group)}; its line is the average of their values."
         )
     if ext.missing:
+        missing = f.count("missing", ext.missing, "Values LG Inform leaves blank or suppressed.", "value")
         section.paragraphs.append(
-            f"LG Inform's figures leave {plural(ext.missing, 'value')} blank or suppressed; "
+            f"LG Inform's figures leave {plural(missing, 'value')} blank or suppressed; "
             f"{'it is' if ext.missing == 1 else 'they are'} shown as missing, not as zero."
         )
-    shown = set().union(*[set(f["area_code"]) for f in frames]) if frames else set()
+    shown = set().union(*[set(fr["area_code"]) for fr in frames]) if frames else set()
     others = sorted(set(ext.frame["area_code"]) - shown - {""})
     if model.peer_group is not None:
         missing_peers = [
@@ -311,12 +383,15 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
         ]
         if missing_peers:
             section.paragraphs.append(
-                f"The external series has no values for {len(missing_peers)} of the peer group's "
+                f"The external series has no values for "
+                f"{say(f.count('peers_missing', len(missing_peers), 'Peer councils with no values.', 'council'))} "
+                "of the peer group's "
                 f"councils ({join_words(missing_peers)}), so it gives no peer-group average."
             )
         others = [c for c in others if c not in model.peer_group.codes]
     if others:
-        section.paragraphs.append(f"LG Inform's figures also cover {plural(len(others), 'other area')}, not shown.")
+        n_others = f.count("other_areas", len(others), "Other areas LG Inform's figures cover.", "area")
+        section.paragraphs.append(f"LG Inform's figures also cover {plural(n_others, 'other area')}, not shown.")
     if frames:
         section.tables.append(_external_table(pd.concat(frames, ignore_index=True), name))
         if model.peer_group is not None:
@@ -324,13 +399,24 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     return section
 
 
-def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, name: str) -> list[str]:
-    out = []
+def _external_sentences(f: FactSet, n: int, comp: pd.DataFrame, indicator: str, name: str) -> list[str]:
     c = comp[(comp["area_type"] == areas.COUNCIL)].dropna(subset=["value"])
     if c.empty:
         return [f"The external series {indicator!r} has no value for {name}."]
     first, last = c.iloc[0], c.iloc[-1]
     at_last = comp[comp["month"] == last["month"]].set_index("area_type")
+
+    def value(key: str, r: pd.Series, area: str) -> str:
+        return say(
+            f.number(
+                f"{n}.{key}",
+                round(float(r["value"]), 1),
+                "percent",
+                f"{indicator}, {area}, {month_label(r['month'])}, as LG Inform publishes it.",
+                at=("external_benchmark", f"{indicator} / {month_label(r['month'])} / {r['area']}", "Value"),
+            )
+        )
+
     others = []
     for area_type, label in (
         (areas.ENGLAND, "England"),
@@ -338,14 +424,15 @@ def _external_sentences(comp: pd.DataFrame, s: pd.DataFrame, indicator: str, nam
         (areas.PEERS, "the peer group's average"),
     ):
         if area_type in at_last.index and not pd.isna(at_last.loc[area_type, "value"]):
-            lab = label or at_last.loc[area_type, "area"]
-            others.append(f"{_ext(at_last.loc[area_type, 'value'])} for {lab}")
+            r = at_last.loc[area_type]
+            lab = label or r["area"]
+            others.append(f"{value(area_type.replace(' ', '_'), r, str(r['area']))} for {lab}")
     against = f", against {join_words(others)}" if others else ""
-    out.append(
-        f"{indicator} (external, LG Inform): {name} {_ext(last['value'])} in {month_label(last['month'])}"
-        f"{against}; {name} was {_ext(first['value'])} in {month_label(first['month'])}."
-    )
-    return out
+    return [
+        f"{indicator} (external, LG Inform): {name} {value('council_last', last, name)} in "
+        f"{month_label(last['month'])}{against}; {name} was {value('council_first', first, name)} in "
+        f"{month_label(first['month'])}."
+    ]
 
 
 def _ext(v: Any) -> str:

@@ -8,12 +8,16 @@ from __future__ import annotations
 import pandas as pd
 
 from carequality import vocab
+from carequality.facts import slug
 from carequality.measures import overview as m
+from carequality.measures.facts import FactSet
 from carequality.measures.overview import PERCENT_GO as GO
 from carequality.model.build import Model
 from carequality.params import ReportParams
+from carequality.present import facts as pf
+from carequality.present.facts import say
 from carequality.present.tables import Table
-from carequality.present.text import has_have, long_date, n_are, n_of_n, plural
+from carequality.present.text import has_have, long_date, n_are, plural
 from carequality.sections import Section, community_not_covered, cqc_source, location_columns
 
 
@@ -81,7 +85,9 @@ def market_overview(model: Model, params: ReportParams) -> Section:
     group_rows = [
         {"Service group": g, "Locations": n} for g, n in zip(by_group["service_group"], by_group["locations"])
     ]
-    for label, n in m.locations_without_service_group(locs, model.service_groups_by_location).items():
+    for label, n in m.locations_without_service_group(
+        locs, model.service_groups_by_location, model.key_question_scores
+    ).items():
         if n:
             group_rows.append({"Service group": label, "Locations": n})
     tables.append(
@@ -98,15 +104,37 @@ def market_overview(model: Model, params: ReportParams) -> Section:
             ],
         )
     )
+    paras, facts = _market_sentences(model, council, by_cat, tables)
+    return Section("market_overview", "The care market", paras, tables, facts=facts)
+
+
+def _market_sentences(model: Model, council: str, by_cat: pd.DataFrame, tables: list[Table]) -> tuple[list, list]:
+    cov = model.coverage
+    homes, community = (vocab.CATEGORY_WORDS[c] for c in (vocab.RESIDENTIAL, vocab.COMMUNITY))
+    f = FactSet("overview.market", as_of=model.as_of, source="cqc")
     count = by_cat.set_index("category")["locations"]
+    t = "market_overview"
+    total = f.count(
+        "locations", len(model.locations), f"Active adult social care locations CQC lists in {council}.", "location"
+    )
+    cat = {
+        c: f.count(
+            c,
+            count[c],
+            f"{vocab.CATEGORY_WORDS[c].label} in {council}.",
+            "location",
+            at=(t, vocab.category_label(c), "Locations"),
+        )
+        for c in (vocab.RESIDENTIAL, vocab.COMMUNITY)
+    }
     lead = (
-        f"On {long_date(model.as_of)}, CQC listed {plural(len(locs), 'active adult social care location')} in "
-        f"{council}: {plural(int(count[vocab.RESIDENTIAL]), *homes.noun)}"
+        f"On {long_date(model.as_of)}, CQC listed {plural(total, 'active adult social care location')} in "
+        f"{council}: {plural(cat[vocab.RESIDENTIAL], *homes.noun)}"
     )
     paras = [
         lead
         + (
-            f" and {plural(int(count[vocab.COMMUNITY]), *community.noun)}, such as home care and supported living."
+            f" and {plural(cat[vocab.COMMUNITY], *community.noun)}, such as home care and supported living."
             if cov.community_services
             else "."
         )
@@ -116,18 +144,19 @@ def market_overview(model: Model, params: ReportParams) -> Section:
     if cov.service_types:
         beds = tables[1].frame["Beds"].iloc[-1]
         if not pd.isna(beds):
-            paras.append(f"The care homes have {int(beds):,} beds between them.")
+            b = f.count("beds", beds, f"Beds in the care homes in {council}.", "bed")
+            paras.append(f"The care homes have {say(b)} beds between them.")
     else:
         paras.append(
             "CQC's data used here do not give each service's regulated service types or number of beds, so "
             "the market is shown by category and by service group only."
         )
-    return Section("market_overview", "The care market", paras, tables)
+    return paras, f.made
 
 
-def _headline(row: pd.Series, share_column: str = GO) -> str:
-    """'78 of 97 (80.4%)': a ratings row's Good or Outstanding of those rated, with the row's share."""
-    return n_of_n(m.good_or_outstanding(row), m.graded_total(row), _share(row[share_column]))
+def _headline(f: FactSet, key: str, row: pd.Series, definition: str, at: tuple | None = None) -> str:
+    """'78 of 97 (80.4%)': a ratings row's Good or Outstanding of those rated, as a share fact."""
+    return pf.n_of_n(f.share(key, m.good_or_outstanding(row), m.graded_total(row), definition, at=at))
 
 
 def _share(v: object) -> float | None:
@@ -150,31 +179,61 @@ def ratings_overview(model: Model, params: ReportParams) -> Section:
             "Ratings inherited by a location after a change of provider are included, as CQC publishes them.",
         ],
     )
+    paras, facts = _ratings_sentences(model, council, frame)
+    return Section("ratings_overview", "How CQC rates services in the area", paras, [t], facts=facts)
+
+
+def _ratings_sentences(model: Model, council: str, frame: pd.DataFrame) -> tuple[list, list]:
+    f = FactSet("overview.ratings", as_of=model.as_of, source="cqc")
+    t = "ratings_overview"
     total = frame.iloc[-1]
     graded = m.graded_total(total)
-    unrated = int(total["Total"]) - graded
-    ri = m.requires_improvement_or_inadequate(total)
+    unrated = f.count(
+        "unrated",
+        int(total["Total"]) - graded,
+        "Locations with no rating yet, or an outcome that is not a rating.",
+        "location",
+    )
+    ri = f.count(
+        "ri_or_inadequate",
+        m.requires_improvement_or_inadequate(total),
+        f"Locations in {council} rated Requires improvement or Inadequate.",
+        "location",
+    )
+    headline = _headline(
+        f,
+        "headline",
+        total,
+        f"Share of the rated adult social care locations in {council} that "
+        "are Good or Outstanding: the headline measure.",
+        at=(t, "Total", GO),
+    )
     paras = [
-        f"{_headline(total)} of the adult social care locations in {council} with a CQC rating are rated Good or "
+        f"{headline} of the adult social care locations in {council} with a CQC rating are rated Good or "
         f"Outstanding; {n_are(ri)} rated Requires improvement or Inadequate."
         + (
             f" A further {plural(unrated, 'location')} {has_have(unrated)} no rating yet, or an outcome that is not a "
             "rating."
-            if unrated
+            if unrated.value
             else ""
         )
     ]
     for i, cat in enumerate(vocab.CATEGORIES):
         r = frame.iloc[i]
-        label = vocab.CATEGORY_WORDS[cat].label
+        words = vocab.CATEGORY_WORDS[cat]
         if m.graded_total(r):
-            paras.append(f"{label}: {_headline(r)} of those with a rating are Good or Outstanding.")
-        elif r["Total"]:
-            paras.append(
-                f"{label}: none of the {plural(int(r['Total']), vocab.CATEGORY_WORDS[cat].noun[0], vocab.CATEGORY_WORDS[cat].noun[1])} "
-                "has a rating yet."
+            h = _headline(
+                f,
+                f"headline.{cat}",
+                r,
+                f"{words.label}: the share of those rated that are Good or Outstanding.",
+                at=(t, vocab.category_label(cat), GO),
             )
-    return Section("ratings_overview", "How CQC rates services in the area", paras, [t])
+            paras.append(f"{words.label}: {h} of those with a rating are Good or Outstanding.")
+        elif r["Total"]:
+            n = f.count(f"locations.{cat}", r["Total"], f"{words.label} in {council}.", "location")
+            paras.append(f"{words.label}: none of the {plural(n, words.noun[0], words.noun[1])} has a rating yet.")
+    return paras, f.made
 
 
 def key_question_ratings(model: Model, params: ReportParams) -> Section:
@@ -191,11 +250,24 @@ def key_question_ratings(model: Model, params: ReportParams) -> Section:
         ],
     )
     strongest, weakest = m.strongest_and_weakest(frame)
+    f = FactSet("overview.key_questions", as_of=model.as_of, source="cqc")
+    t_id = "key_question_ratings"
+
+    def said(r: pd.Series) -> str:
+        q = r["Key question"]
+        return _headline(
+            f,
+            slug(q),
+            r,
+            f"{q}: the share of the locations with a rating for it that are Good or Outstanding.",
+            at=(t_id, q, GO),
+        )
+
     para = (
-        f"{strongest['Key question']} is the strongest key question: {_headline(strongest)} of the locations with a "
-        f"rating for it are Good or Outstanding. {weakest['Key question']} is the weakest, at {_headline(weakest)}."
+        f"{strongest['Key question']} is the strongest key question: {said(strongest)} of the locations with a "
+        f"rating for it are Good or Outstanding. {weakest['Key question']} is the weakest, at {said(weakest)}."
     )
-    return Section("key_question_ratings", "Ratings by key question", [para], [t])
+    return Section("key_question_ratings", "Ratings by key question", [para], [t], facts=f.made)
 
 
 def minimum_standard(model: Model, params: ReportParams) -> Section:
@@ -218,11 +290,31 @@ def minimum_standard(model: Model, params: ReportParams) -> Section:
         ],
     )
 
+    f = FactSet("overview.minimum_standard", as_of=model.as_of, source="cqc")
+
     def meets(r: pd.Series) -> str:
-        return n_of_n(int(r["Meeting the minimum standard"]), int(r["Rated"]), _share(r[m.PERCENT_MINIMUM]))
+        c = str(r["Category"])
+        return pf.n_of_n(
+            f.share(
+                f"meets.{slug(c)}",
+                int(r["Meeting the minimum standard"]),
+                int(r["Rated"]),
+                f"{vocab.category_label(c)}: the share of rated locations meeting the minimum standard.",
+                at=(t.id, vocab.category_label(c), m.PERCENT_MINIMUM),
+            )
+        )
 
     def overall(r: pd.Series) -> str:
-        return n_of_n(int(r["Good or Outstanding overall"]), int(r["Rated"]), _share(r[GO]))
+        c = str(r["Category"])
+        return pf.n_of_n(
+            f.share(
+                f"good_overall.{slug(c)}",
+                int(r["Good or Outstanding overall"]),
+                int(r["Rated"]),
+                f"{vocab.category_label(c)}: the share of rated locations Good or Outstanding overall.",
+                at=(t.id, vocab.category_label(c), GO),
+            )
+        )
 
     total = frame.iloc[-1]
     paras = [
@@ -240,7 +332,7 @@ def minimum_standard(model: Model, params: ReportParams) -> Section:
                 f"{vocab.CATEGORY_WORDS[cat].label}: {meets(r)} meet the standard, against {overall(r)} "
                 "Good or Outstanding overall."
             )
-    return Section("minimum_standard", "The minimum standard: Good in every key question", paras, [t])
+    return Section("minimum_standard", "The minimum standard: Good in every key question", paras, [t], facts=f.made)
 
 
 def location_ratings_appendix(model: Model, params: ReportParams) -> Section:

@@ -1,38 +1,30 @@
 """The key messages: four to seven bullets on the first page, each summarising a section of the report with the
-numbers that section shows (measures/summary.py takes them from that section's own measures).
+numbers that section shows (measures/summary.py takes them from that section's own measures). Each number is the fact
+of the section it summarises, under the same id (docs/facts.md), so a key message cannot say another number.
 """
 
 from __future__ import annotations
 
+import pandas as pd
+
 from carequality.areas import COUNCIL, ENGLAND, PEERS, REGION
+from carequality.facts import Fact
 from carequality.measures import summary as m
+from carequality.measures.facts import FactSet
 from carequality.measures.headline import Headline
 from carequality.model.build import Model
 from carequality.params import ReportParams
-from carequality.present.text import (
-    count_phrase,
-    format_threshold,
-    join_words,
-    long_date,
-    n_of_n,
-    names_phrase,
-    plural,
-    points_phrase,
-    was_were,
-)
+from carequality.present import facts as pf
+from carequality.present.facts import say
+from carequality.present.text import count_phrase, join_words, long_date, names_phrase, plural, was_were
 from carequality.sections import Bullet, Section
 
 
-def _standard(k: m.KeyFigures) -> str:
+def _standard(f: FactSet, k: m.KeyFigures) -> str:
     s = k.standard
-    return (
-        f"The council's standard: green at {format_threshold(s.green_from)} or more, amber from "
-        f"{format_threshold(s.amber_from)}, red below that."
-    )
-
-
-def _headline(h: Headline) -> str:
-    return n_of_n(h.good_or_outstanding, h.rated, h.percent)
+    green = f.setting("standard.green_from", s.green_from, "The share from which the council's standard is green.")
+    amber = f.setting("standard.amber_from", s.amber_from, "The share from which the council's standard is amber.")
+    return f"The council's standard: green at {say(green)}% or more, amber from {say(amber)}%, red below that."
 
 
 def _numbers(h: Headline, prefix: str = "") -> dict[str, object]:
@@ -44,54 +36,89 @@ def _numbers(h: Headline, prefix: str = "") -> dict[str, object]:
 
 
 def _share_bullet(
-    k: m.KeyFigures, now: Headline | None, previous: Headline | None, status: str | None, subject: str, section: str
+    f: FactSet,
+    k: m.KeyFigures,
+    ids: tuple[str, str, str],
+    pair: tuple[Headline | None, Headline | None],
+    status: str | None,
+    subject: str,
+    section: str,
 ) -> Bullet | None:
     """A headline share of `subject` ("of the rated locations York commissions"), its change since the end of the
-    previous period and its status against the council's standard, numbered for the test against `section`."""
+    previous period and its status against the council's standard; `ids` name the facts of the section it
+    summarises (now, before, change)."""
+    now, previous = pair
     if now is None:
         return None
-    text = f"{_headline(now)} {subject} are Good or Outstanding"
+    fact = f.keep(now.fact(ids[0], f"Share {subject} that are Good or Outstanding.", as_of=k.as_of, source="cqc"))
+    text = f"{pf.n_of_n(fact)} {subject} are Good or Outstanding"
     numbers = _numbers(now)
     if previous is not None and previous.rated:
-        text += (
-            f", {points_phrase(now.points_since(previous))} since {long_date(k.previous_end)}, "
-            f"when it was {_headline(previous)}"
+        before = f.keep(
+            previous.fact(
+                ids[1], "The same share at the end of the previous period.", as_of=k.previous_end, source="cqc"
+            )
         )
+        change = f.change(ids[2], fact, before, "The change since the end of the previous period.")
+        text += f", {pf.compared(fact, before, change, when=long_date(k.previous_end)).split(', ', 1)[1]}"
         numbers |= _numbers(previous, "previous_")
-    text += ". " + _standard(k) if status else "."
+    text += ". " + _standard(f, k) if status else "."
     return Bullet(text, status, section, numbers)
 
 
-def area_bullet(k: m.KeyFigures) -> Bullet | None:
+def area_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     subject = f"of the adult social care locations in {k.council} with a CQC rating"
-    return _share_bullet(k, k.area, k.area_previous, k.area_status, subject, "ratings_overview")
+    ids = ("overview.ratings.headline", "summary.area.headline_before", "summary.area.headline_change")
+    return _share_bullet(f, k, ids, (k.area, k.area_previous), k.area_status, subject, "ratings_overview")
 
 
 _AREA_NAMES = {REGION: None, PEERS: "the peer group", ENGLAND: "England"}
 
 
-def comparison_bullet(k: m.KeyFigures) -> Bullet | None:
+def comparison_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     others = [c for c in k.comparators if c.area_type != COUNCIL]
     own = [c for c in k.comparators if c.area_type == COUNCIL]
     if not others or not own or k.compared_on is None:
         return None
-    parts = [f"{_headline(c.headline)} in {_AREA_NAMES[c.area_type] or c.area}" for c in others]
+
+    def said(c: m.Comparator) -> str:
+        fact = f.keep(
+            c.headline.fact(
+                f"summary.compare.{c.area_type.replace(' ', '_')}",
+                f"Rated locations in {c.area} that are Good or Outstanding.",
+                as_of=c.date,
+                source="cqc" if c.area_type == COUNCIL else "area_ratings_by_month",
+            )
+        )
+        return pf.n_of_n(fact)
+
+    parts = []
+    for c in others:
+        when = "" if c.date is None or c.date == k.compared_on else f" on {long_date(c.date)}"
+        parts.append(f"{said(c)} in {_AREA_NAMES[c.area_type] or c.area}{when}")
     text = (
-        f"On {long_date(k.compared_on)}, with every area counted the same way, {_headline(own[0].headline)} of the "
+        f"On {long_date(k.compared_on)}, with every area counted the same way, {said(own[0])} of the "
         f"rated locations in {k.council} were Good or Outstanding, against {join_words(parts)}."
     )
     numbers = {c.area_type: (c.headline.good_or_outstanding, c.headline.rated) for c in k.comparators}
     return Bullet(text, None, "benchmarks", numbers)
 
 
-def commissioned_bullet(k: m.KeyFigures) -> Bullet | None:
+def commissioned_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     subject = f"of the rated locations {k.council} commissions"
+    ids = ("qa.commissioned.headline", "summary.commissioned.headline_before", "summary.commissioned.headline_change")
     return _share_bullet(
-        k, k.commissioned, k.commissioned_previous, k.commissioned_status, subject, "commissioned_by_service_type"
+        f,
+        k,
+        ids,
+        (k.commissioned, k.commissioned_previous),
+        k.commissioned_status,
+        subject,
+        "commissioned_by_service_type",
     )
 
 
-def changes_bullet(k: m.KeyFigures, publication: bool) -> Bullet | None:
+def changes_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | None:
     c = k.changes
     if c is None:
         return None
@@ -103,14 +130,24 @@ def changes_bullet(k: m.KeyFigures, publication: bool) -> Bullet | None:
             "rating_changes",
             {"published": 0, "improved": 0, "declined": 0},
         )
+    period = (k.period_start, k.period_end)
+    n = f.count(
+        "changes.ratings.published",
+        c.published,
+        "Overall ratings CQC published in the period.",
+        "overall rating",
+        period=period,
+    )
+    fu = f.count("changes.ratings.improved", up, "Of those, improved.", "rating", period=period)
+    fd = f.count("changes.ratings.declined", down, "Of those, declined.", "rating", period=period)
     text = (
-        f"CQC published {plural(c.published, 'new overall rating')} for locations in {k.council} in the period: "
-        f"{count_phrase(up, 'improvement', zero='no')} and {count_phrase(down, 'decline', zero='no')} on the "
+        f"CQC published {plural(n, 'new overall rating')} for locations in {k.council} in the period: "
+        f"{count_phrase(fu, 'improvement', zero='no')} and {count_phrase(fd, 'decline', zero='no')} on the "
         "location's previous rating."
     )
     if not publication:
 
-        def named(frame) -> list[str]:
+        def named(frame: pd.DataFrame) -> list[str]:
             return [f"{r.location_name} ({r.from_rating} to {r.to_rating})" for r in frame.itertuples()]
 
         if down:
@@ -127,30 +164,62 @@ def changes_bullet(k: m.KeyFigures, publication: bool) -> Bullet | None:
     return Bullet(text, None, "rating_changes", numbers)
 
 
-def high_risk_bullet(k: m.KeyFigures) -> Bullet | None:
+def high_risk_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     h = k.high_risk
     if h is None:
         return None
-    n = (h.in_area or 0) + (h.out_of_area or 0)
-    when = long_date(k.period_end)
+    level = f.setting(
+        "high_risk_from_level", h.level, "The risk level from which the council counts a provider as high risk."
+    )
+    when = long_date(h.as_of)
     numbers = {"in_area": h.in_area, "out_of_area": h.out_of_area, "providers": h.providers, "suspended": h.suspended}
-    if not n:
+    reg = {"as_of": h.as_of, "source": "risk_register"}
+    n = f.count(
+        "summary.high_risk.services",
+        (h.in_area or 0) + (h.out_of_area or 0),
+        "Services at a high risk level, in the area and elsewhere.",
+        "service",
+        **reg,
+    )
+    if not n.value:
         return Bullet(
-            f"No service was at risk level {h.level} or above on the council's risk register on {when}.",
+            f"No service was at risk level {say(level)} or above on the council's risk register on {when}.",
             None,
             "high_risk_in_area",
             numbers,
         )
     where = []
     if h.in_area is not None:
-        where.append(f"{h.in_area:,} in {k.council}")
+        i = f.count(
+            "qa.high_risk.in_area.services",
+            h.in_area,
+            f"Services in {k.council} at a high risk level.",
+            "service",
+            **reg,
+        )
+        where.append(f"{say(i)} in {k.council}")
     if h.out_of_area is not None:
-        where.append(f"{h.out_of_area:,} in other areas")
+        o = f.count(
+            "qa.high_risk.out_of_area.services",
+            h.out_of_area,
+            f"Services in other areas where {k.council} funds people at a high risk level.",
+            "service",
+            **reg,
+        )
+        where.append(f"{say(o)} in other areas")
+    providers = f.count("summary.high_risk.providers", h.providers, "Providers of those services.", "provider", **reg)
+    suspended = f.count(
+        "summary.high_risk.suspended",
+        h.suspended,
+        "Of those services, the ones with new placements suspended.",
+        "service",
+        **reg,
+    )
     text = (
-        f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {h.level} or above on the council's "
-        f"risk register ({' and '.join(where)}), run by {plural(h.providers, 'provider')}; new placements "
+        f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {say(level)} or above on the council's "
+        f"risk register ({' and '.join(where)}), run by {plural(providers, 'provider')}; new placements "
         + (
-            f"{was_were(h.suspended)} suspended at {h.suspended:,} of them."
+            f"{was_were(suspended)} suspended at {say(suspended)} of them."
             if h.suspended
             else "were suspended at none of them."
         )
@@ -158,30 +227,89 @@ def high_risk_bullet(k: m.KeyFigures) -> Bullet | None:
     return Bullet(text, None, "high_risk_in_area", numbers)
 
 
-def visits_bullet(k: m.KeyFigures) -> Bullet | None:
+def visits_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
     v = k.visits
     if v is None:
         return None
-    text = (
-        f"The quality assurance team made {plural(v.visits, 'visit')} to {plural(v.services, 'service')} in the period"
+    period = (k.period_start, k.period_end)
+    src = {"source": "qa_visits", "period": period}
+    n = f.count("qa.visits.visits", v.visits, "Quality assurance visits made in the period.", "visit", **src)
+    s = f.count(
+        "qa.visits.services", v.services, "Services the quality assurance team visited in the period.", "service", **src
     )
-    text += f", against {v.previous:,} in the previous period." if v.previous is not None else "."
+    text = f"The quality assurance team made {plural(n, 'visit')} to {plural(s, 'service')} in the period"
+    if v.previous is not None:
+        before = f.count(
+            "qa.visits.visits_previous",
+            v.previous,
+            "Quality assurance visits in the previous period.",
+            "visit",
+            source="qa_visits",
+            period=(k.previous_start, k.previous_end),
+        )
+        text += f", against {say(before)} in the previous period."
+    else:
+        text += "."
     return Bullet(text, None, "qa_activity", {"visits": v.visits, "services": v.services, "previous": v.previous})
 
 
-def caveats_bullet(k: m.KeyFigures) -> Bullet:
+def early_warning_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | None:
+    """Commissioned services rated Requires improvement or Inadequate that the council is not watching: no risk
+    level on the risk register, or no QA visit since the rating (the watch list's early warning)."""
+    u = k.unwatched
+    if u is None or not len(u):
+        return None
+    n = f.count(
+        "watch.unwatched",
+        len(u),
+        "Commissioned locations rated Requires improvement or Inadequate with no "
+        "risk level, or no QA visit since the rating.",
+        "location",
+        as_of=k.period_end,
+        source="commissioned_services",
+    )
+    people = f.count(
+        "watch.unwatched_people",
+        u["people_funded"].fillna(0).sum(),
+        "People the council funds at those locations.",
+        "person",
+        as_of=k.period_end,
+        source="commissioned_services",
+    )
+    text = (
+        f"{plural(n, 'commissioned service')} rated Requires improvement or Inadequate "
+        f"{'has' if n.value == 1 else 'have'} no risk level on the council's risk register, or no quality "
+        f"assurance visit since the rating; the council funds {say(people)} "
+        f"{'person' if people.value == 1 else 'people'} there."
+    )
+    if not publication:
+        named = [f"{r.location_name} ({r.overall_rating})" for r in u.itertuples()]
+        text += f" They are flagged on the provider watch list: {names_phrase(named)}."
+    else:
+        text += " They are flagged on the provider watch list."
+    return Bullet(text, "red", "watch_list", {"unwatched": len(u)})
+
+
+def caveats_bullet(f: FactSet, k: m.KeyFigures) -> Bullet:
     parts = []
-    n = k.data_quality_rows
-    if n:
+    rows = f.count("data_quality.rows", k.data_quality_rows, "Rows of the data supplied that need attention.", "row")
+    if rows.value:
+        n = int(rows.value)
         parts.append(
-            f"{plural(n, 'row')} of the data supplied {'needs' if n == 1 else 'need'} attention and "
+            f"{plural(rows, 'row')} of the data supplied {'needs' if n == 1 else 'need'} attention and "
             f"{'is' if n == 1 else 'are'} listed under Data quality"
         )
     if k.as_of is not None:
         days = (k.period_end - k.as_of.date()).days
         if days > 0:
+            gap = f.number(
+                "summary.cqc_days_before_end",
+                days,
+                "days",
+                "Days from the date CQC's data are as of to the end of the period.",
+            )
             parts.append(
-                f"the CQC ratings are as of {long_date(k.as_of)}, {plural(days, 'day')} before the end of the period"
+                f"the CQC ratings are as of {long_date(k.as_of)}, {plural(gap, 'day')} before the end of the period"
             )
         else:
             parts.append(f"the CQC ratings are as of {long_date(k.as_of)}")
@@ -195,17 +323,22 @@ def key_messages(model: Model, params: ReportParams) -> Section:
     """Four to seven bullets with the numbers a councillor needs, each from the section it summarises."""
     k = m.key_figures(model, params)
     publication = params.options.mode == "publication"
+    f = FactSet("", as_of=model.as_of, source="cqc")
     bullets = [
         b
         for b in (
-            area_bullet(k),
-            comparison_bullet(k),
-            commissioned_bullet(k),
-            changes_bullet(k, publication),
-            high_risk_bullet(k),
-            visits_bullet(k),
+            area_bullet(f, k),
+            comparison_bullet(f, k),
+            commissioned_bullet(f, k),
+            changes_bullet(f, k, publication),
+            high_risk_bullet(f, k),
+            visits_bullet(f, k),
+            early_warning_bullet(f, k, publication),
         )
         if b is not None
     ]
-    bullets.append(caveats_bullet(k))
-    return Section("key_messages", "Key messages", [], bullets=bullets)
+    bullets.append(caveats_bullet(f, k))
+    return Section("key_messages", "Key messages", [], bullets=bullets, facts=f.made)
+
+
+__all__ = ["Fact", "key_messages"]

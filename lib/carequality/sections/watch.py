@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from carequality.facts import slug
 from carequality.measures import qa
 from carequality.measures import watch as m
+from carequality.measures.facts import FactSet
 from carequality.model.build import Model
 from carequality.params import ReportParams
+from carequality.present.facts import say
 from carequality.present.tables import Table
 from carequality.present.text import count_phrase, join_words, long_date, plural
 from carequality.sections import Section
@@ -23,6 +26,9 @@ FLAG_NOTES = {
     m.DEREGISTERED: "the council funds people there but CQC lists it as closed",
     m.DORMANT: "the council funds people there but CQC lists it as dormant",
     m.NOT_FOUND: "the location id in the council's records is not in CQC's data",
+    m.LOW_NO_RISK: "commissioned, rated Requires improvement or Inadequate, and on no level of the risk register",
+    m.LOW_NO_VISIT: "commissioned, rated Requires improvement or Inadequate, and not visited by the quality "
+    "assurance team since that rating was published",
 }
 
 
@@ -39,7 +45,7 @@ def watch_list(model: Model, params: ReportParams) -> Section:
             "Location": w["location_name"].fillna("").astype(str).replace({"": "Name not known"}),
             "CQC location ID": w["location_id"],
             "Provider": w["provider_name"].fillna("").astype(str),
-            "Area": w["in_area"].map({True: council, False: "Other area"}),
+            "Area": [council if a else "Other area" if k else "Not known" for a, k in zip(w["in_area"], w["known"])],
             "Risk level": w["risk_level"],
             "Placements suspended": w["suspended"].map({True: "Yes", False: ""}),
             "CQC rating": w["overall_rating"].fillna("").astype(str).replace({"nan": ""}),
@@ -73,16 +79,53 @@ def watch_list(model: Model, params: ReportParams) -> Section:
         },
         footnotes=notes,
     )
-    n = len(w)
-    commissioned = int(w["commissioned"].sum())
+    paras, facts = _watch_sentences(w, counts, used, params)
+    return Section("watch_list", "Provider watch list", paras, [table], facts=facts)
+
+
+def _watch_sentences(w: pd.DataFrame, counts: dict, used: list[str], params: ReportParams) -> tuple[list, list]:
+    """The list's size by what puts a location on it, as facts: the commissioned locations CQC's data know (the
+    number every other section gives), the ids CQC's data do not know, and the others at a high risk level."""
+    council = params.council.name
+    f = FactSet("watch", as_of=params.period.end, source="commissioned_services")
+    rows = f.count("rows", len(w), "Rows of the provider watch list.", "location")
+    known = f.keep_as(
+        "qa.market.locations",
+        (w["commissioned"] & w["known"]).sum(),
+        f"CQC-registered locations {council} commissions.",
+        "location",
+    )
+    unknown = f.count(
+        "commissioned_unknown",
+        (w["commissioned"] & ~w["known"]).sum(),
+        f"Location ids in {council}'s record of commissioned services not in CQC's data.",
+        "location id",
+    )
+    other = f.count(
+        "high_risk_other",
+        (~w["commissioned"]).sum(),
+        "Locations on the list only for their high risk level.",
+        "location",
+    )
+    level = f.setting(
+        "high_risk_from_level",
+        params.options.high_risk_from_level,
+        "The risk level from which the council counts a provider as high risk.",
+    )
+    parts = [f"{count_phrase(known, 'location')} {council} commissions"]
+    if unknown.value:
+        parts.append(f"{plural(unknown, 'location id')} in {council}'s record of them that CQC's data do not hold")
+    parts.append(f"{count_phrase(other, 'other location')} at risk level {say(level)} or above")
     paras = [
-        f"The watch list has {plural(n, 'location')}: {count_phrase(commissioned, 'location')} {council} "
-        f"commissions and {count_phrase(n - commissioned, 'other location')} at risk level "
-        f"{params.options.high_risk_from_level} or above. Placement teams also get it as a spreadsheet of its own."
+        f"The watch list has {plural(rows, 'row')}: {join_words(parts)}. Placement teams also get it as a "
+        "spreadsheet of its own."
     ]
     if used:
-        parts = [f"{f} at {plural(counts[f], 'location')}" for f in used]
-        paras.append(f"Early warnings: {join_words(parts)}.")
+        flagged = []
+        for flag in used:
+            n = f.count(f"flag.{slug(flag)}", counts[flag], f"Locations on the watch list flagged {flag}.", "location")
+            flagged.append(f"{flag} at {plural(n, 'location')}")
+        paras.append(f"Early warnings: {join_words(flagged)}.")
     else:
         paras.append("No location on the watch list has an early warning.")
-    return Section("watch_list", "Provider watch list", paras, [table])
+    return paras, f.made
