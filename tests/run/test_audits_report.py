@@ -162,6 +162,8 @@ def test_spend_and_people_by_service_type_and_the_good_shares_are_an_independent
         assert float(g["People at Good or Outstanding services (%)"]) == share(sum(int(r["funded_clients"]) for r in go), people)
         assert float(g["Spend at Good or Outstanding services (%)"]) == share(sum(float(r["annual_spend"]) for r in go), spend)
         assert float(g["Spend at services rated below Good (%)"]) == share(sum(float(r["annual_spend"]) for r in low), spend)
+    total = round(sum(float(r["annual_spend"]) for r in _commissioned()))
+    assert f"The council spent £{total:,} on these services in the year to 31 March 2026" in _plain(example_render.html)
 
 
 def _all_text(out: Path) -> dict[str, str]:

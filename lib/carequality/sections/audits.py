@@ -52,7 +52,7 @@ def _audit_paras(f: m.AuditFacts, noun: str, below: str) -> list[str]:
         f"{noun}, against {say(f.before, noun=True)} in the previous {noun}."
     ]
     if f.now.value:
-        paras[0] += f" {n_of_n(f.below_good)} of this {noun}'s audits rated the service {below}."
+        paras[0] += f" Of this {noun}'s audits, {n_of_n(f.below_good)} rated the service {below}."
     if f.drafts.value:
         paras.append(
             f"{say(f.drafts, noun=True)} dated in the {noun} {is_are(int(f.drafts.value))} not yet final and not "
@@ -60,12 +60,12 @@ def _audit_paras(f: m.AuditFacts, noun: str, below: str) -> list[str]:
         )
     if f.top_domain is not None:
         paras.append(
-            "Services most often fell short in {domain}: graded below Good in "
+            "Services most often fell short in {domain}, graded below Good by "
             f"{n_of_n(f.top_domain)} of the audits that graded it."
         )
     if f.unaudited is not None:
         paras.append(
-            f"{n_of_n(f.unaudited)} of the services the council commissions had no audit in the {noun}."
+            f"Of the services the council commissions, {n_of_n(f.unaudited)} had no audit in the {noun}."
             if f.unaudited.numerator
             else f"Every service the council commissions had an audit in the {noun}."
         )

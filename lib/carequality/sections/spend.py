@@ -4,6 +4,8 @@ council funds in them. Spend is the period's flow: the sentences say "in the yea
 
 from __future__ import annotations
 
+import datetime as dt
+
 from carequality.facts import setting
 from carequality.measures import qa
 from carequality.measures import spend as m
@@ -31,9 +33,11 @@ def spend_by_service_type(model: Model, params: ReportParams) -> Section:
         "rates Good or Outstanding."
     ]
     if "spend" in f:
+        p = params.period
+        a_year = p.start.day == 1 and (p.end + dt.timedelta(days=1)) == p.start.replace(year=p.start.year + 1)
         when = (
-            f"in the year to {long_date(params.period.end)}"
-            if noun == "year"
+            f"in the year to {long_date(p.end)}"
+            if a_year
             else "in a year (the record gives each service's yearly spend)"
         )
         paras.append(
