@@ -175,6 +175,7 @@ SOURCE_NAMES = {
         "risk_register",
         "qa_visits",
         "inspection_themes",
+        "audits",
         "area_ratings_by_month",
         "external_benchmark",
     )
