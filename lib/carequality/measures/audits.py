@@ -174,13 +174,13 @@ def audit_pairs(model: Model, params: ReportParams, ctx: qa.QaContext) -> pd.Dat
     latest = latest_audits(model.records.audits_by_location_date, params.period.end).set_index("location_id")
     out = com[com["known"] & com["overall_rating"].map(lambda r: str(r) in vocab.GRADED)]
     out = out[out["location_id"].isin(set(latest.index))].copy()
-    out["audit_date"] = out["location_id"].map(latest["audit_date"])
-    out["audit_rating"] = out["location_id"].map(latest["overall_rating"])
+    out["audit_date"] = out["location_id"].map(latest["audit_date"].to_dict()).astype("datetime64[ns]")
+    out["audit_rating"] = out["location_id"].map(latest["overall_rating"].to_dict())
     dates = w.last_inspections(model, params.period.end)
     locs = model.cqc_locations_all
     if len(locs) and "publication_date" in locs:
         dates = locs.set_index("location_id")["publication_date"].astype("datetime64[ns]").combine_first(dates)
-    out["rating_date"] = out["location_id"].map(dates).astype("datetime64[ns]")
+    out["rating_date"] = out["location_id"].map(dates.to_dict()).astype("datetime64[ns]")
     return out.reset_index(drop=True)
 
 
@@ -256,8 +256,8 @@ def visit_schedule(model: Model, params: ReportParams, ctx: qa.QaContext) -> pd.
         if audits is not None
         else pd.DataFrame(columns=["audit_date", "overall_rating"])
     )
-    frame["audit_rating"] = frame["location_id"].map(latest["overall_rating"])
-    frame["last_audit"] = frame["location_id"].map(latest["audit_date"]).astype("datetime64[ns]")
+    frame["audit_rating"] = frame["location_id"].map(latest["overall_rating"].to_dict())
+    frame["last_audit"] = frame["location_id"].map(latest["audit_date"].to_dict()).astype("datetime64[ns]")
     rules, high = params.options.visit_rules, params.options.high_risk_from_level
     picked = [
         interval(
