@@ -17,6 +17,7 @@ from IPython.display import display
 
 from carequality import __version__
 from carequality.facts import FactBook, literal, replace_marks, slug, unmark
+from carequality.measures.data import ReportData, report_data
 from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
@@ -24,7 +25,7 @@ from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import Commentary, read_commentary
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import long_date, plural, status_label
+from carequality.present.text import long_date, lower_first, plural, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
 from carequality.vocab import INPUT_LABELS
@@ -58,6 +59,15 @@ class Report:
     landscape: bool = False
     #: Every fact the report has shown so far (docs/facts.md).
     book: FactBook = field(default_factory=FactBook)
+    _data: ReportData | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> ReportData:
+        """The report's data as frames with documented names, for questions after the committee (docs/recipes.md):
+        locations, commissioned, ratings, rating_changes, the council's records and data quality."""
+        if self._data is None:
+            self._data = report_data(self.model, self.params)
+        return self._data
 
     @property
     def publication(self) -> bool:
@@ -174,7 +184,7 @@ class Report:
         for t in section.tables:
             if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
                 notes.append(
-                    f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
+                    f"The list of locations ({lower_first(t.caption)}) is left out of the "
                     "published version of this report, so that no service can be identified."
                 )
             elif t.appendix and defer:

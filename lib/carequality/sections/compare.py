@@ -30,7 +30,14 @@ from carequality.present.figures import (
     trend_frame,
 )
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words, long_date, month_label, plural
+from carequality.present.text import (
+    format_percent,
+    join_words,
+    long_date,
+    month_label,
+    plural,
+    upper_first,
+)
 from carequality.sections import Section
 
 #: What the comparison calls the data it reads, where measures name an input (a source column, a month not covered).
@@ -117,7 +124,7 @@ def _source_labels(model: Model) -> dict[str, str]:
     out = {"CQC ratings file": "CQC's care directory with ratings"}
     for i in model.inputs:
         if i.name == "area_ratings_by_month":
-            out[i.path.name] = vocab.INPUT_LABELS["area_ratings_by_month"].capitalize()
+            out[i.path.name] = upper_first(vocab.INPUT_LABELS["area_ratings_by_month"])
     return out
 
 
@@ -260,7 +267,7 @@ def _coverage_sentences(f: FactSet, trend: pd.DataFrame, peers: areas.PeerGroup 
     if peers is not None:
         out.append(
             f"The peer group is the {peers_phrase(f, peers)}."
-            + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else "")
+            + (" " + " ".join(upper_first(n) + "." for n in peers.notes) if peers.notes else "")
         )
     else:
         out.append("No peer group was chosen for this report, so none is shown.")

@@ -41,6 +41,7 @@ from carequality.present.text import (
     number_or_none,
     period_noun,
     plural,
+    upper_first,
     was_were,
 )
 from carequality.sections import Section, cqc_source
@@ -425,10 +426,7 @@ def _table1_sentences(
             "the change table shows only what is known."
         )
     elif pd.isna(before.loc[1, "Locations"]):
-        paras.append(
-            f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change is shown for the "
-            "host row only."
-        )
+        paras.append(f"{upper_first(PREVIOUS_RECORD)} was not given, so the change is shown for the host row only.")
     return paras
 
 
@@ -975,7 +973,7 @@ def _suspension_sentences(
         return [f"{when} were not suspended at any service."]
     if len(parts) == 1:
         return [
-            f"{when} {was_were(total)} suspended at {plural(total, 'service')}, "
+            f"{when} were suspended at {plural(total, 'service')}, "  # the verb agrees with "placements"
             f"{'all ' if sp['total'] > 1 else ''}{parts[0].split(' ', 1)[1]}."
         ]
     return [f"{when} were suspended at {plural(total, 'service')}: {join_words(parts)}."]

@@ -219,7 +219,7 @@ def high_risk_bullet(f: FactSet, k: m.KeyFigures) -> Bullet | None:
         f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {say(level)} or above on the council's "
         f"risk register ({' and '.join(where)}), run by {plural(providers, 'provider')}; new placements "
         + (
-            f"{was_were(suspended)} suspended at {say(suspended)} of them."
+            f"were suspended at {say(suspended)} of them."  # the verb agrees with "new placements", not the count
             if h.suspended
             else "were suspended at none of them."
         )

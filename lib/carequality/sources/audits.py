@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from carequality.sources.council_records import Column, RecordFormat, check_unique, read_records
+from carequality.sources.council_records import Column, FileReport, RecordFormat, check_unique, read_records
+from carequality.sources.dates import DateReading
 
 #: PAMMS's overall rating scale, best first (the Provider Assessment and Market Management Solution, ADASS East).
 PAMMS_SCALE: tuple[str, ...] = ("Excellent", "Good", "Requires Improvement", "Poor")
@@ -89,11 +90,19 @@ def audit_format(scale: tuple[str, ...] = PAMMS_SCALE, domains: tuple[str, ...] 
 AUDITS = audit_format()
 
 
-def load_audits(path: str | Path, data_quality: list[dict] | None = None, fmt: RecordFormat = AUDITS) -> pd.DataFrame:
+def load_audits(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    fmt: RecordFormat = AUDITS,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """audits_by_location_date: location_id, audit_date, auditor, overall_rating, status, one column per domain, row.
-    The notes column is dropped here."""
+    The notes column is dropped here. `reading`, `sheet`, `report`: as for every council file (read_records)."""
     path = Path(path)
-    frame = read_records(path, fmt, data_quality)
+    frame = read_records(path, fmt, data_quality, reading=reading, sheet=sheet, report=report)
     check_unique(frame, ["location_id", "audit_date"], path, "location and audit date")
     frame = frame.drop(columns=[NOTES], errors="ignore")
     return frame.sort_values(["audit_date", "location_id"], kind="stable").reset_index(drop=True)
