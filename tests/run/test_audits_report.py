@@ -236,3 +236,11 @@ def test_care_home_beds_beside_the_people_funded_in_them_are_an_independent_coun
     text = _plain(example_render.html)
     assert (f"The area's {len(homes)} care homes have {sum(homes.values()):,} registered beds; the council commissions "
             f"{len(funded)} of them and funds {people:,} people there.") in text
+
+
+def test_a_quarters_inspection_reports_say_how_many_were_on_commissioned_services(quarter):
+    listed = _table(quarter.out_dir, "inspections_in_period_list")
+    ids = {c["location_id"] for c in _commissioned()}
+    k = sum(r["CQC location ID"] in ids for r in listed)
+    word = "None" if k == 0 else str(k)
+    assert f"{word} of these {'was' if len(listed) == 1 else 'were'} on services York commissions." in _plain(quarter.html)

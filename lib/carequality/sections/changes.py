@@ -29,6 +29,7 @@ from carequality.present.text import (
     plural,
     previous_period_phrase,
     short_date,
+    upper_first,
 )
 from carequality.sections import Section, community_not_covered, location_columns
 from carequality.sources.frames import History
@@ -227,13 +228,26 @@ def _inspection_sentences(
     other = f.count(
         "no_overall", len(now) - int(go.value or 0) - int(ri.value or 0), "Reports with no overall rating.", "report"
     )
-    return [
+    paras = [
         f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
         f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered, noun)}.",
         f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
         "Requires improvement or Inadequate"
         + (f"; {number_or_none(other)} gave no overall rating." if other.value else "."),
     ]
+    com = model.records.commissioned_by_location
+    if com is not None:  # Stockton's quarterly pack: contracted or not
+        k = f.count(
+            "commissioned",
+            now["location_id"].isin(set(com["location_id"])).sum(),
+            f"Of those reports, the ones on services {council} commissions at the period end.",
+            "report",
+        )
+        paras.append(
+            f"{upper_first(number_or_none(k, zero='none'))} of these {'was' if n.value == 1 else 'were'} on services "
+            f"{council} commissions."
+        )
+    return paras
 
 
 def _first_file_note(model: Model) -> str:
