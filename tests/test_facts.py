@@ -185,3 +185,20 @@ def test_the_audit_finds_totals_shares_dates_and_changes():
     assert sorted(kinds(findings)) == ["as of", "as of", "comparison", "share", "total"]
     book.tables["t"]["total_not_sum"] = ["Locations"]
     assert "total" not in kinds(audit_parts(book, tables, html))
+
+
+def test_print_has_nothing_extra():
+    """The Word document (printed) gets each number as plain text and no list of numbers; the PDF hides both by
+    the print stylesheet."""
+    from carequality.run.exports import printed_html
+
+    page = (
+        '<main><p>York has <a class="cq-fact" href="#fact-a.b" data-fact="a.b">61</a> locations.</p></main>'
+        '<section class="cq-facts" aria-labelledby="facts-heading"><dl><dt id="fact-a.b">61</dt></dl></section>'
+    )
+    assert printed_html(page) == "<main><p>York has 61 locations.</p></main>"
+    from carequality.run.render import TEMPLATE_DIR
+
+    css = (TEMPLATE_DIR / "carequality" / "report.css").read_text()
+    print_rules = css[css.index("@media print") :]
+    assert ".cq-facts { display: none; }" in print_rules and "a.cq-fact { text-decoration: none; }" in print_rules

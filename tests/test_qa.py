@@ -260,7 +260,7 @@ def test_commissioned_market_with_and_without_the_previous_file():
     assert t["Locations"].tolist() == [2, 3, 1]
     assert t["Share of locations in the area (%)"].tolist() == [50.0, 66.7, 16.7]
     assert s.sentences[0] == ("At 31 March 2026, York funded 32 people at 3 CQC-registered locations run by 3 providers, "
-                               "compared with 2 providers at 31 March 2025 (a net increase of 1).")
+                               "1 more than the 2 on 31 March 2025.")
     s = sections.commissioned_market(york_model(), qf.params())
     assert len(s.table("commissioned_market").frame) == 1
     assert any("so the change since then is not shown" in p for p in s.sentences)
@@ -323,7 +323,7 @@ def test_commissioned_by_rating_with_a_history():
     assert host.loc["Locations", ["Previous period", "This period", "Change"]].tolist() == [2, 3, 1]
     assert host.loc[qa.NOT_RATED, "Previous period"] == 0
     text = " ".join(s.sentences)
-    assert "York oversees 3 CQC-registered adult social care locations, a net increase of 1 since 31 March 2025" in text
+    assert "York oversees 3 CQC-registered adult social care locations, 1 more than the 2 on 31 March 2025" in text
     # 1-3 is in the history but has no outcome before the date: counted as not yet rated then.
     out = change[change["Group"].str.startswith("Out of area")].set_index("Measure")
     assert out.loc[qa.NOT_RATED, "Previous period"] == 1
@@ -398,6 +398,8 @@ def test_every_section_runs_on_the_blank_templates():
         s = getattr(sections, name)(m, p)
         assert s.id == name and s.sentences, name
         said[name] = " ".join(s.sentences)
-    assert said["high_risk_in_area"] == "No service in York was at risk level 3 or above at 31 March 2026."
+    assert said["high_risk_in_area"] == (
+        "No service in York was at risk level 3 or above on the risk register on 31 March 2026."
+    )
     assert said["qa_activity"].startswith("The quality assurance team recorded no visits in the period")
     assert said["inspection_themes"] == "The council's record of inspection themes lists no issues."

@@ -86,4 +86,10 @@ def test_the_section_table_has_a_row_per_location_and_the_flags_in_words(example
     assert t.frame["CQC location ID"].tolist() == w["location_id"].tolist()
     assert "Inspection overdue" in set("; ".join(t.frame["Early warnings"]).split("; "))
     assert t.wide  # printed on the landscape annex pages
-    assert s.sentences[0].startswith(f"The watch list has {len(w)} locations")
+    # Issue 20: 71 rows, of which 70 are the locations York commissions that CQC's data know (the number every
+    # other section gives); the unmatched id is not counted as a location, nor put in "Other area".
+    assert s.sentences[0].startswith(
+        f"The watch list has {len(w)} rows: {int((w['commissioned'] & w['known']).sum())} locations York commissions, "
+        "1 location id in York's record of them that CQC's data do not hold"
+    )
+    assert set(t.frame.loc[~w["known"].to_numpy(), "Area"]) == {"Not known"}

@@ -3,6 +3,8 @@ no render), four to seven bullets, a status in words and a shape as well as colo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import carequality.report as report_module
@@ -115,7 +117,7 @@ def test_a_status_is_printed_as_a_shape_and_a_word_not_colour_alone(example, mon
     Report(params=params, model=model).show(summary.key_messages)
     html = next(d["text/html"] for d in shown if "cq-bullets" in d["text/html"])
     assert '<strong class="cq-status cq-status-green">● Green</strong>' in html
-    assert "green at 80% or more, amber from 70%" in html
+    assert "green at 80% or more, amber from 70%" in re.sub(r"<[^>]+>", "", html)
 
 
 def test_a_stricter_standard_turns_the_area_amber(example):
@@ -144,3 +146,22 @@ def test_key_messages_leave_out_what_params_leave_out(example):
 
 def test_the_section_function_is_registered():
     assert section_function("key_messages") is summary.key_messages
+
+
+def test_a_commissioned_service_rated_below_good_and_unwatched_is_an_early_warning(example, bullets):
+    """Issue 20: a commissioned service rated Inadequate, funding people, with no risk level and no QA visit since
+    its rating was in no key message. Now it is flagged on the watch list and named in the key messages."""
+    from carequality.measures import qa
+    from carequality.measures import watch as wm
+
+    params, model = example
+    w = wm.watch_list(model, params, qa.qa_context(model, params))
+    low = w[w["commissioned"] & w["overall_rating"].astype(str).isin(["Requires improvement", "Inadequate"])]
+    unwatched = low[low["risk_level"].isna() | low["last_visit"].isna() | (low["last_visit"] < low["rating_date"])]
+    assert len(unwatched)
+    flagged = w[w["flags"].map(lambda fs: wm.LOW_NO_RISK in fs or wm.LOW_NO_VISIT in fs)]
+    assert sorted(flagged["location_id"]) == sorted(unwatched["location_id"])
+    text = " ".join(b.plain for b in bullets.values())
+    assert f"{len(unwatched)} commissioned services rated Requires improvement or Inadequate" in text
+    for name in unwatched["location_name"]:
+        assert name in text

@@ -96,6 +96,29 @@ def _earlier_reports(rng: random.Random, current: str, before: dt.date, n: int) 
     return out
 
 
+#: The people a service is registered to care for, as CQC names them; a location's are chosen by its id (no draw).
+_SPECIALISMS = (
+    "Caring for adults over 65 yrs",
+    "Dementia",
+    "Caring for adults under 65 yrs",
+    "Physical disabilities",
+    "Sensory impairments",
+    "Learning disabilities",
+    "Mental health conditions",
+    "Caring for people whose rights are restricted under the Mental Health Act",
+    "Substance misuse problems",
+)
+
+
+def _specialisms(loc_id: str, care_home: bool) -> list[str]:
+    """Two to four specialisms that vary by location: care homes mostly older people and dementia, community
+    services a wider mix."""
+    h = hash_name(loc_id)
+    start = 0 if care_home and h % 3 else (h // 3) % len(_SPECIALISMS)
+    n = 2 + (h // 7) % 3
+    return [_SPECIALISMS[(start + i) % len(_SPECIALISMS)] for i in range(n)]
+
+
 def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.Random, *, saf: bool) -> dict:
     """One GET /locations/{id} response (keys omitted when empty, as the API does)."""
     care_home = loc["care_home"]
@@ -142,8 +165,7 @@ def _response(loc: dict, reports: list[dict], current: dict | None, rng: random.
     if loc.get("category"):
         code = "S1" if loc["category"] == vocab.RESIDENTIAL else "S2" if loc["category"] == vocab.COMMUNITY else "P1"
         d["inspectionCategories"] = [{"code": code, "name": loc["category"], "primary": "true"}]
-    if care_home:
-        d["specialisms"] = [{"name": "Caring for adults over 65 yrs"}, {"name": "Dementia"}]
+    d["specialisms"] = [{"name": n} for n in _specialisms(loc["id"], care_home)]
     links = []
     historic = []
     for r in reports:

@@ -57,7 +57,7 @@ def _dates(visits: list[dict], loc_id: str, start: dt.date, end: dt.date) -> lis
 def example_audits(seed: int = SEED) -> list[dict]:
     """The example council's audits: rows of the audit file (PAMMS's format), sorted by date and location."""
     records = example_records(seed)
-    by_id = {loc.id: loc for loc in locations()}
+    by_id = {loc.id: loc for loc in locations(seed)}
     rng = random.Random(seed + 23)
     rows: list[dict] = []
     periods = (
@@ -116,5 +116,5 @@ def _far_apart(rows: list[dict], by_id: dict) -> None:
         r["overall_rating"] = "Good"
 
 
-def write_example_audits(out: Path) -> Path:
-    return write_csv(out / FILE, AUDITS, example_audits())
+def write_example_audits(out: Path, seed: int = SEED) -> Path:
+    return write_csv(out / FILE, AUDITS, example_audits(seed))

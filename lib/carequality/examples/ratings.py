@@ -27,6 +27,9 @@ from carequality.examples.common import (
     pick,
 )
 
+#: The first day of CQC's single assessment framework: no rating by service group is older.
+SINGLE_ASSESSMENT_FROM = dt.date(2023, 11, 1)
+
 #: The 28 headers of CQC's "Care directory with ratings" Locations sheet, in CQC's order.
 HEADERS = [
     "Location ID",
@@ -97,6 +100,9 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
         care_home = kind == "home"
         category = vocab.RESIDENTIAL if care_home else vocab.COMMUNITY
         group = "Care Homes" if care_home else ("Supported Living" if "Supported" in name else "Homecare")
+        # CQC rates by service group only under its single assessment framework, from November 2023 (the random draw
+        # comes first, so each location keeps the values it had before this rule).
+        recent = bool(published) and dt.datetime.strptime(published, "%d/%m/%Y").date() >= SINGLE_ASSESSMENT_FROM
         groups = ["Overall"] + ([group] if overall != "Not Rated" and rng.random() < 0.45 else [])
         base = {
             "Location ID": loc_id,
@@ -127,8 +133,12 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
         }
         for g in groups:
             for d in vocab.DOMAINS:
-                if overall != "Not Rated" and d != "Overall" and rng.random() < 0.01:
-                    continue  # an occasional key question with no published line, as in CQC's files
+                # CQC lists every key question's current rating (an older one carried forward where a focused
+                # inspection left it), as the ratings history does: no key question is left out. (The draw that once
+                # left one out is kept, so that every other value stays as it was.)
+                rng.random() if overall != "Not Rated" and d != "Overall" else None
+                if g != "Overall" and not recent:
+                    continue  # no rating by service group before the single assessment framework
                 rows.append({**base, "Service / Population Group": g, "Domain": d, "Latest Rating": ratings[d]})
 
     i = 0
@@ -179,12 +189,12 @@ def example_rows(seed: int = SEED) -> list[dict[str, str]]:
     return rows
 
 
-def write_ratings_example(out: Path) -> Path:
+def write_ratings_example(out: Path, seed: int = SEED) -> Path:
     """The example council's "Care directory with ratings" file (CSV, as CQC publishes it)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "cqc_ratings_example.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=HEADERS, lineterminator="\n")
         w.writeheader()
-        w.writerows(example_rows())
+        w.writerows(example_rows(seed))
     return path

@@ -108,9 +108,9 @@ class _Loc:
     provider: str
 
 
-def _locations() -> list[_Loc]:
+def _locations(seed: int = SEED) -> list[_Loc]:
     by_id: dict[str, _Loc] = {}
-    for r in example_rows():
+    for r in example_rows(seed):
         if r["Location Type"] != "Social Care Org" or r["Service / Population Group"] != "Overall":
             continue
         loc = by_id.setdefault(
@@ -305,8 +305,9 @@ def _themes(rng: random.Random, locs: list[_Loc]) -> list[dict]:
 
 
 def example_records(seed: int = SEED) -> dict[str, list[dict]]:
-    """The example council's records, by params input name; deterministic for a seed."""
-    locs = _locations()
+    """The example council's records, by params input name; deterministic for a seed (the locations are those of
+    example_rows(seed))."""
+    locs = _locations(seed)
     rng = random.Random(seed + 4)
     current = _commissioned(rng, locs)
     current.append(
@@ -342,8 +343,8 @@ FILES = {
 }
 
 
-def write_example_records(out: Path) -> list[Path]:
-    records = example_records()
+def write_example_records(out: Path, seed: int = SEED) -> list[Path]:
+    records = example_records(seed)
     paths = []
     for name, (file, fmt) in FILES.items():
         writer = write_xlsx if file.endswith(".xlsx") else write_csv
@@ -351,6 +352,6 @@ def write_example_records(out: Path) -> list[Path]:
     return paths
 
 
-def locations() -> list[_Loc]:
+def locations(seed: int = SEED) -> list[_Loc]:
     """The example's adult social care locations with their overall and key-question ratings (examples/audits.py)."""
-    return _locations()
+    return _locations(seed)

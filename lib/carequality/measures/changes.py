@@ -236,6 +236,33 @@ def continuation_links(history: History) -> pd.DataFrame:
     new_name (as CQC's link names them; blank otherwise).
     """
     loc = history.locations_all
+    links = _cqc_links(loc)
+    linked_new, linked_old = set(links["location_id"]), set(links["previous_id"])
+    closed = loc[loc["deregistration_date"].notna() & ~loc["location_id"].isin(linked_old)]
+    extra, took_over = _inherited_links(history, closed, linked_new)
+    taken = linked_new | took_over
+    used_old = linked_old | {e["previous_id"] for e in extra}
+    opened = loc[loc["registration_date"].notna() & ~loc["location_id"].isin(taken)]
+    extra += _same_name_links(opened, closed[~closed["location_id"].isin(used_old)])
+    out = pd.concat([links, pd.DataFrame(extra, columns=list(LINK_COLUMNS))], ignore_index=True)
+    return out.sort_values(["location_id", "previous_id"], kind="stable").reset_index(drop=True)
+
+
+def _link(
+    previous: str, new: str, evidence: str, reason: str = "", previous_name: str = "", new_name: str = ""
+) -> dict:
+    return {
+        "previous_id": previous,
+        "location_id": new,
+        "reason": reason,
+        "evidence": evidence,
+        "previous_name": previous_name,
+        "new_name": new_name,
+    }
+
+
+def _cqc_links(loc: pd.DataFrame) -> pd.DataFrame:
+    """CQC's own links between registrations (the API's predecessor and successor relationships)."""
     rows: list[dict] = []
     if "predecessor_id" in loc.columns:
         for r in loc.itertuples():
@@ -247,31 +274,16 @@ def continuation_links(history: History) -> pd.DataFrame:
                 reasons = reasons if len(reasons) == len(ids) else [""] * len(ids)
                 for other, name, reason in zip(ids, names, reasons):
                     if kind == "predecessor":
-                        rows.append(
-                            {
-                                "previous_id": other,
-                                "location_id": r.location_id,
-                                "reason": reason,
-                                "evidence": BY_LINK,
-                                "previous_name": name,
-                                "new_name": "",
-                            }
-                        )
+                        rows.append(_link(other, r.location_id, BY_LINK, reason, previous_name=name))
                     else:
-                        rows.append(
-                            {
-                                "previous_id": r.location_id,
-                                "location_id": other,
-                                "reason": reason,
-                                "evidence": BY_LINK,
-                                "previous_name": "",
-                                "new_name": name,
-                            }
-                        )
-    links = pd.DataFrame(rows, columns=list(LINK_COLUMNS)).drop_duplicates(["previous_id", "location_id"])
-    linked_new, linked_old = set(links["location_id"]), set(links["previous_id"])
+                        rows.append(_link(r.location_id, other, BY_LINK, reason, new_name=name))
+    return pd.DataFrame(rows, columns=list(LINK_COLUMNS)).drop_duplicates(["previous_id", "location_id"])
 
-    closed = loc[loc["deregistration_date"].notna() & ~loc["location_id"].isin(linked_old)]
+
+def _inherited_links(history: History, closed: pd.DataFrame, linked_new: set) -> tuple[list[dict], set]:
+    """Registrations whose first rating was inherited, each with the closed registration at the same postcode
+    nearest in time (blank when none)."""
+    loc = history.locations_all
     o = history.outcomes_by_location_date_key_question
     first = o.sort_values("report_date", kind="stable").drop_duplicates("location_id")
     took_over = set(first.loc[first["inherited"], "location_id"]) - linked_new
@@ -285,44 +297,25 @@ def continuation_links(history: History) -> pd.DataFrame:
             previous = same.loc[gap.idxmin(), "location_id"]
         else:
             previous = ""
-        extra.append(
-            {
-                "previous_id": previous,
-                "location_id": r.location_id,
-                "reason": "",
-                "evidence": BY_INHERITED,
-                "previous_name": "",
-                "new_name": "",
-            }
-        )
-    taken = linked_new | took_over
-    used_old = linked_old | {e["previous_id"] for e in extra}
-    opened = loc[loc["registration_date"].notna() & ~loc["location_id"].isin(taken)]
-    closed = closed[~closed["location_id"].isin(used_old)]
-    if len(opened) and len(closed):
-        a = opened.assign(_key=opened["location_name"].map(_fold_name) + "|" + opened["postcode"].map(_fold_name))
-        b = closed.assign(_key=closed["location_name"].map(_fold_name) + "|" + closed["postcode"].map(_fold_name))
-        pairs = a.merge(b, on="_key", suffixes=("", "_old"))
-        pairs = pairs[
-            pairs["location_id"].ne(pairs["location_id_old"])
-            & pairs["postcode"].ne("")
-            & ((pairs["registration_date"] - pairs["deregistration_date_old"]).abs().dt.days <= SAME_NAME_DAYS)
-        ]
-        pairs = pairs.sort_values(["location_id", "location_id_old"]).drop_duplicates("location_id")
-        pairs = pairs.drop_duplicates("location_id_old")
-        extra += [
-            {
-                "previous_id": r.location_id_old,
-                "location_id": r.location_id,
-                "reason": "",
-                "evidence": BY_NAME,
-                "previous_name": "",
-                "new_name": "",
-            }
-            for r in pairs.itertuples()
-        ]
-    out = pd.concat([links, pd.DataFrame(extra, columns=list(LINK_COLUMNS))], ignore_index=True)
-    return out.sort_values(["location_id", "previous_id"], kind="stable").reset_index(drop=True)
+        extra.append(_link(previous, r.location_id, BY_INHERITED))
+    return extra, took_over
+
+
+def _same_name_links(opened: pd.DataFrame, closed: pd.DataFrame) -> list[dict]:
+    """A closure and a registration with the same name and postcode at most SAME_NAME_DAYS apart."""
+    if not len(opened) or not len(closed):
+        return []
+    a = opened.assign(_key=opened["location_name"].map(_fold_name) + "|" + opened["postcode"].map(_fold_name))
+    b = closed.assign(_key=closed["location_name"].map(_fold_name) + "|" + closed["postcode"].map(_fold_name))
+    pairs = a.merge(b, on="_key", suffixes=("", "_old"))
+    pairs = pairs[
+        pairs["location_id"].ne(pairs["location_id_old"])
+        & pairs["postcode"].ne("")
+        & ((pairs["registration_date"] - pairs["deregistration_date_old"]).abs().dt.days <= SAME_NAME_DAYS)
+    ]
+    pairs = pairs.sort_values(["location_id", "location_id_old"]).drop_duplicates("location_id")
+    pairs = pairs.drop_duplicates("location_id_old")
+    return [_link(r.location_id_old, r.location_id, BY_NAME) for r in pairs.itertuples()]
 
 
 def provider_changes(history: History, links: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -689,8 +689,8 @@ def register_as_of(model: Model, params: ReportParams) -> dt.date:
 
 
 def register_when(model: Model, params: ReportParams) -> str:
-    """'At 31 March 2026' or 'On 18 March 2026, the date of the risk register's latest entry,' (a sentence's
+    """'At 31 March 2026,' or 'On 18 March 2026, the date of the risk register's latest entry,' (a sentence's
     opening, from register_as_of)."""
     day = register_as_of(model, params)
     text = f"{day.day} {day:%B %Y}"
-    return f"At {text}" if day == params.period.end else f"On {text}, the date of the risk register's latest entry,"
+    return f"At {text}," if day == params.period.end else f"On {text}, the date of the risk register's latest entry,"

@@ -22,6 +22,7 @@ from carequality.sources.cache import load_ratings
 from carequality.sources.council_records import CouncilRecords
 from carequality.sources.frames import History
 from carequality.sources.lginform import ExternalSeries
+from carequality.sources.plausibility import implausible_ratings
 from carequality.sources.provenance import InputFile, sha256_of
 from carequality.sources.ratings_file import RatingsFile
 
@@ -143,7 +144,17 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
     dq = ratings.data_quality[ratings.data_quality["location_id"].isin(ids)].reset_index(drop=True)
     given_file = params.inputs.cqc_ratings is not None
     if given_file:
-        late = future_dates(ratings, today)
+        late = pd.concat(
+            [
+                future_dates(ratings, today),
+                implausible_ratings(
+                    ratings.ratings_by_location_service_group_key_question,
+                    ratings.path,
+                    getattr(ratings, "key_question_scores", None),
+                ),
+            ],
+            ignore_index=True,
+        )
         late = late[late["location_id"].isin(ids)]
         if len(late):
             dq = (

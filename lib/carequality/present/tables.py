@@ -63,7 +63,7 @@ class Table:
     def __post_init__(self) -> None:
         # A caption or footnote written with facts keeps their text, not their marks (the numbers are in the cells).
         self.caption = unmark(self.caption)
-        self.footnotes = [unmark(n) for n in self.footnotes]
+        self.footnotes[:] = [unmark(n) for n in self.footnotes]  # in place: a section may add a note after
         bad = {c: f for c, f in self.formats.items() if f not in FORMATS}
         if bad:
             raise ValueError(f"table {self.id}: unknown formats {bad}; expected one of {', '.join(FORMATS)}")

@@ -31,10 +31,17 @@ from typing import Any
 from carequality.facts import LITERAL, Fact, FactBook
 from carequality.measures.shares import percent
 from carequality.present.facts import text as fact_text
+from carequality.run.render import (
+    FACTS_FILE,
+    NOTEBOOK,
+    collect_facts,
+    collect_tables,
+    facts_for_page,
+    to_html,
+)
 
 #: The exit status of a report that disagrees with itself: distinct from bad input (2) and from a failure (1).
 AUDIT_EXIT = 3
-FACTS_FILE = "facts.json"
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _SHORT = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -400,7 +407,6 @@ def execute_in_memory(params_file: str | Path, profile: str = "full") -> Any:
     import nbformat
 
     from carequality import report as report_module
-    from carequality.run.render import NOTEBOOK
 
     nb = nbformat.reads(NOTEBOOK.read_text(encoding="utf-8"), as_version=4)
     outputs: list[dict] = []
@@ -427,8 +433,6 @@ def execute_in_memory(params_file: str | Path, profile: str = "full") -> Any:
 
 def audit_in_memory(params_file: str | Path, profile: str = "full") -> list[Finding]:
     """Every disagreement in the report of `params_file`, built in this process (execute_in_memory)."""
-    from carequality.run.render import collect_facts, collect_tables, facts_for_page, to_html
-
     nb = execute_in_memory(params_file, profile)
     tables = collect_tables(nb)
     for n, t in enumerate(tables, 1):

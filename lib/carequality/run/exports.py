@@ -846,6 +846,16 @@ def reference_docx(path: Path, *, header: str, marking: str, council_template: P
     return path
 
 
+_FACT_LINK = re.compile(r'<a class="cq-fact"[^>]*>(.*?)</a>', re.S)
+_FACTS_LIST = re.compile(r'<section class="cq-facts".*?</section>', re.S)
+
+
+def printed_html(page: str) -> str:
+    """The page as print shows it (docs/facts.md): each number's link to its fact made plain text, and the list of
+    numbers (screen only) left out. The Word document is printed, so it gets this."""
+    return _FACTS_LIST.sub("", _FACT_LINK.sub(r"\1", page))
+
+
 def html_to_docx(
     html: Path, docx: Path, *, header: str = "", marking: str = "", council_template: Path | None = None
 ) -> Path:
@@ -866,7 +876,9 @@ def html_to_docx(
         reference = reference_docx(
             Path(work) / "reference.docx", header=header, marking=marking, council_template=council_template
         )
-        cmd = [exe, "--from=html", "--to=docx", f"--reference-doc={reference}", f"--output={docx}", html.name]
+        printed = Path(work) / html.name
+        printed.write_text(printed_html(html.read_text(encoding="utf-8")), encoding="utf-8")
+        cmd = [exe, "--from=html", "--to=docx", f"--reference-doc={reference}", f"--output={docx}", str(printed)]
         _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=html.parent)
     if not docx.is_file():
         raise ExportError("pandoc (writing the DOCX) finished but wrote no file")

@@ -37,7 +37,6 @@ from carequality.params import ReportParams, check_profile, load_params, params_
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE, profile_folder
 from carequality.run.atomic import current_umask
-from carequality.run.audit import FACTS_FILE
 from carequality.run.exports import (
     VISIT_SCHEDULE_TABLE,
     WATCH_LIST_TABLE,
@@ -58,6 +57,8 @@ if TYPE_CHECKING:
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
 #: carequality renders without a clone; notebooks/annual_report.ipynb in a clone is a copy of it (tests/test_registry.py).
+#: Every fact a report's sentences state, beside report.html (docs/facts.md); `carequality audit` reads it.
+FACTS_FILE = "facts.json"
 NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.

@@ -378,17 +378,7 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
     title = "Services that closed" if closing else "New services"
     known = periods.closures_covered if closing else periods.openings_covered
     if not known(cov, p.start):
-        if closing and not cov.closures:
-            why = "CQC's data used here list only services registered on their date, not those that left the register"
-        elif not closing and not cov.registrations:
-            why = "CQC's data used here do not give the dates services registered"
-        else:
-            why = (
-                f"The monthly CQC files begin on {long_date(cov.register_from)}, after the period starts "
-                f"({long_date(p.start)})"
-            )
-        what = "closures" if closing else "new services"
-        return Section(sid, title, [f"{why}, so {what} in {council} cannot be counted for this period."])
+        return _register_unknown(model, params, sid, title, closing=closing)
     fn = periods.closures_in_period if closing else periods.new_services_in_period
     now, before = fn(h, p.start, p.end), fn(h, q.start, q.end)
     verb = "deregistered" if closing else "registered"
@@ -461,6 +451,22 @@ def _register_section(model: Model, params: ReportParams, *, closing: bool) -> S
     return Section(sid, title, paras + _community_note(model), [t_counts, t_list], facts=f.made)
 
 
+def _register_unknown(model: Model, params: ReportParams, sid: str, title: str, *, closing: bool) -> Section:
+    """What the register section says when CQC's data cannot give its period's openings or closures."""
+    cov, p, council = model.coverage, params.period, params.council.name
+    if closing and not cov.closures:
+        why = "CQC's data used here list only services registered on their date, not those that left the register"
+    elif not closing and not cov.registrations:
+        why = "CQC's data used here do not give the dates services registered"
+    else:
+        why = (
+            f"The monthly CQC files begin on {long_date(cov.register_from)}, after the period starts "
+            f"({long_date(p.start)})"
+        )
+    what = "closures" if closing else "new services"
+    return Section(sid, title, [f"{why}, so {what} in {council} cannot be counted for this period."])
+
+
 def registrations_in_period(model: Model, params: ReportParams) -> Section:
     """New services (registrations that do not continue an earlier one) by service type, with the previous period."""
     return _register_section(model, params, closing=False)
@@ -518,6 +524,19 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
     # A service counts once even when CQC links its new registration to two earlier ones.
     services, services_before = now.drop_duplicates("location_id"), before.drop_duplicates("location_id")
     f = FactSet("changes.provider_changes", period=(p.start, p.end), source="cqc")
+    paras = _provider_change_sentences(model, params, f, services, services_before, covered)
+    return Section("provider_changes_in_period", title, paras + _community_note(model), [t], facts=f.made)
+
+
+def _provider_change_sentences(
+    model: Model,
+    params: ReportParams,
+    f: FactSet,
+    services: pd.DataFrame,
+    services_before: pd.DataFrame,
+    covered: bool,
+) -> list[str]:
+    p, q, council = params.period, params.period.previous, params.council.name
     moved = f.count(
         "moved",
         services["change"].eq(periods.CHANGE_REASONS["Location Move"]).sum(),
@@ -556,7 +575,7 @@ def provider_changes_in_period(model: Model, params: ReportParams) -> Section:
             if n.value == 1 and moved.value == 1
             else f"Of these, {plural(moved, 'service')} moved to a new address."
         )
-    return Section("provider_changes_in_period", title, paras + _community_note(model), [t], facts=f.made)
+    return paras
 
 
 # ---- long gaps and before/after -------------------------------------------------------------------
@@ -671,25 +690,7 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
             "none for that key question on that date."
         ],
     )
-    wide = None
-    for when in (ta, tb):
-        sub = long[long["at"] == when]
-        piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
-        piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
-        piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
-        piv[f"Inherited, {short_date(when)}"] = (
-            sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
-        )
-        wide = piv if wide is None else wide.join(piv)
-    names = long.drop_duplicates("location_id").set_index("location_id")
-    frame = pd.DataFrame(
-        {
-            "Location": names["location_name"],
-            "CQC location ID": names.index,
-            "Category": names["category"].map(periods.category_label),
-        }
-    ).join(wide)
-    frame = frame.sort_values(["Category", "Location", "CQC location ID"], kind="stable").reset_index(drop=True)
+    frame = _at_dates_wide(long, ta, tb)
     t_wide = Table(
         "key_question_ratings_at_dates",
         f"Key-question ratings of each adult social care location in {council} on {long_date(a)} and {long_date(b)}",
@@ -725,6 +726,30 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         [t_counts, t_wide],
         facts=f.made,
     )
+
+
+def _at_dates_wide(long: pd.DataFrame, ta: pd.Timestamp, tb: pd.Timestamp) -> pd.DataFrame:
+    """One row per location: its five key-question ratings, latest report and inheritance on each date."""
+    wide = None
+    for when in (ta, tb):
+        sub = long[long["at"] == when]
+        piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
+        piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
+        piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
+        piv[f"Inherited, {short_date(when)}"] = (
+            sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
+        )
+        wide = piv if wide is None else wide.join(piv)
+    names = long.drop_duplicates("location_id").set_index("location_id")
+    frame = pd.DataFrame(
+        {
+            "Location": names["location_name"],
+            "CQC location ID": names.index,
+            "Category": names["category"].map(periods.category_label),
+        }
+    ).join(wide)
+    frame = frame.sort_values(["Category", "Location", "CQC location ID"], kind="stable").reset_index(drop=True)
+    return frame
 
 
 def _at_dates_sentences(f: FactSet, ca: pd.DataFrame, cb: pd.DataFrame, a: dt.date, b: dt.date) -> list[str]:

@@ -39,48 +39,7 @@ def market_overview(model: Model, params: ReportParams) -> Section:
             f"{community.noun[1]} its '{vocab.COMMUNITY}' (home care, supported living and the like)."
         ],
     )
-    tables = [t_cat]
-    if cov.service_types:
-        st = m.locations_by_service_type(locs)
-        tables.append(
-            Table(
-                "market_overview_by_service_type",
-                f"Adult social care locations registered in {council}, by main CQC service type, with care home beds",
-                pd.DataFrame(
-                    {
-                        "Category": st["category"].map(vocab.category_label),
-                        "Service type": st["service_type"],
-                        "Locations": st["locations"],
-                        "Beds": st["beds"],
-                    }
-                ),
-                footnotes=[
-                    "Each location counts once, under its main regulated service type (nursing home, residential "
-                    "home, home care, supported living, shared lives, extra care, supported housing, in that "
-                    "order of precedence). Beds: the number of beds CQC lists for the care homes; a dash means "
-                    "none is given."
-                ],
-            )
-        )
-        spec = m.locations_by_specialism(locs)
-        if len(spec):
-            tables.append(
-                Table(
-                    "market_overview_by_specialism",
-                    f"Adult social care locations registered in {council}, by the people they are registered to care for",
-                    pd.DataFrame(
-                        {
-                            "Specialism": spec["specialism"],
-                            homes.label: spec["care_homes"],
-                            community.label: spec["community"],
-                        }
-                    ),
-                    footnotes=[
-                        "CQC's specialisms: a location registered for several counts under each, so the rows add "
-                        "up to more than the number of locations."
-                    ],
-                )
-            )
+    tables = [t_cat, *(_service_type_tables(locs, council) if cov.service_types else [])]
     by_group, _ = m.locations_by_service_group(locs, model.service_groups_by_location)
     group_rows = [
         {"Service group": g, "Locations": n} for g, n in zip(by_group["service_group"], by_group["locations"])
@@ -106,6 +65,53 @@ def market_overview(model: Model, params: ReportParams) -> Section:
     )
     paras, facts = _market_sentences(model, council, by_cat, tables)
     return Section("market_overview", "The care market", paras, tables, facts=facts)
+
+
+def _service_type_tables(locs: pd.DataFrame, council: str) -> list[Table]:
+    """The market by main CQC service type (with care home beds) and by specialism."""
+    homes, community = (vocab.CATEGORY_WORDS[c] for c in (vocab.RESIDENTIAL, vocab.COMMUNITY))
+    tables = []
+    st = m.locations_by_service_type(locs)
+    tables.append(
+        Table(
+            "market_overview_by_service_type",
+            f"Adult social care locations registered in {council}, by main CQC service type, with care home beds",
+            pd.DataFrame(
+                {
+                    "Category": st["category"].map(vocab.category_label),
+                    "Service type": st["service_type"],
+                    "Locations": st["locations"],
+                    "Beds": st["beds"],
+                }
+            ),
+            footnotes=[
+                "Each location counts once, under its main regulated service type (nursing home, residential "
+                "home, home care, supported living, shared lives, extra care, supported housing, in that "
+                "order of precedence). Beds: the number of beds CQC lists for the care homes; a dash means "
+                "none is given."
+            ],
+        )
+    )
+    spec = m.locations_by_specialism(locs)
+    if len(spec):
+        tables.append(
+            Table(
+                "market_overview_by_specialism",
+                f"Adult social care locations registered in {council}, by the people they are registered to care for",
+                pd.DataFrame(
+                    {
+                        "Specialism": spec["specialism"],
+                        homes.label: spec["care_homes"],
+                        community.label: spec["community"],
+                    }
+                ),
+                footnotes=[
+                    "CQC's specialisms: a location registered for several counts under each, so the rows add "
+                    "up to more than the number of locations."
+                ],
+            )
+        )
+    return tables
 
 
 def _market_sentences(model: Model, council: str, by_cat: pd.DataFrame, tables: list[Table]) -> tuple[list, list]:

@@ -191,10 +191,12 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
     people = people_text(k["people"], threshold_fact(f, ctx))
     para = (
         f"At {long_date(end)}, {ctx.council} funded {people} at "
-        f"{plural(k['locations'], 'CQC-registered location')} run by {plural(k['providers'], 'provider')}"
+        f"{plural(k['locations'], 'CQC-registered location')} run by "
     )
     if before:
-        para += f", {compared(k['providers'], k['providers_before'], k['providers_change'])}"
+        para += compared(k["providers"], k["providers_before"], k["providers_change"], noun=True)
+    else:
+        para += plural(k["providers"], "provider")
     in_area = f"{pf.n_of_n(k['in_area'])} of these locations are in {ctx.council}"
     if before and before["locations"]:
         in_area += f", against {pf.n_of_n(k['in_area_before'])} at {long_date(prev_end)}"
@@ -676,7 +678,7 @@ def high_risk_out_of_area(model: Model, params: ReportParams) -> Section:
 def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
     ctx = m.qa_context(model, params)
     level = params.options.high_risk_from_level
-    end = params.period.end
+    end = m.register_as_of(model, params)  # the register says nothing of later days
     hr = m.high_risk_measures(model, params, ctx, in_area=in_area)
     rows = hr.services
     if ctx.publication:

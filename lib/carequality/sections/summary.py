@@ -27,6 +27,14 @@ def _standard(f: FactSet, k: m.KeyFigures) -> str:
     return f"The council's standard: green at {say(green)}% or more, amber from {say(amber)}%, red below that."
 
 
+def _names(f: FactSet, key: str, names: list[str], limit: int = 5) -> str:
+    """'A, B and C'; past `limit` names, 'A, B, C, D, E and 3 more', the 3 a fact."""
+    if len(names) <= limit:
+        return names_phrase(names, limit)
+    more = f.count(f"summary.{key}.more", len(names) - limit, "Names left out of the key message.", "name")
+    return ", ".join(names[:limit]) + f" and {say(more)} more"
+
+
 def _numbers(h: Headline, prefix: str = "") -> dict[str, object]:
     return {
         f"{prefix}good_or_outstanding": h.good_or_outstanding,
@@ -151,9 +159,9 @@ def changes_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bullet | N
             return [f"{r.location_name} ({r.from_rating} to {r.to_rating})" for r in frame.itertuples()]
 
         if down:
-            text += f" Declined: {names_phrase(named(c.declined))}."
+            text += f" Declined: {_names(f, 'declined', named(c.declined))}."
         if up:
-            text += f" Improved: {names_phrase(named(c.improved))}."
+            text += f" Improved: {_names(f, 'improved', named(c.improved))}."
     numbers = {
         "published": c.published,
         "improved": up,
@@ -284,10 +292,10 @@ def early_warning_bullet(f: FactSet, k: m.KeyFigures, publication: bool) -> Bull
     )
     if not publication:
         named = [f"{r.location_name} ({r.overall_rating})" for r in u.itertuples()]
-        text += f" They are flagged on the provider watch list: {names_phrase(named)}."
+        text += f" They are flagged on the provider watch list: {_names(f, 'unwatched', named)}."
     else:
         text += " They are flagged on the provider watch list."
-    return Bullet(text, "red", "watch_list", {"unwatched": len(u)})
+    return Bullet(text, None, "watch_list", {"unwatched": len(u)})
 
 
 def caveats_bullet(f: FactSet, k: m.KeyFigures) -> Bullet:
@@ -333,10 +341,16 @@ def key_messages(model: Model, params: ReportParams) -> Section:
             changes_bullet(f, k, publication),
             high_risk_bullet(f, k),
             visits_bullet(f, k),
-            early_warning_bullet(f, k, publication),
         )
         if b is not None
     ]
+    early = early_warning_bullet(f, k, publication) if params.wants("watch_list") else None
+    risk = [b for b in bullets if b.source == "high_risk_in_area"]
+    if early is not None and risk:  # one message on the services of concern: at most seven bullets
+        risk[0].text += " " + early.text
+        risk[0].numbers = {**risk[0].numbers, **early.numbers}
+    elif early is not None:
+        bullets.append(early)
     bullets.append(caveats_bullet(f, k))
     return Section("key_messages", "Key messages", [], bullets=bullets, facts=f.made)
 
