@@ -289,7 +289,9 @@ def visit_schedule_list(model: Model, params: ReportParams) -> Section:
             "Next visit due": "date",
         },
         footnotes=[
-            "Why: the rule that set the shortest interval (the rules are under \u201cWhere to visit next\u201d)."
+            "Why: the rule that set the shortest interval (the rules are under \u201cWhere to visit next\u201d).",
+            "A blank: no open case on the risk register; never inspected, audited or visited.",
         ],
+        blanks={"Risk level": "[z]", "Last CQC inspection": "[z]", "Last audit": "[z]", "Last visit": "[z]"},
     )
     return Section("visit_schedule_list", "Visit schedule", paras, [table])
