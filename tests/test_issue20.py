@@ -78,7 +78,10 @@ def test_the_risk_levels_name_their_source_and_the_example_its_own_forums(exampl
     params, model = example
     t = qa.risk_levels(model, params).table("risk_levels")
     assert not any("method appendix names it" in n for n in t.footnotes)
-    assert any("Coventry City Council" in n for n in t.footnotes)
+    assert any("named under \u201cHow this report was made\u201d" in n for n in t.footnotes)
+    from carequality.report import RISK_LEVELS_SOURCE
+
+    assert "Coventry City Council" in RISK_LEVELS_SOURCE
     forums = set(t.frame["Oversight"])
     assert not forums & {"Quality Peer Support Group", "Provider Escalation Panel"}
 

@@ -16,7 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
-from carequality.facts import FactBook, literal, replace_marks, slug, unmark
+from carequality.facts import LITERAL, FactBook, literal, replace_marks, slug, unmark
 from carequality.measures.data import ReportData, report_data
 from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
@@ -472,6 +472,8 @@ class Report:
             "header names it.",
             KEY_QUESTION_RULE,
         ]
+        if model.records.risk_by_case_opened is not None and self.params.wants("risk_levels"):
+            paras.append(RISK_LEVELS_SOURCE)
         paras.append(
             "Each file's checksum, and every setting of the parameters file the report was made with, are "
             "listed under Provenance at the end of the report."
@@ -504,10 +506,17 @@ class Report:
 
 #: The one rule for key-question ratings, stated once here and used by every table (model/history.ratings_at).
 KEY_QUESTION_RULE = (
-    "Key-question ratings: each location's rating for a key question is the latest CQC has published for it. A "
+    "How key questions are counted: each location's rating for a key question is the latest CQC has published for it. A "
     "focused inspection that rates only some key questions leaves the others at their earlier ratings, which are "
     "carried forward, as CQC itself shows them; a later 'Inspected but not rated' does not replace an earlier "
     "rating. Every table of key-question ratings in this report counts them by this rule."
+)
+
+
+#: Where the risk levels come from, named in the analysts' appendix (the risk levels' table points here).
+RISK_LEVELS_SOURCE = (
+    "The four risk levels and their descriptions follow Coventry City Council's published four-level approach (its "
+    "Table One of provider risk levels); the oversight forums are the council's own where its parameters name them."
 )
 
 
@@ -517,7 +526,9 @@ def sentence_html(text: str) -> str:
     return replace_marks(
         html.escape(text),
         lambda fact_id, shown: (
-            f'<a class="cq-fact" href="#fact-{fact_id.split("@")[0]}" data-fact="{fact_id}">{shown}</a>'
+            shown  # a worked example, no fact to link to
+            if fact_id == LITERAL
+            else f'<a class="cq-fact" href="#fact-{fact_id.split("@")[0]}" data-fact="{fact_id}">{shown}</a>'
         ),
     )
 

@@ -58,10 +58,10 @@ if TYPE_CHECKING:
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
 #: carequality renders without a clone; notebooks/annual_report.ipynb in a clone is a copy of it (tests/test_registry.py).
-#: Every fact a report's sentences state, beside report.html (docs/facts.md); `carequality audit` reads it.
-FACTS_FILE = "facts.json"
 NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
+#: Every fact a report's sentences state, beside report.html (docs/facts.md); `carequality audit` reads it.
+FACTS_FILE = "facts.json"
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
 REPO_DIR = Path(__file__).resolve().parents[3]
 LIBRARIES = (

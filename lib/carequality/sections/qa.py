@@ -845,7 +845,7 @@ def risk_levels(model: Model, params: ReportParams) -> Section:
     source = (
         "the council's own"
         if params.options.oversight_forums
-        else "those Coventry City Council names for each level; a council gives its own in its parameters"
+        else "that council's for each level; a council gives its own in its parameters"
     )
     table = Table(
         "risk_levels",
@@ -854,8 +854,8 @@ def risk_levels(model: Model, params: ReportParams) -> Section:
         footnotes=[
             "A service is a CQC location. A case moves level when its next entry on the risk register opens "
             "on the day the previous one closed.",
-            "The four levels and their descriptions follow Coventry City Council's published four-level approach "
-            f"(its Table One); the oversight forums are {source}.",
+            "The four levels and their descriptions follow a four-level approach another council has published, "
+            f"named under \u201cHow this report was made\u201d; the oversight forums are {source}.",
         ],
     )
     return Section("risk_levels", "Risk levels and oversight", paras, [table], facts=f.made)
