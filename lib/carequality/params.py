@@ -34,6 +34,10 @@ from carequality.registry import (
     SECTION_NAMES,
     SECTIONS,
 )
+from carequality.sources.audits import FIXED_COLUMNS as AUDIT_FIXED_COLUMNS
+from carequality.sources.audits import NOTES as AUDIT_NOTES
+from carequality.sources.audits import PAMMS_CQC_EQUIVALENT, PAMMS_DOMAINS, PAMMS_SCALE
+from carequality.vocab import GRADED as GRADED_RATINGS
 
 #: The params schema this carequality reads and writes. A file states the schema it was written for as its
 #: `schema_version`; a file without one was written for carequality 0.1.0 (schema 1). Schema 2 (carequality 0.2.0)
@@ -244,6 +248,9 @@ class Inputs(_Strict):
     qa_visits: Path | None = Field(None, description="Quality assurance visits: one row per visit")
     inspection_themes: Path | None = Field(None, description="Issues from CQC inspection reports, grouped by theme")
     theme_offers: Path | None = Field(None, description="Theme → training or support offer")
+    audits: Path | None = Field(
+        None, description="The council's own audits (PAMMS or its own tool): one row per audit (docs/inputs.md)"
+    )
     # Benchmarks (docs/benchmarks.md).
     area_ratings_by_month: Path | None = Field(
         None, description="Ratings counts by month for England, regions and councils (docs/benchmarks.md)"
@@ -313,6 +320,87 @@ class Standard(_Strict):
         return self
 
 
+class AuditOptions(_Strict):
+    """The council's audit scale and domains (docs/inputs.md, "Audits"): PAMMS's by default. `scale` is best first;
+    `cqc_equivalent` places each grade on CQC's scale (the cross-table, the visit schedule, and what counts as
+    below Good)."""
+
+    scale: tuple[str, ...] = Field(PAMMS_SCALE, description="The audit's grades, best first; default PAMMS's four")
+    domains: tuple[str, ...] = Field(
+        PAMMS_DOMAINS, description="The audit's domains: one column each in the audit file; default PAMMS's six"
+    )
+    cqc_equivalent: dict[str, str] = Field(
+        default_factory=lambda: dict(PAMMS_CQC_EQUIVALENT),
+        description="Each grade's CQC rating (Outstanding, Good, Requires improvement or Inadequate)",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AuditOptions:
+        problems = []
+        for name, items in (("scale", self.scale), ("domains", self.domains)):
+            keys = [" ".join(str(i).split()).casefold() for i in items]
+            if not items or any(not k for k in keys):
+                problems.append(f"{name}: expected at least one name, none blank")
+            dups = sorted({i for i, k in zip(items, keys) if keys.count(k) > 1})
+            if dups:
+                problems.append(f"{name}: {', '.join(map(repr, dups))} given more than once; expected each once")
+        if len(self.scale) < 2:
+            problems.append("scale: expected at least two grades, best first")
+        clash = [d for d in self.domains if d in (*AUDIT_FIXED_COLUMNS, AUDIT_NOTES)]
+        if clash:
+            problems.append(f"domains: {', '.join(map(repr, clash))} is a column of the audit file; expected a domain")
+        if set(self.cqc_equivalent) != set(self.scale):
+            problems.append(
+                f"cqc_equivalent: expected one CQC rating for each grade of the scale ({', '.join(self.scale)}); "
+                f"given for {', '.join(self.cqc_equivalent) or 'none'}"
+            )
+        bad = sorted(v for v in self.cqc_equivalent.values() if v not in GRADED_RATINGS)
+        if bad:
+            problems.append(
+                f"cqc_equivalent: {', '.join(map(repr, bad))} not a CQC rating; expected {', '.join(GRADED_RATINGS)}"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+#: Default visit intervals (months) by rating on CQC's scale: Inadequate or Poor within 3 months, Requires
+#: improvement within 6, Good within 12, Outstanding within 24.
+DEFAULT_VISIT_MONTHS: dict[str, int] = {"Inadequate": 3, "Requires improvement": 6, "Good": 12, "Outstanding": 24}
+
+
+class VisitRules(_Strict):
+    """The council's rules for when each commissioned service is next due a visit (the visit schedule): months after
+    the latest of its last CQC inspection, last audit and last visit, by the lower of its CQC rating and its audit
+    (on CQC's scale), and sooner for a high risk level, an early warning or no registered manager."""
+
+    months_by_rating: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_VISIT_MONTHS),
+        description="Months between visits for each rating on CQC's scale (an audit grade counts as its CQC rating)",
+    )
+    not_rated_months: int = Field(6, ge=1, le=120, description="Months between visits with no rating at all")
+    high_risk_months: int = Field(
+        3, ge=1, le=120, description="At most this many months at options.high_risk_from_level or above"
+    )
+    risk_months: int = Field(6, ge=1, le=120, description="At most this many months at a lower risk level")
+    early_warning_months: int = Field(
+        6, ge=1, le=120, description="At most this many months with an early warning on the watch list"
+    )
+    no_manager_months: int = Field(3, ge=1, le=120, description="At most this many months with no registered manager")
+
+    @field_validator("months_by_rating")
+    @classmethod
+    def _ratings(cls, v: dict[str, int]) -> dict[str, int]:
+        if set(v) != set(GRADED_RATINGS):
+            raise ValueError(
+                f"expected months for each of {', '.join(GRADED_RATINGS)}; given for {', '.join(v) or 'none'}"
+            )
+        bad = sorted(k for k, n in v.items() if not 1 <= int(n) <= 120)
+        if bad:
+            raise ValueError(f"months for {', '.join(bad)} outside 1 to 120")
+        return v
+
+
 #: The inputs that are the council's own records (docs/inputs.md), which options.record_sheets may name.
 RecordInput = Literal[
     "commissioned_services",
@@ -321,6 +409,7 @@ RecordInput = Literal[
     "qa_visits",
     "inspection_themes",
     "theme_offers",
+    "audits",
 ]
 
 
@@ -405,6 +494,11 @@ class Options(_Strict):
         ge=1,
         le=120,
         description="The watch list flags an inspection older than this many months at the period end",
+    )
+    # The council's own audits and the visit schedule (docs/inputs.md, "Audits"; docs/params.md).
+    audits: AuditOptions = Field(default=AuditOptions(), description="The audit's scale, domains and CQC equivalents")
+    visit_rules: VisitRules = Field(
+        default=VisitRules(), description="When each commissioned service is next due a visit"
     )
     # The Word document (docs/outputs.md).
     reference_docx: Path | None = Field(

@@ -97,6 +97,18 @@ SECTIONS: tuple[SectionSpec, ...] = (
     _s("watch_list", "watch", CQC_LATEST, ("commissioned_services", "risk_register"), per_location=True),
     _s("qa_activity", "qa", CQC_LATEST, "qa_visits", summary=True),
     _s("inspection_themes", "qa", CQC_LATEST, "inspection_themes"),
+    # The council's own audits beside CQC's, and where to visit next (sections/audits.py). The committee paper shows
+    # the audits by rating and the schedule's counts; the lists of services are sections of their own, per location
+    # and out of the paper (they can name a service audited below Good); the whole schedule is also written as
+    # visit_schedule.xlsx. The comparison with CQC and where the money goes are in the full report.
+    _s("audit_results", "audits", CQC_LATEST, "audits", summary=True),
+    _s("audit_gaps", "audits", CQC_LATEST, "audits", "commissioned_services", per_location=True),
+    _s("audit_vs_cqc", "audits", CQC_LATEST, "audits", "commissioned_services"),
+    _s("audit_disagreements", "audits", CQC_LATEST, "audits", "commissioned_services", per_location=True),
+    _s("visit_schedule", "audits", CQC_LATEST, "commissioned_services", summary=True),
+    _s("visit_schedule_list", "audits", CQC_LATEST, "commissioned_services", per_location=True),
+    # Where the money goes (Leicester 4.2 to 4.5; sections/spend.py).
+    _s("spend_by_service_type", "spend", CQC_LATEST, "commissioned_services"),
     _s("benchmarks", "compare", CQC_LATEST, ("area_ratings_by_month", *CQC_HISTORY), summary=True),
     _s("external_benchmarks", "compare", "external_benchmark", summary=True),
     _s("benchmarks_method", "compare", ("area_ratings_by_month", *CQC_HISTORY, "external_benchmark")),

@@ -122,6 +122,7 @@ INPUT_LABELS: dict[str, str] = {
     "qa_visits": "the council's record of quality assurance visits",
     "inspection_themes": "themes from CQC inspection reports, gathered by the council",
     "theme_offers": "the council's support offers for each theme",
+    "audits": "the council's record of its quality audits",
     "area_ratings_by_month": "monthly counts of CQC ratings for England, regions and councils",
     "external_benchmark": "LG Inform",
     "peer_group": "the council's list of peer councils",

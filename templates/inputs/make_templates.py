@@ -2,8 +2,10 @@
 
     .venv/bin/python templates/inputs/make_templates.py
 
-The formats come from carequality.sources.council_records.FORMATS, so the templates always have the columns
-the loaders expect; `carequality init` writes the same files into a council's project (carequality.project). The XLSX files are byte-for-byte reproducible (fixed document dates); tests check that
+The formats come from carequality.sources.council_records.FORMATS (and sources/audits.AUDITS, PAMMS's scale
+and domains), so the templates always have the columns the loaders expect; `carequality init` writes the same files
+into a council's project (carequality.project). The XLSX files are byte-for-byte reproducible (fixed document dates);
+tests check that
 the committed files equal what this script writes.
 """
 

@@ -155,6 +155,23 @@ def main() -> None:
     write_csv("commissioned_many_problems.csv", [head, [ids[0], "Home care", "lots", "Spot", "1000"],
                                                  [ids[1], "Home care", "12.5", "Spot", "£ten"]])
 
+    # Audits (issue 23): a grade not on the council's scale; an audit after the period end; a location CQC does not know.
+    from carequality.sources.audits import PAMMS_DOMAINS
+
+    audit_head = ["location_id", "audit_date", "auditor", "overall_rating", "status", *PAMMS_DOMAINS, "notes"]
+    good = ["Good"] * len(PAMMS_DOMAINS)
+    write_csv("audits_unknown_grade.csv", [audit_head, [ids[0], "2024-06-10", "QA team", "Good", "final", *good, ""],
+                                           [ids[1], "2024-07-17", "QA team", "Good", "final",
+                                            "Good", "Adequate", *good[2:], "a note"]])
+    write_csv("audits_after_period.csv", [audit_head, [ids[0], "2024-06-10", "QA team", "Good", "final", *good, ""],
+                                          [ids[1], "2025-05-02", "QA team", "Poor", "final", *good, ""]])
+    write_csv("audits_own_scale.csv", [["location_id", "audit_date", "auditor", "overall_rating", "status", "Safe care",
+                                        "Dignity"],
+                                       [ids[0], "2024-06-10", "QA team", "Adequate", "final", "Weak", "Adequate"],
+                                       ["1-999000009", "2024-08-01", "QA team", "Unacceptable", "draft", "", "Weak"]])
+    write_csv("audits_unknown_location.csv", [audit_head, [ids[0], "2024-06-10", "QA team", "Good", "final", *good, ""],
+                                              ["1-999000009", "2024-08-01", "QA team", "Good", "final", *good, ""]])
+
     # Benchmarks: a value no number can hold; a count written with a superscript digit.
     write_csv("lginform_infinite.csv", [["area_code", "area_name", "period", "indicator", "measure", "unit", "value"],
                                         ["E06000014", "York", "Nov 2023", "Good or outstanding", "Percentage", "%", "80"],

@@ -198,3 +198,53 @@ def test_a_publication_leaves_out_the_lists_of_locations_and_the_risk_registers_
     assert "is left out of the published version of this report" in html
     assert "Summary of risk" not in html and "Provider ref" in html
     assert not re.search(r"\b1-\d{6,}\b", html)  # no CQC location id either
+
+
+# ---- issue 23: no audited service below Good named in the committee paper or a publication ---------------------
+def _audited_below_good() -> set[str]:
+    """The names (from CQC's data) of every service whose latest final audit in the example is below Good."""
+    import csv
+
+    latest: dict[str, tuple[str, str]] = {}
+    with open(EXAMPLE_PARAMS.parent.parent.parent / "data" / "example" / "audits_example.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["status"] == "final" and r["audit_date"] <= "2026-03-31":
+                latest[r["location_id"]] = max(latest.get(r["location_id"], ("", "")), (r["audit_date"], r["overall_rating"]))
+    low = {i for i, (_, g) in latest.items() if g in ("Requires Improvement", "Poor")}
+    model = build_model(load_params(EXAMPLE_PARAMS))
+    locs = model.cqc_locations_all
+    names = set(locs.loc[locs["location_id"].isin(low), "location_name"].dropna())
+    assert len(names) >= 5
+    return names
+
+
+#: The sections of issue 23 (the committee paper's other sections name services under intervention in working mode:
+#: issue 21 moves them to the exempt appendix).
+AUDIT_SECTIONS = ("audit_results", "audit_gaps", "audit_vs_cqc", "audit_disagreements", "visit_schedule",
+                  "visit_schedule_list", "spend_by_service_type")
+
+
+def _section_html(html: str, section: str) -> str:
+    start = html.find(f'id="section-{section}"')
+    if start < 0:
+        return ""
+    end = html.find('<h2 id="section-', start + 10)
+    return html[start:end if end > 0 else len(html)]
+
+
+def test_neither_the_committee_paper_nor_a_publication_names_a_service_audited_below_good(summary, published):
+    names = _audited_below_good()
+    texts = {p.name: (_zip_text(p) if p.suffix in (".xlsx", ".ods", ".docx") else
+                      _pdf_text(p) if p.suffix == ".pdf" else p.read_text(encoding="utf-8"))
+             for p in published.out_dir.rglob("*") if p.suffix in (".html", ".csv", ".pdf", ".xlsx", ".ods", ".docx")}
+    html = summary.html.read_text(encoding="utf-8")
+    texts |= {f"summary: {s}": _section_html(html, s) for s in AUDIT_SECTIONS}
+    texts |= {f"summary: {p.name}": p.read_text(encoding="utf-8") for p in (summary.out_dir / "tables").glob("*.csv")
+              if p.stem.startswith(("audit", "visit", "spend"))}
+    found = {k: sorted(n for n in names if n in t) for k, t in texts.items()}
+    assert {k: v for k, v in found.items() if v} == {}
+    for rendered in (summary, published):
+        assert not (rendered.out_dir / "visit_schedule.xlsx").exists()
+    assert 'id="section-audit_results"' in html and 'id="section-visit_schedule"' in html
+    for left_out in ("audit_gaps", "audit_disagreements", "visit_schedule_list"):
+        assert f'id="section-{left_out}"' not in html

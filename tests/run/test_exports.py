@@ -97,9 +97,10 @@ class Page(HTMLParser):
 def test_every_format_is_written_with_the_manifest(rendered):
     names = {p.name for p in rendered.out_dir.iterdir()}
     assert {"report.html", "report.pdf", "report.xlsx", "report.ods", "report.docx", "manifest.json", "tables"} <= names
-    assert set(rendered.outputs) == {*ALL_FORMATS, "watch_list"}  # the example has a watch list: watch_list.xlsx
+    # the example has a watch list and a visit schedule: watch_list.xlsx, visit_schedule.xlsx
+    assert set(rendered.outputs) == {*ALL_FORMATS, "watch_list", "visit_schedule"}
     manifest = json.loads(rendered.manifest.read_text(encoding="utf-8"))
-    assert manifest["outputs"] == [f"report.{f}" for f in ALL_FORMATS] + ["watch_list.xlsx"]
+    assert manifest["outputs"] == [f"report.{f}" for f in ALL_FORMATS] + ["watch_list.xlsx", "visit_schedule.xlsx"]
     assert not [p for p in rendered.out_dir.parent.iterdir() if ".tmp-" in p.name]
 
 

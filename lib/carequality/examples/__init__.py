@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from carequality.examples.api import write_api_example
+from carequality.examples.audits import write_example_audits
 from carequality.examples.commentary import write_commentary_example
 from carequality.examples.common import SEED
 from carequality.examples.national import write_national_example
@@ -21,7 +22,14 @@ def write_example(out: Path, seed: int = SEED) -> list[Path]:
     council's commentary. Another `seed` gives another council that could exist (the property tests' councils)."""
     path = write_ratings_example(out, seed)
     api = write_api_example(out / "cqc_api", example_rows(seed))
-    return [path, *api, *write_example_records(out, seed), *write_national_example(out), write_commentary_example(out)]
+    return [
+        path,
+        *api,
+        *write_example_records(out, seed),
+        *write_national_example(out),
+        write_commentary_example(out),
+        write_example_audits(out, seed),
+    ]
 
 
 def write_council(out: Path, seed: int) -> list[Path]:

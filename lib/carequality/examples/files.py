@@ -68,7 +68,7 @@ def write_xlsx(path: Path, fmt: RecordFormat, rows: Sequence[dict[str, object]] 
                 {
                     "validate": "list",
                     "source": choices,
-                    "error_title": col.name,
+                    "error_title": col.name[:32],  # Excel's limit
                     "error_message": f"Expected {col.expected}.",
                     "ignore_blank": True,
                 },

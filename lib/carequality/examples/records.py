@@ -350,3 +350,8 @@ def write_example_records(out: Path, seed: int = SEED) -> list[Path]:
         writer = write_xlsx if file.endswith(".xlsx") else write_csv
         paths.append(writer(out / file, fmt, records[name]))
     return paths
+
+
+def locations(seed: int = SEED) -> list[_Loc]:
+    """The example's adult social care locations with their overall and key-question ratings (examples/audits.py)."""
+    return _locations(seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,7 +19,15 @@ import pandas as pd
 from carequality.councils import closest_council_name, find_any_council
 from carequality.errors import InputError
 from carequality.params import ReportParams
-from carequality.sources.council_records import FILE_FORMAT, FORMATS, CouncilRecords, load_council_records, raise_all
+from carequality.sources.audits import audit_format, load_audits
+from carequality.sources.council_records import (
+    FILE_FORMAT,
+    FORMATS,
+    CouncilRecords,
+    FileReport,
+    load_council_records,
+    raise_all,
+)
 from carequality.sources.council_records import LOADERS as RECORD_LOADERS
 from carequality.sources.council_records import as_of as records_as_of
 from carequality.sources.dates import DateReading
@@ -95,6 +104,7 @@ def unknown_location_rows(records: CouncilRecords, known: set[str]) -> pd.DataFr
         ),
         "qa_visits": ("visits_by_location_date", "counted in visits, as area not known"),
         "inspection_themes": ("issues_by_location_report", "its issues are counted in the themes"),
+        "audits": ("audits_by_location_date", "counted in the audits by rating; left out of the comparison with CQC"),
     }
     council_ids = council_id_places(records, known)
     frames = [getattr(records, attr) for attr, _ in what.values() if getattr(records, attr) is not None]
@@ -219,6 +229,8 @@ def record_dates(records: CouncilRecords) -> pd.DataFrame:
     """Every date in the council's files: input name, file, row, location_id, column, date."""
     parts = []
     for name, path in records.files.items():
+        if name not in RECORD_LOADERS:
+            continue  # the audits: their dates after the period end are listed as they are read (add_audits)
         frame = getattr(records, RECORD_LOADERS[name][0])
         if frame is None:
             continue
@@ -269,7 +281,8 @@ def add_council_records(model: Model, params: ReportParams, *, today: dt.date | 
     Every problem in every file is raised at once (CombinedInputError); `today` is the day of the run (dates after it are
     refused)."""
     paths = {n: p for n, p in params.input_paths().items() if n in RECORD_LOADERS}
-    if not paths:
+    audits = params.path(params.inputs.audits) if params.inputs.audits is not None else None
+    if not paths and audits is None:
         return model
     today = today or dt.date.today()
     reading = DateReading(
@@ -283,6 +296,9 @@ def add_council_records(model: Model, params: ReportParams, *, today: dt.date | 
     lead_councils(model.records, params)
     data_end = max(params.period.end, model.as_of.date() if model.as_of is not None else params.period.end)
     late = late_record_dates(model.records, data_end)
+    if audits is not None:
+        found_audits = add_audits(model.records, audits, params, reading=reading, sheet=sheets.get("audits"))
+        late = pd.concat([f for f in (late, found_audits) if len(f)], ignore_index=True) if len(found_audits) else late
     unknown = unknown_location_rows(model.records, known_location_ids(model))
     # Rows the loaders kept but could not take as they are (a cell longer than a spreadsheet cell holds, say).
     found = [f for f in (model.records.data_quality, unknown, late) if f is not None and len(f)]
@@ -293,8 +309,49 @@ def add_council_records(model: Model, params: ReportParams, *, today: dt.date | 
             else pd.concat(found, ignore_index=True)
         )
     for name, path in model.records.files.items():
-        as_of = records_as_of(model.records, name, params.period.end, params.period.previous.end)
+        as_of = (
+            audits_as_of(model.records.audits_by_location_date)
+            if name == "audits"
+            else records_as_of(model.records, name, params.period.end, params.period.previous.end)
+        )
         model.inputs.append(
             InputFile(name=name, path=path, sha256=sha256_of(path), as_of=as_of, note="council record (docs/inputs.md)")
         )
     return model
+
+
+def add_audits(
+    records: CouncilRecords,
+    path: Path,
+    params: ReportParams,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+) -> pd.DataFrame:
+    """Load the audit file with the council's scale and domains into `records`; audits dated after the period end
+    are left out and returned as data-quality rows (file, row, location_id, issue)."""
+    a = params.options.audits
+    dq: list[dict] = []
+    report = records.reports["audits"] = FileReport(path)
+    frame = load_audits(path, dq, audit_format(a.scale, a.domains), reading=reading, sheet=sheet, report=report)
+    end = pd.Timestamp(params.period.end)
+    after = frame[frame["audit_date"] > end]
+    rows = [
+        {
+            "file": path.name,
+            "row": int(r.row),
+            "location_id": r.location_id,
+            "issue": f"audit dated {r.audit_date.date().isoformat()}, after the period end; left out of every count",
+        }
+        for r in after.itertuples()
+    ]
+    records.audits_by_location_date = frame[frame["audit_date"] <= end].reset_index(drop=True)
+    records.files["audits"] = path
+    return pd.DataFrame(dq + rows, columns=["file", "row", "location_id", "issue"])
+
+
+def audits_as_of(frame: pd.DataFrame | None) -> str | None:
+    """The latest audit date kept (for the method note)."""
+    if frame is None or not len(frame):
+        return None
+    return frame["audit_date"].max().date().isoformat()

@@ -73,14 +73,15 @@ def number_or_none(n: int | Fact, zero: str = "none") -> str:
     return _zero(n, zero) if not v else shown
 
 
-def previous_period_phrase(now: int | Fact, before: int | Fact) -> str:
-    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'."""
+def previous_period_phrase(now: int | Fact, before: int | Fact, noun: str = "period") -> str:
+    """'down from 7 in the previous period', 'up from 1 …' or 'the same number as in the previous period'
+    (`noun`: period_noun's word for the period, "quarter" say)."""
     a, b = _v(now), _v(before)
     if a < b:
-        return f"down from {_n(before)[1]} in the previous period"
+        return f"down from {_n(before)[1]} in the previous {noun}"
     if a > b:
-        return f"up from {number_or_none(before)} in the previous period"
-    return "the same number as in the previous period"
+        return f"up from {number_or_none(before)} in the previous {noun}"
+    return f"the same number as in the previous {noun}"
 
 
 def net_change_phrase(now: int, before: int, noun: str = "") -> str:
@@ -182,3 +183,13 @@ def names_phrase(names: list[str], limit: int = 5) -> str:
     if len(names) <= limit:
         return join_words(names)
     return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+
+
+def period_noun(start: dt.date, end: dt.date) -> str:
+    """What a reporting period is called in sentences: "quarter" for three whole calendar months, "month" for one,
+    otherwise "period" (a year's report says "the period", as it always has)."""
+    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    if not whole:
+        return "period"
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return {1: "month", 3: "quarter"}.get(months, "period")

@@ -28,6 +28,7 @@ from carequality.examples.files import write_csv, write_xlsx
 from carequality.params import Period, read_params_text, validate_params
 from carequality.run.atomic import atomic_path
 from carequality.run.scaffold import ScaffoldError, council_from_arg, params_text, period_from_arg, period_label
+from carequality.sources.audits import AUDITS
 from carequality.sources.council_records import FORMATS
 
 #: Rows below the header that get the XLSX templates' drop-down lists (risk level, Y/N, visit type).
@@ -47,7 +48,7 @@ class InitError(ScaffoldError):
 def write_record_templates(out: Path) -> list[Path]:
     """The blank templates of the council's records, a CSV and an XLSX of each format (templates/inputs/)."""
     paths = []
-    for name, fmt in FORMATS.items():
+    for name, fmt in {**FORMATS, AUDITS.name: AUDITS}.items():
         paths.append(write_csv(out / f"{name}.csv", fmt))
         paths.append(write_xlsx(out / f"{name}.xlsx", fmt, blank_rows=BLANK_ROWS))
     return paths

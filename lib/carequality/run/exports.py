@@ -239,6 +239,7 @@ SOURCE_NAMES = {
         "risk_register",
         "qa_visits",
         "inspection_themes",
+        "audits",
         "area_ratings_by_month",
         "external_benchmark",
     )
@@ -764,6 +765,28 @@ def write_watch_list(path: Path, table: dict, *, cover: dict | None = None, subj
         },
     )
     return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments="carequality watch list")
+
+
+#: The id of the whole visit schedule's table (sections/audits.py), written also as visit_schedule.xlsx for the team.
+VISIT_SCHEDULE_TABLE = "visit_schedule"
+
+
+def write_visit_schedule(path: Path, table: dict, *, cover: dict | None = None, subject: str = "") -> Path:
+    """visit_schedule.xlsx: the visit schedule alone, soonest due first, with the report's cover and conventions."""
+    council = (cover or {}).get("council", "")
+    title = "Visit schedule" + (f": {council}" if council else "")
+    sheets = workbook_sheets(
+        [{**table, "number": 1}],
+        None,
+        {
+            **(cover or {}),
+            "title": title,
+            "description": "This spreadsheet holds the visit schedule for the quality assurance team: every service "
+            "the council commissions, soonest due first, with when its next visit is due and why. It is the same "
+            "table as in the report.",
+        },
+    )
+    return sheets_to_xlsx(sheets, path, title=title, subject=subject, comments="carequality visit schedule")
 
 
 # ---- DOCX ---------------------------------------------------------------------------------------

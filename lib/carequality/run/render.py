@@ -38,7 +38,15 @@ from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE, profile_folder
 from carequality.run import CELL_TIMEOUT
 from carequality.run.atomic import current_umask
-from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
+from carequality.run.exports import (
+    VISIT_SCHEDULE_TABLE,
+    WATCH_LIST_TABLE,
+    check_formats,
+    parse_formats,
+    write_exports,
+    write_visit_schedule,
+    write_watch_list,
+)
 from carequality.run.site import headline
 from carequality.sources.cache import digest_memo
 from carequality.sources.provenance import sha256_of_input
@@ -792,6 +800,12 @@ def render(
                 tmp / "watch_list.xlsx", watch[0], cover=cover, subject=params.options.protective_marking
             )
             manifest["outputs"].append("watch_list.xlsx")
+        schedule = [t for t in tables if t["id"] == VISIT_SCHEDULE_TABLE]
+        if schedule:
+            outputs["visit_schedule"] = write_visit_schedule(
+                tmp / "visit_schedule.xlsx", schedule[0], cover=cover, subject=params.options.protective_marking
+            )
+            manifest["outputs"].append("visit_schedule.xlsx")
         manifest["outputs"].extend(p.name for p in exempt)
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below

@@ -25,9 +25,11 @@ from carequality.present.text import (
     join_words,
     long_date,
     number_or_none,
+    period_noun,
     plural,
     previous_period_phrase,
     short_date,
+    upper_first,
 )
 from carequality.sections import Section, community_not_covered, location_columns
 from carequality.sources.frames import History
@@ -59,10 +61,10 @@ def _category_parts(frame: pd.DataFrame, f: FactSet, key: str) -> str:
     return join_words(parts)
 
 
-def _none_now_against(before: Fact) -> str:
+def _none_now_against(before: Fact, noun: str = "period") -> str:
     """The end of a sentence that starts with none in the period: ', against 3 in the previous period.' or ', and none in
-    the previous period.' when there were none then either."""
-    return f", against {say(before)} in the previous period." if before.value else ", and none in the previous period."
+    the previous period.' when there were none then either (`noun`: "quarter" for a quarter's report)."""
+    return f", against {say(before)} in the previous {noun}." if before.value else f", and none in the previous {noun}."
 
 
 def _at(model: Model, params: ReportParams) -> dt.date:
@@ -77,11 +79,11 @@ def _at_note(model: Model, params: ReportParams) -> str:
     return f" (the latest CQC data; the period ends on {long_date(params.period.end)})"
 
 
-def _compared(model: Model, now: Fact, before: Fact, covered: bool) -> str:
+def _compared(model: Model, now: Fact, before: Fact, covered: bool, noun: str = "period") -> str:
     """The previous-period phrase, or what the inputs do not cover."""
     if covered:
-        return previous_period_phrase(now, before)
-    return "and CQC's data used here do not cover the whole previous period, so no comparison is made"
+        return previous_period_phrase(now, before, noun)
+    return f"and CQC's data used here do not cover the whole previous {noun}, so no comparison is made"
 
 
 def _community_note(model: Model) -> list[str]:
@@ -121,15 +123,16 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     h = _history(model, params)
     p, q = params.period, params.period.previous
     council = params.council.name
+    noun = period_noun(p.start, p.end)
     now = periods.inspections_in_period(h, p.start, p.end)
     before = periods.inspections_in_period(h, q.start, q.end)
     counts, previous = periods.inspection_counts(now), periods.inspection_counts(before)
-    counts["Previous period"] = counts["Category"].map(previous.set_index("Category")["Total"]).fillna(0).astype(int)
+    counts[f"Previous {noun}"] = counts["Category"].map(previous.set_index("Category")["Total"]).fillna(0).astype(int)
     notes = [
-        "An inspection is a report CQC published in the period with at least one rating. Its rating is the overall "
+        f"An inspection is a report CQC published in the {noun} with at least one rating. Its rating is the overall "
         "rating it published; a focused inspection that rated only some key questions is counted under the overall "
         "rating the location then held.",
-        f"Previous period: {long_date(q.start)} to {long_date(q.end)}.",
+        f"Previous {noun}: {long_date(q.start)} to {long_date(q.end)}.",
     ]
     t_now = Table(
         "inspections_in_period",
@@ -140,7 +143,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     t_before = Table(
         "inspections_in_previous_period",
         f"CQC inspection outcomes for adult social care locations in {council}, {_span(q.start, q.end)} "
-        "(previous period)",
+        f"(previous {noun})",
         previous,
     )
     listing = pd.DataFrame(
@@ -169,7 +172,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         paras.append(_first_file_note(model))
     return Section(
         "inspections_in_period",
-        "CQC inspections in the period",
+        f"CQC inspections in the {noun}",
         paras + _community_note(model),
         [t_now, t_before, t_list],
         facts=f.made,
@@ -186,6 +189,7 @@ def _inspection_sentences(
     params: ReportParams,
 ) -> list[str]:
     p, q = params.period, params.period.previous
+    noun = period_noun(p.start, p.end)
     t = "inspections_in_period"
     n = f.count(
         "reports",
@@ -200,12 +204,12 @@ def _inspection_sentences(
         "The same in the previous period.",
         "report",
         period=(q.start, q.end),
-        at=(t, "Total", "Previous period"),
+        at=(t, "Total", f"Previous {noun}"),
     )
     if not n.value:
         return [
             f"CQC published no inspection reports on adult social care locations in {council} "
-            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev) if covered else ".")
+            f"{_span(p.start, p.end)}" + (_none_now_against(n_prev, noun) if covered else ".")
         ]
     m = f.count("locations", now["location_id"].nunique(), "Locations those reports were on.", "location")
     rating = now["rating"].astype(str)
@@ -224,13 +228,26 @@ def _inspection_sentences(
     other = f.count(
         "no_overall", len(now) - int(go.value or 0) - int(ri.value or 0), "Reports with no overall rating.", "report"
     )
-    return [
+    paras = [
         f"CQC published {plural(n, 'inspection report')} on {plural(m, 'adult social care location')} in {council} "
-        f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered)}.",
+        f"{_span(p.start, p.end)}, {_compared(model, n, n_prev, covered, noun)}.",
         f"Of these, {number_or_none(go)} gave an overall rating of Good or Outstanding and {number_or_none(ri)} "
         "Requires improvement or Inadequate"
         + (f"; {number_or_none(other)} gave no overall rating." if other.value else "."),
     ]
+    com = model.records.commissioned_by_location
+    if com is not None:  # Stockton's quarterly pack: contracted or not
+        k = f.count(
+            "commissioned",
+            now["location_id"].isin(set(com["location_id"])).sum(),
+            f"Of those reports, the ones on services {council} commissions at the period end.",
+            "report",
+        )
+        paras.append(
+            f"{upper_first(number_or_none(k, zero='none'))} of these {'was' if n.value == 1 else 'were'} on services "
+            f"{council} commissions."
+        )
+    return paras
 
 
 def _first_file_note(model: Model) -> str:

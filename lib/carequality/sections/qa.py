@@ -39,6 +39,7 @@ from carequality.present.text import (
     n_are,
     n_of_n,
     number_or_none,
+    period_noun,
     plural,
     upper_first,
     was_were,
@@ -868,26 +869,27 @@ def qa_activity(model: Model, params: ReportParams) -> Section:
     ctx = m.qa_context(model, params)
     v = m.visit_summary(model, params, ctx)
     p, prev = params.period, params.period.previous
-    frame = v.by_type
+    noun = period_noun(p.start, p.end)
+    frame = v.by_type.rename(columns={"Previous period": f"Previous {noun}"})
     notes = [f"Visits dated {long_date(p.start)} to {long_date(p.end)}; services visited: distinct CQC locations."]
     if v.previous:
-        notes.append(f"Previous period: {long_date(prev.start)} to {long_date(prev.end)}, from the same record.")
+        notes.append(f"Previous {noun}: {long_date(prev.start)} to {long_date(prev.end)}, from the same record.")
     if v.outside:
         notes.append(
-            f"{plural(v.outside, 'visit')} dated outside this period and the previous one {is_are(v.outside)} "
+            f"{plural(v.outside, 'visit')} dated outside this {noun} and the previous one {is_are(v.outside)} "
             "not counted."
         )
     t1 = Table(
         "qa_activity", "Quality assurance visits by type", frame, footnotes=notes, total_not_sum=("Services visited",)
     )
-    t2 = Table("qa_visit_outcomes", "Quality assurance visits in the period by outcome", v.outcomes)
+    t2 = Table("qa_visit_outcomes", f"Quality assurance visits in the {noun} by outcome", v.outcomes)
     f = FactSet("qa.visits", period=(p.start, p.end), source="qa_visits")
-    paras = _visit_sentences(f, v, frame) + _welfare_sentences(f, v)
+    paras = _visit_sentences(f, v, frame, noun) + _welfare_sentences(f, v, noun)
     paras += _suspension_sentences(model, params, v, ctx.council, f)
     return Section("qa_activity", "Quality assurance activity", paras, [t1, t2], facts=f.made)
 
 
-def _visit_sentences(f: FactSet, v: m.VisitSummary, frame: pd.DataFrame) -> list[str]:
+def _visit_sentences(f: FactSet, v: m.VisitSummary, frame: pd.DataFrame, noun: str = "period") -> list[str]:
     t = "qa_activity"
     total = frame.iloc[-1]
     n = f.count(
@@ -909,28 +911,28 @@ def _visit_sentences(f: FactSet, v: m.VisitSummary, frame: pd.DataFrame) -> list
     )
     if n.value:
         s = (
-            f"The quality assurance team made {plural(n, 'visit')} to {plural(k, 'service')} in the period, "
+            f"The quality assurance team made {plural(n, 'visit')} to {plural(k, 'service')} in the {noun}, "
             f"{number_or_none(un)} of them unannounced"
         )
     else:
-        s = "The quality assurance team recorded no visits in the period"
+        s = f"The quality assurance team recorded no visits in the {noun}"
     if v.previous:
         before = f.count(
             "visits_previous",
-            total["Previous period"],
+            total[f"Previous {noun}"],
             "Quality assurance visits in the previous period.",
             "visit",
-            at=(t, "Total", "Previous period"),
+            at=(t, "Total", f"Previous {noun}"),
         )
-        s += f", against {say(before)} in the previous period."
+        s += f", against {say(before)} in the previous {noun}."
     else:
-        s += "; the council's record of visits holds none in the previous period to compare with."
+        s += f"; the council's record of visits holds none in the previous {noun} to compare with."
     return [s]
 
 
-def _welfare_sentences(f: FactSet, v: m.VisitSummary) -> list[str]:
+def _welfare_sentences(f: FactSet, v: m.VisitSummary, noun: str = "period") -> list[str]:
     if not v.welfare_checks:
-        return ["No welfare checks were made in the period."]
+        return [f"No welfare checks were made in the {noun}."]
     checks = f.count("welfare_checks", v.welfare_checks, "Welfare checks made in the period.", "welfare check")
     where = f.count("welfare_services", v.welfare_services, "Services where welfare checks were made.", "service")
     low = f.count(

@@ -675,6 +675,8 @@ class CouncilRecords:
     visits_by_location_date: pd.DataFrame | None = None
     issues_by_location_report: pd.DataFrame | None = None
     offers_by_theme: pd.DataFrame | None = None
+    #: the council's own audits (sources/audits.py), loaded by model/records.py with the council's scale and domains
+    audits_by_location_date: pd.DataFrame | None = None
     #: input name → path, for every file loaded
     files: dict[str, Path] = field(default_factory=dict)
     #: What the files hold that the report must list (cells longer than a spreadsheet cell): file, row,
