@@ -18,8 +18,12 @@ RATINGS: tuple[str, ...] = (
     "Insufficient evidence to rate",
     "Not Rated",
     "Not applicable",
+    "Rating not recognised",
     "No published rating",
 )
+#: A rating label CQC used that the vocabulary does not know (a new framework's word): kept, shown as this, and its
+#: label listed in the data-quality table, never dropped and never a stop.
+UNRECOGNISED = "Rating not recognised"
 GRADED: tuple[str, ...] = RATINGS[:4]
 GOOD_OR_OUTSTANDING: frozenset[str] = frozenset({"Outstanding", "Good"})
 RI_OR_INADEQUATE: frozenset[str] = frozenset({"Requires improvement", "Inadequate"})
@@ -38,6 +42,8 @@ _ALIASES.update(
         "no rating": "Not Rated",
         "insufficient evidence": "Insufficient evidence to rate",
         "n/a": "Not applicable",
+        # The API's word where a Single Assessment Framework assessment has no approved rating yet.
+        "no approved rating": "No published rating",
     }
 )
 
@@ -127,6 +133,7 @@ PALETTE: dict[str, str] = {
     "Insufficient evidence to rate": "#b9c4ce",
     "Not Rated": "#d5dbe1",
     "Not applicable": "#e6eaee",
+    "Rating not recognised": "#ffffff",
     "No published rating": "#eef1f4",
 }
 #: Hatches so that greyscale print still tells the ratings apart.
@@ -153,6 +160,16 @@ def normalise_rating(word: object) -> str | None:
         return _ALIASES[text.lower()]
     except KeyError:
         raise UnknownWordError(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
+
+
+def unrecognised_issue(word: object, where: str, rows: int = 1) -> str:
+    """The data-quality row's words for a rating label the vocabulary does not know."""
+    text = " ".join(str(word).split())
+    times = "" if rows == 1 else f" ({rows:,} rows)"
+    return (
+        f"{where} {text!r}{times} is not a rating this report knows (an older or newer CQC framework's word?): "
+        f"shown as {UNRECOGNISED!r}, not counted as a graded rating"
+    )
 
 
 def normalise_domain(word: object) -> str:

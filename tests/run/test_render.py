@@ -127,12 +127,12 @@ def test_bad_cqc_data_is_named_before_a_kernel_starts(tmp_path, capsys):
     params_path = tmp_path / "york.yaml"
     params_path.write_text(yaml.safe_dump(params))
     text = (data / "cqc.csv").read_text().splitlines()
-    text[5] = text[5].replace(",Good,", ",Excellent,", 1) if ",Good," in text[5] else text[5].replace(",Requires improvement,", ",Excellent,", 1)
+    text[5] = text[5].replace(",Safe,", ",Kind,", 1)  # a key question the vocabulary does not know
     (data / "cqc.csv").write_text("\n".join(text) + "\n")
     out = tmp_path / "out"
     assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "cqc.csv, row 6, column 'Latest Rating': 'Excellent' is not a CQC rating" in err
+    assert "cqc.csv, row 6, column 'Domain': 'Kind' is not a key question" in err
     assert not (out / "york" / "2025-04-01_to_2026-03-31.failed.ipynb").exists()  # no kernel ran
     assert not (out / "york").exists() or not list((out / "york").iterdir())
 
