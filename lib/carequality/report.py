@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
+from carequality.facts import FactBook, replace_marks, unmark
 from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
@@ -29,6 +30,10 @@ from carequality.sections import Section
 from carequality.vocab import INPUT_LABELS
 
 HEADING_META = "carequality"
+#: The facts a section states ride in the notebook under this mime type; the renderer writes them as facts.json.
+FACTS_MIME = "application/vnd.carequality.facts+json"
+#: The inputs whose dates are CQC's: the report's one as-of date (model/asof.py).
+CQC_INPUTS = ("cqc_ratings", "cqc_api", "cqc_snapshots")
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
 #: The blocks of the council's commentary that are sections of their own, with their headings.
@@ -51,6 +56,8 @@ class Report:
     commentary: Commentary = field(default_factory=Commentary)
     #: While True, every output is printed on landscape pages (an annex).
     landscape: bool = False
+    #: Every fact the report has shown so far (docs/facts.md).
+    book: FactBook = field(default_factory=FactBook)
 
     @property
     def publication(self) -> bool:
@@ -82,8 +89,16 @@ class Report:
             )
         # role "title": the HTML template lifts this block into the page header, above the contents list.
         as_of = None if self.model.as_of is None else self.model.as_of.date().isoformat()
+        self.book.declare_source("cqc", as_of)
+        for i in self.model.inputs:
+            if i.name not in CQC_INPUTS and i.as_of:
+                self.book.declare_source(i.name, str(i.as_of))
         display(
-            {"text/html": "".join(parts), "text/plain": f"{p.title}: {p.council.name}"},
+            {
+                "text/html": "".join(parts),
+                "text/plain": f"{p.title}: {p.council.name}",
+                FACTS_MIME: {"section": "title", "facts": [], "as_of": dict(self.book.as_of)},
+            },
             metadata={HEADING_META: {"role": "title", "as_of": as_of}},
             raw=True,
         )
@@ -175,7 +190,7 @@ class Report:
             else:
                 tables.append(t)
         for p in section.paragraphs:
-            self._display({"text/html": f"<p>{html.escape(p)}</p>", "text/plain": p}, **meta)
+            self._display({"text/html": f"<p>{sentence_html(p)}</p>", "text/plain": unmark(p)}, **meta)
         if section.bullets:
             items = []
             for b in section.bullets:
@@ -185,8 +200,10 @@ class Report:
                     if b.status
                     else ""
                 )
-                items.append(f"<li>{badge}{html.escape(b.text)}</li>")
-            plain = "\n".join(f"- {status_label(b.status) + ': ' if b.status else ''}{b.text}" for b in section.bullets)
+                items.append(f"<li>{badge}{sentence_html(b.text)}</li>")
+            plain = "\n".join(
+                f"- {status_label(b.status) + ': ' if b.status else ''}{unmark(b.text)}" for b in section.bullets
+            )
             self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
         for f in section.figures:
             self.display_figure(f)
@@ -194,6 +211,19 @@ class Report:
             self.display_table(t)
         for n in notes:
             self._display({"text/html": f'<p class="cq-pointer">{html.escape(n)}</p>', "text/plain": n}, **meta)
+        self.show_facts(section)
+
+    def show_facts(self, section: Section) -> None:
+        """Gather the section's facts into the book and display them (FACTS_MIME, no visible output) for the
+        renderer's facts.json."""
+        if not section.facts:
+            return
+        self.book.extend(section.facts, section.id)
+        display(
+            {"text/plain": "", FACTS_MIME: {"section": section.id, "facts": [f.to_json() for f in section.facts]}},
+            metadata=self._meta(),
+            raw=True,
+        )
 
     def introduction(self) -> None:
         """The council's introduction (its commentary's `introduction` block), after the key messages."""
@@ -344,6 +374,17 @@ class Report:
             )
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
         self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
+
+
+def sentence_html(text: str) -> str:
+    """A sentence as HTML: escaped, each fact's number a link to its definition in the list of numbers at the end
+    of the report (docs/facts.md). The link looks like the text in print."""
+    return replace_marks(
+        html.escape(text),
+        lambda fact_id, shown: (
+            f'<a class="cq-fact" href="#fact-{fact_id.split("@")[0]}" data-fact="{fact_id}">{shown}</a>'
+        ),
+    )
 
 
 def open_report(params_file: str | Path, profile: str = DEFAULT_PROFILE) -> Report:

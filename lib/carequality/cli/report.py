@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from carequality.cli.exits import EXIT_BAD_INPUT, EXIT_FAILED
+from carequality.cli.exits import EXIT_AUDIT, EXIT_BAD_INPUT, EXIT_FAILED
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -35,7 +35,38 @@ def _cmd_render(args: argparse.Namespace) -> int:
         f"Report written to {result.html} ({len(result.tables)} tables{'; also ' + others if others else ''}, "
         f"{result.seconds:.1f} s)"
     )
-    return 0
+    return _audit_printed(result.out_dir, "render")
+
+
+def _audit_printed(folder: Path, command: str) -> int:
+    """Audit a rendered report: nothing printed when it agrees with itself; else its findings, in plain words, and
+    EXIT_AUDIT (docs/facts.md)."""
+    from carequality.run.audit import audit, describe
+
+    findings = audit(folder)
+    if not findings:
+        return 0
+    print(f"carequality {command}: {folder}\n{describe(findings)}", file=sys.stderr)
+    print(
+        "This is a defect of carequality, not of your data: please report it with the report folder.",
+        file=sys.stderr,
+    )
+    return EXIT_AUDIT
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from carequality.run.audit import FACTS_FILE, audit, describe
+
+    if not (args.output_dir / FACTS_FILE).is_file() or not (args.output_dir / "report.html").is_file():
+        print(
+            f"carequality audit: {args.output_dir}: no report.html and {FACTS_FILE} there; expected the folder a "
+            "render wrote one report into (such as outputs/york/2025-04-01_to_2026-03-31)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    findings = audit(args.output_dir)
+    print(describe(findings))
+    return EXIT_AUDIT if findings else 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -50,7 +81,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from carequality.run.batch import exit_code, run_batch, summary_table, write_index
+    from carequality.run.batch import OK, exit_code, run_batch, summary_table, write_index
     from carequality.run.exports import ExportError, check_formats, parse_formats
 
     try:
@@ -72,7 +103,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     )
     print(summary_table(outcomes))
     print(f"Index of every report: {write_index(outcomes, args.out)}")
-    return exit_code(outcomes)
+    code = exit_code(outcomes)
+    audited = [_audit_printed(Path(o.detail).parent, "batch") for o in outcomes if o.status == OK]
+    return code or (EXIT_AUDIT if any(audited) else 0)
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
@@ -124,6 +157,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="start every kernel as a new Python process instead of forking it from a warm template (slower)",
     )
     p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser(
+        "audit", help="read a rendered report back against its facts and list every place it disagrees with itself"
+    )
+    p.add_argument("output_dir", type=Path, metavar="OUTPUT_DIR", help="the folder one report was rendered into")
+    p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser(
         "site", help="write OUTPUTS_DIR/index.html: every report in the folder, with links and headline measures"

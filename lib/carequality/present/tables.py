@@ -18,6 +18,7 @@ from typing import Literal, cast, get_args
 import pandas as pd
 
 from carequality import vocab
+from carequality.facts import unmark
 from carequality.present.text import format_percent, signed_points
 
 TABLE_MIME = "application/vnd.carequality.table+json"
@@ -55,8 +56,14 @@ class Table:
     #: (row position, column) → a display format for that one cell (POINTS), where a row differs from its column: the
     #: change row of a table of shares. Only what the report shows changes; the JSON, CSV and spreadsheet keep the number.
     cell_formats: dict[tuple[int, str], str] = field(default_factory=dict)
+    #: Count columns whose Total row is not the sum of the rows above it (a location counted under two groups, say):
+    #: the audit checks every other count column's Total row adds up (docs/facts.md).
+    total_not_sum: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # A caption or footnote written with facts keeps their text, not their marks (the numbers are in the cells).
+        self.caption = unmark(self.caption)
+        self.footnotes = [unmark(n) for n in self.footnotes]
         bad = {c: f for c, f in self.formats.items() if f not in FORMATS}
         if bad:
             raise ValueError(f"table {self.id}: unknown formats {bad}; expected one of {', '.join(FORMATS)}")
@@ -122,6 +129,7 @@ class Table:
             "formats": {c: self.fmt(c) for c in self.columns},
             "rows": self.records(),
             "footnotes": list(self.footnotes),
+            **({"total_not_sum": list(self.total_not_sum)} if self.total_not_sum else {}),
         }
 
     def to_csv(self) -> str:

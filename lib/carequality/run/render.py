@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING
 
 from carequality import __version__
 from carequality.errors import InputError
+from carequality.facts import Fact, FactBook
 from carequality.model.preflight import preflight
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE
+from carequality.run.audit import FACTS_FILE
 from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
 from carequality.run.site import headline
 from carequality.sources.cache import digest_memo
@@ -326,6 +328,51 @@ def collect_figures(nb: nbformat.NotebookNode) -> list[tuple[dict, str]]:
     return figures
 
 
+def collect_facts(nb: nbformat.NotebookNode, tables: list[dict]) -> FactBook:
+    """Every fact the sections stated (FACTS_MIME, report.py), in report order, into one book; with each shown
+    table's number, caption, formats and the columns whose Total is not a sum (for the audit)."""
+    from carequality.report import FACTS_MIME
+
+    book = FactBook()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get(FACTS_MIME)
+            if data is None:
+                continue
+            for source, day in data.get("as_of", {}).items():
+                book.declare_source(source, day)
+            book.extend((Fact.from_json(f) for f in data.get("facts", [])), data.get("section", ""))
+    for t in tables:
+        book.tables[t["id"]] = {
+            "number": t.get("number"),
+            "caption": t["caption"],
+            "formats": t.get("formats", {}),
+            **({"total_not_sum": t["total_not_sum"]} if t.get("total_not_sum") else {}),
+        }
+    return book
+
+
+def facts_for_page(book: FactBook) -> list[dict]:
+    """The list of numbers at the end of the HTML page: each fact's text, definition, date and tables."""
+    from carequality.present.facts import text as fact_text
+    from carequality.present.text import long_date
+
+    out = []
+    for f in sorted(book, key=lambda f: f.id):
+        when = ""
+        if f.period is not None:
+            when = f"From {long_date(f.period[0])} to {long_date(f.period[1])}."
+        elif f.as_of is not None:
+            when = f"On {long_date(f.as_of)}."
+        shown: list[dict] = []
+        for c in f.cells:
+            meta = book.tables.get(c.table)
+            if meta and c.table not in [t["id"] for t in shown]:
+                shown.append({"id": c.table, "label": f"Table {meta['number']}: {meta['caption']}"})
+        out.append({"id": f.id, "text": fact_text(f), "definition": f.definition, "when": when, "tables": shown})
+    return out
+
+
 def data_as_of(nb: nbformat.NotebookNode) -> str | None:
     """The CQC data's as-of date (ISO) that the title block carries, or None."""
     for cell in nb.cells:
@@ -535,8 +582,11 @@ def render(
         for f, png in figures:  # every chart's data beside its image
             _write(tmp / "figures" / f"{f['id']}.csv", table_json_to_csv(f))
             (tmp / "figures" / f"{f['id']}.png").write_bytes(base64.b64decode(png))
+        book = collect_facts(nb, tables)
+        _write(tmp / FACTS_FILE, json.dumps(book.to_json(), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         commit = commit or git_commit()
         manifest = build_manifest(params, params_path, tables, commit)
+        manifest["facts"] = FACTS_FILE
         manifest["figures"] = sorted(f"figures/{f['id']}.{ext}" for f, _ in figures for ext in ("csv", "png"))
         generated = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
         context = {
@@ -552,6 +602,7 @@ def render(
             "running_header": f"{params.council.name}: {params.title}",
             "params": manifest["params"],
             "libraries": manifest["libraries"],
+            "facts": facts_for_page(book),
         }
         _write(tmp / "report.html", to_html(nb, context))
         manifest["profile"] = profile

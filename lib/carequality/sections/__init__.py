@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from carequality.facts import Fact
 from carequality.measures.changes import category_label
 from carequality.present.figures import Figure
 from carequality.present.tables import Table
@@ -43,6 +44,13 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     #: Bulleted messages shown after the paragraphs (the key messages).
     bullets: list[Bullet] = field(default_factory=list)
+    #: Every fact the section states, in its sentences or its tables (docs/facts.md): the report gathers them into
+    #: its FactBook, written as facts.json.
+    facts: list[Fact] = field(default_factory=list)
+
+    def state(self, *facts: Fact) -> None:
+        """Add facts the section states (a fact stated twice with one value is one fact)."""
+        self.facts.extend(facts)
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
