@@ -16,12 +16,14 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
-from carequality.facts import FactBook, replace_marks, unmark
+from carequality.facts import Fact, FactBook, replace_marks, unmark
+from carequality.measures import overview as m_overview
 from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import Commentary, read_commentary
+from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import long_date, status_label
@@ -346,6 +348,10 @@ class Report:
             "from zero (so 12.25% is written 12.3%); a change in a share is given in percentage points, worked out "
             "before rounding. Where a table uses another denominator, its column header names it.",
         ]
+        frameworks = m_overview.framework_facts(
+            model.locations, model.service_groups_by_location, model.key_question_scores, model.as_of
+        )
+        paras.append(frameworks_sentence(*frameworks))
         paras.append(
             "Each file's checksum, and every setting of the parameters file the report was made with, are "
             "listed under Provenance at the end of the report."
@@ -373,7 +379,28 @@ class Report:
                 )
             )
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
-        self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
+        section = Section("method", "How this report was made", paras, tables)
+        section.state(*frameworks)
+        self.display_section(section, defer=False)
+
+
+def frameworks_sentence(earlier: Fact, single: Fact, unknown: Fact) -> str:
+    """Which of CQC's frameworks the report's current ratings come from (measures.overview.framework_facts)."""
+    have = "has" if earlier.value == 1 else "have"
+    text = (
+        "CQC has rated services under two frameworks: inspections under its earlier framework (2014 to 2023: five "
+        "key questions and an overall rating, no scores) and assessments under its single assessment framework "
+        "(since November 2023: ratings by service group, with percentage scores CQC published until December "
+        f"2024). Of the locations in this report, {say(earlier, noun=True, zero='none')} {have} a current rating "
+        f"from the earlier framework and {say(single, noun=True, zero='none')} from a single assessment"
+    )
+    if unknown.value:
+        carry = "carries" if unknown.value == 1 else "carry"
+        text += (
+            f"; {say(unknown, noun=True)} {carry} a rating word this report does not know (a newer framework's?), "
+            "listed as CQC wrote it under data quality and not counted as a graded rating"
+        )
+    return text + ". Scores are shown only where CQC published them and are never compared across the two frameworks."
 
 
 def sentence_html(text: str) -> str:
