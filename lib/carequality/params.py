@@ -385,7 +385,7 @@ class ReportParams(_Strict):
             return [" or ".join(f"inputs.{n}" for n in names) for names in BY_NAME[section].unmet(given)]
 
         if self.sections is None:
-            chosen = tuple(s.name for s in SECTIONS if not s.unmet(given))
+            chosen = tuple(s.name for s in SECTIONS if not s.unmet(given) and not set(s.replaced_by) & given)
             object.__setattr__(self, "sections", chosen)
             return self
         problems = [f"section {s!r} needs {', '.join(unmet(s))}" for s in self.sections if unmet(s)]

@@ -391,8 +391,8 @@ def frameworks_sentence(earlier: Fact, single: Fact, unknown: Fact) -> str:
         "CQC has rated services under two frameworks: inspections under its earlier framework (2014 to 2023: five "
         "key questions and an overall rating, no scores) and assessments under its single assessment framework "
         "(since November 2023: ratings by service group, with percentage scores CQC published until December "
-        f"2024). Of the locations in this report, {say(earlier, noun=True, zero='none')} {have} a current rating "
-        f"from the earlier framework and {say(single, noun=True, zero='none')} from a single assessment"
+        f"2024). Of the locations in this report, {say(earlier, zero='none')} {have} a current rating "
+        f"from the earlier framework and {say(single, zero='none')} from a single assessment"
     )
     if unknown.value:
         carry = "carries" if unknown.value == 1 else "carry"

@@ -16,6 +16,7 @@ from carequality.measures import changes as periods
 from carequality.model.asof import data_end_before, figures_date
 from carequality.model.build import Model, council_history
 from carequality.params import ReportParams
+from carequality.present.facts import say
 from carequality.present.tables import Table
 from carequality.present.text import (
     count_phrase,
@@ -118,6 +119,9 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         "rating the location then held.",
         f"Previous period: {long_date(q.start)} to {long_date(q.end)}.",
     ]
+    partial = not periods.outcomes_covered(model.coverage, p.start)
+    if partial:  # before the table is made: Table keeps its own copy of the footnotes
+        notes.append(_first_file_note(model))
     t_now = Table(
         "inspections_in_period",
         f"CQC inspection outcomes for adult social care locations in {council}, {_span(p.start, p.end)}",
@@ -148,9 +152,6 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
     )
     n, m, n_prev = len(now), now["location_id"].nunique(), len(before)
     covered = periods.outcomes_covered(model.coverage, q.start)
-    partial = not periods.outcomes_covered(model.coverage, p.start)
-    if partial:
-        notes.append(_first_file_note(model))
     if n == 0:
         paras = [
             f"CQC published no inspection reports on adult social care locations in {council} "
@@ -587,3 +588,102 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
             "Inherited: the location's ratings on that date were given to the service under its previous provider."
         )
     return Section("key_question_ratings_at_dates", "Key-question ratings before and after", paras, [t_counts, t_wide])
+
+
+# ---- one monthly file ----------------------------------------------------------------------------------------
+
+#: What one monthly file cannot show, and what adds it (said once, in the section on the period).
+ONE_FILE_LIMITS = (
+    "One monthly CQC file cannot show which services improved or declined, which opened or closed, or which changed "
+    "provider: CQC's monthly file from the start of the period, given beside this one, adds them."
+)
+
+
+def latest_ratings_in_period(model: Model, params: ReportParams) -> Section:
+    """From one monthly file: the locations whose latest rating was published in the period, by category and
+    overall rating, and the locations behind them; what one file can and cannot show of the year."""
+    p, council = params.period, params.council.name
+    published = periods.latest_ratings_published(model.locations, p.start, p.end)
+    facts = periods.latest_ratings_facts(published, model.as_of)
+    counts = periods.inspection_counts(published)
+    table_id = "latest_ratings_in_period"
+    for word, f in facts.items():
+        facts[word] = f.at(table_id, "Total", word)
+    t = Table(
+        table_id,
+        f"Adult social care locations in {council} whose latest CQC rating was published {_span(p.start, p.end)}, "
+        "by overall rating",
+        counts,
+        footnotes=[
+            "Each location's latest rating only, as CQC's monthly file gives it: a lower bound of the period's "
+            "inspections. A rating inherited from a previous provider is left out."
+        ],
+    )
+    listing = pd.DataFrame(
+        {
+            **location_columns(published.merge(model.locations[["location_id", "provider_name"]], on="location_id")),
+            "Rating published": published["report_date"],
+            "Overall rating": published["rating"].astype(str),
+        }
+    )
+    t_list = Table(
+        f"{table_id}_list",
+        f"Latest CQC ratings published {_span(p.start, p.end)}",
+        listing,
+        formats={"Rating published": "date"},
+    )
+    total = facts["Total"]
+    if total.value:
+        parts = [f"{say(f)} {w}" for w, f in facts.items() if w != "Total" and f.value]
+        first = (
+            f"{say(total, noun=True)} in {council} had their latest CQC rating published {_span(p.start, p.end)}: "
+            f"{join_words(parts)}."
+        )
+    else:
+        first = f"No location in {council} had its latest CQC rating published {_span(p.start, p.end)}."
+    paras = [
+        first,
+        "This is what one monthly CQC file shows of the year: each location's latest rating. It is a lower bound of "
+        "the year's inspections: a location inspected twice in the period shows once, and an inspection that gave "
+        "no rating does not show.",
+        ONE_FILE_LIMITS,
+    ]
+    section = Section(
+        table_id, "Ratings published in the period", paras + _community_note(model), [t, t_list] if total.value else []
+    )
+    section.state(*facts.values())
+    return section
+
+
+def not_rated_since(model: Model, params: ReportParams) -> Section:
+    """From one monthly file: locations whose latest rating was published before options.not_inspected_before,
+    and those with no published rating."""
+    before, council = params.not_inspected_before, params.council.name
+    gap = periods.rated_before(model.locations, before)
+    old, none, total = periods.rated_before_facts(gap, len(model.locations), model.as_of)
+    frame = pd.DataFrame(
+        {
+            **location_columns(gap.merge(model.locations[["location_id", "provider_name"]], on="location_id")),
+            "Rating published": gap["publication_date"],
+            "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
+        }
+    )
+    t = Table(
+        "not_rated_since",
+        f"Adult social care locations in {council} whose latest CQC rating was published before {long_date(before)}",
+        frame,
+        formats={"Rating published": "date"},
+        footnotes=[
+            "Rating published: the date CQC published the location's latest rating. A blank date: no rating yet. "
+            "A rating marked inherited was given to the service under its previous provider."
+        ],
+    )
+    paras = [
+        f"Of the {say(total, noun=True)} in {council} in CQC's file, {say(old, zero='none')} had their latest rating "
+        f"published before {long_date(before)}, and {say(none, zero='none')} had no rating yet.",
+        "One file gives the date of each location's latest rating, not of its latest inspection: an inspection "
+        "that gave no rating is not in it.",
+    ]
+    section = Section("not_rated_since", "Services not rated recently", paras, [t] if len(gap) else [])
+    section.state(old, none, total)
+    return section
