@@ -16,7 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
-from carequality.facts import Fact, FactBook, replace_marks, unmark
+from carequality.facts import Fact, FactBook, count, replace_marks, unmark
 from carequality.measures import overview as m_overview
 from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
@@ -29,7 +29,7 @@ from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import long_date, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
-from carequality.vocab import INPUT_LABELS
+from carequality.vocab import BRAND_MARK, INPUT_LABELS, PROVIDER_NOT_NAMED
 
 HEADING_META = "carequality"
 #: The facts a section states ride in the notebook under this mime type; the renderer writes them as facts.json.
@@ -304,6 +304,9 @@ class Report:
                 "The CQC file also lists services that are not adult social care; they are outside this report "
                 f"({kinds})."
             )
+        unnamed = providers_facts(self.model)
+        if unnamed is not None:
+            paras.append(providers_sentence(*unnamed))
         tables = []
         if len(dq):
             if self.publication:  # a location id joins to CQC's public directory, which names the service
@@ -317,7 +320,9 @@ class Report:
             )
         else:
             paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")
-        self.display_section(Section("data_quality", "Data quality", paras, tables))
+        section = Section("data_quality", "Data quality", paras, tables)
+        section.state(*(unnamed or ()))
+        self.display_section(section)
 
     def method_note(self) -> None:
         """The "How this report was made" appendix: the sources (the files, the date each is as of), how locations
@@ -382,6 +387,48 @@ class Report:
         section = Section("method", "How this report was made", paras, tables)
         section.state(*frameworks)
         self.display_section(section, defer=False)
+
+
+def providers_facts(model: Model) -> tuple[Fact, Fact, Fact] | None:
+    """The council's locations whose provider CQC's data used here do not name: all of them, those shown by their
+    CQC brand and those shown as not named (model.coverage); None when every provider is named."""
+    cov = model.coverage
+    if not (cov.providers_by_brand or cov.providers_not_named):
+        return None
+    where = {"as_of": None if model.as_of is None else model.as_of.date(), "source": "cqc"}
+    return (
+        count(
+            "data_quality.providers_unnamed",
+            cov.providers_by_brand + cov.providers_not_named,
+            "Locations whose provider CQC's data used here do not name.",
+            "location",
+            **where,
+        ),
+        count(
+            "data_quality.providers_by_brand",
+            cov.providers_by_brand,
+            "Of them, locations shown by their CQC brand.",
+            "location",
+            **where,
+        ),
+        count(
+            "data_quality.providers_not_named",
+            cov.providers_not_named,
+            "Of them, locations with no CQC brand, shown as not in CQC's data.",
+            "location",
+            **where,
+        ),
+    )
+
+
+def providers_sentence(unnamed: Fact, by_brand: Fact, not_named: Fact) -> str:
+    """What the tables show where CQC's data do not name a provider."""
+    return (
+        f"CQC's data used here do not name the provider of {say(unnamed, noun=True)}: "
+        f"{say(by_brand, zero='none')} {'is' if by_brand.value == 1 else 'are'} shown by the location's CQC brand, "
+        f"marked{BRAND_MARK}, and {say(not_named, zero='none')} as '{PROVIDER_NOT_NAMED}'. Downloading from CQC the "
+        "details of every provider the locations name adds the names."
+    )
 
 
 def frameworks_sentence(earlier: Fact, single: Fact, unknown: Fact) -> str:

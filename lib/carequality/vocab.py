@@ -115,6 +115,10 @@ INPUT_LABELS: dict[str, str] = {
 
 #: Rows of the council's records whose location id CQC's data do not hold: one label in every table.
 NOT_FOUND = "Not found in CQC's data"
+#: A provider CQC's data used here do not name, and no brand either: one label in every table.
+PROVIDER_NOT_NAMED = "Not in CQC's data"
+#: After a CQC brand shown where the provider's name is not in the data ("Bloomcare (brand)").
+BRAND_MARK = " (brand)"
 #: An area or month the inputs do not give: missing, never zero (comparison tables, charts and sentences).
 NOT_COVERED = "not covered by the data used here"
 #: People the council funds at a service (commissioned services, the risk register, the watch list).

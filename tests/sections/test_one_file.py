@@ -43,7 +43,7 @@ def test_latest_ratings_published_in_the_period_counted_by_hand(tmp_path):
     s = changes.latest_ratings_in_period(model, params(tmp_path, cqc_ratings="r.csv"))
     from carequality.facts import marks, unmark
 
-    assert [i for i, _ in marks(s.paragraphs[0])][0].startswith("changes.latest_published.total")  # a fact
+    assert next(i for i, _ in marks(s.paragraphs[0])).startswith("changes.latest_published.total")  # a fact
 
     assert unmark(s.paragraphs[0]) == (
         "2 locations in York had their latest CQC rating published between 1 April 2025 and 31 March 2026: "

@@ -5,6 +5,7 @@ Nothing below this module reads files; sections take a Model and params and retu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ import pandas as pd
 from carequality.areas import PeerGroup
 from carequality.councils import council_for_cqc_name, covering_successors
 from carequality.model.asof import cqc_as_of
-from carequality.model.coverage import Coverage, input_coverage
+from carequality.model.coverage import Coverage, input_coverage, provider_labels, provider_name_counts
 from carequality.model.history import restrict
 from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, no_ratings
 from carequality.model.records import add_council_records
@@ -105,6 +106,19 @@ def future_dates(ratings: RatingsFile, today: dt.date) -> pd.DataFrame:
     )
 
 
+def name_providers(model: Model) -> None:
+    """Every location's provider named in every table (coverage.provider_labels: the name, else CQC's brand, else
+    "Not in CQC's data"), after the coverage has counted what the data leave blank."""
+    by_brand, not_named = provider_name_counts(model.locations)
+    model.coverage = dataclasses.replace(model.coverage, providers_by_brand=by_brand, providers_not_named=not_named)
+    model.locations = model.locations.assign(provider_name=provider_labels(model.locations))
+    if model.history is not None and "provider_name" in model.history.locations_all.columns:
+        everyone = model.history.locations_all
+        model.history = dataclasses.replace(
+            model.history, locations_all=everyone.assign(provider_name=provider_labels(everyone))
+        )
+
+
 def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
     """Rows whose CQC 'Location Local Authority' names the params' council.
 
@@ -194,6 +208,7 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
         latest_locations=ratings.locations,
         council_locations=locations,
     )
+    name_providers(model)
     if hist.key_question_scores is not None:
         kqs = hist.key_question_scores
         model.key_question_scores = kqs[kqs["location_id"].isin(ids)].reset_index(drop=True)

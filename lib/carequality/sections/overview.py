@@ -296,9 +296,10 @@ def _provider_note(model: Model) -> list[str]:
     cov = model.coverage.provider_names
     if cov == ALL:
         return []
+    shown = (
+        f"where a provider is not named, the location's CQC brand is shown, marked{vocab.BRAND_MARK}, or "
+        f"'{vocab.PROVIDER_NOT_NAMED}'."
+    )
     if cov == NONE:
-        return ["Provider: CQC's data used here do not name the providers."]
-    return [
-        "Provider: CQC's data used here name the providers of only some locations (a download from CQC names only "
-        "the providers whose registered office is in the area); a blank means not named."
-    ]
+        return [f"Provider: CQC's data used here do not name the providers; {shown}"]
+    return [f"Provider: CQC's data used here name the providers of only some locations; {shown}"]
