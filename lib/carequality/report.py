@@ -385,7 +385,7 @@ class Report:
             )
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
         section = Section("method", "How this report was made", paras, tables)
-        section.state(*frameworks)
+        section.state(*[f for f in frameworks if f.value or f.id != "overview.framework.unrecognised"])
         self.display_section(section, defer=False)
 
 

@@ -70,13 +70,15 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from carequality.run.render import check
+    from carequality.run.render import check, check_notes
 
     params, model = check(args.params)
     print(
         f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
         f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
     )
+    for note in check_notes(params, model):
+        print(f"  {note}")
     return 0
 
 
