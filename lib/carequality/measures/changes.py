@@ -413,7 +413,8 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     have never been inspected.
 
     Columns: location_id, location_name, category, registration_date, last_report_date (NaT when never),
-    overall_rating (held on `at`; blank when none), inherited (that rating was given to the previous provider),
+    overall_rating (held on `at`; blank when none), rating_date (the date that rating was published: earlier than
+    last_report_date when a later inspection gave no rating), inherited (that rating was given to the previous provider),
     status ("Not inspected since" or "Never inspected").
     """
     active = active_at(history, at)
@@ -426,6 +427,7 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     now = ratings_at(history, at)
     overall = now[now["key_question"] == "Overall"].set_index("location_id")
     out["overall_rating"] = out["location_id"].map(overall["rating"].astype(str)).fillna("").astype(str)
+    out["rating_date"] = out["location_id"].map(overall["report_date"]).astype("datetime64[ns]")
     out["inherited"] = out["location_id"].isin(set(overall.index[overall["inherited"].astype(bool)]))
     out["status"] = out["last_report_date"].isna().map({True: "Never inspected", False: "Not inspected since"})
     out = out.assign(_never=out["last_report_date"].isna())

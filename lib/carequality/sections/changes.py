@@ -139,7 +139,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
             "Location": now["location_name"],
             "CQC location ID": now["location_id"],
             "Category": now["category"].map(periods.category_label),
-            "Report date": now["report_date"],
+            "Report published": now["report_date"],
             "Overall rating": now["rating"].astype(str),
             "Key questions rated": now["key_questions"],
         }
@@ -148,7 +148,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         "inspections_in_period_list",
         f"Inspection reports published {_span(p.start, p.end)}",
         listing,
-        formats={"Report date": "date"},
+        formats={"Report published": "date"},
     )
     n, m, n_prev = len(now), now["location_id"].nunique(), len(before)
     covered = periods.outcomes_covered(model.coverage, q.start)
@@ -226,14 +226,17 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
             "Location": rc["location_name"],
             "CQC location ID": rc["location_id"],
             "Category": labels,
-            "Report date": rc["report_date"],
+            "Rating published": rc["report_date"],
             "From": _marked(rc["from_rating"], rc["from_inherited"]),
             "To": rc["to_rating"],
             "Change": rc["direction"],
         }
     )
     t_detail = Table(
-        "rating_changes", f"Changes of overall rating {_span(p.start, p.end)}", detail, formats={"Report date": "date"}
+        "rating_changes",
+        f"Changes of overall rating {_span(p.start, p.end)}",
+        detail,
+        formats={"Rating published": "date"},
     )
     n = len(rc)
     k = rc["direction"].value_counts()
@@ -457,6 +460,7 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
             "Registered": gap["registration_date"],
             "Last inspection report": gap["last_report_date"],
             "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
+            "Rating published": gap["rating_date"],
             "Status": gap["status"],
         }
     )
@@ -465,11 +469,13 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
         f"Adult social care locations in {council} active on {long_date(at)} and not inspected since before "
         f"{long_date(before)}",
         frame,
-        formats={"Registered": "date", "Last inspection report": "date"},
+        formats={"Registered": "date", "Last inspection report": "date", "Rating published": "date"},
         footnotes=[
-            "An inspection is a published report with at least one rating; the date is the report's "
-            "publication date. Ratings inherited from a previous provider do not count: a rating "
-            "marked inherited was given to the service under its previous provider."
+            "Last inspection report: the publication date of the latest report of an inspection, whether or not it "
+            "gave a rating ('Inspected but not rated'). Rating published: the date the overall rating shown was "
+            "published, which is earlier when a later inspection gave no rating. Ratings inherited from a previous "
+            "provider are not inspections: a rating marked inherited was given to the service under its previous "
+            "provider."
         ],
     )
     old = int((gap["status"] == "Not inspected since").sum())
@@ -540,7 +546,7 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         sub = long[long["at"] == when]
         piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
         piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
-        piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
+        piv[f"Rating published, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
         piv[f"Inherited, {short_date(when)}"] = (
             sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
         )
@@ -558,7 +564,7 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         "key_question_ratings_at_dates",
         f"Key-question ratings of each adult social care location in {council} on {long_date(a)} and {long_date(b)}",
         frame,
-        formats={c: "date" for c in frame.columns if c.startswith("Latest report")},
+        formats={c: "date" for c in frame.columns if c.startswith("Rating published")},
     )
     paras = []
     for word in ("Requires improvement", "Inadequate"):

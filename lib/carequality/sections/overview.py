@@ -256,7 +256,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         {
             **location_columns(wide),
             **{q: wide[q] for q in vocab.DOMAINS},
-            "Publication date": wide["publication_date"],
+            "Rating published": wide["publication_date"],
             "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
             "Framework": framework,
             "CQC page": wide["url"],
@@ -273,7 +273,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         "location_ratings_appendix",
         f"Adult social care locations in {params.council.name} with their CQC ratings",
         frame,
-        formats={"Location": "link", "Publication date": "date"},
+        formats={"Location": "link", "Rating published": "date"},
         links={"Location": "CQC page"},
         footnotes=[
             "A blank key question means CQC has published no rating for it at that location. "
