@@ -16,7 +16,7 @@ from dataclasses import dataclass
 #: Inputs that can each give the latest CQC ratings (any one of them will do).
 CQC_LATEST: tuple[str, ...] = ("cqc_ratings", "cqc_api", "cqc_snapshots")
 #: Inputs that can each give a ratings history (any one of them will do; both are merged when given).
-CQC_HISTORY: tuple[str, ...] = ("cqc_api", "cqc_snapshots")
+CQC_HISTORY: tuple[str, ...] = ("cqc_api", "cqc_snapshots", "cqc_ratings_start")
 
 #: A need is an input's name (a field of params.Inputs), or a tuple of names any one of which will do.
 Need = str | tuple[str, ...]

@@ -101,6 +101,7 @@ INPUT_LABELS: dict[str, str] = {
     "cqc_ratings": "CQC's care directory with ratings",
     "cqc_api": "CQC's data service (the CQC API)",
     "cqc_snapshots": "CQC's monthly care directory files",
+    "cqc_ratings_start": "CQC's care directory with ratings from the start of the period",
     "commissioned_services": "the council's record of the services it commissions",
     "commissioned_services_previous": "the council's record of the services it commissioned a year earlier",
     "risk_register": "the council's risk register",

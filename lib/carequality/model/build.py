@@ -16,7 +16,7 @@ from carequality.councils import council_for_cqc_name, covering_successors
 from carequality.model.asof import cqc_as_of
 from carequality.model.coverage import Coverage, input_coverage, provider_labels, provider_name_counts
 from carequality.model.history import restrict
-from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, no_ratings
+from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, location_types_named, no_ratings
 from carequality.model.records import add_council_records
 from carequality.params import ReportParams
 from carequality.sources.cache import load_ratings
@@ -142,10 +142,12 @@ def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
 def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, today: dt.date | None = None) -> Model:
     """Load every input named in params (or take an already-loaded ratings file) and keep the council's rows."""
     today = today or dt.date.today()
-    hist = load_history_inputs(params)
-    if ratings is None and params.inputs.cqc_ratings is not None:
-        # Parsed once per file's bytes, then read from the cache (sources/cache.py).
-        ratings = load_ratings(params.path(params.inputs.cqc_ratings), location_types=params.options.location_types)
+    with location_types_named(params):
+        hist = load_history_inputs(params)
+        if ratings is None and params.inputs.cqc_ratings is not None:
+            # Parsed once per file's bytes, then read from the cache (sources/cache.py).
+            path = params.path(params.inputs.cqc_ratings)
+            ratings = load_ratings(path, location_types=params.options.location_types)
     ratings = ratings if ratings is not None else hist.latest
     if ratings is None:  # no CQC input: a report of an external benchmark series alone (docs/benchmarks.md)
         ratings = no_ratings(params.base_dir)

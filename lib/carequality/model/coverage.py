@@ -40,6 +40,8 @@ class Coverage:
     #: Provider names: ALL, SOME or NONE of the council's locations have one.
     provider_names: str = ALL
     #: Council locations whose provider is not named in the data: shown by CQC brand, and shown as not named.
+    #: Monthly CQC files the history comes from (0 without them): two say less than a month-by-month series.
+    snapshot_files: int = 0
     providers_by_brand: int = 0
     providers_not_named: int = 0
     #: Regulated service types (and beds) are given.
@@ -109,6 +111,7 @@ def input_coverage(
         community_services=community,
         community_missing_because=because,
         provider_names=provider_name_coverage(council_locations["provider_name"]) if len(council_locations) else ALL,
+        snapshot_files=0 if api else len(snapshot_dates),
         service_types=bool(types) or (api and not len(council_locations)),
     )
 

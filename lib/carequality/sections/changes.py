@@ -268,7 +268,18 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
                 )
                 + "."
             )
+    if model.coverage.snapshot_files == 2:
+        paras.append(TWO_FILE_LIMITS)
     return Section("rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail])
+
+
+#: What two monthly files (the start and the end of the period) cannot show: said once, under the rating changes.
+TWO_FILE_LIMITS = (
+    "These changes come from two monthly CQC files, from the start and the end of the period: each shows every "
+    "location's latest rating on its date. A location inspected twice in the period shows once, with its latest "
+    "rating; a service that opened and closed between the two files does not show; a change of provider shows "
+    "where the later file marks the rating as inherited."
+)
 
 
 def _marked(ratings: pd.Series, inherited: pd.Series) -> pd.Series:

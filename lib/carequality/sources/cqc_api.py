@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from carequality import vocab
-from carequality.errors import InputError
+from carequality.errors import InputError, LocationTypesError
 from carequality.sources.frames import (
     ASSESSMENT_COLUMNS,
     DATA_QUALITY_COLUMNS,
@@ -747,9 +747,9 @@ def load_api_folder(
             )
 
     all_locations = pd.DataFrame(rows)
-    unmatched = unmatched_location_types(all_locations, location_types, "this folder (field 'type')")
+    unmatched = unmatched_location_types(all_locations, location_types, f"{folder.name} (field 'type')")
     if unmatched:
-        raise InputError(folder, unmatched, column="type")
+        raise LocationTypesError(folder, unmatched, column="type")
     keep = all_locations["location_type"].isin(location_types)
     excluded = (
         all_locations.loc[~keep]

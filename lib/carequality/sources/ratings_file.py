@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from carequality import vocab
-from carequality.errors import InputError
+from carequality.errors import InputError, LocationTypesError
 from carequality.sources.dates import parse_date_column
 from carequality.sources.provenance import sha256_of
 from carequality.sources.tabular import CELL_LIMIT, Finding, Sheet, read_sheet, unmatched_location_types
@@ -161,9 +161,11 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
     rename, header_era = map_headers(path, list(sheet.frame.columns))
     df = select_columns(sheet, rename, path)
     finding_dq = _finding_rows(sheet.of_kind("error_value", "long_text"), df, rename, path)
-    unmatched = unmatched_location_types(df, location_types, "this file")
+    unmatched = unmatched_location_types(df, location_types, path.name)
     if unmatched:
-        raise InputError(path, unmatched, column=next(h for h, ours in rename.items() if ours == "location_type"))
+        raise LocationTypesError(
+            path, unmatched, column=next(h for h, ours in rename.items() if ours == "location_type")
+        )
     df = fold_overall_spelling(df)
     df, excluded = split_location_types(df, location_types)
     word_dq = normalise_words(df, path, header_era)
