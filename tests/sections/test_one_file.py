@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import qa_frames as qf
 from carequality.measures import changes as periods
 from carequality.params import parse_params
@@ -76,3 +78,22 @@ def test_one_file_sections_only_without_a_history(tmp_path):
     assert "latest_ratings_in_period" in one and "not_rated_since" in one and "inspections_in_period" not in one
     both = params(tmp_path, cqc_ratings="r.csv", cqc_api="api").sections
     assert "latest_ratings_in_period" not in both and "inspections_in_period" in both
+
+
+def test_a_location_type_that_matches_nothing_names_the_params_file_and_setting(shared_data, tmp_path):
+    """The typo is in the params file, so the message names it and its setting, and the file checked against."""
+    import yaml
+
+    from carequality.errors import InputError
+    from carequality.model.build import build_model
+    from carequality.params import load_params
+    from conftest import LINCOLNSHIRE_CSV
+
+    path = tmp_path / "lincs.yaml"
+    path.write_text(yaml.safe_dump({
+        "council": {"code": "E10000019", "name": "Lincolnshire"}, "period": {"start": "2025-06-01", "end": "2026-05-31"},
+        "inputs": {"cqc_ratings": str(LINCOLNSHIRE_CSV)}, "options": {"location_types": ["Social Care Organisation"]}}))
+    with pytest.raises(InputError) as e:
+        build_model(load_params(path))
+    assert str(e.value).startswith(f"{path}: options.location_types 'Social Care Organisation' matches no location "
+                                   "in cqc_lincolnshire_prefiltered.csv; its location types are ")

@@ -337,7 +337,7 @@ def test_a_location_type_that_matches_nothing_names_the_types_present(tmp_path):
     folder = write_folder(tmp_path, {"location_1-1.json": loc_json()})
     with pytest.raises(InputError) as e:
         load_api_folder(folder, location_types=("Social care",), today=TODAY)
-    assert e.value.column == "type" and "'Social care' matches no location in this folder" in e.value.message
+    assert e.value.column == "type" and "'Social care' matches no location in api (field 'type')" in e.value.message
     assert "'Social Care Org' (1 location)" in e.value.message
 
 

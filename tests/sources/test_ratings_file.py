@@ -201,7 +201,7 @@ def test_a_location_type_that_matches_nothing_names_the_types_present(write_csv)
     with pytest.raises(InputError) as e:
         load_ratings_file(write_csv(small_file()), location_types=("Social Care Org", "Social care"))
     assert e.value.column == "Location Type"
-    assert "'Social care' matches no location in this file" in e.value.message
+    assert "'Social care' matches no location in input.csv" in e.value.message
     assert "'Primary Medical Services' (1 location), 'Social Care Org' (2 locations)" in e.value.message
 
 
