@@ -54,8 +54,12 @@ $(AXE): tests/js/package.json tests/js/package-lock.json | sysdeps
 report: $(STAMP) sysdeps-report
 	$(BIN)/carequality render $(PARAMS) --out $(OUT) --to $(FORMATS)
 
+# Every core, at most four (each worker renders the example once for the tests it runs): one test file per worker
+# at a time (--dist loadfile), so a file's module- and session-scoped renders are built once and the notebook's
+# cells (nbval) run in order in one kernel. TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 test: lint $(STAMP) sysdeps $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 # Lint, format check and types on the package (configured in pyproject.toml); make test runs them first.
 lint: $(STAMP)

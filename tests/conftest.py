@@ -45,3 +45,22 @@ def example_render(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("example-out")
     return render(EXAMPLE_PARAMS, out)
+
+
+def assert_one_headline(result, n: int, of: int, percent: float) -> None:
+    """Issue 19, item 6: the report, its manifest.json and the site index give the same n, N and share."""
+    import html as html_lib
+    import json
+    import re
+
+    from carequality.run.site import write_site
+
+    page = result.html.read_text(encoding="utf-8")
+    start = page.index('<h2 id="section-ratings_overview"')
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page[start : page.index("</p>", start)]))
+    said = re.search(r"([\d,]+) of ([\d,]+) \(([\d.]+)%\)", text)
+    assert said and said.groups() == (f"{n:,}", f"{of:,}", f"{percent:g}"), text
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    assert manifest["headline"]["good_or_outstanding"] == {"n": n, "of": of, "percent": percent}
+    index = write_site(result.out_dir.parents[1]).read_text(encoding="utf-8")
+    assert f'{percent:g}% <span class="cq-sub">({n:,} of {of:,} rated)</span>' in index

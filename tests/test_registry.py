@@ -40,8 +40,15 @@ def test_the_notebook_imports_each_section_module_by_its_registry_name():
         assert re.search(rf"report\.show\({spec.module}\.{spec.name}\)", source), spec.name
 
 
-def test_the_notebook_in_notebooks_is_the_packaged_one():
-    assert (ROOT / "notebooks" / "annual_report.ipynb").resolve() == NOTEBOOK.resolve()
+def test_the_notebook_in_notebooks_is_a_copy_of_the_packaged_one_not_a_link_into_it():
+    """Editing notebooks/annual_report.ipynb in JupyterLab must not edit the installed tool (issue 19): it is a real
+    file, kept identical to the packaged notebook by this test (change the packaged one, then copy it)."""
+    copy = ROOT / "notebooks" / "annual_report.ipynb"
+    assert not copy.is_symlink() and copy.resolve() != NOTEBOOK.resolve()
+    assert copy.read_bytes() == NOTEBOOK.read_bytes(), (
+        "notebooks/annual_report.ipynb differs from lib/carequality/run/notebooks/annual_report.ipynb: change the "
+        "packaged notebook, then copy it over the one in notebooks/"
+    )
 
 
 def _params(**over):

@@ -42,6 +42,11 @@ class Council:
     def valid_on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
+    def known_as(self, name: str) -> bool:
+        """True if `name` is one of the council's names as people write them: its name, short name or an alias
+        ('Leeds', 'Leeds City Council'), letter case, spaces and '&' for 'and' ignored, as find_council matches."""
+        return _fold(name) in {_fold(n) for n in (self.name, self.short_name, *self.aliases)}
+
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -158,6 +163,29 @@ def find_council(code_or_name: str) -> Council:
     if key.upper() in _by_code():
         return _by_code()[key.upper()]
     return _by_name()[_fold(key)]
+
+
+def find_any_council(code_or_name: str) -> Council:
+    """As find_council (what `carequality params new` accepts: an ONS code or any name), then the councils
+    reorganisations replaced; KeyError when none is known by it."""
+    try:
+        return find_council(code_or_name)
+    except KeyError:
+        pass
+    key = code_or_name.strip()
+    for c in former_councils():
+        if c.ons_code == key.upper() or c.known_as(key):
+            return c
+    raise KeyError(key)
+
+
+def closest_council_name(text: str) -> str | None:
+    """The current council's name nearest to `text` as typed (for "did you mean …"), or None."""
+    import difflib
+
+    names = {_fold(n): c.name for c in all_councils() for n in (c.name, c.short_name, *c.aliases)}
+    near = difflib.get_close_matches(_fold(text), list(names), n=1, cutoff=0.75)
+    return names[near[0]] if near else None
 
 
 def council_for_cqc_name(name: str, at: dt.date | None = None) -> Council | None:

@@ -34,6 +34,27 @@ class LocationTypesError(InputError):
     naming the input; the model re-raises it naming the params file and the setting (model.inputs)."""
 
 
+class CombinedInputError(InputError):
+    """Every problem found in the inputs, reported at once; its file, row, column and message are the first's."""
+
+    #: The most problems the message lists; the rest are counted.
+    SHOWN = 40
+
+    def __init__(self, errors: list[InputError]):
+        first = errors[0]
+        super().__init__(first.file, first.message, first.row, first.column)
+        self.errors = list(errors)
+
+    def __reduce__(self):  # a batch worker sends it to the parent process
+        return (CombinedInputError, (self.errors,))
+
+    def __str__(self) -> str:
+        lines = [f"  - {e}" for e in self.errors[: self.SHOWN]]
+        if len(self.errors) > self.SHOWN:
+            lines.append(f"  - and {len(self.errors) - self.SHOWN:,} more")
+        return f"{len(self.errors):,} problems, all to fix before the report can run:\n" + "\n".join(lines)
+
+
 class ParamsError(Exception):
     """Params that do not validate. The message lists every problem, one a line."""
 

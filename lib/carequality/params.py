@@ -14,7 +14,14 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from carequality.councils import Council, any_council_by_code, council_by_code, council_period_problem, slugify
+from carequality.councils import (
+    Council,
+    any_council_by_code,
+    closest_council_name,
+    council_period_problem,
+    find_council,
+    slugify,
+)
 from carequality.errors import ParamsError
 from carequality.present.commentary import read_commentary
 from carequality.registry import (
@@ -66,8 +73,7 @@ class CouncilParams(_Strict):
     @model_validator(mode="after")
     def _name_matches(self) -> CouncilParams:
         c = any_council_by_code(self.code)
-        names = {n.casefold() for n in (c.name, c.short_name, *c.aliases)}
-        if self.name.strip().casefold() not in names:
+        if not c.known_as(self.name):  # as `params new` matches names: case, spaces and '&' ignored
             raise ValueError(f"name {self.name!r} does not match ONS code {self.code} ({c.name})")
         return self
 
@@ -250,6 +256,17 @@ class Standard(_Strict):
         return self
 
 
+#: The inputs that are the council's own records (docs/inputs.md), which options.record_sheets may name.
+RecordInput = Literal[
+    "commissioned_services",
+    "commissioned_services_previous",
+    "risk_register",
+    "qa_visits",
+    "inspection_themes",
+    "theme_offers",
+]
+
+
 class Options(_Strict):
     location_types: tuple[str, ...] = Field(
         ("Social Care Org",), min_length=1, description="CQC 'Location Type' values to keep"
@@ -285,6 +302,16 @@ class Options(_Strict):
     oversight_forums: dict[int, str] = Field(
         default_factory=dict, description="Oversight forum per risk level 1-4; default: Coventry's Table One"
     )
+    records_date_order: Literal["day-first", "month-first"] = Field(
+        "day-first",
+        description="How the council's own records write dates such as 01/04/2025: day-first (1 April, the "
+        "default) or month-first (4 January, as a US-locale spreadsheet saves them)",
+    )
+    record_sheets: dict[RecordInput, str] = Field(
+        default_factory=dict,
+        description="The sheet to read in a council record's workbook, by input name (such as "
+        "{commissioned_services: Sheet1}); default: the sheet named like the input, or the only sheet",
+    )
     # Ratings history (docs/history.md).
     not_inspected_before: dt.date | None = Field(
         None,
@@ -305,7 +332,9 @@ class Options(_Strict):
         "inputs.peer_group or options.peer_group_codes",
     )
     peer_group_codes: tuple[str, ...] = Field(
-        (), description="ONS codes of the peer group's councils (or name a comparator list in inputs.peer_group)"
+        (),
+        description="The peer group's councils by ONS code or name, as `params new` accepts them (kept as ONS codes); "
+        "or name a comparator list in inputs.peer_group",
     )
     trend_from: dt.date | None = Field(
         None, description="First month of the benchmark trend; default: the start of the previous period"
@@ -411,6 +440,16 @@ class ReportParams(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _sheets_of_given_inputs(self) -> ReportParams:
+        missing = [n for n in self.options.record_sheets if getattr(self.inputs, n) is None]
+        if missing:
+            raise ValueError(
+                f"options.record_sheets names a sheet for {', '.join(missing)}, but inputs does not give "
+                f"{'that file' if len(missing) == 1 else 'those files'}; expected a sheet only for a file given"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _dates_in_bounds(self) -> ReportParams:
         o = self.options
         earliest, latest = o.earliest_date, o.latest_date or default_latest_date()
@@ -477,17 +516,18 @@ class ReportParams(_Strict):
     @model_validator(mode="after")
     def _peer_group(self) -> ReportParams:
         o, problems = self.options, []
-        codes = [c.strip().upper() for c in o.peer_group_codes]
-        unknown = []
-        for c in codes:
+        codes, unknown = [], []
+        for given in o.peer_group_codes:  # an ONS code or a name, as `params new` accepts: kept as the code
             try:
-                council_by_code(c)
+                codes.append(find_council(given).ons_code)
             except KeyError:
-                unknown.append(c)
+                unknown.append(given.strip())
         if unknown:
+            hints = [f" (did you mean {near!r}?)" if (near := closest_council_name(u)) else "" for u in unknown]
             problems.append(
-                f"options.peer_group_codes: {', '.join(map(repr, unknown))} not the ONS code of one of the "
-                "153 English councils with adult social care duties (see `carequality councils`)"
+                f"options.peer_group_codes: {', '.join(repr(u) + h for u, h in zip(unknown, hints))} not the ONS "
+                "code or name of one of the 153 English councils with adult social care duties "
+                "(see `carequality councils`)"
             )
         dups = sorted({c for c in codes if codes.count(c) > 1})
         if dups:

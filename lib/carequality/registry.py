@@ -28,6 +28,17 @@ PROFILES: tuple[str, ...] = ("full", "summary")
 DEFAULT_PROFILE = "full"
 
 
+def profile_folder(period_slug: str, profile: str = DEFAULT_PROFILE) -> str:
+    """The folder a profile's outputs go in, under the council's: the period for the full report, the period and the
+    profile for any other (`2025-04-01_to_2026-03-31-summary`), so rendering one never replaces the other's files."""
+    return period_slug if profile == DEFAULT_PROFILE else f"{period_slug}-{profile}"
+
+
+def profile_of_folder(name: str) -> str:
+    """The profile whose outputs a folder named by profile_folder holds."""
+    return next((p for p in PROFILES if p != DEFAULT_PROFILE and name.endswith(f"-{p}")), DEFAULT_PROFILE)
+
+
 @dataclass(frozen=True)
 class SectionSpec:
     """One report section: its name (also its function's name), its module in carequality.sections, what it needs,

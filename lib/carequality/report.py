@@ -18,6 +18,7 @@ from IPython.display import display
 from carequality import __version__
 from carequality.facts import Fact, FactBook, count, replace_marks, unmark
 from carequality.measures import overview as m_overview
+from carequality.measures.data import ReportData, report_data
 from carequality.measures.headline import DIGITS
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
@@ -26,7 +27,7 @@ from carequality.present.commentary import Commentary, read_commentary
 from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import long_date, status_label
+from carequality.present.text import long_date, lower_first, plural, status_label
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
 from carequality.vocab import BRAND_MARK, INPUT_LABELS, PROVIDER_NOT_NAMED
@@ -60,6 +61,15 @@ class Report:
     landscape: bool = False
     #: Every fact the report has shown so far (docs/facts.md).
     book: FactBook = field(default_factory=FactBook)
+    _data: ReportData | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> ReportData:
+        """The report's data as frames with documented names, for questions after the committee (docs/recipes.md):
+        locations, commissioned, ratings, rating_changes, the council's records and data quality."""
+        if self._data is None:
+            self._data = report_data(self.model, self.params)
+        return self._data
 
     @property
     def publication(self) -> bool:
@@ -176,7 +186,7 @@ class Report:
         for t in section.tables:
             if self.publication and PER_LOCATION_COLUMNS & set(t.columns):
                 notes.append(
-                    f"The list of locations ({t.caption[:1].lower() + t.caption[1:]}) is left out of the "
+                    f"The list of locations ({lower_first(t.caption)}) is left out of the "
                     "published version of this report, so that no service can be identified."
                 )
             elif t.appendix and defer:
@@ -299,7 +309,7 @@ class Report:
         excluded = self.model.excluded_by_location_type
         paras = []
         if len(excluded):
-            kinds = "; ".join(f"{r.location_type}: {r.locations:,} locations" for r in excluded.itertuples())
+            kinds = "; ".join(f"{r.location_type}: {plural(r.locations, 'location')}" for r in excluded.itertuples())
             paras.append(
                 "The CQC file also lists services that are not adult social care; they are outside this report "
                 f"({kinds})."
@@ -316,7 +326,9 @@ class Report:
             )
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
             paras.append(
-                f"{len(dq):,} rows need attention; they are listed below and left out of the counts they affect."
+                f"{plural(len(dq), 'row')} {'needs' if len(dq) == 1 else 'need'} attention; "
+                f"{'it is' if len(dq) == 1 else 'they are'} listed below and left out of the counts "
+                f"{'it affects' if len(dq) == 1 else 'they affect'}."
             )
         else:
             paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")

@@ -127,10 +127,33 @@ def main() -> None:
     _write_xlsx_with_errors(FILES / "commissioned_div0.xlsx",
                             [head, [ids[0], "Home care", "12", "Spot", "1000"], [ids[1], "Home care", "=1/0", "Spot", ""]],
                             {(2, 2): "#DIV/0!"}, sheet="commissioned_services")
+    risk_head = ["case_ref", "location_id", "risk_level", "opened", "closed", "lead_authority", "funded_residents",
+                 "concerns", "actions", "placements_suspended"]
+    write_csv("risk_register_unknown_lead.csv", [risk_head, ["QA-1", ids[0], "3", "2024-06-01", "", "York", "4", "", "", "N"],
+                                                 ["QA-2", ids[1], "4", "2024-07-01", "", "Leeds Citty Council", "2", "", "",
+                                                  "Y"]])
     write_csv("theme_offers_duplicate.csv", [["theme", "offer"], ["Medication", "Training"], ["medication ", "Team"]])
     write_csv("qa_visits_headerless_column.csv", [["location_id", "visit_date", "visit_type", "outcome", ""],
                                                    [ids[0], "2024-06-10", "announced", "Satisfactory", ""],
                                                    [ids[1], "2024-07-17", "announced", "Satisfactory", "see notes"]])
+
+    # Council records (issue 19): one US-only date among day-first dates; an opened date typed 2052; a messy file
+    # that loses nothing (a header as people write it, an extra column, a blank row, 12.0, N/A, a mistyped id);
+    # several problems in one file, all reported at once.
+    visits_head = ["location_id", "visit_date", "visit_type", "outcome"]
+    write_csv("qa_visits_us_date.csv", [visits_head, [ids[0], "01/04/2024", "announced", ""],
+                                        [ids[1], "04/25/2024", "announced", ""], [ids[0], "02/05/2024", "unannounced", ""],
+                                        [ids[1], "05/30/2024", "unannounced", ""]])
+    risk_head = ["case_ref", "location_id", "risk_level", "opened", "closed", "lead_authority", "funded_residents",
+                 "concerns", "actions", "placements_suspended"]
+    write_csv("risk_register_2052.csv", [risk_head, ["QA-1", ids[0], "3", "2024-06-03", "", "", "", "", "", "N"],
+                                         ["QA-2", ids[1], "2", "2052-06-03", "", "", "", "", "", "N"]])
+    typo = ids[0][:-2] + ids[0][-1] + ids[0][-2]  # the last two digits swapped
+    write_csv("commissioned_messy.csv", [["Location_ID", "Provider name", "Service Type", "funded clients", "annual_spend"],
+                                         [ids[1], "Acorn", "Home care", "12.0", "N/A"], ["", "", "", "", ""],
+                                         [typo, "Beech", "Home care", "3", "-"]])
+    write_csv("commissioned_many_problems.csv", [head, [ids[0], "Home care", "lots", "Spot", "1000"],
+                                                 [ids[1], "Home care", "12.5", "Spot", "£ten"]])
 
     # Benchmarks: a value no number can hold; a count written with a superscript digit.
     write_csv("lginform_infinite.csv", [["area_code", "area_name", "period", "indicator", "measure", "unit", "value"],

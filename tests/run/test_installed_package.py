@@ -19,7 +19,7 @@ def test_pip_installed_package_renders_the_example_outside_the_repository(tmp_pa
     source = tmp_path / "clone"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "outputs", ".cache", "node_modules",
                                                                 "_artefacts", "__pycache__", "build", "*.egg-info",
-                                                                "bench"))
+                                                                "bench", ".hypothesis", ".pytest_cache"))
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]

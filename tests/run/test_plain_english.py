@@ -147,6 +147,14 @@ BANNED: list[tuple[str, re.Pattern[str]]] = [
     ("a change of a share written as a percentage", re.compile(r"(?<![\w])[+−-]\d+(?:\.\d+)?%")),
     ("a template's doubled word", re.compile(r"\b(the|a|of|in|and) \1\b", re.I)),
 ]
+#: Slips of grammar and of names that no part of a report may have, the analysts' appendices included (issue 19).
+GRAMMAR: list[tuple[str, re.Pattern[str]]] = [
+    ("a plural after 1", BANNED[3][1]),
+    ("a verb agreeing with a count, not with its plural subject",
+     re.compile(r"\bplacements (?:was|is|has)\b|\b(?:rows|people|providers|homes) (?:was|is|has|needs)\b")),
+    ("a name written small", re.compile(r"(?<![\w./@:-])(?:cqc|england|nhs|ons|lg inform)(?![\w./@-])")),
+]
+BANNED += GRAMMAR[1:]
 
 
 def offences(text: str, settings: set[str], councils: set[str]) -> list[str]:
@@ -196,11 +204,14 @@ def test_the_rules_catch_what_issue_12_found():
     settings, councils = setting_names(), {"Coventry"}
     bad = ["set options.baseline_date", "from params (options.peer_group_codes)", "header era 'Domain'",
            "as of unknown", "Coventry City Council's Table One", "0 are rated Requires improvement", "1 locations",
-           "a change of -1%", "value nan", "None"]
+           "a change of -1%", "value nan", "None", "new placements was suspended at 1 of them",
+           "1 rows need attention", "Monthly counts of cqc ratings for england"]
     for text in bad:
         assert offences(text, settings, councils), text
     good = ["none are rated Requires improvement", "1 location", "down 1.0 percentage points", "78 of 97 (80.4%)",
-            "between 70% and 80%", "the baseline date"]
+            "between 70% and 80%", "the baseline date", "new placements were suspended at 1 of them",
+            "1 row needs attention", "Monthly counts of CQC ratings for England", "cqc_ratings_example.csv",
+            "https://www.cqc.org.uk/about-us"]
     for text in good:
         assert offences(text, settings, councils) == [], text
 
@@ -215,8 +226,10 @@ def test_the_html_report_reads_as_plain_english(html, rules):
     assert "How this report was made" in analyst and "options.standard.green_from" in analyst
     assert "Sources this report was made from" in analyst and "Key-question ratings" not in analyst
     assert offences(reader, *rules) == []
-    # The analysts' appendices may name settings and files, but never print a missing value as text.
-    assert [o for o in offences(analyst, set(), set()) if o.startswith(("a missing", "Python"))] == []
+    # The analysts' appendices may name settings and files, but never print a missing value as text, nor slip in
+    # grammar or names.
+    kinds = ("a missing", "Python", *(what for what, _ in GRAMMAR))
+    assert [o for o in offences(analyst, set(), set()) if o.startswith(kinds)] == []
 
 
 def test_the_pdf_reads_as_plain_english(rendered, html, rules):

@@ -14,7 +14,7 @@ import yaml
 
 from carequality.cli import main
 from carequality.run.render import render
-from conftest import EXAMPLE_PARAMS, LINCOLNSHIRE_CSV, ROOT
+from conftest import EXAMPLE_PARAMS, LINCOLNSHIRE_CSV, ROOT, assert_one_headline
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,10 @@ def test_example_writes_html_tables_and_manifest(example_render):
     assert {"pandas", "papermill", "nbconvert"} <= set(manifest["libraries"])
     assert manifest["git_commit"]
     assert str(ROOT) not in (out / "manifest.json").read_text()
+
+
+def test_the_report_its_manifest_and_the_site_index_give_one_headline(example_render):
+    assert_one_headline(example_render, 78, 97, 80.4)
 
 
 def test_html_has_no_code_and_no_scripts(example_render):

@@ -42,8 +42,9 @@ def _manifest(code: str, name: str, *, start: str = "2025-04-01", end: str = "20
                        "sections": ["ratings_overview", "high_risk_in_area"], "options": {"example_data": False}}, **extra}
 
 
-def _report(root: Path, slug: str, manifest: dict, files=("report.html",), tables: dict[str, str] | None = None) -> Path:
-    folder = root / slug / PERIOD
+def _report(root: Path, slug: str, manifest: dict, files=("report.html",), tables: dict[str, str] | None = None,
+            folder_name: str = PERIOD) -> Path:
+    folder = root / slug / folder_name
     (folder / "tables").mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     for f in files:
@@ -95,6 +96,46 @@ def test_one_row_per_report_with_headline_and_only_the_files_present(outputs):
     assert re.findall(r'href="([^"]+)"', oldham) == [f"oldham/{PERIOD}/report.html", f"oldham/{PERIOD}/manifest.json"]
     assert '<td class="num">0</td>' in oldham  # the section ran and its table was not shown: none at high risk
     assert "1 April 2025 to 31 March 2026" in york
+
+
+# Oldham's real total row (params/oldham/2024-25.yaml): 32 locations with no published rating are not rated.
+OLDHAM_OVERVIEW = ("Category,Outstanding,Good,Requires improvement,Inadequate,No published rating,Total,"
+                   "% Good or Outstanding\nCare homes,0,34,6,0,4,44,85.0\nCommunity-based services,4,25,5,0,28,62,85.3\n"
+                   "Total,4,59,11,0,32,106,85.1\n")
+
+
+def test_the_headline_counts_only_graded_ratings_whatever_the_other_columns_are_called():
+    h = headline([{"id": "ratings_overview", "columns": OLDHAM_OVERVIEW.splitlines()[0].split(","),
+                   "rows": [r.split(",") for r in OLDHAM_OVERVIEW.splitlines()[1:]]}], "Oldham")
+    assert h["good_or_outstanding"] == {"n": 63, "of": 74, "percent": 85.1}  # as the report says: 63 of 74 (85.1%)
+
+
+def test_the_change_against_the_baseline_table_counts_only_graded_ratings():
+    table = {"id": "ratings_vs_baseline", "columns": ["Rating", "Care homes, 1 April 2025", "Care homes, now"],
+             "rows": [["Outstanding", 0, 0], ["Good", 8, 9], ["Requires improvement", 2, 1], ["Inadequate", 0, 0],
+                      ["No published rating", 5, 0], ["Total", 15, 10]]}
+    h = headline([table], "York")
+    assert h["change_since_last_period"] == {"points": 10.0, "from": "1 April 2025", "to": "now"}  # 80% → 90%
+
+
+def test_the_committee_paper_is_linked_from_the_full_reports_row(tmp_path):
+    root = tmp_path / "outputs"
+    head = {"good_or_outstanding": {"n": 78, "of": 97, "percent": 80.4}}
+    _report(root, "york", _manifest("E06000014", "York", headline=head, profile="full"),
+            files=("report.html", "report.xlsx"))
+    _report(root, "york", _manifest("E06000014", "York", headline={}, profile="summary"),
+            files=("report.html", "report.pdf"), folder_name=f"{PERIOD}-summary")
+    (root / "york" / f"{PERIOD}-summary.failed.ipynb").write_text("{}", encoding="utf-8")
+    page = write_site(root).read_text(encoding="utf-8")
+    rows = _rows(page)
+    assert len(rows) == 1 and "(78 of 97 rated)" in rows[0]  # the full report's headline
+    assert re.findall(r'href="([^"]+)"', rows[0]) == [
+        f"york/{PERIOD}/report.html", f"york/{PERIOD}/report.xlsx", f"york/{PERIOD}/manifest.json",
+        f"york/{PERIOD}-summary/report.html", f"york/{PERIOD}-summary/report.pdf",
+        f"york/{PERIOD}-summary/manifest.json"]
+    assert "PDF (committee paper)" in rows[0]
+    failed = page[page.index('id="cq-failed"'):]
+    assert "2025-04-01 to 2026-03-31 (committee paper)" in failed
 
 
 def test_failed_councils_are_listed_with_their_error_escaped(outputs):

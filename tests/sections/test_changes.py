@@ -19,7 +19,7 @@ from carequality.model.build import Model, build_model
 from carequality.params import load_params, parse_params
 from carequality.registry import SECTION_NAMES
 from carequality.sections import changes
-from conftest import OLDHAM_API, ROOT
+from conftest import OLDHAM_API, ROOT, assert_one_headline
 
 OLDHAM_PARAMS = ROOT / "params" / "oldham" / "2024-25.yaml"
 HISTORY_SECTIONS = ("inspections_in_period", "rating_changes", "registrations_in_period",
@@ -349,6 +349,8 @@ def test_oldham_render_end_to_end_equals_independent_counts(shared_data, tmp_pat
     html = result.html.read_text()
     for s in HISTORY_SECTIONS:
         assert f'id="section-{s}"' in html
+    # One headline everywhere (issue 19): 63 of the 74 rated, not of the 106 (32 have no published rating).
+    assert_one_headline(result, 63, 74, 85.1)
 
 
 def test_monthly_files_alone_give_the_model_and_the_sections(tmp_path):

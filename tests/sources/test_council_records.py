@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from carequality.cli import main as cli_main
-from carequality.errors import InputError
+from carequality.errors import CombinedInputError, InputError
 from carequality.examples.records import FILES as EXAMPLE_FILES, UNKNOWN_IDS, example_records
 from carequality.examples.files import write_csv, write_xlsx
 from carequality.sources import council_records as cr
@@ -175,23 +175,25 @@ def test_missing_unknown_and_repeated_columns(write_csv):
     e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home"),
                                                        header=("location_id", "service_type")))
     assert "missing column(s) 'funded_clients'" in e.message
-    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4", "x"),
-                                                       header=("location_id", "service_type", "funded_clients", "notes")))
-    assert "unknown column(s) 'notes'" in e.message
+    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4"),
+                                                       header=("location_id", "service_typ", "funded_clients")))
+    assert "missing column(s) 'service_type'" in e.message and "the file also has 'service_typ', not read" in e.message
     e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4", "5"),
                                                        header=("location_id", "service_type", "funded_clients", "funded_clients")))
     assert "more than once" in e.message
 
 
 def test_no_header_row(write_csv):
-    e = raised(cr.load_commissioned_services, write_csv([["Location ID", "Type"], ["1-100000002", "Care home"]]))
+    e = raised(cr.load_commissioned_services, write_csv([["Loc", "Type"], ["1-100000002", "Care home"]]))
     assert "no header row with a 'location_id' column" in e.message
 
 
-def test_blank_row_inside_the_data(write_csv):
-    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000002", "Care home", "4"), ("", "", ""),
-                                                       ("1-100000003", "Care home", "4")))
-    assert e.row == 3 and "blank row" in e.message
+def test_a_blank_row_inside_the_data_is_set_aside_and_said(write_csv):
+    report = cr.FileReport(Path("com.csv"))
+    frame = cr.load_commissioned_services(com_file(write_csv, ("1-100000002", "Care home", "4"), ("", "", ""),
+                                                   ("1-100000003", "Care home", "4")), report=report)
+    assert frame["row"].tolist() == [2, 4]
+    assert report.set_aside == [(3, "a blank row")] and report.rows_read == 2
 
 
 def test_unsupported_file_type(tmp_path):
@@ -404,3 +406,92 @@ def test_a_cell_longer_than_a_spreadsheet_holds_is_a_data_quality_row(tmp_path, 
     assert list(dq["row"]) == [2] and list(dq["location_id"]) == ["1-100000001"]
     assert "'concerns' holds 40,000 characters, more than the 32,767" in dq["issue"].iloc[0]
     assert len(records.risk_by_case_opened["concerns"].iloc[0]) == 40_000  # kept whole; the spreadsheet writer cuts it
+
+
+# ---- forgiving where nothing is lost (issue 19) ------------------------------------------------------------
+
+
+def test_headers_match_ignoring_capitals_spaces_and_underscores_and_extra_columns_are_kept_aside(write_csv):
+    report = cr.FileReport(Path("com.csv"))
+    frame = cr.load_commissioned_services(write_csv([
+        ["Location_ID", "Provider name", "Service Type", "FUNDED_CLIENTS", "annual spend"],
+        ["1-100000001", "Acme Care Ltd", "Home care", "3", "100"],
+    ]), report=report)
+    assert list(frame.columns) == [c.name for c in cr.COMMISSIONED_SERVICES.columns] + ["row"]
+    assert frame["funded_clients"].tolist() == [3] and frame["annual_spend"].tolist() == [100.0]
+    assert report.notices == ["column 'Provider name' (B) is not one the report reads: kept aside, not used"]
+
+
+def test_a_column_named_twice_in_two_spellings_is_refused(write_csv):
+    e = raised(cr.load_commissioned_services, write_csv([
+        ["location_id", "Location ID", "service_type", "funded_clients"], ["1-100000001", "1-100000001", "Home care", "3"]]))
+    assert "column 'location_id' appears more than once in the header ('location_id', 'Location ID', columns A and B)" in e.message
+
+
+def test_whole_numbers_written_with_a_zero_fraction_are_whole_numbers(write_csv):
+    frame = cr.load_commissioned_services(com_file(write_csv, ("1-100000001", "Home care", "12.0"),
+                                                   ("1-100000002", "Home care", "1,234.00")))
+    assert frame["funded_clients"].tolist() == [12, 1234]
+    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000001", "Home care", "12.5")))
+    assert e.column == "funded_clients" and "'12.5' is not a whole number" in e.message
+
+
+@pytest.mark.parametrize("mark", ["-", "N/A", "n/a", "", " – "])
+def test_a_dash_or_n_a_in_an_optional_column_is_missing(write_csv, mark):
+    frame = cr.load_commissioned_services(com_file(
+        write_csv, ("1-100000001", "Home care", "3", mark, mark),
+        header=("location_id", "service_type", "funded_clients", "contract_type", "annual_spend")))
+    assert frame["annual_spend"].isna().all() and frame["contract_type"].tolist() == [""]
+
+
+def test_n_a_in_a_required_column_is_still_refused(write_csv):
+    e = raised(cr.load_commissioned_services, com_file(write_csv, ("1-100000001", "Home care", "N/A")))
+    assert e.column == "funded_clients" and "(required)" in e.message
+
+
+def test_a_sheet_chosen_by_name(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Notes").write(0, 0, "hello")
+    ws = wb.add_worksheet("Sheet1")
+    ws.write_row(0, 0, ["location_id", "service_type", "funded_clients"])
+    ws.write_row(1, 0, ["1-100000001", "Home care", 3])
+    wb.close()
+    e = raised(cr.load_commissioned_services, path)
+    assert "options.record_sheets: {commissioned_services: NAME}" in e.message
+    e = raised(lambda: cr.load_commissioned_services(path, sheet="Sheet2"))
+    assert "no sheet named 'Sheet2'; the sheets are Notes, Sheet1 (the sheet options.record_sheets names)" in e.message
+    frame = cr.load_commissioned_services(path, sheet="Sheet1")
+    assert frame["funded_clients"].tolist() == [3]
+    records = cr.load_council_records({"commissioned_services": path}, sheets={"commissioned_services": "Sheet1"})
+    assert records.commissioned_by_location["location_id"].tolist() == ["1-100000001"]
+
+
+def test_the_header_search_depth_in_the_docs_is_the_code_s():
+    import re
+
+    from carequality.sources.tabular import HEADER_SEARCH_ROWS
+
+    said = re.findall(r"within\s+the\s+first\s+(\d+)\s+rows", (ROOT / "docs" / "inputs.md").read_text())
+    assert said and all(int(n) == HEADER_SEARCH_ROWS for n in said)
+
+
+def test_every_problem_in_every_file_at_once(write_csv):
+    com = com_file(write_csv, ("1-100000001", "Home care", "three"), ("1-100000002", "", "2.5"))
+    visits = write_csv([["location_id", "visit_date", "visit_type", "outcome"],
+                        ["1-100000001", "2025-06-01", "drop-in", ""]], name="visits.csv")
+    with pytest.raises(CombinedInputError) as e:
+        cr.load_council_records({"commissioned_services": com, "qa_visits": visits})
+    found = [(Path(err.file).name, err.row, err.column) for err in e.value.errors]
+    assert found == [("com.csv", 3, "service_type"), ("com.csv", 2, "funded_clients"), ("com.csv", 3, "funded_clients"),
+                     ("visits.csv", 2, "visit_type")]
+
+
+def test_every_repeat_and_every_misspelling_is_named_not_only_the_first(write_csv):
+    with pytest.raises(CombinedInputError) as e:
+        cr.load_commissioned_services(com_file(write_csv, ("1-100000002", "Care home", "4"), ("1-100000002", "Care home", "1"),
+                                               ("1-100000002", "care home", "2")))
+    assert [(err.row, err.message.split(";")[0]) for err in e.value.errors] == [
+        (3, "same location as row 2"), (4, "same location as row 2"), (4, "'care home' is spelt 'Care home' in row 2")]

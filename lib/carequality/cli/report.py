@@ -77,9 +77,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{args.params}: params valid; {params.council.name} ({params.council.code}), "
         f"{params.period.start} to {params.period.end}; {len(model.locations):,} adult social care locations in the area"
     )
+    for line in records_summary(model):
+        print(line)
     for note in check_notes(params, model):
         print(f"  {note}")
     return 0
+
+
+def records_summary(model) -> list[str]:
+    """What a render will do with each of the council's own files: rows read, rows set aside and why, columns kept
+    aside, and every row the report lists under data quality (location ids CQC does not know, with the nearest
+    known id; dates after the data's end; cells too long for a spreadsheet)."""
+    lines = []
+    dq = model.data_quality
+    for name, report in model.records.reports.items():
+        file = report.path.name
+        lines.append(f"{name} ({file}): {report.rows_read:,} row{'s' if report.rows_read != 1 else ''} read")
+        for row, why in report.set_aside:
+            lines.append(f"  row {row}: {why}, set aside")
+        lines += [f"  {notice}" for notice in report.notices]
+        mine = dq[dq["file"] == file] if len(dq) else dq
+        for r in mine.itertuples():
+            lines.append(f"  row {r.row}: {r.location_id + ': ' if r.location_id else ''}{r.issue}")
+    return lines
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:

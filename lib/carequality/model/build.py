@@ -229,7 +229,7 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
         model.inputs.append(
             InputFile(name="commentary", path=path, sha256=sha256_of(path), as_of=None, note="the council's commentary")
         )
-    return add_council_records(model, params)
+    return add_council_records(model, params, today=today)
 
 
 def council_history(model: Model, params: ReportParams) -> History:

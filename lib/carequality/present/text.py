@@ -13,6 +13,21 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return f"{n:,} {word}"
 
 
+def upper_first(text: str) -> str:
+    """The text with its first letter a capital and the rest as written: 'monthly counts of CQC ratings for England'
+    → 'Monthly counts of CQC ratings for England' (str.capitalize would write 'cqc' and 'england')."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """The text with its first letter small, to run on inside a sentence, unless its first word is a name written in
+    capitals ('CQC ratings …' stays as it is): 'Locations in York' → 'locations in York'."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def was_were(n: int) -> str:
     return "was" if n == 1 else "were"
 

@@ -1,9 +1,11 @@
 """Render one params file: papermill in-process → executed notebook → HTML (own template), CSV tables, manifest.
 
-Outputs go to <out>/<council-slug>/<period-slug>/ and are written atomically: everything is built in a
-temporary folder beside the target and swapped in only when the whole render succeeded. A failed run
-leaves the previous outputs untouched and keeps the failed executed notebook at
-<out>/<council-slug>/<period-slug>.failed.ipynb.
+Outputs go to <out>/<council-slug>/<period-slug>/ (the full report) or <out>/<council-slug>/<period-slug>-summary/
+(the committee paper): each profile has a folder of its own, so rendering one never removes the other's files. They
+are written atomically: everything is built in a temporary folder beside the target and swapped in only when the
+whole render succeeded. A failed run leaves the previous outputs untouched and keeps the failed executed notebook
+beside them, at <out>/<council-slug>/<folder>.failed.ipynb. Folders and files get the user's usual permissions (their
+umask), not the private ones of the temporary folder.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from carequality.facts import Fact, FactBook
 from carequality.model.preflight import preflight
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
-from carequality.registry import DEFAULT_PROFILE
+from carequality.registry import DEFAULT_PROFILE, profile_folder
+from carequality.run.atomic import current_umask
 from carequality.run.audit import FACTS_FILE
 from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
 from carequality.run.site import headline
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
     from carequality.model.build import Model
 
 #: The report notebook and the HTML template ship inside the package (package data), so a pip-installed
-#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone links to the same file.
+#: carequality renders without a clone; notebooks/annual_report.ipynb in a clone is a copy of it (tests/test_registry.py).
 NOTEBOOK = Path(str(files("carequality.run") / "notebooks" / "annual_report.ipynb"))
 TEMPLATE_DIR = Path(str(files("carequality.run") / "templates"))
 #: The clone's root when running from one (lib/carequality/run/render.py): its git commit goes in the manifest.
@@ -110,9 +113,11 @@ class RenderResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def output_dir(params: ReportParams, out_root: Path) -> Path:
+def output_dir(params: ReportParams, out_root: Path, profile: str = DEFAULT_PROFILE) -> Path:
+    """Where a profile's outputs go: <out_root>/<council>/<period> for the full report (the default profile), and
+    <out_root>/<council>/<period>-<profile> for any other (the committee paper: <period>-summary)."""
     council, period = params.output_slug
-    return Path(out_root) / council / period
+    return Path(out_root) / council / profile_folder(period, profile)
 
 
 def git_commit() -> str:
@@ -291,7 +296,7 @@ def execute(
                 kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)),
             )
     except PapermillExecutionError as e:
-        bad_input = e.ename in ("InputError", "ParamsError")
+        bad_input = e.ename in ("InputError", "CombinedInputError", "ParamsError")
         raise RenderError(
             f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input
         ) from None
@@ -385,7 +390,7 @@ def data_as_of(nb: nbformat.NotebookNode) -> str | None:
 
 def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: str) -> dict:
     """What the spreadsheets' cover sheet says (exports.workbook_sheets)."""
-    from carequality.present.text import long_date
+    from carequality.present.text import long_date, upper_first
     from carequality.run.exports import SOURCE_NAMES
 
     given = params.input_paths()
@@ -396,7 +401,7 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
         "title": title,
         "council": f"{params.council.name} ({params.council.code})",
         "period": f"{long_date(params.period.start)} to {long_date(params.period.end)}",
-        "source": source[:1].upper() + source[1:],
+        "source": upper_first(source),
         "as_of": long_date(dt.date.fromisoformat(as_of)) if as_of else "",
         "marking": params.options.protective_marking,
         "contact": params.options.contact,
@@ -552,11 +557,12 @@ def render(
     formats = parse_formats(formats)
     check_formats(formats)  # a missing Chromium or pandoc is named before the notebook runs
     preflight(params)  # data of another council, say, is named before a kernel starts (model/preflight.py)
-    final = output_dir(params, Path(out_root)).resolve()
+    final = output_dir(params, Path(out_root), profile).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(final)  # of a render of this output that was killed
     failed_nb = final.with_name(final.name + ".failed.ipynb")
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp's folder is the owner's alone; the outputs are not
     lock = None
     try:
         lock = _owned_lock(tmp)

@@ -10,6 +10,9 @@ The headline measures are computed by `headline` from the report's tables when t
 in manifest.json (`headline`); for a report rendered before that, they are computed here from tables/*.csv.
 `carequality batch` writes the page at the end, passing the failures it knows (including params that did not
 validate); `site` alone finds failed notebooks, <council>/<period>.failed.ipynb. Text from inputs is escaped.
+
+The committee paper (`render --profile summary`) has a folder of its own, <council>/<period>-summary; its files are
+linked from the same row as the full report's, marked "(committee paper)".
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carequality import vocab
+from carequality.measures.headline import Headline, headline_from_counts
+from carequality.registry import DEFAULT_PROFILE, profile_of_folder
 from carequality.run.atomic import write_atomic
 
 INDEX = "index.html"
@@ -36,6 +42,8 @@ FILES: tuple[tuple[str, str], ...] = (
     ("report.docx", "Word document"),
     ("manifest.json", "Manifest"),
 )
+#: The words after each link to the committee paper's files (the summary profile's own folder).
+COMMITTEE_PAPER = "committee paper"
 #: Longest error shown for a failed council (the rest is in its failed notebook or the batch's summary).
 ERROR_CHARS = 400
 
@@ -54,10 +62,10 @@ def _rows(table: dict) -> list[dict]:
     return [dict(zip(table["columns"], row)) for row in table["rows"]]
 
 
-def _share(good: float, rated: float) -> float | None:
-    from carequality.measures.shares import percent
-
-    return percent(int(good), int(rated), 1) if rated else None
+def _headline_of_row(row: dict) -> Headline:
+    """The headline measure (measures/headline.py) of a row of a ratings table: Good or Outstanding of the locations
+    with a graded rating, whatever else the row counts (not yet rated, no published rating …)."""
+    return headline_from_counts({w: int(_number(row.get(w)) or 0) for w in vocab.GRADED})
 
 
 def headline(
@@ -68,7 +76,9 @@ def headline(
 ) -> dict:
     """The report's headline measures from its tables (JSON as collected, or read back from the CSVs).
 
-    good_or_outstanding: {"n", "of", "percent"} from the ratings overview's total row (rated services only);
+    Every share and change is the one headline measure (measures/headline.py), as the report's own sentences are:
+    good_or_outstanding: {"n", "of", "percent"} from the ratings overview's total row, of the locations with a
+    graded rating only (not those not yet rated, nor those with no published rating or another outcome);
     change_since_last_period: {"points", "from", "to"}: the council's share Good or Outstanding at the last month
     end before the period against the latest month, from the trend table; else at the period start against now,
     from the ratings-against-baseline table; high_risk_services: rows of the in-area high-risk table (0 when the
@@ -81,16 +91,9 @@ def headline(
     if overview:
         total = next((r for r in _rows(overview) if str(r.get(overview["columns"][0], "")).strip() == "Total"), None)
         if total:
-            good = sum(_number(total.get(c)) or 0 for c in ("Outstanding", "Good"))
-            unrated = sum(_number(total.get(c)) or 0 for c in ("Not Rated", "Not yet rated"))
-            all_ = _number(total.get("Total"))
-            if all_ is not None and all_ - unrated > 0:
-                shown = _number(total.get("% Good or Outstanding"))
-                out["good_or_outstanding"] = {
-                    "n": int(good),
-                    "of": int(all_ - unrated),
-                    "percent": shown if shown is not None else _share(good, all_ - unrated),
-                }
+            h = _headline_of_row(total)
+            if h.rated:
+                out["good_or_outstanding"] = {"n": h.good_or_outstanding, "of": h.rated, "percent": h.percent}
 
     out["change_since_last_period"] = _change_from_trend(
         by_id.get("trend_good_outstanding"), council, period_start
@@ -124,10 +127,10 @@ def _change_from_trend(trend: dict | None, council: str, period_start: dt.date |
     then, now = before[-1], max(sums)
     if now <= then:
         return None
-    a, b = _share(*sums[then]), _share(*sums[now])
-    if a is None or b is None:
+    points = Headline(*map(int, sums[now])).points_since(Headline(*map(int, sums[then])))
+    if points is None:
         return None
-    return {"points": round(b - a, 1), "from": then, "to": now}
+    return {"points": points, "from": then, "to": now}
 
 
 def _change_from_baseline(table: dict | None) -> dict | None:
@@ -136,20 +139,18 @@ def _change_from_baseline(table: dict | None) -> dict | None:
     rows = {str(r.get(table["columns"][0])): r for r in _rows(table)}
     then_cols = [c for c in table["columns"][1:] if not c.endswith(", now")]
     now_cols = [c for c in table["columns"][1:] if c.endswith(", now")]
-    if not then_cols or not now_cols or "Total" not in rows:
+    if not then_cols or not now_cols:
         return None
 
-    def share(cols: list[str]) -> float | None:
-        good = sum(_number(rows.get(k, {}).get(c)) or 0 for k in ("Outstanding", "Good") for c in cols)
-        rated = sum(
-            (_number(rows["Total"].get(c)) or 0) - (_number(rows.get("Not yet rated", {}).get(c)) or 0) for c in cols
+    def measure(cols: list[str]) -> Headline:  # the headline of the rating rows, summed over the categories' columns
+        return headline_from_counts(
+            {w: sum(int(_number(rows.get(w, {}).get(c)) or 0) for c in cols) for w in vocab.GRADED}
         )
-        return _share(good, rated)
 
-    a, b = share(then_cols), share(now_cols)
-    if a is None or b is None:
+    points = measure(now_cols).points_since(measure(then_cols))
+    if points is None:
         return None
-    return {"points": round(b - a, 1), "from": then_cols[0].rsplit(", ", 1)[-1], "to": "now"}
+    return {"points": points, "from": then_cols[0].rsplit(", ", 1)[-1], "to": "now"}
 
 
 def _tables_from_csv(folder: Path) -> list[dict]:
@@ -176,6 +177,7 @@ class Entry:
     files: list[tuple[str, str]] = field(default_factory=list)  # (relative href, link words)
     headline: dict = field(default_factory=dict)
     example_data: bool = False
+    profile: str = DEFAULT_PROFILE  # of the folder the entry was read from (registry.PROFILES)
 
 
 @dataclass
@@ -198,43 +200,56 @@ def region_of(code: str) -> str:
         return "Unknown region"
 
 
+def _read_report(root: Path, manifest: Path) -> Entry | None:
+    """The report whose manifest this is, or None when it does not read as a carequality manifest."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        params = data["params"]
+        council, period = params["council"], params["period"]
+        name, code = str(council["name"]), str(council["code"])
+        start, end = str(period["start"]), str(period["end"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    folder = manifest.parent
+    rel = folder.relative_to(root).as_posix()
+    head = data.get("headline")
+    if not isinstance(head, dict):
+        head = headline(_tables_from_csv(folder), name, params.get("sections"), start)
+    profile = str(data.get("profile") or profile_of_folder(folder.name))
+    files = [(f"{rel}/{f}", w if profile == DEFAULT_PROFILE else f"{w} ({COMMITTEE_PAPER})") for f, w in FILES]
+    return Entry(
+        name,
+        code,
+        region_of(code),
+        start,
+        end,
+        rel,
+        [(href, w) for (href, w), (f, _) in zip(files, FILES) if (folder / f).is_file()],
+        head,
+        bool(params.get("options", {}).get("example_data")),
+        profile,
+    )
+
+
 def find_reports(root: Path) -> list[Entry]:
-    """Every <council>/<period>/manifest.json under root that reads as a carequality manifest."""
-    entries = []
-    for manifest in sorted(root.glob("*/*/manifest.json")):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-            params = data["params"]
-            council, period = params["council"], params["period"]
-            name, code = str(council["name"]), str(council["code"])
-            start, end = str(period["start"]), str(period["end"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # not a report's manifest: left out of the page
-        folder = manifest.parent
-        rel = folder.relative_to(root).as_posix()
-        head = data.get("headline")
-        if not isinstance(head, dict):
-            head = headline(_tables_from_csv(folder), name, params.get("sections"), start)
-        files = [(f"{rel}/{f}", words) for f, words in FILES if (folder / f).is_file()]
-        entries.append(
-            Entry(
-                name,
-                code,
-                region_of(code),
-                start,
-                end,
-                rel,
-                files,
-                head,
-                bool(params.get("options", {}).get("example_data")),
-            )
-        )
-    entries.sort(key=lambda e: (e.council.casefold(), e.period_start, e.period_end))
-    return entries
+    """Every <council>/<folder>/manifest.json under root that reads as a carequality manifest, one entry per council
+    and period: the full report's files first, then the committee paper's (its own folder, <period>-summary), the
+    headline measures from the full report when there is one."""
+    found = [e for m in sorted(root.glob("*/*/manifest.json")) if (e := _read_report(root, m)) is not None]
+    found.sort(key=lambda e: e.profile != DEFAULT_PROFILE)  # the full report first within each council and period
+    entries: dict[tuple[str, str, str], Entry] = {}
+    for e in found:
+        first = entries.setdefault((e.code, e.period_start, e.period_end), e)
+        if first is not e:
+            first.files = [*first.files, *e.files]
+            first.example_data = first.example_data or e.example_data
+    out = list(entries.values())
+    out.sort(key=lambda e: (e.council.casefold(), e.period_start, e.period_end))
+    return out
 
 
 def failed_notebooks(root: Path) -> list[Failure]:
-    """<council>/<period>.failed.ipynb files: the council and period from the names, the error from the notebook."""
+    """<council>/<period>.failed.ipynb files (<period>-summary.failed.ipynb for a committee paper): the council and period from the names, the error from the notebook."""
     failures = []
     for nb in sorted(root.glob("*/*.failed.ipynb")):
         error = "the report failed; the failed notebook holds the error"
@@ -246,7 +261,11 @@ def failed_notebooks(root: Path) -> list[Failure]:
                         error = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
         except (OSError, ValueError, AttributeError):
             pass
-        period = nb.name.removesuffix(".failed.ipynb").replace("_to_", " to ")
+        folder = nb.name.removesuffix(".failed.ipynb")
+        profile = profile_of_folder(folder)
+        period = folder.removesuffix(f"-{profile}").replace("_to_", " to ")
+        if profile != DEFAULT_PROFILE:
+            period += f" ({COMMITTEE_PAPER})"
         failures.append(Failure(_council_name(nb.parent.name), period, error, nb.relative_to(root).as_posix()))
     return failures
 

@@ -27,7 +27,16 @@ from carequality.present.figures import (
     trend_frame,
 )
 from carequality.present.tables import Table
-from carequality.present.text import format_percent, join_words, long_date, month_label, n_of_n, plural, points_phrase
+from carequality.present.text import (
+    format_percent,
+    join_words,
+    long_date,
+    month_label,
+    n_of_n,
+    plural,
+    points_phrase,
+    upper_first,
+)
 from carequality.sections import Section
 
 #: What the comparison calls the data it reads, where measures name an input (a source column, a month not covered).
@@ -128,7 +137,7 @@ def _source_labels(model: Model) -> dict[str, str]:
     out = {"CQC ratings file": "CQC's care directory with ratings"}
     for i in model.inputs:
         if i.name == "area_ratings_by_month":
-            out[i.path.name] = vocab.INPUT_LABELS["area_ratings_by_month"].capitalize()
+            out[i.path.name] = upper_first(vocab.INPUT_LABELS["area_ratings_by_month"])
     return out
 
 
@@ -216,7 +225,7 @@ def _coverage_sentences(trend: pd.DataFrame, peers: areas.PeerGroup | None) -> l
     if peers is not None:
         out.append(
             f"The peer group is the {peers.describe()}."
-            + (" " + " ".join(n[0].upper() + n[1:] + "." for n in peers.notes) if peers.notes else "")
+            + (" " + " ".join(upper_first(n) + "." for n in peers.notes) if peers.notes else "")
         )
     else:
         out.append("No peer group was chosen for this report, so none is shown.")

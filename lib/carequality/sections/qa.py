@@ -35,6 +35,7 @@ from carequality.present.text import (
     net_change_phrase,
     number_or_none,
     plural,
+    upper_first,
     was_were,
 )
 from carequality.sections import Section, cqc_source
@@ -174,9 +175,7 @@ def commissioned_market(model: Model, params: ReportParams) -> Section:
         )
     paras = [para, in_area + "."]
     if not before:
-        paras.append(
-            f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change since then is not shown."
-        )
+        paras.append(f"{upper_first(PREVIOUS_RECORD)} was not given, so the change since then is not shown.")
     return Section("commissioned_market", "The market the council commissions from", paras, [table])
 
 
@@ -303,10 +302,7 @@ def _table1_sentences(
             "the change table shows only what is known."
         )
     elif pd.isna(before.loc[1, "Locations"]):
-        paras.append(
-            f"{PREVIOUS_RECORD[0].upper() + PREVIOUS_RECORD[1:]} was not given, so the change is shown for the "
-            "host row only."
-        )
+        paras.append(f"{upper_first(PREVIOUS_RECORD)} was not given, so the change is shown for the host row only.")
     return paras
 
 
@@ -669,7 +665,7 @@ def qa_activity(model: Model, params: ReportParams) -> Section:
             paras.append(f"{when} were not suspended at any service.")
         elif len(parts) == 1:
             paras.append(
-                f"{when} {was_were(sp['total'])} suspended at {plural(sp['total'], 'service')}, "
+                f"{when} were suspended at {plural(sp['total'], 'service')}, "  # the verb agrees with "placements"
                 f"{'all ' if sp['total'] > 1 else ''}{parts[0].split(' ', 1)[1]}."
             )
         else:

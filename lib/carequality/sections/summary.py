@@ -150,7 +150,7 @@ def high_risk_bullet(k: m.KeyFigures) -> Bullet | None:
         f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {h.level} or above on the council's "
         f"risk register ({' and '.join(where)}), run by {plural(h.providers, 'provider')}; new placements "
         + (
-            f"{was_were(h.suspended)} suspended at {h.suspended:,} of them."
+            f"were suspended at {h.suspended:,} of them."  # the verb agrees with "new placements", not the count
             if h.suspended
             else "were suspended at none of them."
         )

@@ -11,7 +11,7 @@ from carequality.measures import watch as m
 from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present.tables import Table
-from carequality.present.text import count_phrase, join_words, long_date, plural
+from carequality.present.text import count_phrase, join_words, long_date, plural, upper_first
 from carequality.sections import Section
 
 #: What each early warning means, for the table's notes.
@@ -47,7 +47,7 @@ def watch_list(model: Model, params: ReportParams) -> Section:
             "Months since inspection": w["months_since_inspection"],
             "Last QA visit": w["last_visit"],
             "People funded": w["people_funded"],
-            "Early warnings": w["flags"].map(lambda fs: "; ".join(f[:1].upper() + f[1:] for f in fs)),
+            "Early warnings": w["flags"].map(lambda fs: "; ".join(upper_first(f) for f in fs)),
         }
     )
     counts = m.flag_counts(w)
@@ -57,7 +57,7 @@ def watch_list(model: Model, params: ReportParams) -> Section:
         f"{params.options.high_risk_from_level} or above on the risk register on {end}, most concerning first: "
         "highest risk level, placements suspended, most early warnings, lowest rating.",
         f"Inspection overdue: the last inspection was more than {plural(months, 'month')} before {end}.",
-        *[f"{f[:1].upper() + f[1:]}: {FLAG_NOTES[f]}." for f in used if f != m.OVERDUE],
+        *[f"{upper_first(f)}: {FLAG_NOTES[f]}." for f in used if f != m.OVERDUE],
         "Risk level: the highest of the location's open cases on the risk register; blank when it has none.",
     ]
     table = Table(

@@ -6,25 +6,29 @@
 - inspection themes: one row per issue found in a CQC inspection report (``issues_by_location_report``)
 - theme offers: one row per theme, the support offered for it (``offers_by_theme``)
 
-Each is read from CSV or XLSX (or ODS) with exactly the column names of its `RecordFormat` below (the
-blank templates in templates/inputs/ have them). Surrounding spaces and trailing blank rows are ignored;
-anything else that is not as described (a missing or unknown column, a blank row inside the data, a cell
-that is not what its column expects, a duplicate) raises InputError naming the file, row and column.
+Each is read from CSV or XLSX (or ODS) with the column names of its `RecordFormat` below (the blank templates in
+templates/inputs/ have them), matched ignoring capitals, spaces and underscores. Nothing is lost and nothing
+taken silently: other columns are kept aside and blank rows set aside, each said in the file's `FileReport`
+(`carequality check` prints it); dates are read one way (`sources.dates.DateReading`: day-first unless the
+council says month-first); `-` or `N/A` in a cell that may be blank is blank. Anything else that is not as
+described (a missing column, a cell that is not what its column expects, a duplicate) is an InputError naming
+the file, row and column, and every one in every file is raised at once (CombinedInputError).
 A location id that CQC's data does not know is *not* an error here: the model lists it in the report's
-data-quality table (qa.unknown_location_rows).
+data-quality table (model.records.unknown_location_rows), with the nearest known id.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from carequality.errors import InputError
-from carequality.sources.dates import parse_date_column
-from carequality.sources.tabular import CELL_LIMIT, read_sheet, shorten
+from carequality.errors import CombinedInputError, InputError
+from carequality.sources.dates import DateReading, read_record_dates
+from carequality.sources.tabular import CELL_LIMIT, Sheet, read_sheet, shorten
 
 #: A CQC location id of an adult social care service: "1-" and digits, e.g. 1-117886088.
 LOCATION_ID = re.compile(r"^1-\d{4,14}$")
@@ -209,62 +213,150 @@ FORMATS: dict[str, RecordFormat] = {
 
 # ---- reading -------------------------------------------------------------------------------------------
 
+#: What people write in an optional cell to mean "nothing here": read as blank (missing), never as a value.
+MISSING_MARKS = frozenset({"-", "–", "—", "n/a", "na", "n.a.", "n/k", "none"})
 
-def read_records(path: str | Path, fmt: RecordFormat, data_quality: list[dict] | None = None) -> pd.DataFrame:
-    """Read one council file into typed columns plus `row` (the spreadsheet row number), or raise InputError.
 
+def header_key(name: str) -> str:
+    """A column name as matched: capitals, spaces and underscores ignored (`Location_ID` is `location_id`)."""
+    return re.sub(r"[\s_]+", "", str(name)).casefold()
+
+
+@dataclass
+class FileReport:
+    """What reading one council file did, for `carequality check`: rows read, rows set aside and why, notices."""
+
+    path: Path
+    rows_read: int = 0
+    #: (spreadsheet row, why) of every row the report does not use
+    set_aside: list[tuple[int, str]] = field(default_factory=list)
+    #: what was read other than as written (columns kept aside, …), one sentence each
+    notices: list[str] = field(default_factory=list)
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise the problems found, all at once (one InputError, or CombinedInputError of several); nothing when none."""
+    flat = [e for err in errors for e in (err.errors if isinstance(err, CombinedInputError) else [err])]
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        raise CombinedInputError(flat)
+
+
+def read_records(
+    path: str | Path,
+    fmt: RecordFormat,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
+    """Read one council file into typed columns plus `row` (the spreadsheet row number), or raise InputError(s)
+    naming every problem in the file at once.
+
+    Headers match ignoring capitals, spaces and underscores; other columns are kept aside (a notice in `report`);
+    blank rows are set aside. `reading`: how text dates are written (default day-first, two-digit years refused).
+    `sheet`: the workbook's sheet to read (default: the one named like the format, or the only one).
     A cell longer than a spreadsheet cell holds is appended to `data_quality` (file, row, location_id, issue)."""
     path = Path(path)
-    sheet = read_sheet(path, header_contains=fmt.header_key, sheet=fmt.name)
-    raw = sheet.frame
-    names = [c.name for c in fmt.columns]
-    seen = list(raw.columns)
-    dups = sorted({c for c in seen if seen.count(c) > 1})
-    if dups:
-        raise InputError(path, f"column(s) {', '.join(map(repr, dups))} appear more than once; expected each once")
-    unknown = [c for c in seen if c not in names]
-    if unknown:
-        raise InputError(
-            path,
-            f"unknown column(s) {', '.join(map(repr, unknown))}; expected only: {', '.join(names)} "
-            "(names are case-sensitive; keep notes on another sheet)",
-        )
-    missing = [c.name for c in fmt.columns if not c.optional and c.name not in seen]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(map(repr, missing))}; expected: {', '.join(names)}")
-    sheet.raise_first("unnamed_column", "error_value")
+    report = report if report is not None else FileReport(path)
+    try:
+        sheet_read = read_sheet(path, header_contains=fmt.header_key, sheet=sheet or fmt.name, match=header_key)
+    except InputError as e:
+        if e.message.startswith("no sheet named"):
+            e.message += (
+                f"; or name the sheet to read in the params file (options.record_sheets: {{{fmt.name}: NAME}})"
+                if sheet is None
+                else " (the sheet options.record_sheets names)"
+            )
+        raise
+    errors, raw = _columns(sheet_read, fmt, report)
+    errors += [
+        InputError(path, f.message, row=f.row, column=None if f.kind == "unnamed_column" else f.column)
+        for f in sheet_read.of_kind("unnamed_column", "error_value")
+    ]
     raw = raw.reset_index(drop=True)
-    rows = pd.Series(range(sheet.first_row, sheet.first_row + len(raw)), dtype="int64")
-    _no_blank_rows(raw, rows, path)
+    rows = pd.Series(range(sheet_read.first_row, sheet_read.first_row + len(raw)), dtype="int64")
+    blank = _blank_rows(raw)
+    report.set_aside += [(int(r), "a blank row") for r in rows[blank]]
+    raw, rows = raw.loc[~blank].reset_index(drop=True), rows.loc[~blank].reset_index(drop=True)
+    report.rows_read = len(raw)
     out = pd.DataFrame(index=raw.index)
     for col in fmt.columns:
+        if col.name not in raw.columns and not col.optional:
+            continue  # named among the missing columns
         values = raw[col.name] if col.name in raw.columns else pd.Series([""] * len(raw), index=raw.index, dtype=object)
-        out[col.name] = _parse(values, col, path, sheet.first_row)
+        out[col.name], found = _parse(values, col, path, rows, reading or DateReading())
+        errors += found
     out["row"] = rows
+    if errors:
+        raise_all(errors)
+    _long_cells(sheet_read, out, path, data_quality)
+    return out
+
+
+def _columns(sheet: Sheet, fmt: RecordFormat, report: FileReport) -> tuple[list[InputError], pd.DataFrame]:
+    """The sheet's columns named as the format names them (matched ignoring capitals, spaces and underscores), other
+    columns kept aside with a notice; the problems with the header (missing and repeated columns)."""
+    path, raw = sheet.path, sheet.frame
+    canonical = {header_key(c.name): c.name for c in fmt.columns}
+    seen = list(raw.columns)
+    names = [canonical.get(header_key(h), h) for h in seen]
+    errors: list[InputError] = []
+    dups = sorted({n for n in names if n in canonical.values() and names.count(n) > 1})
+    for n in dups:
+        written = [h for h, m in zip(seen, names) if m == n]
+        letters = [sheet.letters.get(h, "?") for h in dict.fromkeys(written)]
+        errors.append(
+            InputError(
+                path,
+                f"column {n!r} appears more than once in the header ({', '.join(map(repr, written))}"
+                f"{', columns ' + ' and '.join(letters) if len(letters) == len(written) else ''}); expected each once",
+                row=sheet.first_row - 1,
+            )
+        )
+    extra = [h for h, n in zip(seen, names) if n not in canonical.values()]
+    for h in extra:
+        report.notices.append(
+            f"column {h!r} ({sheet.letters.get(h, '?')}) is not one the report reads: kept aside, not used"
+        )
+    missing = [c.name for c in fmt.columns if not c.optional and c.name not in names]
+    if missing:
+        others = f"; the file also has {', '.join(map(repr, extra))}, not read" if extra else ""
+        errors.append(
+            InputError(
+                path,
+                f"missing column(s) {', '.join(map(repr, missing))}; expected: "
+                f"{', '.join(c.name for c in fmt.columns)}{others}",
+                row=sheet.first_row - 1,
+            )
+        )
+    raw = raw.set_axis(names, axis=1)
+    keep = [j for j, n in enumerate(names) if n in canonical.values() and n not in dups]
+    return errors, raw.iloc[:, keep]
+
+
+def _blank_rows(raw: pd.DataFrame) -> pd.Series:
+    if not len(raw):
+        return pd.Series([], dtype=bool)
+    return raw.apply(lambda r: all(v == "" or v is None for v in r), axis=1).astype(bool)
+
+
+def _long_cells(sheet: Sheet, out: pd.DataFrame, path: Path, data_quality: list[dict] | None) -> None:
+    """Cells longer than a spreadsheet cell holds: a data-quality row each (the cell is kept whole)."""
+    if data_quality is None:
+        return
+    by_row = dict(zip(out["row"], out["location_id"])) if "location_id" in out.columns else {}
     for f in sheet.of_kind("long_text"):
-        if data_quality is None:
-            break
-        i = f.row - sheet.first_row
-        loc = str(out["location_id"].iloc[i]) if "location_id" in out.columns else ""
         data_quality.append(
             {
                 "file": path.name,
                 "row": f.row,
-                "location_id": loc,
+                "location_id": str(by_row.get(f.row, "")),
                 "issue": f"column {f.column!r} holds {len(f.value):,} characters, more than the "
                 f"{CELL_LIMIT:,} a spreadsheet cell holds: cut in report.xlsx",
             }
-        )
-    return out
-
-
-def _no_blank_rows(raw: pd.DataFrame, rows: pd.Series, path: Path) -> None:
-    blank = raw.apply(lambda r: all(v == "" or v is None for v in r), axis=1) if len(raw) else pd.Series([], dtype=bool)
-    if blank.any():
-        raise InputError(
-            path,
-            "blank row inside the data; delete it (blank rows are only ignored at the end)",
-            row=int(rows[blank.to_numpy().nonzero()[0][0]]),
         )
 
 
@@ -272,32 +364,47 @@ def _text(v: object) -> str:
     return "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)).strip()
 
 
-def _fail(values: pd.Series, i: int, col: Column, path: Path, first_row: int, what: str) -> InputError:
-    return InputError(path, f"{what}; expected {col.expected}", row=first_row + i, column=col.name)
-
-
-def _parse(values: pd.Series, col: Column, path: Path, first_row: int) -> pd.Series:
+def _parse(
+    values: pd.Series, col: Column, path: Path, rows: pd.Series, reading: DateReading
+) -> tuple[pd.Series, list[InputError]]:
+    """A column's cells typed, and every cell that is not what the column expects."""
+    errors: list[InputError] = []
     if col.kind == "date":
-        return _parse_dates(values, col, path, first_row)
-    texts = [_text(v) for v in values]
+        cells = values.map(lambda v: v.strip() if isinstance(v, str) else ("" if v is None else v))
+        if col.blank_ok:
+            cells = cells.map(lambda v: "" if isinstance(v, str) and v.casefold() in MISSING_MARKS else v)
+        else:
+            for i in cells.map(lambda v: v == "").to_numpy().nonzero()[0]:
+                errors.append(_fail(col, path, int(rows.iloc[i]), "blank cell"))
+        parsed, found = read_record_dates(cells, list(rows), file=path, column=col.name, reading=reading)
+        return parsed, errors + found
     out: list[object] = []
-    for i, t in enumerate(texts):
-        if t == "":
+    for t, row in zip((_text(v) for v in values), rows):
+        if t == "" or (col.blank_ok and t.casefold() in MISSING_MARKS):
             if not col.blank_ok:
-                raise _fail(values, i, col, path, first_row, "blank cell")
+                errors.append(_fail(col, path, int(row), "blank cell"))
             out.append(None)
             continue
         try:
             out.append(_cell(t, col))
         except ValueError as e:
-            raise _fail(values, i, col, path, first_row, str(e)) from None
+            errors.append(_fail(col, path, int(row), str(e)))
+            out.append(None)
     if col.kind in ("count", "risk_level"):
-        return pd.Series(out, index=values.index, dtype="Int64")
+        return pd.Series(out, index=values.index, dtype="Int64"), errors
     if col.kind == "money":
-        return pd.Series(out, index=values.index, dtype="Float64")
+        return pd.Series(out, index=values.index, dtype="Float64"), errors
     if col.kind == "yes_no":
-        return pd.Series(out, index=values.index, dtype="boolean")
-    return pd.Series([o if o is not None else "" for o in out], index=values.index, dtype=object)
+        return pd.Series(out, index=values.index, dtype="boolean"), errors
+    return pd.Series([o if o is not None else "" for o in out], index=values.index, dtype=object), errors
+
+
+def _fail(col: Column, path: Path, row: int, what: str) -> InputError:
+    return InputError(path, f"{what}; expected {col.expected}", row=row, column=col.name)
+
+
+#: A whole number as people write it: 1234, 1,234, and either with a zero fraction (12.0, as Excel saves counts).
+_WHOLE = re.compile(r"([0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.0+)?")
 
 
 def _cell(t: str, col: Column) -> object:
@@ -309,14 +416,13 @@ def _cell(t: str, col: Column) -> object:
     if kind == "text":
         return t
     if kind in ("count", "risk_level"):
-        digits = t.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", t) else t
-        if not re.fullmatch(r"[0-9]+", digits):
+        m = _WHOLE.fullmatch(t)
+        if m is None:
             raise ValueError(f"{shorten(t)!r} is not a whole number")
-        if len(digits.lstrip("0")) > len(str(MAX_COUNT)):
+        digits = m[1].replace(",", "")
+        if len(digits.lstrip("0")) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
             raise ValueError(f"{shorten(t)!r} is too large (more than {MAX_COUNT:,})")
         n = int(digits)
-        if n > MAX_COUNT:
-            raise ValueError(f"{shorten(t)!r} is too large (more than {MAX_COUNT:,})")
         if kind == "risk_level" and n not in RISK_LEVELS:
             raise ValueError(f"{shorten(t)!r} is not a risk level")
         return n
@@ -342,149 +448,216 @@ def _cell(t: str, col: Column) -> object:
     raise AssertionError(kind)
 
 
-def _parse_dates(values: pd.Series, col: Column, path: Path, first_row: int) -> pd.Series:
-    cells = values.map(lambda v: v.strip() if isinstance(v, str) else ("" if v is None else v))
-    if not col.blank_ok:
-        blank = cells.map(lambda v: v == "")
-        if blank.any():
-            raise _fail(values, int(blank.to_numpy().nonzero()[0][0]), col, path, first_row, "blank cell")
-    parsed, _ = parse_date_column(cells.reset_index(drop=True), file=path, column=col.name, first_row=first_row)
-    parsed.index = values.index
-    return parsed
-
-
 # ---- validators: one rule each, each with its own test -----------------------------------------------
 
 
 def check_unique(frame: pd.DataFrame, keys: list[str], path: Path, what: str, *, column: str | None = None) -> None:
-    """No two rows share `keys`. `column`: the file's column to name (default: the first key)."""
+    """No two rows share `keys`. `column`: the file's column to name (default: the first key). Every repeat is
+    named, with the row it repeats."""
     dup = frame.duplicated(keys, keep="first")
-    if dup.any():
-        second = frame.loc[dup].iloc[0]
-        same = frame
-        for k in keys:
-            same = same[same[k] == second[k]]
-        first = int(same["row"].iloc[0])
-        raise InputError(
-            path,
-            f"same {what} as row {first}; expected one row per {what}",
-            row=int(second["row"]),
-            column=column or keys[0],
-        )
+    firsts = frame.loc[~dup].set_index(keys)["row"] if dup.any() else None
+    raise_all(
+        [
+            InputError(
+                path,
+                f"same {what} as row {int(firsts.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]])}; "
+                f"expected one row per {what}",
+                row=int(r["row"]),
+                column=column or keys[0],
+            )
+            for _, r in frame.loc[dup].sort_values("row").iterrows()
+        ]
+        if firsts is not None
+        else []
+    )
 
 
 def check_one_spelling(frame: pd.DataFrame, column: str, path: Path) -> None:
     """A word used in a column has one spelling: no two values differ only in capitals or spaces."""
     firsts: dict[str, tuple[str, int]] = {}
-    for value, row in zip(frame[column], frame["row"]):
+    errors = []
+    for value, row in sorted(zip(frame[column], frame["row"]), key=lambda x: x[1]):
         if not value:
             continue
         key = " ".join(str(value).split()).casefold()
         if key in firsts and firsts[key][0] != value:
-            raise InputError(
-                path,
-                f"{shorten(value)!r} is spelt {shorten(firsts[key][0])!r} in row {firsts[key][1]}; expected one spelling",
-                row=int(row),
-                column=column,
+            errors.append(
+                InputError(
+                    path,
+                    f"{shorten(value)!r} is spelt {shorten(firsts[key][0])!r} in row {firsts[key][1]}; "
+                    "expected one spelling",
+                    row=int(row),
+                    column=column,
+                )
             )
         firsts.setdefault(key, (value, int(row)))
+    raise_all(errors)
 
 
 def check_closed_after_opened(frame: pd.DataFrame, path: Path) -> None:
     """A risk spell closes on or after the day it opened."""
     bad = frame["closed"].notna() & (frame["closed"] < frame["opened"])
-    if bad.any():
-        r = frame.loc[bad].iloc[0]
-        raise InputError(
-            path,
-            f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or after opened",
-            row=int(r.row),
-            column="closed",
-        )
+    raise_all(
+        [
+            InputError(
+                path,
+                f"closed {r.closed.date()} is before opened {r.opened.date()}; expected closed on or after opened",
+                row=int(r.row),
+                column="closed",
+            )
+            for r in frame.loc[bad].sort_values("row").itertuples()
+        ]
+    )
 
 
 def check_case_has_one_location(frame: pd.DataFrame, path: Path) -> None:
     """Every row of a case is about the same location."""
+    errors = []
     for case, rows in frame.groupby("case_ref", sort=True):
-        ids = list(dict.fromkeys(rows.sort_values("row")["location_id"]))
-        if len(ids) > 1:
-            bad = rows[rows["location_id"] == ids[1]].sort_values("row").iloc[0]
-            first = int(rows.sort_values("row")["row"].iloc[0])
-            raise InputError(
-                path,
-                f"case {case!r} is about {ids[0]} in row {first} but {ids[1]} here; expected one location per case",
-                row=int(bad.row),
-                column="location_id",
+        rows = rows.sort_values("row")
+        ids = list(dict.fromkeys(rows["location_id"]))
+        first = int(rows["row"].iloc[0])
+        for other in ids[1:]:
+            bad = rows[rows["location_id"] == other].iloc[0]
+            errors.append(
+                InputError(
+                    path,
+                    f"case {case!r} is about {ids[0]} in row {first} but {other} here; expected one location per case",
+                    row=int(bad.row),
+                    column="location_id",
+                )
             )
+    raise_all(errors)
 
 
 def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
     """A case is at one level at a time: each spell opens on or after the previous one closed."""
+    errors = []
     for case, rows in frame.groupby("case_ref", sort=True):
         rows = rows.sort_values(["opened", "row"], kind="stable")
         prev = None
         for r in rows.itertuples():
             if prev is not None and (pd.isna(prev.closed) or r.opened < prev.closed):
                 until = "is still open" if pd.isna(prev.closed) else f"runs to {prev.closed.date()}"
-                raise InputError(
-                    path,
-                    f"case {case!r} opens at level {r.risk_level} on {r.opened.date()} while its row {prev.row} "
-                    f"(level {prev.risk_level}) {until}; expected one level at a time: close the earlier row on "
-                    "the day the level changed",
-                    row=int(r.row),
-                    column="opened",
+                errors.append(
+                    InputError(
+                        path,
+                        f"case {case!r} opens at level {r.risk_level} on {r.opened.date()} while its row {prev.row} "
+                        f"(level {prev.risk_level}) {until}; expected one level at a time: close the earlier row on "
+                        "the day the level changed",
+                        row=int(r.row),
+                        column="opened",
+                    )
                 )
             prev = r
+    raise_all(errors)
 
 
 # ---- loaders -------------------------------------------------------------------------------------------
+# Each takes the file, the list data-quality rows go to, and how to read it (`reading`: dates; `sheet`: the
+# workbook's sheet; `report`: what reading did, for `check`).
 
 
-def load_commissioned_services(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
+def load_commissioned_services(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """commissioned_by_location: location_id, service_type, funded_clients, contract_type, annual_spend, row."""
     path = Path(path)
-    frame = read_records(path, COMMISSIONED_SERVICES, data_quality)
-    check_unique(frame, ["location_id"], path, "location")
-    check_one_spelling(frame, "service_type", path)
-    check_one_spelling(frame, "contract_type", path)
+    frame = read_records(path, COMMISSIONED_SERVICES, data_quality, reading=reading, sheet=sheet, report=report)
+    _all_rules(
+        lambda: check_unique(frame, ["location_id"], path, "location"),
+        lambda: check_one_spelling(frame, "service_type", path),
+        lambda: check_one_spelling(frame, "contract_type", path),
+    )
     return frame.sort_values(["location_id"], kind="stable").reset_index(drop=True)
 
 
-def load_risk_register(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
+def load_risk_register(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """risk_by_case_opened: one row per case × spell at a level."""
     path = Path(path)
-    frame = read_records(path, RISK_REGISTER, data_quality)
-    check_closed_after_opened(frame, path)
-    check_case_has_one_location(frame, path)
-    check_spells_do_not_overlap(frame, path)
+    frame = read_records(path, RISK_REGISTER, data_quality, reading=reading, sheet=sheet, report=report)
+    _all_rules(
+        lambda: check_closed_after_opened(frame, path),
+        lambda: check_case_has_one_location(frame, path),
+        lambda: check_spells_do_not_overlap(frame, path),
+    )
     return frame.sort_values(["case_ref", "opened", "row"], kind="stable").reset_index(drop=True)
 
 
-def load_qa_visits(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
+def load_qa_visits(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """visits_by_location_date: location_id, visit_date, visit_type, outcome, row."""
     path = Path(path)
-    frame = read_records(path, QA_VISITS, data_quality)
-    check_unique(frame, ["location_id", "visit_date", "visit_type"], path, "location, date and visit type")
-    check_one_spelling(frame, "outcome", path)
+    frame = read_records(path, QA_VISITS, data_quality, reading=reading, sheet=sheet, report=report)
+    _all_rules(
+        lambda: check_unique(frame, ["location_id", "visit_date", "visit_type"], path, "location, date and visit type"),
+        lambda: check_one_spelling(frame, "outcome", path),
+    )
     return frame.sort_values(["visit_date", "location_id", "visit_type"], kind="stable").reset_index(drop=True)
 
 
-def load_inspection_themes(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
+def load_inspection_themes(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """issues_by_location_report: location_id, report_date, theme, issue, row (one row per issue)."""
     path = Path(path)
-    frame = read_records(path, INSPECTION_THEMES, data_quality)
-    check_one_spelling(frame, "theme", path)
-    check_unique(frame, ["location_id", "report_date", "theme", "issue"], path, "issue in one report")
+    frame = read_records(path, INSPECTION_THEMES, data_quality, reading=reading, sheet=sheet, report=report)
+    _all_rules(
+        lambda: check_one_spelling(frame, "theme", path),
+        lambda: check_unique(frame, ["location_id", "report_date", "theme", "issue"], path, "issue in one report"),
+    )
     return frame.sort_values(["location_id", "report_date", "theme", "row"], kind="stable").reset_index(drop=True)
 
 
-def load_theme_offers(path: str | Path, data_quality: list[dict] | None = None) -> pd.DataFrame:
+def load_theme_offers(
+    path: str | Path,
+    data_quality: list[dict] | None = None,
+    *,
+    reading: DateReading | None = None,
+    sheet: str | None = None,
+    report: FileReport | None = None,
+) -> pd.DataFrame:
     """offers_by_theme: theme, offer, row."""
     path = Path(path)
-    frame = read_records(path, THEME_OFFERS, data_quality)
+    frame = read_records(path, THEME_OFFERS, data_quality, reading=reading, sheet=sheet, report=report)
     frame = frame.assign(theme_key=frame["theme"].map(theme_key))
-    check_unique(frame, ["theme_key"], path, "theme", column="theme")  # themes match ignoring capitals and spaces
+    # themes match ignoring capitals and spaces
+    _all_rules(lambda: check_unique(frame, ["theme_key"], path, "theme", column="theme"))
     return frame.drop(columns="theme_key").sort_values("theme", kind="stable").reset_index(drop=True)
+
+
+def _all_rules(*rules: Callable[[], None]) -> None:
+    """Run every rule, then raise every problem they found."""
+    errors = []
+    for rule in rules:
+        try:
+            rule()
+        except InputError as e:
+            errors.append(e)
+    raise_all(errors)
 
 
 def theme_key(theme: str) -> str:
@@ -507,6 +680,8 @@ class CouncilRecords:
     #: What the files hold that the report must list (cells longer than a spreadsheet cell): file, row,
     #: location_id, issue.
     data_quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DQ_COLUMNS))
+    #: input name → what reading its file did (rows read, set aside, columns kept aside), for `check`
+    reports: dict[str, FileReport] = field(default_factory=dict)
 
 
 #: Params input name → (CouncilRecords attribute, loader)
@@ -520,14 +695,28 @@ LOADERS = {
 }
 
 
-def load_council_records(paths: dict[str, Path]) -> CouncilRecords:
-    """Load every council file in `paths` (params input name → resolved path); ignore other inputs."""
+def load_council_records(
+    paths: dict[str, Path], *, reading: DateReading | None = None, sheets: dict[str, str] | None = None
+) -> CouncilRecords:
+    """Load every council file in `paths` (params input name → resolved path); ignore other inputs.
+
+    Every file is read even when one is refused, and every problem in them is raised at once (CombinedInputError).
+    `reading`: how the files write dates; `sheets`: input name → the workbook's sheet to read."""
     records = CouncilRecords()
     dq: list[dict] = []
+    errors: list[InputError] = []
     for name, (attr, loader) in LOADERS.items():
-        if name in paths:
-            setattr(records, attr, loader(paths[name], dq))
-            records.files[name] = paths[name]
+        if name not in paths:
+            continue
+        report = records.reports[name] = FileReport(paths[name])
+        try:
+            setattr(
+                records, attr, loader(paths[name], dq, reading=reading, sheet=(sheets or {}).get(name), report=report)
+            )
+        except InputError as e:
+            errors.append(e)
+        records.files[name] = paths[name]
+    raise_all(errors)
     records.data_quality = pd.DataFrame(dq, columns=DQ_COLUMNS)
     return records
 

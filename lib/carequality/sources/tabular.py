@@ -5,7 +5,7 @@ What a sheet holds that is not a plain value is never read as a blank: a spreads
 its text and listed in `Sheet.findings`, with any cell longer than a spreadsheet cell can hold and any column
 that has data but no header. Each loader decides whether a finding stops the run (InputError naming the cell)
 or becomes a row of the report's data-quality table. A file whose content is not what its name says (a CSV
-named .xlsx, a damaged zip) and a CSV whose bytes are not text are InputErrors naming what was found.
+named .xlsx, a damaged zip) and a CSV whose bytes are not text are CombinedInputError naming what was found.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -255,12 +255,18 @@ def _cell(value: object) -> object:
 
 
 def read_sheet(
-    path: Path, *, header_contains: str, sheet: str | None = None, columns: Collection[str] | None = None
+    path: Path,
+    *,
+    header_contains: str,
+    sheet: str | None = None,
+    columns: Collection[str] | None = None,
+    match: Callable[[str], str] | None = None,
 ) -> Sheet:
     """Read `path`; the header is found by its column names among the first HEADER_SEARCH_ROWS rows (header_row).
 
     `columns`, when given, keeps only the columns with those headers (and `header_contains`'s): a spreadsheet's
-    other cells are then not even converted.
+    other cells are then not even converted. `match`, when given, is how a header cell is compared with
+    `header_contains` (both passed through it: the council's records ignore capitals, spaces and underscores).
     """
     path = Path(path)
     if not path.exists():
@@ -276,7 +282,7 @@ def read_sheet(
         raw = _csv_frame(path, fast=columns is not None)
 
     header_at = header_row(
-        (list(raw.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(raw)))), header_contains, columns
+        (list(raw.iloc[i]) for i in range(min(HEADER_SEARCH_ROWS, len(raw)))), header_contains, columns, match
     )
     if header_at is None:
         raise InputError(
@@ -319,7 +325,10 @@ HEADER_SEARCH_ROWS = 50
 
 
 def header_row(
-    rows: Iterable[Sequence[object]], header_contains: str, columns: Collection[str] | None = None
+    rows: Iterable[Sequence[object]],
+    header_contains: str,
+    columns: Collection[str] | None = None,
+    match: Callable[[str], str] | None = None,
 ) -> int | None:
     """Index of the header row among the first rows: the first with a cell equal to `header_contains` and, when
     `columns` are given, at least two more of them (or all of them when fewer are wanted); failing that, the first
@@ -328,11 +337,13 @@ def header_row(
     Notice rows above the header (CQC's recent files have several) are passed over even when one mentions a
     column's name in a cell of its own.
     """
-    wanted = set(columns or ()) - {header_contains}
+    key = match or str.strip
+    header_contains = key(header_contains)
+    wanted = {key(c) for c in columns or ()} - {header_contains}
     need = min(2, len(wanted))
     first = None
     for i, row in enumerate(rows):
-        names = {v.strip() for v in row if isinstance(v, str)}
+        names = {key(v.strip()) for v in row if isinstance(v, str)}
         if header_contains in names:
             if len(names & wanted) >= need:
                 return i
@@ -477,7 +488,7 @@ def _spreadsheet_frame(
     path: Path, sheet: str | None, header_contains: str, wanted: Collection[str] | None, kind: str = "xlsx"
 ) -> pd.DataFrame:
     """The sheet's cells (see _read_spreadsheet), with spreadsheet error values put back as their text; column
-    labels are the columns' positions in the sheet (0 is column A). Calamine's errors are InputErrors."""
+    labels are the columns' positions in the sheet (0 is column A). Calamine's errors are CombinedInputError."""
     label = path.suffix.lstrip(".").upper()
     try:
         frame, chosen, offset = _read_spreadsheet(path, sheet, header_contains, wanted)
