@@ -1,6 +1,6 @@
-"""CQC's next framework: a location response with a block of ratings or a rating label the loader has not seen
-renders, and what it could not read is listed in the report's data quality (issue 22). On copies of real Oldham
-files made in tmp_path."""
+"""Real-data shapes end to end (issue 22): a location response with a block of ratings or a rating label the loader
+has not seen (CQC's next framework) renders, with what it could not read listed in data quality (on copies of real
+Oldham files made in tmp_path); a name longer than a spreadsheet cell is cut saying so."""
 
 from __future__ import annotations
 
@@ -58,3 +58,35 @@ def test_an_unknown_framework_block_and_rating_label_render_and_are_listed(share
     assert appendix["1-5312102242"]["Overall"] == vocab.UNRECOGNISED  # shown, never dropped
     html = result.out_dir.joinpath("report.html").read_text()
     assert "carries a rating word this report does not know" in html
+
+
+def test_a_name_longer_than_a_spreadsheet_cell_is_cut_saying_so_in_the_cell_and_the_notes(tmp_path):
+    """A 100,000-character location name: the report's spreadsheet cuts it at Excel's 32,767 characters, says so
+    in the cell and in its notes sheet, and the data-quality table lists it."""
+    import openpyxl
+
+    from carequality.run import exports
+    from conftest import ROOT
+
+    rows = (ROOT / "tests" / "badinputs" / "files" / "cqc_york_small.csv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    at = header.index("Location Name")
+    long_name = "Long " + "x" * 100_000
+    out_rows = [rows[0]] + [",".join(long_name if i == at else c for i, c in enumerate(r.split(","))) if k == 0 else r
+                             for k, r in enumerate(rows[1:])]
+    (tmp_path / "cqc.csv").write_text("\n".join(out_rows) + "\n", encoding="utf-8")
+    params = {"council": {"code": "E06000014", "name": "York"}, "period": {"start": "2024-04-01", "end": "2025-03-31"},
+              "inputs": {"cqc_ratings": "cqc.csv"}}
+    (tmp_path / "york.yaml").write_text(yaml.safe_dump(params))
+
+    result = render(tmp_path / "york.yaml", tmp_path / "out", formats=("html", "xlsx"))
+
+    book = openpyxl.load_workbook(result.out_dir / "report.xlsx")
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    cut = [v for v in cells if v.startswith("Long xxx")]
+    assert cut and all(len(v) == exports.CELL_LIMIT and v.endswith(exports.CUT_MARKER) for v in cut)
+    notes = [v for v in (c.value for row in book["Notes"].iter_rows() for c in row) if isinstance(v, str)]
+    assert any("32,767 characters" in v for v in notes)
+    with open(result.out_dir / "tables" / "data_quality.csv", newline="", encoding="utf-8") as f:
+        dq = list(csv.DictReader(f))
+    assert any("100,005 characters, more than the 32,767 a spreadsheet cell holds" in r["Issue"] for r in dq)
