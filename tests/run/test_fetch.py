@@ -555,3 +555,21 @@ def test_a_listed_location_that_answers_404_is_recorded_not_fatal(cqc, tmp_path,
     assert state["not_found"] == {"locations": [listed[5]], "providers": []}
     assert not (out / "location_details" / f"location_{listed[5]}.json").exists()
     assert len(list((out / "location_details").iterdir())) == 450
+
+
+def test_an_update_brings_a_provider_the_locations_name_that_the_folder_lacks(cqc, changed, tmp_path, capsys):
+    """A folder downloaded before fetch asked for every named provider (as the recorded Oldham folder was): an
+    update fetches the providers its locations name that it does not hold, wherever their office is."""
+    out = tmp_path / "oldham"
+    _copy_recorded(out, cqc)
+    missing = sorted(cqc.outside)[:2]
+    for pid in missing:
+        (out / "provider_details" / f"provider_{pid}.json").unlink()
+
+    assert _fetch(cqc, out, "--since", "2025-03-14") == 0
+
+    for pid in missing:
+        assert f"/providers/{pid}" in cqc.requests
+        assert json.loads((out / "provider_details" / f"provider_{pid}.json").read_text())["name"] == f"Provider {pid}"
+    others = [u for u in cqc.requests if re.fullmatch(r"/providers/[^?]+", u)]
+    assert sorted(others) == sorted([f"/providers/{p}" for p in missing] + [f"/providers/{changed['provider']}"])
