@@ -7,7 +7,8 @@
     python bench/probe.py pandas FILE          pandas.read_excel with its default engine for the file (odf for .ods)
     python bench/probe.py cached FILE          our loader served from the cache (the entry is made first if missing)
     python bench/probe.py single PARAMS OUT N  one council's report against the floor (and a notebook of as many
-                                               empty cells), N times each, alternating; wall and CPU seconds
+                                               empty cells), N times each, alternating; wall and CPU seconds; for
+                                               each engine and driver (DRIVERS)
 
 Times exclude the interpreter's start and the imports (each probe imports first), except where named.
 """
@@ -114,7 +115,8 @@ def floor_notebook(folder: Path, empty_cells: int = 0) -> Path:
 
 
 def _cpu(template=None) -> tuple[float, float]:
-    """CPU seconds so far: (this process, the kernels it has started; forked kernels are the template's children)."""
+    """CPU seconds so far: (this process, the kernels or runners it has started, once ended; forked kernels are the
+    template's children)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     kernels = children.ru_utime + children.ru_stime
     if template is not None:
@@ -125,9 +127,17 @@ def _cpu(template=None) -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, kernels
 
 
+#: The drivers (c) compares, in the order they run: how one report's notebook runs, and who runs it that way.
+#: Each renders the report, the floor and the empty cells through render() with that engine. The in-process engine
+#: runs twice: first from a cold driver (`carequality render`: its runner imports what the notebook needs), then,
+#: after engine.warm_up (irreversible, so last), from a warm one, as a `carequality batch` worker is.
+DRIVERS = ("inprocess_cold", "fresh", "forked", "inprocess")
+
+
 def single(params: str, out: str, n: str) -> dict:
-    """render() of the report notebook vs render() of the floor notebook: same params, same driver. Also a notebook
-    of as many empty cells as the report has code cells (after the parameters cell), and the CPU time of each."""
+    """render() of the report notebook vs render() of the floor notebook: same params, same driver, same engine. Also
+    a notebook of as many empty cells as the report has code cells (after the parameters cell), and the CPU time of
+    each. Drivers: DRIVERS."""
     import nbformat
 
     from carequality.run import render as R
@@ -138,20 +148,27 @@ def single(params: str, out: str, n: str) -> dict:
     code_cells = sum(c.cell_type == "code" for c in nbformat.read(report_nb, as_version=4).cells)
     cells_nb = floor_notebook(out_dir, empty_cells=code_cells - 1)
     results: dict[str, dict] = {}
-    for driver in ("fresh", "forked"):
+    for driver in DRIVERS:
         kernel_manager = template = None
+        engine = "inprocess" if driver.startswith("inprocess") else "kernel"
         if driver == "forked":
             from carequality.run import kernels
 
             template = kernels.start_template()
             kernel_manager = lambda d: kernels.manager_class(R.kernel_manager_class(d), template)  # noqa: E731
+        if driver == "inprocess":  # as a batch worker: what the notebook imports, imported before the runners fork
+            from carequality.run.kernels import preload_modules
+
+            with R.slow_optional_imports_kept_out():
+                from carequality.run.engine import warm_up
+            warm_up(preload_modules())
         times: dict[str, list[float]] = {"report": [], "floor": [], "cells": []}
         cpu: dict[str, list[tuple[float, float]]] = {"report": [], "floor": [], "cells": []}
         for i in range(int(n) + 1):  # the first round warms imports and is not counted
             for kind, nb in (("floor", floor_nb), ("cells", cells_nb), ("report", report_nb)):
                 R.NOTEBOOK = nb
                 started, cpu_before = time.perf_counter(), _cpu(template)
-                R.render(params, out_dir / f"{driver}-{kind}", kernel_manager=kernel_manager)
+                R.render(params, out_dir / f"{driver}-{kind}", kernel_manager=kernel_manager, engine=engine)
                 if i:
                     times[kind].append(time.perf_counter() - started)
                     cpu_after = _cpu(template)

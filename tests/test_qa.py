@@ -27,10 +27,10 @@ def test_rating_group(word, group):
     assert qa.rating_group(word) == group
 
 
-def test_shares_round_once_to_one_decimal_half_up_and_empty_cells_have_no_number():
+def test_shares_round_once_to_one_decimal_half_up_and_only_a_row_with_no_locations_has_no_number():
     assert qa.share_or_dash(55, 86) == 64.0
     assert qa.share_or_dash(1, 16) == 6.3  # 6.25 → 6.3, not banker's 6.2
-    assert qa.share_or_dash(0, 64) is None
+    assert qa.share_or_dash(0, 64) == 0.0  # a true zero is 0 (issue 19): none of 64, not "not available"
     assert qa.share_or_dash(0, 0) is None
 
 

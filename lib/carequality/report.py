@@ -27,7 +27,7 @@ from carequality.present.commentary import Commentary, read_commentary
 from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import long_date, lower_first, plural, status_label
+from carequality.present.text import join_words, long_date, lower_first, plural, status_label, upper_first
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE
 from carequality.sections import Section
 from carequality.vocab import BRAND_MARK, INPUT_LABELS, PROVIDER_NOT_NAMED
@@ -41,6 +41,75 @@ CQC_INPUTS = ("cqc_ratings", "cqc_api", "cqc_snapshots")
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
 #: The blocks of the council's commentary that are sections of their own, with their headings.
 OWN_BLOCKS = {"introduction": "Introduction", "recommendations": "Recommendations", "next_steps": "Next steps"}
+#: Where the council's words on sections this report does not show are printed (docs/commentary.md).
+OTHER_COMMENTARY = "The council's commentary on other matters"
+#: Why a section's commentary block cannot print under it: (kind, the report's words, `check`'s words).
+_ABSENT = {
+    "no_data": ("the data for that section were not supplied for this report", "its section needs {needs}"),
+    "left_out": ("this report leaves that section out", "the params file's sections leave its section out"),
+    "profile": ("that section is in the full report only", "the committee paper (--profile summary) leaves it out"),
+    "published": ("", "the published version leaves out sections that list services one by one"),
+}
+
+
+def block_name(key: str) -> str:
+    """A commentary block's key in words: 'qa_activity' → 'QA activity', 'ratings_vs_baseline' → 'ratings versus
+    baseline'."""
+    words = {"qa": "QA", "vs": "versus", "kq": "key question"}
+    return " ".join(words.get(w, w) for w in key.split("_"))
+
+
+def section_absence(key: str, params: ReportParams, profile: str) -> str | None:
+    """Why the section `key` will not print in this render ("no_data", "left_out", "profile", "published"), or None
+    when it prints (or `key` is not a section: introduction, recommendations … always print)."""
+    spec = BY_NAME.get(key)
+    if spec is None:
+        return None
+    if not params.wants(key):
+        return "no_data" if spec.unmet({n for n, path in params.inputs if path is not None}) else "left_out"
+    if not spec.in_profile(profile):
+        return "profile"
+    if params.options.mode == "publication" and spec.per_location:
+        return "published"
+    return None
+
+
+def unprinted_commentary(commentary: Commentary, params: ReportParams, profile: str) -> list[tuple[str, str]]:
+    """The commentary blocks (with text) whose sections will not print in a render of `profile`, in file order,
+    each with why (section_absence)."""
+    out = []
+    for key, text in commentary.blocks.items():
+        why = section_absence(key, params, profile) if text.strip() else None
+        if why:
+            out.append((key, why))
+    return out
+
+
+def commentary_notices(params: ReportParams) -> list[str]:
+    """What `carequality check` says about the council's commentary: each block whose section will not print, in
+    the full report and in the committee paper, why, and where its words go instead."""
+    if params.inputs.commentary is None:
+        return []
+    path = params.path(params.inputs.commentary)
+    commentary, _ = read_commentary(path, COMMENTARY_BLOCKS)
+    given = {n for n, p in params.inputs if p is not None}
+    found: dict[tuple[str, str], list[str]] = {}  # (block, why) → the documents it will not print under its section in
+    for profile, paper in ((DEFAULT_PROFILE, "the full report"), ("summary", "the committee paper")):
+        for key, why in unprinted_commentary(commentary, params, profile):
+            found.setdefault((key, why), []).append(paper)
+    lines = []
+    for (key, why), papers in found.items():
+        needs = " and ".join(" or ".join(f"inputs.{n}" for n in names) for names in BY_NAME[key].unmet(given))
+        where = (
+            "it is left out too, and the report says so"
+            if why == "published"
+            else f'it is printed under "{OTHER_COMMENTARY}", before the recommendations'
+        )
+        lines.append(
+            f"{path.name}, line {commentary.lines[key]}: '## {key}' will not print under its section in "
+            f"{' or '.join(papers)}: {_ABSENT[why][1].format(needs=needs)}; {where}"
+        )
+    return lines
 
 
 @dataclass
@@ -242,9 +311,37 @@ class Report:
         self._own_block("introduction")
 
     def closing(self) -> None:
-        """The council's recommendations and next steps, at the end of the report's body."""
+        """The council's words on sections this report does not show, then its recommendations and next steps, at
+        the end of the report's body."""
+        self.other_commentary()
         self._own_block("recommendations")
         self._own_block("next_steps")
+
+    def other_commentary(self) -> None:
+        """The council's words are never lost: a block for a section this report does not show is printed here, under
+        the section's name and why it is not in the report; in a published report, a block for a section left out
+        because it lists services is left out too, and the report says so."""
+        blocks = unprinted_commentary(self.commentary, self.params, self.profile)
+        printed = [(k, why) for k, why in blocks if why != "published"]
+        withheld = [k for k, why in blocks if why == "published"]
+        if not blocks:
+            return
+        self.shown.append("other_commentary")
+        self._heading("section-other_commentary", OTHER_COMMENTARY)
+        for key, why in printed:
+            name = upper_first(block_name(key))
+            self._display({"text/html": f"<h3>{html.escape(name)}</h3>", "text/plain": name})
+            note = f"Not shown as a section of this report: {_ABSENT[why][0]}."
+            self._display({"text/html": f'<p class="cq-pointer">{html.escape(note)}</p>', "text/plain": note})
+            self._commentary(key)
+        if withheld:
+            names = join_words([block_name(k) for k in withheld])
+            note = (
+                f"The council's commentary on {names} is left out of the published version of this report, as "
+                f"{'that section is' if len(withheld) == 1 else 'those sections are'}, so that no service can be "
+                "identified."
+            )
+            self._display({"text/html": f'<p class="cq-pointer">{html.escape(note)}</p>', "text/plain": note})
 
     def _own_block(self, key: str) -> None:
         if not self.commentary.html(key):

@@ -155,7 +155,7 @@ def test_the_full_report_writes_the_watch_list_spreadsheet(example_render):
     assert [c.value for c in sheet[3]][:3] == ["Location", "CQC location ID", "Provider"]
     csv_rows = (example_render.out_dir / "tables" / "watch_list.csv").read_text().splitlines()
     assert sheet.max_row - 3 == len(csv_rows) - 1
-    assert list(sheet.tables) == ["Table_1"]
+    assert list(sheet.tables) == ["Table_watch_list"] and sheet.title == "Watch list"
     import json
     assert "watch_list.xlsx" in json.loads((example_render.out_dir / "manifest.json").read_text())["outputs"]
 

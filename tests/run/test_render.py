@@ -226,46 +226,62 @@ def _leftovers(parent: Path, final: Path) -> list[str]:
     return hidden + sockets
 
 
-def _render_until_mid_run(tmp_path: Path, **popen):
+def _render_until_mid_run(tmp_path: Path, engine: str = "inprocess", **popen):
     """Start `carequality render` of the example in another process (`popen`: how to start it) and wait until it is
-    mid-run: its temporary output folder and its kernel's sockets exist (or it ended, or 5 minutes passed). Returns
-    the process, the --out folder and the report's final folder."""
+    mid-run: its temporary output folder exists, and its kernel's sockets, or the process its cells run in (or it
+    ended, or 5 minutes passed). Returns the process, the --out folder and the report's final folder."""
     import subprocess
     import sys
     import tempfile
     import time
+
+    import psutil
 
     from carequality.run.render import output_key
 
     out = tmp_path / "out"
     final = out / "york" / "2025-04-01_to_2026-03-31"
     exe = Path(sys.executable).parent / "carequality"
-    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"],
+    proc = subprocess.Popen([str(exe), "render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet", "--engine", engine],
                             stdout=subprocess.DEVNULL, **popen)
     parent = final.parent
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
         tmp_made = parent.is_dir() and any(p.name.startswith(f".{final.name}.tmp-") for p in parent.iterdir())
-        if tmp_made and any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*")):
+        if engine == "kernel":
+            running = any(Path(tempfile.gettempdir()).glob(f"cq-kernel-{output_key(final)}-*"))
+        else:
+            running = bool(psutil.Process(proc.pid).children())
+        if tmp_made and running:
             break
         time.sleep(0.05)
     return proc, out, final
 
 
-def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_output(tmp_path):
+@pytest.mark.parametrize("engine", ["inprocess", "kernel"])
+def test_a_render_killed_mid_run_is_cleaned_up_by_the_next_render_of_the_same_output(tmp_path, engine):
     import os
     import signal
     import subprocess
+    import time
 
-    proc, out, final = _render_until_mid_run(tmp_path, stderr=subprocess.DEVNULL, start_new_session=True)
+    import psutil
+
+    proc, out, final = _render_until_mid_run(tmp_path, engine, stderr=subprocess.DEVNULL, start_new_session=True)
     parent = final.parent
+    runners = psutil.Process(proc.pid).children(recursive=True)
     try:
         assert proc.poll() is None, "the render ended before it could be killed"
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     left = _leftovers(parent, final)
-    assert any(".tmp-" in n for n in left) and any(n.startswith("cq-kernel-") for n in left)  # what a kill leaves
+    assert any(".tmp-" in n for n in left)  # what a kill leaves
+    if engine == "kernel":
+        assert any(n.startswith("cq-kernel-") for n in left)
+    _, alive = psutil.wait_procs(runners, timeout=10)
+    assert not alive, "a process the render started outlived it"
+    time.sleep(0.1)
 
     assert main(["render", str(EXAMPLE_PARAMS), "--out", str(out), "--quiet"]) == 0
     assert _leftovers(parent, final) == []
@@ -388,11 +404,12 @@ def test_a_national_file_passes_the_preflight(tmp_path, monkeypatch):
     preflight(load_params(_york_params(tmp_path, {"cqc_ratings": "both.csv"})))
 
 
-def test_a_render_stopped_by_sigterm_cleans_up_and_exits_143(tmp_path):
+@pytest.mark.parametrize("engine", ["inprocess", "kernel"])
+def test_a_render_stopped_by_sigterm_cleans_up_and_exits_143(tmp_path, engine):
     import signal
     import subprocess
 
-    proc, _, final = _render_until_mid_run(tmp_path, stderr=subprocess.PIPE, text=True)
+    proc, _, final = _render_until_mid_run(tmp_path, engine, stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err

@@ -79,10 +79,10 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
     return out
 
 
-def _expected(value: object, fmt: str) -> object:
+def _expected(value: object, fmt: str, blank: str | None = None) -> object:
     """What a cell should hold for a table JSON value, written independently of exports._cell."""
     if value is None or value == "":
-        return "[x]" if fmt in ("int", "percent") else "[z]"
+        return blank or ("[x]" if fmt in ("int", "percent") else "[z]")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     if fmt == "date" and re.fullmatch(r"\d{4}-\d\d-\d\d", str(value)):
@@ -104,13 +104,14 @@ def test_both_files_have_the_same_sheets_in_guidance_order(example, xlsx, ods):
     assert names[:3] == ["Cover", "Contents", "Notes"]
     body = names[3:]
     assert len(body) == len(tables) + len(figures)
-    for name, (kind, item) in zip(body, _items(tables, figures)):
-        assert name.startswith(f"{kind} {item['number']}"), name
-        assert re.fullmatch(rf"{kind} {item['number']}( [A-Z][\w ]*)?", name), name
+    for name, (kind, item) in zip(body, _items(tables, figures)):  # named by the table's id, not its number
+        words = item["id"].replace("_", " ").replace("qa ", "QA ").replace(" vs ", " versus ")
+        assert name == words[:1].upper() + words[1:] + (" chart" if kind == "Figure" else "") or (
+            re.fullmatch(r"[A-Z][\w ]* [0-9a-f]{4}( chart)?", name)), name
     assert all(len(n) <= 31 and not (set(n) & FORBIDDEN) and not n.startswith("'") and not n.endswith("'")
                for n in names)
     assert len({n.casefold() for n in names}) == len(names)
-    assert any(re.fullmatch(r"Table \d+ Commissioned by rating", n) for n in names)
+    assert "Commissioned by rating" in names and "Watch list" in names
 
 
 def test_cover_names_title_council_period_source_date_contact_and_the_shorthand_key(example, xlsx, ods):
@@ -199,7 +200,7 @@ def test_cells_hold_numbers_dates_and_shorthand_as_the_report_shows_them(example
         ws = xlsx[name]
         for r, row in enumerate(item["rows"], start=4):
             for c, (col, value) in enumerate(zip(item["columns"], row), start=1):
-                want = _expected(value, item["formats"][col])
+                want = _expected(value, item["formats"][col], item.get("blanks", {}).get(col))
                 cell, other = ws.cell(r, c), ods[name][r - 1][c - 1]
                 if isinstance(want, dt.date):
                     assert cell.value == dt.datetime(want.year, want.month, want.day) and cell.is_date
@@ -244,7 +245,7 @@ def test_formulas_are_neutralised_and_suppressed_counts_keep_their_shorthand(tmp
     from python_calamine import CalamineWorkbook
 
     x, o = _write_both(tmp_path, [_table()])
-    ws = openpyxl.load_workbook(x)["Table 6 Commissioned by rating"]
+    ws = openpyxl.load_workbook(x)["Commissioned by rating"]
     assert ws["A4"].value == "'=HYPERLINK(\"http://x\")" and ws["A4"].data_type == "s"
     assert [ws["B4"].value, ws["C4"].value, ws["D4"].value] == ["[c]", "[x]", "[z]"]
     assert ws["A1"].value == "Table 6: People by rating [note 1] [note 2]"
@@ -252,7 +253,7 @@ def test_formulas_are_neutralised_and_suppressed_counts_keep_their_shorthand(tmp
     assert notes["B5"].value == "'=cmd|' /C calc'!A0"
     cover = openpyxl.load_workbook(x)["Cover"]
     assert cover["A1"].value == "'=Title"
-    back = CalamineWorkbook.from_path(str(o)).get_sheet_by_name("Table 6 Commissioned by rating").to_python()
+    back = CalamineWorkbook.from_path(str(o)).get_sheet_by_name("Commissioned by rating").to_python()
     assert back[3] == ["'=HYPERLINK(\"http://x\")", "[c]", "[x]", "[z]"]
 
 
@@ -262,28 +263,55 @@ def test_a_cell_over_the_spreadsheet_limit_is_cut_with_a_marker_and_a_note(tmp_p
 
     long_text = "x" * 40_000
     x, o = _write_both(tmp_path, [_table(rows=[[long_text, 1, 1.0, "2025-04-01"]], footnotes=[])])
-    ws = openpyxl.load_workbook(x)["Table 6 Commissioned by rating"]
+    ws = openpyxl.load_workbook(x)["Commissioned by rating"]
     cut = ws["A4"].value
     assert len(cut) == exports.CELL_LIMIT and cut.endswith(exports.CUT_MARKER) and cut.startswith("x" * 30_000)
     assert ws["A1"].value == "Table 6: People by rating [note 1]"
     note = openpyxl.load_workbook(x)["Notes"]["B4"].value
     assert "32,767 characters" in note and "CSV file" in note
-    back = CalamineWorkbook.from_path(str(o)).get_sheet_by_name("Table 6 Commissioned by rating").to_python()
+    back = CalamineWorkbook.from_path(str(o)).get_sheet_by_name("Commissioned by rating").to_python()
     assert back[3][0] == cut
 
 
 def test_sheet_names_are_words_legal_unique_and_stable():
     used: set[str] = set()
     ids = ["market_overview_by_service_group", "qa_activity", "a" * 40, "x[1]:y/z?*'", "commissioned_by_rating",
-           "commissioned_by_rating"]
-    names = [exports.sheet_name(f"Table {i}", tid, used) for i, tid in enumerate(ids[:-1], 1)]
-    names.append(exports.sheet_name("Table 5", ids[-1], used))
-    assert names[:2] == ["Table 1 Market overview", "Table 2 QA activity"]  # never ends on "by"
-    assert names[4] == "Table 5 Commissioned by rating" and names[5] == "Table 5 Commissioned by rat (2)"
+           "commissioned_requires_improvement_vs_baseline", "commissioned_requires_improvement_vs_previous"]
+    names = [exports.sheet_name(tid, used) for tid in ids]
+    assert re.fullmatch(r"Market overview by service [0-9a-f]{4}", names[0]) and names[1] == "QA activity"
+    assert names[4] == "Commissioned by rating"
+    assert re.fullmatch(r"Commissioned requires [0-9a-f]{4}", names[5]) and names[5] != names[6]  # cut: never "by"
+    assert exports.sheet_name("trend_good_outstanding", used, chart=True) == "Trend good outstanding chart"
     again: set[str] = set()
-    assert [exports.sheet_name(f"Table {i}", t, again) for i, t in enumerate(ids[:-1], 1)] == names[:-1]
+    assert [exports.sheet_name(t, again) for t in reversed(ids)] == names[::-1]  # whatever the order
     assert all(1 <= len(n) <= 31 and not set(n) & FORBIDDEN and "'" not in n for n in names)
     assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_a_table_added_before_another_leaves_its_sheet_name_and_its_excel_table_name_alone(tmp_path):
+    """Workbooks that link to 'Watch list'!A1 keep working when a new table is added before it (issue 19)."""
+    import openpyxl
+
+    watch = _table(id="watch_list", number=17)
+    first = exports.tables_to_workbook([_table(number=16), watch], tmp_path / "a.xlsx", title="T")
+    second = exports.tables_to_workbook([_table(id="new_table", number=16), _table(number=17), watch | {"number": 18}],
+                                        tmp_path / "b.xlsx", title="T")
+    a, b = openpyxl.load_workbook(first), openpyxl.load_workbook(second)
+    assert "Watch list" in a.sheetnames and "Watch list" in b.sheetnames
+    assert list(a["Watch list"].tables) == list(b["Watch list"].tables) == ["Table_watch_list"]
+    assert a["Watch list"]["A1"].value.startswith("Table 17: ") and b["Watch list"]["A1"].value.startswith("Table 18: ")
+
+
+def test_blanks_say_what_they_mean_and_a_true_zero_is_zero(tmp_path):
+    import openpyxl
+
+    t = _table(columns=["Name", "Risk level", "Placements suspended", "Share (%)"],
+               formats={"Name": "text", "Risk level": "int", "Placements suspended": "text", "Share (%)": "percent"},
+               rows=[["A", None, None, 0.0], ["B", 3, "No", None]], footnotes=[],
+               blanks={"Risk level": "[z]", "Placements suspended": "[z]"})
+    ws = openpyxl.load_workbook(exports.tables_to_workbook([t], tmp_path / "t.xlsx", title="T"))["Commissioned by rating"]
+    assert [c.value for c in ws[4]] == ["A", "[z]", "[z]", 0]  # no open case: not applicable; a zero share is 0
+    assert [c.value for c in ws[5]] == ["B", 3, "No", "[x]"]  # "No" is No; a share not known is not available
 
 
 def test_the_same_tables_give_the_same_bytes_whenever_they_are_written(tmp_path, monkeypatch):

@@ -76,9 +76,11 @@ def test_haringey_table_1_counts_and_rendered_percentages():
                                                        ["180", "150", "26", "4"]]
     # The report's one rounding (one decimal place); to whole numbers they are Haringey's printed 64%, 9%, 27% …
     shares = [r[3::2] for r in rows]
-    assert shares == [["64.0%", "9.3%", "26.7%"], ["92.2%", "7.8%", "–"], ["83.3%", "14.4%", "2.2%"]]
-    whole = [[c if c == "–" else f"{float(c[:-1]) + 1e-9:.0f}%" for c in r] for r in shares]
-    assert whole == [["64%", "9%", "27%"], ["92%", "8%", "–"], ["83%", "14%", "2%"]]
+    # Haringey prints a dash for its zero; the report writes the true zero, 0.0% (issue 19: a zero is a number in
+    # every output, so the spreadsheets do not call it "not available").
+    assert shares == [["64.0%", "9.3%", "26.7%"], ["92.2%", "7.8%", "0.0%"], ["83.3%", "14.4%", "2.2%"]]
+    whole = [[f"{float(c[:-1]) + 1e-9:.0f}%" for c in r] for r in shares]
+    assert whole == [["64%", "9%", "27%"], ["92%", "8%", "0%"], ["83%", "14%", "2%"]]
     assert rows[0][0].startswith("In area – host (every registered provider)")
     text = " ".join(section.paragraphs)
     assert "As the host authority, Haringey oversees 86 CQC-registered adult social care providers." in text

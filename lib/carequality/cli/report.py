@@ -17,12 +17,22 @@ def _cmd_render(args: argparse.Namespace) -> int:
     try:
         formats = parse_formats(args.to)
         check_profile(args.profile)
+        if args.cell_timeout < 0:
+            raise ValueError("--cell-timeout must be 0 (no limit) or more")
     except ValueError as e:
         print(f"carequality render: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"Rendering {args.params} …", file=sys.stderr)
     try:
-        result = render(args.params, args.out, progress=not args.quiet, formats=formats, profile=args.profile)
+        result = render(
+            args.params,
+            args.out,
+            progress=not args.quiet,
+            formats=formats,
+            profile=args.profile,
+            engine=args.engine,
+            cell_timeout=args.cell_timeout or None,
+        )
     except RenderError as e:
         where = f"\nThe failed notebook is kept at {e.notebook}" if e.notebook else ""
         print(f"carequality render: {e}{where}", file=sys.stderr)
@@ -79,6 +89,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     for line in records_summary(model):
         print(line)
+    from carequality.report import commentary_notices
+
+    for line in commentary_notices(params):  # the council's words that will not print under their section
+        print(line)
     for note in check_notes(params, model):
         print(f"  {note}")
     return 0
@@ -112,6 +126,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     except (ValueError, ExportError) as e:
         print(f"carequality batch: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.cell_timeout < 0:
+        print("carequality batch: --cell-timeout must be 0 (no limit) or more", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.workers is not None and args.workers < 1:
         print("carequality batch: --workers must be 1 or more", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -122,6 +139,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         formats=formats,
         fork_kernels=not args.fresh_kernels,
+        engine=args.engine,
+        cell_timeout=args.cell_timeout,
     )
     print(summary_table(outcomes))
     print(f"Index of every report: {write_index(outcomes, args.out)}")
@@ -145,6 +164,25 @@ def _cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    from carequality.run import CELL_TIMEOUT
+
+    p.add_argument(
+        "--engine",
+        choices=("inprocess", "kernel"),
+        default="inprocess",
+        help="where the notebook's cells run: inprocess (default), in a process forked for each report; kernel, in a "
+        "Jupyter kernel (slower; the same reports)",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a report whose notebook cell runs longer than this (default: {CELL_TIMEOUT:g}; 0: no limit)",
+    )
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="validate params, run the report notebook and write the outputs")
     p.add_argument("params", type=Path, help="params YAML file")
@@ -161,6 +199,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "the main sections and the council's commentary)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_engine_options(p)
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser("check", help="validate params and inputs only; run nothing")
@@ -176,8 +215,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--fresh-kernels",
         action="store_true",
-        help="start every kernel as a new Python process instead of forking it from a warm template (slower)",
+        help="with --engine kernel: start every kernel as a new Python process instead of forking it from a warm "
+        "template (slower)",
     )
+    _add_engine_options(p)
     p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.facts import Fact, count
+from carequality.measures.headline import headline_from_counts
 from carequality.measures.shares import percent
 
 #: The share column of the ratings tables: Good or Outstanding of the locations with a graded rating.
@@ -53,8 +54,7 @@ def rating_counts_by(
         for w in words:
             row[w] = int(counts.get(w, 0))
         row["Total"] = len(sub)
-        graded = sum(row[w] for w in vocab.GRADED)
-        row[PERCENT_GO] = percent(row["Outstanding"] + row["Good"], graded, 1)
+        row[PERCENT_GO] = headline_from_counts(row).percent  # the one headline measure (measures/headline.py)
         out.append(row)
     return pd.DataFrame(out)
 
@@ -73,13 +73,13 @@ def ratings_by_key_question(ratings: pd.DataFrame) -> pd.DataFrame:
 
 
 def graded_total(row: pd.Series) -> int:
-    """Locations with a graded rating in a rating_counts_by row."""
-    return int(sum(int(row[w]) for w in vocab.GRADED))
+    """Locations with a graded rating in a rating_counts_by row: the headline measure's N (measures/headline.py)."""
+    return headline_from_counts(row).rated
 
 
 def good_or_outstanding(row: pd.Series) -> int:
-    """Locations rated Good or Outstanding in a rating_counts_by row."""
-    return int(row["Outstanding"]) + int(row["Good"])
+    """Locations rated Good or Outstanding in a rating_counts_by row: the headline measure's n."""
+    return headline_from_counts(row).good_or_outstanding
 
 
 def requires_improvement_or_inadequate(row: pd.Series) -> int:

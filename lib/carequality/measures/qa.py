@@ -88,8 +88,8 @@ def worst_rating_by_provider(locations: pd.DataFrame) -> pd.Series:
 
 def share_or_dash(count: int, total: int) -> float | None:
     """A share of Haringey's Table 1: the report's one rounding (measures.shares, one decimal place, halves away from
-    zero), and no number (a dash) for an empty cell, as Haringey prints it."""
-    if not count or not total:
+    zero); a true zero (none of the row's locations) is 0, and only a row with no locations has no number (a dash)."""
+    if not total:
         return None
     return percent(count, total, DIGITS)
 

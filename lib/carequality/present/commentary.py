@@ -75,6 +75,14 @@ class Commentary:
         return markdown_to_safe_html(text) if text.strip() else ""
 
 
+def block_key(heading: str, allowed: tuple[str, ...]) -> str:
+    """The block a heading names, as people write it: letter case, and spaces or hyphens for underscores, do not
+    matter ('## Recommendations', '## Next steps', '## Rating-changes'); a heading that names no block is returned
+    as written."""
+    folded = "_".join(heading.replace("-", " ").replace("_", " ").split()).casefold()
+    return next((a for a in allowed if a.casefold() == folded), heading)
+
+
 def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, list[str]]:
     """Cut a commentary file into blocks; return it and the problems found, each naming its line.
 
@@ -104,7 +112,7 @@ def parse_commentary(text: str, allowed: tuple[str, ...]) -> tuple[Commentary, l
         if m:
             seen_heading = True
             close()
-            name = m.group("key")
+            name = block_key(m.group("key"), allowed)
             body = []
             if not _KEY.match(name) or name not in allowed:
                 near = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.75)

@@ -35,6 +35,8 @@ _MONTH = re.compile(r"^[A-Z][a-z]{2} \d{4}$")
 #: A display format for one cell only (Table.cell_formats): a change of a share, in percentage points, in a column
 #: of shares ("−0.4 percentage points"). The JSON, CSV and spreadsheet keep the number.
 POINTS = "points"
+#: What an empty cell can mean in a spreadsheet (Table.blanks): not available, not applicable.
+BLANK_SYMBOLS = ("[x]", "[z]")
 #: Formats shown as numbers (right-aligned).
 _NUMERIC = ("int", "percent", POINTS)
 
@@ -59,6 +61,10 @@ class Table:
     #: Count columns whose Total row is not the sum of the rows above it (a location counted under two groups, say):
     #: the audit checks every other count column's Total row adds up (docs/facts.md).
     total_not_sum: tuple[str, ...] = ()
+    #: Column → what its empty cells mean, as the spreadsheets write them (the Analysis Function's symbols): "[z]"
+    #: not applicable (a risk level of a location with no open case), "[x]" not available. Columns not named
+    #: here: "[x]" in a number column, "[z]" in a text or date column.
+    blanks: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # A caption or footnote written with facts keeps their text, not their marks (the numbers are in the cells).
@@ -67,6 +73,9 @@ class Table:
         bad = {c: f for c, f in self.formats.items() if f not in FORMATS}
         if bad:
             raise ValueError(f"table {self.id}: unknown formats {bad}; expected one of {', '.join(FORMATS)}")
+        bad_blanks = {c: b for c, b in self.blanks.items() if b not in BLANK_SYMBOLS or c not in self.frame.columns}
+        if bad_blanks:
+            raise ValueError(f"table {self.id}: blanks {bad_blanks}; expected columns of the table and {BLANK_SYMBOLS}")
         bad_cells = {k: f for k, f in self.cell_formats.items() if f not in (*FORMATS, POINTS)}
         if bad_cells:
             raise ValueError(f"table {self.id}: unknown cell formats {bad_cells}")
@@ -130,6 +139,7 @@ class Table:
             "rows": self.records(),
             "footnotes": list(self.footnotes),
             **({"total_not_sum": list(self.total_not_sum)} if self.total_not_sum else {}),
+            **({"blanks": dict(self.blanks)} if self.blanks else {}),
         }
 
     def to_csv(self) -> str:

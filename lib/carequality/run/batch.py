@@ -5,8 +5,10 @@
    (cache.py); a file already cached is not parsed again. A file that cannot be read fails the councils
    that use it, with the loader's message, and the rest go on.
 3. The reports are rendered in a process pool (default: one worker per core, at most one per report). Each
-   worker keeps papermill, nbconvert and the template loaded between reports; each report still runs in a
-   kernel of its own (kernels.py), so nothing one council's notebook does can reach another's.
+   worker keeps papermill, nbconvert and what the notebook imports loaded between reports; each report's cells
+   still run in a process of their own, forked from the worker (engine.py; or a kernel forked from a template,
+   kernels.py, with engine="kernel"), so nothing one council's notebook does can reach another's, and a report
+   that hangs or crashes fails alone.
 4. A progress bar names each council as it finishes; a summary table follows; the exit status is 0 when
    every report was written, 2 when every failure was bad params or input, else 1. A failed notebook is
    kept beside its outputs as <period>.failed.ipynb, as `carequality render` keeps it.
@@ -179,8 +181,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(fork_kernels: bool) -> None:
-    """Load what every render needs once per worker, not once per report."""
+def _init_worker(fork_kernels: bool, engine: str = "inprocess") -> None:
+    """Load what every render needs once per worker, not once per report: papermill and nbconvert, and either what
+    the notebook imports (the in-process engine forks each report's runner from this worker) or a kernel template."""
     global _kernel_template
     _ignore_ctrl_c()
     from carequality.run.render import slow_optional_imports_kept_out
@@ -189,7 +192,13 @@ def _init_worker(fork_kernels: bool) -> None:
         import nbconvert  # noqa: F401
         import papermill  # noqa: F401
 
-    if fork_kernels:
+        from carequality.run.engine import warm_up
+
+    if engine == "inprocess":
+        from carequality.run.kernels import preload_modules
+
+        warm_up(preload_modules())
+    elif fork_kernels:
         from carequality.run.kernels import TemplateError, start_template
 
         try:
@@ -199,7 +208,14 @@ def _init_worker(fork_kernels: bool) -> None:
 
 
 def _render_one(
-    params_file: str, out_root: str, now: str, formats: tuple[str, ...], commit: str | None = None
+    params_file: str,
+    out_root: str,
+    now: str,
+    formats: tuple[str, ...],
+    commit: str | None = None,
+    engine: str = "inprocess",
+    cell_timeout: float | None = None,
+    notebook: str | None = None,
 ) -> Outcome:
     """In a worker: render one params file. Never raises: every failure becomes an Outcome."""
     from carequality.run.render import RenderError, kernel_manager_class, render
@@ -223,6 +239,9 @@ def _render_one(
             formats=formats,
             kernel_manager=kernel_manager,
             commit=commit,
+            engine=engine,
+            cell_timeout=cell_timeout,
+            notebook=Path(notebook) if notebook else None,
         )
     except RenderError as e:
         return job.failed(
@@ -248,9 +267,20 @@ def run_batch(
     now: dt.datetime | None = None,
     fork_kernels: bool = True,
     log=None,
+    engine: str = "inprocess",
+    cell_timeout: float | None = None,
+    notebook: str | Path | None = None,
 ) -> list[Outcome]:
-    """Render every params file; return one Outcome per file, in the order given."""
+    """Render every params file; return one Outcome per file, in the order given.
+
+    `engine` runs each report's notebook: "inprocess" (in a process forked from a warm worker) or "kernel" (a Jupyter
+    kernel, forked from a warm template unless `fork_kernels` is False); a cell that runs longer than `cell_timeout`
+    seconds is stopped and fails its report alone (None: render's CELL_TIMEOUT; 0: no limit). `notebook` replaces the
+    report notebook (tests, measurements)."""
+    from carequality.run import CELL_TIMEOUT
     from carequality.sources.cache import pin_cache_dir
+
+    cell_timeout = CELL_TIMEOUT if cell_timeout is None else cell_timeout or None
 
     pin_cache_dir()  # before any worker or kernel starts
     log = log or (lambda msg: print(msg, file=sys.stderr))
@@ -289,10 +319,23 @@ def run_batch(
             dynamic_ncols=True,
         )
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(runnable)), mp_context=ctx, initializer=_init_worker, initargs=(fork_kernels,)
+            max_workers=min(workers, len(runnable)),
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(fork_kernels, engine),
         ) as pool:
             futures: dict[Future, Job] = {
-                pool.submit(_render_one, str(j.params_file), str(out_root), now_iso, tuple(formats), commit): j
+                pool.submit(
+                    _render_one,
+                    str(j.params_file),
+                    str(out_root),
+                    now_iso,
+                    tuple(formats),
+                    commit,
+                    engine,
+                    cell_timeout,
+                    str(notebook) if notebook else None,
+                ): j
                 for j in runnable
             }
             try:

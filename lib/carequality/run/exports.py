@@ -12,6 +12,7 @@ A missing tool is named before the notebook runs (`check_formats`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -210,26 +211,33 @@ class Sheet:
         return 1 + len(self.lines)
 
 
-def sheet_name(label: str, words: str, used: set[str]) -> str:
-    """'Table 6' + 'commissioned_by_rating' → 'Table 6 Commissioned by rating': at most 31 characters, cut at a
-    word, legal for Excel and LibreOffice, unique (case-insensitively) among `used`, which it joins."""
-    split = _SHEET_BAD.sub(" ", str(words).replace("_", " ").replace("'", "")).split()
-    split = [_SHEET_WORDS.get(w, w) for w in split]
-    kept = [label]
-    for word in split:
-        if len(" ".join([*kept, word])) > 31:
-            break
-        kept.append(word)
-    while len(kept) > 1 and kept[-1].casefold() in _TRAILING:  # "Market overview by" → "Market overview"
-        kept.pop()
-    if len(kept) > 1:
-        kept[1] = kept[1][:1].upper() + kept[1][1:]
-    name = " ".join(kept)[:31].strip().strip("'") or "Sheet"
+def sheet_name(table_id: str, used: set[str], *, chart: bool = False) -> str:
+    """A sheet's name from its table's id alone, so it never changes when another table is added or removed:
+    'commissioned_by_rating' → 'Commissioned by rating'; a chart's data 'Trend good outstanding chart'. At most 31
+    characters, legal for Excel and LibreOffice; a name too long is cut at a word (never ending on "by", "of" …) and
+    given four characters of the id's SHA-256, so two long ids that start alike still differ, whatever else the
+    workbook holds. Unique (case-insensitively) among `used`, which it joins."""
+    split = _SHEET_BAD.sub(" ", str(table_id).replace("_", " ").replace("'", "")).split()
+    words = [_SHEET_WORDS.get(w, w) for w in split] or ["Sheet"]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    suffix = " chart" if chart else ""
+    name = " ".join(words) + suffix
+    if len(name) > 31:
+        tag = " " + hashlib.sha256(str(table_id).encode()).hexdigest()[:4] + suffix
+        kept: list[str] = []
+        for word in words:
+            if len(" ".join([*kept, word])) > 31 - len(tag):
+                break
+            kept.append(word)
+        while len(kept) > 1 and kept[-1].casefold() in _TRAILING:  # "Market overview by" → "Market overview"
+            kept.pop()
+        name = (" ".join(kept) or words[0])[: 31 - len(tag)].rstrip() + tag
+    name = name.strip().strip("'") or "Sheet"
     base, n = name, 1
-    while name.casefold() in used:
+    while name.casefold() in used:  # only a workbook holding one id twice
         n += 1
-        suffix = f" ({n})"
-        name = base[: 31 - len(suffix)].rstrip() + suffix
+        more = f" ({n})"
+        name = base[: 31 - len(more)].rstrip() + more
     used.add(name.casefold())
     return name
 
@@ -244,10 +252,12 @@ def _clean_text(text: object, cut: list[bool]) -> str:
     return text
 
 
-def _cell(value: object, fmt: str, cut: list[bool]) -> object:
-    """A table value as the spreadsheets hold it: numbers and dates typed, blanks as shorthand, text cleaned."""
+def _cell(value: object, fmt: str, cut: list[bool], blank: str | None = None) -> object:
+    """A table value as the spreadsheets hold it: numbers (a true zero is 0) and dates typed, blanks as the table
+    says they are (`blank`, from Table.blanks: "[z]" not applicable, "[x]" not available), else "[x]" in a number
+    column and "[z]" in a text or date column; text cleaned."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return "[x]" if fmt in ("int", "percent") else "[z]"
+        return blank or ("[x]" if fmt in ("int", "percent") else "[z]")
     if isinstance(value, bool):
         return str(value)  # as the CSV and the report show it
     if isinstance(value, (int, float)):
@@ -255,6 +265,13 @@ def _cell(value: object, fmt: str, cut: list[bool]) -> object:
     if fmt == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return dt.date.fromisoformat(value)
     return _clean_text(value, cut)
+
+
+def _table_name(kind: str, table_id: str) -> str:
+    """The Excel table's (and ODS database range's) name, from the table's id like its sheet's: 'Table_watch_list',
+    'Figure_trend_good_outstanding_data'."""
+    name = re.sub(r"\W", "_", f"{kind}_{table_id}", flags=re.ASCII)
+    return name + ("_data" if kind == "Figure" else "")
 
 
 def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover: dict | None = None) -> list[Sheet]:
@@ -277,7 +294,7 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
     for kind, item, fallback in described:
         number = item.get("number") or fallback
         label = f"{kind} {number}"
-        name = sheet_name(label, item.get("id", ""), used)
+        name = sheet_name(item.get("id", "") or label, used, chart=kind == "Figure")
         refs = "".join(f" [note {notes.setdefault(n, len(notes) + 1)}]" for n in item.get("footnotes", []) if n)
         caption = str(item.get("caption", ""))
         heading = f"{label}: {caption}" if kind == "Table" else f"{label} (data behind the chart): {caption}"
@@ -285,7 +302,8 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
         formats = [item.get("formats", {}).get(c, "text") for c in item["columns"]]
         before = cut[0]
         cut[0] = False
-        rows = [[_cell(v, f, cut) for v, f in zip(row, formats)] for row in item["rows"]]
+        blanks = [item.get("blanks", {}).get(c) for c in item["columns"]]
+        rows = [[_cell(v, f, cut, b) for v, f, b in zip(row, formats, blanks)] for row in item["rows"]]
         columns = [_clean_text(c, cut) for c in columns]
         if cut[0]:
             refs += f" [note {notes.setdefault(_CUT_NOTE, len(notes) + 1)}]"
@@ -300,7 +318,7 @@ def workbook_sheets(tables: list[dict], figures: list[dict] | None = None, cover
                 columns,
                 rows,
                 formats,
-                table_name=f"{kind}_{number}" + ("_data" if kind == "Figure" else ""),
+                table_name=_table_name(kind, str(item.get("id", "") or number)),
             )
         )
         contents_rows.append(

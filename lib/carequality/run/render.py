@@ -36,6 +36,7 @@ from carequality.model.preflight import preflight
 from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE, profile_folder
+from carequality.run import CELL_TIMEOUT
 from carequality.run.atomic import current_umask
 from carequality.run.audit import FACTS_FILE
 from carequality.run.exports import WATCH_LIST_TABLE, check_formats, parse_formats, write_exports, write_watch_list
@@ -268,38 +269,55 @@ def execute(
     kernel_manager=None,
     socket_key: str | None = None,
     profile: str = DEFAULT_PROFILE,
+    engine: str = "inprocess",
+    cell_timeout: float | None = CELL_TIMEOUT,
+    notebook: Path | None = None,
 ) -> nbformat.NotebookNode:
-    """Run the notebook with papermill in this process; the kernel runs in the params file's folder.
+    """Run the notebook with papermill in this process, in the params file's folder.
 
-    `kernel_manager(socket_dir)`, when given, returns the kernel manager class to use instead of
-    `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm template: kernels.py).
-    `socket_key` (output_key) names the socket folder so that the next render of the same output can find it.
+    `engine` is "inprocess" (the cells run in a process forked from this one: run/engine.py) or "kernel" (a Jupyter
+    kernel, papermill's own route). For a kernel, `kernel_manager(socket_dir)`, when given, returns the kernel manager
+    class to use instead of `kernel_manager_class` (batch workers pass one whose kernels are forked from a warm
+    template: kernels.py), and `socket_key` (output_key) names the socket folder so that the next render of the
+    same output can find it. A cell running longer than `cell_timeout` seconds is stopped (None: no limit).
+    `notebook` replaces the report notebook (NOTEBOOK), for tests and measurements.
     """
     with slow_optional_imports_kept_out():
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
+        from carequality.run.engine import DIED_ERROR, ENGINES, TIMEOUT_ERROR
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}': expected one of {', '.join(ENGINES)}")
+    run = functools.partial(
+        papermill.execute_notebook,
+        str(notebook or NOTEBOOK),
+        str(executed),
+        parameters={"params_file": params_path.name, "profile": profile},
+        cwd=str(params_path.parent),
+        kernel_name="python3",
+        engine_name=ENGINES[engine],
+        progress_bar=progress,
+        log_output=False,
+        report_mode=True,
+        # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
+        request_save_on_cell_execute=False,
+        execution_timeout=cell_timeout,
+    )
     prefix = f"cq-kernel-{socket_key}-" if socket_key else "cq-kernel-"
     try:
+        if engine != "kernel":
+            return run()
         with _locked_folder(prefix, Path(tempfile.gettempdir())) as sockets:
-            return papermill.execute_notebook(
-                str(NOTEBOOK),
-                str(executed),
-                parameters={"params_file": params_path.name, "profile": profile},
-                cwd=str(params_path.parent),
-                kernel_name="python3",
-                progress_bar=progress,
-                log_output=False,
-                report_mode=True,
-                # Saved once at the end (and on failure), not twice per cell: those saves cost a second a report.
-                request_save_on_cell_execute=False,
-                kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)),
-            )
+            return run(kernel_manager_class=(kernel_manager or kernel_manager_class)(str(sockets)))
     except PapermillExecutionError as e:
         bad_input = e.ename in ("InputError", "CombinedInputError", "ParamsError")
-        raise RenderError(
-            f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue), executed, bad_input=bad_input
-        ) from None
+        if e.ename in (TIMEOUT_ERROR, DIED_ERROR):
+            message = f"the notebook stopped at cell {e.exec_count}: {e.evalue}"
+        else:
+            message = f"{e.ename}: {e.evalue}" if not bad_input else str(e.evalue)
+        raise RenderError(message, executed, bad_input=bad_input) from None
 
 
 def collect_tables(nb: nbformat.NotebookNode) -> list[dict]:
@@ -544,12 +562,17 @@ def render(
     kernel_manager=None,
     profile: str = DEFAULT_PROFILE,
     commit: str | None = None,
+    engine: str = "inprocess",
+    cell_timeout: float | None = CELL_TIMEOUT,
+    notebook: Path | None = None,
 ) -> RenderResult:
     """Validate params and the profile, execute the notebook, write HTML, CSV tables, the manifest, the watch list
     spreadsheet (when the report has one) and any other formats (pdf, xlsx, ods, docx: see exports.py) atomically.
 
     `profile` is "full" (every section and the annexes) or "summary" (the committee paper): registry.PROFILES.
-    `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports)."""
+    `commit`, when given, is the clone's git commit (git_commit(); a batch asks git once for all its reports).
+    `engine` runs the notebook's cells: "inprocess" (default) or "kernel" (execute); a cell running longer than
+    `cell_timeout` seconds fails the report. `notebook` replaces the report notebook (tests, measurements)."""
     started = dt.datetime.now(dt.UTC)
     params_path = Path(params_path).absolute()
     params = load_params(params_path)  # raises ParamsError before anything runs
@@ -575,6 +598,9 @@ def render(
                 kernel_manager=kernel_manager,
                 socket_key=output_key(final),
                 profile=profile,
+                engine=engine,
+                cell_timeout=cell_timeout,
+                notebook=notebook,
             )
         except RenderError as e:
             if executed.exists():

@@ -212,7 +212,7 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
         formats={c: "percent" for c in shares.values()},
         footnotes=[
             "Shares are of every location in the row, those not yet rated included (the headline measure counts only "
-            "the locations with a rating); a dash marks an empty cell.",
+            "the locations with a rating); a dash marks a row with no locations.",
             *(
                 [
                     "The host row counts providers with a location in the area, each under the lowest rating of "

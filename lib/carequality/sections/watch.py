@@ -41,7 +41,8 @@ def watch_list(model: Model, params: ReportParams) -> Section:
             "Provider": w["provider_name"].fillna("").astype(str),
             "Area": w["in_area"].map({True: council, False: "Other area"}),
             "Risk level": w["risk_level"],
-            "Placements suspended": w["suspended"].map({True: "Yes", False: ""}),
+            # Yes or No for a location with an open case on the risk register; blank (not applicable) without one.
+            "Placements suspended": w["suspended"].map({True: "Yes", False: "No"}).where(w["risk_level"].notna(), None),
             "CQC rating": w["overall_rating"].fillna("").astype(str).replace({"nan": ""}),
             "Rating published": w["rating_date"],
             "Months since inspection": w["months_since_inspection"],
@@ -58,7 +59,8 @@ def watch_list(model: Model, params: ReportParams) -> Section:
         "highest risk level, placements suspended, most early warnings, lowest rating.",
         f"Inspection overdue: the last inspection was more than {plural(months, 'month')} before {end}.",
         *[f"{upper_first(f)}: {FLAG_NOTES[f]}." for f in used if f != m.OVERDUE],
-        "Risk level: the highest of the location's open cases on the risk register; blank when it has none.",
+        "Risk level: the highest of the location's open cases on the risk register; blank when it has none, and "
+        "then placements suspended is blank too.",
     ]
     table = Table(
         "watch_list",
@@ -71,6 +73,7 @@ def watch_list(model: Model, params: ReportParams) -> Section:
             "Months since inspection": "int",
             "People funded": "int",
         },
+        blanks={"Risk level": "[z]", "Placements suspended": "[z]", "Last QA visit": "[z]"},
         footnotes=notes,
     )
     n = len(w)
