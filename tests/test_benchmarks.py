@@ -493,7 +493,9 @@ def test_benchmarks_section_states_the_tables_numbers_and_names_the_peer_group(t
     assert "The peer group is the test peers (2 councils: Leeds, Wakefield)" in text
     assert "shown as missing" in text  # peers before 2025, the region and community services throughout
     trend = s.table("trend_good_outstanding").frame
-    assert len(trend) == 24 * 4 * 2
+    assert len(trend) == 24 * 3 * 2  # the region is covered in no month: left out, said once
+    assert "do not cover Yorkshire and The Humber, so York is shown without it" in text
+    assert "Yorkshire and The Humber" not in set(trend["Area"])
     peers_2024 = trend[(trend["Area"] == "Peer group") & trend["Month"].str.endswith("2024") & (trend["Category"] == RES)]
     assert peers_2024["% Good or Outstanding"].isna().all()
     assert (peers_2024["Note"].str.contains("1 of 2 peer councils")).all()
@@ -547,6 +549,7 @@ def test_comparisons_use_the_latest_month_england_is_covered_too(tmp_path):
     s = compare.benchmarks(model, p)
     assert s.title == "How York compares with its region and England"
     assert "cover York to Mar 2026 but England only to Feb 2026" in s.sentences[0]
-    assert "10 of 10 (100.0%) of York's care homes with a rating" in s.sentences[1]
-    assert "against 8 of 10 (80.0%) in England" in s.sentences[1]
+    assert "do not cover Yorkshire and The Humber" in s.sentences[1]
+    assert "10 of 10 (100.0%) of York's care homes with a rating" in s.sentences[2]
+    assert "against 8 of 10 (80.0%) in England" in s.sentences[2]
     assert s.table("trend_good_outstanding").frame["Month"].iloc[-1] == "Mar 2026"

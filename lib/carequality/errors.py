@@ -29,6 +29,11 @@ class InputError(Exception):
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+class LocationTypesError(InputError):
+    """A params setting (options.location_types) that matches no location of a CQC input: the loader raises it
+    naming the input; the model re-raises it naming the params file and the setting (model.inputs)."""
+
+
 class CombinedInputError(InputError):
     """Every problem found in the inputs, reported at once; its file, row, column and message are the first's."""
 

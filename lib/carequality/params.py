@@ -239,6 +239,11 @@ class Inputs(_Strict):
     cqc_snapshots: Path | None = Field(
         None, description="Folder of successive 'Care directory with ratings' files (docs/history.md)"
     )
+    cqc_ratings_start: Path | None = Field(
+        None,
+        description="CQC's monthly 'Care directory with ratings' file from the start of the period; with cqc_ratings "
+        "(the file from its end) it gives rating changes and the services that joined or left the register",
+    )
     # The council's own records (CSV or XLSX; formats in docs/inputs.md, blank templates in templates/inputs/).
     commissioned_services: Path | None = Field(None, description="Locations the council funds people at, at period end")
     commissioned_services_previous: Path | None = Field(
@@ -281,6 +286,16 @@ class Inputs(_Strict):
             problems.append(
                 "commissioned_services_previous is given but commissioned_services is not; "
                 "expected both (the change is measured between them)"
+            )
+        if self.cqc_ratings_start is not None and self.cqc_ratings is None:
+            problems.append(
+                "cqc_ratings_start is given but cqc_ratings is not; expected both (the monthly files from the start "
+                "and the end of the period)"
+            )
+        if self.cqc_ratings_start is not None and self.cqc_snapshots is not None:
+            problems.append(
+                "cqc_ratings_start and cqc_snapshots are both given; expected one (put the start file in the "
+                "cqc_snapshots folder instead)"
             )
         if self.theme_offers is not None and self.inspection_themes is None:
             problems.append("theme_offers is given but inspection_themes is not; expected both")
@@ -558,6 +573,8 @@ class ReportParams(_Strict):
     schema_version: int = Field(default=SCHEMA_VERSION, exclude=True)
     #: Where the params file lives; input paths are relative to it. Set by load_params, not by the YAML.
     base_dir: Path = Field(default=Path("."), exclude=True)
+    #: The params file itself (as given to load_params), for messages about a setting. Not from the YAML.
+    source_file: str = Field(default="", exclude=True)
 
     @field_validator("sections")
     @classmethod
@@ -582,7 +599,7 @@ class ReportParams(_Strict):
             return [" or ".join(f"inputs.{n}" for n in names) for names in BY_NAME[section].unmet(given)]
 
         if self.sections is None:
-            chosen = tuple(s.name for s in SECTIONS if not s.unmet(given))
+            chosen = tuple(s.name for s in SECTIONS if not s.unmet(given) and not set(s.replaced_by) & given)
             object.__setattr__(self, "sections", chosen)
             return self
         problems = [f"section {s!r} needs {', '.join(unmet(s))}" for s in self.sections if unmet(s)]
@@ -886,7 +903,9 @@ def validate_params(data: object, *, source: str | Path, base_dir: Path) -> Repo
     if problems:
         raise ParamsError(source, problems)
     try:
-        params = ReportParams.model_validate({**data, "schema_version": version, "base_dir": base_dir})
+        params = ReportParams.model_validate(
+            {**data, "schema_version": version, "base_dir": base_dir, "source_file": str(source)}
+        )
     except ValidationError as e:
         raise ParamsError(source, [p for err in e.errors() for p in _split(_describe(err))]) from None
     except RecursionError:

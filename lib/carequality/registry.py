@@ -16,7 +16,7 @@ from dataclasses import dataclass
 #: Inputs that can each give the latest CQC ratings (any one of them will do).
 CQC_LATEST: tuple[str, ...] = ("cqc_ratings", "cqc_api", "cqc_snapshots")
 #: Inputs that can each give a ratings history (any one of them will do; both are merged when given).
-CQC_HISTORY: tuple[str, ...] = ("cqc_api", "cqc_snapshots")
+CQC_HISTORY: tuple[str, ...] = ("cqc_api", "cqc_snapshots", "cqc_ratings_start")
 
 #: A need is an input's name (a field of params.Inputs), or a tuple of names any one of which will do.
 Need = str | tuple[str, ...]
@@ -51,6 +51,9 @@ class SectionSpec:
     summary: bool = False
     annex: bool = False
     per_location: bool = False
+    #: Inputs any one of which gives a fuller section in its place: a report with one of them leaves this section out
+    #: unless the params file names it (the one-file sections, when there is a ratings history).
+    replaced_by: tuple[str, ...] = ()
 
     def unmet(self, given: set[str]) -> list[tuple[str, ...]]:
         """The needs that none of the `given` inputs meets, each as the names any one of which would do."""
@@ -67,9 +70,17 @@ class SectionSpec:
 
 
 def _s(
-    name: str, module: str, *needs: Need, summary: bool = False, annex: bool = False, per_location: bool = False
+    name: str,
+    module: str,
+    *needs: Need,
+    summary: bool = False,
+    annex: bool = False,
+    per_location: bool = False,
+    replaced_by: tuple[str, ...] = (),
 ) -> SectionSpec:
-    return SectionSpec(name, module, tuple(needs), summary=summary, annex=annex, per_location=per_location)
+    return SectionSpec(
+        name, module, tuple(needs), summary=summary, annex=annex, per_location=per_location, replaced_by=replaced_by
+    )
 
 
 #: Every section, in report order.
@@ -84,12 +95,15 @@ SECTIONS: tuple[SectionSpec, ...] = (
     _s("commissioned_by_rating", "qa", CQC_LATEST, "commissioned_services", summary=True),
     _s("commissioned_by_service_type", "qa", CQC_LATEST, "commissioned_services"),
     _s("ratings_vs_baseline", "qa", CQC_LATEST, "commissioned_services"),
+    # From one monthly file (no history): the latest ratings published in the period, a lower bound of its inspections.
+    _s("latest_ratings_in_period", "changes", "cqc_ratings", summary=True, replaced_by=CQC_HISTORY),
     _s("inspections_in_period", "changes", CQC_HISTORY),
     _s("rating_changes", "changes", CQC_HISTORY, summary=True),
     _s("registrations_in_period", "changes", CQC_HISTORY),
     _s("deregistrations_in_period", "changes", CQC_HISTORY),
     _s("provider_changes_in_period", "changes", CQC_HISTORY),
     _s("not_inspected_since", "changes", CQC_HISTORY),
+    _s("not_rated_since", "changes", "cqc_ratings", replaced_by=CQC_HISTORY),
     _s("high_risk_in_area", "qa", CQC_LATEST, "risk_register", summary=True),
     _s("high_risk_out_of_area", "qa", CQC_LATEST, "risk_register", summary=True),
     _s("risk_levels", "qa", CQC_LATEST, "risk_register"),

@@ -17,19 +17,21 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
-from carequality.facts import LITERAL, FactBook, literal, replace_marks, slug, unmark
+from carequality.facts import LITERAL, Fact, FactBook, count, literal, replace_marks, slug, unmark
+from carequality.measures import overview as m_overview
 from carequality.measures.data import ReportData, report_data
 from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
 from carequality.present.commentary import FRONT_SHEET, Commentary, read_commentary
+from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import join_words, long_date, lower_first, plural, status_label, upper_first
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE, IMPLICATIONS
 from carequality.sections import Section, section_function
-from carequality.vocab import INPUT_LABELS
+from carequality.vocab import BRAND_MARK, INPUT_LABELS, PROVIDER_NOT_NAMED
 
 HEADING_META = "carequality"
 #: The facts a section states ride in the notebook under this mime type; the renderer writes them as facts.json.
@@ -597,6 +599,9 @@ class Report:
                 "The CQC file also lists services that are not adult social care; they are outside this report "
                 f"({kinds})."
             )
+        unnamed = providers_facts(self.model)
+        if unnamed is not None:
+            paras.append(providers_sentence(*unnamed))
         tables = []
         if len(dq):
             if self.publication:  # a location id joins to CQC's public directory, which names the service
@@ -613,7 +618,9 @@ class Report:
             )
         else:
             paras.append("Every row of the data supplied for this council was used; no data-quality issues were found.")
-        self.display_section(Section("data_quality", "Data quality", paras, tables, facts=f.made))
+        section = Section("data_quality", "Data quality", paras, tables, facts=f.made)
+        section.state(*(unnamed or ()))
+        self.display_section(section)
 
     def method_note(self) -> None:
         """The "How this report was made" appendix: the sources (the files, the date each is as of), how locations
@@ -647,6 +654,10 @@ class Report:
             "header names it.",
             KEY_QUESTION_RULE,
         ]
+        frameworks = m_overview.framework_facts(
+            model.locations, model.service_groups_by_location, model.key_question_scores, model.as_of
+        )
+        paras.append(frameworks_sentence(*frameworks))
         if model.records.risk_by_case_opened is not None and self.params.wants("risk_levels"):
             paras.append(RISK_LEVELS_SOURCE)
         paras.append(
@@ -676,7 +687,70 @@ class Report:
                 )
             )
         # Not deferred to the landscape annex: the analysts' appendix keeps its sources with it.
-        self.display_section(Section("method", "How this report was made", paras, tables), defer=False)
+        section = Section("method", "How this report was made", paras, tables)
+        section.state(*[f for f in frameworks if f.value or f.id != "overview.framework.unrecognised"])
+        self.display_section(section, defer=False)
+
+
+def providers_facts(model: Model) -> tuple[Fact, Fact, Fact] | None:
+    """The council's locations whose provider CQC's data used here do not name: all of them, those shown by their
+    CQC brand and those shown as not named (model.coverage); None when every provider is named."""
+    cov = model.coverage
+    if not (cov.providers_by_brand or cov.providers_not_named):
+        return None
+    where = {"as_of": None if model.as_of is None else model.as_of.date(), "source": "cqc"}
+    return (
+        count(
+            "data_quality.providers_unnamed",
+            cov.providers_by_brand + cov.providers_not_named,
+            "Locations whose provider CQC's data used here do not name.",
+            "location",
+            **where,
+        ),
+        count(
+            "data_quality.providers_by_brand",
+            cov.providers_by_brand,
+            "Of them, locations shown by their CQC brand.",
+            "location",
+            **where,
+        ),
+        count(
+            "data_quality.providers_not_named",
+            cov.providers_not_named,
+            "Of them, locations with no CQC brand, shown as not in CQC's data.",
+            "location",
+            **where,
+        ),
+    )
+
+
+def providers_sentence(unnamed: Fact, by_brand: Fact, not_named: Fact) -> str:
+    """What the tables show where CQC's data do not name a provider."""
+    return (
+        f"CQC's data used here do not name the provider of {say(unnamed, noun=True)}: "
+        f"{say(by_brand, zero='none')} {'is' if by_brand.value == 1 else 'are'} shown by the location's CQC brand, "
+        f"marked{BRAND_MARK}, and {say(not_named, zero='none')} as '{PROVIDER_NOT_NAMED}'. Downloading from CQC the "
+        "details of every provider the locations name adds the names."
+    )
+
+
+def frameworks_sentence(earlier: Fact, single: Fact, unknown: Fact) -> str:
+    """Which of CQC's frameworks the report's current ratings come from (measures.overview.framework_facts)."""
+    have = "has" if earlier.value == 1 else "have"
+    text = (
+        "CQC has rated services under two frameworks: inspections under its earlier framework (2014 to 2023: five "
+        "key questions and an overall rating, no scores) and assessments under its single assessment framework "
+        "(since November 2023: ratings by service group, with percentage scores CQC published until December "
+        f"2024). Of the locations in this report, {say(earlier, zero='none')} {have} a current rating "
+        f"from the earlier framework and {say(single, zero='none')} from a single assessment"
+    )
+    if unknown.value:
+        carry = "carries" if unknown.value == 1 else "carry"
+        text += (
+            f"; {say(unknown, noun=True)} {carry} a rating word this report does not know (a newer framework's?), "
+            "listed as CQC wrote it under data quality and not counted as a graded rating"
+        )
+    return text + ". Scores are shown only where CQC published them and are never compared across the two frameworks."
 
 
 #: The one rule for key-question ratings, stated once here and used by every table (model/history.ratings_at).

@@ -18,8 +18,12 @@ RATINGS: tuple[str, ...] = (
     "Insufficient evidence to rate",
     "Not Rated",
     "Not applicable",
+    "Rating not recognised",
     "No published rating",
 )
+#: A rating label CQC used that the vocabulary does not know (a new framework's word): kept, shown as this, and its
+#: label listed in the data-quality table, never dropped and never a stop.
+UNRECOGNISED = "Rating not recognised"
 GRADED: tuple[str, ...] = RATINGS[:4]
 GOOD_OR_OUTSTANDING: frozenset[str] = frozenset({"Outstanding", "Good"})
 RI_OR_INADEQUATE: frozenset[str] = frozenset({"Requires improvement", "Inadequate"})
@@ -38,6 +42,8 @@ _ALIASES.update(
         "no rating": "Not Rated",
         "insufficient evidence": "Insufficient evidence to rate",
         "n/a": "Not applicable",
+        # The API's word where a Single Assessment Framework assessment has no approved rating yet.
+        "no approved rating": "No published rating",
     }
 )
 
@@ -116,6 +122,7 @@ INPUT_LABELS: dict[str, str] = {
     "cqc_ratings": "CQC's care directory with ratings",
     "cqc_api": "CQC's data service (the CQC API)",
     "cqc_snapshots": "CQC's monthly care directory files",
+    "cqc_ratings_start": "CQC's care directory with ratings from the start of the period",
     "commissioned_services": "the council's record of the services it commissions",
     "commissioned_services_previous": "the council's record of the services it commissioned a year earlier",
     "risk_register": "the council's risk register",
@@ -131,6 +138,10 @@ INPUT_LABELS: dict[str, str] = {
 
 #: Rows of the council's records whose location id CQC's data do not hold: one label in every table.
 NOT_FOUND = "Not found in CQC's data"
+#: A provider CQC's data used here do not name, and no brand either: one label in every table.
+PROVIDER_NOT_NAMED = "Not in CQC's data"
+#: After a CQC brand shown where the provider's name is not in the data ("Bloomcare (brand)").
+BRAND_MARK = " (brand)"
 #: An area or month the inputs do not give: missing, never zero (comparison tables, charts and sentences).
 NOT_COVERED = "not covered by the data used here"
 #: People the council funds at a service (commissioned services, the risk register, the watch list).
@@ -149,6 +160,7 @@ PALETTE: dict[str, str] = {
     "Insufficient evidence to rate": "#b9c4ce",
     "Not Rated": "#d5dbe1",
     "Not applicable": "#e6eaee",
+    "Rating not recognised": "#ffffff",
     "No published rating": "#eef1f4",
 }
 #: Hatches so that greyscale print still tells the ratings apart.
@@ -175,6 +187,16 @@ def normalise_rating(word: object) -> str | None:
         return _ALIASES[text.lower()]
     except KeyError:
         raise UnknownWordError(f"{text!r} is not a CQC rating; expected one of: {', '.join(RATINGS)}") from None
+
+
+def unrecognised_issue(word: object, where: str, rows: int = 1) -> str:
+    """The data-quality row's words for a rating label the vocabulary does not know."""
+    text = " ".join(str(word).split())
+    times = "" if rows == 1 else f" ({rows:,} rows)"
+    return (
+        f"{where} {text!r}{times} is not a rating this report knows (an older or newer CQC framework's word?): "
+        f"shown as {UNRECOGNISED!r}, not counted as a graded rating"
+    )
 
 
 def normalise_domain(word: object) -> str:

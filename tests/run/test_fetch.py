@@ -41,6 +41,11 @@ class FakeCqcApi:
             "locations": {p.stem.removeprefix("location_"): p for p in (recorded / "location_details").glob("*.json")},
             "providers": {p.stem.removeprefix("provider_"): p for p in (recorded / "provider_details").glob("*.json")},
         }
+        # Providers the recorded locations name whose office is outside Oldham: not in the list, not recorded;
+        # CQC has them, so the server answers with a minimal provider response for each.
+        named = {json.loads(p.read_bytes())["providerId"] for p in self.details["locations"].values()}
+        self.outside = {i: {"providerId": i, "name": f"Provider {i}", "type": "Social Care Org"}
+                        for i in sorted(named - set(self.details["providers"]))}
         self.faults: dict[str, list[str]] = {}  # request URI below /public/v1 → faults for its next requests
         self.names = {"Oldham"}  # localAuthority values that list Oldham's entries
         # CQC's changes lists: kind ("location", "provider") → (timestamp, id), every council's.
@@ -155,6 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
             api.served_details += not failing
         if failing:
             return self._send(500, b'{"message": "down"}')
+        if kind == "providers" and id_ in api.outside and id_ not in api.gone:
+            return self._send(200, json.dumps(api.outside[id_], separators=(",", ":")).encode())
         if id_ in api.gone or (id_ not in api.details[kind] and id_ not in api.changed_details[kind]):
             return self._send(404, b'{"message": "Resource not found"}')
         # Served compact and unescaped, as the API does: the fetcher must restore the recorded style.
@@ -187,6 +194,11 @@ def _recorded() -> dict[str, bytes]:
     return {name: data for name, data in _files(OLDHAM_API).items() if name.split("/")[0] in FETCHED}
 
 
+def _expected(api: FakeCqcApi) -> dict[str, bytes]:
+    """What a full fetch writes: the recorded files and a file for every provider the locations name."""
+    return _recorded() | {f"provider_details/provider_{i}.json": provider_json(d).encode() for i, d in api.outside.items()}
+
+
 def _assert_key_nowhere(out: Path, *texts: str) -> None:
     for text in texts:
         assert KEY not in text
@@ -209,15 +221,17 @@ def test_fetch_survives_faults_and_reproduces_the_recorded_files(cqc, tmp_path, 
 
     captured = capsys.readouterr()
     assert all(queue == [] for queue in cqc.faults.values())  # every fault was served
-    assert cqc.bad_keys == 0 and len(cqc.requests) == 57 + 451 + 3 + 20 + 10
+    # 324 providers the locations name have their office outside Oldham: not in the list, asked for one by one.
+    assert len(cqc.outside) == 324
+    assert cqc.bad_keys == 0 and len(cqc.requests) == 57 + 451 + 3 + 20 + 10 + 324
     assert len(cqc.requested("/locations/RY210")) == 4
-    produced, recorded = _files(out), _recorded()
+    produced, recorded = _files(out), _expected(cqc)
     assert sorted(produced) == sorted(recorded)  # no temporary files left behind
     assert [name for name in recorded if produced[name] != recorded[name]] == []
     assert "HTTP 429 on GET /locations?page=2&perPage=8&localAuthority=Oldham; retry 1 of 5" in captured.err
     assert "a dropped connection on GET /locations/1-117886088" in captured.err
     assert "location details: 451 of 451 fetched" in captured.err
-    assert "473 files fetched, 0 already present" in captured.out
+    assert "797 files fetched, 0 already present" in captured.out
     _assert_key_nowhere(out, captured.out, captured.err)
 
 
@@ -249,15 +263,15 @@ def test_an_interrupted_fetch_resumes_without_refetching_finished_files(cqc, tmp
     captured = capsys.readouterr()
     assert cqc.requested("/locations?") == []  # the finished list is not fetched again
     assert sorted(cqc.requested("/locations/")) == sorted(f"/locations/{i}" for i in [listed[7], *listed[40:]])
-    assert len(cqc.requested("/providers")) == 3 + 20
+    assert len(cqc.requested("/providers")) == 3 + 20 + 324
     assert "location details: 412 to fetch, 39 already present" in captured.err
-    assert _files(out) == _recorded()
+    assert _files(out) == _expected(cqc)
     _assert_key_nowhere(out, captured.out, captured.err)
 
     cqc.requests.clear()
     assert main(args) == 0
     assert cqc.requests == []
-    assert "0 files fetched, 473 already present" in capsys.readouterr().out
+    assert "0 files fetched, 797 already present" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("key_env", [None, "MY_CQC_KEY"])
@@ -374,7 +388,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
 T0 = datetime(2025, 3, 14, 9, 0, tzinfo=timezone.utc)  # when the recorded download was made, say
 
 
-def _copy_recorded(out: Path) -> None:
+def _copy_recorded(out: Path, api: FakeCqcApi | None = None) -> None:
+    """The recorded files, and (given the server) the providers outside the area a full fetch also brings."""
     for name in FETCHED:
         src = OLDHAM_API / name
         if src.is_dir():
@@ -382,6 +397,8 @@ def _copy_recorded(out: Path) -> None:
         else:
             out.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, out / name)
+    for i, d in (api.outside if api else {}).items():
+        (out / "provider_details" / f"provider_{i}.json").write_text(provider_json(d))
 
 
 def _update(api: FakeCqcApi, out: Path, when: datetime, **kw):
@@ -417,7 +434,7 @@ def changed(cqc):
 
 def test_since_refetches_only_this_councils_changed_and_new_files_and_records_the_window(cqc, changed, tmp_path, capsys):
     out = tmp_path / "oldham"
-    _copy_recorded(out)
+    _copy_recorded(out, cqc)
     before = _files(out)
 
     assert _fetch(cqc, out, "--since", "2025-03-14") == 0
@@ -438,7 +455,7 @@ def test_since_refetches_only_this_councils_changed_and_new_files_and_records_th
     assert after[f"location_details/location_{changed['gone']}.json"] == before[f"location_details/location_{changed['gone']}.json"]
     untouched = [n for n in before if n.startswith(("location_details", "provider_details"))
                  and not any(changed[k] in n for k in ("first", "second", "provider"))]
-    assert len(untouched) == 451 + 20 - 3 and all(after[n] == before[n] for n in untouched)
+    assert len(untouched) == 451 + 20 + 324 - 3 and all(after[n] == before[n] for n in untouched)
     listing = json.loads(after["locations.json"])
     assert listing["total"] == 452 and listing["locations"][-1]["locationId"] == "1-900000001"
     state = json.loads((out / STATE_FILE).read_text())
@@ -454,7 +471,7 @@ def test_since_refetches_only_this_councils_changed_and_new_files_and_records_th
 
 def test_update_without_a_record_asks_for_since_and_then_starts_where_the_last_one_ended(cqc, changed, tmp_path, capsys):
     out = tmp_path / "oldham"
-    _copy_recorded(out)
+    _copy_recorded(out, cqc)
     assert main(["fetch", "--update", str(out), "--base-url", cqc.base_url]) == 2
     assert "give --since DATE" in capsys.readouterr().err and cqc.requests == []
 
@@ -477,7 +494,7 @@ def test_update_without_a_record_asks_for_since_and_then_starts_where_the_last_o
 
 def test_an_interrupted_update_changes_nothing_until_it_is_resumed_and_merged(cqc, changed, tmp_path):
     out = tmp_path / "oldham"
-    _copy_recorded(out)
+    _copy_recorded(out, cqc)
     before = _files(out)
     cqc.fail_details_after = 2
 
@@ -538,3 +555,21 @@ def test_a_listed_location_that_answers_404_is_recorded_not_fatal(cqc, tmp_path,
     assert state["not_found"] == {"locations": [listed[5]], "providers": []}
     assert not (out / "location_details" / f"location_{listed[5]}.json").exists()
     assert len(list((out / "location_details").iterdir())) == 450
+
+
+def test_an_update_brings_a_provider_the_locations_name_that_the_folder_lacks(cqc, changed, tmp_path, capsys):
+    """A folder downloaded before fetch asked for every named provider (as the recorded Oldham folder was): an
+    update fetches the providers its locations name that it does not hold, wherever their office is."""
+    out = tmp_path / "oldham"
+    _copy_recorded(out, cqc)
+    missing = sorted(cqc.outside)[:2]
+    for pid in missing:
+        (out / "provider_details" / f"provider_{pid}.json").unlink()
+
+    assert _fetch(cqc, out, "--since", "2025-03-14") == 0
+
+    for pid in missing:
+        assert f"/providers/{pid}" in cqc.requests
+        assert json.loads((out / "provider_details" / f"provider_{pid}.json").read_text())["name"] == f"Provider {pid}"
+    others = [u for u in cqc.requests if re.fullmatch(r"/providers/[^?]+", u)]
+    assert sorted(others) == sorted([f"/providers/{p}" for p in missing] + [f"/providers/{changed['provider']}"])

@@ -90,6 +90,25 @@ def test_lincolnshire_counts_equal_an_independent_count(shared_data, tmp_path):
     assert_overview_matches(result.out_dir / "tables" / "ratings_overview.csv", overall)
     appendix = read_csv(result.out_dir / "tables" / "location_ratings_appendix.csv")
     assert {r["CQC location ID"] for r in appendix} == set(overall)
+    # One monthly file: the latest ratings published in the period (1 June 2025 to 31 May 2026), counted from the
+    # file by hand: MM/DD/YYYY dates, location-level rows, inherited ratings left out.
+    latest = {
+        r["Location ID"]: r["Latest Rating"]
+        for r in rows
+        if r["Location Type"] == "Social Care Org" and r["Service / Population Group"] == "Overall"
+        and r["Domain"] == "Overall" and r["Inherited Rating (Y/N)"] == "N"
+        and "2025-06-01" <= "-".join(r["Publication Date"].split("/")[::-1][:1] + r["Publication Date"].split("/")[:2])
+        <= "2026-05-31"
+    }
+    total = {r["Category"]: r for r in read_csv(result.out_dir / "tables" / "latest_ratings_in_period.csv")}["Total"]
+    assert len(latest) == 52 and Counter(latest.values()) == {
+        "Good": 41, "Outstanding": 3, "Requires improvement": 6, "Inadequate": 2}
+    assert {k: int(v) for k, v in total.items() if k != "Category"} == {
+        "Outstanding": 3, "Good": 41, "Requires improvement": 6, "Inadequate": 2, "Total": 52}
+    listed = read_csv(result.out_dir / "tables" / "latest_ratings_in_period_list.csv")
+    assert {r["CQC location ID"]: r["Overall rating"] for r in listed} == latest
+    page = (result.out_dir / "report.html").read_text()
+    assert "One monthly CQC file cannot show which services improved or declined" in page
 
 
 def test_bad_input_exits_2_keeps_previous_output_and_the_failed_notebook(tmp_path, capsys):
@@ -131,12 +150,12 @@ def test_bad_cqc_data_is_named_before_a_kernel_starts(tmp_path, capsys):
     params_path = tmp_path / "york.yaml"
     params_path.write_text(yaml.safe_dump(params))
     text = (data / "cqc.csv").read_text().splitlines()
-    text[5] = text[5].replace(",Good,", ",Excellent,", 1) if ",Good," in text[5] else text[5].replace(",Requires improvement,", ",Excellent,", 1)
+    text[5] = text[5].replace(",Safe,", ",Kind,", 1)  # a key question the vocabulary does not know
     (data / "cqc.csv").write_text("\n".join(text) + "\n")
     out = tmp_path / "out"
     assert main(["render", str(params_path), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "cqc.csv, row 6, column 'Latest Rating': 'Excellent' is not a CQC rating" in err
+    assert "cqc.csv, row 6, column 'Domain': 'Kind' is not a key question" in err
     assert not (out / "york" / "2025-04-01_to_2026-03-31.failed.ipynb").exists()  # no kernel ran
     assert not (out / "york").exists() or not list((out / "york").iterdir())
 

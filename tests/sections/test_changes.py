@@ -456,3 +456,21 @@ def test_end_of_period_figures_are_dated_no_later_than_the_data(small):
     k = changes.key_question_ratings_at_dates(model, params)
     assert "25 February 2026, the date of the latest CQC data (the period ends on 31 March 2026)" in k.sentences[0]
     assert "Safe, 25 Feb 2026" in k.table("key_question_ratings_at_dates").frame.columns
+
+
+def test_dates_are_named_for_what_they_are_springfields(oldham):
+    """Springfields (1-125056365, real): rated Good on 14 February 2019; inspected on 25 December 2020 without a
+    rating. The last inspection report and the rating's publication are two columns, never one word for both."""
+    from carequality.sections import overview
+
+    model, params = oldham
+    gap = changes.not_inspected_since(model, params).table("not_inspected_since").frame.set_index("CQC location ID")
+    row = gap.loc["1-125056365"]
+    assert (row["Last inspection report"], row["Rating published"]) == (
+        pd.Timestamp("2020-12-25"), pd.Timestamp("2019-02-14"))
+    assert row["Overall rating"] == "Good"
+    appendix = overview.location_ratings_appendix(model, params).table("location_ratings_appendix").frame
+    row = appendix.set_index("CQC location ID").loc["1-125056365"]
+    assert row["Rating published"] == pd.Timestamp("2019-02-14") and "Publication date" not in appendix
+    assert row["Provider"] == "Not in CQC's data"  # no provider file, no brand: said, never blank
+    assert appendix["Provider"].ne("").all()

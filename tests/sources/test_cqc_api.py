@@ -229,10 +229,11 @@ def test_unknown_rating_words_are_listed(tmp_path):
     got = load_api_folder(write_folder(tmp_path, {"location_1-1.json": d}), today=TODAY)
     dq = got.history.data_quality
     assert list(dq["row"]) == ["historicRatings[0].overall.rating", "historicRatings[0].overall.keyQuestionRatings[0].name"]
-    assert "'Compliance action' is not a CQC rating" in dq["issue"].iloc[0]
+    assert "'Compliance action' is not a rating this report knows" in dq["issue"].iloc[0]
     assert "'Kind' is not a key question" in dq["issue"].iloc[1]
     o = got.history.outcomes_by_location_date_key_question
-    assert (o["report_date"] == "2021-02-01").sum() == 0
+    kept = o[o["report_date"] == "2021-02-01"]  # shown as not recognised, never dropped; the unknown key question is
+    assert list(kept["rating"].astype(str)) == [vocab.UNRECOGNISED]
 
 
 def test_conflicting_ratings_for_one_report_are_listed(tmp_path):
@@ -336,7 +337,7 @@ def test_a_location_type_that_matches_nothing_names_the_types_present(tmp_path):
     folder = write_folder(tmp_path, {"location_1-1.json": loc_json()})
     with pytest.raises(InputError) as e:
         load_api_folder(folder, location_types=("Social care",), today=TODAY)
-    assert e.value.column == "type" and "'Social care' matches no location in this folder" in e.value.message
+    assert e.value.column == "type" and "'Social care' matches no location in api (field 'type')" in e.value.message
     assert "'Social Care Org' (1 location)" in e.value.message
 
 

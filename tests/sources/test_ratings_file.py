@@ -116,13 +116,27 @@ def test_missing_column(write_csv):
     assert "input.csv" in str(e.value)
 
 
-def test_unknown_rating_word_names_row_and_column(write_csv):
+def test_an_unknown_rating_label_is_kept_shown_and_listed_by_row(write_csv):
+    """A label of a framework the loader has not seen (CQC's 2026 framework, say) is never a stop or a drop."""
     rows = small_file()
-    rows[3][HEADER.index("Latest Rating")] = "Excellent"
-    with pytest.raises(InputError) as e:
-        load_ratings_file(write_csv(rows))
-    assert e.value.row == 4 and e.value.column == "Latest Rating"
-    assert "'Excellent' is not a CQC rating" in str(e.value)
+    rows[3][HEADER.index("Latest Rating")] = "Meets expectations"
+    data = load_ratings_file(write_csv(rows))
+    dq = data.data_quality
+    assert list(dq["row"]) == [4] and list(dq["location_id"]) == ["1-0"]
+    assert "Latest Rating 'Meets expectations' is not a rating this report knows" in dq["issue"].iloc[0]
+    tidy = data.ratings_by_location_service_group_key_question
+    assert list(tidy.loc[tidy["row"] == 4, "rating"].astype(str)) == [vocab.UNRECOGNISED]
+
+
+def test_spellings_of_the_one_vocabulary(write_csv):
+    rows = small_file()
+    rows[1][HEADER.index("Latest Rating")] = "Requires Improvement"  # upper-case I, as the API writes it
+    rows[2][HEADER.index("Latest Rating")] = "No Approved Rating"
+    rows[3][HEADER.index("Latest Rating")] = "Insufficient evidence to rate"
+    data = load_ratings_file(write_csv(rows))
+    assert data.data_quality.empty
+    got = data.ratings_by_location_service_group_key_question.set_index("row")["rating"].astype(str)
+    assert (got[2], got[3], got[4]) == ("Requires improvement", "No published rating", "Insufficient evidence to rate")
 
 
 def test_empty_file(tmp_path):
@@ -187,7 +201,7 @@ def test_a_location_type_that_matches_nothing_names_the_types_present(write_csv)
     with pytest.raises(InputError) as e:
         load_ratings_file(write_csv(small_file()), location_types=("Social Care Org", "Social care"))
     assert e.value.column == "Location Type"
-    assert "'Social care' matches no location in this file" in e.value.message
+    assert "'Social care' matches no location in input.csv" in e.value.message
     assert "'Primary Medical Services' (1 location), 'Social Care Org' (2 locations)" in e.value.message
 
 
@@ -234,9 +248,7 @@ def test_blank_lines_keep_the_row_numbers_a_spreadsheet_shows(tmp_path):
     rows[3][HEADER.index("Latest Rating")] = "Excellent"
     lines = [",".join(r) for r in rows]
     path.write_text("\n".join(lines[:2] + ["", ""] + lines[2:]) + "\n")  # rows 3 and 4 are blank lines
-    with pytest.raises(InputError) as e:
-        load_ratings_file(path)
-    assert e.value.row == 6
+    assert list(load_ratings_file(path).data_quality["row"]) == [6]
 
 
 def test_records_of_different_lengths_are_read_not_refused(tmp_path):

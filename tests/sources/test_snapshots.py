@@ -112,10 +112,10 @@ def test_a_file_without_a_date_in_its_name_uses_its_latest_publication_date(tmp_
 
 
 def test_a_broken_file_is_an_error_naming_it(tmp_path):
-    folder = write_snapshots(tmp_path / "s", {"2025-01-01.csv": rows_for("1-A", "Splendid", "15/06/2023")})
+    folder = write_snapshots(tmp_path / "s", {"2025-01-01.csv": rows_for("1-A", "Good", "not a date")})
     with pytest.raises(InputError) as e:
         load_snapshot_folder(folder)
-    assert e.value.file.name == "2025-01-01.csv" and e.value.column == "Latest Rating"
+    assert e.value.file.name == "2025-01-01.csv" and e.value.column == "Publication Date"
 
 
 def test_no_files(tmp_path):

@@ -97,7 +97,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from carequality.params import SCHEMA_VERSION
-    from carequality.run.render import check
+    from carequality.run.render import check, check_notes
 
     params, model = check(args.params)
     print(
@@ -110,6 +110,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     for line in commentary_notices(params):  # the council's words that will not print under their section
         print(line)
+    for note in check_notes(params, model):
+        print(f"  {note}")
     if params.schema_version < SCHEMA_VERSION:
         print(
             f"{args.params}: written for params schema {params.schema_version} (this carequality writes "

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from carequality import vocab
+from carequality.facts import Fact, count
 from carequality.model.coverage import Coverage
 from carequality.model.history import NON_REPLACING, active_at, day, outcomes_by_location_date, ratings_at
 from carequality.sources.frames import History
@@ -405,7 +406,8 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     have never been inspected.
 
     Columns: location_id, location_name, category, registration_date, last_report_date (NaT when never),
-    overall_rating (held on `at`; blank when none), inherited (that rating was given to the previous provider),
+    overall_rating (held on `at`; blank when none), rating_date (the date that rating was published: earlier than
+    last_report_date when a later inspection gave no rating), inherited (that rating was given to the previous provider),
     status ("Not inspected since" or "Never inspected").
     """
     active = active_at(history, at)
@@ -418,6 +420,7 @@ def not_inspected_since(history: History, before: object, at: object) -> pd.Data
     now = ratings_at(history, at)
     overall = now[now["key_question"] == "Overall"].set_index("location_id")
     out["overall_rating"] = out["location_id"].map(overall["rating"].astype(str)).fillna("").astype(str)
+    out["rating_date"] = out["location_id"].map(overall["report_date"]).astype("datetime64[ns]")
     out["inherited"] = out["location_id"].isin(set(overall.index[overall["inherited"].astype(bool)]))
     out["status"] = out["last_report_date"].isna().map({True: "Never inspected", False: "Not inspected since"})
     out = out.assign(_never=out["last_report_date"].isna())
@@ -499,3 +502,91 @@ def closures_covered(coverage: Coverage, start: object) -> bool:
 def categories_covered(coverage: Coverage) -> list[str]:
     """CQC's adult social care categories the inputs cover, in report order (care homes only, or both)."""
     return [c for c in (vocab.COMMUNITY, vocab.RESIDENTIAL) if c != vocab.COMMUNITY or coverage.community_services]
+
+
+# ---- one monthly file: what the latest ratings say about the period -----------------------------------------
+
+
+def latest_ratings_published(locations: pd.DataFrame, start: object, end: object) -> pd.DataFrame:
+    """Each location whose latest overall rating (one monthly file's) was published from `start` to `end`: the
+    latest of the period's inspection outcomes, a lower bound of them (a location inspected twice shows once, an
+    inspection that gave no rating not at all). Ratings inherited from a previous provider are left out.
+
+    Columns: location_id, location_name, category, report_date, rating (as inspection_counts takes them)."""
+    dates = pd.to_datetime(locations["publication_date"])
+    keep = (dates >= day(start)) & (dates <= day(end)) & ~locations["inherited"].astype(bool)
+    out = pd.DataFrame(
+        {
+            "location_id": locations["location_id"],
+            "location_name": locations["location_name"],
+            "category": locations["category"].fillna("").astype(str),
+            "report_date": dates,
+            "rating": locations["overall_rating"].astype(vocab.RATING_DTYPE),
+        }
+    )[keep]
+    return out.sort_values(["report_date", "location_name", "location_id"], kind="stable").reset_index(drop=True)
+
+
+def latest_ratings_facts(published: pd.DataFrame, as_of: object) -> dict[str, Fact]:
+    """The facts one file gives about the period: the number of latest ratings published in it
+    ("changes.latest_published.total") and of each overall rating among them ("changes.latest_published.<rating>",
+    every graded rating and any other word present)."""
+    where = {"as_of": None if as_of is None else day(as_of).date(), "source": "cqc"}
+    ratings = published["rating"].astype(str)
+    out = {
+        "Total": count(
+            "changes.latest_published.total",
+            len(published),
+            "Locations whose latest CQC rating was published in the period (each location's latest rating only).",
+            "location",
+            **where,
+        )
+    }
+    words = list(vocab.GRADED) + [w for w in vocab.RATINGS[4:] if w in set(ratings)]
+    for w in words:
+        out[w] = count(
+            f"changes.latest_published.{w.lower().replace(' ', '_')}",
+            int(ratings.eq(w).sum()),
+            f"Of them, locations whose latest overall rating, published in the period, is {w}.",
+            "location",
+            **where,
+        )
+    return out
+
+
+def rated_before(locations: pd.DataFrame, before: object) -> pd.DataFrame:
+    """Locations whose latest rating (one monthly file's) was published before `before`, oldest first, then those
+    with no published rating. Columns: location_id, location_name, category, publication_date (NaT when none),
+    overall_rating, inherited, status ("Rated before" or "No rating")."""
+    dates = pd.to_datetime(locations["publication_date"])
+    keep = dates.isna() | (dates < day(before))
+    out = locations.loc[keep, ["location_id", "location_name", "category", "overall_rating", "inherited"]].copy()
+    out["publication_date"] = dates[keep]
+    out["overall_rating"] = out["overall_rating"].astype(str)
+    out["inherited"] = out["inherited"].astype(bool)
+    out["status"] = out["publication_date"].isna().map({True: "No rating", False: "Rated before"})
+    out = out.assign(_none=out["publication_date"].isna())
+    out = out.sort_values(["_none", "publication_date", "location_name", "location_id"], kind="stable")
+    cols = ["location_id", "location_name", "category", "publication_date", "overall_rating", "inherited", "status"]
+    return out[cols].reset_index(drop=True)
+
+
+def rated_before_facts(gap: pd.DataFrame, locations: int, as_of: object) -> tuple[Fact, Fact, Fact]:
+    """rated_before's counts: latest rating before the date ("changes.rated_before.old"), no rating
+    ("changes.rated_before.none"), and every location of the file ("changes.rated_before.all")."""
+    where = {"as_of": None if as_of is None else day(as_of).date(), "source": "cqc"}
+    old = count(
+        "changes.rated_before.old",
+        int(gap["status"].eq("Rated before").sum()),
+        "Locations whose latest CQC rating was published before the date the report names.",
+        "location",
+        **where,
+    )
+    none = count(
+        "changes.rated_before.none", int(gap["status"].eq("No rating").sum()), "Locations with no CQC rating.",
+        "location", **where,
+    )  # fmt: skip
+    total = count(
+        "changes.rated_before.all", locations, "Adult social care locations in CQC's file.", "location", **where
+    )
+    return old, none, total

@@ -26,7 +26,7 @@ Rules, stated once (docs/benchmarks.md says the same in words):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -622,6 +622,8 @@ class Comparison:
     dist: pd.DataFrame | None = None
     change: pd.DataFrame | None = None
     unmapped: pd.DataFrame | None = None
+    #: Areas the data used here cover in no month: left out of the tables and charts (without_uncovered_areas).
+    uncovered: list[str] = field(default_factory=list)
 
 
 def comparison(model: Model, params: ReportParams) -> Comparison:
@@ -643,4 +645,20 @@ def comparison(model: Model, params: ReportParams) -> Comparison:
     if model.history is not None:
         extra = {n: params.council.code for n in params.council.cqc_names}
         out.unmapped = unmapped_local_authorities(model.history, extra)
-    return out
+    return without_uncovered_areas(out)
+
+
+def without_uncovered_areas(c: Comparison) -> Comparison:
+    """The comparison without the areas the data used here cover in no month (their rows would be blank and their
+    bars empty); the names of those left out in `c.uncovered`, in report order. The council is always kept."""
+    if c.trend is None or c.dist is None or c.change is None:
+        return c
+    covered = c.trend.groupby("area", sort=False)["percent"].apply(lambda s: s.notna().any())
+    council = c.trend.loc[c.trend["area_type"] == COUNCIL, "area"]
+    keep = set(covered[covered].index) | set(council)
+    c.uncovered = [a for a in dict.fromkeys(c.trend["area"]) if a not in keep]
+    if c.uncovered:
+        c.trend = c.trend[c.trend["area"].isin(keep)].reset_index(drop=True)
+        c.dist = c.dist[c.dist["area"].isin(keep)].reset_index(drop=True)
+        c.change = c.change[c.change["area"].isin(keep)].reset_index(drop=True)
+    return c

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from carequality import vocab
+from carequality.facts import Fact, count
 from carequality.measures.headline import headline_from_counts
 from carequality.measures.shares import percent
 
@@ -315,3 +316,42 @@ def rating_frameworks(
     score = out["location_id"].map(s["score"]) if len(s) else pd.Series(pd.NA, index=out.index)
     out["score"] = pd.array(score.where(current, pd.NA), dtype="Int64")
     return out
+
+
+def framework_facts(
+    locations: pd.DataFrame,
+    service_groups: pd.DataFrame,
+    key_question_scores: pd.DataFrame | None,
+    as_of: pd.Timestamp | None,
+) -> list[Fact]:
+    """How many locations' current ratings come from each framework CQC has used (rating_frameworks): an inspection
+    under the framework before the single assessment framework, a single assessment, and a rating label this report
+    does not know (vocab.UNRECOGNISED, listed under data quality). Facts: overview.framework.earlier,
+    overview.framework.single_assessment, overview.framework.unrecognised."""
+    fw = rating_frameworks(locations, service_groups, key_question_scores)
+    where = {"as_of": None if as_of is None else as_of.date(), "source": "cqc"}
+    unknown = int(locations["overall_rating"].astype(str).eq(vocab.UNRECOGNISED).sum())
+    return [
+        count(
+            "overview.framework.earlier",
+            int(fw["framework"].eq(BEFORE_SAF).sum()),
+            "Locations whose current CQC rating comes from an inspection under the framework before the single "
+            "assessment framework.",
+            "location",
+            **where,
+        ),
+        count(
+            "overview.framework.single_assessment",
+            int(fw["framework"].eq(SAF).sum()),
+            "Locations whose current CQC rating comes from an assessment under the single assessment framework.",
+            "location",
+            **where,
+        ),
+        count(
+            "overview.framework.unrecognised",
+            unknown,
+            "Locations whose current CQC rating is a word this report does not know (listed under data quality).",
+            "location",
+            **where,
+        ),
+    ]

@@ -5,6 +5,7 @@ Nothing below this module reads files; sections take a Model and params and retu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -13,9 +14,9 @@ import pandas as pd
 from carequality.areas import PeerGroup
 from carequality.councils import council_for_cqc_name, covering_successors
 from carequality.model.asof import cqc_as_of
-from carequality.model.coverage import Coverage, input_coverage
+from carequality.model.coverage import Coverage, input_coverage, provider_labels, provider_name_counts
 from carequality.model.history import restrict
-from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, no_ratings
+from carequality.model.inputs import load_benchmark_inputs, load_history_inputs, location_types_named, no_ratings
 from carequality.model.records import add_council_records
 from carequality.params import ReportParams
 from carequality.sources.cache import load_ratings
@@ -106,6 +107,19 @@ def future_dates(ratings: RatingsFile, today: dt.date) -> pd.DataFrame:
     )
 
 
+def name_providers(model: Model) -> None:
+    """Every location's provider named in every table (coverage.provider_labels: the name, else CQC's brand, else
+    "Not in CQC's data"), after the coverage has counted what the data leave blank."""
+    by_brand, not_named = provider_name_counts(model.locations)
+    model.coverage = dataclasses.replace(model.coverage, providers_by_brand=by_brand, providers_not_named=not_named)
+    model.locations = model.locations.assign(provider_name=provider_labels(model.locations))
+    if model.history is not None and "provider_name" in model.history.locations_all.columns:
+        everyone = model.history.locations_all
+        model.history = dataclasses.replace(
+            model.history, locations_all=everyone.assign(provider_name=provider_labels(everyone))
+        )
+
+
 def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
     """Rows whose CQC 'Location Local Authority' names the params' council.
 
@@ -129,10 +143,12 @@ def area_mask(local_authority: pd.Series, params: ReportParams) -> pd.Series:
 def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, today: dt.date | None = None) -> Model:
     """Load every input named in params (or take an already-loaded ratings file) and keep the council's rows."""
     today = today or dt.date.today()
-    hist = load_history_inputs(params)
-    if ratings is None and params.inputs.cqc_ratings is not None:
-        # Parsed once per file's bytes, then read from the cache (sources/cache.py).
-        ratings = load_ratings(params.path(params.inputs.cqc_ratings), location_types=params.options.location_types)
+    with location_types_named(params):
+        hist = load_history_inputs(params)
+        if ratings is None and params.inputs.cqc_ratings is not None:
+            # Parsed once per file's bytes, then read from the cache (sources/cache.py).
+            path = params.path(params.inputs.cqc_ratings)
+            ratings = load_ratings(path, location_types=params.options.location_types)
     ratings = ratings if ratings is not None else hist.latest
     if ratings is None:  # no CQC input: a report of an external benchmark series alone (docs/benchmarks.md)
         ratings = no_ratings(params.base_dir)
@@ -205,6 +221,7 @@ def build_model(params: ReportParams, ratings: RatingsFile | None = None, *, tod
         latest_locations=ratings.locations,
         council_locations=locations,
     )
+    name_providers(model)
     if hist.key_question_scores is not None:
         kqs = hist.key_question_scores
         model.key_question_scores = kqs[kqs["location_id"].isin(ids)].reset_index(drop=True)

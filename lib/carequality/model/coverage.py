@@ -39,6 +39,11 @@ class Coverage:
     community_missing_because: str = ""
     #: Provider names: ALL, SOME or NONE of the council's locations have one.
     provider_names: str = ALL
+    #: Council locations whose provider is not named in the data: shown by CQC brand, and shown as not named.
+    #: Monthly CQC files the history comes from (0 without them): two say less than a month-by-month series.
+    snapshot_files: int = 0
+    providers_by_brand: int = 0
+    providers_not_named: int = 0
     #: Regulated service types (and beds) are given.
     service_types: bool = True
 
@@ -106,5 +111,31 @@ def input_coverage(
         community_services=community,
         community_missing_because=because,
         provider_names=provider_name_coverage(council_locations["provider_name"]) if len(council_locations) else ALL,
+        snapshot_files=0 if api else len(snapshot_dates),
         service_types=bool(types) or (api and not len(council_locations)),
+    )
+
+
+def provider_labels(locations: pd.DataFrame) -> pd.Series:
+    """Each location's provider as every table names it: the provider's name; where CQC's data used here do not
+    name it, the location's CQC brand marked vocab.BRAND_MARK ("BRAND Bloomcare" → "Bloomcare (brand)"); else
+    vocab.PROVIDER_NOT_NAMED. Never blank."""
+    names = locations["provider_name"].fillna("").astype(str).str.strip()
+    brand = (
+        locations["brand_name"].fillna("").astype(str).str.strip()
+        if "brand_name" in locations.columns
+        else pd.Series("", index=locations.index)
+    )
+    brand = brand.str.replace(r"^BRAND\s+", "", regex=True).where(~brand.isin(["", "-"]), "")
+    out = names.where(names != "", (brand + vocab.BRAND_MARK).where(brand != "", vocab.PROVIDER_NOT_NAMED))
+    return out
+
+
+def provider_name_counts(locations: pd.DataFrame) -> tuple[int, int]:
+    """Locations whose provider CQC's data used here do not name: (shown by brand, shown as not named)."""
+    names = locations["provider_name"].fillna("").astype(str).str.strip()
+    labels = provider_labels(locations)
+    missing = names == ""
+    return int((missing & labels.str.endswith(vocab.BRAND_MARK)).sum()), int(
+        (missing & labels.eq(vocab.PROVIDER_NOT_NAMED)).sum()
     )

@@ -8,6 +8,8 @@ latest monthly file. Benchmarks: docs/benchmarks.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pandas as pd
 
 from carequality import vocab
 from carequality.areas import PeerGroup, peer_group
-from carequality.errors import InputError
+from carequality.errors import InputError, LocationTypesError
 from carequality.model.asof import cqc_as_of
 from carequality.model.history import latest_ratings_view, merge
 from carequality.params import ReportParams
@@ -27,7 +29,7 @@ from carequality.sources.lginform import ExternalSeries, load_lginform_csv
 from carequality.sources.neighbours import load_comparator_list
 from carequality.sources.provenance import InputFile, sha256_of
 from carequality.sources.ratings_file import LOCATION_COLUMNS, RatingsFile
-from carequality.sources.snapshots import load_snapshot_folder
+from carequality.sources.snapshots import load_snapshot_files, load_snapshot_folder
 
 
 def iso_day(ts: object) -> str | None:
@@ -46,6 +48,16 @@ class HistoryInputs:
     api_list_filters: dict[str, str] | None = None
     snapshot_dates: list[pd.Timestamp] = field(default_factory=list)
     key_question_scores: pd.DataFrame | None = None
+
+
+@contextmanager
+def location_types_named(params: ReportParams) -> Iterator[None]:
+    """A location type in params that matches no location of a CQC input is the params file's mistake: the message
+    names the params file and its setting (and the input it was checked against), not the input alone."""
+    try:
+        yield
+    except LocationTypesError as e:
+        raise InputError(params.source_file or "the params file", e.message) from None
 
 
 def load_history_inputs(params: ReportParams) -> HistoryInputs:
@@ -75,6 +87,21 @@ def load_history_inputs(params: ReportParams) -> HistoryInputs:
                 iso_day(snaps.latest.as_of),
                 f"{len(snaps.snapshots):,} CQC care directory files from {iso_day(snaps.snapshots[0].as_of)} "
                 f"to {iso_day(snaps.latest.as_of)}",
+            )
+        )
+    if params.inputs.cqc_ratings_start is not None and params.inputs.cqc_ratings is not None:
+        # Two monthly files (the start and the end of the period) are a history of two snapshots.
+        start = params.path(params.inputs.cqc_ratings_start)
+        snaps = load_snapshot_files([start, params.path(params.inputs.cqc_ratings)], start, location_types=types)
+        first = next(s for s in snaps.snapshots if s.file == start)
+        out.inputs.append(
+            InputFile(
+                "cqc_ratings_start",
+                start,
+                sha256_of(start),
+                iso_day(first.as_of),
+                f"CQC care directory with ratings as of {iso_day(first.as_of)} (from its {first.as_of_from}), "
+                "compared with the one as of the period's end",
             )
         )
     if api is not None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from carequality.errors import InputError
 from carequality.model.build import area_mask
+from carequality.model.inputs import location_types_named
 from carequality.params import ReportParams
 from carequality.sources.preflight import (
     describe,
@@ -28,6 +29,7 @@ def check_council_in_data(params: ReportParams) -> None:
         "cqc_ratings": (local_authorities_in_ratings_file, "'Location Local Authority'"),
         "cqc_api": (local_authorities_in_api_folder, "localAuthority"),
         "cqc_snapshots": (local_authorities_in_snapshots, "'Location Local Authority'"),
+        "cqc_ratings_start": (local_authorities_in_ratings_file, "'Location Local Authority'"),
     }
     for name, (read, field) in readers.items():
         relative = getattr(params.inputs, name)
@@ -50,4 +52,5 @@ def check_council_in_data(params: ReportParams) -> None:
 
 def preflight(params: ReportParams) -> None:
     """Every check that can run before a kernel starts, cheaply."""
-    check_council_in_data(params)
+    with location_types_named(params):
+        check_council_in_data(params)

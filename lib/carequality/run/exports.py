@@ -235,6 +235,7 @@ SOURCE_NAMES = {
         "cqc_ratings",
         "cqc_api",
         "cqc_snapshots",
+        "cqc_ratings_start",
         "commissioned_services",
         "risk_register",
         "qa_visits",

@@ -263,6 +263,21 @@ def read_done(path: Path) -> Any | None:
         return None
 
 
+def named_providers(folder: Path) -> set[str]:
+    """The providers the location files in `folder` name (`providerId`): the council's locations' providers,
+    wherever their registered office is. CQC's provider list for a council names only those with an office in it."""
+    ids: set[str] = set()
+    for path in sorted((folder / "location_details").glob("location_*.json")):
+        detail = read_done(path)
+        if (
+            isinstance(detail, dict)
+            and isinstance(detail.get("providerId"), str)
+            and _SAFE_ID.fullmatch(detail["providerId"])
+        ):
+            ids.add(detail["providerId"])
+    return ids
+
+
 # --- the download ---------------------------------------------------------------------------------
 
 
@@ -436,6 +451,8 @@ def _full(api: CqcApi, out: Path, state: dict, now: Callable[[], datetime], log:
         listing, fetched = _listing(api, out, kind, cqc_name, log)
         counts[0 if fetched else 1] += 1
         ids = [entry[kind.id_key] for entry in listing[kind.endpoint]]
+        if kind is PROVIDERS:  # the list names only providers whose office is in the area
+            ids += sorted(named_providers(out) - set(ids))
         fetched_details, present_details, absent = _details(api, out, kind, ids, log)
         counts[0] += fetched_details
         counts[1] += present_details
@@ -513,6 +530,8 @@ def _update(
             changed_total += len(changed)
             listing, _ = _listing(api, staging, kind, cqc_name, log)
             listed = [entry[kind.id_key] for entry in listing[kind.endpoint]]
+            if kind is PROVIDERS:  # and every provider the council's locations name, wherever its office is
+                listed += sorted((named_providers(out) | named_providers(staging)) - set(listed))
             folder = out / f"{kind.singular}_details"
             have = {p.stem.removeprefix(f"{kind.singular}_") for p in folder.glob(f"{kind.singular}_*.json")}
             fresh = [i for i in listed if i not in have]

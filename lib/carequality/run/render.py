@@ -837,4 +837,27 @@ def check(params_path: str | Path) -> tuple[ReportParams, Model]:
     return params, build_model(params)
 
 
-__all__ = ["InputError", "RenderError", "RenderResult", "check", "render"]
+def check_notes(params: ReportParams, model: Model) -> list[str]:
+    """What the data cannot give, as the report says it: each section left out for want of an input (and the
+    inputs that would add it), and the comparison's areas the data do not cover."""
+    from carequality.measures.compare import comparison
+    from carequality.registry import SECTIONS
+
+    given = {name for name, p in params.inputs if p is not None}
+    notes = []
+    for spec in SECTIONS:
+        unmet = spec.unmet(given)
+        if not params.wants(spec.name) and unmet and not set(spec.replaced_by) & given:
+            needs = "; ".join(" or ".join(f"inputs.{n}" for n in names) for names in unmet)
+            notes.append(f"section {spec.name!r} is left out: it needs {needs}")
+    if params.wants("benchmarks"):
+        uncovered = comparison(model, params).uncovered
+        if uncovered:
+            notes.append(
+                f"section 'benchmarks' shows {params.council.name} without {', '.join(uncovered)}: the data do not "
+                "cover them; inputs.area_ratings_by_month (or monthly files for all of England) would add them"
+            )
+    return notes
+
+
+__all__ = ["InputError", "RenderError", "RenderResult", "check", "check_notes", "render"]

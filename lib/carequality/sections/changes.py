@@ -134,6 +134,9 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         "rating the location then held.",
         f"Previous {noun}: {long_date(q.start)} to {long_date(q.end)}.",
     ]
+    partial = not periods.outcomes_covered(model.coverage, p.start)
+    if partial:  # before the table is made: Table keeps its own copy of the footnotes
+        notes.append(_first_file_note(model))
     t_now = Table(
         "inspections_in_period",
         f"CQC inspection outcomes for adult social care locations in {council}, {_span(p.start, p.end)}",
@@ -151,7 +154,7 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
             "Location": now["location_name"],
             "CQC location ID": now["location_id"],
             "Category": now["category"].map(periods.category_label),
-            "Report date": now["report_date"],
+            "Report published": now["report_date"],
             "Overall rating": now["rating"].astype(str),
             "Key questions rated": now["key_questions"],
         }
@@ -160,12 +163,9 @@ def inspections_in_period(model: Model, params: ReportParams) -> Section:
         "inspections_in_period_list",
         f"Inspection reports published {_span(p.start, p.end)}",
         listing,
-        formats={"Report date": "date"},
+        formats={"Report published": "date"},
     )
     covered = periods.outcomes_covered(model.coverage, q.start)
-    partial = not periods.outcomes_covered(model.coverage, p.start)
-    if partial:
-        notes.append(_first_file_note(model))
     f = FactSet("changes.inspections", period=(p.start, p.end), source="cqc")
     paras = _inspection_sentences(model, f, now, before, council, covered, params)
     if partial:
@@ -297,17 +297,22 @@ def rating_changes(model: Model, params: ReportParams) -> Section:
             "Location": rc["location_name"],
             "CQC location ID": rc["location_id"],
             "Category": labels,
-            "Report date": rc["report_date"],
+            "Rating published": rc["report_date"],
             "From": _marked(rc["from_rating"], rc["from_inherited"]),
             "To": rc["to_rating"],
             "Change": rc["direction"],
         }
     )
     t_detail = Table(
-        "rating_changes", f"Changes of overall rating {_span(p.start, p.end)}", detail, formats={"Report date": "date"}
+        "rating_changes",
+        f"Changes of overall rating {_span(p.start, p.end)}",
+        detail,
+        formats={"Rating published": "date"},
     )
     f = FactSet("changes.ratings", period=(p.start, p.end), source="cqc")
     paras = _rating_change_sentences(f, rc, council, params)
+    if model.coverage.snapshot_files == 2:
+        paras.append(TWO_FILE_LIMITS)
     return Section(
         "rating_changes", "Changes of rating", paras + _community_note(model), [summary, t_detail], facts=f.made
     )
@@ -355,6 +360,15 @@ def _rating_change_sentences(f: FactSet, rc: pd.DataFrame, council: str, params:
             + "."
         )
     return paras
+
+
+#: What two monthly files (the start and the end of the period) cannot show: said once, under the rating changes.
+TWO_FILE_LIMITS = (
+    "These changes come from two monthly CQC files, from the start and the end of the period: each shows every "
+    "location's latest rating on its date. A location inspected twice in the period shows once, with its latest "
+    "rating; a service that opened and closed between the two files does not show; a change of provider shows "
+    "where the later file marks the rating as inherited."
+)
 
 
 def _marked(ratings: pd.Series, inherited: pd.Series) -> pd.Series:
@@ -595,6 +609,7 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
             "Registered": gap["registration_date"],
             "Last inspection report": gap["last_report_date"],
             "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
+            "Rating published": gap["rating_date"],
             "Status": gap["status"],
         }
     )
@@ -603,11 +618,13 @@ def not_inspected_since(model: Model, params: ReportParams) -> Section:
         f"Adult social care locations in {council} active on {long_date(at)} and not inspected since before "
         f"{long_date(before)}",
         frame,
-        formats={"Registered": "date", "Last inspection report": "date"},
+        formats={"Registered": "date", "Last inspection report": "date", "Rating published": "date"},
         footnotes=[
-            "An inspection is a published report with at least one rating; the date is the report's "
-            "publication date. Ratings inherited from a previous provider do not count: a rating "
-            "marked inherited was given to the service under its previous provider."
+            "Last inspection report: the publication date of the latest report of an inspection, whether or not it "
+            "gave a rating ('Inspected but not rated'). Rating published: the date the overall rating shown was "
+            "published, which is earlier when a later inspection gave no rating. Ratings inherited from a previous "
+            "provider are not inspections: a rating marked inherited was given to the service under its previous "
+            "provider."
         ],
     )
     f = FactSet("changes.not_inspected", as_of=at, source="cqc")
@@ -695,7 +712,7 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
         "key_question_ratings_at_dates",
         f"Key-question ratings of each adult social care location in {council} on {long_date(a)} and {long_date(b)}",
         frame,
-        formats={c: "date" for c in frame.columns if c.startswith("Latest report")},
+        formats={c: "date" for c in frame.columns if c.startswith("Rating published")},
     )
     f = FactSet("changes.key_questions_at_dates", as_of=b, source="cqc")
     paras = _at_dates_sentences(f, ca, cb, a, b)
@@ -735,7 +752,7 @@ def _at_dates_wide(long: pd.DataFrame, ta: pd.Timestamp, tb: pd.Timestamp) -> pd
         sub = long[long["at"] == when]
         piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
         piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
-        piv[f"Latest report, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
+        piv[f"Rating published, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
         piv[f"Inherited, {short_date(when)}"] = (
             sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
         )
@@ -788,3 +805,102 @@ def _at_dates_sentences(f: FactSet, ca: pd.DataFrame, cb: pd.DataFrame, a: dt.da
             now = f"{plural(lb, 'location')} had {say(rb)}" if rb.value else "none had any"
             paras.append(f"On {long_date(a)}, {then}; on {long_date(b)}, {now}.")
     return paras
+
+
+# ---- one monthly file ----------------------------------------------------------------------------------------
+
+#: What one monthly file cannot show, and what adds it (said once, in the section on the period).
+ONE_FILE_LIMITS = (
+    "One monthly CQC file cannot show which services improved or declined, which opened or closed, or which changed "
+    "provider: CQC's monthly file from the start of the period, given beside this one, adds them."
+)
+
+
+def latest_ratings_in_period(model: Model, params: ReportParams) -> Section:
+    """From one monthly file: the locations whose latest rating was published in the period, by category and
+    overall rating, and the locations behind them; what one file can and cannot show of the year."""
+    p, council = params.period, params.council.name
+    published = periods.latest_ratings_published(model.locations, p.start, p.end)
+    facts = periods.latest_ratings_facts(published, model.as_of)
+    counts = periods.inspection_counts(published)
+    table_id = "latest_ratings_in_period"
+    for word, f in facts.items():
+        facts[word] = f.at(table_id, "Total", word)
+    t = Table(
+        table_id,
+        f"Adult social care locations in {council} whose latest CQC rating was published {_span(p.start, p.end)}, "
+        "by overall rating",
+        counts,
+        footnotes=[
+            "Each location's latest rating only, as CQC's monthly file gives it: a lower bound of the period's "
+            "inspections. A rating inherited from a previous provider is left out."
+        ],
+    )
+    listing = pd.DataFrame(
+        {
+            **location_columns(published.merge(model.locations[["location_id", "provider_name"]], on="location_id")),
+            "Rating published": published["report_date"],
+            "Overall rating": published["rating"].astype(str),
+        }
+    )
+    t_list = Table(
+        f"{table_id}_list",
+        f"Latest CQC ratings published {_span(p.start, p.end)}",
+        listing,
+        formats={"Rating published": "date"},
+    )
+    total = facts["Total"]
+    if total.value:
+        parts = [f"{say(f)} {w}" for w, f in facts.items() if w != "Total" and f.value]
+        first = (
+            f"{say(total, noun=True)} in {council} had their latest CQC rating published {_span(p.start, p.end)}: "
+            f"{join_words(parts)}."
+        )
+    else:
+        first = f"No location in {council} had its latest CQC rating published {_span(p.start, p.end)}."
+    paras = [
+        first,
+        "This is what one monthly CQC file shows of the year: each location's latest rating. It is a lower bound of "
+        "the year's inspections: a location inspected twice in the period shows once, and an inspection that gave "
+        "no rating does not show.",
+        ONE_FILE_LIMITS,
+    ]
+    section = Section(
+        table_id, "Ratings published in the period", paras + _community_note(model), [t, t_list] if total.value else []
+    )
+    section.state(*facts.values())
+    return section
+
+
+def not_rated_since(model: Model, params: ReportParams) -> Section:
+    """From one monthly file: locations whose latest rating was published before options.not_inspected_before,
+    and those with no published rating."""
+    before, council = params.not_inspected_before, params.council.name
+    gap = periods.rated_before(model.locations, before)
+    old, none, total = periods.rated_before_facts(gap, len(model.locations), model.as_of)
+    frame = pd.DataFrame(
+        {
+            **location_columns(gap.merge(model.locations[["location_id", "provider_name"]], on="location_id")),
+            "Rating published": gap["publication_date"],
+            "Overall rating": _marked(gap["overall_rating"], gap["inherited"]),
+        }
+    )
+    t = Table(
+        "not_rated_since",
+        f"Adult social care locations in {council} whose latest CQC rating was published before {long_date(before)}",
+        frame,
+        formats={"Rating published": "date"},
+        footnotes=[
+            "Rating published: the date CQC published the location's latest rating. A blank date: no rating yet. "
+            "A rating marked inherited was given to the service under its previous provider."
+        ],
+    )
+    paras = [
+        f"Of the {say(total, noun=True)} in {council} in CQC's file, {say(old, zero='none')} had their latest rating "
+        f"published before {long_date(before)}, and {say(none, zero='none')} had no rating yet.",
+        "One file gives the date of each location's latest rating, not of its latest inspection: an inspection "
+        "that gave no rating is not in it.",
+    ]
+    section = Section("not_rated_since", "Services not rated recently", paras, [t] if len(gap) else [])
+    section.state(old, none, total)
+    return section

@@ -62,6 +62,12 @@ def _areas_phrase(peers: areas.PeerGroup | None) -> str:
     return "its region, peer group and England" if peers is not None else "its region and England"
 
 
+def _with_areas(frame: pd.DataFrame, peers: areas.PeerGroup | None, joiner: str) -> str:
+    """', its region and England' (with the joiner) after a caption's council, or '' when the data cover the
+    council alone (measures.compare.without_uncovered_areas)."""
+    return "" if set(frame["area_type"]) == {areas.COUNCIL} else f"{joiner}{_areas_phrase(peers)}"
+
+
 def benchmarks(model: Model, params: ReportParams) -> Section:
     """Trend of the share rated Good or Outstanding, rating distribution now, and change since the baseline,
     for the council against its region, its peer group and England."""
@@ -84,6 +90,10 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
             f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}."
         )
     f = FactSet("compare", as_of=model.as_of, source="cqc", made=section.facts)
+    if c.uncovered:
+        section.paragraphs.append(uncovered_sentence(c.uncovered, name))
+        if set(trend["area_type"]) == {areas.COUNCIL}:
+            section.title = f"{name}'s share rated Good or Outstanding over time"
     section.paragraphs += _now_sentences(f, dist, name, now)
     section.paragraphs += _trend_sentences(f, trend, name, c.months)
     section.paragraphs += _change_sentences(f, change, dist, c.counts, params.council.council, base, now)
@@ -111,6 +121,22 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
     for t in section.tables:
         t.footnotes.append(_peer_note(peers))
     return section
+
+
+def uncovered_sentence(uncovered: list[str], name: str) -> str:
+    """What the data do not cover, said once instead of blank rows and empty bars, and what would add it."""
+    return (
+        f"The data used here do not cover {join_words(uncovered)}, so {name} is shown without "
+        f"{'it' if len(uncovered) == 1 else 'them'}: CQC's monthly ratings files for the whole of England, or monthly "
+        "counts of ratings by area, would add the comparison."
+    )
+
+
+def without_blank_notes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table without its Note column when no row has a note (a column of blanks says nothing)."""
+    if "Note" in frame.columns and frame["Note"].fillna("").astype(str).eq("").all():
+        return frame.drop(columns="Note")
+    return frame
 
 
 def _peer_note(peers: areas.PeerGroup | None) -> str:
@@ -287,8 +313,9 @@ def _trend_table(trend: pd.DataFrame, name: str, peers: areas.PeerGroup | None, 
     frame = trend_frame(trend, {"Active locations": trend["active"], GO: trend["percent"], "Source": source})
     return Table(
         "trend_good_outstanding",
-        f"Share of active adult social care locations rated Good or Outstanding by month: {name}, {_areas_phrase(peers)}",
-        frame.reset_index(drop=True),
+        f"Share of active adult social care locations rated Good or Outstanding by month: {name}"
+        f"{_with_areas(trend, peers, ', ')}",
+        without_blank_notes(frame).reset_index(drop=True),
         formats={GO: "percent", "As of": "date"},
         appendix=True,
         footnotes=[
@@ -314,8 +341,8 @@ def _distribution_table(dist: pd.DataFrame, name: str, now: str, peers: areas.Pe
     frame["Note"] = dist["note"]
     return Table(
         "rating_distribution_comparison",
-        f"Overall CQC ratings in {month_label(now)}: {name} compared with {_areas_phrase(peers)}",
-        frame.reset_index(drop=True),
+        f"Overall CQC ratings in {month_label(now)}: {name}{_with_areas(dist, peers, ' compared with ')}",
+        without_blank_notes(frame).reset_index(drop=True),
         formats={f"% {w}": "percent" for w in vocab.GRADED_COLUMNS} | {GO: "percent", "As of": "date"},
         footnotes=[
             "Percentages are of the locations with an overall CQC rating (Outstanding, Good, Requires "
@@ -325,11 +352,11 @@ def _distribution_table(dist: pd.DataFrame, name: str, now: str, peers: areas.Pe
 
 
 def _change_table(change: pd.DataFrame, name: str, base: str, now: str, peers: areas.PeerGroup | None) -> Table:
-    frame = change_frame(change)
+    frame = without_blank_notes(change_frame(change))
     return Table(
         "change_since_baseline",
-        f"Change in the share rated Good or Outstanding from {month_label(base)} to {month_label(now)}: {name}, "
-        f"{_areas_phrase(peers)}",
+        f"Change in the share rated Good or Outstanding from {month_label(base)} to {month_label(now)}: {name}"
+        f"{_with_areas(change, peers, ', ')}",
         frame.reset_index(drop=True),
         formats={
             f"{GO} at baseline": "percent",

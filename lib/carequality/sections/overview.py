@@ -355,7 +355,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         {
             **location_columns(wide),
             **{q: wide[q] for q in vocab.DOMAINS},
-            "Publication date": wide["publication_date"],
+            "Rating published": wide["publication_date"],
             "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
             "Framework": framework,
             "CQC page": wide["url"],
@@ -372,7 +372,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         "location_ratings_appendix",
         f"Adult social care locations in {params.council.name} with their CQC ratings",
         frame,
-        formats={"Location": "link", "Publication date": "date"},
+        formats={"Location": "link", "Rating published": "date"},
         links={"Location": "CQC page"},
         footnotes=[
             "A blank key question means CQC has published no rating for it at that location. "
@@ -395,9 +395,10 @@ def _provider_note(model: Model) -> list[str]:
     cov = model.coverage.provider_names
     if cov == ALL:
         return []
+    shown = (
+        f"where a provider is not named, the location's CQC brand is shown, marked{vocab.BRAND_MARK}, or "
+        f"'{vocab.PROVIDER_NOT_NAMED}'."
+    )
     if cov == NONE:
-        return ["Provider: CQC's data used here do not name the providers."]
-    return [
-        "Provider: CQC's data used here name the providers of only some locations (a download from CQC names only "
-        "the providers whose registered office is in the area); a blank means not named."
-    ]
+        return [f"Provider: CQC's data used here do not name the providers; {shown}"]
+    return [f"Provider: CQC's data used here name the providers of only some locations; {shown}"]

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from carequality import vocab
-from carequality.errors import InputError
+from carequality.errors import InputError, LocationTypesError
 from carequality.sources.dates import parse_date_column
 from carequality.sources.provenance import sha256_of
-from carequality.sources.tabular import CELL_LIMIT, Finding, read_sheet, unmatched_location_types
+from carequality.sources.tabular import CELL_LIMIT, Finding, Sheet, read_sheet, unmatched_location_types
 
 SOCIAL_CARE = "Social Care Org"
 
@@ -151,14 +151,55 @@ def flag_future_dates(ratings: RatingsFile, today: dt.date | None = None) -> Rat
 
 def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)) -> RatingsFile:
     """What load_ratings_file returns before future dates are flagged: it depends on the file's bytes and the
-    location types only (cache.py stores it)."""
+    location types only (cache.py stores it). Each step below handles one thing CQC's file does (docs/history.md);
+    each has its own test in tests/sources/test_ratings_file_steps.py."""
     path = Path(path)
     # Only the columns we use are converted: a national file's other 8 columns are a quarter of its cells.
     sheet = read_sheet(
         path, header_contains="Location ID", sheet="Locations", columns={h for names in COLUMNS.values() for h in names}
     )
-    raw = sheet.frame
-    present = set(raw.columns)
+    rename, header_era = map_headers(path, list(sheet.frame.columns))
+    df = select_columns(sheet, rename, path)
+    finding_dq = _finding_rows(sheet.of_kind("error_value", "long_text"), df, rename, path)
+    unmatched = unmatched_location_types(df, location_types, path.name)
+    if unmatched:
+        raise LocationTypesError(
+            path, unmatched, column=next(h for h, ours in rename.items() if ours == "location_type")
+        )
+    df = fold_overall_spelling(df)
+    df, excluded = split_location_types(df, location_types)
+    word_dq = normalise_words(df, path, header_era)
+    df["publication_date"], date_format = _dates(df, path)
+    df["inherited"] = df["inherited"].astype(str).str.upper().eq("Y")
+    df["care_home"] = df["care_home"].astype(str).str.upper().eq("Y")
+    check_duplicates(df, path)
+
+    tidy = df[["location_id", "service_group", "domain", "rating", "publication_date", "inherited", "row"]].rename(
+        columns={"domain": "key_question"}
+    )
+    tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
+    locations = (
+        df.drop_duplicates("location_id")[list(LOCATION_COLUMNS)].sort_values("location_id").reset_index(drop=True)
+    )
+    level, level_dq = location_level(tidy, set(locations["location_id"]), path)
+    return RatingsFile(
+        path=path,
+        sha256=sha256_of(path),
+        header_era=header_era,
+        date_format=date_format,
+        locations=with_overall(locations, level),
+        ratings_by_location_key_question=level,
+        ratings_by_location_service_group_key_question=tidy,
+        service_groups_by_location=service_groups(tidy),
+        excluded_by_location_type=excluded,
+        data_quality=pd.DataFrame(finding_dq + word_dq + level_dq, columns=DQ_COLUMNS),
+    )
+
+
+def map_headers(path: Path, headers: list[str]) -> tuple[dict[str, str], str]:
+    """CQC's header → our column, and the header era: recent files say `Domain`, older ones `Key Question`.
+    Every required column must be there, each once."""
+    present = set(headers)
     rename: dict[str, str] = {}
     for ours, theirs in COLUMNS.items():
         for h in theirs:
@@ -173,42 +214,48 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         raise InputError(
             path, f"missing column(s) {names}; is this CQC's 'Care directory with ratings' Locations sheet?"
         )
-    dups = sorted({h for h in raw.columns if list(raw.columns).count(h) > 1 and h in rename})
+    dups = sorted({h for h in headers if headers.count(h) > 1 and h in rename})
     if dups:
         raise InputError(path, f"column(s) {', '.join(map(repr, dups))} appear more than once; expected each once")
-    header_era = "Domain" if "Domain" in present else "Key Question"
-    # A column with data but no header is never dropped silently; a spreadsheet error value in a column the report
-    # needs stops the run; in another column, and a cell too long for a spreadsheet, it is a data-quality row.
+    return rename, "Domain" if "Domain" in present else "Key Question"
+
+
+def select_columns(sheet: Sheet, rename: dict[str, str], path: Path) -> pd.DataFrame:
+    """Our columns, each row with its spreadsheet row number. A column with data but no header is never dropped
+    silently; a spreadsheet error value in a column the report needs stops the run (in another column, and a cell
+    too long for a spreadsheet, it is a data-quality row: _finding_rows). A wholly blank row carries nothing (CSV
+    files saved by hand have them): left out, the others keep their numbers. A blank location id stops the run."""
     sheet.raise_first("unnamed_column")
-    required_headers = {rename_h for rename_h, ours in rename.items() if ours in REQUIRED}
-    sheet.raise_first("error_value", columns=required_headers)
-    df = raw.rename(columns=rename)[list(dict.fromkeys(rename.values()))].copy()
+    sheet.raise_first("error_value", columns={h for h, ours in rename.items() if ours in REQUIRED})
+    df = sheet.frame.rename(columns=rename)[list(dict.fromkeys(rename.values()))].copy()
     for c in COLUMNS:
         if c not in df.columns:
             df[c] = ""
     df["row"] = range(sheet.first_row, sheet.first_row + len(df))
-    # A wholly blank row carries nothing (CSV files saved by hand have them): left out, the others keep their numbers.
     cells = df.drop(columns="row")
     df = df[~cells.eq("").all(axis=1)] if len(df) else df
     if df.empty:
         raise InputError(path, "the file has a header but no data rows")
-
     blank_id = df["location_id"].eq("")
     if blank_id.any():
         r = int(df.loc[blank_id, "row"].iloc[0])
         raise InputError(
             path, "blank location id; expected a CQC location id such as 1-117886088", row=r, column="Location ID"
         )
-    finding_dq = _finding_rows(sheet.of_kind("error_value", "long_text"), df, rename, path)
+    return df
 
-    unmatched = unmatched_location_types(df, location_types, "this file")
-    if unmatched:
-        raise InputError(path, unmatched, column=next(h for h, ours in rename.items() if ours == "location_type"))
 
-    # "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a duplicate).
+def fold_overall_spelling(df: pd.DataFrame) -> pd.DataFrame:
+    """ "OVERALL" and "Overall" are one service group: the location level (so a location's two rows are a
+    duplicate)."""
     spelt = [g for g in pd.unique(df["service_group"]) if g != "Overall" and str(g).casefold() == "overall"]
     if spelt:
         df.loc[df["service_group"].isin(spelt), "service_group"] = "Overall"
+    return df
+
+
+def split_location_types(df: pd.DataFrame, location_types: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of the location types asked for, and the others counted by type (rows, locations)."""
     keep = df["location_type"].isin(location_types)
     excluded = (
         df.loc[~keep]
@@ -216,47 +263,62 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         .agg(rows=("row", "size"), locations=("location_id", "nunique"))
         .reset_index()
     )
-    df = df.loc[keep].reset_index(drop=True)
+    return df.loc[keep].reset_index(drop=True), excluded
 
-    # Vocabulary: map each distinct word once.
+
+def normalise_words(df: pd.DataFrame, path: Path, header_era: str) -> list[dict]:
+    """Key questions and ratings in the one vocabulary ("Requires Improvement", "No Approved Rating" …), each
+    distinct word mapped once. A key question the vocabulary does not know stops the run; a rating it does not
+    know (a new framework's label) is kept as vocab.UNRECOGNISED, and listed (the data-quality rows returned)."""
     df["domain"] = _normalise(
         df, "domain", vocab.normalise_domain, path, "Domain" if header_era == "Domain" else "Key Question"
     )
-    df["rating"] = _normalise(df, "rating", vocab.normalise_rating, path, "Latest Rating")
-    df["rating"] = df["rating"].fillna("No published rating").astype(vocab.RATING_DTYPE)
-    df["publication_date"], date_format = _dates(df, path)
-    df["inherited"] = df["inherited"].astype(str).str.upper().eq("Y")
-    df["care_home"] = df["care_home"].astype(str).str.upper().eq("Y")
+    dq: list[dict] = []
+    mapping: dict[object, str | None] = {}
+    for word in pd.unique(df["rating"]):
+        try:
+            mapping[word] = vocab.normalise_rating(word)
+        except vocab.UnknownWordError:
+            mapping[word] = vocab.UNRECOGNISED
+            at = df.loc[df["rating"] == word]
+            dq.append(
+                {
+                    "file": path.name,
+                    "row": int(at["row"].iloc[0]),
+                    "location_id": str(at["location_id"].iloc[0]),
+                    "issue": vocab.unrecognised_issue(word, "Latest Rating", len(at)),
+                }
+            )
+    df["rating"] = df["rating"].map(mapping).fillna("No published rating").astype(vocab.RATING_DTYPE)
+    return dq
 
+
+def check_duplicates(df: pd.DataFrame, path: Path) -> None:
+    """One row per location, service group and key question: a repeat is refused, naming both rows."""
     dup = df.duplicated(["location_id", "service_group", "domain"], keep=False)
-    if dup.any():
-        d = df.loc[dup].sort_values("row")
-        first = d.iloc[0]
-        other = d[
-            (d.location_id == first.location_id) & (d.service_group == first.service_group) & (d.domain == first.domain)
-        ]
-        raise InputError(
-            path,
-            f"location {first.location_id} has {len(other)} rows for service group {first.service_group!r} and "
-            f"{first.domain!r} (rows {', '.join(str(r) for r in other['row'])}); expected one",
-            row=int(other["row"].iloc[1]),
-            column="Domain",
-        )
-
-    tidy = df[["location_id", "service_group", "domain", "rating", "publication_date", "inherited", "row"]].rename(
-        columns={"domain": "key_question"}
+    if not dup.any():
+        return
+    d = df.loc[dup].sort_values("row")
+    first = d.iloc[0]
+    other = d[
+        (d.location_id == first.location_id) & (d.service_group == first.service_group) & (d.domain == first.domain)
+    ]
+    raise InputError(
+        path,
+        f"location {first.location_id} has {len(other)} rows for service group {first.service_group!r} and "
+        f"{first.domain!r} (rows {', '.join(str(r) for r in other['row'])}); expected one",
+        row=int(other["row"].iloc[1]),
+        column="Domain",
     )
-    tidy = tidy.sort_values(["location_id", "service_group", "key_question"], kind="stable").reset_index(drop=True)
 
+
+def location_level(tidy: pd.DataFrame, location_ids: set[str], path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """Each location's own ratings: its "Overall" service group's rows. A location rated only for one service
+    group takes that group's ratings; one rated for several has no known overall rating (a data-quality row)."""
     level = tidy[tidy["service_group"].str.casefold() == "overall"].drop(columns="service_group")
-    locations = (
-        df.drop_duplicates("location_id")[list(LOCATION_COLUMNS)].sort_values("location_id").reset_index(drop=True)
-    )
-
     dq = []
-    without = sorted(set(locations["location_id"]) - set(level["location_id"]))
+    without = sorted(location_ids - set(level["location_id"]))
     if without:
-        # A location rated only for a service group: use that group's ratings when there is exactly one group.
         sub = tidy[tidy["location_id"].isin(without)]
         groups = sub.groupby("location_id")["service_group"].nunique()
         single = groups[groups == 1].index
@@ -271,8 +333,12 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
                     "issue": "no location-level ('Overall') rows and several service groups: overall rating not known",
                 }
             )
-    level = level.sort_values(["location_id", "key_question"], kind="stable").reset_index(drop=True)
+    return level.sort_values(["location_id", "key_question"], kind="stable").reset_index(drop=True), dq
 
+
+def with_overall(locations: pd.DataFrame, level: pd.DataFrame) -> pd.DataFrame:
+    """Each location's overall rating, its publication date and whether it is inherited (none: "No published
+    rating")."""
     overall = level[level["key_question"] == "Overall"].set_index("location_id")
     ids = locations["location_id"]
 
@@ -285,24 +351,16 @@ def parse_ratings_file(path: str | Path, *, location_types: tuple[str, ...] = (S
         by_location("publication_date"), index=locations.index, dtype="datetime64[ns]"
     )
     locations["inherited"] = pd.Series(by_location("inherited"), index=locations.index).fillna(False).astype(bool)
+    return locations
 
-    groups = (
+
+def service_groups(tidy: pd.DataFrame) -> pd.DataFrame:
+    """One row per location and service group it is rated for (other than the location level)."""
+    return (
         tidy.loc[tidy["service_group"].str.casefold() != "overall", ["location_id", "service_group"]]
         .drop_duplicates()
         .sort_values(["location_id", "service_group"])
         .reset_index(drop=True)
-    )
-    return RatingsFile(
-        path=path,
-        sha256=sha256_of(path),
-        header_era=header_era,
-        date_format=date_format,
-        locations=locations,
-        ratings_by_location_key_question=level,
-        ratings_by_location_service_group_key_question=tidy,
-        service_groups_by_location=groups,
-        excluded_by_location_type=excluded,
-        data_quality=pd.DataFrame(finding_dq + dq, columns=DQ_COLUMNS),
     )
 
 

@@ -14,6 +14,7 @@ therefore as precise as the files are frequent. The files carry no service types
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import pandas as pd
 
 from carequality.errors import InputError
 from carequality.sources.frames import DATA_QUALITY_COLUMNS, History, normalise_locations, normalise_outcomes
-from carequality.sources.provenance import sha256_of_folder
+from carequality.sources.provenance import sha256_of, sha256_of_folder
 from carequality.sources.ratings_file import SOCIAL_CARE, RatingsFile
 
 SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
@@ -112,6 +113,15 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
         raise InputError(
             folder, "no ratings files; expected CQC 'Care directory with ratings' files (.csv, .xlsx or .ods)"
         )
+    return load_snapshot_files(files, folder, location_types=location_types)
+
+
+def load_snapshot_files(
+    files: list[Path], path: Path, *, location_types: tuple[str, ...] = (SOCIAL_CARE,)
+) -> SnapshotFolder:
+    """Load the ratings files given (any order; two are enough: the start and the end of a period), oldest first,
+    and build the history they imply. `path` is what the result is known by (the folder, or the first file); its
+    digest covers every file."""
     from carequality.sources.cache import load_ratings
 
     snaps = []
@@ -143,9 +153,16 @@ def load_snapshot_folder(path: str | Path, *, location_types: tuple[str, ...] = 
                 f"has the same date ({b.as_of.date().isoformat()}, from its {b.as_of_from}) as "
                 f"{a.file.name}; expected one file per date",
             )
-    return SnapshotFolder(
-        path=folder, sha256=sha256_of_folder(folder), snapshots=snaps, history=snapshot_history(snaps)
-    )
+    digest = sha256_of_folder(path) if path.is_dir() else sha256_of_files(files)
+    return SnapshotFolder(path=path, sha256=digest, snapshots=snaps, history=snapshot_history(snaps))
+
+
+def sha256_of_files(files: list[Path]) -> str:
+    """One digest of several files: of each file's name and digest, in name order."""
+    h = hashlib.sha256()
+    for f in sorted(files, key=lambda p: p.name):
+        h.update(f"{f.name}\0{sha256_of(f)}\n".encode())
+    return h.hexdigest()
 
 
 def snapshot_history(snaps: list[Snapshot]) -> History:

@@ -161,7 +161,7 @@ def shorten(text: str, limit: int = 60) -> str:
 def unmatched_location_types(locations: pd.DataFrame, wanted: Sequence[str], where: str) -> str | None:
     """The message when some of params' location types match no location of `locations` (location_id,
     location_type): the types asked for that match none, then the types `where` ("this file") holds with their
-    numbers of locations; None when every one matches."""
+    numbers of locations; None when every one matches. `where` names the input (its file or folder name)."""
     present = locations.groupby("location_type", sort=True)["location_id"].nunique()
     unmatched = [t for t in wanted if t not in present.index]
     if not unmatched:
