@@ -65,7 +65,9 @@ def _closing_text(report) -> str:
         report.closing()
     finally:
         report_module.display = original
-    return html_lib.unescape(re.sub(r"<[^>]+>", " ", " ".join(shown)))
+    # The words as read, without the section and paragraph numbers members cite by (issue 21).
+    unnumbered = re.sub(r'<span class="cq-[sp]n">[^<]*</span>', " ", " ".join(shown))
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", unnumbered))
 
 
 def test_a_block_whose_section_has_no_data_is_printed_with_why_before_the_recommendations(params_file):
