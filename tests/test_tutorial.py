@@ -72,4 +72,6 @@ def test_every_command_in_the_tutorial_runs_and_ends_with_the_committee_s_pdf(tm
     assert "OFFICIAL" in text
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "quality assurance team" in html  # the council's recommendation
-    assert "../records/qa_visits.csv" in html  # the council's records were read (the method appendix lists them)
+    # The council's records were read: the method annex, the committee paper's background paper (issue 21), lists them.
+    annex = (report / "method_annex.html").read_text(encoding="utf-8")
+    assert "../records/qa_visits.csv" in annex and "../records/qa_visits.csv" not in html

@@ -374,10 +374,14 @@ class Report:
                 "The providers' and services' names, and the risk register's summaries of risk and of actions, are "
                 "in the exempt appendix to this report, which is not for publication."
             )
+        # The committee paper (12 pages at most) shows a section's lead chart; its sentences state the numbers of the
+        # others, whose tables go to the method and data annex with the lead chart's (the full report shows them all).
+        figures = section.figures[:1] if self.profile == "summary" and defer else section.figures
         if moved:
+            besides = " and the other charts of the full report" if len(figures) < len(section.figures) else ""
             notes.append(
-                f"The numbers behind {'the charts' if moved > 1 else 'the chart'} in this section are in the method "
-                "and data annex, a background paper to this report."
+                f"The numbers behind {'the charts' if len(figures) > 1 else 'the chart'} in this section{besides} are "
+                "in the method and data annex, a background paper to this report."
             )
         for p in section.paragraphs:
             self._display({"text/html": f"<p>{self._pn()}{sentence_html(p)}</p>", "text/plain": unmark(p)}, **meta)
@@ -395,7 +399,7 @@ class Report:
                 f"- {status_label(b.status) + ': ' if b.status else ''}{unmark(b.text)}" for b in section.bullets
             )
             self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
-        for f in section.figures:
+        for f in figures:
             self.display_figure(f)
         for t in tables:
             self.display_table(t)
