@@ -371,8 +371,9 @@ class Report:
                 tables.append(t)
         if section.tables and section.id in EXEMPT_SECTIONS and self.has_exempt_appendix and not self.exempt:
             notes.append(
-                "The providers' and services' names, and the risk register's summaries of risk and of actions, are "
-                "in the exempt appendix to this report, which is not for publication."
+                "Each service, with its provider, the people the council funds there and the risk register's "
+                "summaries of risk and of actions, is listed in the exempt appendix to this report, which is not for "
+                "publication."
             )
         if moved:
             notes.append(

@@ -133,3 +133,20 @@ def test_the_committee_paper_opens_with_its_front_sheet_and_recommends_early(sum
         "Risk implications",
     ):
         assert heading in text
+
+
+def test_the_committee_paper_counts_high_risk_services_and_lists_none(summary_render):
+    """Review r1, defect 1: a row per high-risk service (its type, risk level and people funded, under a provider
+    reference) joins with the public rating counts to pick out the service under intervention. The paper counts
+    them by service type and risk level; the rows are in the exempt appendix only."""
+    folder = summary_render.out_dir
+    for name in ("high_risk_in_area", "high_risk_out_of_area"):
+        with open(folder / "tables" / f"{name}.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and list(rows[0]) == ["Service type", "Risk level", "Services", "Placements suspended"], name
+    public = [p for p in _outputs(folder) if not p.name.startswith("exempt_appendix")]
+    for path in public:
+        text = _text(path)
+        assert not re.search(r"\bP-[0-9A-Z]{6}\b", text), path.name  # no provider reference
+        assert "Provider ref" not in text, path.name
+    assert "People funded" in _text(folder / "exempt_appendix.html")
