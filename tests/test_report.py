@@ -104,3 +104,48 @@ def test_history_sections_show_their_tables(opened, shown):
     r.show(changes.inspections_in_period)
     ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
     assert ids == ["inspections_in_period", "inspections_in_previous_period", "inspections_in_period_list"]
+
+
+def _committee(opened: Report, *, sections: tuple[str, ...] | None = None) -> Report:
+    """The example's committee paper with no commentary file (as a real council's first draft), in publication
+    mode, its working params as the council wrote them."""
+    params = opened.params if sections is None else opened.params.model_copy(update={"sections": sections})
+    safe = report_module.safe_params(params)
+    return Report(params=safe, model=opened.model, profile="summary", working=params)
+
+
+def _plain(shown) -> list[str]:
+    return [d.get("text/plain", "") for d, _ in shown]
+
+
+def test_a_committee_paper_without_commentary_has_the_skeleton_marked_to_be_completed(opened, shown):
+    """Review r1, defect 2: a committee paper whose council has written nothing yet still has its purpose,
+    recommendations, implications and next steps, each "[to be completed]", numbered as the paper is."""
+    r = _committee(opened)
+    r.title_block()
+    html = shown[0][0]["text/html"]
+    assert '<h2 id="section-purpose"><span class="cq-sn">1</span> Purpose of the report</h2>' in html
+    assert '<span class="cq-pn">1.1</span> [to be completed]' in html
+    r.introduction()
+    r.closing()
+    text = _plain(shown)
+    for heading in ("Recommendations", "Implications", "Financial implications", "Legal implications",
+                    "Equalities implications", "Risk implications", "Next steps"):
+        assert heading in text, heading
+    assert text.count("[to be completed]") == 6  # recommendations, four implications, next steps
+    assert "2.1" in shown[text.index("Recommendations") + 1][0]["text/html"]
+    # The analyst's full report adds no such placeholders.
+    full = _fresh(opened)
+    before = len(shown)
+    full.introduction()
+    full.closing()
+    assert "[to be completed]" not in _plain(shown[before:])
+
+
+def test_the_front_sheet_has_an_exempt_row_only_when_there_is_an_exempt_appendix(opened):
+    assert "Exempt information (appendix)" in _committee(opened).front_sheet_html()
+    no_register = tuple(s for s in opened.params.sections if not s.startswith("high_risk"))
+    paper = _committee(opened, sections=no_register)
+    assert not paper.has_exempt_appendix
+    assert "Exempt information (appendix)" not in paper.front_sheet_html()
+    assert "Public or exempt" in paper.front_sheet_html()

@@ -24,7 +24,7 @@ from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
 from carequality.params import ReportParams, check_profile, load_params
-from carequality.present.commentary import FRONT_SHEET, Commentary, read_commentary
+from carequality.present.commentary import FRONT_SHEET, TO_BE_COMPLETED, Commentary, read_commentary
 from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
@@ -201,7 +201,7 @@ class Report:
         contents: dict[str, str] = {}
         if self.profile == "summary":
             parts.insert(0, self.front_sheet_html())
-            purpose = self.commentary.html("purpose")
+            purpose = self.commentary.html("purpose") or self._to_be_completed()
             if purpose:
                 self.shown.append("purpose")
                 number = self._next_section()
@@ -233,6 +233,7 @@ class Report:
         rows = "".join(
             f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(self.commentary.front_value(key))}</td></tr>'
             for key, label in FRONT_SHEET.items()
+            if key != "exempt_reason" or self.has_exempt_appendix  # no appendix, no reason for one
         )
         return (
             '<section class="cq-front-sheet" aria-label="Front sheet">'
@@ -435,8 +436,10 @@ class Report:
         self._own_block("next_steps")
 
     def _implications(self) -> None:
-        """One section "Implications": each of the council's implications blocks under its own subheading."""
-        given = [k for k in IMPLICATIONS if self.commentary.html(k)]
+        """One section "Implications": each of the council's implications blocks under its own subheading; in the
+        committee paper every one of them, "[to be completed]" where the council has not written it."""
+        skeleton = self.profile == "summary"
+        given = [k for k in IMPLICATIONS if skeleton or self.commentary.html(k)]
         if not given:
             return
         self.shown.append("implications")
@@ -444,7 +447,8 @@ class Report:
         for key in given:
             title = OWN_BLOCKS[key]
             self._display({"text/html": f"<h3>{html.escape(title)}</h3>", "text/plain": title})
-            self._commentary(key)
+            if not self._commentary(key):
+                self._placeholder()
 
     def other_commentary(self) -> None:
         """The council's words are never lost: a block for a section this report does not show is printed here, under
@@ -476,12 +480,27 @@ class Report:
                 {"text/html": f'<p class="cq-pointer">{self._pn()}{html.escape(note)}</p>', "text/plain": note}
             )
 
+    #: The council's sections every committee paper has, "[to be completed]" until the council writes them (the
+    #: purpose and the implications are placed by title_block and _implications).
+    SKELETON = ("recommendations", "next_steps")
+
     def _own_block(self, key: str) -> None:
-        if not self.commentary.html(key):
+        skeleton = self.profile == "summary" and key in self.SKELETON
+        if not self.commentary.html(key) and not skeleton:
             return
         self.shown.append(key)
         self._heading(f"section-{key}", OWN_BLOCKS[key])
-        self._commentary(key)
+        if not self._commentary(key):
+            self._placeholder()
+
+    def _to_be_completed(self) -> html_fragment:
+        """The placeholder of a committee paper's section the council has not written (the purpose) as a paragraph
+        of the council's own block, numbered with it."""
+        return f'<p class="cq-placeholder">{TO_BE_COMPLETED}</p>' if self.profile == "summary" else ""
+
+    def _placeholder(self) -> None:
+        text = TO_BE_COMPLETED
+        self._display({"text/html": f'<p class="cq-placeholder">{self._pn()}{text}</p>', "text/plain": text})
 
     def display_figure(self, figure: Figure) -> None:
         """A chart as PNG with its alt text and numbered caption; its data rides along under FIGURE_MIME so the
@@ -547,9 +566,14 @@ class Report:
     @property
     def has_exempt_appendix(self) -> bool:
         """Whether this paper has an exempt appendix: the committee paper, when the council's own mode names
-        providers (exempt_appendix)."""
+        providers and the params ask for a section whose names it holds (exempt_appendix)."""
         working = self.working
-        return self.profile == "summary" and working is not None and working.options.mode != "publication"
+        return (
+            self.profile == "summary"
+            and working is not None
+            and working.options.mode != "publication"
+            and any(working.wants(n) and BY_NAME[n].in_profile(self.profile) for n in EXEMPT_SECTIONS)
+        )
 
     def exempt_appendix(self) -> None:
         """The names and concerns a paper that may be public leaves out: the high-risk tables as the council's own
