@@ -149,3 +149,18 @@ def test_the_front_sheet_has_an_exempt_row_only_when_there_is_an_exempt_appendix
     assert not paper.has_exempt_appendix
     assert "Exempt information (appendix)" not in paper.front_sheet_html()
     assert "Public or exempt" in paper.front_sheet_html()
+
+
+def test_the_front_sheet_names_the_council_once_in_full_and_leaves_the_marking_to_the_margins(opened):
+    """Review r1, defect 21: "York" alone above "OFFICIAL", and the marking printed three times on page 1."""
+    import re
+
+    from carequality.councils import formal_name
+
+    sheet = _committee(opened).front_sheet_html()
+    words = re.sub(r"<[^>]+>", " ", sheet)
+    assert '<p class="cq-front-council">City of York Council</p>' in sheet and words.count("York") == 1
+    assert opened.params.options.protective_marking not in words
+    assert formal_name("E08000004", "Oldham") == "Oldham Metropolitan Borough Council"
+    assert formal_name("E08000009", "Trafford") == "Trafford Metropolitan Borough Council"  # not "trafford council"
+    assert formal_name("E09000007", "Camden") == "Camden Council"  # the table has no such name: made from the name

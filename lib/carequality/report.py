@@ -17,6 +17,7 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
+from carequality.councils import formal_name
 from carequality.facts import LITERAL, Fact, FactBook, count, literal, replace_marks, slug, unmark
 from carequality.measures import overview as m_overview
 from carequality.measures.data import ReportData, report_data
@@ -227,8 +228,9 @@ class Report:
         )
 
     def front_sheet_html(self) -> str:
-        """The committee paper's first page: the front-sheet fields from the commentary's front matter (a field
-        left blank reads "[to be completed]"), the title, the council and the protective marking."""
+        """The committee paper's first page: the council's name, the title and the front-sheet fields from the
+        commentary's front matter (a field left blank reads "[to be completed]"). The protective marking is in the
+        page's header and footer, not printed again here."""
         p = self.params
         rows = "".join(
             f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(self.commentary.front_value(key))}</td></tr>'
@@ -237,8 +239,8 @@ class Report:
         )
         return (
             '<section class="cq-front-sheet" aria-label="Front sheet">'
-            f'<p class="cq-front-council">{html.escape(p.council.name)}</p>'
-            f'<p class="cq-front-marking">{html.escape(p.options.protective_marking)}</p>'
+            # The council's name once, as it signs its papers; the marking is in every page's header and footer.
+            f'<p class="cq-front-council">{html.escape(formal_name(p.council.code, p.council.name))}</p>'
             f'<p class="cq-front-title">{html.escape(p.title)}</p>'
             f'<table class="cq-front"><tbody>{rows}</tbody></table>'
             "</section>"
