@@ -164,3 +164,19 @@ def test_the_front_sheet_names_the_council_once_in_full_and_leaves_the_marking_t
     assert formal_name("E08000004", "Oldham") == "Oldham Metropolitan Borough Council"
     assert formal_name("E08000009", "Trafford") == "Trafford Metropolitan Borough Council"  # not "trafford council"
     assert formal_name("E09000007", "Camden") == "Camden Council"  # the table has no such name: made from the name
+
+
+def test_the_committee_paper_points_to_its_annex_for_data_quality(opened, shown):
+    """Review r1, defect 7: the committee paper said "listed under Data quality" and has no such section (it is
+    in the method and data annex); the analyst's report has its own Data quality section."""
+    from carequality.sections import summary
+
+    def said(report: Report) -> str:
+        start = len(shown)
+        report.show(summary.key_messages)
+        return " ".join(d.get("text/plain", "") for d, _ in shown[start:])
+
+    paper = said(_committee(opened))
+    assert "listed in the method and data annex, under Data quality" in paper
+    assert "listed under Data quality" not in paper
+    assert "listed under Data quality" in said(_fresh(opened))

@@ -29,7 +29,15 @@ from carequality.present.commentary import FRONT_SHEET, TO_BE_COMPLETED, Comment
 from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import join_words, long_date, lower_first, plural, status_label, upper_first
+from carequality.present.text import (
+    data_quality_in_annex,
+    join_words,
+    long_date,
+    lower_first,
+    plural,
+    status_label,
+    upper_first,
+)
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE, IMPLICATIONS
 from carequality.sections import Section, section_function
 from carequality.vocab import BRAND_MARK, INPUT_LABELS, PROVIDER_NOT_NAMED
@@ -272,7 +280,8 @@ class Report:
             return None
         if spec is not None and (not spec.in_profile(self.profile) or (self.publication and spec.per_location)):
             return None
-        section = section_fn(self.model, self.params)
+        with data_quality_in_annex(self.profile == "summary"):  # the paper's Data quality is in its annex
+            section = section_fn(self.model, self.params)
         if spec is not None and spec.annex:
             self.landscape = True
             try:
@@ -588,7 +597,9 @@ class Report:
         try:
             for name in EXEMPT_SECTIONS:
                 if working.wants(name) and BY_NAME[name].in_profile(self.profile):
-                    self.display_section(section_function(name)(self.model, working), defer=False)
+                    with data_quality_in_annex(True):
+                        section = section_function(name)(self.model, working)
+                    self.display_section(section, defer=False)
         finally:
             self.exempt = False
 

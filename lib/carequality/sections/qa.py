@@ -31,6 +31,7 @@ from carequality.present.publication import (
 from carequality.present.tables import POINTS, Table, format_cell
 from carequality.present.text import (
     count_phrase,
+    data_quality_place,
     has_have,
     is_are,
     join_words,
@@ -83,7 +84,7 @@ def _unknown_note(n: int, what: str) -> list[str]:
         return []
     return [
         f"{plural(n, 'location id')} in {what} {is_are(n)} not found in CQC's data: "
-        "listed under Data quality and not counted in this table."
+        f"listed {data_quality_place()} and not counted in this table."
     ]
 
 
@@ -233,7 +234,7 @@ def _market_table(frame: pd.DataFrame, now: dict, before: dict | None, change: d
         notes.append(
             f"{plural(now['unknown'], 'location id')} in {COMMISSIONED_RECORD} "
             f"{is_are(now['unknown'])} not found in CQC's data: the people funded there are "
-            "counted; the providers and locations are not. Listed under Data quality."
+            f"counted; the providers and locations are not. Listed {data_quality_place()}."
         )
     cells = {(len(frame) - 1, MARKET_SHARE): POINTS} if change is not None else {}
     return Table(
@@ -699,7 +700,7 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
         )
         unknown_note = (
             f"{plural(cases, 'high-risk case')} {'is' if hr.unknown == 1 else 'are'} about a location id not "
-            "found in CQC's data, so its area is not known: listed under Data quality."
+            f"found in CQC's data, so its area is not known: listed {data_quality_place()}."
         )
         notes.append(unknown_note)
     n = len(hr.services)
