@@ -452,7 +452,7 @@ def write_exempt_appendix(
     exempt_context = {
         **context,
         "part": "exempt",
-        "title": f"Exempt appendix: {context['title']}",
+        "title": commentary.exempt_title(context["title"]),
         "marking": "NOT FOR PUBLICATION",
         "running_header": f"{context['running_header']}: exempt appendix",
         "exempt_reason": reason,
