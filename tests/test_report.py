@@ -45,7 +45,7 @@ def test_a_section_shows_its_heading_sentences_and_tables_with_their_data(opened
     # Numbered (issue 21): members cite "1.2"; the first section shown in a fresh report is section 1.
     assert heading[1]["carequality"] == {"heading": section.title, "anchor": "section-ratings_overview", "number": "1"}
     assert '<span class="cq-sn">1</span>' in heading[0]["text/html"]
-    paragraphs = [d["text/html"] for d, _ in shown if d["text/html"].startswith("<p>")]
+    paragraphs = [d["text/html"] for d, _ in shown if d.get("text/html", "").startswith("<p>")]
     assert paragraphs and paragraphs[0].startswith('<p><span class="cq-pn">1.1</span> ')
     tables = [d[TABLE_MIME] for d, _ in shown if TABLE_MIME in d]
     assert [t["id"] for t in tables] == ["ratings_overview"]
@@ -180,3 +180,32 @@ def test_the_committee_paper_points_to_its_annex_for_data_quality(opened, shown)
     assert "listed in the method and data annex, under Data quality" in paper
     assert "listed under Data quality" not in paper
     assert "listed under Data quality" in said(_fresh(opened))
+
+
+def test_the_full_report_that_names_providers_is_marked_not_for_publication(opened, shown):
+    """Review r1, defect 14: the analyst's report names the services on the risk register and quotes concerns,
+    and was marked only OFFICIAL."""
+    from carequality.params import names_providers
+    from carequality.present.publication import report_marking
+
+    full = _fresh(opened)
+    full.title_block()
+    html = shown[0][0]["text/html"]
+    assert '<p class="cq-marking">OFFICIAL-SENSITIVE: not for publication</p>' in html
+    assert "<strong>Not for publication.</strong>" in html
+    paper = _committee(opened)
+    paper.title_block()
+    assert '<p class="cq-marking">OFFICIAL</p>' in shown[1][0]["text/html"]
+    assert "Not for publication" not in shown[1][0]["text/html"]
+    assert names_providers(opened.params, "full") and not names_providers(opened.params, "summary")
+    published = report_module.safe_params(opened.params)
+    assert not names_providers(published, "full")
+    cqc_only = opened.params.model_copy(
+        update={"inputs": opened.params.inputs.model_copy(
+            update={"risk_register": None, "commissioned_services": None, "qa_visits": None, "audits": None})})
+    assert not names_providers(cqc_only, "full")  # CQC's public data only: nothing to withhold
+    assert report_marking("OFFICIAL", names_providers=True) == "OFFICIAL-SENSITIVE: not for publication"
+    assert report_marking("OFFICIAL SENSITIVE - PERSONAL", names_providers=True) == (
+        "OFFICIAL SENSITIVE - PERSONAL: not for publication")
+    assert report_marking("Restricted: not for publication", names_providers=True) == "Restricted: not for publication"
+    assert report_marking("OFFICIAL", names_providers=False) == "OFFICIAL"

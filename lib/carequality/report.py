@@ -24,10 +24,11 @@ from carequality.measures.data import ReportData, report_data
 from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
-from carequality.params import ReportParams, check_profile, load_params
+from carequality.params import ReportParams, check_profile, load_params, names_providers
 from carequality.present.commentary import FRONT_SHEET, TO_BE_COMPLETED, Commentary, read_commentary
 from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
+from carequality.present.publication import report_marking
 from carequality.present.tables import TABLE_MIME, Table
 from carequality.present.text import (
     data_quality_in_annex,
@@ -179,6 +180,16 @@ class Report:
     def publication(self) -> bool:
         return self.params.options.mode == "publication"
 
+    @property
+    def names_providers(self) -> bool:
+        """Whether this report names the services the council has concerns about (params.names_providers), so
+        is marked not for publication (present.publication.report_marking)."""
+        return names_providers(self.params, self.profile)
+
+    @property
+    def marking(self) -> str:
+        return report_marking(self.params.options.protective_marking, names_providers=self.names_providers)
+
     def _meta(self, **extra: object) -> dict:
         """The carequality metadata of an output: what the caller gives, and landscape while in an annex."""
         meta = dict(extra)
@@ -194,11 +205,17 @@ class Report:
     def title_block(self) -> None:
         p = self.params
         parts = [
-            f'<p class="cq-marking">{html.escape(p.options.protective_marking)}</p>',
+            f'<p class="cq-marking">{html.escape(self.marking)}</p>',
             f'<h1 id="top">{html.escape(p.title)}: {html.escape(p.council.name)}</h1>',
             f'<p class="cq-period">Reporting period {html.escape(long_date(p.period.start))} to '
             f"{html.escape(long_date(p.period.end))}. {html.escape(self._data_as_of())}</p>",
         ]
+        if self.names_providers:
+            parts.append(
+                '<p class="cq-notice" role="note"><strong>Not for publication.</strong> This report names the '
+                "services the council has concerns about and quotes its records of them. The committee paper is the "
+                "version that may be published.</p>"
+            )
         gap = self.data_end_sentence()
         if gap:
             parts.append(f'<p class="cq-notice" role="note">{html.escape(gap)}</p>')
