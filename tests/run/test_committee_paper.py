@@ -196,7 +196,9 @@ def test_a_publication_leaves_out_the_lists_of_locations_and_the_risk_registers_
     for table in ("rating_changes", "inspections_in_period_list", "not_inspected_since"):
         assert f'id="table-{table}"' not in html, table
     assert "is left out of the published version of this report" in html
-    assert "Summary of risk" not in html and "Provider ref" in html
+    assert "Summary of risk" not in html
+    # High-risk services counted by service type and risk level, no provider reference (review r1, defect 1).
+    assert "Provider ref" not in html and 'id="table-high_risk_in_area"' in html
     assert not re.search(r"\b1-\d{6,}\b", html)  # no CQC location id either
 
 
