@@ -289,11 +289,33 @@ def test_high_risk_tables_in_working_and_publication_mode():
     out = sections.high_risk_out_of_area(m, qf.params())
     assert out.table("high_risk_out_of_area").frame["Lead council"].tolist() == ["Leeds"]  # blank → the host council
     assert "Another council leads the intervention for it" in out.sentences[0]
+    # Publication mode (the committee paper): counts by service type and risk level, no row per service, no
+    # provider reference and no people funded (review r1, defect 1: a row per service joins with the public
+    # rating counts to pick out the service under intervention).
     pub_t = sections.high_risk_in_area(m, qf.params(mode="publication", reference_key="k" * 16)).table("high_risk_in_area")
-    assert list(pub_t.frame.columns[:2]) == ["Provider ref", "Service type"]
-    assert pub_t.frame["Provider ref"].tolist() == [pub.provider_reference("B", "k" * 16)]
-    assert "Beech" not in pub_t.to_html() and "Provider of B" not in pub_t.to_html()
-    assert pub_t.frame[vocab.PEOPLE_FUNDED].tolist() == ["[c]"]
+    assert list(pub_t.frame.columns) == ["Service type", "Risk level", "Services", "Placements suspended"]
+    assert pub_t.frame[["Risk level", "Services"]].values.tolist() == [[4, 1]]
+    html = pub_t.to_html()
+    assert "Beech" not in html and "Provider of B" not in html and pub.provider_reference("B", "k" * 16) not in html
+
+
+def test_high_risk_counts_group_services_by_type_and_level_most_serious_first():
+    services = pd.DataFrame(
+        {
+            "provider": ["A", "A", "B", "C"],
+            "service": ["Home care", "Supported living", "Home care", "Home care"],
+            "risk_level": [3, 3, 3, 4],
+            "funded_residents": [40, 9, 6, 22],
+            "placements_suspended": [True, False, True, True],
+        }
+    )
+    counts = sections.high_risk_counts(services)
+    assert counts.values.tolist() == [
+        ["Home care", 4, 1, 1],
+        ["Home care", 3, 2, 2],
+        ["Supported living", 3, 1, 0],
+    ]
+    assert list(sections.high_risk_counts(services.iloc[:0]).columns) == list(counts.columns)
 
 
 def test_risk_levels_oversight_from_params():

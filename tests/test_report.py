@@ -105,3 +105,108 @@ def test_history_sections_show_their_tables(opened, shown):
     r.show(changes.inspections_in_period)
     ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
     assert ids == ["inspections_in_period", "inspections_in_previous_period", "inspections_in_period_list"]
+
+
+def _committee(opened: Report, *, sections: tuple[str, ...] | None = None) -> Report:
+    """The example's committee paper with no commentary file (as a real council's first draft), in publication
+    mode, its working params as the council wrote them."""
+    params = opened.params if sections is None else opened.params.model_copy(update={"sections": sections})
+    safe = report_module.safe_params(params)
+    return Report(params=safe, model=opened.model, profile="summary", working=params)
+
+
+def _plain(shown) -> list[str]:
+    return [d.get("text/plain", "") for d, _ in shown]
+
+
+def test_a_committee_paper_without_commentary_has_the_skeleton_marked_to_be_completed(opened, shown):
+    """Review r1, defect 2: a committee paper whose council has written nothing yet still has its purpose,
+    recommendations, implications and next steps, each "[to be completed]", numbered as the paper is."""
+    r = _committee(opened)
+    r.title_block()
+    html = shown[0][0]["text/html"]
+    assert '<h2 id="section-purpose"><span class="cq-sn">1</span> Purpose of the report</h2>' in html
+    assert '<span class="cq-pn">1.1</span> [to be completed]' in html
+    r.introduction()
+    r.closing()
+    text = _plain(shown)
+    for heading in ("Recommendations", "Implications", "Financial implications", "Legal implications",
+                    "Equalities implications", "Risk implications", "Next steps"):
+        assert heading in text, heading
+    assert text.count("[to be completed]") == 6  # recommendations, four implications, next steps
+    assert "2.1" in shown[text.index("Recommendations") + 1][0]["text/html"]
+    # The analyst's full report adds no such placeholders.
+    full = _fresh(opened)
+    before = len(shown)
+    full.introduction()
+    full.closing()
+    assert "[to be completed]" not in _plain(shown[before:])
+
+
+def test_the_front_sheet_has_an_exempt_row_only_when_there_is_an_exempt_appendix(opened):
+    assert "Exempt information (appendix)" in _committee(opened).front_sheet_html()
+    no_register = tuple(s for s in opened.params.sections if not s.startswith("high_risk"))
+    paper = _committee(opened, sections=no_register)
+    assert not paper.has_exempt_appendix
+    assert "Exempt information (appendix)" not in paper.front_sheet_html()
+    assert "Public or exempt" in paper.front_sheet_html()
+
+
+def test_the_front_sheet_names_the_council_once_in_full_and_leaves_the_marking_to_the_margins(opened):
+    """Review r1, defect 21: "York" alone above "OFFICIAL", and the marking printed three times on page 1."""
+    import re
+
+    from carequality.councils import formal_name
+
+    sheet = _committee(opened).front_sheet_html()
+    words = re.sub(r"<[^>]+>", " ", sheet)
+    assert '<p class="cq-front-council">City of York Council</p>' in sheet and words.count("York") == 1
+    assert opened.params.options.protective_marking not in words
+    assert formal_name("E08000004", "Oldham") == "Oldham Metropolitan Borough Council"
+    assert formal_name("E08000009", "Trafford") == "Trafford Metropolitan Borough Council"  # not "trafford council"
+    assert formal_name("E09000007", "Camden") == "Camden Council"  # the table has no such name: made from the name
+
+
+def test_the_committee_paper_points_to_its_annex_for_data_quality(opened, shown):
+    """Review r1, defect 7: the committee paper said "listed under Data quality" and has no such section (it is
+    in the method and data annex); the analyst's report has its own Data quality section."""
+    from carequality.sections import summary
+
+    def said(report: Report) -> str:
+        start = len(shown)
+        report.show(summary.key_messages)
+        return " ".join(d.get("text/plain", "") for d, _ in shown[start:])
+
+    paper = said(_committee(opened))
+    assert "listed in the method and data annex, under Data quality" in paper
+    assert "listed under Data quality" not in paper
+    assert "listed under Data quality" in said(_fresh(opened))
+
+
+def test_the_full_report_that_names_providers_is_marked_not_for_publication(opened, shown):
+    """Review r1, defect 14: the analyst's report names the services on the risk register and quotes concerns,
+    and was marked only OFFICIAL."""
+    from carequality.params import names_providers
+    from carequality.present.publication import report_marking
+
+    full = _fresh(opened)
+    full.title_block()
+    html = shown[0][0]["text/html"]
+    assert '<p class="cq-marking">OFFICIAL-SENSITIVE: not for publication</p>' in html
+    assert "<strong>Not for publication.</strong>" in html
+    paper = _committee(opened)
+    paper.title_block()
+    assert '<p class="cq-marking">OFFICIAL</p>' in shown[1][0]["text/html"]
+    assert "Not for publication" not in shown[1][0]["text/html"]
+    assert names_providers(opened.params, "full") and not names_providers(opened.params, "summary")
+    published = report_module.safe_params(opened.params)
+    assert not names_providers(published, "full")
+    cqc_only = opened.params.model_copy(
+        update={"inputs": opened.params.inputs.model_copy(
+            update={"risk_register": None, "commissioned_services": None, "qa_visits": None, "audits": None})})
+    assert not names_providers(cqc_only, "full")  # CQC's public data only: nothing to withhold
+    assert report_marking("OFFICIAL", names_providers=True) == "OFFICIAL-SENSITIVE: not for publication"
+    assert report_marking("OFFICIAL SENSITIVE - PERSONAL", names_providers=True) == (
+        "OFFICIAL SENSITIVE - PERSONAL: not for publication")
+    assert report_marking("Restricted: not for publication", names_providers=True) == "Restricted: not for publication"
+    assert report_marking("OFFICIAL", names_providers=False) == "OFFICIAL"

@@ -120,6 +120,17 @@ def any_council_by_code(code: str) -> Council:
     raise KeyError(key)
 
 
+def formal_name(code: str, name: str) -> str:
+    """The council's name as it signs its papers ('City of York Council', 'Oldham Metropolitan Borough Council'):
+    the first of its names in the table that ends in "Council" and is written as a name, else "<name> Council"."""
+    try:
+        aliases = any_council_by_code(code).aliases
+    except KeyError:
+        aliases = ()
+    formal = [a for a in aliases if a.endswith(" Council") and a[:1].isupper()]
+    return formal[0] if formal else f"{name} Council"
+
+
 def predecessors(council: Council) -> tuple[Council, ...]:
     """The councils `council` replaced."""
     return tuple(c for c in former_councils() if council.ons_code in c.replaced_by)

@@ -981,3 +981,17 @@ def params_for_manifest(params: ReportParams) -> dict:
 
 
 __all__ = ["SCHEMA_VERSION", "ReportParams", "load_params", "parse_params", "slugify"]
+
+
+#: The council's own records that name services it has concerns about (the risk register's cases and concerns,
+#: the services it funds and their watch list, its visits and audits).
+COUNCIL_RECORDS_WITH_CONCERNS = ("risk_register", "commissioned_services", "qa_visits", "audits")
+
+
+def names_providers(params: ReportParams, profile: str) -> bool:
+    """Whether a render names the services the council has concerns about and quotes its records: the analyst's
+    full report in working mode, given any of the council's own records. Such a report is not for publication
+    (present.publication.report_marking); the committee paper and a publication-mode report are safe to publish."""
+    if profile == "summary" or params.options.mode == "publication":
+        return False
+    return any(getattr(params.inputs, name) is not None for name in COUNCIL_RECORDS_WITH_CONCERNS)

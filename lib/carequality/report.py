@@ -17,18 +17,28 @@ import pandas as pd
 from IPython.display import display
 
 from carequality import __version__
+from carequality.councils import formal_name
 from carequality.facts import LITERAL, Fact, FactBook, count, literal, replace_marks, slug, unmark
 from carequality.measures import overview as m_overview
 from carequality.measures.data import ReportData, report_data
 from carequality.measures.facts import FactSet
 from carequality.model.asof import data_end_before
 from carequality.model.build import Model, build_model
-from carequality.params import ReportParams, check_profile, load_params
-from carequality.present.commentary import FRONT_SHEET, Commentary, read_commentary
+from carequality.params import ReportParams, check_profile, load_params, names_providers
+from carequality.present.commentary import FRONT_SHEET, TO_BE_COMPLETED, Commentary, read_commentary
 from carequality.present.facts import say
 from carequality.present.figures import FIGURE_MIME, Figure
+from carequality.present.publication import report_marking
 from carequality.present.tables import TABLE_MIME, Table
-from carequality.present.text import join_words, long_date, lower_first, plural, status_label, upper_first
+from carequality.present.text import (
+    data_quality_in_annex,
+    join_words,
+    long_date,
+    lower_first,
+    plural,
+    status_label,
+    upper_first,
+)
 from carequality.registry import BY_NAME, COMMENTARY_BLOCKS, DEFAULT_PROFILE, IMPLICATIONS
 from carequality.sections import Section, section_function
 from carequality.vocab import BRAND_MARK, INPUT_LABELS, PROVIDER_NOT_NAMED
@@ -170,6 +180,16 @@ class Report:
     def publication(self) -> bool:
         return self.params.options.mode == "publication"
 
+    @property
+    def names_providers(self) -> bool:
+        """Whether this report names the services the council has concerns about (params.names_providers), so
+        is marked not for publication (present.publication.report_marking)."""
+        return names_providers(self.params, self.profile)
+
+    @property
+    def marking(self) -> str:
+        return report_marking(self.params.options.protective_marking, names_providers=self.names_providers)
+
     def _meta(self, **extra: object) -> dict:
         """The carequality metadata of an output: what the caller gives, and landscape while in an annex."""
         meta = dict(extra)
@@ -185,11 +205,17 @@ class Report:
     def title_block(self) -> None:
         p = self.params
         parts = [
-            f'<p class="cq-marking">{html.escape(p.options.protective_marking)}</p>',
+            f'<p class="cq-marking">{html.escape(self.marking)}</p>',
             f'<h1 id="top">{html.escape(p.title)}: {html.escape(p.council.name)}</h1>',
             f'<p class="cq-period">Reporting period {html.escape(long_date(p.period.start))} to '
             f"{html.escape(long_date(p.period.end))}. {html.escape(self._data_as_of())}</p>",
         ]
+        if self.names_providers:
+            parts.append(
+                '<p class="cq-notice" role="note"><strong>Not for publication.</strong> This report names the '
+                "services the council has concerns about and quotes its records of them. The committee paper is the "
+                "version that may be published.</p>"
+            )
         gap = self.data_end_sentence()
         if gap:
             parts.append(f'<p class="cq-notice" role="note">{html.escape(gap)}</p>')
@@ -201,7 +227,7 @@ class Report:
         contents: dict[str, str] = {}
         if self.profile == "summary":
             parts.insert(0, self.front_sheet_html())
-            purpose = self.commentary.html("purpose")
+            purpose = self.commentary.html("purpose") or self._to_be_completed()
             if purpose:
                 self.shown.append("purpose")
                 number = self._next_section()
@@ -227,17 +253,19 @@ class Report:
         )
 
     def front_sheet_html(self) -> str:
-        """The committee paper's first page: the front-sheet fields from the commentary's front matter (a field
-        left blank reads "[to be completed]"), the title, the council and the protective marking."""
+        """The committee paper's first page: the council's name, the title and the front-sheet fields from the
+        commentary's front matter (a field left blank reads "[to be completed]"). The protective marking is in the
+        page's header and footer, not printed again here."""
         p = self.params
         rows = "".join(
             f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(self.commentary.front_value(key))}</td></tr>'
             for key, label in FRONT_SHEET.items()
+            if key != "exempt_reason" or self.has_exempt_appendix  # no appendix, no reason for one
         )
         return (
             '<section class="cq-front-sheet" aria-label="Front sheet">'
-            f'<p class="cq-front-council">{html.escape(p.council.name)}</p>'
-            f'<p class="cq-front-marking">{html.escape(p.options.protective_marking)}</p>'
+            # The council's name once, as it signs its papers; the marking is in every page's header and footer.
+            f'<p class="cq-front-council">{html.escape(formal_name(p.council.code, p.council.name))}</p>'
             f'<p class="cq-front-title">{html.escape(p.title)}</p>'
             f'<table class="cq-front"><tbody>{rows}</tbody></table>'
             "</section>"
@@ -269,7 +297,8 @@ class Report:
             return None
         if spec is not None and (not spec.in_profile(self.profile) or (self.publication and spec.per_location)):
             return None
-        section = section_fn(self.model, self.params)
+        with data_quality_in_annex(self.profile == "summary"):  # the paper's Data quality is in its annex
+            section = section_fn(self.model, self.params)
         if spec is not None and spec.annex:
             self.landscape = True
             try:
@@ -371,8 +400,9 @@ class Report:
                 tables.append(t)
         if section.tables and section.id in EXEMPT_SECTIONS and self.has_exempt_appendix and not self.exempt:
             notes.append(
-                "The providers' and services' names, and the risk register's summaries of risk and of actions, are "
-                "in the exempt appendix to this report, which is not for publication."
+                "Each service, with its provider, the people the council funds there and the risk register's "
+                "summaries of risk and of actions, is listed in the exempt appendix to this report, which is not for "
+                "publication."
             )
         # The committee paper (12 pages at most) shows a section's lead chart; its sentences state the numbers of the
         # others, whose tables go to the method and data annex with the lead chart's (the full report shows them all).
@@ -438,8 +468,10 @@ class Report:
         self._own_block("next_steps")
 
     def _implications(self) -> None:
-        """One section "Implications": each of the council's implications blocks under its own subheading."""
-        given = [k for k in IMPLICATIONS if self.commentary.html(k)]
+        """One section "Implications": each of the council's implications blocks under its own subheading; in the
+        committee paper every one of them, "[to be completed]" where the council has not written it."""
+        skeleton = self.profile == "summary"
+        given = [k for k in IMPLICATIONS if skeleton or self.commentary.html(k)]
         if not given:
             return
         self.shown.append("implications")
@@ -447,7 +479,8 @@ class Report:
         for key in given:
             title = OWN_BLOCKS[key]
             self._display({"text/html": f"<h3>{html.escape(title)}</h3>", "text/plain": title})
-            self._commentary(key)
+            if not self._commentary(key):
+                self._placeholder()
 
     def other_commentary(self) -> None:
         """The council's words are never lost: a block for a section this report does not show is printed here, under
@@ -479,12 +512,27 @@ class Report:
                 {"text/html": f'<p class="cq-pointer">{self._pn()}{html.escape(note)}</p>', "text/plain": note}
             )
 
+    #: The council's sections every committee paper has, "[to be completed]" until the council writes them (the
+    #: purpose and the implications are placed by title_block and _implications).
+    SKELETON = ("recommendations", "next_steps")
+
     def _own_block(self, key: str) -> None:
-        if not self.commentary.html(key):
+        skeleton = self.profile == "summary" and key in self.SKELETON
+        if not self.commentary.html(key) and not skeleton:
             return
         self.shown.append(key)
         self._heading(f"section-{key}", OWN_BLOCKS[key])
-        self._commentary(key)
+        if not self._commentary(key):
+            self._placeholder()
+
+    def _to_be_completed(self) -> html_fragment:
+        """The placeholder of a committee paper's section the council has not written (the purpose) as a paragraph
+        of the council's own block, numbered with it."""
+        return f'<p class="cq-placeholder">{TO_BE_COMPLETED}</p>' if self.profile == "summary" else ""
+
+    def _placeholder(self) -> None:
+        text = TO_BE_COMPLETED
+        self._display({"text/html": f'<p class="cq-placeholder">{self._pn()}{text}</p>', "text/plain": text})
 
     def display_figure(self, figure: Figure) -> None:
         """A chart as PNG with its alt text and numbered caption; its data rides along under FIGURE_MIME so the
@@ -550,9 +598,14 @@ class Report:
     @property
     def has_exempt_appendix(self) -> bool:
         """Whether this paper has an exempt appendix: the committee paper, when the council's own mode names
-        providers (exempt_appendix)."""
+        providers and the params ask for a section whose names it holds (exempt_appendix)."""
         working = self.working
-        return self.profile == "summary" and working is not None and working.options.mode != "publication"
+        return (
+            self.profile == "summary"
+            and working is not None
+            and working.options.mode != "publication"
+            and any(working.wants(n) and BY_NAME[n].in_profile(self.profile) for n in EXEMPT_SECTIONS)
+        )
 
     def exempt_appendix(self) -> None:
         """The names and concerns a paper that may be public leaves out: the high-risk tables as the council's own
@@ -565,7 +618,9 @@ class Report:
         try:
             for name in EXEMPT_SECTIONS:
                 if working.wants(name) and BY_NAME[name].in_profile(self.profile):
-                    self.display_section(section_function(name)(self.model, working), defer=False)
+                    with data_quality_in_annex(True):
+                        section = section_function(name)(self.model, working)
+                    self.display_section(section, defer=False)
         finally:
             self.exempt = False
 

@@ -141,3 +141,15 @@ def test_check_lists_the_blank_front_sheet_fields(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"Front sheet: {len(FRONT_SHEET) - 1} field(s) left blank, printed as {TO_BE_COMPLETED}:" in out
     assert "  - Date of meeting" in out and "  - Committee\n" not in out
+
+
+def test_the_exempt_appendix_is_titled_with_its_agenda_item_committee_and_meeting():
+    """Review r1, defect 30: the exempt appendix's title tied it to no agenda."""
+    example, _ = read_commentary(ROOT / "data" / "example" / "commentary_example.md", COMMENTARY_BLOCKS)
+    assert example.exempt_title("Quality of adult social care providers: York") == (
+        "Exempt appendix to agenda item 7, Health and Adult Social Care Policy and Scrutiny Committee, 16 June 2026: "
+        "Quality of adult social care providers: York"
+    )
+    c, _ = parse_commentary("---\ncommittee: Health Scrutiny Panel\n---\n## introduction\n", KEYS)
+    assert c.exempt_title("T") == "Exempt appendix, Health Scrutiny Panel: T"
+    assert parse_commentary("## introduction\n", KEYS)[0].exempt_title("T") == "Exempt appendix: T"

@@ -196,7 +196,9 @@ def test_a_publication_leaves_out_the_lists_of_locations_and_the_risk_registers_
     for table in ("rating_changes", "inspections_in_period_list", "not_inspected_since"):
         assert f'id="table-{table}"' not in html, table
     assert "is left out of the published version of this report" in html
-    assert "Summary of risk" not in html and "Provider ref" in html
+    assert "Summary of risk" not in html
+    # High-risk services counted by service type and risk level, no provider reference (review r1, defect 1).
+    assert "Provider ref" not in html and 'id="table-high_risk_in_area"' in html
     assert not re.search(r"\b1-\d{6,}\b", html)  # no CQC location id either
 
 
@@ -248,3 +250,36 @@ def test_neither_the_committee_paper_nor_a_publication_names_a_service_audited_b
     assert 'id="section-audit_results"' in html and 'id="section-visit_schedule"' in html
     for left_out in ("audit_gaps", "audit_disagreements", "visit_schedule_list"):
         assert f'id="section-{left_out}"' not in html
+
+
+def test_the_word_contents_field_follows_the_front_sheet_and_key_messages(tmp_path):
+    """Review r1, defect 27: pandoc put the contents field first, before the front sheet; the page (and the PDF)
+    has its contents list after the front sheet and the key messages."""
+    _need("pandoc")
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    page = tmp_path / "report.html"
+    page.write_text(
+        '<html><head><title>Paper</title></head><body><header><section class="cq-front-sheet"><p>City of York '
+        'Council</p><table class="cq-front"><tr><th>Committee</th><td>Panel</td></tr></table></section>'
+        '<h2 id="k">Key messages</h2><p>All well.</p></header>'
+        '<nav class="cq-contents"><h2>Contents</h2><ol><li>Key messages</li></ol></nav>'
+        '<main><h2 id="r">Recommendations</h2><p>Note it.</p></main></body></html>',
+        encoding="utf-8",
+    )
+    out = html_to_docx(page, tmp_path / "report.docx")
+    body = Document(str(out)).element.body
+    order = []
+    for child in body:
+        if child.tag == qn("w:sdt"):
+            order.append("CONTENTS")
+        elif child.tag == qn("w:tbl"):
+            order.append("FRONT SHEET TABLE")
+        else:
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if text:
+                order.append(text)
+    assert order.index("FRONT SHEET TABLE") < order.index("Key messages") < order.index("CONTENTS")
+    assert order.index("CONTENTS") < order.index("Recommendations")
+    assert "carequality-contents-field" not in order and order.count("CONTENTS") == 1

@@ -40,6 +40,11 @@ def _outputs(folder: Path) -> list[Path]:
     ]
 
 
+def _public(folder: Path) -> list[Path]:
+    """The committee paper's files a clerk may publish: all but the exempt/ folder."""
+    return [p for p in _outputs(folder) if p.relative_to(folder).parts[0] != "exempt"]
+
+
 @pytest.fixture(scope="module")
 def identifying_names(renders) -> set[str]:
     """Every provider and location name on the risk register (the high-risk tables) or the watch list, as the
@@ -59,7 +64,7 @@ def _named(text: str, names: set[str]) -> list[str]:
 
 
 def test_the_committee_paper_names_no_provider_under_intervention(summary_render, identifying_names):
-    outputs = [p for p in _outputs(summary_render.out_dir) if not p.name.startswith("exempt_appendix")]
+    outputs = _public(summary_render.out_dir)
     assert {p.suffix for p in outputs} >= {".html", ".pdf", ".xlsx", ".ods", ".docx", ".csv"}
     for path in outputs:
         assert not _named(_text(path), identifying_names), path.name
@@ -79,7 +84,7 @@ def test_the_exempt_appendix_names_them_and_says_why_it_is_exempt(summary_render
         with open(renders[0].out_dir / "tables" / f"{name}.csv", newline="", encoding="utf-8") as f:
             high_risk |= {r["Location"] for r in csv.DictReader(f)}
     for suffix in (".html", ".pdf"):
-        text = _text(folder / f"exempt_appendix{suffix}")
+        text = _text(folder / "exempt" / f"exempt_appendix{suffix}")
         assert high_risk and set(_named(text, high_risk)) == high_risk
         assert "NOT FOR PUBLICATION" in text and "Schedule 12A" in text
         assert "Summary of risk" in text  # the concerns' text is here, not in the paper
@@ -133,3 +138,35 @@ def test_the_committee_paper_opens_with_its_front_sheet_and_recommends_early(sum
         "Risk implications",
     ):
         assert heading in text
+
+
+def test_the_committee_paper_counts_high_risk_services_and_lists_none(summary_render):
+    """Review r1, defect 1: a row per high-risk service (its type, risk level and people funded, under a provider
+    reference) joins with the public rating counts to pick out the service under intervention. The paper counts
+    them by service type and risk level; the rows are in the exempt appendix only."""
+    folder = summary_render.out_dir
+    for name in ("high_risk_in_area", "high_risk_out_of_area"):
+        with open(folder / "tables" / f"{name}.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and list(rows[0]) == ["Service type", "Risk level", "Services", "Placements suspended"], name
+    public = _public(folder)
+    for path in public:
+        text = _text(path)
+        assert not re.search(r"\bP-[0-9A-Z]{6}\b", text), path.name  # no provider reference
+        assert "Provider ref" not in text, path.name
+    assert "People funded" in _text(folder / "exempt" / "exempt_appendix.html")
+
+
+def test_what_is_not_for_publication_is_in_a_folder_of_its_own(summary_render, identifying_names):
+    """Review r1, defect 15: the exempt appendix and the executed notebook (which holds the appendix's names) sat
+    beside report.* and tables/, so a clerk uploading the folder published them."""
+    import json
+
+    folder = summary_render.out_dir
+    assert not list(folder.glob("exempt_appendix.*")) and not list(folder.glob("*.ipynb"))
+    exempt = {p.name for p in (folder / "exempt").iterdir()}
+    assert exempt == {"exempt_appendix.html", "exempt_appendix.pdf", "annual_report.ipynb"}
+    assert _named((folder / "exempt" / "annual_report.ipynb").read_text(encoding="utf-8"), identifying_names)
+    outputs = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert {"exempt/exempt_appendix.html", "exempt/exempt_appendix.pdf"} <= set(outputs)
+    assert all((folder / o).is_file() for o in outputs)

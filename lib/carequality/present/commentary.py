@@ -98,6 +98,14 @@ class Commentary:
         """A front-sheet field as printed: the council's text, or TO_BE_COMPLETED."""
         return self.front.get(key, "").strip() or TO_BE_COMPLETED
 
+    def exempt_title(self, title: str) -> str:
+        """The exempt appendix's title, tied to the agenda by the front matter: 'Exempt appendix to agenda item 7,
+        Health and Adult Social Care Policy and Scrutiny Committee, 16 June 2026: <title>'; a field the council
+        has not given is left out."""
+        item, committee, meeting = (self.front.get(k, "").strip() for k in ("agenda_item", "committee", "meeting_date"))
+        head = "Exempt appendix" + (f" to agenda item {item}" if item else "")
+        return ", ".join([head] + [v for v in (committee, meeting) if v]) + f": {title}"
+
     def blank_front_fields(self) -> list[str]:
         """The labels of the front-sheet fields left blank, in front-sheet order."""
         return [label for key, label in FRONT_SHEET.items() if not self.front.get(key, "").strip()]

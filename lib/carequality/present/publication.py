@@ -135,3 +135,18 @@ def suppress_people(
     frame = frame.copy()
     frame[column] = [v if v in (SUPPRESSED, None) else format_cell(v, "int") for v in values]
     return frame, "text", int(n)
+
+
+#: What an analyst's report that names providers adds to its protective marking.
+NOT_FOR_PUBLICATION = "not for publication"
+
+
+def report_marking(marking: str, *, names_providers: bool) -> str:
+    """The protective marking a report carries in its header, footer and cover: the council's own (options.
+    protective_marking) for a paper that may be public; for a report that names providers and quotes concerns (the
+    analyst's full report in working mode), the council's marking raised from OFFICIAL to OFFICIAL-SENSITIVE and
+    marked not for publication: 'OFFICIAL-SENSITIVE: not for publication'."""
+    if not names_providers or NOT_FOR_PUBLICATION in marking.lower():
+        return marking
+    base = "OFFICIAL-SENSITIVE" if marking.strip().upper() == "OFFICIAL" else marking.strip()
+    return f"{base}: {NOT_FOR_PUBLICATION}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import pandas as pd
@@ -193,3 +196,26 @@ def period_noun(start: dt.date, end: dt.date) -> str:
         return "period"
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     return {1: "month", 3: "quarter"}.get(months, "period")
+
+
+#: Where the report lists the rows of data it could not use: its own "Data quality" section in the analyst's
+#: report; the method and data annex (a background paper) in the committee paper (Report.show sets it).
+_DATA_QUALITY_IN_ANNEX: ContextVar[bool] = ContextVar("data_quality_in_annex", default=False)
+
+
+def data_quality_place() -> str:
+    """'under Data quality', or 'in the method and data annex, under Data quality' while a committee paper's
+    section is built (its Data quality section is in the annex, not the paper)."""
+    if _DATA_QUALITY_IN_ANNEX.get():
+        return "in the method and data annex, under Data quality"
+    return "under Data quality"
+
+
+@contextmanager
+def data_quality_in_annex(in_annex: bool) -> Iterator[None]:
+    """While it lasts, data_quality_place() points to the method and data annex when `in_annex`."""
+    token = _DATA_QUALITY_IN_ANNEX.set(in_annex)
+    try:
+        yield
+    finally:
+        _DATA_QUALITY_IN_ANNEX.reset(token)

@@ -939,14 +939,16 @@ def printed_html(page: str) -> str:
     return _FACTS_LIST.sub("", _FACT_LINK.sub(r"\1", page))
 
 
-#: What the Word copy of the page leaves out: the protective marking (it is in every page's header and footer), the
-#: report's own title heading (pandoc makes the document's Title from <title>: the title once), and the contents list
-#: (a Word contents field takes its place: pandoc --toc).
+#: What the Word copy of the page leaves out: the protective marking (it is in every page's header and footer) and
+#: the report's own title heading (pandoc makes the document's Title from <title>: the title once).
 _DOCX_DROP = (
     re.compile(r'<p class="cq-(?:front-)?marking">.*?</p>', re.S),
     re.compile(r'<h1 id="top">.*?</h1>', re.S),
-    re.compile(r'<nav class="cq-contents".*?</nav>', re.S),
 )
+#: The contents list: a Word contents field takes its place (pandoc --toc writes it first; place_contents moves it
+#: to where this marker paragraph stands, where the page has its list: after the front sheet and key messages).
+_DOCX_CONTENTS = re.compile(r'<nav class="cq-contents".*?</nav>', re.S)
+CONTENTS_MARK = "carequality-contents-field"
 #: A Word table of this many columns or more is put in a landscape section of its own.
 DOCX_LANDSCAPE_COLUMNS = 9
 
@@ -955,7 +957,35 @@ def docx_html(text: str) -> str:
     """The report's HTML as pandoc should read it for Word (see _DOCX_DROP)."""
     for pattern in _DOCX_DROP:
         text = pattern.sub("", text)
-    return text
+    return _DOCX_CONTENTS.sub(f"<p>{CONTENTS_MARK}</p>", text, count=1)
+
+
+def place_contents(path: Path) -> bool:
+    """Move the Word contents field pandoc puts first in the document to the paragraph CONTENTS_MARK (where the
+    page has its contents list), in place; the marker paragraph goes. Returns whether the field was moved."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(str(path))
+    body = doc.element.body
+    mark = next(
+        (p for p in body.iter(qn("w:p")) if "".join(t.text or "" for t in p.iter(qn("w:t"))) == CONTENTS_MARK), None
+    )
+    if mark is None:
+        return False
+    field = next(
+        (
+            sdt
+            for sdt in body.findall(qn("w:sdt"))
+            if "TOC" in "".join(i.text or "" for i in sdt.iter(qn("w:instrText")))
+        ),
+        None,
+    )
+    if field is not None:
+        mark.addprevious(field)
+    mark.getparent().remove(mark)
+    doc.save(str(path))
+    return field is not None
 
 
 def landscape_sections(path: Path, min_columns: int = DOCX_LANDSCAPE_COLUMNS) -> int:
@@ -1056,6 +1086,7 @@ def html_to_docx(
         _run(cmd, "pandoc (writing the DOCX)", env=env, cwd=page.parent)
     if not docx.is_file():
         raise ExportError("pandoc (writing the DOCX) finished but wrote no file")
+    place_contents(docx)
     landscape_sections(docx)
     return docx
 

@@ -33,7 +33,8 @@ from carequality import __version__
 from carequality.errors import InputError
 from carequality.facts import Fact, FactBook
 from carequality.model.preflight import preflight
-from carequality.params import ReportParams, check_profile, load_params, params_for_manifest
+from carequality.params import ReportParams, check_profile, load_params, names_providers, params_for_manifest
+from carequality.present.publication import report_marking
 from carequality.present.tables import TABLE_MIME, table_json_to_csv
 from carequality.registry import DEFAULT_PROFILE, profile_folder
 from carequality.run import CELL_TIMEOUT
@@ -409,6 +410,11 @@ def facts_for_page(book: FactBook) -> list[dict]:
 EXEMPT_APPENDIX = "exempt_appendix"
 #: The committee paper's method-and-data annex (a background paper): method, data quality, provenance.
 METHOD_ANNEX = "method_annex"
+#: The committee paper's folder for what is not for publication: its exempt appendix and the executed notebook
+#: (which holds the appendix's names), apart from the files a clerk may publish (docs/outputs.md).
+EXEMPT_FOLDER = "exempt"
+#: The executed notebook's name in the output folder (in EXEMPT_FOLDER for a committee paper).
+EXECUTED_NOTEBOOK = "annual_report.ipynb"
 
 
 def write_part(
@@ -452,7 +458,7 @@ def write_exempt_appendix(
     exempt_context = {
         **context,
         "part": "exempt",
-        "title": f"Exempt appendix: {context['title']}",
+        "title": commentary.exempt_title(context["title"]),
         "marking": "NOT FOR PUBLICATION",
         "running_header": f"{context['running_header']}: exempt appendix",
         "exempt_reason": reason,
@@ -702,7 +708,7 @@ def render(
     lock = None
     try:
         lock = _owned_lock(tmp)
-        executed = tmp / "annual_report.ipynb"
+        executed = tmp / EXECUTED_NOTEBOOK
         try:
             nb = execute(
                 params_path,
@@ -734,6 +740,7 @@ def render(
         manifest["facts"] = FACTS_FILE
         manifest["figures"] = sorted(f"figures/{f['id']}.{ext}" for f, _ in figures for ext in ("csv", "png"))
         generated = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+        marking = report_marking(params.options.protective_marking, names_providers=names_providers(params, profile))
         context = {
             "title": f"{params.title}: {params.council.name}",
             "council": params.council.name,
@@ -743,7 +750,7 @@ def render(
             "inputs": [{"name": k, **v} for k, v in manifest["inputs"].items()],
             "params_file": manifest["params_file"],
             "params_sha256": manifest["params_sha256"],
-            "marking": params.options.protective_marking,
+            "marking": marking,
             "running_header": f"{params.council.name}: {params.title}",
             "params": manifest["params"],
             "libraries": manifest["libraries"],
@@ -762,9 +769,12 @@ def render(
                 + "a file for each table and chart beside it.",
             ]
         _write(tmp / "report.html", to_html(nb, context))
-        exempt = write_exempt_appendix(tmp, nb, context, params, formats)
-        if profile == "summary":
-            exempt += write_part(
+        parts = []
+        if profile == "summary":  # not for publication: apart from the files a clerk may publish
+            (tmp / EXEMPT_FOLDER).mkdir()
+            os.replace(executed, tmp / EXEMPT_FOLDER / EXECUTED_NOTEBOOK)
+            parts = write_exempt_appendix(tmp / EXEMPT_FOLDER, nb, context, params, formats)
+            parts += write_part(
                 tmp,
                 nb,
                 {
@@ -779,14 +789,14 @@ def render(
         manifest["profile"] = profile
         manifest["outputs"] = [f"report.{f}" for f in formats]
         manifest["headline"] = headline(tables, params.council.name, params.sections, params.period.start.isoformat())
-        cover = spreadsheet_cover(params, nb, context["title"])
+        cover = {**spreadsheet_cover(params, nb, context["title"]), "marking": marking}
         reference = params.path(params.options.reference_docx) if params.options.reference_docx else None
         outputs = write_exports(
             tmp,
             formats,
             tables,
             title=context["title"],
-            subject=params.options.protective_marking,
+            subject=marking,
             comments=f"carequality {__version__}, params {manifest['params_file']}",
             figures=[f for f, _ in figures],
             cover=cover,
@@ -796,17 +806,15 @@ def render(
         )
         watch = [t for t in tables if t["id"] == WATCH_LIST_TABLE]
         if watch:
-            outputs["watch_list"] = write_watch_list(
-                tmp / "watch_list.xlsx", watch[0], cover=cover, subject=params.options.protective_marking
-            )
+            outputs["watch_list"] = write_watch_list(tmp / "watch_list.xlsx", watch[0], cover=cover, subject=marking)
             manifest["outputs"].append("watch_list.xlsx")
         schedule = [t for t in tables if t["id"] == VISIT_SCHEDULE_TABLE]
         if schedule:
             outputs["visit_schedule"] = write_visit_schedule(
-                tmp / "visit_schedule.xlsx", schedule[0], cover=cover, subject=params.options.protective_marking
+                tmp / "visit_schedule.xlsx", schedule[0], cover=cover, subject=marking
             )
             manifest["outputs"].append("visit_schedule.xlsx")
-        manifest["outputs"].extend(p.name for p in exempt)
+        manifest["outputs"].extend(p.relative_to(tmp).as_posix() for p in parts)
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         (tmp / LOCK_FILE).unlink()  # the lock stays held (by its open descriptor) until _release below
         _swap_in(tmp, final)

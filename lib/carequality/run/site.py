@@ -81,8 +81,9 @@ def headline(
     graded rating only (not those not yet rated, nor those with no published rating or another outcome);
     change_since_last_period: {"points", "from", "to"}: the council's share Good or Outstanding at the last month
     end before the period against the latest month, from the trend table; else at the period start against now,
-    from the ratings-against-baseline table; high_risk_services: rows of the in-area high-risk table (0 when the
-    section ran and found none). Each is None when the report does not have what it needs.
+    from the ratings-against-baseline table; high_risk_services: the services of the in-area high-risk table (its
+    rows, or the sum of its Services column where a paper that may be public counts them; 0 when the section ran
+    and found none). Each is None when the report does not have what it needs.
     """
     by_id = {t["id"]: t for t in tables}
     out: dict = {"good_or_outstanding": None, "change_since_last_period": None, "high_risk_services": None}
@@ -101,7 +102,11 @@ def headline(
 
     risk = by_id.get("high_risk_in_area")
     if risk is not None:
-        out["high_risk_services"] = len(risk["rows"])
+        out["high_risk_services"] = (
+            int(sum(_number(r.get("Services")) or 0 for r in _rows(risk)))
+            if "Services" in risk["columns"]
+            else len(risk["rows"])
+        )
     elif sections is not None and "high_risk_in_area" in sections:
         out["high_risk_services"] = 0
     return out

@@ -24,7 +24,6 @@ from carequality.present.facts import compared, say
 from carequality.present.publication import (
     SUPPRESSED,
     people_text,
-    provider_references,
     suppress_people,
     suppressed_total,
     suppression_note,
@@ -32,6 +31,7 @@ from carequality.present.publication import (
 from carequality.present.tables import POINTS, Table, format_cell
 from carequality.present.text import (
     count_phrase,
+    data_quality_place,
     has_have,
     is_are,
     join_words,
@@ -84,7 +84,7 @@ def _unknown_note(n: int, what: str) -> list[str]:
         return []
     return [
         f"{plural(n, 'location id')} in {what} {is_are(n)} not found in CQC's data: "
-        "listed under Data quality and not counted in this table."
+        f"listed {data_quality_place()} and not counted in this table."
     ]
 
 
@@ -234,7 +234,7 @@ def _market_table(frame: pd.DataFrame, now: dict, before: dict | None, change: d
         notes.append(
             f"{plural(now['unknown'], 'location id')} in {COMMISSIONED_RECORD} "
             f"{is_are(now['unknown'])} not found in CQC's data: the people funded there are "
-            "counted; the providers and locations are not. Listed under Data quality."
+            f"counted; the providers and locations are not. Listed {data_quality_place()}."
         )
     cells = {(len(frame) - 1, MARKET_SHARE): POINTS} if change is not None else {}
     return Table(
@@ -680,48 +680,19 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
     level = params.options.high_risk_from_level
     end = m.register_as_of(model, params)  # the register says nothing of later days
     hr = m.high_risk_measures(model, params, ctx, in_area=in_area)
-    rows = hr.services
-    if ctx.publication:
-        refs = provider_references(hr.all_providers, params.options.reference_key)
-        label = rows["provider"].map(refs)
-        lead_cols = {"Provider ref": label}
-    else:
-        label = rows["provider_name"].fillna("").astype(str) + "|" + rows["location_name"].fillna("").astype(str)
-        lead_cols = {"Provider": rows["provider_name"], "Location": rows["location_name"]}
-    # Most serious first, then by provider, then by case.
-    order = (
-        rows.assign(_neg=-rows["risk_level"].astype(int), _label=label)
-        .sort_values(["_neg", "_label", "case_ref"], kind="stable")
-        .index
-    )
-    body = {**lead_cols, "Service type": rows["service"]}
-    if not in_area:
-        body["Lead council"] = rows["lead"]
-    body |= {
-        "Risk level": rows["risk_level"],
-        vocab.PEOPLE_FUNDED: rows["funded_residents"],
-        "Placements suspended": rows["placements_suspended"].map({True: "Yes", False: "No"}),
-    }
-    if not ctx.publication:  # free text can name a service, its rating and its dates: not published
-        body |= {
-            "Summary of risk" if in_area else "Summary of concerns": rows["concerns"],
-            "Actions taken / outcome": rows["actions"],
-        }
-    frame = pd.DataFrame(body).loc[order].reset_index(drop=True)
-    frame, people_fmt, hidden = suppress_people(frame, vocab.PEOPLE_FUNDED, ctx.threshold)
     where = f"in {ctx.council}" if in_area else f"in other areas where {ctx.council} funds people"
-    notes = [
-        f"Services at risk level {level} or above on the risk register on {long_date(end)}. "
-        f"{vocab.PEOPLE_FUNDED}: people {ctx.council} funds there, from the risk register."
-    ]
+    notes = [f"Services at risk level {level} or above on the risk register on {long_date(end)}."]
     if ctx.publication:
+        # A row per service, with its people funded and a stable provider reference, joins with the public
+        # rating counts to pick out the service under intervention: a paper that may be public counts only.
+        frame, formats = high_risk_counts(hr.services), {"Risk level": "int"}
         notes.append(
-            "Providers are shown by a reference made from CQC's provider id with a keyed hash, the same in "
-            "every report. The risk register's summaries of risk and of actions are left out of the published "
-            "version: they can name a service, its rating and its dates."
+            "Services are counted by service type and risk level, so that no service under the council's "
+            "intervention can be identified."
         )
-    if hidden:
-        notes.append(suppression_note(hidden_threshold(ctx)))
+    else:
+        frame, formats = _high_risk_rows(hr.services, in_area), {"Risk level": "int"}
+        notes[0] += f" {vocab.PEOPLE_FUNDED}: people {ctx.council} funds there, from the risk register."
     unknown_note = ""
     if hr.unknown:
         cases = FactSet("qa.high_risk", source="risk_register").count(
@@ -729,10 +700,10 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
         )
         unknown_note = (
             f"{plural(cases, 'high-risk case')} {'is' if hr.unknown == 1 else 'are'} about a location id not "
-            "found in CQC's data, so its area is not known: listed under Data quality."
+            f"found in CQC's data, so its area is not known: listed {data_quality_place()}."
         )
         notes.append(unknown_note)
-    n = len(frame)
+    n = len(hr.services)
     f = FactSet(
         "qa.high_risk." + ("in_area" if in_area else "out_of_area"),
         as_of=m.register_as_of(model, params),
@@ -742,13 +713,54 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
     title = "High-risk providers in the area" if in_area else "High-risk providers in other areas"
     tid = "high_risk_in_area" if in_area else "high_risk_out_of_area"
     caption = f"High-risk services {where}, {long_date(end)}"
-    tables = (
-        [Table(tid, caption, frame, formats={vocab.PEOPLE_FUNDED: people_fmt, "Risk level": "int"}, footnotes=notes)]
-        if n
-        else []
-    )
+    tables = [Table(tid, caption, frame, formats=formats, footnotes=notes)] if n else []
     paras = [s] + ([] if n or not hr.unknown else [unknown_note])
     return Section(tid, title, paras, tables, facts=f.made)
+
+
+def high_risk_counts(services: pd.DataFrame) -> pd.DataFrame:
+    """The high-risk services counted by service type and risk level (most serious first): Services and, of
+    them, Placements suspended. No provider, location or people funded: what a paper that may be public shows."""
+    cols = ["Service type", "Risk level", "Services", "Placements suspended"]
+    if not len(services):
+        return pd.DataFrame(columns=cols)
+    g = (
+        services.assign(_level=services["risk_level"].astype(int), _susp=services["placements_suspended"].astype(bool))
+        .groupby(["_level", "service"], sort=False)
+        .agg(Services=("_susp", "size"), suspended=("_susp", "sum"))
+        .reset_index()
+        .sort_values(["_level", "service"], ascending=[False, True], kind="stable")
+    )
+    return pd.DataFrame(
+        {
+            "Service type": g["service"].astype(str),
+            "Risk level": g["_level"].astype(int),
+            "Services": g["Services"].astype(int),
+            "Placements suspended": g["suspended"].astype(int),
+        }
+    ).reset_index(drop=True)[cols]
+
+
+def _high_risk_rows(rows: pd.DataFrame, in_area: bool) -> pd.DataFrame:
+    """A row per high-risk service, named, with its concerns and actions (the analyst's report and the exempt
+    appendix; working mode, where no count is suppressed), most serious first, then by provider, then by case."""
+    label = rows["provider_name"].fillna("").astype(str) + "|" + rows["location_name"].fillna("").astype(str)
+    order = (
+        rows.assign(_neg=-rows["risk_level"].astype(int), _label=label)
+        .sort_values(["_neg", "_label", "case_ref"], kind="stable")
+        .index
+    )
+    body = {"Provider": rows["provider_name"], "Location": rows["location_name"], "Service type": rows["service"]}
+    if not in_area:
+        body["Lead council"] = rows["lead"]
+    body |= {
+        "Risk level": rows["risk_level"],
+        vocab.PEOPLE_FUNDED: rows["funded_residents"],
+        "Placements suspended": rows["placements_suspended"].map({True: "Yes", False: "No"}),
+        "Summary of risk" if in_area else "Summary of concerns": rows["concerns"],
+        "Actions taken / outcome": rows["actions"],
+    }
+    return pd.DataFrame(body).loc[order].reset_index(drop=True)
 
 
 def level_fact(f: FactSet, params: ReportParams) -> Fact:

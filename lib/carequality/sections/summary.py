@@ -16,7 +16,15 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present import facts as pf
 from carequality.present.facts import say
-from carequality.present.text import count_phrase, join_words, long_date, names_phrase, plural, was_were
+from carequality.present.text import (
+    count_phrase,
+    data_quality_place,
+    join_words,
+    long_date,
+    names_phrase,
+    plural,
+    was_were,
+)
 from carequality.sections import Bullet, Section
 
 
@@ -313,7 +321,7 @@ def caveats_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet:
         n = int(rows.value)
         parts.append(
             f"{plural(rows, 'row')} of the data supplied {'needs' if n == 1 else 'need'} attention and "
-            f"{'is' if n == 1 else 'are'} listed under Data quality"
+            f"{'is' if n == 1 else 'are'} listed {data_quality_place()}"
         )
     if k.as_of is not None:
         days = (k.period_end - k.as_of.date()).days
