@@ -128,6 +128,12 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def month_words(month: str) -> str:
+    """'2025-03' → 'March 2025': a month in a sentence, written as the sentence's dates are ('31 March 2025'); tables
+    and chart axes keep the short `month_label`."""
+    return pd.Period(month, freq="M").strftime("%B %Y")
+
+
 def month_label(month: str) -> str:
     """'2025-03' → 'Mar 2025'."""
     return pd.Period(month, freq="M").strftime("%b %Y")
