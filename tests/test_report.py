@@ -104,3 +104,15 @@ def test_history_sections_show_their_tables(opened, shown):
     r.show(changes.inspections_in_period)
     ids = [d[TABLE_MIME]["id"] for d, _ in shown if TABLE_MIME in d]
     assert ids == ["inspections_in_period", "inspections_in_previous_period", "inspections_in_period_list"]
+
+
+def test_a_block_of_bullets_only_is_numbered_item_by_item_and_a_list_under_a_paragraph_is_not(opened):
+    """Review r1 item 20: Next steps as the council's bullets had no paragraph numbers to cite."""
+    r = _fresh(opened)
+    r.section_no, r.para_no = 15, 0
+    steps = r._number_block("<ul>\n<li>Extend the watch list.</li>\n<li>Review the risk levels.</li>\n</ul>")
+    assert steps == ('<ul class="cq-numbered">\n<li><span class="cq-pn">15.1</span> Extend the watch list.</li>\n'
+                     '<li><span class="cq-pn">15.2</span> Review the risk levels.</li>\n</ul>')
+    r.para_no = 0
+    mixed = r._number_block("<p>We will:</p>\n<ul>\n<li>act.</li>\n</ul>")
+    assert mixed == '<p><span class="cq-pn">15.1</span> We will:</p>\n<ul>\n<li>act.</li>\n</ul>'
