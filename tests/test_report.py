@@ -116,3 +116,16 @@ def test_a_block_of_bullets_only_is_numbered_item_by_item_and_a_list_under_a_par
     r.para_no = 0
     mixed = r._number_block("<p>We will:</p>\n<ul>\n<li>act.</li>\n</ul>")
     assert mixed == '<p><span class="cq-pn">15.1</span> We will:</p>\n<ul>\n<li>act.</li>\n</ul>'
+
+
+def test_a_withheld_list_is_not_said_as_hidden_when_the_report_holds_no_council_concern_data():
+    """Review r1 item 20: Oldham's paper (CQC data only) withheld 2 unchanged ratings 'so that no service can be
+    identified', as if something were hidden."""
+    from carequality.report import _withheld_note
+
+    caption = "Changes of overall rating"
+    plain = _withheld_note(caption, "this paper, which may be published", ["cqc_api", "area_ratings_by_month"])
+    assert plain == ("The list of locations (changes of overall rating) is left out of this paper, which may be "
+                     "published; CQC publishes each location's rating on its website.")
+    risky = _withheld_note(caption, "this paper, which may be published", ["cqc_ratings", "risk_register"])
+    assert risky.endswith("so that no service can be identified.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,21 @@ def _has_top_level_paragraph(block: str) -> bool:
         elif tag == "p" and not closing and depth == 0:
             return True
     return False
+
+
+#: The council's own files about its work with providers: with any of them, a list of locations beside the report's
+#: other tables could point to a service under the council's intervention.
+COUNCIL_CONCERN_INPUTS = frozenset({"risk_register", "qa_visits", "audits", "inspection_themes"})
+
+
+def _withheld_note(caption: str, where: str, inputs: Iterable[str]) -> str:
+    """Why a list of locations is not in a paper that may be published. Without the council's files on its work
+    with providers, nothing in the report could point to a service of concern, so it is not said as if something
+    were hidden: CQC publishes every rating (review r1 item 20)."""
+    what = f"The list of locations ({lower_first(caption)}) is left out of {where}"
+    if COUNCIL_CONCERN_INPUTS & set(inputs):
+        return f"{what}, so that no service can be identified."
+    return f"{what}; CQC publishes each location's rating on its website."
 
 
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
@@ -380,10 +395,7 @@ class Report:
                     if self.profile == "summary"
                     else "the published version of this report"
                 )
-                notes.append(
-                    f"The list of locations ({lower_first(t.caption)}) is left out of {where}, "
-                    "so that no service can be identified."
-                )
+                notes.append(_withheld_note(t.caption, where, self.params.input_paths()))
             elif (t.appendix or t.id in charted) and defer and self.profile == "summary":
                 self.deferred.append(t)
                 moved += t.id in charted
@@ -416,7 +428,13 @@ class Report:
             plain = "\n".join(
                 f"- {status_label(b.status) + ': ' if b.status else ''}{unmark(b.text)}" for b in section.bullets
             )
-            self._display({"text/html": f'<ul class="cq-bullets{" cq-numbered" if self.numbered else ""}">{"".join(items)}</ul>', "text/plain": plain}, **meta)
+            self._display(
+                {
+                    "text/html": f'<ul class="cq-bullets{" cq-numbered" if self.numbered else ""}">{"".join(items)}</ul>',
+                    "text/plain": plain,
+                },
+                **meta,
+            )
         for f in section.figures:
             self.display_figure(f)
         for t in tables:

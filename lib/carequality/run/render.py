@@ -517,9 +517,7 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
 
 def shown_html(nb: nbformat.NotebookNode) -> str:
     """Every HTML output of the executed notebook, joined: what the page shows, before the template wraps it."""
-    return "\n".join(
-        str(o.get("data", {}).get("text/html", "")) for cell in nb.cells for o in cell.get("outputs", [])
-    )
+    return "\n".join(str(o.get("data", {}).get("text/html", "")) for cell in nb.cells for o in cell.get("outputs", []))
 
 
 def symbols_key(params: ReportParams, shown: str) -> str:

@@ -316,7 +316,11 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
 
 
 #: Table 1's rows in words, for a sentence (the labels are the table's, not the reader's).
-_ROW_WORDS = ("registered in {council}", "{council} commissioned in its own area", "{council} commissioned in other areas")
+_ROW_WORDS = (
+    "registered in {council}",
+    "{council} commissioned in its own area",
+    "{council} commissioned in other areas",
+)
 
 
 def _uncovered_sentence(gap: Fact, row: str, council: str, when: str) -> str:

@@ -16,7 +16,7 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present import facts as pf
 from carequality.present.facts import say
-from carequality.present.text import count_phrase, join_words, long_date, names_phrase, plural, was_were
+from carequality.present.text import join_words, long_date, names_phrase, plural, was_were
 from carequality.sections import Bullet, Section
 
 
@@ -263,8 +263,7 @@ def high_risk_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None
     )
     text = (
         f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {say(level)} or above on the council's "
-        f"risk register ({' and '.join(where)}), run by {plural(providers, 'provider')}; "
-        + _suspended_at(n, suspended)
+        f"risk register ({' and '.join(where)}), run by {plural(providers, 'provider')}; " + _suspended_at(n, suspended)
     )
     return Bullet(text, None, "high_risk_in_area", numbers)
 
