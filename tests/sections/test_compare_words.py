@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from carequality import areas, vocab
 from carequality.facts import unmark
@@ -56,3 +57,32 @@ def test_an_lg_inform_count_the_day_after_the_period_is_the_end_of_period_count_
 def test_an_lg_inform_month_inside_the_period_is_said_as_a_month():
     text = _external([("2023-11", 80.0), ("2026-02", 81.5)])
     assert "Trafford 81.5% in February 2026" in text and "up 1.5 percentage points" in text, text
+
+
+def test_the_comparators_shared_date_is_said_once_and_not_as_the_councils():
+    """Review r1 item 13: York on 25 February 2026, the region, peers and England on 28 February 2026."""
+    from carequality.present.text import dated_words
+
+    york, others = pd.Timestamp("2026-02-25"), pd.Timestamp("2026-02-28")
+    items = [("A in the region", others), ("B in the peer group", others), ("C in England", others)]
+    assert dated_words(items, york) == "A in the region, B in the peer group and C in England, all on 28 February 2026"
+    assert dated_words(items, others) == "A in the region, B in the peer group and C in England"
+    mixed = [("A in the region", others), ("C in England", york)]
+    assert dated_words(mixed, york) == "A in the region on 28 February 2026 and C in England"
+
+
+def test_the_comparison_key_message_dates_york_and_the_others_apart(example_key_messages):
+    text = example_key_messages["benchmarks"].plain
+    assert text.startswith("On 25 February 2026, with every area counted the same way")
+    assert text.count("28 February 2026") == 1 and text.endswith("in England, all on 28 February 2026."), text
+
+
+@pytest.fixture(scope="module")
+def example_key_messages():
+    from carequality.model.build import build_model
+    from carequality.params import load_params
+    from carequality.sections import summary
+    from conftest import EXAMPLE_PARAMS
+
+    params = load_params(EXAMPLE_PARAMS)
+    return {b.source: b for b in summary.key_messages(build_model(params), params).bullets}

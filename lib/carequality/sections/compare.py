@@ -36,6 +36,7 @@ from carequality.present.text import (
     long_date,
     month_label,
     month_words,
+    dated_words,
     plural,
     upper_first,
 )
@@ -173,9 +174,8 @@ def _now_sentences(f: FactSet, dist: pd.DataFrame, name: str, now: str) -> list[
                 r = rows.loc[area_type]
                 label = _area_label(area_type, str(r["area"]))
                 said = _dist_share(f, cat, area_type, r)
-                when = "" if r["date"] == c["date"] else f" on {long_date(r['date'])}"
-                others.append(f"{said} in {label}{when}")
-        against = f", against {join_words(others)}" if others else ""
+                others.append((f"{said} in {label}", r["date"]))
+        against = f", against {dated_words(others, c['date'])}" if others else ""
         out.append(
             f"On {long_date(c['date'])}, {_dist_share(f, cat, areas.COUNCIL, c)} "
             f"of {name}'s {noun} with a rating were Good or Outstanding{against}."

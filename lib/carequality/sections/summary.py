@@ -16,7 +16,7 @@ from carequality.model.build import Model
 from carequality.params import ReportParams
 from carequality.present import facts as pf
 from carequality.present.facts import say
-from carequality.present.text import join_words, long_date, names_phrase, plural, was_were
+from carequality.present.text import dated_words, join_words, long_date, names_phrase, plural, was_were
 from carequality.sections import Bullet, Section
 
 
@@ -104,13 +104,10 @@ def comparison_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | Non
         )
         return pf.n_of_n(fact)
 
-    parts = []
-    for c in others:
-        when = "" if c.date is None or c.date == k.compared_on else f" on {long_date(c.date)}"
-        parts.append(f"{said(c)} in {_AREA_NAMES[c.area_type] or c.area}{when}")
+    parts = [(f"{said(c)} in {_AREA_NAMES[c.area_type] or c.area}", c.date) for c in others]
     text = (
         f"On {long_date(k.compared_on)}, with every area counted the same way, {said(own[0])} of the "
-        f"rated locations in {k.council} were Good or Outstanding, against {join_words(parts)}."
+        f"rated locations in {k.council} were Good or Outstanding, against {dated_words(parts, k.compared_on)}."
     )
     numbers = {c.area_type: (c.headline.good_or_outstanding, c.headline.rated) for c in k.comparators}
     return Bullet(text, None, "benchmarks", numbers)
