@@ -31,12 +31,12 @@ from carequality.present.figures import (
 )
 from carequality.present.tables import Table
 from carequality.present.text import (
+    dated_words,
     format_percent,
     join_words,
     long_date,
     month_label,
     month_words,
-    dated_words,
     plural,
     upper_first,
 )
