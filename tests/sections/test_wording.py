@@ -83,3 +83,25 @@ def test_one_data_quality_row_is_one_row(opened, monkeypatch):
     report_module.Report(params=opened.params, model=model).data_quality()
     text = " ".join(d.get("text/plain", "") for d in shown)
     assert "1 row needs attention; it is listed below and left out of the counts it affects." in text, text
+
+
+@pytest.mark.parametrize(("kinds", "ending"), [
+    ((0, 0, 2, 0), "in the period: both were unchanged."),
+    ((0, 0, 0, 3), "in the period: all 3 were first ratings."),
+    ((1, 0, 0, 0), "in the period: it improved."),
+    ((2, 3, 5, 2), "in the period: 2 improved, 3 declined, 5 unchanged and 2 were first ratings."),
+])
+def test_the_changes_key_message_says_every_kind_of_new_rating(kinds, ending):
+    """Review r1 item 18: the reader is not left to subtract (Oldham: '2 new overall ratings … no improvements and no
+    declines')."""
+    import pandas as pd
+
+    from carequality.measures.summary import Changes
+
+    up, down, same, first = kinds
+    names = pd.DataFrame({"location_name": [], "from_rating": [], "to_rating": []})
+    k = KeyFigures("Oldham", dt.date(2025, 3, 31), dt.date(2024, 3, 31), period_start=dt.date(2024, 4, 1),
+                   changes=Changes(sum(kinds), names.reindex(range(up)),
+                                   names.reindex(range(down)), same, first))
+    text = summary.changes_bullet(k, publication=True).plain
+    assert text.endswith(ending), text

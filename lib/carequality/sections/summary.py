@@ -143,6 +143,14 @@ def _directions(f: FactSet, c: m.Changes, period: tuple) -> str:
         fact = f.count(key, value, definition, "rating", period=period)
         if not value:
             continue
+        if value == c.published:  # one kind only: 'both were unchanged', 'all 3 were first ratings', 'it improved'
+            whole = "it" if value == 1 else "both" if value == 2 else f"all {say(fact)}"
+            verb = "was" if value == 1 else "were"
+            return (
+                f"{whole} {verb} {'a first rating' if value == 1 else 'first ratings'}"
+                if kind == "first"
+                else (f"{whole} {kind}" if value == 1 and kind != "unchanged" else f"{whole} {verb} {kind}")
+            )
         if kind == "first":
             words.append(f"{say(fact)} {'was a first rating' if value == 1 else 'were first ratings'}")
         else:
