@@ -190,3 +190,11 @@ def test_the_councils_standard_is_said_once_in_the_key_messages(example):
     params, model = example
     text = " ".join(b.plain for b in summary.key_messages(model, params).bullets)
     assert text.count("The council's standard:") == 1
+
+
+def test_a_row_the_ratings_history_does_not_cover_is_said_in_words_not_by_its_table_label(example):
+    """Review r1 item 11: "does not cover 9 locations of the row 'Out of area: commissioned by York'"."""
+    text = " ".join(_section(example, "commissioned_by_rating").sentences)
+    assert ("CQC's ratings history used here does not cover 9 of the locations York commissioned in other areas on "
+            "31 March 2025, so their ratings then are not shown.") in text, text
+    assert "of the row" not in text and "'Out of area" not in text
