@@ -515,7 +515,7 @@ def test_benchmarks_section_without_coverage_says_so(tmp_path):
                   as_of=None, area_counts=counts_frame([("2024-05", areas.ENGLAND_CODE, RES, 1, 1, 1, 1, 1)]))
     s = compare.benchmarks(model, p)
     assert s.tables == [] and s.figures == []
-    assert s.sentences == ["The data used here do not cover York in any month from Apr 2024 to Mar 2026, so there is no "
+    assert s.sentences == ["The data used here do not cover York in any month from April 2024 to March 2026, so there is no "
                             "comparison to show."]
 
 
@@ -548,7 +548,7 @@ def test_comparisons_use_the_latest_month_england_is_covered_too(tmp_path):
                   as_of=None, area_counts=counts_frame(rows))
     s = compare.benchmarks(model, p)
     assert s.title == "How York compares with its region and England"
-    assert "cover York to Mar 2026 but England only to Feb 2026" in s.sentences[0]
+    assert "cover York to March 2026 but England only to February 2026" in s.sentences[0]
     assert "do not cover Yorkshire and The Humber" in s.sentences[1]
     assert "10 of 10 (100.0%) of York's care homes with a rating" in s.sentences[2]
     assert "against 8 of 10 (80.0%) in England" in s.sentences[2]

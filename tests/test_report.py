@@ -210,3 +210,28 @@ def test_the_full_report_that_names_providers_is_marked_not_for_publication(open
         "OFFICIAL SENSITIVE - PERSONAL: not for publication")
     assert report_marking("Restricted: not for publication", names_providers=True) == "Restricted: not for publication"
     assert report_marking("OFFICIAL", names_providers=False) == "OFFICIAL"
+
+
+def test_a_block_of_bullets_only_is_numbered_item_by_item_and_a_list_under_a_paragraph_is_not(opened):
+    """Review r1 item 20: Next steps as the council's bullets had no paragraph numbers to cite."""
+    r = _fresh(opened)
+    r.section_no, r.para_no = 15, 0
+    steps = r._number_block("<ul>\n<li>Extend the watch list.</li>\n<li>Review the risk levels.</li>\n</ul>")
+    assert steps == ('<ul class="cq-numbered">\n<li><span class="cq-pn">15.1</span> Extend the watch list.</li>\n'
+                     '<li><span class="cq-pn">15.2</span> Review the risk levels.</li>\n</ul>')
+    r.para_no = 0
+    mixed = r._number_block("<p>We will:</p>\n<ul>\n<li>act.</li>\n</ul>")
+    assert mixed == '<p><span class="cq-pn">15.1</span> We will:</p>\n<ul>\n<li>act.</li>\n</ul>'
+
+
+def test_a_withheld_list_is_not_said_as_hidden_when_the_report_holds_no_council_concern_data():
+    """Review r1 item 20: Oldham's paper (CQC data only) withheld 2 unchanged ratings 'so that no service can be
+    identified', as if something were hidden."""
+    from carequality.report import _withheld_note
+
+    caption = "Changes of overall rating"
+    plain = _withheld_note(caption, "this paper, which may be published", ["cqc_api", "area_ratings_by_month"])
+    assert plain == ("The list of locations (changes of overall rating) is left out of this paper, which may be "
+                     "published; CQC publishes each location's rating on its website.")
+    risky = _withheld_note(caption, "this paper, which may be published", ["cqc_ratings", "risk_register"])
+    assert risky.endswith("so that no service can be identified.")

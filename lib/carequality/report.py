@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +52,35 @@ CQC_INPUTS = ("cqc_ratings", "cqc_api", "cqc_snapshots")
 html_fragment = str
 #: The block tags whose nesting decides which paragraphs are top-level (Report._number_block).
 _BLOCK_TAGS = re.compile(r"<(/?)(p|li|ul|ol|blockquote|table)\b[^>]*>")
+
+
+def _has_top_level_paragraph(block: str) -> bool:
+    """Whether the council's HTML has a paragraph outside any list, quote or table."""
+    depth = 0
+    for m in _BLOCK_TAGS.finditer(block):
+        closing, tag = m.group(1), m.group(2)
+        if tag in ("ul", "ol", "blockquote", "table"):
+            depth += -1 if closing else 1
+        elif tag == "p" and not closing and depth == 0:
+            return True
+    return False
+
+
+#: The council's own files about its work with providers: with any of them, a list of locations beside the report's
+#: other tables could point to a service under the council's intervention.
+COUNCIL_CONCERN_INPUTS = frozenset({"risk_register", "qa_visits", "audits", "inspection_themes"})
+
+
+def _withheld_note(caption: str, where: str, inputs: Iterable[str]) -> str:
+    """Why a list of locations is not in a paper that may be published. Without the council's files on its work
+    with providers, nothing in the report could point to a service of concern, so it is not said as if something
+    were hidden: CQC publishes every rating (review r1 item 20)."""
+    what = f"The list of locations ({lower_first(caption)}) is left out of {where}"
+    if COUNCIL_CONCERN_INPUTS & set(inputs):
+        return f"{what}, so that no service can be identified."
+    return f"{what}; CQC publishes each location's rating on its website."
+
+
 #: Columns that make a table a list of locations one by one: left out of a published report (docs/outputs.md).
 PER_LOCATION_COLUMNS = frozenset({"Location", "CQC location ID", "Provider", "Location name", "Provider name"})
 #: The sections whose names and concerns the committee paper leaves to its exempt appendix.
@@ -330,17 +359,25 @@ class Report:
         return f'<span class="cq-pn">{self.section_no}.{self.para_no}</span> '
 
     def _number_block(self, block: html_fragment) -> html_fragment:
-        """The council's sanitised HTML with each top-level paragraph numbered (a list stays the council's own)."""
+        """The council's sanitised HTML with each top-level paragraph numbered. A list under a paragraph stays the
+        council's own; a block that is only lists (Next steps as bullets) has each item numbered as a paragraph of its
+        own, the bullets dropped, so a member can cite "15.2" (review r1 item 20)."""
         if not self.numbered or not self.section_no:
             return block
+        items_only = not _has_top_level_paragraph(block)
         out, depth, pos = [], 0, 0
         for m in _BLOCK_TAGS.finditer(block):
-            out.append(block[pos : m.end()])
-            pos = m.end()
             closing, tag = m.group(1), m.group(2)
+            start = block[pos : m.end()]
+            if items_only and not closing and tag in ("ul", "ol") and depth == 0:
+                start = start[: -len(m.group(0))] + m.group(0)[:-1] + ' class="cq-numbered">'
+            out.append(start)
+            pos = m.end()
             if tag in ("ul", "ol", "blockquote", "table"):
                 depth += -1 if closing else 1
             elif not closing and tag == "p" and depth == 0:
+                out.append(self._pn())
+            elif items_only and not closing and tag == "li" and depth == 1:
                 out.append(self._pn())
         out.append(block[pos:])
         return "".join(out)
@@ -387,10 +424,7 @@ class Report:
                     if self.profile == "summary"
                     else "the published version of this report"
                 )
-                notes.append(
-                    f"The list of locations ({lower_first(t.caption)}) is left out of {where}, "
-                    "so that no service can be identified."
-                )
+                notes.append(_withheld_note(t.caption, where, self.params.input_paths()))
             elif (t.appendix or t.id in charted) and defer and self.profile == "summary":
                 self.deferred.append(t)
                 moved += t.id in charted
@@ -428,7 +462,13 @@ class Report:
             plain = "\n".join(
                 f"- {status_label(b.status) + ': ' if b.status else ''}{unmark(b.text)}" for b in section.bullets
             )
-            self._display({"text/html": f'<ul class="cq-bullets">{"".join(items)}</ul>', "text/plain": plain}, **meta)
+            self._display(
+                {
+                    "text/html": f'<ul class="cq-bullets{" cq-numbered" if self.numbered else ""}">{"".join(items)}</ul>',
+                    "text/plain": plain,
+                },
+                **meta,
+            )
         for f in figures:
             self.display_figure(f)
         for t in tables:

@@ -59,7 +59,7 @@ def outputs(tmp_path) -> Path:
     root = tmp_path / "outputs"
     head = {"good_or_outstanding": {"n": 78, "of": 97, "percent": 80.4},
             "change_since_last_period": {"points": -1.5, "from": "2025-03-31", "to": "2026-03-27"},
-            "high_risk_services": 7}
+            "high_risk_services_in_area": 7}
     _report(root, "york", _manifest("E06000014", "York", headline=head),
             files=("report.html", "report.xlsx", "report.ods"))
     _report(root, "oldham", _manifest("E08000004", "Oldham"), tables={"ratings_overview": OVERVIEW})
@@ -178,7 +178,7 @@ def test_headline_from_the_trend_table_compares_the_month_before_the_period_with
                       ["Mar 2026", "2026-03-31", "York", "A", 33, 40], ["Mar 2026", "2026-03-31", "York", "B", 9, 10]]}
     h = headline([trend], "York", ["trend_good_outstanding"], "2025-04-01")
     assert h["change_since_last_period"] == {"points": 4.0, "from": "2025-03-31", "to": "2026-03-31"}  # 80% → 84%
-    assert h["good_or_outstanding"] is None and h["high_risk_services"] is None
+    assert h["good_or_outstanding"] is None and h["high_risk_services_in_area"] is None
 
 
 def test_site_on_a_missing_folder_is_bad_input(tmp_path, capsys):
@@ -264,3 +264,11 @@ def test_a_replaced_council_is_listed_in_its_region():
     assert region_of("E10000027") == "South West"  # Somerset County Council, until 31 March 2023
     assert region_of("E06000066") == "South West"  # Somerset Council, since
     assert region_of("E99999999") == "Unknown region"
+
+
+def test_the_headline_names_its_high_risk_count_for_what_it_counts():
+    """Review r1 item 23: manifest "high_risk_services": 7 beside the key message's 10 services at risk level 3 or
+    above (7 in the area, 3 elsewhere): the count is of the in-area table, and its name says so."""
+    risk = {"id": "high_risk_in_area", "columns": ["Service type", "Risk level"], "rows": [["A", 3], ["B", 4]]}
+    h = headline([risk], "York", ["high_risk_in_area"], "2025-04-01")
+    assert h["high_risk_services_in_area"] == 2 and "high_risk_services" not in h

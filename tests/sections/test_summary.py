@@ -134,7 +134,7 @@ def test_published_key_messages_name_no_location(example):
     text = " ".join(b.plain for b in summary.key_messages(model, pub).bullets)
     names = set(model.cqc_locations_all["location_name"]) | set(model.history.locations_all["location_name"])
     assert not [n for n in names if n and n in text]
-    assert "3 declines" in text
+    assert "3 declined" in text
 
 
 def test_key_messages_leave_out_what_params_leave_out(example):
@@ -165,3 +165,36 @@ def test_a_commissioned_service_rated_below_good_and_unwatched_is_an_early_warni
     assert f"{len(unwatched)} commissioned services rated Requires improvement or Inadequate" in text
     for name in unwatched["location_name"]:
         assert name in text
+
+
+def test_the_changes_bullet_says_every_kind_of_new_rating_so_the_reader_need_not_subtract(example, bullets):
+    """Review r1 item 18: "12 new overall ratings … 2 improvements and 3 declines" left 7 unsaid."""
+    detail = _section(example, "rating_changes").table("rating_changes").frame
+    kinds = detail["Change"].value_counts()
+    text = bullets["rating_changes"].plain
+    said = {"Improved": "improved", "Declined": "declined", "Unchanged": "unchanged", "First rating": "first rating"}
+    for kind, word in said.items():
+        if kinds.get(kind, 0):
+            assert re.search(rf"{kinds[kind]} (were |was a )?{word}", text), (kind, text)
+    assert sum(kinds) == bullets["rating_changes"].numbers["published"]
+
+
+def test_the_visits_bullet_names_what_it_compares(bullets):
+    """Review r1 item 19: "against 38 in the previous period" — 38 what?"""
+    n = bullets["qa_activity"].numbers
+    assert f"against {n['previous']} visits in the previous period." in bullets["qa_activity"].plain
+
+
+def test_the_councils_standard_is_said_once_in_the_key_messages(example):
+    """Review r1 item 26: the standard's sentence ended both the area and the commissioned key message."""
+    params, model = example
+    text = " ".join(b.plain for b in summary.key_messages(model, params).bullets)
+    assert text.count("The council's standard:") == 1
+
+
+def test_a_row_the_ratings_history_does_not_cover_is_said_in_words_not_by_its_table_label(example):
+    """Review r1 item 11: "does not cover 9 locations of the row 'Out of area: commissioned by York'"."""
+    text = " ".join(_section(example, "commissioned_by_rating").sentences)
+    assert ("CQC's ratings history used here does not cover 9 of the locations York commissioned in other areas on "
+            "31 March 2025, so their ratings then are not shown.") in text, text
+    assert "of the row" not in text and "'Out of area" not in text

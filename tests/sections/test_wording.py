@@ -33,15 +33,26 @@ def test_lower_first_runs_a_caption_on_in_a_sentence_but_keeps_a_name_in_capital
 
 
 @pytest.mark.parametrize(("suspended", "ending"), [
-    (1, "new placements were suspended at 1 of them."),
-    (2, "new placements were suspended at 2 of them."),
-    (0, "new placements were suspended at none of them."),
+    (10, "run by 9 providers; new placements were suspended at all 10 services."),
+    (3, "run by 9 providers; new placements were suspended at 3 of the 10 services."),
+    (1, "run by 9 providers; new placements were suspended at 1 of the 10 services."),
+    (0, "run by 9 providers; new placements were suspended at none of those services."),
 ])
-def test_the_high_risk_key_message_agrees_with_new_placements_not_the_count(suspended, ending):
+def test_the_high_risk_key_message_says_suspensions_of_the_services_not_the_providers(suspended, ending):
+    """Review r1 item 4: "run by 9 providers; new placements were suspended at 10 of them" read as 10 of 9."""
     k = KeyFigures("York", dt.date(2026, 3, 31), dt.date(2025, 3, 31),
-                   high_risk=HighRiskFigures(level=3, in_area=1, out_of_area=None, providers=1, suspended=suspended))
+                   high_risk=HighRiskFigures(level=3, in_area=7, out_of_area=3, providers=9, suspended=suspended))
     text = summary.high_risk_bullet(k).plain
     assert text.endswith(ending), text
+    assert "10 services were at risk level 3" in text
+    assert "of them" not in text
+
+
+def test_one_high_risk_service_with_placements_suspended_is_said_there():
+    k = KeyFigures("York", dt.date(2026, 3, 31), dt.date(2025, 3, 31),
+                   high_risk=HighRiskFigures(level=3, in_area=1, out_of_area=None, providers=1, suspended=1))
+    text = summary.high_risk_bullet(k).plain
+    assert text.endswith("run by 1 provider; new placements were suspended there."), text
     assert "1 service was at risk level 3" in text
 
 
@@ -72,3 +83,25 @@ def test_one_data_quality_row_is_one_row(opened, monkeypatch):
     report_module.Report(params=opened.params, model=model).data_quality()
     text = " ".join(d.get("text/plain", "") for d in shown)
     assert "1 row needs attention; it is listed below and left out of the counts it affects." in text, text
+
+
+@pytest.mark.parametrize(("kinds", "ending"), [
+    ((0, 0, 2, 0), "in the period: both were unchanged."),
+    ((0, 0, 0, 3), "in the period: all 3 were first ratings."),
+    ((1, 0, 0, 0), "in the period: it improved."),
+    ((2, 3, 5, 2), "in the period: 2 improved, 3 declined, 5 unchanged and 2 were first ratings."),
+])
+def test_the_changes_key_message_says_every_kind_of_new_rating(kinds, ending):
+    """Review r1 item 18: the reader is not left to subtract (Oldham: '2 new overall ratings … no improvements and no
+    declines')."""
+    import pandas as pd
+
+    from carequality.measures.summary import Changes
+
+    up, down, same, first = kinds
+    names = pd.DataFrame({"location_name": [], "from_rating": [], "to_rating": []})
+    k = KeyFigures("Oldham", dt.date(2025, 3, 31), dt.date(2024, 3, 31), period_start=dt.date(2024, 4, 1),
+                   changes=Changes(sum(kinds), names.reindex(range(up)),
+                                   names.reindex(range(down)), same, first))
+    text = summary.changes_bullet(k, publication=True).plain
+    assert text.endswith(ending), text

@@ -64,11 +64,11 @@ The services in this report support older and disabled people. No decision is so
 assessment is needed.
 
 ## risk_implications
-Services at high risk are managed through the provider concerns process described in this report.
+Services at high risk are managed through the council's provider concerns process.
 
 ## next_steps
-- Extend the provider watch list to placement teams in neighbouring councils by September.
-- Review the risk levels with health partners by December.
+- Extend the provider watch list to placement teams in neighbouring councils by September 2026.
+- Review the risk levels with health partners by December 2026.
 """
 
 

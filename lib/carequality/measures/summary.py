@@ -60,6 +60,8 @@ class Changes:
     published: int
     improved: pd.DataFrame
     declined: pd.DataFrame
+    unchanged: int = 0  # the same rating as the location's previous one
+    first: int = 0  # the location's first graded overall rating
 
 
 @dataclass
@@ -163,6 +165,8 @@ def rating_changes(model: Model, params: ReportParams) -> Changes:
         len(rc),
         rc[rc["direction"] == "Improved"].reset_index(drop=True),
         rc[rc["direction"] == "Declined"].reset_index(drop=True),
+        int((rc["direction"] == "Unchanged").sum()),
+        int((rc["direction"] == "First rating").sum()),
     )
 
 

@@ -131,6 +131,22 @@ def join_words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def dated_words(items: list[tuple[str, object]], own: object) -> str:
+    """'A in the region, B in the peer group and C in England, all on 28 February 2026': things each as of a date,
+    joined, the date said once when they share one that is not `own` (the date the sentence already gives); each
+    its own date when they differ; none when a date is `own` or None."""
+    dates = [d for _, d in items]
+    if len(items) > 1 and dates[0] is not None and dates[0] != own and all(d == dates[0] for d in dates):
+        return f"{join_words([t for t, _ in items])}, all on {long_date(dates[0])}"
+    return join_words([t if d is None or d == own else f"{t} on {long_date(d)}" for t, d in items])
+
+
+def month_words(month: str) -> str:
+    """'2025-03' → 'March 2025': a month in a sentence, written as the sentence's dates are ('31 March 2025'); tables
+    and chart axes keep the short `month_label`."""
+    return pd.Period(month, freq="M").strftime("%B %Y")
+
+
 def month_label(month: str) -> str:
     """'2025-03' → 'Mar 2025'."""
     return pd.Period(month, freq="M").strftime("%b %Y")

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -520,21 +521,33 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
     }
 
 
-def symbols_key(params: ReportParams, profile: str) -> str:
-    """The key to the symbols the tables and key messages use, said once under the contents."""
+def shown_html(nb: nbformat.NotebookNode) -> str:
+    """Every HTML output of the executed notebook, joined: what the page shows, before the template wraps it."""
+    return "\n".join(str(o.get("data", {}).get("text/html", "")) for cell in nb.cells for o in cell.get("outputs", []))
+
+
+def symbols_key(params: ReportParams, shown: str) -> str:
+    """The key to the symbols the page uses, said once under the contents: only the symbols `shown` (the page's
+    HTML) holds, a dash in a table cell, a status in the key messages, a suppressed count; "" when it holds none."""
+    from carequality.present.publication import SUPPRESSED
     from carequality.present.text import STATUS_LABELS
 
-    statuses = ", ".join(f"{sym} {word}" for sym, word in STATUS_LABELS.values())
-    key = (
-        "How to read the tables: a dash (\u2013) means there is no figure for that cell. "
-        f"In the key messages, {statuses} compare a share with the council's standard."
-    )
-    if params.options.mode == "publication" or profile == "summary":
-        key += (
-            f" [c] stands for a count of fewer than {params.options.suppress_below} people, left out so that "
-            "no one can be identified."
+    parts = []
+    if re.search(r"<td[^>]*>\s*\u2013\s*</td>", shown):
+        parts.append("a dash (\u2013) means there is no figure for that cell.")
+    if "cq-status" in shown:
+        statuses = ", ".join(f"{sym} {word}" for sym, word in STATUS_LABELS.values())
+        parts.append(f"In the key messages, {statuses} compare a share with the council's standard.")
+    if re.search(rf"<td[^>]*>\s*{re.escape(SUPPRESSED)}\s*</td>", shown):
+        parts.append(
+            f"{SUPPRESSED} stands for a count of fewer than {params.options.suppress_below} people, left out so "
+            "that no one can be identified."
         )
-    return key
+    if not parts:
+        return ""
+    return ("How to read the tables: " if parts[0].startswith("a dash") else "How to read this report: ") + " ".join(
+        parts
+    )
 
 
 def source_credit(params: ReportParams) -> str:
@@ -756,7 +769,7 @@ def render(
             "libraries": manifest["libraries"],
             "facts": facts_for_page(book),
             "credit": source_credit(params),
-            "symbols": symbols_key(params, profile),
+            "symbols": symbols_key(params, shown_html(nb)),
         }
         if profile == "summary":  # the committee paper: provenance and method in a background paper of their own
             context["method_annex"] = True

@@ -68,6 +68,10 @@ def _headline_of_row(row: dict) -> Headline:
     return headline_from_counts({w: int(_number(row.get(w)) or 0) for w in vocab.GRADED})
 
 
+#: The headline's count of high-risk services: in the council's own area only (the in-area high-risk table).
+HIGH_RISK = "high_risk_services_in_area"
+
+
 def headline(
     tables: Iterable[dict],
     council: str,
@@ -81,12 +85,14 @@ def headline(
     graded rating only (not those not yet rated, nor those with no published rating or another outcome);
     change_since_last_period: {"points", "from", "to"}: the council's share Good or Outstanding at the last month
     end before the period against the latest month, from the trend table; else at the period start against now,
-    from the ratings-against-baseline table; high_risk_services: the services of the in-area high-risk table (its
-    rows, or the sum of its Services column where a paper that may be public counts them; 0 when the section ran
-    and found none). Each is None when the report does not have what it needs.
+    from the ratings-against-baseline table; high_risk_services_in_area: the services of the in-area high-risk
+    table (its rows, or the sum of its Services column where a paper that may be public counts them; 0 when the
+    section ran and found none; named for what it counts, as the report's fact qa.high_risk.in_area.services is,
+    so it is not read as the key message's services in the area and elsewhere). Each is None when the report does
+    not have what it needs.
     """
     by_id = {t["id"]: t for t in tables}
-    out: dict = {"good_or_outstanding": None, "change_since_last_period": None, "high_risk_services": None}
+    out: dict = {"good_or_outstanding": None, "change_since_last_period": None, HIGH_RISK: None}
 
     overview = by_id.get("ratings_overview")
     if overview:
@@ -102,13 +108,13 @@ def headline(
 
     risk = by_id.get("high_risk_in_area")
     if risk is not None:
-        out["high_risk_services"] = (
+        out[HIGH_RISK] = (
             int(sum(_number(r.get("Services")) or 0 for r in _rows(risk)))
             if "Services" in risk["columns"]
             else len(risk["rows"])
         )
     elif sections is not None and "high_risk_in_area" in sections:
-        out["high_risk_services"] = 0
+        out[HIGH_RISK] = 0
     return out
 
 
@@ -320,7 +326,7 @@ def _change(h: dict) -> str:
 
 
 def _risk(h: dict) -> str:
-    n = h.get("high_risk_services")
+    n = h.get(HIGH_RISK, h.get("high_risk_services"))  # the old name, in manifests written before it was renamed
     return '<span class="cq-none">Not known</span>' if n is None else _e(f"{n:,}")
 
 

@@ -31,10 +31,12 @@ from carequality.present.figures import (
 )
 from carequality.present.tables import Table
 from carequality.present.text import (
+    dated_words,
     format_percent,
     join_words,
     long_date,
     month_label,
+    month_words,
     plural,
     upper_first,
 )
@@ -78,16 +80,16 @@ def benchmarks(model: Model, params: ReportParams) -> Section:
     section = Section("benchmarks", title.replace("region, and", "region and"))
     if c.last is None:
         section.paragraphs.append(
-            f"The data used here do not cover {name} in any month from {month_label(c.months[0])} to "
-            f"{month_label(c.months[-1])}, so there is no comparison to show."
+            f"The data used here do not cover {name} in any month from {month_words(c.months[0])} to "
+            f"{month_words(c.months[-1])}, so there is no comparison to show."
         )
         return section
     trend, dist, change, now, last, base = c.trend, c.dist, c.change, c.now, c.last, c.base
     assert trend is not None and dist is not None and change is not None and now is not None
     if now != last:
         section.paragraphs.append(
-            f"The data used here cover {name} to {month_label(last)} but England only to {month_label(now)}, so the "
-            f"comparisons below are for {month_label(now)}; the trend runs to {month_label(last)}."
+            f"The data used here cover {name} to {month_words(last)} but England only to {month_words(now)}, so the "
+            f"comparisons below are for {month_words(now)}; the trend runs to {month_words(last)}."
         )
     f = FactSet("compare", as_of=model.as_of, source="cqc", made=section.facts)
     if c.uncovered:
@@ -164,7 +166,7 @@ def _now_sentences(f: FactSet, dist: pd.DataFrame, name: str, now: str) -> list[
         c = rows.loc[areas.COUNCIL]
         noun = vocab.CATEGORY_WORDS[cat].noun[1]
         if pd.isna(c["rated"]) or not c["rated"]:
-            out.append(f"In {month_label(now)} {name} had no {noun} with a rating.")
+            out.append(f"In {month_words(now)} {name} had no {noun} with a rating.")
             continue
         others = []
         for area_type in (areas.ENGLAND, areas.REGION, areas.PEERS):
@@ -172,9 +174,8 @@ def _now_sentences(f: FactSet, dist: pd.DataFrame, name: str, now: str) -> list[
                 r = rows.loc[area_type]
                 label = _area_label(area_type, str(r["area"]))
                 said = _dist_share(f, cat, area_type, r)
-                when = "" if r["date"] == c["date"] else f" on {long_date(r['date'])}"
-                others.append(f"{said} in {label}{when}")
-        against = f", against {join_words(others)}" if others else ""
+                others.append((f"{said} in {label}", r["date"]))
+        against = f", against {dated_words(others, c['date'])}" if others else ""
         out.append(
             f"On {long_date(c['date'])}, {_dist_share(f, cat, areas.COUNCIL, c)} "
             f"of {name}'s {noun} with a rating were Good or Outstanding{against}."
@@ -217,11 +218,13 @@ def _trend_sentences(f: FactSet, trend: pd.DataFrame, name: str, months: list[st
             for k, r in (("first", a), ("last", b), ("lowest", low))
         )
         change = f.change(f"trend.{cat}.change", last, first, f"{label} in {name}: the change over the trend.")
-        out.append(
-            f"{label} in {name}: {pf.n_of_n(first)} Good or Outstanding in {month_label(a['month'])} and "
-            f"{pf.n_of_n(last)} in {month_label(b['month'])}, {_points(change)}; the lowest month was "
-            f"{month_label(low['month'])}, at {pf.n_of_n(lowest)}."
+        text = (
+            f"{label} in {name}: {pf.n_of_n(first)} Good or Outstanding in {month_words(a['month'])} and "
+            f"{pf.n_of_n(last)} in {month_words(b['month'])}, {_points(change)}"
         )
+        if low["month"] not in (a["month"], b["month"]):  # the first or last month is said already
+            text += f"; the lowest month was {month_words(low['month'])}, at {pf.n_of_n(lowest)}"
+        out.append(text + ".")
     return out
 
 
@@ -243,7 +246,7 @@ def _change_sentences(
     after = counts[(counts["month"] == now) & (counts["area_code"] == council.ons_code)].set_index("category")
     if before.empty:
         return [
-            f"The data used here do not cover {council.short_name} in {month_label(base)}, the baseline month, so "
+            f"The data used here do not cover {council.short_name} in {month_words(base)}, the baseline month, so "
             "the change since the baseline cannot be shown for it."
         ]
     for cat in vocab.CATEGORIES:
@@ -393,7 +396,7 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
             continue
         section.figures.append(external_chart(comp, indicator=indicator, source="LG Inform", figure_id=fid))
         frames.append(comp.assign(indicator=indicator, unit=s["unit"].iloc[0], measure=s["measure"].iloc[0]))
-        section.paragraphs += _external_sentences(f, n, comp, indicator, name)
+        section.paragraphs += _external_sentences(f, n, comp, indicator, name, params.period.end)
     beside = "beside this report's own figures " if params.wants("benchmarks") else ""
     section.paragraphs.append(
         "These figures are LG Inform's: computed by others from CQC's data (LG Inform counts care homes on the first "
@@ -433,22 +436,29 @@ def external_benchmarks(model: Model, params: ReportParams) -> Section:
     return section
 
 
-def _external_sentences(f: FactSet, n: int, comp: pd.DataFrame, indicator: str, name: str) -> list[str]:
+def _external_when(month: str, end: dt.date) -> str:
+    """When an LG Inform value is: 'in November 2023'; LG Inform counts on the first day of each month, so the month
+    after the period's last is 'on 1 April 2026, the count at the end of the period' (review r1 item 28)."""
+    first = pd.Period(month, freq="M").start_time.date()
+    if first == end + dt.timedelta(days=1):
+        return f"on {long_date(first)}, LG Inform's count at the end of the period"
+    return f"in {month_words(month)}"
+
+
+def _external_sentences(f: FactSet, n: int, comp: pd.DataFrame, indicator: str, name: str, end: dt.date) -> list[str]:
     c = comp[(comp["area_type"] == areas.COUNCIL)].dropna(subset=["value"])
     if c.empty:
         return [f"The external series {indicator!r} has no value for {name}."]
     first, last = c.iloc[0], c.iloc[-1]
     at_last = comp[comp["month"] == last["month"]].set_index("area_type")
 
-    def value(key: str, r: pd.Series, area: str) -> str:
-        return say(
-            f.number(
-                f"{n}.{key}",
-                round(float(r["value"]), 1),
-                "percent",
-                f"{indicator}, {area}, {month_label(r['month'])}, as LG Inform publishes it.",
-                at=("external_benchmark", f"{indicator} / {month_label(r['month'])} / {r['area']}", "Value"),
-            )
+    def value(key: str, r: pd.Series, area: str) -> Fact:
+        return f.number(
+            f"{n}.{key}",
+            round(float(r["value"]), 1),
+            "percent",
+            f"{indicator}, {area}, {month_label(r['month'])}, as LG Inform publishes it.",
+            at=("external_benchmark", f"{indicator} / {month_label(r['month'])} / {r['area']}", "Value"),
         )
 
     others = []
@@ -460,12 +470,16 @@ def _external_sentences(f: FactSet, n: int, comp: pd.DataFrame, indicator: str, 
         if area_type in at_last.index and not pd.isna(at_last.loc[area_type, "value"]):
             r = at_last.loc[area_type]
             lab = label or r["area"]
-            others.append(f"{value(area_type.replace(' ', '_'), r, str(r['area']))} for {lab}")
+            others.append(f"{say(value(area_type.replace(' ', '_'), r, str(r['area'])))} for {lab}")
     against = f", against {join_words(others)}" if others else ""
+    now, before = value("council_last", last, name), value("council_first", first, name)
+    text = f"{indicator} (external, LG Inform): {name} {say(now)} {_external_when(last['month'], end)}{against}"
+    if first["month"] == last["month"]:
+        return [text + "."]
+    change = f.change(f"{n}.council_change", now, before, f"{indicator}, {name}: the change over the series.")
     return [
-        f"{indicator} (external, LG Inform): {name} {value('council_last', last, name)} in "
-        f"{month_label(last['month'])}{against}; {name} was {value('council_first', first, name)} in "
-        f"{month_label(first['month'])}."
+        f"{text}; {name} was {say(before)} {_external_when(first['month'], end)}, so it is "
+        f"{_points(change)} since then."
     ]
 
 
@@ -520,7 +534,7 @@ def benchmarks_method(model: Model, params: ReportParams) -> Section:
                 else "Ratings a service inherited from its previous provider are left out, as the council chose: such a "
                 "location counts as not yet rated until CQC rates it. CQC itself publishes them."
             ),
-            f"The trend runs from {month_label(str(pd.Timestamp(params.trend_from).to_period('M')))} "
+            f"The trend runs from {month_words(str(pd.Timestamp(params.trend_from).to_period('M')))} "
             f"({'the month the council chose' if o.trend_from else 'the start of the previous period'}); the baseline "
             f"is the last month end on or before {long_date(o.baseline_date or params.period.start)} "
             f"({'the date the council chose' if o.baseline_date else 'the start of the period'}).",

@@ -301,10 +301,7 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
     paras = _table1_sentences(now, before, council, prev.end, f, "provider" if by_provider else "location")
     for i, (label, n) in enumerate(uncovered.items()):
         gap = f.count(f"uncovered_{i}", n, f"{label}: locations CQC's ratings history does not cover.", "location")
-        paras.append(
-            f"CQC's ratings history used here does not cover {plural(gap, 'location')} of the row '{label}' on "
-            f"{long_date(prev.end)}, so that row's ratings then are not shown."
-        )
+        paras.append(_uncovered_sentence(gap, _ROW_WORDS[labels.index(label)], council, long_date(prev.end)))
     if before["Locations"].notna().any():
         tables.append(
             Table(
@@ -316,6 +313,25 @@ def commissioned_by_rating(model: Model, params: ReportParams) -> Section:
             )
         )
     return Section("commissioned_by_rating", "Commissioned services by CQC rating", paras, tables, facts=f.made)
+
+
+#: Table 1's rows in words, for a sentence (the labels are the table's, not the reader's).
+_ROW_WORDS = (
+    "registered in {council}",
+    "{council} commissioned in its own area",
+    "{council} commissioned in other areas",
+)
+
+
+def _uncovered_sentence(gap: Fact, row: str, council: str, when: str) -> str:
+    """'CQC's ratings history used here does not cover 9 of the locations York commissioned in other areas on 31
+    March 2025, so their ratings then are not shown.' (review r1 item 11: no table label quoted in a sentence)."""
+    one = gap.value == 1
+    return (
+        f"CQC's ratings history used here does not cover {say(gap)} of the locations "
+        f"{row.format(council=council)} on {when}, so {'its rating' if one else 'their ratings'} then "
+        f"{'is' if one else 'are'} not shown."
+    )
 
 
 def _row_facts(f: FactSet, key: str, r: pd.Series, b: pd.Series, label: str, prev: object, unit: str) -> dict:

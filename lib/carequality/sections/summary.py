@@ -17,8 +17,8 @@ from carequality.params import ReportParams
 from carequality.present import facts as pf
 from carequality.present.facts import say
 from carequality.present.text import (
-    count_phrase,
     data_quality_place,
+    dated_words,
     join_words,
     long_date,
     names_phrase,
@@ -59,10 +59,12 @@ def _share_bullet(
     status: str | None,
     subject: str,
     section: str,
+    standard_said: bool = False,
 ) -> Bullet | None:
     """A headline share of `subject` ("of the rated locations York commissions"), its change since the end of the
     previous period and its status against the council's standard; `ids` name the facts of the section it
-    summarises (now, before, change)."""
+    summarises (now, before, change). The council's standard is said once in the key messages: not again when
+    `standard_said` (an earlier bullet said it)."""
     now, previous = pair
     if now is None:
         return None
@@ -78,7 +80,7 @@ def _share_bullet(
         change = f.change(ids[2], fact, before, "The change since the end of the previous period.")
         text += f", {pf.compared(fact, before, change, when=long_date(k.previous_end)).split(', ', 1)[1]}"
         numbers |= _numbers(previous, "previous_")
-    text += ". " + _standard(f, k) if status else "."
+    text += ". " + _standard(f, k) if status and not standard_said else "."
     return Bullet(text, status, section, numbers)
 
 
@@ -110,19 +112,16 @@ def comparison_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | Non
         )
         return pf.n_of_n(fact)
 
-    parts = []
-    for c in others:
-        when = "" if c.date is None or c.date == k.compared_on else f" on {long_date(c.date)}"
-        parts.append(f"{said(c)} in {_AREA_NAMES[c.area_type] or c.area}{when}")
+    parts = [(f"{said(c)} in {_AREA_NAMES[c.area_type] or c.area}", c.date) for c in others]
     text = (
         f"On {long_date(k.compared_on)}, with every area counted the same way, {said(own[0])} of the "
-        f"rated locations in {k.council} were Good or Outstanding, against {join_words(parts)}."
+        f"rated locations in {k.council} were Good or Outstanding, against {dated_words(parts, k.compared_on)}."
     )
     numbers = {c.area_type: (c.headline.good_or_outstanding, c.headline.rated) for c in k.comparators}
     return Bullet(text, None, "benchmarks", numbers)
 
 
-def commissioned_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
+def commissioned_bullet(k: m.KeyFigures, f: FactSet | None = None, standard_said: bool = False) -> Bullet | None:
     f = f or FactSet("", as_of=k.as_of, source="cqc")
     subject = f"of the rated locations {k.council} commissions"
     ids = ("qa.commissioned.headline", "summary.commissioned.headline_before", "summary.commissioned.headline_change")
@@ -134,7 +133,37 @@ def commissioned_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | N
         k.commissioned_status,
         subject,
         "commissioned_by_service_type",
+        standard_said,
     )
+
+
+def _directions(f: FactSet, c: m.Changes, period: tuple) -> str:
+    """'2 improved, 3 declined, 5 were unchanged and 2 were first ratings' on the location's previous rating, every
+    part said so that the parts add up to the ratings published (a part that is zero is left out, unless all are)."""
+    parts = [
+        ("changes.ratings.improved", len(c.improved), "Of those, improved on the previous rating.", "improved"),
+        ("changes.ratings.declined", len(c.declined), "Of those, declined from the previous rating.", "declined"),
+        ("changes.ratings.unchanged", c.unchanged, "Of those, the same as the previous rating.", "unchanged"),
+        ("changes.ratings.first", c.first, "Of those, the location's first rating.", "first"),
+    ]
+    words = []
+    for key, value, definition, kind in parts:
+        fact = f.count(key, value, definition, "rating", period=period)
+        if not value:
+            continue
+        if value == c.published:  # one kind only: 'both were unchanged', 'all 3 were first ratings', 'it improved'
+            whole = "it" if value == 1 else "both" if value == 2 else f"all {say(fact)}"
+            verb = "was" if value == 1 else "were"
+            return (
+                f"{whole} {verb} {'a first rating' if value == 1 else 'first ratings'}"
+                if kind == "first"
+                else (f"{whole} {kind}" if value == 1 and kind != "unchanged" else f"{whole} {verb} {kind}")
+            )
+        if kind == "first":
+            words.append(f"{say(fact)} {'was a first rating' if value == 1 else 'were first ratings'}")
+        else:
+            words.append(f"{say(fact)} {kind}")
+    return join_words(words) if words else "none changed"
 
 
 def changes_bullet(k: m.KeyFigures, publication: bool, f: FactSet | None = None) -> Bullet | None:
@@ -158,12 +187,9 @@ def changes_bullet(k: m.KeyFigures, publication: bool, f: FactSet | None = None)
         "overall rating",
         period=period,
     )
-    fu = f.count("changes.ratings.improved", up, "Of those, improved.", "rating", period=period)
-    fd = f.count("changes.ratings.declined", down, "Of those, declined.", "rating", period=period)
     text = (
         f"CQC published {plural(n, 'new overall rating')} for locations in {k.council} in the period: "
-        f"{count_phrase(fu, 'improvement', zero='no')} and {count_phrase(fd, 'decline', zero='no')} on the "
-        "location's previous rating."
+        f"{_directions(f, c, period)}."
     )
     if not publication:
 
@@ -182,6 +208,18 @@ def changes_bullet(k: m.KeyFigures, publication: bool, f: FactSet | None = None)
         "improved_names": list(c.improved["location_name"]),
     }
     return Bullet(text, None, "rating_changes", numbers)
+
+
+def _suspended_at(services: Fact, suspended: Fact) -> str:
+    """Where new placements were suspended, said of the services (not of the providers the sentence names last):
+    'at all 10 services', 'at 3 of the 10 services', 'at none of them'. The verb agrees with "new placements"."""
+    if not suspended.value:
+        return "new placements were suspended at none of those services."
+    if suspended.value == services.value:
+        if services.value == 1:
+            return "new placements were suspended there."
+        return f"new placements were suspended at all {say(suspended)} services."
+    return f"new placements were suspended at {say(suspended)} of the {say(services, noun=True)}."
 
 
 def high_risk_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
@@ -238,12 +276,7 @@ def high_risk_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None
     )
     text = (
         f"On {when}, {plural(n, 'service')} {was_were(n)} at risk level {say(level)} or above on the council's "
-        f"risk register ({' and '.join(where)}), run by {plural(providers, 'provider')}; new placements "
-        + (
-            f"were suspended at {say(suspended)} of them."  # the verb agrees with "new placements", not the count
-            if h.suspended
-            else "were suspended at none of them."
-        )
+        f"risk register ({' and '.join(where)}), run by {plural(providers, 'provider')}; " + _suspended_at(n, suspended)
     )
     return Bullet(text, None, "high_risk_in_area", numbers)
 
@@ -269,7 +302,7 @@ def visits_bullet(k: m.KeyFigures, f: FactSet | None = None) -> Bullet | None:
             source="qa_visits",
             period=(k.previous_start, k.previous_end),
         )
-        text += f", against {say(before)} in the previous period."
+        text += f", against {say(before, noun=True)} in the previous period."
     else:
         text += "."
     return Bullet(text, None, "qa_activity", {"visits": v.visits, "services": v.services, "previous": v.previous})
@@ -348,12 +381,13 @@ def key_messages(model: Model, params: ReportParams) -> Section:
     k = m.key_figures(model, params)
     publication = params.options.mode == "publication"
     f = FactSet("", as_of=model.as_of, source="cqc")
+    area = area_bullet(k, f)
     bullets = [
         b
         for b in (
-            area_bullet(k, f),
+            area,
             comparison_bullet(k, f),
-            commissioned_bullet(k, f),
+            commissioned_bullet(k, f, standard_said=area is not None and area.status is not None),
             changes_bullet(k, publication, f),
             high_risk_bullet(k, f),
             visits_bullet(k, f),
