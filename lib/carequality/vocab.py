@@ -28,6 +28,19 @@ GRADED: tuple[str, ...] = RATINGS[:4]
 GOOD_OR_OUTSTANDING: frozenset[str] = frozenset({"Outstanding", "Good"})
 RI_OR_INADEQUATE: frozenset[str] = frozenset({"Requires improvement", "Inadequate"})
 
+#: The one label every table, chart and CSV gives a location with no rating yet, whichever of CQC's words its data
+#: use: CQC's care directory says "Not Rated", its API "No published rating" (or "No approved rating").
+NOT_YET_RATED = "Not yet rated"
+#: CQC's words shown as the report's label (every other rating word is shown as CQC writes it).
+RATING_LABELS: dict[str, str] = {"Not Rated": NOT_YET_RATED, "No published rating": NOT_YET_RATED}
+
+
+def rating_label(word: object) -> object:
+    """How the report shows a rating word: NOT_YET_RATED for each of CQC's words for no rating yet; any other
+    value as it is."""
+    return RATING_LABELS.get(word, word) if isinstance(word, str) else word
+
+
 #: Ordered categorical dtype for rating columns.
 RATING_DTYPE = pd.CategoricalDtype(categories=list(RATINGS), ordered=True)
 
