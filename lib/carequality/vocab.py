@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -121,6 +122,19 @@ SERVICE_WORDS: dict[str, str] = {
 def service_label(name: object) -> object:
     """A CQC service group's or service type's name as the report writes it (SERVICE_WORDS), else as CQC writes it."""
     return SERVICE_WORDS.get(name, name) if isinstance(name, str) else name
+
+
+#: Abbreviations in CQC's words spelt out in a formal paper ("Caring for adults over 65 yrs" → "… over 65 years").
+_SPELT_OUT: tuple[tuple[str, str], ...] = ((r"\byrs\b", "years"), (r"\byr\b", "year"))
+
+
+def specialism_label(name: object) -> object:
+    """A CQC specialism as the report writes it: CQC's words with their abbreviations spelt out."""
+    if not isinstance(name, str):
+        return name
+    for pattern, words in _SPELT_OUT:
+        name = re.sub(pattern, words, name)
+    return name
 
 
 #: The attribution the Open Government Licence v3.0 asks for, under which CQC publishes its data and LG Inform

@@ -101,14 +101,14 @@ def _service_type_tables(locs: pd.DataFrame, council: str) -> list[Table]:
                 f"Adult social care locations registered in {council}, by the people they are registered to care for",
                 pd.DataFrame(
                     {
-                        "Specialism": spec["specialism"],
+                        "Specialism": spec["specialism"].map(vocab.specialism_label),
                         homes.label: spec["care_homes"],
                         community.label: spec["community"],
                     }
                 ),
                 footnotes=[
-                    "CQC's specialisms: a location registered for several counts under each, so the rows add "
-                    "up to more than the number of locations."
+                    "CQC's specialisms, in CQC's words (abbreviations spelt out): a location registered for several "
+                    "counts under each, so the rows add up to more than the number of locations."
                 ],
             )
         )
