@@ -148,3 +148,11 @@ def test_each_of_cqcs_words_for_no_rating_yet_is_shown_as_one_label():
     assert table.records() == [["A", "Not yet rated", "Good"], ["B", "Not yet rated", "Not yet rated"],
                                ["C", "Good", "Not yet rated"]]
     assert "Not Rated" not in table.to_html() and "No published rating" not in table.to_csv()
+
+
+def test_notes_print_with_the_last_rows_inside_the_table_once():
+    table = Table("t", "T", pd.DataFrame({"A": ["x", "y"], "N": [1, 2]}), footnotes=["A note & more."])
+    out = table.to_html(3)
+    assert out.index("</tbody>") < out.index('<tfoot class="cq-notes">') < out.index("A note &amp; more.")
+    assert out.endswith("</ul></td></tr></tfoot></table>") and 'colspan="2"' in out
+    assert "<tfoot" not in Table("t", "T", pd.DataFrame({"A": ["x"]})).to_html()

@@ -267,11 +267,15 @@ class Table:
                 else:
                     out.append(f'<td class="{cls}">{cell}</td>')
             out.append("</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody>")
         if self.footnotes:
+            # The notes in the table's own last row group (shown once, not on every page: report.css), so that
+            # print keeps them with the last rows: Chromium parts a list after a table from it (review r1, 31).
+            out.append(f'<tfoot class="cq-notes"><tr><td colspan="{max(len(columns), 1)}">')
             out.append('<ul class="cq-footnotes">')
             out.extend(f"<li>{html.escape(n)}</li>" for n in self.footnotes)
-            out.append("</ul>")
+            out.append("</ul></td></tr></tfoot>")
+        out.append("</table>")
         return "".join(out)
 
     def to_text(self) -> str:
