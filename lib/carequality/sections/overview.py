@@ -376,7 +376,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         links={"Location": "CQC page"},
         footnotes=[
             "A blank key question means CQC has published no rating for it at that location. "
-            'An overall rating marked "(inherited)" was given to the previous provider of the same service.',
+            "An overall rating followed by (inherited) was given to the previous provider of the same service.",
             "Framework: whether the current rating comes from an assessment under CQC's single assessment "
             "framework (used since late 2023) or from an inspection under the framework before it. For a single "
             "assessment the overall rating is followed by its score: the average of the five key questions' "
