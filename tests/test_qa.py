@@ -48,7 +48,7 @@ def test_worst_rating_by_provider():
         qf.location("1-5", "York", "Not Rated", provider_id="C"), qf.location("1-6", "York", "Good", provider_id=""),
     ])
     assert qa.worst_rating_by_provider(locs).to_dict() == {
-        "1-6": "Good", "A": "Requires improvement", "B": "Not Rated", "C": "Outstanding"}
+        "1-6": "Good", "A": "Requires improvement", "B": "Not yet rated", "C": "Outstanding"}
 
 
 def test_net_change_phrase():

@@ -100,6 +100,18 @@ def test_data_quality_lists_rows_or_says_there_are_none(opened, shown):
     assert (f"{n:,} rows need attention" in text) if n else ("no data-quality issues were found" in text)
 
 
+def test_published_data_quality_names_each_source_in_words_not_its_file(opened, shown):
+    assert len(opened.model.data_quality), "the example has rows for data quality"
+    options = opened.params.options.model_copy(update={"mode": "publication"})
+    _fresh(opened, options=options).data_quality()
+    table = next(d[TABLE_MIME] for d, _ in shown if TABLE_MIME in d and d[TABLE_MIME]["id"] == "data_quality")
+    assert table["columns"][0] == "Source"
+    sources = {row[0] for row in table["rows"]}
+    assert "The council's record of the services it commissions" in sources
+    assert not any(s.endswith((".csv", ".xlsx", ".json")) for s in sources)
+    assert not any("location id" in row[-1] for row in table["rows"])
+
+
 def test_history_sections_show_their_tables(opened, shown):
     r = _fresh(opened)
     r.show(changes.inspections_in_period)

@@ -76,3 +76,9 @@ def test_every_rating_word_cqc_publishes_is_known(shared_data):
 
 def test_the_single_assessment_frameworks_capitalised_spelling():
     assert vocab.normalise_rating("Requires Improvement") == "Requires improvement"
+
+
+def test_cqcs_abbreviations_in_specialisms_are_spelt_out():
+    assert vocab.specialism_label("Caring for adults over 65 yrs") == "Caring for adults over 65 years"
+    assert vocab.specialism_label("Caring for adults under 65 yrs") == "Caring for adults under 65 years"
+    assert vocab.specialism_label("Dementia") == "Dementia" and vocab.specialism_label(None) is None

@@ -705,8 +705,16 @@ class Report:
         if len(dq):
             if self.publication:  # a location id joins to CQC's public directory, which names the service
                 dq = dq.drop(columns="location_id")
+            # The source in the report's words; the file's name only in the working report (the analysts').
+            dq = dq.assign(file=source_words(dq["file"], self.model.inputs)) if self.publication else dq
+            dq = dq.assign(issue=dq["issue"].astype(str).str.replace("location id", "CQC location ID", regex=False))
             frame = dq.rename(
-                columns={"file": "File", "row": "Row", "location_id": "CQC location ID", "issue": "Issue"}
+                columns={
+                    "file": "Source" if self.publication else "File",
+                    "row": "Row",
+                    "location_id": "CQC location ID",
+                    "issue": "Issue",
+                }
             )
             tables.append(Table("data_quality", "Rows the report could not use as they are", frame))
             rows = f.keep_as("data_quality.rows", len(dq), "Rows of the data supplied that need attention.", "row")
@@ -789,6 +797,21 @@ class Report:
         section = Section("method", "How this report was made", paras, tables)
         section.state(*[f for f in frameworks if f.value or f.id != "overview.framework.unrecognised"])
         self.display_section(section, defer=False)
+
+
+def source_words(files: pd.Series, inputs: list) -> pd.Series:
+    """Each data-quality row's file as the report names its source ("The council's record of the services it
+    commissions"), found among the inputs by the file's name (or as a file in an input folder); a file no input
+    holds keeps its name."""
+    words: dict[str, str] = {}
+    for i in inputs:
+        label = upper_first(INPUT_LABELS.get(i.name, i.name))
+        words.setdefault(i.path.name, label)
+        if i.path.is_dir():
+            for name in set(map(str, files)) - set(words):
+                if (i.path / name).exists():
+                    words[name] = label
+    return files.map(lambda f: words.get(str(f), f))
 
 
 def providers_facts(model: Model) -> tuple[Fact, Fact, Fact] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +28,19 @@ UNRECOGNISED = "Rating not recognised"
 GRADED: tuple[str, ...] = RATINGS[:4]
 GOOD_OR_OUTSTANDING: frozenset[str] = frozenset({"Outstanding", "Good"})
 RI_OR_INADEQUATE: frozenset[str] = frozenset({"Requires improvement", "Inadequate"})
+
+#: The one label every table, chart and CSV gives a location with no rating yet, whichever of CQC's words its data
+#: use: CQC's care directory says "Not Rated", its API "No published rating" (or "No approved rating").
+NOT_YET_RATED = "Not yet rated"
+#: CQC's words shown as the report's label (every other rating word is shown as CQC writes it).
+RATING_LABELS: dict[str, str] = {"Not Rated": NOT_YET_RATED, "No published rating": NOT_YET_RATED}
+
+
+def rating_label(word: object) -> object:
+    """How the report shows a rating word: NOT_YET_RATED for each of CQC's words for no rating yet; any other
+    value as it is."""
+    return RATING_LABELS.get(word, word) if isinstance(word, str) else word
+
 
 #: Ordered categorical dtype for rating columns.
 RATING_DTYPE = pd.CategoricalDtype(categories=list(RATINGS), ordered=True)
@@ -108,6 +122,19 @@ SERVICE_WORDS: dict[str, str] = {
 def service_label(name: object) -> object:
     """A CQC service group's or service type's name as the report writes it (SERVICE_WORDS), else as CQC writes it."""
     return SERVICE_WORDS.get(name, name) if isinstance(name, str) else name
+
+
+#: Abbreviations in CQC's words spelt out in a formal paper ("Caring for adults over 65 yrs" → "… over 65 years").
+_SPELT_OUT: tuple[tuple[str, str], ...] = ((r"\byrs\b", "years"), (r"\byr\b", "year"))
+
+
+def specialism_label(name: object) -> object:
+    """A CQC specialism as the report writes it: CQC's words with their abbreviations spelt out."""
+    if not isinstance(name, str):
+        return name
+    for pattern, words in _SPELT_OUT:
+        name = re.sub(pattern, words, name)
+    return name
 
 
 #: The attribution the Open Government Licence v3.0 asks for, under which CQC publishes its data and LG Inform

@@ -141,3 +141,12 @@ def test_the_service_group_table_and_the_appendix_count_the_earlier_framework_al
     fw = m.rating_frameworks(locs, groups, scores)
     assert counts[m.RATED_BEFORE_GROUPS] == int((fw["framework"] == m.BEFORE_SAF).sum()) == 1
     assert counts == {m.RATED_BEFORE_GROUPS: 1, m.ASSESSED_NO_GROUP: 1, m.NOT_YET_RATED: 1}
+
+
+def test_rating_counts_fold_cqcs_words_for_no_rating_yet_into_one_column():
+    from carequality.measures.overview import rating_counts_by
+
+    locs = pd.DataFrame({"c": ["x", "x", "x", "x"], "r": ["Good", "Not Rated", "No published rating", "Inadequate"]})
+    out = rating_counts_by(locs, "c", "r", [(None, "Total")])
+    assert "Not Rated" not in out.columns and "No published rating" not in out.columns
+    assert out.loc[0, "Not yet rated"] == 2 and out.loc[0, "Total"] == 4

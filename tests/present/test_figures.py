@@ -215,3 +215,29 @@ def test_trafford_params_render_the_real_lg_inform_series(shared_data, tmp_path)
     assert "External benchmark, not computed by this report (LG Inform)" in html
     assert "NHS England adult social care near-neighbour peer group" in html
     assert "Trafford 75.4% on 1 April 2026, LG Inform's count at the end of the period" in re.sub(r"<[^>]+>", "", html)  # the sentence, from the numbers
+
+
+def test_a_share_axis_that_does_not_start_at_zero_says_so_in_the_caption():
+    from carequality.present.figures import axis_note, share_range
+
+    assert share_range(pd.Series([81.1, 84.8, 89.3])) == (75, 95)
+    assert share_range(pd.Series([2.0, 40.0])) == (0, 45)
+    assert axis_note(75) == "; the axis starts at 75%, not 0" and axis_note(0) == ""
+
+
+def test_end_labels_are_kept_a_line_apart():
+    from carequality.present.figures import SMALL_PT, _spread, label_gap
+
+    lo, hi, plot_in = 65, 100, 2.0
+    placed = _spread([84.8, 81.1, 81.1], (hi - lo) * label_gap(plot_in))
+    inches = sorted(p * plot_in / (hi - lo) for p in placed)
+    assert all(b - a >= SMALL_PT / 72 for a, b in zip(inches, inches[1:]))
+
+
+def test_a_legend_too_wide_for_the_page_wraps_onto_more_rows():
+    from carequality.present.figures import legend_columns
+
+    assert legend_columns(["York", "Yorkshire and The Humber", "England"]) == 3
+    long = ["Oldham", "North West (not covered by the data used here)", "Peer group",
+            "England (not covered by the data used here)"]
+    assert 1 <= legend_columns(long) < 4

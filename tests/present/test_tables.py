@@ -117,3 +117,42 @@ def test_plain_text_is_laid_out_as_pandas_lays_it_out():
 def test_plain_text_of_unusual_frames_is_pandas_own(frame):
     table = Table("t", "Caption", frame)
     assert table.to_text() == _pandas_text(table)
+
+
+def test_a_column_blank_in_every_row_is_left_out_of_the_report_csv_and_json():
+    frame = pd.DataFrame(
+        {
+            "Month": ["Apr 2025", "May 2025"],
+            "Share": [80.1, 81.2],
+            "Note": ["", None],
+            "Gap": [float("nan"), None],
+            "Said": ["", "first rating"],
+        }
+    )
+    table = Table("trend", "Trend", frame, formats={"Share": "percent"}, blanks={"Note": "[z]"})
+    assert table.columns == ["Month", "Share", "Said"]
+    assert "Note" not in table.to_csv() and "Gap" not in table.to_csv()
+    assert table.to_json()["columns"] == ["Month", "Share", "Said"] and "blanks" not in table.to_json()
+    assert ">Note<" not in table.to_html()
+
+
+def test_a_table_with_no_rows_keeps_its_columns_and_row_headers_stay():
+    assert Table("t", "T", pd.DataFrame({"A": [], "B": []})).columns == ["A", "B"]
+    assert Table("t", "T", pd.DataFrame({"Area": [None], "N": [3]})).columns == ["Area", "N"]
+
+
+def test_each_of_cqcs_words_for_no_rating_yet_is_shown_as_one_label():
+    frame = pd.DataFrame({"Location": ["A", "B", "C"], "Rating": ["Not Rated", "No published rating", "Good"],
+                          "Previous": pd.Categorical(["Good", "No published rating", "Not Rated"])})
+    table = Table("t", "T", frame)
+    assert table.records() == [["A", "Not yet rated", "Good"], ["B", "Not yet rated", "Not yet rated"],
+                               ["C", "Good", "Not yet rated"]]
+    assert "Not Rated" not in table.to_html() and "No published rating" not in table.to_csv()
+
+
+def test_notes_print_with_the_last_rows_inside_the_table_once():
+    table = Table("t", "T", pd.DataFrame({"A": ["x", "y"], "N": [1, 2]}), footnotes=["A note & more."])
+    out = table.to_html(3)
+    assert out.index("</tbody>") < out.index('<tfoot class="cq-notes">') < out.index("A note &amp; more.")
+    assert out.endswith("</ul></td></tr></tfoot></table>") and 'colspan="2"' in out
+    assert "<tfoot" not in Table("t", "T", pd.DataFrame({"A": ["x"]})).to_html()

@@ -474,3 +474,11 @@ def test_dates_are_named_for_what_they_are_springfields(oldham):
     assert row["Rating published"] == pd.Timestamp("2019-02-14") and "Publication date" not in appendix
     assert row["Provider"] == "Not in CQC's data"  # no provider file, no brand: said, never blank
     assert appendix["Provider"].ne("").all()
+
+
+def test_an_inherited_rating_is_marked_in_its_own_cell_not_a_column_of_its_own():
+    from carequality.sections import with_inherited
+
+    ratings = pd.Series(["Good", None, "Not Rated"], index=["A", "B", "C"])
+    out = with_inherited(ratings, pd.Series([True, True, False], index=["A", "B", "C"]))
+    assert out.tolist()[0] == "Good (inherited)" and out.isna().tolist()[1] and out.tolist()[2] == "Not yet rated"

@@ -59,7 +59,7 @@ def test_the_appendix_shows_the_rating_framework_and_the_saf_score(oldham):
     assert t.loc["1-5203053560", "Framework"] == "Single assessment: Good, score 75%"
     assert t.loc["1-109570155", "Framework"] == "Earlier framework"
     assert t.loc["1-21881722437", "Framework"] == ""  # registered, not yet rated
-    assert t.loc["1-18648277454", "Inherited"] == "Yes"
+    assert t.loc["1-18648277454", "Overall"].endswith(" (inherited)") and "Inherited" not in t.columns  # review r1, 22
 
 
 def test_the_appendix_says_when_provider_names_are_partial(oldham):

@@ -18,7 +18,7 @@ from carequality.sources.council_records import CouncilRecords
 
 def rendered_rows(table) -> list[list[str]]:
     """The text of every body row's cells, as the report's HTML shows them."""
-    body = table.to_html().split("<tbody>")[1]
+    body = table.to_html().split("<tbody>")[1].split("</tbody>")[0]
     return [[html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
             for row in re.findall(r"<tr>(.*?)</tr>", body)]
 

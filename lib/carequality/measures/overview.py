@@ -44,12 +44,13 @@ def rating_counts_by(
 ) -> pd.DataFrame:
     """Count ratings per row; rows is [(key value or None for all rows, label)]. Columns: "" (the label), the graded
     ratings, other rating words present, Total, and PERCENT_GO (of those with a graded rating, one decimal)."""
-    present = set(frame[rating_col].dropna().astype(str))
-    words = list(vocab.GRADED) + [w for w in vocab.RATINGS[4:] if w in present]
+    present = {str(vocab.rating_label(w)) for w in frame[rating_col].dropna().astype(str)}
+    labels = list(dict.fromkeys(str(vocab.rating_label(w)) for w in vocab.RATINGS))
+    words = list(vocab.GRADED) + [w for w in labels[4:] if w in present]
     out = []
     for key, label in rows:
         sub = frame if key is None else frame[frame[row_key] == key]
-        counts = sub[rating_col].astype(str).value_counts()
+        counts = sub[rating_col].astype(str).map(vocab.rating_label).value_counts()
         row: dict[str, Any] = {"": label}
         for w in words:
             row[w] = int(counts.get(w, 0))
@@ -182,7 +183,7 @@ def locations_by_specialism(locations: pd.DataFrame) -> pd.DataFrame:
 
 #: Rows of the service-group table for locations CQC has not rated by service group.
 RATED_BEFORE_GROUPS = "Last rated before service-group ratings began"
-NOT_YET_RATED = "Not yet rated"
+NOT_YET_RATED = vocab.NOT_YET_RATED
 
 
 #: Locations assessed under the single assessment framework for which CQC's data give no service group.

@@ -29,7 +29,7 @@ from carequality.sources.frames import History
 
 GO = "Good or Outstanding"
 RI = "Requires improvement or Inadequate"
-NOT_RATED = "Not yet rated"
+NOT_RATED = vocab.NOT_YET_RATED
 RATING_GROUPS: tuple[str, ...] = (GO, RI, NOT_RATED)
 
 #: Coventry's Table One (July 2022): the four risk levels, and the oversight of each (its paragraph 3.7).
@@ -77,14 +77,14 @@ def group_counts(overall: pd.Series) -> dict[str, int]:
 
 def worst_rating_by_provider(locations: pd.DataFrame) -> pd.Series:
     """One overall rating per provider (provider_id; a location without one is its own provider): the lowest
-    graded rating among its locations, or Not Rated when none of them has a graded rating."""
+    graded rating among its locations, or Not yet rated when none of them has a graded rating."""
     if not len(locations):
         return pd.Series([], dtype=object)
     pid = provider_key(locations["provider_id"], locations["location_id"])
     order = {w: i for i, w in enumerate(vocab.GRADED)}
     rank = locations["overall_rating"].map(lambda r: order.get(str(r), -1))
     worst = rank.groupby(pid.to_numpy()).max()
-    return worst.map(lambda i: vocab.GRADED[i] if i >= 0 else "Not Rated").sort_index()
+    return worst.map(lambda i: vocab.GRADED[i] if i >= 0 else NOT_RATED).sort_index()
 
 
 def share_or_dash(count: int, total: int) -> float | None:

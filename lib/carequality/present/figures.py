@@ -150,6 +150,41 @@ def _num(v: Any) -> float:
     return float("nan") if v is None or pd.isna(v) else float(v)
 
 
+def share_range(values: pd.Series) -> tuple[int, int]:
+    """The axis of a chart of shares (0–100): from 5 below the lowest value to 5 above the highest, in steps of 5,
+    never below 0 nor above 100. A line chart may start above 0 (the Analysis Function's guidance) as long as the
+    chart says so: axis_note."""
+    values = values.dropna().astype(float)
+    lo = max(0, math.floor((values.min() if len(values) else 50) / 5) * 5 - 5)
+    hi = min(100, math.ceil((values.max() if len(values) else 100) / 5) * 5 + 5)
+    return lo, hi
+
+
+def axis_note(lo: float) -> str:
+    """What a caption adds when a share axis does not start at 0: "; the axis starts at 65%, not 0"; "" when it
+    starts at 0."""
+    return f"; the axis starts at {lo:g}%, not 0" if lo > 0 else ""
+
+
+#: The legend's text size (RC's legend.fontsize is the default 9 pt) and the room each entry's symbol takes.
+_LEGEND_PT = 9
+_LEGEND_MARK_IN = 0.75
+
+
+def legend_columns(labels: list[str], width_in: float = WIDTH_IN) -> int:
+    """How many legend entries fit side by side across the figure's width: all of them when they fit in one row,
+    else fewer (the legend wraps onto more rows), never so many that its ends are cut off the figure."""
+    if not labels:
+        return 1
+    char_in = _LEGEND_PT * 0.6 / 72  # DejaVu Sans' wider usual characters
+    for n in range(len(labels), 1, -1):
+        per = math.ceil(len(labels) / n)  # matplotlib fills the legend column by column
+        columns = [labels[i : i + per] for i in range(0, len(labels), per)]
+        if sum(max(len(t) for t in col) * char_in + _LEGEND_MARK_IN for col in columns) <= width_in - 0.2:
+            return n
+    return 1
+
+
 def _spread(wanted: list[float], gap: float) -> list[float]:
     """Label positions near `wanted` (in order of value), at least `gap` apart."""
     order = sorted(range(len(wanted)), key=lambda i: wanted[i])
@@ -161,9 +196,12 @@ def _spread(wanted: list[float], gap: float) -> list[float]:
     return placed
 
 
-def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo: float, hi: float) -> None:
+def _plot_lines(
+    ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo: float, hi: float, plot_in: float = 2.0
+) -> None:
     """A line per area (gaps where missing), its first value labelled at the left and its last at the right,
-    labels kept apart so they never overlap; a line with no data is named as such in the legend."""
+    labels kept apart so they never overlap (a label's height apart, on a plot about `plot_in` inches tall); a line
+    with no data is named as such in the legend."""
     ends: dict[str, list[tuple[float, str, str, str]]] = {"first": [], "last": []}
     for area_type, area, values in lines:
         known = [(i, v) for i, v in zip(x, values) if not math.isnan(v)]
@@ -172,7 +210,7 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
         if known:
             ends["first"].append((known[0][1], format_percent(round(known[0][1], 1)), area_type, str(known[0][0])))
             ends["last"].append((known[-1][1], format_percent(round(known[-1][1], 1)), area_type, str(known[-1][0])))
-    gap = (hi - lo) * 0.055
+    gap = (hi - lo) * label_gap(plot_in)
     for side, items in ends.items():
         positions = _spread([v for v, *_ in items], gap)
         for (v, text, area_type, i), y in zip(items, positions):
@@ -193,6 +231,12 @@ def _plot_lines(ax, x: list[int], lines: list[tuple[str, str, list[float]]], lo:
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
 
 
+def label_gap(plot_in: float) -> float:
+    """The least distance between two value labels, as a share of the axis's range: one label's line height
+    (SMALL_PT and a quarter) on a plot `plot_in` inches tall."""
+    return SMALL_PT * 1.3 / 72 / plot_in
+
+
 # ---- trend lines -------------------------------------------------------------------------------------------
 TREND_AREAS = (COUNCIL, REGION, PEERS, ENGLAND)
 
@@ -207,8 +251,10 @@ def trend_chart(
     png, w, h = _png(draw_trend(trend, area_types))
     data = _trend_data(t)
     first, last = (month_label(months[0]), month_label(months[-1])) if months else ("", "")
+    lo, _ = share_range(t["percent"])
     caption = (
         f"Share of active adult social care locations rated Good or Outstanding at each month end, {first} to {last}"
+        f"{axis_note(lo)}"
     )
     return Figure(figure_id, caption, _trend_alt(t, months), data, png, w, h)
 
@@ -220,9 +266,7 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
         areas = list(dict.fromkeys(zip(t["area_type"], t["area"])))
         fig = _draw(WIDTH_IN, 3.6)
         axes = fig.subplots(1, len(vocab.CATEGORIES), sharey=True)
-        values = t["percent"].dropna().astype(float)
-        lo = math.floor((values.min() if len(values) else 50) / 5) * 5 - 5
-        hi = min(100, math.ceil((values.max() if len(values) else 100) / 5) * 5 + 5)
+        lo, hi = share_range(t["percent"])
         x = list(range(len(months)))
         for ax, cat in zip(axes, vocab.CATEGORIES):
             sub = t[t["category"] == cat]
@@ -235,9 +279,9 @@ def draw_trend(trend: pd.DataFrame, area_types: tuple[str, ...] = TREND_AREAS) -
             step = max(1, math.ceil(len(months) / 8))
             ax.set_xticks(x[::step], [month_label(m) for m in months[::step]], rotation=45, ha="right")
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-        axes[0].set_ylabel("% of rated locations\nGood or Outstanding")
+        axes[0].set_ylabel("% of rated locations\nGood or Outstanding" + (f"\n(axis starts at {lo:g}%)" if lo else ""))
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncols=legend_columns(labels), frameon=False)
     return fig
 
 
@@ -433,9 +477,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
         areas = list(dict.fromkeys(change["area"]))
         fig = _draw(WIDTH_IN, 1.1 + 0.42 * len(areas) * len(vocab.CATEGORIES))
         axes = fig.subplots(len(vocab.CATEGORIES), 1, sharex=True)
-        vals = pd.concat([change["baseline_percent"], change["percent"]]).dropna().astype(float)
-        lo = max(0, math.floor((vals.min() if len(vals) else 50) / 5) * 5 - 5)
-        hi = min(100, math.ceil((vals.max() if len(vals) else 100) / 5) * 5 + 5)
+        lo, hi = share_range(pd.concat([change["baseline_percent"], change["percent"]]))
         for ax, cat in zip(axes, vocab.CATEGORIES):
             sub = change[change["category"] == cat].set_index("area")
             ys = list(range(len(areas)))[::-1]
@@ -477,7 +519,9 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
             ax.set_title(vocab.CATEGORY_WORDS[cat].label, loc="left")
             ax.grid(axis="x", color="#dddddd", linewidth=0.6)
             ax.tick_params(axis="y", length=0)
-        axes[-1].set_xlabel("% of rated locations that are Good or Outstanding")
+        axes[-1].set_xlabel(
+            "% of rated locations that are Good or Outstanding" + (f" (axis starts at {lo:g}%)" if lo else "")
+        )
         handles = [
             Line2D(
                 [],
@@ -503,7 +547,7 @@ def change_chart(change: pd.DataFrame, *, figure_id: str = "change_since_baselin
         png, w, h = _png(fig)
     caption = (
         f"Change in the share of active adult social care locations rated Good or Outstanding, "
-        f"{_when(change, 'baseline')} to {_when(change, 'now')}"
+        f"{_when(change, 'baseline')} to {_when(change, 'now')}{axis_note(lo)}"
     )
     return Figure(figure_id, caption, _change_alt(change), _change_data(change), png, w, h)
 
@@ -581,25 +625,25 @@ def external_chart(
         areas = list(dict.fromkeys(zip(series["area_type"], series["area"])))
         fig = _draw(WIDTH_IN, 3.6)
         ax = fig.subplots()
-        vals = series["value"].dropna().astype(float)
-        lo = math.floor((vals.min() if len(vals) else 50) / 5) * 5 - 5
-        hi = min(100, math.ceil((vals.max() if len(vals) else 100) / 5) * 5 + 5)
+        lo, hi = share_range(series["value"])
         x = list(range(len(months)))
         lines = []
         for area_type, area in areas:
             s = series[(series["area_type"] == area_type) & (series["area"] == area)].set_index("month")["value"]
             lines.append((area_type, area, [_num(s.get(m)) for m in months]))
-        _plot_lines(ax, x, lines, lo, hi)
+        _plot_lines(ax, x, lines, lo, hi, plot_in=2.2)
         step = max(1, math.ceil(len(months) / 12))
         ax.set_xticks(x[::step], [month_label(m) for m in months[::step]], rotation=45, ha="right")
-        ax.set_ylabel("%")
+        ax.set_ylabel("%" + (f" (axis starts at {lo:g}%)" if lo else ""))
         ax.set_title(f"External benchmark ({source}): {indicator}", loc="left", fontsize=9)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         handles, labels = ax.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncols=legend_columns(labels), frameon=False)
         png, w, h = _png(fig)
     first, last = (month_label(months[0]), month_label(months[-1])) if months else ("", "")
-    caption = f"External benchmark, not computed by this report ({source}): {indicator}, {first} to {last}"
+    caption = (
+        f"External benchmark, not computed by this report ({source}): {indicator}, {first} to {last}{axis_note(lo)}"
+    )
     frame = pd.DataFrame(
         {
             "Month": [month_label(m) for m in series["month"]],

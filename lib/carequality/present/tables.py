@@ -72,6 +72,8 @@ class Table:
     blanks: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._drop_empty_columns()
+        self._label_ratings()
         # A caption or footnote written with facts keeps their text, not their marks (the numbers are in the cells).
         self.caption = unmark(self.caption)
         self.footnotes[:] = [unmark(n) for n in self.footnotes]  # in place: a section may add a note after
@@ -84,6 +86,44 @@ class Table:
         bad_cells = {k: f for k, f in self.cell_formats.items() if f not in (*FORMATS, POINTS)}
         if bad_cells:
             raise ValueError(f"table {self.id}: unknown cell formats {bad_cells}")
+
+    def _drop_empty_columns(self) -> None:
+        """Leave out a column blank in every row (a "Note" column no row has a note in, say): it says nothing, in
+        the report, the CSV or the spreadsheet. The row-header columns stay, and every column of a table with no
+        rows (its header says what a row would hold)."""
+        if self.frame.empty:
+            return
+        keep = set(self.frame.columns[: self.row_header])
+        urls = set(self.links.values())
+        empty = [c for c in self.frame.columns if c not in keep and c not in urls and is_blank_column(self.frame[c])]
+        if not empty:
+            return
+        empty += [self.links[c] for c in empty if c in self.links]
+        self.frame = self.frame.drop(columns=empty)
+        self.links = {c: u for c, u in self.links.items() if c not in empty}
+        self.blanks = {c: b for c, b in self.blanks.items() if c not in empty}
+        self.cell_formats = {k: f for k, f in self.cell_formats.items() if k[1] not in empty}
+        self.total_not_sum = tuple(c for c in self.total_not_sum if c not in empty)
+
+    def _label_ratings(self) -> None:
+        """Show each of CQC's words for "no rating yet" as the one label (vocab.NOT_YET_RATED), in every cell that
+        holds one: the same idea has the same words in every table, CSV and spreadsheet."""
+        words = list(vocab.RATING_LABELS)
+        hit = [
+            c
+            for c in self.frame.columns
+            if (
+                pd.api.types.is_object_dtype(self.frame[c].dtype)
+                or pd.api.types.is_string_dtype(self.frame[c].dtype)
+                or isinstance(self.frame[c].dtype, pd.CategoricalDtype)
+            )
+            and self.frame[c].isin(words).any()
+        ]
+        if hit:
+            frame = self.frame.copy()
+            for c in hit:
+                frame[c] = frame[c].astype(object).map(vocab.rating_label)
+            self.frame = frame
 
     def column_cell_formats(self, column: str) -> list[str]:
         """The display format of each cell of `column`, top to bottom: its own (cell_formats), else the column's
@@ -227,11 +267,15 @@ class Table:
                 else:
                     out.append(f'<td class="{cls}">{cell}</td>')
             out.append("</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody>")
         if self.footnotes:
+            # The notes in the table's own last row group (shown once, not on every page: report.css), so that
+            # print keeps them with the last rows: Chromium parts a list after a table from it (review r1, 31).
+            out.append(f'<tfoot class="cq-notes"><tr><td colspan="{max(len(columns), 1)}">')
             out.append('<ul class="cq-footnotes">')
             out.extend(f"<li>{html.escape(n)}</li>" for n in self.footnotes)
-            out.append("</ul>")
+            out.append("</ul></td></tr></tfoot>")
+        out.append("</table>")
         return "".join(out)
 
     def to_text(self) -> str:
@@ -244,6 +288,23 @@ class Table:
                 frame[c] = column_texts
             grid = frame.to_string(index=False)
         return f"{self.caption}\n{grid}"
+
+
+def is_blank_column(values: pd.Series) -> bool:
+    """Every cell of the column is blank: missing, or text of nothing but spaces (a dash is a value: it says
+    "no figure" on purpose)."""
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        return bool(
+            values.map(
+                lambda v: (
+                    v is None
+                    or v is pd.NA
+                    or (isinstance(v, float) and math.isnan(v))
+                    or (isinstance(v, str) and not v.strip())
+                )
+            ).all()
+        )
+    return bool(values.isna().all())
 
 
 def text_grid(columns: list[str], cells: list[list[str]]) -> str | None:

@@ -275,17 +275,41 @@ class Sheet:
         return 1 + len(self.lines)
 
 
+#: The words of a table whose id spelt out is too long for a sheet's 31 characters: a shorter name in words, so the
+#: sheet needs no code to tell it apart (review r1: "Market overview by service 174e").
+SHORT_SHEET_NAMES = {
+    "market_overview_by_service_group": "Market by service group",
+    "market_overview_by_service_type": "Market by service type",
+    "market_overview_by_specialism": "Market by specialism",
+    "rating_distribution_comparison": "Rating distribution",
+    "key_question_ratings_at_dates": "Key question ratings",
+    "location_ratings_appendix": "Location ratings",
+    "key_question_ratings_at_dates_counts": "Key question rating counts",
+    "commissioned_requires_improvement_vs_baseline": "Requires improvement v baseline",
+    "commissioned_requires_improvement_vs_previous": "Requires improvement v previous",
+    "inspections_in_previous_period": "Inspections, previous period",
+    "commissioned_by_rating_change": "Commissioned rating change",
+}
+_PART = re.compile(r"(?P<id>.+)_part(?P<n>\d+)")
+
+
 def sheet_name(table_id: str, used: set[str], *, chart: bool = False) -> str:
     """A sheet's name from its table's id alone, so it never changes when another table is added or removed:
-    'commissioned_by_rating' → 'Commissioned by rating'; a chart's data 'Trend good outstanding chart'. At most 31
-    characters, legal for Excel and LibreOffice; a name too long is cut at a word (never ending on "by", "of" …) and
-    given four characters of the id's SHA-256, so two long ids that start alike still differ, whatever else the
-    workbook holds. Unique (case-insensitively) among `used`, which it joins."""
-    split = _SHEET_BAD.sub(" ", str(table_id).replace("_", " ").replace("'", "")).split()
+    'commissioned_by_rating' → 'Commissioned by rating'; a chart's data 'Trend good outstanding chart'; the second
+    part of a split table 'Location ratings appendix part 2'. At most 31 characters, legal for Excel and
+    LibreOffice; a name too long is the table's short name in words (SHORT_SHEET_NAMES), else is cut at a word
+    (never ending on "by", "of" …) and given four characters of the id's SHA-256, so two long ids that start alike
+    still differ, whatever else the workbook holds. Unique (case-insensitively) among `used`, which it joins."""
+    part = _PART.fullmatch(str(table_id))
+    base_id = part["id"] if part else str(table_id)
+    split = _SHEET_BAD.sub(" ", base_id.replace("_", " ").replace("'", "")).split()
     words = [_SHEET_WORDS.get(w, w) for w in split] or ["Sheet"]
     words[0] = words[0][:1].upper() + words[0][1:]
-    suffix = " chart" if chart else ""
+    suffix = (" chart" if chart else "") + (f" part {part['n']}" if part else "")
     name = " ".join(words) + suffix
+    if len(name) > 31 and base_id in SHORT_SHEET_NAMES:
+        words = SHORT_SHEET_NAMES[base_id].split()
+        name = " ".join(words) + suffix
     if len(name) > 31:
         tag = " " + hashlib.sha256(str(table_id).encode()).hexdigest()[:4] + suffix
         kept: list[str] = []

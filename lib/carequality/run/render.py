@@ -499,6 +499,23 @@ def data_as_of(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+def cover_contact(params: ReportParams) -> str:
+    """Who the spreadsheets' cover names as the contact: the params file's options.contact when it gives one, else
+    the contact on the committee paper's front sheet (the commentary's front matter), else "" (the cover then has no
+    contact line; never the placeholder, which is an instruction to the team, not a contact)."""
+    from carequality.params import DEFAULT_CONTACT
+    from carequality.present.commentary import TO_BE_COMPLETED, Commentary, read_commentary
+    from carequality.registry import COMMENTARY_BLOCKS
+
+    if params.options.contact.strip() and params.options.contact != DEFAULT_CONTACT:
+        return params.options.contact.strip()
+    commentary = Commentary()
+    if params.inputs.commentary is not None:
+        commentary, _ = read_commentary(params.path(params.inputs.commentary), COMMENTARY_BLOCKS)
+    front = commentary.front.get("contact", "").strip()
+    return "" if front == TO_BE_COMPLETED else front
+
+
 def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: str) -> dict:
     """What the spreadsheets' cover sheet says (exports.workbook_sheets)."""
     from carequality.present.text import long_date, upper_first
@@ -515,7 +532,7 @@ def spreadsheet_cover(params: ReportParams, nb: nbformat.NotebookNode, title: st
         "source": upper_first(source),
         "as_of": long_date(dt.date.fromisoformat(as_of)) if as_of else "",
         "marking": params.options.protective_marking,
-        "contact": params.options.contact,
+        "contact": cover_contact(params),
         "example_data": params.options.example_data,
         "licence": source_credit(params),
     }

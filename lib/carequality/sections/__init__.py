@@ -9,6 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from carequality import vocab
 from carequality.facts import Fact, unmark
 from carequality.measures.changes import category_label
 from carequality.present.figures import Figure
@@ -103,3 +106,14 @@ def section_function(name: str) -> SectionFunction:
     module = importlib.import_module(f"carequality.sections.{spec.module}")
     fn: SectionFunction = getattr(module, spec.name)
     return fn
+
+
+#: After a rating the location inherited from its previous provider, in the rating's own cell.
+INHERITED_MARK = " (inherited)"
+
+
+def with_inherited(ratings: pd.Series, inherited: pd.Series) -> pd.Series:
+    """Each rating, marked INHERITED_MARK where the location's ratings were inherited ("Good (inherited)"), so a
+    table needs no column of its own for it; a blank stays blank."""
+    marked = ratings.astype(object).map(lambda r: r if r is None or pd.isna(r) else f"{vocab.rating_label(r)}")
+    return marked.where(~inherited.astype(bool) | marked.isna(), marked.astype(str) + INHERITED_MARK)

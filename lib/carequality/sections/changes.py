@@ -31,7 +31,7 @@ from carequality.present.text import (
     short_date,
     upper_first,
 )
-from carequality.sections import Section, community_not_covered, location_columns
+from carequality.sections import Section, community_not_covered, location_columns, with_inherited
 from carequality.sources.frames import History
 
 
@@ -734,7 +734,8 @@ def key_question_ratings_at_dates(model: Model, params: ReportParams) -> Section
     )
     if long["inherited"].any():
         paras.append(
-            "Inherited: the location's ratings on that date were given to the service under its previous provider."
+            'A rating marked "(inherited)" was given to the service under its previous provider: the location had '
+            "inherited it on that date."
         )
     return Section(
         "key_question_ratings_at_dates",
@@ -751,11 +752,10 @@ def _at_dates_wide(long: pd.DataFrame, ta: pd.Timestamp, tb: pd.Timestamp) -> pd
     for when in (ta, tb):
         sub = long[long["at"] == when]
         piv = sub.pivot(index="location_id", columns="key_question", values="rating")[list(vocab.KEY_QUESTIONS)]
+        inherited = sub.groupby("location_id")["inherited"].any().reindex(piv.index, fill_value=False)
+        piv = pd.DataFrame({q: with_inherited(piv[q], inherited) for q in vocab.KEY_QUESTIONS}, index=piv.index)
         piv.columns = [f"{q}, {short_date(when)}" for q in vocab.KEY_QUESTIONS]
         piv[f"Rating published, {short_date(when)}"] = sub.groupby("location_id")["report_date"].max()
-        piv[f"Inherited, {short_date(when)}"] = (
-            sub.groupby("location_id")["inherited"].any().map({True: "Yes", False: ""})
-        )
         wide = piv if wide is None else wide.join(piv)
     names = long.drop_duplicates("location_id").set_index("location_id")
     frame = pd.DataFrame(

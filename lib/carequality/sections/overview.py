@@ -18,7 +18,7 @@ from carequality.present import facts as pf
 from carequality.present.facts import say
 from carequality.present.tables import Table
 from carequality.present.text import has_have, long_date, n_are, plural
-from carequality.sections import Section, community_not_covered, cqc_source, location_columns
+from carequality.sections import Section, community_not_covered, cqc_source, location_columns, with_inherited
 
 
 def market_overview(model: Model, params: ReportParams) -> Section:
@@ -101,14 +101,14 @@ def _service_type_tables(locs: pd.DataFrame, council: str) -> list[Table]:
                 f"Adult social care locations registered in {council}, by the people they are registered to care for",
                 pd.DataFrame(
                     {
-                        "Specialism": spec["specialism"],
+                        "Specialism": spec["specialism"].map(vocab.specialism_label),
                         homes.label: spec["care_homes"],
                         community.label: spec["community"],
                     }
                 ),
                 footnotes=[
-                    "CQC's specialisms: a location registered for several counts under each, so the rows add "
-                    "up to more than the number of locations."
+                    "CQC's specialisms, in CQC's words (abbreviations spelt out): a location registered for several "
+                    "counts under each, so the rows add up to more than the number of locations."
                 ],
             )
         )
@@ -354,9 +354,9 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
     frame = pd.DataFrame(
         {
             **location_columns(wide),
-            **{q: wide[q] for q in vocab.DOMAINS},
+            **{q: wide[q] for q in vocab.KEY_QUESTIONS},
+            "Overall": with_inherited(wide["Overall"], wide["inherited"].fillna(False)),
             "Rating published": wide["publication_date"],
-            "Inherited": wide["inherited"].map({True: "Yes", False: ""}),
             "Framework": framework,
             "CQC page": wide["url"],
         }
@@ -376,7 +376,7 @@ def location_ratings_appendix(model: Model, params: ReportParams) -> Section:
         links={"Location": "CQC page"},
         footnotes=[
             "A blank key question means CQC has published no rating for it at that location. "
-            "Inherited: the rating was given to the previous provider of the same service.",
+            "An overall rating followed by (inherited) was given to the previous provider of the same service.",
             "Framework: whether the current rating comes from an assessment under CQC's single assessment "
             "framework (used since late 2023) or from an inspection under the framework before it. For a single "
             "assessment the overall rating is followed by its score: the average of the five key questions' "
