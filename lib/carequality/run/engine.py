@@ -32,6 +32,7 @@ other comms, IPython profiles and startup files, and any kernel but Python's.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pickle
 import select
@@ -93,6 +94,26 @@ class InProcessEngine(Engine):
         timeout = execution_timeout or kwargs.get("timeout")
         Runner(nb_man, timeout if timeout and timeout > 0 else None, options, start_timeout).run()
         return nb_man.nb
+
+
+#: The notebook and cell metadata papermill writes that differ from run to run by design.
+RUN_TIMES = ("start_time", "end_time", "duration")
+
+
+def comparable(nb: dict) -> dict:
+    """A copy of an executed notebook (as JSON) without what differs between two runs by design: times, and the ids
+    of the cells papermill adds. Two engines that run the same notebook the same way give equal copies (tests and
+    `make bench` compare them)."""
+    nb = json.loads(json.dumps(nb))
+    for key in (*RUN_TIMES, "input_path", "output_path"):
+        nb["metadata"].get("papermill", {}).pop(key, None)
+    for cell in nb["cells"]:
+        cell["metadata"].pop("execution", None)
+        for key in RUN_TIMES:
+            cell["metadata"].get("papermill", {}).pop(key, None)
+        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell["metadata"].get("tags", [])):
+            cell.pop("id", None)
+    return nb
 
 
 def _runs(cell, skip_tag: str) -> bool:
