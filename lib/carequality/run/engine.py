@@ -51,6 +51,8 @@ from papermill.exceptions import PapermillException
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from carequality.run.forking import preload
+
 #: The engines' names in papermill's registry; importing this module registers them. (Not as `papermill.engine` entry
 #: points: papermill loads those as it is imported, and this module imports papermill, so importing it first failed.)
 ENGINE = "carequality-inprocess"
@@ -744,19 +746,6 @@ def warm_up(modules: list[str]) -> None:
     matplotlib's inline backend is left for the notebook to import (it hooks itself into the shell that imports it),
     and matplotlib is told to use it first, as a kernel does. What the imports made is frozen out of the garbage
     collector's reach (gc.freeze), so that runners neither scan nor copy it."""
-    import contextlib
-    import gc
-    import importlib
-    import io
-
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    wanted = [*RUNNER_MODULES, *(m for m in modules if not m.startswith(("matplotlib_inline", "ipykernel.kernelapp")))]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for name in dict.fromkeys(wanted):
-            try:
-                importlib.import_module(name)
-            except Exception:  # not a module (a function's name), or an error the notebook will meet and report
-                pass
-    gc.collect()
-    gc.freeze()
+    preload([*RUNNER_MODULES, *(m for m in modules if not m.startswith(("matplotlib_inline", "ipykernel.kernelapp")))])
