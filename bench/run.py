@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench import curves, measure  # noqa: E402
 from bench.national_file import DEFAULT_ROWS, REAL_FILE, write_csv, write_ods, write_xlsx  # noqa: E402
 from bench.probe import DRIVERS  # noqa: E402
+from carequality.run.engine import comparable  # noqa: E402
 from carequality.sources.provenance import sha256_of  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -232,23 +233,6 @@ def same_outputs(naive_run: dict, batch_out: Path) -> dict:
 
 
 GENERATED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
-RUN_TIMES = ("start_time", "end_time", "duration")
-
-
-def _comparable(nb: dict) -> dict:
-    """An executed notebook without what differs between two runs by design: times, and the ids of the cells papermill
-    adds (tests/run/test_engine.py compares the same way)."""
-    for key in (*RUN_TIMES, "input_path", "output_path"):
-        nb["metadata"].get("papermill", {}).pop(key, None)
-    for cell in nb["cells"]:
-        cell["metadata"].pop("execution", None)
-        for key in RUN_TIMES:
-            cell["metadata"].get("papermill", {}).pop(key, None)
-        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell["metadata"].get("tags", [])):
-            cell.pop("id", None)
-    return nb
-
-
 def same_engines(a: Path, b: Path) -> dict:
     """Every council's outputs from the two engines' batches: the executed notebooks (times aside), tables, figures,
     manifests and spreadsheets byte for byte, the page but for its generation time."""
@@ -258,7 +242,7 @@ def same_engines(a: Path, b: Path) -> dict:
     for name in sorted(set(files_a) & set(files_b)):
         x, y = a / name, b / name
         if name.endswith(".ipynb"):
-            same = _comparable(json.loads(x.read_text(encoding="utf-8"))) == _comparable(json.loads(y.read_text(encoding="utf-8")))
+            same = comparable(json.loads(x.read_text(encoding="utf-8"))) == comparable(json.loads(y.read_text(encoding="utf-8")))
         elif name.endswith(".html"):
             same = GENERATED.sub("", x.read_text(encoding="utf-8")) == GENERATED.sub("", y.read_text(encoding="utf-8"))
         else:

@@ -20,14 +20,15 @@ COUNCILS = 50
 #: Sections that need the national counts or an external series (and draw charts), or CQC's ratings history (slow
 #: to build fifty times): left to the example's and the real data's audits (tests/run/test_audit.py).
 LEFT_OUT = {"benchmarks", "external_benchmarks", "benchmarks_method"}
-GIVEN = {
-    "cqc_ratings",
-    "commissioned_services",
-    "commissioned_services_previous",
-    "risk_register",
-    "qa_visits",
-    "inspection_themes",
-    "theme_offers",
+#: The files each council gives (input name → file write_council writes): the sections they feed are the ones run.
+INPUTS = {
+    "cqc_ratings": "cqc_ratings_example.csv",
+    "commissioned_services": "commissioned_services_example.csv",
+    "commissioned_services_previous": "commissioned_services_previous_example.csv",
+    "risk_register": "risk_register_example.xlsx",
+    "qa_visits": "qa_visits_example.csv",
+    "inspection_themes": "inspection_themes_example.csv",
+    "theme_offers": "theme_offers_example.csv",
 }
 
 
@@ -36,16 +37,8 @@ def council_params(folder, seed: int) -> str:
     params = {
         "council": {"code": "E06000014", "name": "York"},
         "period": {"start": "2025-04-01", "end": "2026-03-31"},
-        "inputs": {
-            "cqc_ratings": "cqc_ratings_example.csv",
-            "commissioned_services": "commissioned_services_example.csv",
-            "commissioned_services_previous": "commissioned_services_previous_example.csv",
-            "risk_register": "risk_register_example.xlsx",
-            "qa_visits": "qa_visits_example.csv",
-            "inspection_themes": "inspection_themes_example.csv",
-            "theme_offers": "theme_offers_example.csv",
-        },
-        "sections": [s.name for s in SECTIONS if s.name not in LEFT_OUT and not s.unmet(GIVEN)],
+        "inputs": INPUTS,
+        "sections": [s.name for s in SECTIONS if s.name not in LEFT_OUT and not s.unmet(set(INPUTS))],
         "options": {"example_data": True, "mode": "publication" if seed % 5 == 0 else "working"},
     }
     path = folder / "council.yaml"

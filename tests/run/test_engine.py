@@ -14,7 +14,7 @@ import pytest
 
 from carequality.cli import main
 from carequality.run import render as R
-from carequality.run.engine import DIED_ERROR, ENGINES, TIMEOUT_ERROR
+from carequality.run.engine import DIED_ERROR, ENGINES, TIMEOUT_ERROR, comparable
 from conftest import EXAMPLE_PARAMS, ROOT
 
 pytestmark = pytest.mark.slow
@@ -22,8 +22,6 @@ pytestmark = pytest.mark.slow
 BOTH = ("inprocess", "kernel")
 NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.UTC)
 GENERATED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
-#: What differs between two runs of the same notebook by design: times, and the ids papermill gives the cells it adds.
-RUN_TIMES = ("start_time", "end_time", "duration")
 
 
 def _notebook(folder: Path, *cells: str, name: str = "nb.ipynb", parameters: bool = False) -> Path:
@@ -54,20 +52,6 @@ def _run(nb: Path, engine: str, timeout: float | None = None):
     return json.loads(out.read_text(encoding="utf-8")), error
 
 
-def _comparable(nb: dict) -> dict:
-    """The notebook without what differs from run to run by design (times, the injected cell's random id)."""
-    nb = json.loads(json.dumps(nb))
-    for key in (*RUN_TIMES, "input_path", "output_path"):
-        nb["metadata"].get("papermill", {}).pop(key, None)
-    for cell in nb["cells"]:
-        cell["metadata"].pop("execution", None)
-        for key in RUN_TIMES:
-            cell["metadata"].get("papermill", {}).pop(key, None)
-        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell["metadata"].get("tags", [])):
-            cell.pop("id", None)
-    return nb
-
-
 def test_what_a_kernel_shows_the_engine_shows(tmp_path):
     """Streams, display() with ids and updates, a cell's value, pandas' HTML, pyplot's inline figure, a cell's error
     and its traceback: the saved notebooks are the same, key for key. (A subprocess's output is captured too, but a
@@ -88,7 +72,7 @@ def test_what_a_kernel_shows_the_engine_shows(tmp_path):
     )
     (a, error_a), (b, error_b) = _run(nb, "inprocess"), _run(nb, "kernel")
     assert error_a == error_b == ("ValueError", "boom")
-    assert _comparable(a) == _comparable(b)
+    assert comparable(a) == comparable(b)
     outputs = [c.get("outputs", []) for c in a["cells"] if c["cell_type"] == "code"]
     assert outputs[2][0]["data"]["text/html"] == ["<i>y</i>"]  # the update reached the first display
     assert any("image/png" in o.get("data", {}) for o in outputs[4])
@@ -119,7 +103,7 @@ def test_what_the_process_did_to_matplotlib_before_the_fork_does_not_reach_the_n
     finally:
         plt.close(figure)
         plt.switch_backend(backend)
-    assert _comparable(a) == _comparable(b)
+    assert comparable(a) == comparable(b)
     said = a["cells"][0]["outputs"][0]["text"][0]
     assert said.startswith("[] 1.5 ") and "inline" in said
     assert "image/png" in a["cells"][1]["outputs"][0]["data"]
@@ -197,7 +181,7 @@ def _same_report(a: Path, b: Path) -> None:
     for name in files_a:
         x, y = a / name, b / name
         if name.endswith(".ipynb"):
-            assert _comparable(json.loads(x.read_text())) == _comparable(json.loads(y.read_text())), name
+            assert comparable(json.loads(x.read_text())) == comparable(json.loads(y.read_text())), name
         elif name.endswith(".html"):
             assert GENERATED.sub("", x.read_text()) == GENERATED.sub("", y.read_text()), name
         else:

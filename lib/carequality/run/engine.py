@@ -32,6 +32,7 @@ other comms, IPython profiles and startup files, and any kernel but Python's.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pickle
 import select
@@ -49,6 +50,8 @@ from papermill.engines import Engine, NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillException
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
+
+from carequality.run.forking import preload
 
 #: The engines' names in papermill's registry; importing this module registers them. (Not as `papermill.engine` entry
 #: points: papermill loads those as it is imported, and this module imports papermill, so importing it first failed.)
@@ -93,6 +96,26 @@ class InProcessEngine(Engine):
         timeout = execution_timeout or kwargs.get("timeout")
         Runner(nb_man, timeout if timeout and timeout > 0 else None, options, start_timeout).run()
         return nb_man.nb
+
+
+#: The notebook and cell metadata papermill writes that differ from run to run by design.
+RUN_TIMES = ("start_time", "end_time", "duration")
+
+
+def comparable(nb: dict) -> dict:
+    """A copy of an executed notebook (as JSON) without what differs between two runs by design: times, and the ids
+    of the cells papermill adds. Two engines that run the same notebook the same way give equal copies (tests and
+    `make bench` compare them)."""
+    nb = json.loads(json.dumps(nb))
+    for key in (*RUN_TIMES, "input_path", "output_path"):
+        nb["metadata"].get("papermill", {}).pop(key, None)
+    for cell in nb["cells"]:
+        cell["metadata"].pop("execution", None)
+        for key in RUN_TIMES:
+            cell["metadata"].get("papermill", {}).pop(key, None)
+        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell["metadata"].get("tags", [])):
+            cell.pop("id", None)
+    return nb
 
 
 def _runs(cell, skip_tag: str) -> bool:
@@ -723,19 +746,6 @@ def warm_up(modules: list[str]) -> None:
     matplotlib's inline backend is left for the notebook to import (it hooks itself into the shell that imports it),
     and matplotlib is told to use it first, as a kernel does. What the imports made is frozen out of the garbage
     collector's reach (gc.freeze), so that runners neither scan nor copy it."""
-    import contextlib
-    import gc
-    import importlib
-    import io
-
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    wanted = [*RUNNER_MODULES, *(m for m in modules if not m.startswith(("matplotlib_inline", "ipykernel.kernelapp")))]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for name in dict.fromkeys(wanted):
-            try:
-                importlib.import_module(name)
-            except Exception:  # not a module (a function's name), or an error the notebook will meet and report
-                pass
-    gc.collect()
-    gc.freeze()
+    preload([*RUNNER_MODULES, *(m for m in modules if not m.startswith(("matplotlib_inline", "ipykernel.kernelapp")))])

@@ -28,6 +28,8 @@ import sys
 import threading
 from typing import Any
 
+from carequality.run.forking import preload
+
 #: What the template imports: the kernel itself, what a report's first cells load, and (preload_modules())
 #: every carequality module the report notebook imports.
 PRELOAD = (
@@ -233,25 +235,8 @@ def _serve(from_worker: int, to_worker: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the worker; we leave when it does
     # As ipykernel does before matplotlib is first imported in a kernel, so the preloaded one matches.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    import contextlib
-    import importlib
-    import io
-
     # In a kernel these imports happen after its output is captured; here, keep their notices off the terminal.
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for name in preload_modules():
-            try:
-                importlib.import_module(name)
-            except Exception:  # not a module (a function's name), or an error the notebook will meet and report
-                pass
-    import gc
-
-    # What the imports made is moved out of the garbage collector's reach before any fork (Python's own advice for
-    # fork without exec): a kernel's collections then scan only what its report makes, not the hundreds of thousands
-    # of objects it inherits, nor write to (and so copy) the pages it shares with the template. Measured: a tenth
-    # less CPU a report (bench/report_time.md).
-    gc.collect()
-    gc.freeze()
+    preload(preload_modules())
     reader = os.fdopen(from_worker, "r", encoding="utf-8")
     writer = os.fdopen(to_worker, "w", buffering=1, encoding="utf-8")
     exited: dict[int, int] = {}

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -558,95 +559,94 @@ def check_spells_do_not_overlap(frame: pd.DataFrame, path: Path) -> None:
 # workbook's sheet; `report`: what reading did, for `check`).
 
 
-def load_commissioned_services(
-    path: str | Path,
-    data_quality: list[dict] | None = None,
-    *,
-    reading: DateReading | None = None,
-    sheet: str | None = None,
-    report: FileReport | None = None,
-) -> pd.DataFrame:
-    """commissioned_by_location: location_id, service_type, funded_clients, contract_type, annual_spend, row."""
-    path = Path(path)
-    frame = read_records(path, COMMISSIONED_SERVICES, data_quality, reading=reading, sheet=sheet, report=report)
-    _all_rules(
+class Loader(Protocol):
+    """What every council-file loader takes: the file, the list data-quality rows go to, and how to read it."""
+
+    def __call__(
+        self,
+        path: str | Path,
+        data_quality: list[dict] | None = None,
+        *,
+        reading: DateReading | None = None,
+        sheet: str | None = None,
+        report: FileReport | None = None,
+    ) -> pd.DataFrame: ...
+
+
+def _loader(
+    name: str, fmt: RecordFormat, rules: Callable[[pd.DataFrame, Path], None], order: list[str], doc: str
+) -> Loader:
+    """A loader that reads `fmt`'s file, applies `rules` (frame, path) and returns the rows sorted by `order`."""
+
+    def load(
+        path: str | Path,
+        data_quality: list[dict] | None = None,
+        *,
+        reading: DateReading | None = None,
+        sheet: str | None = None,
+        report: FileReport | None = None,
+    ) -> pd.DataFrame:
+        path = Path(path)
+        frame = read_records(path, fmt, data_quality, reading=reading, sheet=sheet, report=report)
+        rules(frame, path)
+        return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+    load.__name__ = load.__qualname__ = name
+    load.__doc__ = doc
+    return load
+
+
+def _theme_offer_rules(frame: pd.DataFrame, path: Path) -> None:
+    # themes match ignoring capitals and spaces
+    keyed = frame.assign(theme_key=frame["theme"].map(theme_key))
+    _all_rules(lambda: check_unique(keyed, ["theme_key"], path, "theme", column="theme"))
+
+
+load_commissioned_services = _loader(
+    "load_commissioned_services",
+    COMMISSIONED_SERVICES,
+    lambda frame, path: _all_rules(
         lambda: check_unique(frame, ["location_id"], path, "location"),
         lambda: check_one_spelling(frame, "service_type", path),
         lambda: check_one_spelling(frame, "contract_type", path),
-    )
-    return frame.sort_values(["location_id"], kind="stable").reset_index(drop=True)
-
-
-def load_risk_register(
-    path: str | Path,
-    data_quality: list[dict] | None = None,
-    *,
-    reading: DateReading | None = None,
-    sheet: str | None = None,
-    report: FileReport | None = None,
-) -> pd.DataFrame:
-    """risk_by_case_opened: one row per case × spell at a level."""
-    path = Path(path)
-    frame = read_records(path, RISK_REGISTER, data_quality, reading=reading, sheet=sheet, report=report)
-    _all_rules(
+    ),
+    ["location_id"],
+    "commissioned_by_location: location_id, service_type, funded_clients, contract_type, annual_spend, row.",
+)
+load_risk_register = _loader(
+    "load_risk_register",
+    RISK_REGISTER,
+    lambda frame, path: _all_rules(
         lambda: check_closed_after_opened(frame, path),
         lambda: check_case_has_one_location(frame, path),
         lambda: check_spells_do_not_overlap(frame, path),
-    )
-    return frame.sort_values(["case_ref", "opened", "row"], kind="stable").reset_index(drop=True)
-
-
-def load_qa_visits(
-    path: str | Path,
-    data_quality: list[dict] | None = None,
-    *,
-    reading: DateReading | None = None,
-    sheet: str | None = None,
-    report: FileReport | None = None,
-) -> pd.DataFrame:
-    """visits_by_location_date: location_id, visit_date, visit_type, outcome, row."""
-    path = Path(path)
-    frame = read_records(path, QA_VISITS, data_quality, reading=reading, sheet=sheet, report=report)
-    _all_rules(
+    ),
+    ["case_ref", "opened", "row"],
+    "risk_by_case_opened: one row per case × spell at a level.",
+)
+load_qa_visits = _loader(
+    "load_qa_visits",
+    QA_VISITS,
+    lambda frame, path: _all_rules(
         lambda: check_unique(frame, ["location_id", "visit_date", "visit_type"], path, "location, date and visit type"),
         lambda: check_one_spelling(frame, "outcome", path),
-    )
-    return frame.sort_values(["visit_date", "location_id", "visit_type"], kind="stable").reset_index(drop=True)
-
-
-def load_inspection_themes(
-    path: str | Path,
-    data_quality: list[dict] | None = None,
-    *,
-    reading: DateReading | None = None,
-    sheet: str | None = None,
-    report: FileReport | None = None,
-) -> pd.DataFrame:
-    """issues_by_location_report: location_id, report_date, theme, issue, row (one row per issue)."""
-    path = Path(path)
-    frame = read_records(path, INSPECTION_THEMES, data_quality, reading=reading, sheet=sheet, report=report)
-    _all_rules(
+    ),
+    ["visit_date", "location_id", "visit_type"],
+    "visits_by_location_date: location_id, visit_date, visit_type, outcome, row.",
+)
+load_inspection_themes = _loader(
+    "load_inspection_themes",
+    INSPECTION_THEMES,
+    lambda frame, path: _all_rules(
         lambda: check_one_spelling(frame, "theme", path),
         lambda: check_unique(frame, ["location_id", "report_date", "theme", "issue"], path, "issue in one report"),
-    )
-    return frame.sort_values(["location_id", "report_date", "theme", "row"], kind="stable").reset_index(drop=True)
-
-
-def load_theme_offers(
-    path: str | Path,
-    data_quality: list[dict] | None = None,
-    *,
-    reading: DateReading | None = None,
-    sheet: str | None = None,
-    report: FileReport | None = None,
-) -> pd.DataFrame:
-    """offers_by_theme: theme, offer, row."""
-    path = Path(path)
-    frame = read_records(path, THEME_OFFERS, data_quality, reading=reading, sheet=sheet, report=report)
-    frame = frame.assign(theme_key=frame["theme"].map(theme_key))
-    # themes match ignoring capitals and spaces
-    _all_rules(lambda: check_unique(frame, ["theme_key"], path, "theme", column="theme"))
-    return frame.drop(columns="theme_key").sort_values("theme", kind="stable").reset_index(drop=True)
+    ),
+    ["location_id", "report_date", "theme", "row"],
+    "issues_by_location_report: location_id, report_date, theme, issue, row (one row per issue).",
+)
+load_theme_offers = _loader(
+    "load_theme_offers", THEME_OFFERS, _theme_offer_rules, ["theme"], "offers_by_theme: theme, offer, row."
+)
 
 
 def _all_rules(*rules: Callable[[], None]) -> None:

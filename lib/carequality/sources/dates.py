@@ -26,6 +26,21 @@ _SHOWN = {"ISO": "YYYY-MM-DD", "DD/MM/YYYY": "DD/MM/YYYY", "MM/DD/YYYY": "MM/DD/
 #: The dates an input may hold: pandas holds dates from 1677 to 2262 only, and no record of care is older.
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
+#: The months' English names in lower case, January first (file names and exports write them; not the locale's).
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 def _valid(y: int, m: int, d: int) -> bool:

@@ -20,16 +20,14 @@ import pandas as pd
 
 from carequality.councils import council_by_code
 from carequality.errors import InputError
+from carequality.sources.dates import MONTH_NAMES
 from carequality.sources.provenance import sha256_of
 from carequality.sources.tabular import read_sheet, shorten
 
 COLUMNS = ("area_code", "area_name", "period", "indicator", "measure", "unit", "value")
 SUPPRESSED = {"", "-", "..", ":", "[x]", "[c]", "n/a", "na"}
 _GSS = re.compile(r"^[EWSNK]\d{8}$")
-_MONTHS = {
-    m: i
-    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
-}
+_MONTHS = {m[:3]: i for i, m in enumerate(MONTH_NAMES, start=1)}
 _MON_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _YEAR_MON = re.compile(r"^(\d{4})-(\d{2})$")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -74,21 +72,7 @@ def parse_month(text: str) -> str | None:
     return None
 
 
-_FULL = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "sept",
-}
+_FULL = {*MONTH_NAMES, "sept"}
 
 
 def load_lginform_csv(path: str | Path) -> ExternalSeries:

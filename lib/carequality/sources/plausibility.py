@@ -15,28 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from carequality.sources.dates import MONTH_NAMES
+
 #: The first day CQC published ratings under its single assessment framework.
 SINGLE_ASSESSMENT_FROM = pd.Timestamp("2023-11-01")
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        1,
-    )
-}
+_MONTHS = {m: i for i, m in enumerate(MONTH_NAMES, 1)}
 COLUMNS = ["file", "row", "location_id", "issue"]
 
 
