@@ -258,7 +258,7 @@ def test_commissioned_market_with_and_without_the_previous_file():
     t = s.table("commissioned_market").frame
     assert t["People funded"].tolist() == [19, 32, 13]
     assert t["Locations"].tolist() == [2, 3, 1]
-    assert t["Share of locations in the area (%)"].tolist() == [50.0, 66.7, 16.7]
+    assert t["Share of the area's locations (%)"].tolist() == [50.0, 66.7, 16.7]
     assert s.sentences[0] == ("At 31 March 2026, York funded 32 people at 3 CQC-registered locations run by 3 providers, "
                                "1 more than the 2 on 31 March 2025.")
     s = sections.commissioned_market(york_model(), qf.params())

@@ -6,6 +6,7 @@ import base64
 import csv
 import json
 import re
+from html import unescape
 
 import matplotlib.colors as mcolors
 import pandas as pd
@@ -214,7 +215,7 @@ def test_trafford_params_render_the_real_lg_inform_series(shared_data, tmp_path)
     html = (result.out_dir / "report.html").read_text(encoding="utf-8")
     assert "External benchmark, not computed by this report (LG Inform)" in html
     assert "NHS England adult social care near-neighbour peer group" in html
-    assert "Trafford 75.4% on 1 April 2026, LG Inform's count at the end of the period" in re.sub(r"<[^>]+>", "", html)  # the sentence, from the numbers
+    assert "Trafford 75.4% on 1 April 2026, LG Inform's count at the end of the period" in unescape(re.sub(r"<[^>]+>", "", html))  # the sentence, from the numbers
 
 
 def test_a_share_axis_that_does_not_start_at_zero_says_so_in_the_caption():

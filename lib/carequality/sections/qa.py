@@ -107,7 +107,7 @@ def _market_row(label: str, mk: dict, share: str, spend: bool) -> dict:
 
 #: The spend column: a year's flow, never "at" a date.
 SPEND = "Spend in the year (£)"
-MARKET_SHARE = "Share of locations in the area (%)"
+MARKET_SHARE = "Share of the area's locations (%)"
 
 
 def _market_frame(now: dict, before: dict | None, change: dict | None, params: ReportParams) -> pd.DataFrame:
