@@ -289,17 +289,18 @@ def test_high_risk_tables_in_working_and_publication_mode():
     out = sections.high_risk_out_of_area(m, qf.params())
     assert out.table("high_risk_out_of_area").frame["Lead council"].tolist() == ["Leeds"]  # blank → the host council
     assert "Another council leads the intervention for it" in out.sentences[0]
-    # Publication mode (the committee paper): counts by service type and risk level, no row per service, no
+    # Publication mode (the committee paper): counts by risk level alone, no service type, no row per service, no
     # provider reference and no people funded (review r1, defect 1: a row per service joins with the public
     # rating counts to pick out the service under intervention).
     pub_t = sections.high_risk_in_area(m, qf.params(mode="publication", reference_key="k" * 16)).table("high_risk_in_area")
-    assert list(pub_t.frame.columns) == ["Service type", "Risk level", "Services", "Placements suspended"]
+    assert list(pub_t.frame.columns) == ["Risk level", "Services", "Placements suspended"]
     assert pub_t.frame[["Risk level", "Services"]].values.tolist() == [[4, 1]]
     html = pub_t.to_html()
     assert "Beech" not in html and "Provider of B" not in html and pub.provider_reference("B", "k" * 16) not in html
 
 
-def test_high_risk_counts_group_services_by_type_and_level_most_serious_first():
+def test_high_risk_counts_group_services_by_level_alone_most_serious_first():
+    """Review r3: a count of one service of a type at a level, read with the public rating counts, named it."""
     services = pd.DataFrame(
         {
             "provider": ["A", "A", "B", "C"],
@@ -310,11 +311,8 @@ def test_high_risk_counts_group_services_by_type_and_level_most_serious_first():
         }
     )
     counts = sections.high_risk_counts(services)
-    assert counts.values.tolist() == [
-        ["Home care", 4, 1, 1],
-        ["Home care", 3, 2, 2],
-        ["Supported living", 3, 1, 0],
-    ]
+    assert counts.values.tolist() == [[4, 1, 1], [3, 3, 2]]
+    assert "Service type" not in counts.columns
     assert list(sections.high_risk_counts(services.iloc[:0]).columns) == list(counts.columns)
 
 

@@ -197,7 +197,7 @@ def test_a_publication_leaves_out_the_lists_of_locations_and_the_risk_registers_
         assert f'id="table-{table}"' not in html, table
     assert "is left out of the published version of this report" in html
     assert "Summary of risk" not in html
-    # High-risk services counted by service type and risk level, no provider reference (review r1, defect 1).
+    # High-risk services counted by risk level alone, no provider reference (review r1, defect 1).
     assert "Provider ref" not in html and 'id="table-high_risk_in_area"' in html
     assert not re.search(r"\b1-\d{6,}\b", html)  # no CQC location id either
 

@@ -143,12 +143,12 @@ def test_the_committee_paper_opens_with_its_front_sheet_and_recommends_early(sum
 def test_the_committee_paper_counts_high_risk_services_and_lists_none(summary_render):
     """Review r1, defect 1: a row per high-risk service (its type, risk level and people funded, under a provider
     reference) joins with the public rating counts to pick out the service under intervention. The paper counts
-    them by service type and risk level; the rows are in the exempt appendix only."""
+    them by risk level alone (review r3: a type at a level named a service); the rows are in the exempt appendix only."""
     folder = summary_render.out_dir
     for name in ("high_risk_in_area", "high_risk_out_of_area"):
         with open(folder / "tables" / f"{name}.csv", newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
-        assert rows and list(rows[0]) == ["Service type", "Risk level", "Services", "Placements suspended"], name
+        assert rows and list(rows[0]) == ["Risk level", "Services", "Placements suspended"], name
     public = _public(folder)
     for path in public:
         text = _text(path)

@@ -703,8 +703,8 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
         # rating counts to pick out the service under intervention: a paper that may be public counts only.
         frame, formats = high_risk_counts(hr.services), {"Risk level": "int"}
         notes.append(
-            "Services are counted by service type and risk level, so that no service under the council's "
-            "intervention can be identified."
+            "Services are counted by risk level only (no service type, provider or people funded), so that no "
+            "service under the council's intervention can be identified."
         )
     else:
         frame, formats = _high_risk_rows(hr.services, in_area), {"Risk level": "int"}
@@ -735,21 +735,21 @@ def _high_risk(model: Model, params: ReportParams, *, in_area: bool) -> Section:
 
 
 def high_risk_counts(services: pd.DataFrame) -> pd.DataFrame:
-    """The high-risk services counted by service type and risk level (most serious first): Services and, of
-    them, Placements suspended. No provider, location or people funded: what a paper that may be public shows."""
-    cols = ["Service type", "Risk level", "Services", "Placements suspended"]
+    """The high-risk services counted by risk level (most serious first): Services and, of them, Placements
+    suspended. No provider, location, service type or people funded: what a paper that may be public shows (review
+    r3: a count of one service of a type at a level, read with the public rating counts, named the service)."""
+    cols = ["Risk level", "Services", "Placements suspended"]
     if not len(services):
         return pd.DataFrame(columns=cols)
     g = (
         services.assign(_level=services["risk_level"].astype(int), _susp=services["placements_suspended"].astype(bool))
-        .groupby(["_level", "service"], sort=False)
+        .groupby("_level", sort=False)
         .agg(Services=("_susp", "size"), suspended=("_susp", "sum"))
         .reset_index()
-        .sort_values(["_level", "service"], ascending=[False, True], kind="stable")
+        .sort_values("_level", ascending=False, kind="stable")
     )
     return pd.DataFrame(
         {
-            "Service type": g["service"].astype(str),
             "Risk level": g["_level"].astype(int),
             "Services": g["Services"].astype(int),
             "Placements suspended": g["suspended"].astype(int),
